@@ -1,0 +1,53 @@
+package io.qshard.core.config;
+
+import java.util.List;
+import java.util.Map;
+
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Tier;
+
+/**
+ * The four tiers qshard ships with (DESIGN.md, "Quality tiers"). A {@code qshard.yaml} may override any
+ * field of these or add tiers.
+ */
+public final class DefaultTiers {
+    public static final String PROD = "prod";
+    public static final String MID = "mid";
+    public static final String BATCH = "batch";
+    public static final String FREE = "free";
+
+    /** Prefix of every default schedulerName: {@code qshard-<tier>}. */
+    public static final String SCHEDULER_NAME_PREFIX = "qshard-";
+
+    /** Filters every tier runs, cheapest first. */
+    public static final List<String> DEFAULT_FILTERS =
+            List.of("NodeUnschedulable", "TierResourceFit", "TaintToleration", "NodeAffinity");
+    /** Scorers for prod: spread by requests, keep cpu/memory balanced, mix profiles. */
+    public static final List<String> PROD_SCORERS = List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
+    /** Scorers for the borrowing tiers (grown by the usage and predictor plugins later). */
+    public static final List<String> POOL_SCORERS = List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
+
+    private DefaultTiers() {
+    }
+
+    /** prod, mid, batch, free — in priority order. */
+    public static List<Tier> all() {
+        return List.of(
+                tier(PROD, 9000, PoolRule.ALLOCATABLE, PROD_SCORERS),
+                tier(MID, 7000, PoolRule.MID_POOL, POOL_SCORERS),
+                tier(BATCH, 5000, PoolRule.BATCH_POOL, POOL_SCORERS),
+                tier(FREE, 3000, PoolRule.FREE_POOL, POOL_SCORERS));
+    }
+
+    /** The default tier named {@code name}. */
+    public static Tier named(String name) {
+        return all().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown tier '" + name + "' (known: prod, mid, batch, free)"));
+    }
+
+    private static Tier tier(String name, int priority, PoolRule rule, List<String> scorers) {
+        List<String> plugins = new java.util.ArrayList<>(DEFAULT_FILTERS);
+        plugins.addAll(scorers);
+        return new Tier(name, SCHEDULER_NAME_PREFIX + name, priority, rule, plugins, Map.of(), 1);
+    }
+}

@@ -1,0 +1,93 @@
+package io.qshard.core.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An amount of node resources: native cpu (milli-cores), native memory (bytes), pod slots, and the batch
+ * extended resources ({@link ResourceNames#BATCH_CPU} milli-cores, {@link ResourceNames#BATCH_MEMORY}
+ * bytes). Plain {@code long}s; arithmetic does not clamp, so a negative component means "over". Immutable.
+ *
+ * @param milliCpu        native cpu, milli-cores
+ * @param memoryBytes     native memory, bytes
+ * @param pods            pod count
+ * @param batchMilliCpu   {@code qshard.io/batch-cpu}, milli-cores
+ * @param batchMemoryBytes {@code qshard.io/batch-memory}, bytes
+ */
+public record Resources(long milliCpu, long memoryBytes, long pods, long batchMilliCpu, long batchMemoryBytes) {
+
+    /** Nothing. */
+    public static final Resources ZERO = new Resources(0, 0, 0, 0, 0);
+
+    /** Native cpu and memory only, no pod slot. */
+    public static Resources of(long milliCpu, long memoryBytes) {
+        return new Resources(milliCpu, memoryBytes, 0, 0, 0);
+    }
+
+    /** Batch extended resources only, no pod slot. */
+    public static Resources batch(long batchMilliCpu, long batchMemoryBytes) {
+        return new Resources(0, 0, 0, batchMilliCpu, batchMemoryBytes);
+    }
+
+    public Resources plus(Resources o) {
+        return new Resources(milliCpu + o.milliCpu, memoryBytes + o.memoryBytes, pods + o.pods,
+                batchMilliCpu + o.batchMilliCpu, batchMemoryBytes + o.batchMemoryBytes);
+    }
+
+    public Resources minus(Resources o) {
+        return new Resources(milliCpu - o.milliCpu, memoryBytes - o.memoryBytes, pods - o.pods,
+                batchMilliCpu - o.batchMilliCpu, batchMemoryBytes - o.batchMemoryBytes);
+    }
+
+    public Resources withPods(long n) {
+        return new Resources(milliCpu, memoryBytes, n, batchMilliCpu, batchMemoryBytes);
+    }
+
+    /** Component-wise max. */
+    public Resources max(Resources o) {
+        return new Resources(Math.max(milliCpu, o.milliCpu), Math.max(memoryBytes, o.memoryBytes), Math.max(pods, o.pods),
+                Math.max(batchMilliCpu, o.batchMilliCpu), Math.max(batchMemoryBytes, o.batchMemoryBytes));
+    }
+
+    /** True when every component of this is ≤ the same component of {@code capacity}. */
+    public boolean fitsIn(Resources capacity) {
+        return milliCpu <= capacity.milliCpu && memoryBytes <= capacity.memoryBytes && pods <= capacity.pods
+                && batchMilliCpu <= capacity.batchMilliCpu && batchMemoryBytes <= capacity.batchMemoryBytes;
+    }
+
+    /** True when no component is negative. */
+    public boolean isNonNegative() {
+        return milliCpu >= 0 && memoryBytes >= 0 && pods >= 0 && batchMilliCpu >= 0 && batchMemoryBytes >= 0;
+    }
+
+    /**
+     * The resource names (as in {@link ResourceNames}) for which this request exceeds {@code free}, in a
+     * stable order; only components this request asks for (> 0) are considered.
+     */
+    public List<String> insufficient(Resources free) {
+        List<String> out = new ArrayList<>(2);
+        if (milliCpu > 0 && milliCpu > free.milliCpu) {
+            out.add(ResourceNames.CPU);
+        }
+        if (memoryBytes > 0 && memoryBytes > free.memoryBytes) {
+            out.add(ResourceNames.MEMORY);
+        }
+        if (pods > 0 && pods > free.pods) {
+            out.add(ResourceNames.PODS);
+        }
+        if (batchMilliCpu > 0 && batchMilliCpu > free.batchMilliCpu) {
+            out.add(ResourceNames.BATCH_CPU);
+        }
+        if (batchMemoryBytes > 0 && batchMemoryBytes > free.batchMemoryBytes) {
+            out.add(ResourceNames.BATCH_MEMORY);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "cpu=" + milliCpu + "m mem=" + (memoryBytes >> 20) + "Mi pods=" + pods
+                + (batchMilliCpu != 0 || batchMemoryBytes != 0
+                        ? " batch-cpu=" + batchMilliCpu + "m batch-mem=" + (batchMemoryBytes >> 20) + "Mi" : "");
+    }
+}
