@@ -63,7 +63,8 @@ SRC
   cd "$WORK"
   log "downloading Debian's kubernetes $K8S_VERSION source package"
   # bookworm ships it as 1.20.5+really1.20.2
-  apt-get source --download-only -qq kubernetes >/dev/null 2>&1
+  apt-get source --download-only -qq kubernetes >"$WORK/apt-source.log" 2>&1 || {
+    log "apt-get source kubernetes failed:"; cat "$WORK/apt-source.log" >&2; exit 1; }
   dsc=$(ls kubernetes_*.dsc | head -n1)
   dpkg-source --no-check -x "$dsc" src >/dev/null
   cd src
