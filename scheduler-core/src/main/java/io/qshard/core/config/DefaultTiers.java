@@ -1,5 +1,7 @@
 package io.qshard.core.config;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,10 +35,10 @@ public final class DefaultTiers {
     /** prod, mid, batch, free — in priority order. */
     public static List<Tier> all() {
         return List.of(
-                tier(PROD, 9000, PoolRule.ALLOCATABLE, PROD_SCORERS),
-                tier(MID, 7000, PoolRule.MID_POOL, POOL_SCORERS),
-                tier(BATCH, 5000, PoolRule.BATCH_POOL, POOL_SCORERS),
-                tier(FREE, 3000, PoolRule.FREE_POOL, POOL_SCORERS));
+                tier(PROD, 9000, PoolRule.ALLOCATABLE),
+                tier(MID, 7000, PoolRule.MID_POOL),
+                tier(BATCH, 5000, PoolRule.BATCH_POOL),
+                tier(FREE, 3000, PoolRule.FREE_POOL));
     }
 
     /** The default tier named {@code name}. */
@@ -45,9 +47,21 @@ public final class DefaultTiers {
                 .orElseThrow(() -> new IllegalArgumentException("unknown tier '" + name + "' (known: prod, mid, batch, free)"));
     }
 
-    private static Tier tier(String name, int priority, PoolRule rule, List<String> scorers) {
-        List<String> plugins = new java.util.ArrayList<>(DEFAULT_FILTERS);
-        plugins.addAll(scorers);
-        return new Tier(name, SCHEDULER_NAME_PREFIX + name, priority, rule, plugins, Map.of(), 1);
+    /** The default plugin list for a tier drawing on {@code rule} (filters, then scorers). */
+    public static List<String> pluginsFor(PoolRule rule) {
+        List<String> plugins = new ArrayList<>(DEFAULT_FILTERS);
+        plugins.addAll(rule == PoolRule.ALLOCATABLE ? PROD_SCORERS : POOL_SCORERS);
+        return List.copyOf(plugins);
+    }
+
+    /** Weight 1 for every score plugin of the default list (written out, as in manifests/qshard.yaml). */
+    public static Map<String, Integer> weightsFor(PoolRule rule) {
+        Map<String, Integer> w = new LinkedHashMap<>();
+        (rule == PoolRule.ALLOCATABLE ? PROD_SCORERS : POOL_SCORERS).forEach(p -> w.put(p, 1));
+        return w;
+    }
+
+    private static Tier tier(String name, int priority, PoolRule rule) {
+        return new Tier(name, SCHEDULER_NAME_PREFIX + name, priority, rule, pluginsFor(rule), weightsFor(rule), 1);
     }
 }

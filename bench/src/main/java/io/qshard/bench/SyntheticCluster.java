@@ -1,0 +1,62 @@
+package io.qshard.bench;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import io.qshard.core.config.DefaultTiers;
+import io.qshard.core.model.Node;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Resources;
+import io.qshard.core.snapshot.ClusterState;
+
+/**
+ * Deterministic synthetic clusters of core records for benchmarks: node shapes 16c/64Gi, 32c/128Gi,
+ * 64c/256Gi in three zones, filled with prod pods (250m–2c, 512Mi–8Gi) until a per-node target between
+ * 50% and 95% of cpu requests (mean 80%, as in the clusters qshard is for).
+ */
+public final class SyntheticCluster {
+    private static final long GI = 1L << 30;
+    private static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
+
+    private SyntheticCluster() {
+    }
+
+    /** A cluster state with {@code nodes} nodes and about {@code podsPerNode} bound pods each (0 = fill to target). */
+    public static ClusterState build(int nodes, int podsPerNode, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        ClusterState state = new ClusterState();
+        int uid = 0;
+        for (int i = 0; i < nodes; i++) {
+            int shape = 16 << r.nextInt(3);
+            Node n = Node.of(String.format("node-%05d", i),
+                    Map.of("topology.kubernetes.io/zone", "zone-" + (i % 3), "kubernetes.io/hostname", "node-" + i),
+                    List.of(), new Resources(shape * 1000L, shape * 4 * GI, 110, 0, 0), false);
+            state.upsertNode(n);
+            double u = r.nextDouble();
+            double target = 0.95 - 0.45 * u * u; // in [0.50, 0.95], mean 0.95 − 0.45/3 = 0.80
+            long cpuBudget = (long) (n.allocatable().milliCpu() * target);
+            long used = 0;
+            int count = 0;
+            while (podsPerNode > 0 ? count < podsPerNode : used < cpuBudget) {
+                PodRequest p = prodPod("pod-" + uid++, 250 + r.nextInt(1750), (512L << 20) * (1 + r.nextInt(16)));
+                if (podsPerNode == 0 && used + p.requests().milliCpu() > cpuBudget) {
+                    break;
+                }
+                state.upsertPod(p.boundTo(n.name()));
+                used += p.requests().milliCpu();
+                count++;
+            }
+        }
+        return state;
+    }
+
+    /** A pending prod pod of the given size. */
+    public static PodRequest prodPod(String uid, long milliCpu, long memoryBytes) {
+        return new PodRequest(uid, "bench", uid, DefaultTiers.PROD, PoolRule.ALLOCATABLE,
+                new Resources(milliCpu, memoryBytes, 1, 0, 0), Map.of(), null, List.of(),
+                DefaultTiers.named(DefaultTiers.PROD).priority(), CREATED, null, null);
+    }
+}

@@ -1,0 +1,54 @@
+package io.qshard.core.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.qshard.core.algorithm.NodesToScore;
+import io.qshard.core.model.Tier;
+import io.qshard.core.pool.PoolConfig;
+import io.qshard.core.queue.BackoffPolicy;
+
+/**
+ * The whole scheduler configuration ({@code qshard.yaml}), validated. Immutable.
+ *
+ * @param tiers                the tiers, in priority order (highest first)
+ * @param pools                dynamic resource view parameters
+ * @param nodesToScore         how many feasible nodes to score
+ * @param backoff              per-pod retry backoff
+ * @param unschedulableTimeout unschedulable pods are retried at least this often
+ */
+public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
+                           Duration unschedulableTimeout) {
+    public QshardConfig {
+        tiers = List.copyOf(tiers);
+    }
+
+    /** The built-in configuration: four default tiers, default pools and scheduling parameters. */
+    public static QshardConfig defaults() {
+        return new QshardConfig(DefaultTiers.all(), PoolConfig.defaults(), NodesToScore.adaptive(), BackoffPolicy.defaults(),
+                io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT);
+    }
+
+    /**
+     * The tier named {@code name}.
+     *
+     * @throws ConfigException naming the configured tiers if there is none
+     */
+    public Tier tier(String name) {
+        return tiers.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new ConfigException("--tier", "", "unknown tier '" + name + "' (configured: "
+                        + tiers.stream().map(Tier::name).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    /** The tier whose schedulerName this is; empty for pods of other schedulers. */
+    public Optional<Tier> tierForSchedulerName(String schedulerName) {
+        for (Tier t : tiers) {
+            if (t.schedulerName().equals(schedulerName)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+}

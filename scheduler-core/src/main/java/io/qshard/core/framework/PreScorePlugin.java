@@ -1,0 +1,15 @@
+package io.qshard.core.framework;
+
+import java.util.List;
+
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.snapshot.NodeState;
+
+/** Runs once per pod after filtering, with the feasible nodes, before scoring. */
+public interface PreScorePlugin extends Plugin {
+    /**
+     * @return {@link Status#SUCCESS}, or {@link Status#SKIP} when this plugin's {@link ScorePlugin#score}
+     *         would give every node the same score for this pod (it is then not called)
+     */
+    Status preScore(CycleState state, PodRequest pod, List<NodeState> feasible);
+}

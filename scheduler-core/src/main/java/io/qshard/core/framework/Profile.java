@@ -1,0 +1,101 @@
+package io.qshard.core.framework;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.qshard.core.model.Tier;
+
+/**
+ * A tier's instantiated plugins, grouped by extension point in the tier's configured order, with the score
+ * weights resolved. Built once per tier at startup; immutable and thread-safe afterwards.
+ */
+public final class Profile {
+    private final Tier tier;
+    private final List<PreFilterPlugin> preFilters = new ArrayList<>();
+    private final List<FilterPlugin> filters = new ArrayList<>();
+    private final List<PreScorePlugin> preScores = new ArrayList<>();
+    private final List<ScorePlugin> scorers = new ArrayList<>();
+    private final List<ReservePlugin> reservers = new ArrayList<>();
+    private final long[] weights;
+
+    private Profile(Tier tier, List<Plugin> plugins) {
+        this.tier = tier;
+        for (Plugin p : plugins) {
+            if (p instanceof PreFilterPlugin x) {
+                preFilters.add(x);
+            }
+            if (p instanceof FilterPlugin x) {
+                filters.add(x);
+            }
+            if (p instanceof PreScorePlugin x) {
+                preScores.add(x);
+            }
+            if (p instanceof ScorePlugin x) {
+                scorers.add(x);
+            }
+            if (p instanceof ReservePlugin x) {
+                reservers.add(x);
+            }
+        }
+        weights = scorers.stream().mapToLong(s -> tier.weightOf(s.name())).toArray();
+    }
+
+    /**
+     * Instantiates the tier's plugins from the registry.
+     *
+     * @throws IllegalArgumentException naming the tier and field when a plugin is unknown, a factory returns
+     *                                  a plugin with another name, or a weight names a plugin that is not an
+     *                                  enabled score plugin
+     */
+    public static Profile build(Tier tier, PluginRegistry registry, PluginContext context) {
+        List<Plugin> plugins = new ArrayList<>();
+        for (String name : tier.plugins()) {
+            Plugin p = registry.factory(name)
+                    .orElseThrow(() -> new IllegalArgumentException("tier '" + tier.name() + "' plugins: unknown plugin '"
+                            + name + "' (registered: " + String.join(", ", registry.names()) + ")"))
+                    .apply(context);
+            if (!p.name().equals(name)) {
+                throw new IllegalArgumentException("plugin factory '" + name + "' built a plugin named '" + p.name() + "'");
+            }
+            plugins.add(p);
+        }
+        Profile profile = new Profile(tier, plugins);
+        for (Map.Entry<String, Integer> w : tier.scoreWeights().entrySet()) {
+            if (profile.scorers.stream().noneMatch(s -> s.name().equals(w.getKey()))) {
+                throw new IllegalArgumentException("tier '" + tier.name() + "' weights." + w.getKey()
+                        + ": not an enabled score plugin of this tier");
+            }
+        }
+        return profile;
+    }
+
+    public Tier tier() {
+        return tier;
+    }
+
+    public List<PreFilterPlugin> preFilters() {
+        return List.copyOf(preFilters);
+    }
+
+    public List<FilterPlugin> filters() {
+        return List.copyOf(filters);
+    }
+
+    public List<PreScorePlugin> preScores() {
+        return List.copyOf(preScores);
+    }
+
+    public List<ScorePlugin> scorers() {
+        return List.copyOf(scorers);
+    }
+
+    public List<ReservePlugin> reservers() {
+        return List.copyOf(reservers);
+    }
+
+    /** Weight of score plugin {@code i} (index into {@link #scorers()}). */
+    public long weight(int i) {
+        return weights[i];
+    }
+}

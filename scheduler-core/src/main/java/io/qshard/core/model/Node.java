@@ -1,0 +1,37 @@
+package io.qshard.core.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A node as the schedulers see it. Immutable.
+ *
+ * <p>{@code allocatable} is what the node reports (what a kubelet admits against). Where the oversale
+ * webhook runs, its native cpu/memory are scaled up by the node's oversale ratio; {@code realAllocatable}
+ * is reported ÷ ratio, the capacity prod is accounted against (DESIGN.md, "How a pod asks for a tier").
+ * Without oversale both are equal.
+ *
+ * @param name            node name
+ * @param labels          node labels
+ * @param taints          node taints
+ * @param allocatable     reported allocatable: native cpu/memory, pods, batch extended resources
+ * @param realAllocatable allocatable without oversale scaling (≤ allocatable)
+ * @param unschedulable   {@code spec.unschedulable} (cordoned)
+ */
+public record Node(String name, Map<String, String> labels, List<Taint> taints, Resources allocatable,
+                   Resources realAllocatable, boolean unschedulable) {
+    public Node {
+        Objects.requireNonNull(name, "name");
+        labels = Map.copyOf(labels);
+        taints = List.copyOf(taints);
+        Objects.requireNonNull(allocatable, "allocatable");
+        Objects.requireNonNull(realAllocatable, "realAllocatable");
+    }
+
+    /** A node without oversale: real allocatable = reported allocatable. */
+    public static Node of(String name, Map<String, String> labels, List<Taint> taints, Resources allocatable,
+                          boolean unschedulable) {
+        return new Node(name, labels, taints, allocatable, allocatable, unschedulable);
+    }
+}

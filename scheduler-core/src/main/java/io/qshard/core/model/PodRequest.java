@@ -1,0 +1,56 @@
+package io.qshard.core.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the schedulers know of a pod: identity, tier, size and placement constraints. Immutable.
+ *
+ * @param uid          pod uid
+ * @param namespace    namespace
+ * @param name         name
+ * @param tier         qshard tier name, or null for pods of other schedulers (they count as prod)
+ * @param poolRule     accounting class: the tier's pool rule; {@link PoolRule#ALLOCATABLE} for foreign pods
+ * @param requests     effective requests (max of init containers and sum of containers), pods = 1
+ * @param nodeSelector {@code spec.nodeSelector}
+ * @param affinity     node affinity
+ * @param tolerations  tolerations
+ * @param priority     pod priority (PriorityClass value)
+ * @param creationTime creation timestamp
+ * @param owner        controller owner, or null
+ * @param nodeName     the node it is bound or assumed to, or null while pending
+ */
+public record PodRequest(String uid, String namespace, String name, String tier, PoolRule poolRule, Resources requests,
+                         Map<String, String> nodeSelector, NodeAffinity affinity, List<Toleration> tolerations,
+                         int priority, Instant creationTime, OwnerRef owner, String nodeName) {
+    public PodRequest {
+        Objects.requireNonNull(uid, "uid");
+        Objects.requireNonNull(poolRule, "poolRule");
+        Objects.requireNonNull(requests, "requests");
+        if (requests.pods() != 1) {
+            throw new IllegalArgumentException("pod " + namespace + "/" + name + ": requests.pods must be 1, was " + requests.pods());
+        }
+        nodeSelector = Map.copyOf(nodeSelector);
+        affinity = affinity == null ? NodeAffinity.NONE : affinity;
+        tolerations = List.copyOf(tolerations);
+        Objects.requireNonNull(creationTime, "creationTime");
+    }
+
+    /** {@code namespace/name}. */
+    public String key() {
+        return namespace + "/" + name;
+    }
+
+    /** The same pod bound (or assumed) to {@code node}. */
+    public PodRequest boundTo(String node) {
+        return new PodRequest(uid, namespace, name, tier, poolRule, requests, nodeSelector, affinity, tolerations,
+                priority, creationTime, owner, node);
+    }
+
+    /** Whether a qshard tier owns this pod (false for pods of other schedulers). */
+    public boolean isQshard() {
+        return tier != null;
+    }
+}

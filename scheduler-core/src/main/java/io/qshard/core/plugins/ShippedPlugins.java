@@ -1,0 +1,28 @@
+package io.qshard.core.plugins;
+
+import io.qshard.core.framework.PluginRegistry;
+import io.qshard.core.plugins.complementary.ComplementaryProfile;
+import io.qshard.core.plugins.nodeaffinity.NodeAffinity;
+import io.qshard.core.plugins.noderesources.BalancedAllocation;
+import io.qshard.core.plugins.noderesources.LeastAllocated;
+import io.qshard.core.plugins.noderesources.TierResourceFit;
+import io.qshard.core.plugins.nodeunschedulable.NodeUnschedulable;
+import io.qshard.core.plugins.tainttoleration.TaintToleration;
+
+/** Every plugin qshard ships, registered by name. */
+public final class ShippedPlugins {
+    private ShippedPlugins() {
+    }
+
+    /** A new registry with the shipped plugins; register your own on it before building profiles. */
+    public static PluginRegistry registry() {
+        return new PluginRegistry()
+                .register(NodeUnschedulable.NAME, ctx -> new NodeUnschedulable())
+                .register(TierResourceFit.NAME, ctx -> new TierResourceFit(ctx.nodeRoom()))
+                .register(TaintToleration.NAME, ctx -> new TaintToleration())
+                .register(NodeAffinity.NAME, ctx -> new NodeAffinity())
+                .register(LeastAllocated.NAME, ctx -> new LeastAllocated())
+                .register(BalancedAllocation.NAME, ctx -> new BalancedAllocation())
+                .register(ComplementaryProfile.NAME, ctx -> new ComplementaryProfile());
+    }
+}

@@ -1,0 +1,53 @@
+package io.qshard.core.plugins.complementary;
+
+import io.qshard.core.framework.CycleState;
+import io.qshard.core.framework.ScorePlugin;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.plugins.noderesources.TierCapacity;
+import io.qshard.core.snapshot.NodeState;
+
+/**
+ * Score: put cpu-heavy pods next to memory-heavy load and vice versa, so nodes fill on both resources.
+ *
+ * <pre>
+ * pod skew  ps = (c − m) / (c + m)   with c = podCpu/capCpu, m = podMem/capMem       (−1 memory-heavy … +1 cpu-heavy)
+ * node skew ns = usedCpu/capCpu − usedMem/capMem                                       (−1 … +1)
+ * score     = round(50 × (1 − ps × ns)), clamped to [0, 100]
+ * </pre>
+ * A balanced pod or an empty (balanced) node scores 50 everywhere: no preference. Uses requests in the
+ * tier's currency ({@link TierCapacity}).
+ */
+public final class ComplementaryProfile implements ScorePlugin {
+    public static final String NAME = "ComplementaryProfile";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void scoreAll(CycleState state, PodRequest pod, NodeState[] nodes, int count, long[] out) {
+        for (int k = 0; k < count; k++) {
+            out[k] = score(state, pod, nodes[k]); // monomorphic here: see ScorePlugin#scoreAll
+        }
+    }
+
+    @Override
+    public long score(CycleState state, PodRequest pod, NodeState node) {
+        long capCpu = TierCapacity.capacity(pod.poolRule(), node, 0);
+        long capMem = TierCapacity.capacity(pod.poolRule(), node, 1);
+        if (capCpu <= 0 || capMem <= 0) {
+            return MAX_SCORE / 2;
+        }
+        double c = (double) TierCapacity.request(pod, 0) / capCpu;
+        double m = (double) TierCapacity.request(pod, 1) / capMem;
+        if (c + m == 0) {
+            return MAX_SCORE / 2;
+        }
+        double ps = (c - m) / (c + m);
+        double ns = (double) TierCapacity.used(pod.poolRule(), node, 0) / capCpu
+                - (double) TierCapacity.used(pod.poolRule(), node, 1) / capMem;
+        double score = 50 * (1 - ps * Math.max(-1, Math.min(1, ns)));
+        return Math.max(0, Math.min(MAX_SCORE, Math.round(score)));
+    }
+}

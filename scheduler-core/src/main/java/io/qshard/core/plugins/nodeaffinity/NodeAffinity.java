@@ -1,0 +1,60 @@
+package io.qshard.core.plugins.nodeaffinity;
+
+import java.util.List;
+import java.util.Map;
+
+import io.qshard.core.framework.CycleState;
+import io.qshard.core.framework.FilterPlugin;
+import io.qshard.core.framework.PreFilterPlugin;
+import io.qshard.core.framework.PreScorePlugin;
+import io.qshard.core.framework.ScorePlugin;
+import io.qshard.core.framework.Status;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.snapshot.NodeState;
+
+/**
+ * Filter: {@code nodeSelector} and required node affinity must match the node's labels.
+ * Score: sum of the weights of the preferred terms that match, normalised by the best node.
+ * Both are skipped for pods without a selector / preferred terms (most pods).
+ */
+public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+    public static final String NAME = "NodeAffinity";
+    static final String REASON = "node(s) didn't match Pod's node affinity/selector";
+    private static final Status REJECTED = Status.unresolvable(NAME, REASON);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Status preFilter(CycleState state, PodRequest pod) {
+        return pod.nodeSelector().isEmpty() && pod.affinity().required().isEmpty() ? Status.SKIP : Status.SUCCESS;
+    }
+
+    @Override
+    public Status preScore(CycleState state, PodRequest pod, List<NodeState> feasible) {
+        return pod.affinity().preferred().isEmpty() ? Status.SKIP : Status.SUCCESS;
+    }
+
+    @Override
+    public Status filter(CycleState state, PodRequest pod, NodeState node) {
+        Map<String, String> labels = node.node().labels();
+        for (Map.Entry<String, String> want : pod.nodeSelector().entrySet()) {
+            if (!want.getValue().equals(labels.get(want.getKey()))) {
+                return REJECTED;
+            }
+        }
+        return pod.affinity().requiredMatches(labels) ? Status.SUCCESS : REJECTED;
+    }
+
+    @Override
+    public long score(CycleState state, PodRequest pod, NodeState node) {
+        return pod.affinity().preferred().isEmpty() ? 0 : pod.affinity().preferredWeight(node.node().labels());
+    }
+
+    @Override
+    public void normalize(CycleState state, PodRequest pod, long[] scores, int count) {
+        ScorePlugin.normalizeByMax(scores, count, false);
+    }
+}

@@ -1,0 +1,80 @@
+package io.qshard.core.plugins.tainttoleration;
+
+import java.util.List;
+
+import io.qshard.core.framework.CycleState;
+import io.qshard.core.framework.FilterPlugin;
+import io.qshard.core.framework.PreScorePlugin;
+import io.qshard.core.framework.ScorePlugin;
+import io.qshard.core.framework.Status;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.Taint;
+import io.qshard.core.model.Toleration;
+import io.qshard.core.snapshot.NodeState;
+
+/**
+ * Filter: a node with a NoSchedule/NoExecute taint the pod does not tolerate is rejected.
+ * Score: fewer untolerated PreferNoSchedule taints is better (normalised, reversed); skipped when no
+ * feasible node has a taint at all.
+ */
+public final class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin {
+    public static final String NAME = "TaintToleration";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Status filter(CycleState state, PodRequest pod, NodeState node) {
+        List<Taint> taints = node.taints();
+        if (taints.isEmpty()) {
+            return Status.SUCCESS;
+        }
+        for (Taint taint : taints) {
+            if (taint.effect() == Taint.Effect.PREFER_NO_SCHEDULE) {
+                continue;
+            }
+            if (!tolerated(taint, pod.tolerations())) {
+                return Status.unresolvable(NAME, "node(s) had taint {" + taint.key() + ": " + taint.value()
+                        + "}, that the pod didn't tolerate");
+            }
+        }
+        return Status.SUCCESS;
+    }
+
+    @Override
+    public Status preScore(CycleState state, PodRequest pod, List<NodeState> feasible) {
+        for (NodeState n : feasible) {
+            if (!n.taints().isEmpty()) {
+                return Status.SUCCESS;
+            }
+        }
+        return Status.SKIP;
+    }
+
+    @Override
+    public long score(CycleState state, PodRequest pod, NodeState node) {
+        long intolerable = 0;
+        for (Taint taint : node.taints()) {
+            if (taint.effect() == Taint.Effect.PREFER_NO_SCHEDULE && !tolerated(taint, pod.tolerations())) {
+                intolerable++;
+            }
+        }
+        return intolerable;
+    }
+
+    @Override
+    public void normalize(CycleState state, PodRequest pod, long[] scores, int count) {
+        ScorePlugin.normalizeByMax(scores, count, true);
+    }
+
+    private static boolean tolerated(Taint taint, List<Toleration> tolerations) {
+        for (Toleration t : tolerations) {
+            if (t.tolerates(taint)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

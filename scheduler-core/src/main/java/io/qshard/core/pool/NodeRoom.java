@@ -1,0 +1,87 @@
+package io.qshard.core.pool;
+
+import static io.qshard.core.snapshot.NodeState.BATCH_CPU;
+import static io.qshard.core.snapshot.NodeState.BATCH_MEMORY;
+import static io.qshard.core.snapshot.NodeState.CPU;
+import static io.qshard.core.snapshot.NodeState.MEMORY;
+import static io.qshard.core.snapshot.NodeState.PODS;
+
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Resources;
+import io.qshard.core.snapshot.NodeState;
+
+/**
+ * How much a new pod of each accounting class may still take on a node — the tightest of the class's pool
+ * and what a kubelet would admit. Until usage data exists this is the conservative view of DESIGN.md:
+ * usage(tier) = Σ requests of the tier. Immutable and thread-safe.
+ *
+ * <pre>
+ * peakCap    = realAllocatable × targetUtilization;  margin = realAllocatable × safetyMargin
+ * prod room  = min(realAllocatable − Σ requests(prod + foreign),  allocatable − Σ native requests(all))
+ * mid pool   = peakCap − usage(prod) − margin − Σ estimate(mid);   mid room = min(mid pool, allocatable − Σ native requests(all))
+ * batch pool = peakCap − usage(prod) − usage(mid) − margin − Σ estimate(batch)
+ * free pool  = batch pool − Σ estimate(free)
+ * batch/free room = min(pool, advertised batch allocatable − Σ batch requests(batch + free))
+ * </pre>
+ * Pod slots are always allocatable.pods − pods on the node. Values may be negative (over). The per-component
+ * {@link #room} allocates nothing: filters call it for every node.
+ */
+public final class NodeRoom {
+    private final double[] target;
+    private final double[] margin;
+
+    public NodeRoom(PoolConfig config) {
+        this.target = new double[] {config.cpuTargetUtilization(), config.memoryTargetUtilization()};
+        this.margin = new double[] {config.cpuSafetyMargin(), config.memorySafetyMargin()};
+    }
+
+    /** Room left for one more pod of class {@code rule} on {@code node}, component {@code c} (NodeState.CPU…). */
+    public long room(PoolRule rule, NodeState node, int c) {
+        if (c == PODS) {
+            return node.allocatable(PODS) - node.requested(PODS); // every pod requests pods = 1
+        }
+        long admit = node.allocatable(c) - node.requested(c);
+        boolean nativeComponent = c == CPU || c == MEMORY;
+        if (nativeComponent) {
+            return switch (rule) {
+                case ALLOCATABLE -> Math.min(node.realAllocatable(c) - node.requestedBy(PoolRule.ALLOCATABLE, c), admit);
+                case MID_POOL -> Math.min(peak(node, c) - node.requestedBy(PoolRule.ALLOCATABLE, c) - margin(node, c)
+                        - node.requestedBy(PoolRule.MID_POOL, c), admit);
+                case BATCH_POOL, FREE_POOL -> admit;
+            };
+        }
+        if (rule == PoolRule.ALLOCATABLE || rule == PoolRule.MID_POOL) {
+            return admit;
+        }
+        long pool = batchPoolBeforeBatch(node, c - BATCH_CPU) - node.requestedBy(PoolRule.BATCH_POOL, c);
+        if (rule == PoolRule.FREE_POOL) {
+            pool -= node.requestedBy(PoolRule.FREE_POOL, c);
+        }
+        return Math.min(pool, admit);
+    }
+
+    /** {@link #room} for every component. */
+    public Resources roomFor(PoolRule rule, NodeState node) {
+        return new Resources(room(rule, node, CPU), room(rule, node, MEMORY), room(rule, node, PODS),
+                room(rule, node, BATCH_CPU), room(rule, node, BATCH_MEMORY));
+    }
+
+    /** The batch pool of a node (what the node agent / simulator advertises as batch allocatable), ≥ 0. */
+    public Resources batchPool(NodeState node) {
+        return Resources.batch(Math.max(0, batchPoolBeforeBatch(node, CPU)), Math.max(0, batchPoolBeforeBatch(node, MEMORY)));
+    }
+
+    /** peakCap − usage(prod) − usage(mid) − margin, for native resource r (0 cpu, 1 memory). */
+    private long batchPoolBeforeBatch(NodeState node, int r) {
+        return peak(node, r) - node.requestedBy(PoolRule.ALLOCATABLE, r) - node.requestedBy(PoolRule.MID_POOL, r)
+                - margin(node, r);
+    }
+
+    private long peak(NodeState node, int r) {
+        return (long) (node.realAllocatable(r) * target[r]);
+    }
+
+    private long margin(NodeState node, int r) {
+        return (long) (node.realAllocatable(r) * margin[r]);
+    }
+}

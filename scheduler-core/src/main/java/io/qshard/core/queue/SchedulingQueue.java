@@ -1,0 +1,291 @@
+package io.qshard.core.queue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.qshard.core.model.PodRequest;
+
+/**
+ * Pending pods of one scheduler instance, in three sets as in kube-scheduler:
+ * <ul>
+ *   <li><b>active</b> — ready to try, highest priority first, then oldest, then uid;</li>
+ *   <li><b>backoff</b> — failed recently, retried once their per-pod backoff expires;</li>
+ *   <li><b>unschedulable</b> — no node fit; moved back by a cluster event ({@link #onClusterEvent}: node
+ *       added or changed, pod deleted) or after {@code unschedulableTimeout}.</li>
+ * </ul>
+ * A pod popped for scheduling is "in flight"; if a cluster event arrives before it is requeued as
+ * unschedulable, it goes to backoff instead, so the event is never lost. Time comes from the injected
+ * clock. Thread-safe: informer threads add/update/delete while the decision thread pops.
+ */
+public final class SchedulingQueue {
+    public static final Duration DEFAULT_UNSCHEDULABLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Comparator<QueuedPod> BY_PRIORITY = Comparator
+            .comparingInt((QueuedPod q) -> -q.pod().priority())
+            .thenComparing(q -> q.pod().creationTime())
+            .thenComparing(QueuedPod::uid);
+    private static final Comparator<QueuedPod> BY_EXPIRY = Comparator
+            .comparing(QueuedPod::backoffUntil).thenComparing(QueuedPod::uid);
+
+    private final Clock clock;
+    private final BackoffPolicy backoff;
+    private final Duration unschedulableTimeout;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final TreeSet<QueuedPod> active = new TreeSet<>(BY_PRIORITY);
+    private final TreeSet<QueuedPod> backingOff = new TreeSet<>(BY_EXPIRY);
+    private final Map<String, QueuedPod> unschedulable = new HashMap<>();
+    /** Insertion-ordered: the head is the pod that has waited longest. */
+    private final Map<String, Instant> unschedulableSince = new LinkedHashMap<>();
+    /** Every queued pod (any set) by uid. */
+    private final Map<String, QueuedPod> queued = new HashMap<>();
+    /** Popped and not yet done/requeued: uid → latest pod version (updated while in flight). */
+    private final Map<String, PodRequest> inFlight = new HashMap<>();
+    private long schedulingCycle;
+    private long moveRequestCycle = -1;
+
+    public SchedulingQueue(Clock clock, BackoffPolicy backoff, Duration unschedulableTimeout) {
+        this.clock = clock;
+        this.backoff = backoff;
+        this.unschedulableTimeout = unschedulableTimeout;
+    }
+
+    /** A new pending pod; an already known uid is treated as {@link #update}. */
+    public void add(PodRequest pod) {
+        lock.lock();
+        try {
+            if (queued.containsKey(pod.uid()) || inFlight.containsKey(pod.uid())) {
+                updateLocked(pod);
+                return;
+            }
+            Instant now = clock.instant();
+            insert(new QueuedPod(pod, 0, now, now, 0), Where.ACTIVE);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A pending pod changed; an unschedulable pod is given another try (its spec may fit now). */
+    public void update(PodRequest pod) {
+        lock.lock();
+        try {
+            updateLocked(pod);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void updateLocked(PodRequest pod) {
+        if (inFlight.containsKey(pod.uid())) {
+            inFlight.put(pod.uid(), pod);
+            return;
+        }
+        QueuedPod q = queued.get(pod.uid());
+        if (q == null) {
+            add(pod);
+            return;
+        }
+        boolean wasUnschedulable = unschedulable.containsKey(pod.uid());
+        remove(q);
+        insert(q.withPod(pod), wasUnschedulable ? afterWait(q) : where(q));
+    }
+
+    /** The pod is gone (deleted, or bound by someone else): forget it everywhere. */
+    public void delete(String uid) {
+        lock.lock();
+        try {
+            QueuedPod q = queued.get(uid);
+            if (q != null) {
+                remove(q);
+            }
+            if (inFlight.containsKey(uid)) {
+                inFlight.put(uid, null); // marker: requeue of this in-flight pod drops it
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next pod to schedule, if one is ready now; it is in flight until {@link #done} or a requeue. */
+    public Optional<QueuedPod> pop() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(popLocked());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Like {@link #pop} but waits up to {@code maxWait} (real time) for a pod to become ready. */
+    public Optional<QueuedPod> take(Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                QueuedPod q = popLocked();
+                if (q != null) {
+                    return Optional.of(q);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                long wait = left;
+                if (!backingOff.isEmpty()) {
+                    long untilExpiry = Duration.between(clock.instant(), backingOff.first().backoffUntil()).toNanos();
+                    wait = Math.max(1_000_000, Math.min(wait, untilExpiry));
+                }
+                changed.awaitNanos(Math.min(wait, TimeUnit.SECONDS.toNanos(1)));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private QueuedPod popLocked() {
+        flush(clock.instant());
+        QueuedPod q = active.pollFirst();
+        if (q == null) {
+            return null;
+        }
+        queued.remove(q.uid());
+        QueuedPod popped = q.popped(++schedulingCycle);
+        inFlight.put(q.uid(), q.pod());
+        return popped;
+    }
+
+    /** The popped pod was placed (assumed); the queue forgets it. */
+    public void done(String uid) {
+        lock.lock();
+        try {
+            inFlight.remove(uid);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No node fit the popped pod: it waits for a cluster event (or for backoff, if one already came). */
+    public void requeueUnschedulable(QueuedPod popped) {
+        requeue(popped, true);
+    }
+
+    /** Scheduling or binding failed for another reason (API error): retry after backoff. */
+    public void requeueAfterError(QueuedPod popped) {
+        requeue(popped, false);
+    }
+
+    private void requeue(QueuedPod popped, boolean unschedulableResult) {
+        lock.lock();
+        try {
+            if (!inFlight.containsKey(popped.uid())) {
+                return; // done already, or never popped
+            }
+            PodRequest latest = inFlight.remove(popped.uid());
+            if (latest == null) {
+                return; // deleted while in flight
+            }
+            Instant now = clock.instant();
+            QueuedPod failed = popped.withPod(latest).failed(now.plus(backoff.after(popped.attempts() + 1)));
+            boolean eventSincePop = moveRequestCycle >= popped.cycle();
+            insert(failed, unschedulableResult && !eventSincePop ? Where.UNSCHEDULABLE : Where.BACKOFF);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Something changed that may make unschedulable pods fit: move them all to backoff/active. */
+    public void onClusterEvent() {
+        lock.lock();
+        try {
+            moveRequestCycle = schedulingCycle;
+            for (QueuedPod q : new ArrayList<>(unschedulable.values())) {
+                remove(q);
+                insert(q, afterWait(q));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sizes of the three sets and the in-flight count, for metrics. */
+    public Sizes sizes() {
+        lock.lock();
+        try {
+            return new Sizes(active.size(), backingOff.size(), unschedulable.size(), inFlight.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queue depths.
+     *
+     * @param active        ready to try
+     * @param backoff       waiting for backoff expiry
+     * @param unschedulable waiting for a cluster event
+     * @param inFlight      popped, being scheduled or bound
+     */
+    public record Sizes(int active, int backoff, int unschedulable, int inFlight) {
+        public int pending() {
+            return active + backoff + unschedulable;
+        }
+    }
+
+    private enum Where { ACTIVE, BACKOFF, UNSCHEDULABLE }
+
+    private Where afterWait(QueuedPod q) {
+        return q.backoffUntil().isAfter(clock.instant()) ? Where.BACKOFF : Where.ACTIVE;
+    }
+
+    private Where where(QueuedPod q) {
+        return backingOff.contains(q) ? Where.BACKOFF : Where.ACTIVE;
+    }
+
+    private void insert(QueuedPod q, Where where) {
+        queued.put(q.uid(), q);
+        switch (where) {
+            case ACTIVE -> active.add(q);
+            case BACKOFF -> backingOff.add(q);
+            case UNSCHEDULABLE -> {
+                unschedulable.put(q.uid(), q);
+                unschedulableSince.put(q.uid(), clock.instant());
+            }
+        }
+        changed.signalAll();
+    }
+
+    private void remove(QueuedPod q) {
+        queued.remove(q.uid());
+        if (!active.remove(q) && !backingOff.remove(q)) {
+            unschedulable.remove(q.uid());
+            unschedulableSince.remove(q.uid());
+        }
+    }
+
+    private void flush(Instant now) {
+        while (!backingOff.isEmpty() && !backingOff.first().backoffUntil().isAfter(now)) {
+            active.add(backingOff.pollFirst());
+        }
+        Instant cutoff = now.minus(unschedulableTimeout);
+        for (Iterator<Map.Entry<String, Instant>> it = unschedulableSince.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Instant> e = it.next();
+            if (e.getValue().isAfter(cutoff)) {
+                break; // the rest arrived later
+            }
+            it.remove();
+            active.add(unschedulable.remove(e.getKey()));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.qshard.core.snapshot;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The immutable view one scheduling cycle works on: the nodes of one shard with their pods. Updating one
+ * node costs O(n/64 + 64) reference copies ({@link PersistentArray}); adding or removing a node also copies
+ * the name index. Node order is stable except that removing a node moves the last node into its slot.
+ * Thread-safe because immutable.
+ */
+public final class ClusterSnapshot {
+    private static final ClusterSnapshot EMPTY = new ClusterSnapshot(PersistentArray.empty(), Map.of(), 0);
+
+    private final PersistentArray<NodeState> nodes;
+    private final Map<String, Integer> index;
+    private final long generation;
+
+    private ClusterSnapshot(PersistentArray<NodeState> nodes, Map<String, Integer> index, long generation) {
+        this.nodes = nodes;
+        this.index = index;
+        this.generation = generation;
+    }
+
+    public static ClusterSnapshot empty() {
+        return EMPTY;
+    }
+
+    /** Incremented by every change; equal generations mean equal contents. */
+    public long generation() {
+        return generation;
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    /** The node at position {@code i}, 0 ≤ i < size. */
+    public NodeState node(int i) {
+        return nodes.get(i);
+    }
+
+    public Optional<NodeState> node(String name) {
+        Integer i = index.get(name);
+        return i == null ? Optional.empty() : Optional.of(nodes.get(i));
+    }
+
+    /** This snapshot with {@code state} added, or replacing the node of the same name. */
+    public ClusterSnapshot with(NodeState state) {
+        Integer i = index.get(state.name());
+        if (i != null) {
+            return new ClusterSnapshot(nodes.set(i, state), index, generation + 1);
+        }
+        Map<String, Integer> idx = new HashMap<>(index);
+        idx.put(state.name(), nodes.size());
+        return new ClusterSnapshot(nodes.append(state), Map.copyOf(idx), generation + 1);
+    }
+
+    /** This snapshot without the node named {@code name} (unchanged if absent). */
+    public ClusterSnapshot without(String name) {
+        Integer i = index.get(name);
+        if (i == null) {
+            return this;
+        }
+        int last = nodes.size() - 1;
+        Map<String, Integer> idx = new HashMap<>(index);
+        idx.remove(name);
+        PersistentArray<NodeState> n = nodes;
+        if (i != last) {
+            NodeState moved = nodes.get(last);
+            n = n.set(i, moved);
+            idx.put(moved.name(), i);
+        }
+        return new ClusterSnapshot(n.removeLast(), Map.copyOf(idx), generation + 1);
+    }
+}

@@ -1,0 +1,119 @@
+package io.qshard.core.snapshot;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.qshard.core.model.Node;
+import io.qshard.core.model.PodRequest;
+
+/**
+ * The scheduler's cache of one shard: nodes, bound and assumed pods. Events from informers and the
+ * binder are applied here, and {@link #snapshot()} hands out the current immutable view in O(1).
+ *
+ * <p>Pods bound to nodes this state does not hold (yet) are kept aside and attached when the node arrives,
+ * so the order of node and pod events does not matter. Assuming a pod and later seeing it bound is a
+ * no-op; seeing it bound elsewhere moves it. Not thread-safe: owned by the instance's decision thread,
+ * which is the only writer; snapshots may be read from any thread.
+ */
+public final class ClusterState {
+    private ClusterSnapshot snapshot = ClusterSnapshot.empty();
+    /** uid → node name, for every pod accounted on a node we hold. */
+    private final Map<String, String> podNode = new HashMap<>();
+    /** node name → pods bound to a node we do not hold. */
+    private final Map<String, Map<String, PodRequest>> detached = new HashMap<>();
+    /** uid → node name, for every detached pod. */
+    private final Map<String, String> detachedNode = new HashMap<>();
+
+    /** The current view; O(1), immutable. */
+    public ClusterSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Adds or updates a node (pods kept); pods seen earlier for this node are attached. */
+    public void upsertNode(Node node) {
+        Optional<NodeState> existing = snapshot.node(node.name());
+        NodeState state = existing.map(s -> s.withNode(node)).orElseGet(() -> NodeState.of(node));
+        Map<String, PodRequest> waiting = detached.remove(node.name());
+        if (waiting != null) {
+            for (PodRequest p : waiting.values()) {
+                state = state.reserve(p);
+                podNode.put(p.uid(), node.name());
+                detachedNode.remove(p.uid());
+            }
+        }
+        snapshot = snapshot.with(state);
+    }
+
+    /** Removes a node; its pods are kept aside in case the node comes back (e.g. moved between shards). */
+    public void removeNode(String name) {
+        snapshot.node(name).ifPresent(state -> {
+            Map<String, PodRequest> keep = new HashMap<>();
+            for (PodRequest p : state.podList()) {
+                keep.put(p.uid(), p);
+                podNode.remove(p.uid());
+                detachedNode.put(p.uid(), name);
+            }
+            if (!keep.isEmpty()) {
+                detached.put(name, keep);
+            }
+            snapshot = snapshot.without(name);
+        });
+    }
+
+    /**
+     * Records a pod bound (or assumed) to {@code pod.nodeName()}; moves it if it was on another node; a
+     * pending pod (no node) is removed from accounting.
+     */
+    public void upsertPod(PodRequest pod) {
+        String target = pod.nodeName();
+        String current = podNode.get(pod.uid());
+        if (current != null && current.equals(target)) {
+            return; // assumed earlier, now confirmed
+        }
+        removePod(pod.uid());
+        if (target == null) {
+            return;
+        }
+        Optional<NodeState> node = snapshot.node(target);
+        if (node.isPresent()) {
+            snapshot = snapshot.with(node.get().reserve(pod));
+            podNode.put(pod.uid(), target);
+        } else {
+            detached.computeIfAbsent(target, k -> new HashMap<>()).put(pod.uid(), pod);
+            detachedNode.put(pod.uid(), target);
+        }
+    }
+
+    /** Assumes {@code pod} on {@code nodeName} before the binding is confirmed. */
+    public void assume(PodRequest pod, String nodeName) {
+        upsertPod(pod.boundTo(nodeName));
+    }
+
+    /** Forgets a pod everywhere (deleted, or an assumption whose binding failed). */
+    public void removePod(String uid) {
+        String node = podNode.remove(uid);
+        if (node != null) {
+            snapshot.node(node).ifPresent(s -> snapshot = snapshot.with(s.unreserve(uid)));
+            return;
+        }
+        String away = detachedNode.remove(uid);
+        if (away != null) {
+            Map<String, PodRequest> pods = detached.get(away);
+            pods.remove(uid);
+            if (pods.isEmpty()) {
+                detached.remove(away);
+            }
+        }
+    }
+
+    /** The node a pod is accounted on, if any. */
+    public Optional<String> nodeOf(String uid) {
+        return Optional.ofNullable(podNode.get(uid));
+    }
+
+    /** Number of pods accounted on nodes held here. */
+    public int accountedPods() {
+        return podNode.size();
+    }
+}

@@ -1,0 +1,234 @@
+package io.qshard.core.snapshot;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+import io.qshard.core.model.Node;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Resources;
+import io.qshard.core.model.Taint;
+
+/**
+ * One node with the pods bound or assumed on it and their summed requests, in total and per accounting
+ * class ({@link PoolRule}; pods of other schedulers count as {@link PoolRule#ALLOCATABLE}). Immutable:
+ * {@link #reserve} and {@link #unreserve} return new states and are idempotent per pod uid, so accounted
+ * requests are always exactly the sum over the pods present — never negative, never double-counted.
+ *
+ * <p>The numbers filters and scorers read on every node live in one flat {@code long[]} (allocatable,
+ * real allocatable, requests per class and in total), so a node evaluation touches one array instead of a
+ * chain of records. Components are indexed by {@link #CPU}, {@link #MEMORY}, {@link #PODS},
+ * {@link #BATCH_CPU}, {@link #BATCH_MEMORY}. Thread-safe because immutable.
+ */
+public final class NodeState {
+    public static final int CPU = 0;
+    public static final int MEMORY = 1;
+    public static final int PODS = 2;
+    public static final int BATCH_CPU = 3;
+    public static final int BATCH_MEMORY = 4;
+
+    private static final int N = 5;
+    private static final int ALLOC = 0;
+    private static final int REAL = N;
+    private static final int TOTAL = 2 * N;
+    private static final int BY_CLASS = 3 * N;
+    private static final int SIZE = BY_CLASS + N * PoolRule.values().length;
+    private static final PodRequest[] NO_PODS = new PodRequest[0];
+
+    /** [rule][r] → offset of the capacity a tier's scoring measures resource r (0 cpu, 1 memory) in. */
+    private static final int[][] CAPACITY = new int[PoolRule.values().length][];
+    /** [rule][r] → offset of the requests that count against that capacity. */
+    private static final int[][] USED = new int[PoolRule.values().length][];
+
+    static {
+        CAPACITY[PoolRule.ALLOCATABLE.ordinal()] = new int[] {REAL + CPU, REAL + MEMORY};
+        USED[PoolRule.ALLOCATABLE.ordinal()] = new int[] {BY_CLASS + CPU, BY_CLASS + MEMORY};
+        CAPACITY[PoolRule.MID_POOL.ordinal()] = new int[] {ALLOC + CPU, ALLOC + MEMORY};
+        USED[PoolRule.MID_POOL.ordinal()] = new int[] {TOTAL + CPU, TOTAL + MEMORY};
+        for (PoolRule r : new PoolRule[] {PoolRule.BATCH_POOL, PoolRule.FREE_POOL}) {
+            CAPACITY[r.ordinal()] = new int[] {ALLOC + BATCH_CPU, ALLOC + BATCH_MEMORY};
+            USED[r.ordinal()] = new int[] {TOTAL + BATCH_CPU, TOTAL + BATCH_MEMORY};
+        }
+    }
+
+    private final Node node;
+    private final PodRequest[] pods;
+    private final long[] v;
+    /** Copied from the node so the common filters do not dereference it. */
+    private final boolean unschedulable;
+    private final List<Taint> taints;
+
+    private NodeState(Node node, PodRequest[] pods, long[] v) {
+        this.node = node;
+        this.pods = pods;
+        this.v = v;
+        this.unschedulable = node.unschedulable();
+        this.taints = node.taints();
+    }
+
+    /** A node with no pods. */
+    public static NodeState of(Node node) {
+        long[] v = new long[SIZE];
+        writeNode(v, Objects.requireNonNull(node));
+        return new NodeState(node, NO_PODS, v);
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public String name() {
+        return node.name();
+    }
+
+    /** {@code spec.unschedulable} of the node. */
+    public boolean unschedulable() {
+        return unschedulable;
+    }
+
+    /** The node's taints (usually the shared empty list). */
+    public List<Taint> taints() {
+        return taints;
+    }
+
+    /** Reported allocatable of component {@code c} (what a kubelet admits against). */
+    public long allocatable(int c) {
+        return v[ALLOC + c];
+    }
+
+    /** Allocatable without oversale scaling, component {@code c}. */
+    public long realAllocatable(int c) {
+        return v[REAL + c];
+    }
+
+    /** Σ requests of every pod on the node, component {@code c}. */
+    public long requested(int c) {
+        return v[TOTAL + c];
+    }
+
+    /** Σ requests of the pods of class {@code rule}, component {@code c}. */
+    public long requestedBy(PoolRule rule, int c) {
+        return v[BY_CLASS + N * rule.ordinal() + c];
+    }
+
+    /**
+     * The capacity a tier drawing on {@code rule} measures resource {@code r} (0 cpu, 1 memory) in: prod → real
+     * allocatable; mid → reported allocatable; batch/free → advertised batch resources.
+     */
+    public long tierCapacity(PoolRule rule, int r) {
+        return v[CAPACITY[rule.ordinal()][r]];
+    }
+
+    /**
+     * The requests that count against {@link #tierCapacity}: prod → prod and foreign requests; mid → all
+     * native requests; batch/free → all batch requests.
+     */
+    public long tierUsed(PoolRule rule, int r) {
+        return v[USED[rule.ordinal()][r]];
+    }
+
+    /** Sum of the requests of every pod on the node. */
+    public Resources requested() {
+        return resources(TOTAL);
+    }
+
+    /** Sum of the requests of the pods of one accounting class. */
+    public Resources requestedBy(PoolRule rule) {
+        return resources(BY_CLASS + N * rule.ordinal());
+    }
+
+    /** Number of pods on the node. */
+    public int podCount() {
+        return pods.length;
+    }
+
+    /** The pods on the node (unmodifiable view, order of arrival). */
+    public List<PodRequest> pods() {
+        return Collections.unmodifiableList(Arrays.asList(pods));
+    }
+
+    /** Whether a pod with this uid is on the node. */
+    public boolean hasPod(String uid) {
+        return indexOf(uid) >= 0;
+    }
+
+    /** This state with {@code pod} added; unchanged if a pod with its uid is already here. */
+    public NodeState reserve(PodRequest pod) {
+        if (indexOf(pod.uid()) >= 0) {
+            return this;
+        }
+        PodRequest[] p = Arrays.copyOf(pods, pods.length + 1);
+        p[pods.length] = pod;
+        return new NodeState(node, p, add(v.clone(), pod, 1));
+    }
+
+    /** This state without the pod of this uid (subtracting exactly what it added); unchanged if absent. */
+    public NodeState unreserve(String uid) {
+        int i = indexOf(uid);
+        if (i < 0) {
+            return this;
+        }
+        PodRequest gone = pods[i];
+        PodRequest[] p = new PodRequest[pods.length - 1];
+        System.arraycopy(pods, 0, p, 0, i);
+        System.arraycopy(pods, i + 1, p, i, pods.length - i - 1);
+        return new NodeState(node, p, add(v.clone(), gone, -1));
+    }
+
+    /** This state with the node object replaced (labels, taints, allocatable changed); pods kept. */
+    public NodeState withNode(Node updated) {
+        long[] copy = v.clone();
+        writeNode(copy, Objects.requireNonNull(updated));
+        return new NodeState(updated, pods, copy);
+    }
+
+    /** The pods as a list copy, e.g. to carry them over to a re-created node. */
+    List<PodRequest> podList() {
+        return new ArrayList<>(Arrays.asList(pods));
+    }
+
+    private static long[] add(long[] v, PodRequest pod, int sign) {
+        Resources r = pod.requests();
+        int byClass = BY_CLASS + N * pod.poolRule().ordinal();
+        long[] amounts = {r.milliCpu(), r.memoryBytes(), r.pods(), r.batchMilliCpu(), r.batchMemoryBytes()};
+        for (int c = 0; c < N; c++) {
+            v[TOTAL + c] += sign * amounts[c];
+            v[byClass + c] += sign * amounts[c];
+        }
+        return v;
+    }
+
+    private static void writeNode(long[] v, Node n) {
+        write(v, ALLOC, n.allocatable());
+        write(v, REAL, n.realAllocatable());
+    }
+
+    private static void write(long[] v, int at, Resources r) {
+        v[at + CPU] = r.milliCpu();
+        v[at + MEMORY] = r.memoryBytes();
+        v[at + PODS] = r.pods();
+        v[at + BATCH_CPU] = r.batchMilliCpu();
+        v[at + BATCH_MEMORY] = r.batchMemoryBytes();
+    }
+
+    private Resources resources(int at) {
+        return new Resources(v[at + CPU], v[at + MEMORY], v[at + PODS], v[at + BATCH_CPU], v[at + BATCH_MEMORY]);
+    }
+
+    private int indexOf(String uid) {
+        for (int i = 0; i < pods.length; i++) {
+            if (pods[i].uid().equals(uid)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        return "NodeState{" + node.name() + ", pods=" + pods.length + ", requested=" + requested() + "}";
+    }
+}

@@ -1,0 +1,123 @@
+package io.qshard.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Tier;
+import io.qshard.core.plugins.ShippedPlugins;
+
+class QshardConfigLoaderTest {
+    private final QshardConfigLoader loader = new QshardConfigLoader(ShippedPlugins.registry());
+
+    @Test
+    void theShippedExampleEqualsTheBuiltInDefaults() {
+        QshardConfig fromFile = loader.load(Path.of("../manifests/qshard.yaml"));
+        assertThat(fromFile).isEqualTo(QshardConfig.defaults());
+    }
+
+    @Test
+    void anEmptyFileIsTheDefaults() {
+        assertThat(loader.parse("", "qshard.yaml")).isEqualTo(QshardConfig.defaults());
+    }
+
+    @Test
+    void listedTiersMergeOverTheDefaultsAndNewTiersAreAdded() {
+        QshardConfig c = loader.parse("""
+                tiers:
+                  - name: prod
+                    weights: {LeastAllocated: 5}
+                    shards: 3
+                  - name: gold
+                    schedulerName: qshard-gold
+                    priority: 8000
+                    pool: mid
+                scheduling:
+                  backoffMax: 30s
+                """, "qshard.yaml");
+        Tier prod = c.tier("prod");
+        assertThat(prod.schedulerName()).isEqualTo("qshard-prod");
+        assertThat(prod.weightOf("LeastAllocated")).isEqualTo(5);
+        assertThat(prod.shards()).isEqualTo(3);
+        Tier gold = c.tier("gold");
+        assertThat(gold.poolRule()).isEqualTo(PoolRule.MID_POOL);
+        assertThat(gold.plugins()).isEqualTo(DefaultTiers.pluginsFor(PoolRule.MID_POOL));
+        assertThat(c.tiers()).extracting(Tier::name).containsExactly("prod", "gold", "mid", "batch", "free");
+        assertThat(c.backoff().max()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.tierForSchedulerName("qshard-gold")).contains(gold);
+        assertThat(c.tierForSchedulerName("default-scheduler")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "tiers: [{name: prod, weights: {LeastAllocated: 150}}]"
+                    + "| tiers[0].weights.LeastAllocated: 150 is out of range 1..100",
+            "tiers: [{name: prod, wieghts: {LeastAllocated: 2}}]"
+                    + "| tiers[0].wieghts: unknown field",
+            "tiers: [{name: mid, schedulerName: qshard-prod}]"
+                    + "| schedulerName 'qshard-prod' is used by tiers 'prod' and 'mid'",
+            "tiers: [{name: gold, priority: 1, pool: mid}]"
+                    + "| tiers[0].schedulerName: required for the new tier 'gold'",
+            "tiers: [{name: prod, pool: cheap}]"
+                    + "| tiers[0].pool: unknown pool 'cheap'",
+            "tiers: [{name: prod, plugins: [NodeAffinity, Nope]}]"
+                    + "| tiers[0].plugins[1]: unknown plugin 'Nope'",
+            "tiers: [{name: prod, plugins: [NodeAffinity], weights: {LeastAllocated: 2}}]"
+                    + "| tiers[0].weights.LeastAllocated: plugin 'LeastAllocated' is not enabled",
+            "tiers: [{name: prod, weights: {TierResourceFit: 2}}]"
+                    + "| weights.TierResourceFit: not an enabled score plugin",
+            "tiers: [{name: prod}, {name: prod}]"
+                    + "| tiers[1].name: tier 'prod' is listed twice",
+            "tiers: [{name: Prod!}]"
+                    + "| tiers[0].name: 'Prod!' must be lowercase",
+            "tiers: [{name: prod, shards: 0}]"
+                    + "| tiers[0].shards: 0 is out of range 1..64",
+            "pools: {safetyMargin: {cpu: -0.1}}"
+                    + "| pools.safetyMargin.cpu: -0.1 is out of range [0, 1)",
+            "pools: {targetUtilization: {cpu: 85}}"
+                    + "| pools.targetUtilization.cpu: 85.0 is out of range (0, 1] (a fraction, not a percentage)",
+            "pools: {safetyMargin: {memory: 0.95}}"
+                    + "| pools.safetyMargin: must be smaller than targetUtilization",
+            "pools: {staleAfter: 5s}"
+                    + "| pools.staleAfter: PT5S is shorter than reportInterval PT10S",
+            "pools: {reportInterval: ten}"
+                    + "| pools.reportInterval: expected a duration like 500ms, 10s, 5m or 1h",
+            "scheduling: {percentageOfNodesToScore: 120}"
+                    + "| scheduling.percentageOfNodesToScore: 120 is out of range 0..100",
+            "scheduling: {backoffInitial: 20s}"
+                    + "| scheduling.backoffMax: PT10S is shorter than backoffInitial PT20S",
+            "tiers: {name: prod}"
+                    + "| tiers: expected a list",
+            "tiers: [{name: prod, priority: high}]"
+                    + "| tiers[0].priority: expected an integer, found text 'high'",
+            "colour: blue"
+                    + "| colour: unknown field",
+            "tiers: [ {name: prod"
+                    + "| not valid YAML",
+    })
+    void invalidConfigNamesTheField(String yaml, String expected) {
+        assertThatThrownBy(() -> loader.parse(yaml, "qshard.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("qshard.yaml: ")
+                .hasMessageContaining(expected.trim());
+    }
+
+    @Test
+    void unknownTierIsNamedWithTheConfiguredOnes() {
+        assertThatThrownBy(() -> QshardConfig.defaults().tier("gold"))
+                .hasMessageContaining("unknown tier 'gold' (configured: prod, mid, batch, free)");
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        assertThatThrownBy(() -> loader.load(Path.of("/nonexistent/qshard.yaml")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("/nonexistent/qshard.yaml: cannot read");
+    }
+}
