@@ -136,7 +136,7 @@ public final class QshardConfigLoader {
             String p = plugins.get(i);
             if (registry.factory(p).isEmpty()) {
                 throw t.error(t.field("plugins") + "[" + i + "]", "unknown plugin '" + p + "' (registered: "
-                        + String.join(", ", registry.names()) + ")");
+                        + String.join(", ", registry.names()) + "; or the class name of a Plugin on the classpath)");
             }
             if (!seen.add(p)) {
                 throw t.error(t.field("plugins") + "[" + i + "]", "plugin '" + p + "' is listed twice");

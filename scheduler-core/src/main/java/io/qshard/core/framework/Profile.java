@@ -21,7 +21,9 @@ public final class Profile {
 
     private Profile(Tier tier, List<Plugin> plugins) {
         this.tier = tier;
-        for (Plugin p : plugins) {
+        List<Long> scoreWeights = new ArrayList<>();
+        for (int i = 0; i < plugins.size(); i++) {
+            Plugin p = plugins.get(i);
             if (p instanceof PreFilterPlugin x) {
                 preFilters.add(x);
             }
@@ -33,12 +35,13 @@ public final class Profile {
             }
             if (p instanceof ScorePlugin x) {
                 scorers.add(x);
+                scoreWeights.add((long) tier.weightOf(tier.plugins().get(i))); // by the name configured
             }
             if (p instanceof ReservePlugin x) {
                 reservers.add(x);
             }
         }
-        weights = scorers.stream().mapToLong(s -> tier.weightOf(s.name())).toArray();
+        weights = scoreWeights.stream().mapToLong(Long::longValue).toArray();
     }
 
     /**
@@ -55,14 +58,15 @@ public final class Profile {
                     .orElseThrow(() -> new IllegalArgumentException("tier '" + tier.name() + "' plugins: unknown plugin '"
                             + name + "' (registered: " + String.join(", ", registry.names()) + ")"))
                     .apply(context);
-            if (!p.name().equals(name)) {
+            if (!p.name().equals(name) && !p.getClass().getName().equals(name)) {
                 throw new IllegalArgumentException("plugin factory '" + name + "' built a plugin named '" + p.name() + "'");
             }
             plugins.add(p);
         }
         Profile profile = new Profile(tier, plugins);
         for (Map.Entry<String, Integer> w : tier.scoreWeights().entrySet()) {
-            if (profile.scorers.stream().noneMatch(s -> s.name().equals(w.getKey()))) {
+            int at = tier.plugins().indexOf(w.getKey());
+            if (at < 0 || !(plugins.get(at) instanceof ScorePlugin)) {
                 throw new IllegalArgumentException("tier '" + tier.name() + "' weights." + w.getKey()
                         + ": not an enabled score plugin of this tier");
             }
