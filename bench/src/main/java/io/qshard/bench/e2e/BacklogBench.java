@@ -1,0 +1,198 @@
+package io.qshard.bench.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.localcluster.ControlPlaneOptions;
+import io.qshard.localcluster.KubeBinaries;
+import io.qshard.localcluster.KubeClients;
+import io.qshard.localcluster.LocalControlPlane;
+import io.qshard.localcluster.fixtures.Bulk;
+import io.qshard.localcluster.fixtures.Namespaces;
+import io.qshard.localcluster.fixtures.NodeFixture;
+import io.qshard.localcluster.fixtures.PodFixture;
+import io.qshard.shard.binder.Binder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * End-to-end backlog benchmark on one local control plane: registers N nodes, then for each contender
+ * (kube-scheduler 1.20, qshard with its defaults, a raw binding client) creates a fresh namespace with a
+ * backlog of M pending pods, starts the contender and measures until all are bound. Throughput is
+ * (M − 1) / (last binding − first binding) as seen by a watch, so process start-up is excluded for all;
+ * wall time from start to the last binding is reported too. Results go to stdout and bench/RESULTS.md.
+ */
+@Command(name = "backlog-bench", mixinStandardHelpOptions = true,
+        description = "qshard vs kube-scheduler 1.20 vs the raw binding ceiling, same run, same apiserver.")
+public final class BacklogBench implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "1000", description = "Nodes to register (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--pods", defaultValue = "5000", description = "Backlog per contender (default: ${DEFAULT-VALUE}).")
+    int pods;
+
+    @Option(names = "--warmup", defaultValue = "0",
+            description = "Older warm-up pods per contender, bound before the measured backlog (JIT warm-up; default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--raw-concurrency", defaultValue = "" + Binder.DEFAULT_CONCURRENCY,
+            description = "Concurrency of the raw binding client (default: qshard's default, ${DEFAULT-VALUE}).")
+    int rawConcurrency;
+
+    @Option(names = "--qshard-jar", defaultValue = "scheduler-shard/target/qshard.jar", description = "qshard's runnable jar.")
+    Path qshardJar;
+
+    @Option(names = "--results", defaultValue = "bench/RESULTS.md", description = "Markdown file whose e2e section is replaced.")
+    Path results;
+
+    @Option(names = "--only", split = ",", description = "Run only these contenders: kube, qshard, raw (default: all; the ratios need all).")
+    List<String> only;
+
+    @Option(names = "--qshard-java-opts", defaultValue = "", description = "Extra JVM options for the qshard process.")
+    String qshardJavaOpts;
+
+    @Option(names = "--qshard-args", defaultValue = "", description = "Extra arguments for `qshard run` (default: none — its defaults).")
+    String qshardArgs;
+
+    @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for one contender (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    record Result(String name, int bound, double podsPerSecond, double wallSeconds, double contenderCpu,
+                  double apiserverCpu, double etcdCpu) {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BacklogBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
+             KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
+            List<Node> fleet = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                fleet.add(NodeFixture.node(String.format("bench-%05d", i)).cpu("8").memory("32Gi").build());
+            }
+            Bulk.create(admin, fleet, 16);
+            List<String> names = fleet.stream().map(n -> n.getMetadata().getName()).toList();
+            Path logs = Files.createDirectories(Path.of("bench", "target", "e2e-logs"));
+            KubeBinaries bin = KubeBinaries.locate();
+            List<Contender> contenders = List.of(
+                    new ProcessContender("kube-scheduler 1.20", "default-scheduler", kc -> List.of(bin.kubeScheduler().toString(),
+                            "--kubeconfig=" + kc, "--leader-elect=false", "--kube-api-qps=5000", "--kube-api-burst=5000",
+                            "--port=0", "--secure-port=0", "--v=0"), logs.resolve("kube-scheduler.log")),
+                    new ProcessContender("qshard (defaults)", "qshard-prod", kc -> {
+                        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+                        if (!qshardJavaOpts.isBlank()) {
+                            cmd.addAll(List.of(qshardJavaOpts.trim().split("\\s+")));
+                        }
+                        cmd.addAll(List.of("-jar", qshardJar.toAbsolutePath().toString(), "run", "--tier", "prod",
+                                "--kubeconfig", kc.toString()));
+                        if (!qshardArgs.isBlank()) {
+                            cmd.addAll(List.of(qshardArgs.trim().split("\\s+")));
+                        }
+                        return cmd;
+                    }, logs.resolve("qshard.log")),
+                    new RawBindContender(rawConcurrency, names));
+            List<String> keys = List.of("kube", "qshard", "raw");
+            List<Result> out = new ArrayList<>();
+            for (int i = 0; i < contenders.size(); i++) {
+                if (only == null || only.contains(keys.get(i))) {
+                    out.add(run(admin, cp, contenders.get(i)));
+                } else {
+                    contenders.get(i).close();
+                }
+            }
+            if (out.size() == 3) {
+                String table = table(out);
+                System.out.println(table);
+                writeResults(table);
+            }
+            return out.stream().allMatch(r -> r.bound() == pods) ? 0 : 1;
+        }
+    }
+
+    private Result run(KubernetesClient admin, LocalControlPlane cp, Contender c) throws Exception {
+        String warm = Namespaces.fresh(admin, "warmup");
+        if (warmup > 0) {
+            Bulk.create(admin, backlog(warm, warmup, c), 16);
+            Thread.sleep(1100); // creation timestamps have 1 s resolution: measured pods must be strictly younger
+        }
+        String ns = Namespaces.fresh(admin, "bench");
+        Bulk.create(admin, backlog(ns, pods, c), 16);
+        System.out.printf("%s: %d warm-up + %d measured pending pods created, starting%n", c.name(), warmup, pods);
+        long apiserver = cp.pids().get("kube-apiserver");
+        long etcd = cp.pids().get("etcd");
+        long self = ProcessHandle.current().pid();
+        try (BindWatcher watcher = new BindWatcher(admin, ns); c) {
+            double api0 = CpuTime.of(apiserver);
+            double etcd0 = CpuTime.of(etcd);
+            double self0 = CpuTime.of(self);
+            long t0 = System.nanoTime();
+            c.start(cp.kubeconfig(), ns);
+            long pid = c instanceof ProcessContender p ? p.pid() : self;
+            long deadline = t0 + timeoutSeconds * 1_000_000_000L;
+            double contenderCpu = 0;
+            while (watcher.bound() < pods && System.nanoTime() < deadline) {
+                Thread.sleep(200); // harness progress polling, not test synchronisation
+                contenderCpu = CpuTime.of(pid) - (pid == self ? self0 : 0);
+            }
+            double rate = (watcher.bound() - 1) / watcher.bindingSpanSeconds();
+            double wall = (watcher.lastNanos() - t0) / 1e9;
+            Result r = new Result(c.name(), watcher.bound(), rate, wall, contenderCpu,
+                    CpuTime.of(apiserver) - api0, CpuTime.of(etcd) - etcd0);
+            System.out.printf(Locale.ROOT, "%s: %d/%d bound, %.0f pods/s, %.1f s wall, cpu s: contender %.1f apiserver %.1f etcd %.1f%n",
+                    c.name(), r.bound(), pods, rate, wall, r.contenderCpu(), r.apiserverCpu(), r.etcdCpu());
+            return r;
+        }
+    }
+
+    private static List<Pod> backlog(String ns, int n, Contender c) {
+        List<Pod> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(PodFixture.pod("p-" + i).namespace(ns).tier("prod").schedulerName(c.schedulerName())
+                    .cpuMilli(100).memoryMi(128).build());
+        }
+        return out;
+    }
+
+    private String table(List<Result> out) {
+        Result kube = out.get(0);
+        Result qshard = out.get(1);
+        Result raw = out.get(2);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%d nodes, measured backlog of %d pods per contender%s, %s%n%n", nodes, pods,
+                warmup > 0 ? " after " + warmup + " older warm-up pods bound first" : " (cold start)", LocalDate.now()));
+        sb.append("| contender | bound | pods/s (first→last binding) | wall s (start→last binding) "
+                + "| CPU s: contender | apiserver | etcd |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Result r : out) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f |%n", r.name(), r.bound(),
+                    r.podsPerSecond(), r.wallSeconds(), r.contenderCpu(), r.apiserverCpu(), r.etcdCpu()));
+        }
+        sb.append(String.format(Locale.ROOT, "%nqshard / kube-scheduler = **%.2f×**; qshard / raw ceiling = **%.0f%%**%n",
+                qshard.podsPerSecond() / kube.podsPerSecond(), 100 * qshard.podsPerSecond() / raw.podsPerSecond()));
+        return sb.toString();
+    }
+
+    private void writeResults(String table) throws IOException {
+        String begin = "<!-- e2e:begin -->";
+        String end = "<!-- e2e:end -->";
+        String section = begin + "\n" + table + end;
+        String text = Files.exists(results) ? Files.readString(results) : "";
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
+        text = b >= 0 && e > b ? text.substring(0, b) + section + text.substring(e + end.length()) : text + "\n" + section + "\n";
+        Files.writeString(results, text);
+    }
+}

@@ -1,0 +1,59 @@
+package io.qshard.bench.e2e;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+/** Watches a namespace and records when each pod first shows a nodeName (first/last bind time). Thread-safe. */
+final class BindWatcher implements AutoCloseable {
+    private final Set<String> bound = ConcurrentHashMap.newKeySet();
+    private final AtomicLong first = new AtomicLong();
+    private final AtomicLong last = new AtomicLong();
+    private final Watch watch;
+
+    BindWatcher(KubernetesClient client, String namespace) {
+        watch = client.pods().inNamespace(namespace).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                String node = pod.getSpec().getNodeName();
+                if (node != null && !node.isEmpty() && bound.add(pod.getMetadata().getUid())) {
+                    long now = System.nanoTime();
+                    first.compareAndSet(0, now);
+                    last.set(now);
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    int bound() {
+        return bound.size();
+    }
+
+    /** Seconds from the first to the last binding seen. */
+    double bindingSpanSeconds() {
+        return (last.get() - first.get()) / 1e9;
+    }
+
+    long firstNanos() {
+        return first.get();
+    }
+
+    long lastNanos() {
+        return last.get();
+    }
+
+    @Override
+    public void close() {
+        watch.close();
+    }
+}

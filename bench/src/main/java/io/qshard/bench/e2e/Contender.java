@@ -1,0 +1,18 @@
+package io.qshard.bench.e2e;
+
+import java.nio.file.Path;
+
+/** Something that binds a namespace's backlog: a scheduler process, or the raw binding client. */
+interface Contender extends AutoCloseable {
+    /** Short name for the report. */
+    String name();
+
+    /** The schedulerName its pods carry. */
+    String schedulerName();
+
+    /** Starts binding the pods of {@code namespace} on the cluster of {@code kubeconfig}. */
+    void start(Path kubeconfig, String namespace) throws Exception;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,171 @@
+package io.qshard.shard.binder;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+
+/**
+ * Writes bindings ({@code POST /api/v1/namespaces/{ns}/pods/{name}/binding}) asynchronously with at most
+ * {@code concurrency} requests in flight; {@link #bind} blocks the caller only while that many are pending,
+ * which is the backpressure the decision thread needs. Each request is one small JSON body on fabric8's
+ * HTTP client (no model serialization, no retries: the scheduler decides what to do with a failure).
+ * The outcome callback runs on an HTTP client thread and must only hand the outcome over.
+ *
+ * <p>Timeouts: fabric8's per-request timer cancels a future on every completion, and each cancellation
+ * fills two exception stack traces — per binding. Requests here carry no fabric8 timeout; one watchdog
+ * sweep per second fails requests older than {@link #REQUEST_TIMEOUT} instead. Thread-safe.
+ */
+public final class Binder implements AutoCloseable {
+    /** Default bindings in flight. */
+    public static final int DEFAULT_CONCURRENCY = 32;
+    /** Per-request timeout. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpClient http;
+    private final String apiBase;
+    private final Semaphore slots;
+    private final int concurrency;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watchdog;
+
+    /** One request in flight: completes (outcome + slot release) exactly once, by response or by timeout. */
+    private final class Pending {
+        final long startNanos = System.nanoTime();
+        final AtomicBoolean completed = new AtomicBoolean();
+        final Consumer<BindOutcome> onOutcome;
+        volatile CompletableFuture<?> future;
+
+        Pending(Consumer<BindOutcome> onOutcome) {
+            this.onOutcome = onOutcome;
+        }
+
+        void complete(long id, BindOutcome outcome) {
+            if (completed.compareAndSet(false, true)) {
+                pending.remove(id);
+                release();
+                onOutcome.accept(outcome);
+            }
+        }
+    }
+
+    public Binder(KubernetesClient client, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("bind concurrency must be ≥ 1, was " + concurrency);
+        }
+        this.http = client.getHttpClient();
+        String master = client.getMasterUrl().toString();
+        this.apiBase = master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
+        this.slots = new Semaphore(concurrency);
+        this.concurrency = concurrency;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "qshard-bind-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Binds {@code namespace/name} to {@code node}; {@code onOutcome} receives the result exactly once.
+     *
+     * @throws InterruptedException if interrupted while waiting for a free slot (nothing was sent)
+     */
+    public void bind(String namespace, String name, String uid, String node, Consumer<BindOutcome> onOutcome)
+            throws InterruptedException {
+        slots.acquire();
+        inFlight.incrementAndGet();
+        long id = ids.incrementAndGet();
+        Pending p = new Pending(onOutcome);
+        pending.put(id, p);
+        try {
+            HttpRequest request = http.newHttpRequestBuilder()
+                    .uri(URI.create(apiBase + "/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding"))
+                    .timeout(0, TimeUnit.MILLISECONDS) // no fabric8 timer: see the class comment
+                    .post("application/json", body(namespace, name, uid, node))
+                    .build();
+            p.future = http.sendAsync(request, String.class).whenComplete((response, error) -> p.complete(id, classify(response, error)));
+        } catch (RuntimeException e) {
+            p.complete(id, new BindOutcome(BindOutcome.Kind.FAILED, String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void expire() {
+        long cutoff = System.nanoTime() - REQUEST_TIMEOUT.toNanos();
+        pending.forEach((id, p) -> {
+            if (p.startNanos < cutoff) {
+                p.complete(id, new BindOutcome(BindOutcome.Kind.FAILED, "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s"));
+                CompletableFuture<?> f = p.future;
+                if (f != null) {
+                    f.cancel(true);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+    }
+
+    /** Bindings currently in flight. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Waits until no binding is in flight, at most {@code timeout}; true if none is left. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        if (slots.tryAcquire(concurrency, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            slots.release(concurrency);
+            return true;
+        }
+        return false;
+    }
+
+    private void release() {
+        inFlight.decrementAndGet();
+        slots.release();
+    }
+
+    static BindOutcome classify(HttpResponse<String> response, Throwable error) {
+        if (error != null) {
+            return new BindOutcome(BindOutcome.Kind.FAILED, error.getClass().getSimpleName() + ": " + error.getMessage());
+        }
+        int code = response.code();
+        if (code == 201 || code == 200) {
+            return BindOutcome.BOUND;
+        }
+        String body = response.body() == null ? "" : response.body();
+        if (code == 409) {
+            return new BindOutcome(BindOutcome.Kind.ALREADY_BOUND, body);
+        }
+        if (code == 404) {
+            return new BindOutcome(BindOutcome.Kind.POD_GONE, body);
+        }
+        return new BindOutcome(BindOutcome.Kind.FAILED, "HTTP " + code + ": " + body);
+    }
+
+    /** The Binding object; the uid precondition makes a binding of a re-created pod of the same name fail. */
+    static byte[] body(String namespace, String name, String uid, String node) {
+        return ("{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\""
+                + namespace + "\",\"uid\":\"" + uid + "\"},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\""
+                + node + "\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+}

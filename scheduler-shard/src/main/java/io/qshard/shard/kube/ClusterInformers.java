@@ -1,0 +1,166 @@
+package io.qshard.shard.kube;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.qshard.core.model.PodRequest;
+import io.qshard.shard.cli.UserError;
+
+/**
+ * The node informer and the pod reflector of one process, shared by its tier schedulers. Both list from the
+ * apiserver's watch cache ({@code resourceVersion=0}, no {@code limit}: paged or unversioned lists go through
+ * to etcd) and keep only compact state: the node informer a {@link CompactItemStore}, the pod reflector
+ * ({@link PodReflector}) the decoded fields of each pod and nothing else. Each object is converted once at
+ * this edge and the core records fan out to every {@link ClusterEventListener}. A malformed object is
+ * logged, counted and skipped. Both retry forever: an apiserver restart or a 410 Gone re-list never stops them.
+ * Thread-safe.
+ */
+public final class ClusterInformers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
+
+    private final List<ClusterEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final PodConverter pods;
+    private final SharedIndexInformer<Node> nodeInformer;
+    private final PodReflector podReflector;
+    private final AtomicInteger lists = new AtomicInteger();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder podsSeen = new LongAdder();
+
+    public ClusterInformers(KubernetesClient client, PodConverter pods) {
+        this.pods = pods;
+        this.nodeInformer = client.nodes().runnableInformer(0).itemStore(new CompactItemStore<>(Node::new));
+        this.podReflector = new PodReflector(client, new PodSink());
+        nodeInformer.exceptionHandler((started, t) -> retry("nodes", t));
+        nodeInformer.addEventHandler(new NodeHandler());
+    }
+
+    public void addListener(ClusterEventListener l) {
+        listeners.add(l);
+    }
+
+    /**
+     * Starts both informers and waits until their initial lists are delivered.
+     *
+     * @throws UserError if they have not synced within {@code timeout}
+     */
+    public void start(Duration timeout) {
+        CompletableFuture<Void> both = CompletableFuture.allOf(nodeInformer.start().toCompletableFuture(), podReflector.start());
+        try {
+            both.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new UserError("informers did not sync within " + timeout.toSeconds() + " s (nodes synced: "
+                    + nodeInformer.hasSynced() + ", pods synced: " + podReflector.hasSynced()
+                    + "); check the apiserver's health and this scheduler's RBAC (list/watch nodes and pods)");
+        } catch (ExecutionException e) {
+            throw new UserError("informers failed to start: " + KubeconfigResolver.oneLine(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while waiting for the informers to sync");
+        }
+        LOG.info("informers synced: {} nodes, {} pods", nodeInformer.getStore().list().size(), podsSeen.sum());
+    }
+
+    /** True once both informers have delivered their initial list. */
+    public boolean hasSynced() {
+        return nodeInformer.hasSynced() && podReflector.hasSynced();
+    }
+
+    /** LIST requests made so far (2 at startup; more only after watch failures / 410 Gone). */
+    public int lists() {
+        return lists.get() + podReflector.lists();
+    }
+
+    /** Objects skipped because they could not be decoded or converted. */
+    public long malformed() {
+        return malformed.sum() + podReflector.malformed();
+    }
+
+    @Override
+    public void close() {
+        nodeInformer.close();
+        podReflector.close();
+    }
+
+    private boolean retry(String what, Throwable t) {
+        LOG.warn("{} informer: {} (retrying)", what, KubeconfigResolver.oneLine(t));
+        return true;
+    }
+
+    private final class NodeHandler implements ResourceEventHandler<Node> {
+        @Override
+        public void onBeforeList(String resourceVersion) {
+            lists.incrementAndGet();
+        }
+
+        @Override
+        public void onAdd(Node node) {
+            upsert(node);
+        }
+
+        @Override
+        public void onUpdate(Node old, Node node) {
+            upsert(node);
+        }
+
+        private void upsert(Node node) {
+            io.qshard.core.model.Node n;
+            try {
+                n = NodeConverter.convert(node);
+            } catch (ConversionException e) {
+                skip(e);
+                return;
+            }
+            listeners.forEach(l -> l.nodeUpserted(n));
+        }
+
+        @Override
+        public void onDelete(Node node, boolean finalStateUnknown) {
+            listeners.forEach(l -> l.nodeDeleted(node.getMetadata().getName()));
+        }
+    }
+
+    private final class PodSink implements PodReflector.Sink {
+        @Override
+        public void upsert(RawPod raw) {
+            podsSeen.increment();
+            PodRequest p;
+            try {
+                p = pods.convert(raw);
+            } catch (ConversionException e) {
+                skip(e);
+                return;
+            }
+            listeners.forEach(l -> l.podUpserted(p, raw.finished(), raw.deleting()));
+        }
+
+        @Override
+        public void delete(String uid) {
+            listeners.forEach(l -> l.podDeleted(uid));
+        }
+
+        @Override
+        public void relisted(int count) {
+            int relists = lists() - 2;
+            listeners.forEach(l -> l.synced(relists));
+        }
+    }
+
+    private void skip(ConversionException e) {
+        malformed.increment();
+        LOG.warn("skipping malformed object: {}", e.getMessage());
+    }
+}
