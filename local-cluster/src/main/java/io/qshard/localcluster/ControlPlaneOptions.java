@@ -20,7 +20,7 @@ public record ControlPlaneOptions(boolean controllerManager, Set<String> auditVe
                                   List<String> extraApiserverArgs) {
 
     /** Verbs audited by default: enough to show where informers list from and what clients write. */
-    public static final Set<String> DEFAULT_AUDIT_VERBS = Set.of("list", "watch");
+    public static final Set<String> DEFAULT_AUDIT_VERBS = Set.of("list", "watch", "create");
     /** Default wait for each component (the apiserver is ready in ~10 s on this kind of machine). */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 

@@ -50,8 +50,11 @@ public final class BacklogBench implements Callable<Integer> {
             description = "Concurrency of the raw binding client (default: qshard's default, ${DEFAULT-VALUE}).")
     int rawConcurrency;
 
-    @Option(names = "--qshard-jar", defaultValue = "scheduler-shard/target/qshard.jar", description = "qshard's runnable jar.")
-    Path qshardJar;
+    @Option(names = "--qshard-launcher", defaultValue = "bin/qshard", description = "qshard's launcher (its shipped defaults apply).")
+    Path qshardLauncher;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds (each contender once per round, order rotated); medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--results", defaultValue = "bench/RESULTS.md", description = "Markdown file whose e2e section is replaced.")
     Path results;
@@ -59,7 +62,7 @@ public final class BacklogBench implements Callable<Integer> {
     @Option(names = "--only", split = ",", description = "Run only these contenders: kube, qshard, raw (default: all; the ratios need all).")
     List<String> only;
 
-    @Option(names = "--qshard-java-opts", defaultValue = "", description = "Extra JVM options for the qshard process.")
+    @Option(names = "--qshard-java-opts", description = "QSHARD_JAVA_OPTS for the qshard process (default: unset, the launcher's defaults).")
     String qshardJavaOpts;
 
     @Option(names = "--qshard-args", defaultValue = "", description = "Extra arguments for `qshard run` (default: none — its defaults).")
@@ -93,33 +96,37 @@ public final class BacklogBench implements Callable<Integer> {
                             "--kubeconfig=" + kc, "--leader-elect=false", "--kube-api-qps=5000", "--kube-api-burst=5000",
                             "--port=0", "--secure-port=0", "--v=0"), logs.resolve("kube-scheduler.log")),
                     new ProcessContender("qshard (defaults)", "qshard-prod", kc -> {
-                        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-                        if (!qshardJavaOpts.isBlank()) {
-                            cmd.addAll(List.of(qshardJavaOpts.trim().split("\\s+")));
-                        }
-                        cmd.addAll(List.of("-jar", qshardJar.toAbsolutePath().toString(), "run", "--tier", "prod",
+                        List<String> cmd = new ArrayList<>(List.of(qshardLauncher.toAbsolutePath().toString(), "run", "--tier", "prod",
                                 "--kubeconfig", kc.toString()));
                         if (!qshardArgs.isBlank()) {
                             cmd.addAll(List.of(qshardArgs.trim().split("\\s+")));
                         }
                         return cmd;
-                    }, logs.resolve("qshard.log")),
+                    }, logs.resolve("qshard.log"), qshardJavaOpts),
                     new RawBindContender(rawConcurrency, names));
             List<String> keys = List.of("kube", "qshard", "raw");
+            List<List<Result>> byContender = new ArrayList<>();
+            contenders.forEach(c -> byContender.add(new ArrayList<>()));
+            for (int round = 0; round < rounds; round++) {
+                for (int k = 0; k < contenders.size(); k++) {
+                    int i = (k + round) % contenders.size(); // rotate the order: no contender always runs first
+                    if (only == null || only.contains(keys.get(i))) {
+                        byContender.get(i).add(run(admin, cp, contenders.get(i)));
+                    }
+                }
+            }
             List<Result> out = new ArrayList<>();
-            for (int i = 0; i < contenders.size(); i++) {
-                if (only == null || only.contains(keys.get(i))) {
-                    out.add(run(admin, cp, contenders.get(i)));
-                } else {
-                    contenders.get(i).close();
+            for (List<Result> rs : byContender) {
+                if (!rs.isEmpty()) {
+                    out.add(median(rs));
                 }
             }
             if (out.size() == 3) {
-                String table = table(out);
+                String table = table(out, byContender);
                 System.out.println(table);
                 writeResults(table);
             }
-            return out.stream().allMatch(r -> r.bound() == pods) ? 0 : 1;
+            return byContender.stream().flatMap(List::stream).allMatch(r -> r.bound() == pods) ? 0 : 1;
         }
     }
 
@@ -136,6 +143,7 @@ public final class BacklogBench implements Callable<Integer> {
         long etcd = cp.pids().get("etcd");
         long self = ProcessHandle.current().pid();
         try (BindWatcher watcher = new BindWatcher(admin, ns); c) {
+            c.reset();
             double api0 = CpuTime.of(apiserver);
             double etcd0 = CpuTime.of(etcd);
             double self0 = CpuTime.of(self);
@@ -155,6 +163,19 @@ public final class BacklogBench implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s: %d/%d bound, %.0f pods/s, %.1f s wall, cpu s: contender %.1f apiserver %.1f etcd %.1f%n",
                     c.name(), r.bound(), pods, rate, wall, r.contenderCpu(), r.apiserverCpu(), r.etcdCpu());
             return r;
+        } finally {
+            cleanUp(cp, ns, warm);
+        }
+    }
+
+    /** Deletes the round's pods (grace 0: no kubelet), so every round starts with the same etcd and watch-cache size. */
+    private static void cleanUp(LocalControlPlane cp, String... namespaces) {
+        io.fabric8.kubernetes.client.Config cfg = new io.fabric8.kubernetes.client.ConfigBuilder(
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile())).withRequestTimeout(300_000).build();
+        try (KubernetesClient slow = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(cfg).build()) {
+            for (String ns : namespaces) {
+                slow.pods().inNamespace(ns).withGracePeriod(0).delete();
+            }
         }
     }
 
@@ -167,7 +188,13 @@ public final class BacklogBench implements Callable<Integer> {
         return out;
     }
 
-    private String table(List<Result> out) {
+    private static Result median(List<Result> rs) {
+        List<Result> sorted = new ArrayList<>(rs);
+        sorted.sort(java.util.Comparator.comparingDouble(Result::podsPerSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private String table(List<Result> out, List<List<Result>> all) {
         Result kube = out.get(0);
         Result qshard = out.get(1);
         Result raw = out.get(2);
@@ -180,8 +207,13 @@ public final class BacklogBench implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f |%n", r.name(), r.bound(),
                     r.podsPerSecond(), r.wallSeconds(), r.contenderCpu(), r.apiserverCpu(), r.etcdCpu()));
         }
-        sb.append(String.format(Locale.ROOT, "%nqshard / kube-scheduler = **%.2f×**; qshard / raw ceiling = **%.0f%%**%n",
+        sb.append(String.format(Locale.ROOT, "%nMedians of %d rounds (order rotated each round). qshard / kube-scheduler = **%.2f×**; "
+                + "qshard / raw ceiling = **%.0f%%**%n%nEvery round, pods/s:%n%n", rounds,
                 qshard.podsPerSecond() / kube.podsPerSecond(), 100 * qshard.podsPerSecond() / raw.podsPerSecond()));
+        for (int i = 0; i < out.size(); i++) {
+            sb.append("- ").append(out.get(i).name()).append(": ").append(all.get(i).stream()
+                    .map(r -> String.format(Locale.ROOT, "%.0f", r.podsPerSecond())).toList()).append('\n');
+        }
         return sb.toString();
     }
 

@@ -13,6 +13,10 @@ interface Contender extends AutoCloseable {
     /** Starts binding the pods of {@code namespace} on the cluster of {@code kubeconfig}. */
     void start(Path kubeconfig, String namespace) throws Exception;
 
+    /** Prepares for another round (a contender is started and closed once per round). */
+    default void reset() {
+    }
+
     @Override
     void close();
 }

@@ -12,13 +12,20 @@ final class ProcessContender implements Contender {
     private final String schedulerName;
     private final Function<Path, List<String>> command;
     private final Path log;
+    private final String javaOpts;
     private Process process;
 
     ProcessContender(String name, String schedulerName, Function<Path, List<String>> command, Path log) {
+        this(name, schedulerName, command, log, null);
+    }
+
+    /** @param javaOpts QSHARD_JAVA_OPTS for the process, or null to leave it unset */
+    ProcessContender(String name, String schedulerName, Function<Path, List<String>> command, Path log, String javaOpts) {
         this.name = name;
         this.schedulerName = schedulerName;
         this.command = command;
         this.log = log;
+        this.javaOpts = javaOpts;
     }
 
     @Override
@@ -33,8 +40,18 @@ final class ProcessContender implements Contender {
 
     @Override
     public void start(Path kubeconfig, String namespace) throws IOException {
-        process = new ProcessBuilder(command.apply(kubeconfig)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(command.apply(kubeconfig)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().remove("QSHARD_JAVA_OPTS");
+        if (javaOpts != null) {
+            pb.environment().put("QSHARD_JAVA_OPTS", javaOpts);
+        }
+        process = pb.start();
+    }
+
+    @Override
+    public void reset() {
+        process = null;
     }
 
     /** Pid of the running process, or -1. */

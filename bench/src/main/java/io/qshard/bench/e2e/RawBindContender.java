@@ -19,8 +19,9 @@ final class RawBindContender implements Contender {
     static final String SCHEDULER_NAME = "bench-raw-binder";
     private final int concurrency;
     private final List<String> nodes;
-    private final ExecutorService loop = Executors.newSingleThreadExecutor();
+    private ExecutorService loop;
     private KubernetesClient client;
+    private Binder binder;
 
     RawBindContender(int concurrency, List<String> nodes) {
         this.concurrency = concurrency;
@@ -39,8 +40,9 @@ final class RawBindContender implements Contender {
 
     @Override
     public void start(Path kubeconfig, String namespace) {
+        loop = Executors.newSingleThreadExecutor();
         client = SchedulerProcess.clientFor(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
-        Binder binder = new Binder(client, concurrency);
+        binder = new Binder(client, concurrency);
         loop.submit(() -> {
             // oldest first, like the schedulers' queues: warm-up pods (other namespace, same schedulerName) go first
             List<Pod> pods = new java.util.ArrayList<>(client.pods().inAnyNamespace()
@@ -61,9 +63,15 @@ final class RawBindContender implements Contender {
 
     @Override
     public void close() {
-        loop.shutdownNow();
+        if (loop != null) {
+            loop.shutdownNow();
+        }
+        if (binder != null) {
+            binder.close();
+        }
         if (client != null) {
             client.close();
+            client = null;
         }
     }
 }

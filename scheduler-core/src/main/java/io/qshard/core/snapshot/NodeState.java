@@ -57,23 +57,37 @@ public final class NodeState {
     private final Node node;
     private final PodRequest[] pods;
     private final long[] v;
+    /** [2 × rule + r] → 1 / tierCapacity(rule, r), or 0 for no capacity: scorers multiply instead of divide. */
+    private final double[] inverse;
     /** Copied from the node so the common filters do not dereference it. */
     private final boolean unschedulable;
     private final List<Taint> taints;
 
-    private NodeState(Node node, PodRequest[] pods, long[] v) {
+    private NodeState(Node node, PodRequest[] pods, long[] v, double[] inverse) {
         this.node = node;
         this.pods = pods;
         this.v = v;
+        this.inverse = inverse;
         this.unschedulable = node.unschedulable();
         this.taints = node.taints();
+    }
+
+    private static double[] inverses(long[] v) {
+        double[] inv = new double[2 * PoolRule.values().length];
+        for (PoolRule rule : PoolRule.values()) {
+            for (int r = 0; r < 2; r++) {
+                long cap = v[CAPACITY[rule.ordinal()][r]];
+                inv[2 * rule.ordinal() + r] = cap > 0 ? 1.0 / cap : 0;
+            }
+        }
+        return inv;
     }
 
     /** A node with no pods. */
     public static NodeState of(Node node) {
         long[] v = new long[SIZE];
         writeNode(v, Objects.requireNonNull(node));
-        return new NodeState(node, NO_PODS, v);
+        return new NodeState(node, NO_PODS, v, inverses(v));
     }
 
     public Node node() {
@@ -122,6 +136,11 @@ public final class NodeState {
         return v[CAPACITY[rule.ordinal()][r]];
     }
 
+    /** {@code 1.0 / tierCapacity(rule, r)}, or 0 when that capacity is 0 (precomputed). */
+    public double tierCapacityInverse(PoolRule rule, int r) {
+        return inverse[2 * rule.ordinal() + r];
+    }
+
     /**
      * The requests that count against {@link #tierCapacity}: prod → prod and foreign requests; mid → all
      * native requests; batch/free → all batch requests.
@@ -162,7 +181,7 @@ public final class NodeState {
         }
         PodRequest[] p = Arrays.copyOf(pods, pods.length + 1);
         p[pods.length] = pod;
-        return new NodeState(node, p, add(v.clone(), pod, 1));
+        return new NodeState(node, p, add(v.clone(), pod, 1), inverse);
     }
 
     /** This state without the pod of this uid (subtracting exactly what it added); unchanged if absent. */
@@ -175,14 +194,14 @@ public final class NodeState {
         PodRequest[] p = new PodRequest[pods.length - 1];
         System.arraycopy(pods, 0, p, 0, i);
         System.arraycopy(pods, i + 1, p, i, pods.length - i - 1);
-        return new NodeState(node, p, add(v.clone(), gone, -1));
+        return new NodeState(node, p, add(v.clone(), gone, -1), inverse);
     }
 
     /** This state with the node object replaced (labels, taints, allocatable changed); pods kept. */
     public NodeState withNode(Node updated) {
         long[] copy = v.clone();
         writeNode(copy, Objects.requireNonNull(updated));
-        return new NodeState(updated, pods, copy);
+        return new NodeState(updated, pods, copy, inverses(copy));
     }
 
     /** The pods as a list copy, e.g. to carry them over to a re-created node. */

@@ -21,6 +21,7 @@ import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
 import io.qshard.shard.status.PodStatusReporter;
 import picocli.CommandLine.ArgGroup;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -107,13 +108,16 @@ public final class RunCommand implements Callable<Integer> {
         }
         SchedulerProcess process = SchedulerProcess.start(kubeconfig, cfg, ShippedPlugins.registry(), tiers, settings,
                 Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down");
-            process.stop(Duration.ofSeconds(graceSeconds));
-            stopped.countDown();
-        }, "qshard-shutdown"));
-        stopped.await();
+        // Handle SIGTERM/SIGINT ourselves: a JVM stopped through shutdown hooks exits with 143, an operator
+        // (and Kubernetes) should see 0 for a clean stop.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> stopRequested.countDown());
+        }
+        stopRequested.await();
+        LOG.info("shutting down: no new pods; waiting up to {} s for in-flight bindings", graceSeconds);
+        process.stop(Duration.ofSeconds(graceSeconds));
+        LOG.info("stopped");
         return 0;
     }
 

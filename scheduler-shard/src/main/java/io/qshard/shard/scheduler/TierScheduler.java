@@ -102,6 +102,11 @@ public final class TierScheduler implements ClusterEventListener {
         return reporter;
     }
 
+    /** Whether the decision thread is alive. */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
     /** Starts the decision thread. */
     public void start() {
         running = true;

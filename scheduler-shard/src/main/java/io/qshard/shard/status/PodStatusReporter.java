@@ -38,7 +38,7 @@ import io.qshard.core.model.PodRequest;
  * {@link #scheduled}, {@link #unschedulable} and {@link #forget} are called from the decision thread only.
  */
 public final class PodStatusReporter implements AutoCloseable {
-    public static final double DEFAULT_SCHEDULED_PER_SECOND = 20;
+    public static final double DEFAULT_SCHEDULED_PER_SECOND = 10;
     public static final double DEFAULT_FAILED_PER_SECOND = 50;
     public static final Duration REPEAT_AFTER = Duration.ofSeconds(60);
     public static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(10);

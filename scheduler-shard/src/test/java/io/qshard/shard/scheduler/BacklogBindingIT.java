@@ -9,12 +9,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.localcluster.AuditLog;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.junit.RealControlPlane;
 
-/** 1,000 nodes and a backlog of 5,000 prod pods on the real apiserver: all bound, no node over allocatable. */
+/**
+ * 1,000 nodes and a backlog of 5,000 prod pods on the real apiserver: all bound, no node over allocatable,
+ * and — from the apiserver's audit log — one binding write per pod, a bounded number of events, and no LIST
+ * after the two initial ones (nodes, pods), both served from the watch cache.
+ */
 @RealControlPlane
 class BacklogBindingIT {
 
@@ -25,6 +30,8 @@ class BacklogBindingIT {
         Bulk.create(admin, SchedulerITSupport.nodes("bk", 1000, "2", "4Gi"), 16);
         Bulk.create(admin, SchedulerITSupport.prodPods(ns, "p", 5000, 1), 16);
 
+        AuditLog audit = new AuditLog(cp.auditLog().orElseThrow());
+        int before = audit.events().size(); // the control plane (and its audit log) is shared by every IT class
         SchedulerProcess scheduler = SchedulerITSupport.startProd(cp);
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
@@ -37,5 +44,22 @@ class BacklogBindingIT {
         TierScheduler prod = scheduler.schedulers().get(0);
         assertThat(prod.metrics().bound.sum()).isEqualTo(5000);
         assertThat(prod.metrics().bindErrors.sum()).isZero();
+
+        List<AuditLog.Event> all = audit.events();
+        List<AuditLog.Event> ours = all.subList(before, all.size()).stream()
+                .filter(e -> e.userAgent().equals(SchedulerITSupport.AGENT)).toList();
+        String inNs = "/api/v1/namespaces/" + ns + "/";
+        long bindings = ours.stream().filter(e -> e.verb().equals("create") && e.requestUri().startsWith(inNs)
+                && e.requestUri().endsWith("/binding")).count();
+        long events = ours.stream().filter(e -> e.verb().equals("create") && e.requestUri().startsWith(inNs + "events")).count();
+        List<AuditLog.Event> lists = ours.stream().filter(e -> e.verb().equals("list")).toList();
+        assertThat(bindings).as("one binding write per pod").isEqualTo(5000);
+        assertThat(events).as("Scheduled events are rate-limited and summarised, not one per pod").isLessThan(500);
+        assertThat(lists).extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
+                .containsExactlyInAnyOrder("/api/v1/nodes", "/api/v1/pods");
+        assertThat(lists).allSatisfy(e -> {
+            assertThat(e.hasParam("resourceVersion", "0")).isTrue();
+            assertThat(e.hasParam("limit")).isFalse();
+        });
     }
 }

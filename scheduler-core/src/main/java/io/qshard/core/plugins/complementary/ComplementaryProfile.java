@@ -34,19 +34,18 @@ public final class ComplementaryProfile implements ScorePlugin {
 
     @Override
     public long score(CycleState state, PodRequest pod, NodeState node) {
-        long capCpu = TierCapacity.capacity(pod.poolRule(), node, 0);
-        long capMem = TierCapacity.capacity(pod.poolRule(), node, 1);
-        if (capCpu <= 0 || capMem <= 0) {
+        double invCpu = node.tierCapacityInverse(pod.poolRule(), 0);
+        double invMem = node.tierCapacityInverse(pod.poolRule(), 1);
+        if (invCpu == 0 || invMem == 0) {
             return MAX_SCORE / 2;
         }
-        double c = (double) TierCapacity.request(pod, 0) / capCpu;
-        double m = (double) TierCapacity.request(pod, 1) / capMem;
+        double c = TierCapacity.request(pod, 0) * invCpu;
+        double m = TierCapacity.request(pod, 1) * invMem;
         if (c + m == 0) {
             return MAX_SCORE / 2;
         }
         double ps = (c - m) / (c + m);
-        double ns = (double) TierCapacity.used(pod.poolRule(), node, 0) / capCpu
-                - (double) TierCapacity.used(pod.poolRule(), node, 1) / capMem;
+        double ns = TierCapacity.used(pod.poolRule(), node, 0) * invCpu - TierCapacity.used(pod.poolRule(), node, 1) * invMem;
         double score = 50 * (1 - ps * Math.max(-1, Math.min(1, ns)));
         return Math.max(0, Math.min(MAX_SCORE, Math.round(score)));
     }

@@ -32,14 +32,14 @@ public final class BalancedAllocation implements ScorePlugin {
         if (cpu >= 1 || mem >= 1 || cpu < 0 || mem < 0) {
             return 0;
         }
-        return (long) ((1 - Math.abs(cpu - mem) / 2) * MAX_SCORE);
+        return (long) ((1 - Math.abs(cpu - mem) / 2) * MAX_SCORE + 1e-9);
     }
 
     private static double fraction(PodRequest pod, NodeState node, int r) {
-        long cap = TierCapacity.capacity(pod.poolRule(), node, r);
-        if (cap <= 0) {
+        double inv = node.tierCapacityInverse(pod.poolRule(), r);
+        if (inv == 0) {
             return 1;
         }
-        return (double) (TierCapacity.used(pod.poolRule(), node, r) + TierCapacity.request(pod, r)) / cap;
+        return (TierCapacity.used(pod.poolRule(), node, r) + TierCapacity.request(pod, r)) * inv;
     }
 }

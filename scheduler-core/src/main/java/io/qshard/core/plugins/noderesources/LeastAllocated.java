@@ -3,6 +3,7 @@ package io.qshard.core.plugins.noderesources;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
 import io.qshard.core.snapshot.NodeState;
 
 /**
@@ -27,15 +28,17 @@ public final class LeastAllocated implements ScorePlugin {
 
     @Override
     public long score(CycleState state, PodRequest pod, NodeState node) {
-        long sum = 0;
-        for (int r = 0; r < 2; r++) {
-            long cap = TierCapacity.capacity(pod.poolRule(), node, r);
-            if (cap <= 0) {
-                continue;
-            }
-            long left = cap - TierCapacity.used(pod.poolRule(), node, r) - TierCapacity.request(pod, r);
-            sum += Math.max(0, Math.min(MAX_SCORE, left * MAX_SCORE / cap));
+        PoolRule rule = pod.poolRule();
+        return (share(rule, node, 0, TierCapacity.request(pod, 0)) + share(rule, node, 1, TierCapacity.request(pod, 1))) / 2;
+    }
+
+    /** (capacity − used − request) / capacity × 100 in [0, 100]; 0 without capacity. The 1e-9 undoes rounding below an integer. */
+    private static long share(PoolRule rule, NodeState node, int r, long request) {
+        double inv = node.tierCapacityInverse(rule, r);
+        if (inv == 0) {
+            return 0;
         }
-        return sum / 2;
+        long left = node.tierCapacity(rule, r) - node.tierUsed(rule, r) - request;
+        return Math.max(0, Math.min(MAX_SCORE, (long) (left * inv * MAX_SCORE + 1e-9)));
     }
 }

@@ -1,0 +1,58 @@
+package io.qshard.shard.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.localcluster.AuditLog;
+import io.qshard.localcluster.LocalControlPlane;
+import io.qshard.localcluster.fixtures.Bulk;
+import io.qshard.localcluster.fixtures.Namespaces;
+import io.qshard.localcluster.junit.RealControlPlane;
+
+/**
+ * Killing the scheduler mid-backlog and starting a new one ends with every pod bound exactly once: the audit
+ * log shows one successful binding per pod (a second binding of a bound pod is refused by the apiserver).
+ */
+@RealControlPlane
+class SchedulerRestartIT {
+
+    @Test
+    void killAndRestartMidBacklogBindsEveryPodExactlyOnce(KubernetesClient admin, LocalControlPlane cp) {
+        String ns = Namespaces.fresh(admin, "restart");
+        Bulk.create(admin, SchedulerITSupport.nodes("rs", 200, "4", "8Gi"), 16);
+        Bulk.create(admin, SchedulerITSupport.prodPods(ns, "p", 2000, 7), 16);
+
+        SchedulerProcess first = SchedulerITSupport.startProd(cp);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> SchedulerITSupport.boundIn(admin, ns) >= 400);
+        first.kill(); // no graceful stop: in-flight bindings are abandoned
+        long boundAtKill = SchedulerITSupport.boundIn(admin, ns);
+        assertThat(boundAtKill).as("killed mid-backlog").isLessThan(2000);
+
+        SchedulerProcess second = SchedulerITSupport.startProd(cp);
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> SchedulerITSupport.boundIn(admin, ns) == 2000);
+        } finally {
+            second.stop(Duration.ofSeconds(5));
+        }
+        assertThat(SchedulerITSupport.overcommittedNodes(admin)).isEmpty();
+
+        String prefix = "/api/v1/namespaces/" + ns + "/pods/";
+        Map<String, Long> successfulBindings = new AuditLog(cp.auditLog().orElseThrow()).events().stream()
+                .filter(e -> e.verb().equals("create") && e.requestUri().startsWith(prefix) && e.requestUri().endsWith("/binding")
+                        && e.code() == 201)
+                .collect(Collectors.groupingBy(e -> e.requestUri().substring(prefix.length()), Collectors.counting()));
+        assertThat(successfulBindings).hasSize(2000);
+        assertThat(successfulBindings.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())))
+                .as("successful bindings per pod").containsOnlyKeys(1L);
+    }
+}
