@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
 
 /**
  * End-to-end backlog benchmark on one local control plane: registers N nodes, then for each contender
- * (kube-scheduler 1.20, qshard with its defaults, a raw binding client) creates a fresh namespace with a
- * backlog of M pending pods, starts the contender and measures until all are bound. Throughput is
+ * (kube-scheduler 1.20, qshard with its defaults, a raw binding client — each its own process) creates a
+ * fresh namespace with a backlog of M pending pods, starts the contender and measures until all are bound. Throughput is
  * (M − 1) / (last binding − first binding) as seen by a watch, so process start-up is excluded for all;
  * wall time from start to the last binding is reported too. Results go to stdout and bench/RESULTS.md.
  */
@@ -71,6 +71,9 @@ public final class BacklogBench implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for one contender (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    /** schedulerName of the raw client's pods (no scheduler handles it). */
+    static final String RAW_SCHEDULER_NAME = "bench-raw-binder";
+
     record Result(String name, int bound, double podsPerSecond, double wallSeconds, double contenderCpu,
                   double apiserverCpu, double etcdCpu) {
     }
@@ -88,7 +91,6 @@ public final class BacklogBench implements Callable<Integer> {
                 fleet.add(NodeFixture.node(String.format("bench-%05d", i)).cpu("8").memory("32Gi").build());
             }
             Bulk.create(admin, fleet, 16);
-            List<String> names = fleet.stream().map(n -> n.getMetadata().getName()).toList();
             Path logs = Files.createDirectories(Path.of("bench", "target", "e2e-logs"));
             KubeBinaries bin = KubeBinaries.locate();
             List<Contender> contenders = List.of(
@@ -103,7 +105,10 @@ public final class BacklogBench implements Callable<Integer> {
                         }
                         return cmd;
                     }, logs.resolve("qshard.log"), qshardJavaOpts),
-                    new RawBindContender(rawConcurrency, names));
+                    new ProcessContender("raw binding client", RAW_SCHEDULER_NAME, kc -> List.of(
+                            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                            "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), RawBindMain.class.getName(),
+                            kc.toString(), RAW_SCHEDULER_NAME, Integer.toString(rawConcurrency)), logs.resolve("raw.log")));
             List<String> keys = List.of("kube", "qshard", "raw");
             List<List<Result>> byContender = new ArrayList<>();
             contenders.forEach(c -> byContender.add(new ArrayList<>()));
@@ -188,6 +193,12 @@ public final class BacklogBench implements Callable<Integer> {
         return out;
     }
 
+    private static double medianOf(List<Double> xs) {
+        List<Double> sorted = new ArrayList<>(xs);
+        java.util.Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
     private static Result median(List<Result> rs) {
         List<Result> sorted = new ArrayList<>(rs);
         sorted.sort(java.util.Comparator.comparingDouble(Result::podsPerSecond));
@@ -207,13 +218,24 @@ public final class BacklogBench implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f |%n", r.name(), r.bound(),
                     r.podsPerSecond(), r.wallSeconds(), r.contenderCpu(), r.apiserverCpu(), r.etcdCpu()));
         }
-        sb.append(String.format(Locale.ROOT, "%nMedians of %d rounds (order rotated each round). qshard / kube-scheduler = **%.2f×**; "
-                + "qshard / raw ceiling = **%.0f%%**%n%nEvery round, pods/s:%n%n", rounds,
-                qshard.podsPerSecond() / kube.podsPerSecond(), 100 * qshard.podsPerSecond() / raw.podsPerSecond()));
+        List<Double> vsKube = new ArrayList<>();
+        List<Double> vsRaw = new ArrayList<>();
+        for (int r = 0; r < all.get(0).size(); r++) {
+            vsKube.add(all.get(1).get(r).podsPerSecond() / all.get(0).get(r).podsPerSecond());
+            vsRaw.add(all.get(1).get(r).podsPerSecond() / all.get(2).get(r).podsPerSecond());
+        }
+        sb.append(String.format(Locale.ROOT, "%nMedians of %d rounds (order rotated each round). Ratio of the medians: qshard / kube-scheduler "
+                        + "= **%.2f×**, qshard / raw ceiling = **%.0f%%**. Median of the per-round ratios (runs of one round are "
+                        + "adjacent in time): **%.2f×**, **%.0f%%**.%n%nEvery round, pods/s:%n%n", rounds,
+                qshard.podsPerSecond() / kube.podsPerSecond(), 100 * qshard.podsPerSecond() / raw.podsPerSecond(),
+                medianOf(vsKube), 100 * medianOf(vsRaw)));
         for (int i = 0; i < out.size(); i++) {
             sb.append("- ").append(out.get(i).name()).append(": ").append(all.get(i).stream()
                     .map(r -> String.format(Locale.ROOT, "%.0f", r.podsPerSecond())).toList()).append('\n');
         }
+        sb.append("- per-round qshard / kube-scheduler: ").append(vsKube.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList())
+                .append("\n- per-round qshard / raw: ").append(vsRaw.stream().map(x -> String.format(Locale.ROOT, "%.0f%%", 100 * x)).toList())
+                .append('\n');
         return sb.toString();
     }
 

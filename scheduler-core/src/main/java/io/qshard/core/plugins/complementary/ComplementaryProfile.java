@@ -3,6 +3,7 @@ package io.qshard.core.plugins.complementary;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
 import io.qshard.core.plugins.noderesources.TierCapacity;
 import io.qshard.core.snapshot.NodeState;
 
@@ -27,25 +28,32 @@ public final class ComplementaryProfile implements ScorePlugin {
 
     @Override
     public void scoreAll(CycleState state, PodRequest pod, NodeState[] nodes, int count, long[] out) {
-        for (int k = 0; k < count; k++) {
-            out[k] = score(state, pod, nodes[k]); // monomorphic here: see ScorePlugin#scoreAll
+        PoolRule rule = pod.poolRule();
+        long cpu = TierCapacity.request(pod, 0);
+        long mem = TierCapacity.request(pod, 1);
+        for (int k = 0; k < count; k++) { // pod-constant amounts hoisted; see ScorePlugin#scoreAll
+            out[k] = score(rule, nodes[k], cpu, mem);
         }
     }
 
     @Override
     public long score(CycleState state, PodRequest pod, NodeState node) {
-        double invCpu = node.tierCapacityInverse(pod.poolRule(), 0);
-        double invMem = node.tierCapacityInverse(pod.poolRule(), 1);
+        return score(pod.poolRule(), node, TierCapacity.request(pod, 0), TierCapacity.request(pod, 1));
+    }
+
+    private static long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
+        double invCpu = node.tierCapacityInverse(rule, 0);
+        double invMem = node.tierCapacityInverse(rule, 1);
         if (invCpu == 0 || invMem == 0) {
             return MAX_SCORE / 2;
         }
-        double c = TierCapacity.request(pod, 0) * invCpu;
-        double m = TierCapacity.request(pod, 1) * invMem;
+        double c = podCpu * invCpu;
+        double m = podMem * invMem;
         if (c + m == 0) {
             return MAX_SCORE / 2;
         }
         double ps = (c - m) / (c + m);
-        double ns = TierCapacity.used(pod.poolRule(), node, 0) * invCpu - TierCapacity.used(pod.poolRule(), node, 1) * invMem;
+        double ns = node.tierUsed(rule, 0) * invCpu - node.tierUsed(rule, 1) * invMem;
         double score = 50 * (1 - ps * Math.max(-1, Math.min(1, ns)));
         return Math.max(0, Math.min(MAX_SCORE, Math.round(score)));
     }

@@ -3,6 +3,7 @@ package io.qshard.core.plugins.noderesources;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
 import io.qshard.core.snapshot.NodeState;
 
 /**
@@ -20,26 +21,33 @@ public final class BalancedAllocation implements ScorePlugin {
 
     @Override
     public void scoreAll(CycleState state, PodRequest pod, NodeState[] nodes, int count, long[] out) {
-        for (int k = 0; k < count; k++) {
-            out[k] = score(state, pod, nodes[k]); // monomorphic here: see ScorePlugin#scoreAll
+        PoolRule rule = pod.poolRule();
+        long cpu = TierCapacity.request(pod, 0);
+        long mem = TierCapacity.request(pod, 1);
+        for (int k = 0; k < count; k++) { // pod-constant amounts hoisted; see ScorePlugin#scoreAll
+            out[k] = score(rule, nodes[k], cpu, mem);
         }
     }
 
     @Override
     public long score(CycleState state, PodRequest pod, NodeState node) {
-        double cpu = fraction(pod, node, 0);
-        double mem = fraction(pod, node, 1);
+        return score(pod.poolRule(), node, TierCapacity.request(pod, 0), TierCapacity.request(pod, 1));
+    }
+
+    private static long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
+        double cpu = fraction(rule, node, 0, podCpu);
+        double mem = fraction(rule, node, 1, podMem);
         if (cpu >= 1 || mem >= 1 || cpu < 0 || mem < 0) {
             return 0;
         }
         return (long) ((1 - Math.abs(cpu - mem) / 2) * MAX_SCORE + 1e-9);
     }
 
-    private static double fraction(PodRequest pod, NodeState node, int r) {
-        double inv = node.tierCapacityInverse(pod.poolRule(), r);
+    private static double fraction(PoolRule rule, NodeState node, int r, long request) {
+        double inv = node.tierCapacityInverse(rule, r);
         if (inv == 0) {
             return 1;
         }
-        return (TierCapacity.used(pod.poolRule(), node, r) + TierCapacity.request(pod, r)) * inv;
+        return (node.tierUsed(rule, r) + request) * inv;
     }
 }

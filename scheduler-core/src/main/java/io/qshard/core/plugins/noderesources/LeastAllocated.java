@@ -21,8 +21,11 @@ public final class LeastAllocated implements ScorePlugin {
 
     @Override
     public void scoreAll(CycleState state, PodRequest pod, NodeState[] nodes, int count, long[] out) {
-        for (int k = 0; k < count; k++) {
-            out[k] = score(state, pod, nodes[k]); // monomorphic here: see ScorePlugin#scoreAll
+        PoolRule rule = pod.poolRule();
+        long cpu = TierCapacity.request(pod, 0);
+        long mem = TierCapacity.request(pod, 1);
+        for (int k = 0; k < count; k++) { // pod-constant amounts hoisted; see ScorePlugin#scoreAll
+            out[k] = (share(rule, nodes[k], 0, cpu) + share(rule, nodes[k], 1, mem)) / 2;
         }
     }
 

@@ -1,0 +1,54 @@
+package io.qshard.bench.e2e;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.shard.binder.BindOutcome;
+import io.qshard.shard.binder.Binder;
+import io.qshard.shard.scheduler.SchedulerProcess;
+
+/**
+ * The raw binding ceiling as its own process: lists the pending pods of one schedulerName once (oldest
+ * first, as the schedulers' queues order them) and POSTs a binding for each, round-robin over the nodes,
+ * through qshard's binder (same HTTP client, TLS and concurrency) — no watch, no decisions, no events.
+ * Started per round by {@link BacklogBench} with the same JVM flags as {@code bin/qshard}, so its numbers
+ * do not depend on how warm the harness's own JVM happens to be.
+ *
+ * <pre>java -cp benchmarks.jar io.qshard.bench.e2e.RawBindMain KUBECONFIG SCHEDULER_NAME CONCURRENCY</pre>
+ */
+public final class RawBindMain {
+    private RawBindMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path kubeconfig = Path.of(args[0]);
+        String schedulerName = args[1];
+        int concurrency = Integer.parseInt(args[2]);
+        try (KubernetesClient client = SchedulerProcess.clientFor(Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
+             Binder binder = new Binder(client, concurrency)) {
+            List<String> nodes = client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).sorted().toList();
+            List<Pod> pods = new ArrayList<>(client.pods().inAnyNamespace().withField("spec.schedulerName", schedulerName)
+                    .withField("spec.nodeName", "").list().getItems());
+            pods.sort(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()));
+            CountDownLatch done = new CountDownLatch(pods.size());
+            int i = 0;
+            for (Pod p : pods) {
+                binder.bind(p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getMetadata().getUid(),
+                        nodes.get(i++ % nodes.size()), (BindOutcome o) -> {
+                            if (o.kind() != BindOutcome.Kind.BOUND) {
+                                System.err.println("bind failed: " + o);
+                            }
+                            done.countDown();
+                        });
+            }
+            done.await();
+            System.out.println("bound " + pods.size());
+        }
+    }
+}
