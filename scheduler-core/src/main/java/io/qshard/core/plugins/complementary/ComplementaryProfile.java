@@ -1,10 +1,10 @@
 package io.qshard.core.plugins.complementary;
 
 import io.qshard.core.framework.CycleState;
-import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.plugins.noderesources.TierCapacity;
+import io.qshard.core.plugins.noderesources.TierResourceScorer;
 import io.qshard.core.snapshot.NodeState;
 
 /**
@@ -18,7 +18,7 @@ import io.qshard.core.snapshot.NodeState;
  * A balanced pod or an empty (balanced) node scores 50 everywhere: no preference. Uses requests in the
  * tier's currency ({@link TierCapacity}).
  */
-public final class ComplementaryProfile implements ScorePlugin {
+public final class ComplementaryProfile extends TierResourceScorer {
     public static final String NAME = "ComplementaryProfile";
 
     @Override
@@ -28,20 +28,16 @@ public final class ComplementaryProfile implements ScorePlugin {
 
     @Override
     public void scoreAll(CycleState state, PodRequest pod, NodeState[] nodes, int count, long[] out) {
-        PoolRule rule = pod.poolRule();
+        PoolRule rule = pod.poolRule(); // this loop is repeated per scorer on purpose: see TierResourceScorer
         long cpu = TierCapacity.request(pod, 0);
         long mem = TierCapacity.request(pod, 1);
-        for (int k = 0; k < count; k++) { // pod-constant amounts hoisted; see ScorePlugin#scoreAll
+        for (int k = 0; k < count; k++) {
             out[k] = score(rule, nodes[k], cpu, mem);
         }
     }
 
     @Override
-    public long score(CycleState state, PodRequest pod, NodeState node) {
-        return score(pod.poolRule(), node, TierCapacity.request(pod, 0), TierCapacity.request(pod, 1));
-    }
-
-    private static long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
+    protected long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
         double invCpu = node.tierCapacityInverse(rule, 0);
         double invMem = node.tierCapacityInverse(rule, 1);
         if (invCpu == 0 || invMem == 0) {

@@ -1,7 +1,6 @@
 package io.qshard.core.plugins.noderesources;
 
 import io.qshard.core.framework.CycleState;
-import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.snapshot.NodeState;
@@ -11,7 +10,7 @@ import io.qshard.core.snapshot.NodeState;
  * BalancedAllocation): f = (used + request) / capacity per resource; score = (1 − |f_cpu − f_mem| / 2) × 100;
  * 0 when either fraction reaches 1 or a capacity is 0.
  */
-public final class BalancedAllocation implements ScorePlugin {
+public final class BalancedAllocation extends TierResourceScorer {
     public static final String NAME = "BalancedAllocation";
 
     @Override
@@ -21,20 +20,16 @@ public final class BalancedAllocation implements ScorePlugin {
 
     @Override
     public void scoreAll(CycleState state, PodRequest pod, NodeState[] nodes, int count, long[] out) {
-        PoolRule rule = pod.poolRule();
+        PoolRule rule = pod.poolRule(); // this loop is repeated per scorer on purpose: see TierResourceScorer
         long cpu = TierCapacity.request(pod, 0);
         long mem = TierCapacity.request(pod, 1);
-        for (int k = 0; k < count; k++) { // pod-constant amounts hoisted; see ScorePlugin#scoreAll
+        for (int k = 0; k < count; k++) {
             out[k] = score(rule, nodes[k], cpu, mem);
         }
     }
 
     @Override
-    public long score(CycleState state, PodRequest pod, NodeState node) {
-        return score(pod.poolRule(), node, TierCapacity.request(pod, 0), TierCapacity.request(pod, 1));
-    }
-
-    private static long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
+    protected long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
         double cpu = fraction(rule, node, 0, podCpu);
         double mem = fraction(rule, node, 1, podMem);
         if (cpu >= 1 || mem >= 1 || cpu < 0 || mem < 0) {

@@ -1,7 +1,6 @@
 package io.qshard.core.plugins.noderesources;
 
 import io.qshard.core.framework.CycleState;
-import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.snapshot.NodeState;
@@ -11,7 +10,7 @@ import io.qshard.core.snapshot.NodeState;
  * score = mean over cpu, memory of (capacity − used − request) / capacity × 100, each clamped to [0, 100];
  * a resource with zero capacity scores 0.
  */
-public final class LeastAllocated implements ScorePlugin {
+public final class LeastAllocated extends TierResourceScorer {
     public static final String NAME = "LeastAllocated";
 
     @Override
@@ -21,18 +20,17 @@ public final class LeastAllocated implements ScorePlugin {
 
     @Override
     public void scoreAll(CycleState state, PodRequest pod, NodeState[] nodes, int count, long[] out) {
-        PoolRule rule = pod.poolRule();
+        PoolRule rule = pod.poolRule(); // this loop is repeated per scorer on purpose: see TierResourceScorer
         long cpu = TierCapacity.request(pod, 0);
         long mem = TierCapacity.request(pod, 1);
-        for (int k = 0; k < count; k++) { // pod-constant amounts hoisted; see ScorePlugin#scoreAll
-            out[k] = (share(rule, nodes[k], 0, cpu) + share(rule, nodes[k], 1, mem)) / 2;
+        for (int k = 0; k < count; k++) {
+            out[k] = score(rule, nodes[k], cpu, mem);
         }
     }
 
     @Override
-    public long score(CycleState state, PodRequest pod, NodeState node) {
-        PoolRule rule = pod.poolRule();
-        return (share(rule, node, 0, TierCapacity.request(pod, 0)) + share(rule, node, 1, TierCapacity.request(pod, 1))) / 2;
+    protected long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
+        return (share(rule, node, 0, podCpu) + share(rule, node, 1, podMem)) / 2;
     }
 
     /** (capacity − used − request) / capacity × 100 in [0, 100]; 0 without capacity. The 1e-9 undoes rounding below an integer. */
