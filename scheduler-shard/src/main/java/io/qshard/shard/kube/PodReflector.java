@@ -32,8 +32,10 @@ import tools.jackson.core.JsonToken;
  * <ul>
  *   <li>the first LIST is served from the apiserver's watch cache ({@code resourceVersion=0}, no {@code limit});
  *       a re-list after {@code 410 Gone} is a consistent read, as client-go does;</li>
- *   <li>the WATCH ({@code allowWatchBookmarks}, randomised {@code timeoutSeconds}) is parsed line by line on the
- *       HTTP client's I/O thread: no JSON tree, no model objects, no hand-off to another thread per event;</li>
+ *   <li>the WATCH ({@code allowWatchBookmarks}, randomised {@code timeoutSeconds}) is split into lines on the HTTP
+ *       client's I/O thread and decoded on the reflector's own thread, one hand-off per received chunk: no JSON
+ *       tree, no model objects, and the I/O thread — shared with every binding connection — never waits on
+ *       decoding;</li>
  *   <li>a watch that ends is resumed from the last resourceVersion; one that fails is retried with backoff
  *       (1 s doubling to 30 s) for ever; {@code 410 Gone} triggers a re-list, after which pods that vanished
  *       are reported deleted.</li>
@@ -211,13 +213,18 @@ public final class PodReflector implements AutoCloseable {
         loop.schedule(action, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Splits the watch stream into lines and handles each event; runs on the HTTP I/O thread. */
+    /** Splits the watch stream into lines on the HTTP I/O thread; {@link #event} decodes them on the reflector thread. */
     private final class LineSplitter {
         private byte[] partial = new byte[8192];
         private int length;
         volatile boolean gone;
 
+        /**
+         * Called on the HTTP I/O thread: only splits lines; decoding runs on the reflector's thread, so the I/O
+         * thread (shared with every binding connection) is back serving sockets at once.
+         */
         void feed(List<ByteBuffer> buffers) {
+            List<byte[]> complete = new java.util.ArrayList<>();
             for (ByteBuffer b : buffers) {
                 while (b.hasRemaining()) {
                     int start = b.position();
@@ -232,11 +239,18 @@ public final class PodReflector implements AutoCloseable {
                     } else {
                         b.position(nl + 1);
                         if (length > 0) {
-                            event(java.util.Arrays.copyOf(partial, length));
+                            complete.add(java.util.Arrays.copyOf(partial, length));
                         }
                         length = 0;
                     }
                 }
+            }
+            dispatch(complete);
+        }
+
+        private void dispatch(List<byte[]> complete) {
+            if (!complete.isEmpty()) {
+                loop.execute(() -> complete.forEach(this::event));
             }
         }
 
