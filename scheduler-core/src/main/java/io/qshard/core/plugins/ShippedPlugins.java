@@ -2,6 +2,7 @@ package io.qshard.core.plugins;
 
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.plugins.complementary.ComplementaryProfile;
+import io.qshard.core.plugins.hotspot.HotspotAvoidance;
 import io.qshard.core.plugins.nodeaffinity.NodeAffinity;
 import io.qshard.core.plugins.noderesources.BalancedAllocation;
 import io.qshard.core.plugins.noderesources.LeastAllocated;
@@ -23,6 +24,7 @@ public final class ShippedPlugins {
                 .register(NodeAffinity.NAME, ctx -> new NodeAffinity())
                 .register(LeastAllocated.NAME, ctx -> new LeastAllocated())
                 .register(BalancedAllocation.NAME, ctx -> new BalancedAllocation())
-                .register(ComplementaryProfile.NAME, ctx -> new ComplementaryProfile());
+                .register(ComplementaryProfile.NAME, ctx -> new ComplementaryProfile())
+                .register(HotspotAvoidance.NAME, ctx -> new HotspotAvoidance(ctx.hotspots()));
     }
 }

@@ -1,0 +1,82 @@
+package io.qshard.shard.usage;
+
+import io.qshard.core.framework.HotspotView;
+import io.qshard.predict.PredictorConfig;
+import io.qshard.predict.SeriesPredictor;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The predictors behind the usage view: one {@link SeriesPredictor} per (node, series) — a series being the node's
+ * own cpu or memory, or one tier's — fed from usage reports, answering the pools' {@code usage(tier)} with
+ * {@code predictPeak} and the {@code HotspotAvoidance} plugin with each node's cpu hotspot probability.
+ *
+ * <p>Threading: one writer (the usage view's thread) calls {@link #observe}, {@link #predictedPeak},
+ * {@link #forget} and {@link #publish}; any thread, notably every tier's decision thread, may call
+ * {@link #hotspotProbability}, which reads the map last published — an immutable snapshot, swapped atomically.
+ * Values are percent of the node's capacity. Memory: about 3.9 KB per series (predictors/RESULTS.md).
+ */
+public final class UsagePredictions implements HotspotView {
+    /** The series of a node whose hotspot probability the scheduler reads. */
+    public static final String NODE_CPU = "node/cpu";
+
+    private final PredictorConfig config;
+    private final Map<String, Map<String, SeriesPredictor>> byNode = new HashMap<>();
+    private final Map<String, Double> hotspotDraft = new HashMap<>();
+    private volatile Map<String, Double> hotspots = Map.of();
+
+    /** @param config horizon, quantile, hotspot threshold and cut of every predictor */
+    public UsagePredictions(PredictorConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Feeds one sample of one series of a node; writer thread only.
+     *
+     * @param node        node name
+     * @param series      {@link #NODE_CPU}, {@code node/memory} or {@code <tier>/<resource>}
+     * @param timeSeconds sample time (epoch seconds)
+     * @param percent     usage in percent of the node's capacity; invalid or out-of-order samples are ignored by
+     *                    the predictor and counted there
+     */
+    public void observe(String node, String series, long timeSeconds, double percent) {
+        SeriesPredictor p = byNode.computeIfAbsent(node, n -> new HashMap<>())
+                .computeIfAbsent(series, s -> SeriesPredictor.ensemble(config));
+        p.observe(timeSeconds, percent);
+        if (NODE_CPU.equals(series)) {
+            double probability = p.hotspotProbability(config.hotspotThreshold(), config.horizonSeconds());
+            hotspotDraft.put(node, Double.isNaN(probability) ? 0 : probability);
+        }
+    }
+
+    /**
+     * The predicted peak of one series over the horizon at the configured quantile; writer thread only.
+     *
+     * @return percent of capacity, or NaN when the series has no sample yet (the caller falls back to requests)
+     */
+    public double predictedPeak(String node, String series) {
+        SeriesPredictor p = byNode.getOrDefault(node, Map.of()).get(series);
+        return p == null ? Double.NaN : p.predictPeak(config.horizonSeconds(), config.selectionQuantile());
+    }
+
+    /** Drops every series of a deleted node; writer thread only. */
+    public void forget(String node) {
+        byNode.remove(node);
+        hotspotDraft.remove(node);
+    }
+
+    /** Makes the hotspot probabilities observed so far visible to readers; writer thread only. */
+    public void publish() {
+        hotspots = Map.copyOf(hotspotDraft);
+    }
+
+    /** @return the number of series held */
+    public int seriesCount() {
+        return byNode.values().stream().mapToInt(Map::size).sum();
+    }
+
+    @Override
+    public double hotspotProbability(String nodeName) {
+        return hotspots.getOrDefault(nodeName, 0.0);
+    }
+}
