@@ -10,7 +10,9 @@ import org.apache.commons.math3.transform.TransformType;
  * a peak of the FFT periodogram <em>and</em> be confirmed by the autocorrelation at that lag, so noise that happens
  * to peak in the spectrum is not taken for a cycle.
  *
- * <p>Stateless and thread-safe. Input length must be a power of two (the FFT's requirement).
+ * <p>The series is detrended first (least-squares line through the present bins): a ramp is not a cycle, though its
+ * spectrum and autocorrelation look like one. Stateless and thread-safe. Input length must be a power of two (the
+ * FFT's requirement).
  */
 public final class PeriodDetector {
     /** Default minimum autocorrelation at the period's lag. */
@@ -51,22 +53,34 @@ public final class PeriodDetector {
         if (Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("series length must be a power of two, was " + n);
         }
-        double sum = 0;
         int present = 0;
-        for (double v : series) {
-            if (!Double.isNaN(v)) {
-                sum += v;
+        double sumX = 0;
+        double sumY = 0;
+        double sumXX = 0;
+        double sumXY = 0;
+        for (int i = 0; i < n; i++) {
+            if (!Double.isNaN(series[i])) {
                 present++;
+                sumX += i;
+                sumY += series[i];
+                sumXX += (double) i * i;
+                sumXY += i * series[i];
             }
         }
         if (present < minCoverage * n) {
             return 0;
         }
-        double mean = sum / present;
+        double denominator = present * sumXX - sumX * sumX;
+        double slope = denominator == 0 ? 0 : (present * sumXY - sumX * sumY) / denominator;
+        double intercept = (sumY - slope * sumX) / present;
+        double[] residual = new double[n];
         double[] centred = new double[n];
         for (int i = 0; i < n; i++) {
-            centred[i] = Double.isNaN(series[i]) ? 0 : series[i] - mean;
+            residual[i] = Double.isNaN(series[i]) ? Double.NaN : series[i] - (intercept + slope * i);
+            centred[i] = Double.isNaN(residual[i]) ? 0 : residual[i];
         }
+        double mean = 0; // the residuals of a least-squares line have mean 0
+        series = residual;
         double[] power = periodogram(centred);
         double median = median(power);
         int best = 0;
