@@ -12,15 +12,16 @@ import io.qshard.core.snapshot.NodeState;
 
 /**
  * How much a new pod of each accounting class may still take on a node — the tightest of the class's pool
- * and what a kubelet would admit. Until usage data exists this is the conservative view of DESIGN.md:
- * usage(tier) = Σ requests of the tier. Immutable and thread-safe.
+ * and what a kubelet would admit. {@code usage(class)} is {@link NodeState#usageOf}: the real usage (with estimates
+ * for young pods) while the node has a fresh report, else the conservative view of DESIGN.md, Σ requests of the
+ * class. Immutable and thread-safe.
  *
  * <pre>
  * peakCap    = realAllocatable × targetUtilization;  margin = realAllocatable × safetyMargin
  * prod room  = min(realAllocatable − Σ requests(prod + foreign),  allocatable − Σ native requests(all))
- * mid pool   = peakCap − usage(prod) − margin − Σ estimate(mid);   mid room = min(mid pool, allocatable − Σ native requests(all))
- * batch pool = peakCap − usage(prod) − usage(mid) − margin − Σ estimate(batch)
- * free pool  = batch pool − Σ estimate(free)
+ * mid pool   = peakCap − usage(prod) − margin − usage(mid);   mid room = min(mid pool, allocatable − Σ native requests(all))
+ * batch pool = peakCap − usage(prod) − usage(mid) − margin − usage(batch)
+ * free pool  = batch pool − usage(free)          (usage(c) = Σ estimate of class c's pods, per DESIGN.md)
  * batch/free room = min(pool, advertised batch allocatable − Σ batch requests(batch + free))
  * </pre>
  * Pod slots are always allocatable.pods − pods on the node. Values may be negative (over). The per-component
@@ -45,17 +46,18 @@ public final class NodeRoom {
         if (nativeComponent) {
             return switch (rule) {
                 case ALLOCATABLE -> Math.min(node.realAllocatable(c) - node.requestedBy(PoolRule.ALLOCATABLE, c), admit);
-                case MID_POOL -> Math.min(peak(node, c) - node.requestedBy(PoolRule.ALLOCATABLE, c) - margin(node, c)
-                        - node.requestedBy(PoolRule.MID_POOL, c), admit);
+                case MID_POOL -> Math.min(peak(node, c) - node.usageOf(PoolRule.ALLOCATABLE, c) - margin(node, c)
+                        - node.usageOf(PoolRule.MID_POOL, c), admit);
                 case BATCH_POOL, FREE_POOL -> admit;
             };
         }
         if (rule == PoolRule.ALLOCATABLE || rule == PoolRule.MID_POOL) {
             return admit;
         }
-        long pool = batchPoolBeforeBatch(node, c - BATCH_CPU) - node.requestedBy(PoolRule.BATCH_POOL, c);
+        int r = c - BATCH_CPU;
+        long pool = batchPoolBeforeBatch(node, r) - node.usageOf(PoolRule.BATCH_POOL, r);
         if (rule == PoolRule.FREE_POOL) {
-            pool -= node.requestedBy(PoolRule.FREE_POOL, c);
+            pool -= node.usageOf(PoolRule.FREE_POOL, r);
         }
         return Math.min(pool, admit);
     }
@@ -73,7 +75,7 @@ public final class NodeRoom {
 
     /** peakCap − usage(prod) − usage(mid) − margin, for native resource r (0 cpu, 1 memory). */
     private long batchPoolBeforeBatch(NodeState node, int r) {
-        return peak(node, r) - node.requestedBy(PoolRule.ALLOCATABLE, r) - node.requestedBy(PoolRule.MID_POOL, r)
+        return peak(node, r) - node.usageOf(PoolRule.ALLOCATABLE, r) - node.usageOf(PoolRule.MID_POOL, r)
                 - margin(node, r);
     }
 

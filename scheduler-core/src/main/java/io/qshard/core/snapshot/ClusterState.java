@@ -6,6 +6,9 @@ import java.util.Optional;
 
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.usage.ClassUsage;
+import io.qshard.core.usage.UsageView;
+import java.util.function.Function;
 
 /**
  * The scheduler's cache of one shard: nodes, bound and assumed pods. Events from informers and the
@@ -43,6 +46,21 @@ public final class ClusterState {
             }
         }
         snapshot = snapshot.with(state);
+    }
+
+    /**
+     * Sets a node's usage figures from its usage view (a fresh report), or clears them ({@code view == null}: no
+     * report, or it went stale) so the pools fall back to requests. Unknown nodes are ignored.
+     *
+     * @param nodeName       the node
+     * @param view           the node's usage per tier, computed over the pods this state holds on it, or null
+     * @param classOfTier    accounting class per tier name
+     * @param estimateFactor young pods count as request × this
+     */
+    public void setUsage(String nodeName, UsageView view, Function<String, io.qshard.core.model.PoolRule> classOfTier,
+                         double estimateFactor) {
+        snapshot.node(nodeName).ifPresent(state -> snapshot = snapshot.with(state.withUsage(
+                view == null || view.conservative() ? null : ClassUsage.of(view, classOfTier, estimateFactor))));
     }
 
     /** Removes a node; its pods are kept aside in case the node comes back (e.g. moved between shards). */

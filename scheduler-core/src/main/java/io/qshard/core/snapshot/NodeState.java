@@ -11,6 +11,7 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
 import io.qshard.core.model.Taint;
+import io.qshard.core.usage.ClassUsage;
 
 /**
  * One node with the pods bound or assumed on it and their summed requests, in total and per accounting
@@ -62,14 +63,17 @@ public final class NodeState {
     /** Copied from the node so the common filters do not dereference it. */
     private final boolean unschedulable;
     private final List<Taint> taints;
+    /** Real usage per class from the node's latest fresh report, or null: the conservative view (requests). */
+    private final ClassUsage usage;
 
-    private NodeState(Node node, PodRequest[] pods, long[] v, double[] inverse) {
+    private NodeState(Node node, PodRequest[] pods, long[] v, double[] inverse, ClassUsage usage) {
         this.node = node;
         this.pods = pods;
         this.v = v;
         this.inverse = inverse;
         this.unschedulable = node.unschedulable();
         this.taints = node.taints();
+        this.usage = usage;
     }
 
     private static double[] inverses(long[] v) {
@@ -87,7 +91,7 @@ public final class NodeState {
     public static NodeState of(Node node) {
         long[] v = new long[SIZE];
         writeNode(v, Objects.requireNonNull(node));
-        return new NodeState(node, NO_PODS, v, inverses(v));
+        return new NodeState(node, NO_PODS, v, inverses(v), null);
     }
 
     public Node node() {
@@ -181,7 +185,7 @@ public final class NodeState {
         }
         PodRequest[] p = Arrays.copyOf(pods, pods.length + 1);
         p[pods.length] = pod;
-        return new NodeState(node, p, add(v.clone(), pod, 1), inverse);
+        return new NodeState(node, p, add(v.clone(), pod, 1), inverse, usage == null ? null : usage.withPlaced(pod));
     }
 
     /** This state without the pod of this uid (subtracting exactly what it added); unchanged if absent. */
@@ -194,14 +198,36 @@ public final class NodeState {
         PodRequest[] p = new PodRequest[pods.length - 1];
         System.arraycopy(pods, 0, p, 0, i);
         System.arraycopy(pods, i + 1, p, i, pods.length - i - 1);
-        return new NodeState(node, p, add(v.clone(), gone, -1), inverse);
+        return new NodeState(node, p, add(v.clone(), gone, -1), inverse, usage == null ? null : usage.withRemoved(gone));
     }
 
     /** This state with the node object replaced (labels, taints, allocatable changed); pods kept. */
     public NodeState withNode(Node updated) {
         long[] copy = v.clone();
         writeNode(copy, Objects.requireNonNull(updated));
-        return new NodeState(updated, pods, copy, inverses(copy));
+        return new NodeState(updated, pods, copy, inverses(copy), usage);
+    }
+
+    /**
+     * This state with real usage figures (from a fresh report), or {@code null} to fall back to the conservative
+     * view when the report went stale; pods and node unchanged.
+     */
+    public NodeState withUsage(ClassUsage figures) {
+        return new NodeState(node, pods, v, inverse, figures);
+    }
+
+    /** @return the usage figures of the latest fresh report, or null (conservative view) */
+    public ClassUsage usage() {
+        return usage;
+    }
+
+    /**
+     * What the pools count as the usage of class {@code rule}, resource {@code r} (0 cpu, 1 memory): the real usage
+     * when a fresh report exists, else the requests — native plus batch extended resources, as batch and free pods
+     * ask with the latter (DESIGN.md's conservative view).
+     */
+    public long usageOf(PoolRule rule, int r) {
+        return usage == null ? requestedBy(rule, r) + requestedBy(rule, BATCH_CPU + r) : usage.used(rule, r);
     }
 
     /** The pods as a list copy, e.g. to carry them over to a re-created node. */

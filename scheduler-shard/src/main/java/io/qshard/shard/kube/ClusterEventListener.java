@@ -2,6 +2,7 @@ package io.qshard.shard.kube;
 
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.usage.UsageReport;
 
 /**
  * What a scheduler instance hears from the informers, as core records. Called on informer threads:
@@ -22,6 +23,14 @@ public interface ClusterEventListener {
     void podUpserted(PodRequest pod, boolean finished, boolean deleting);
 
     void podDeleted(String uid);
+
+    /** A node's usage report arrived or changed (converted; not yet checked against this instance's nodes). */
+    default void usageReported(UsageReport report) {
+    }
+
+    /** A node's usage report was deleted: that node falls back to the conservative view. */
+    default void usageRemoved(String node) {
+    }
 
     /** The informers (re-)listed and are in sync again; {@code relists} counts lists after the first. */
     default void synced(int relists) {

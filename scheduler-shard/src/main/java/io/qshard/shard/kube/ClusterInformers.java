@@ -18,7 +18,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.usage.UsageReport;
 import io.qshard.shard.cli.UserError;
+import io.qshard.shard.usage.api.NodeUsage;
 
 /**
  * The node informer and the pod reflector of one process, shared by its tier schedulers. Both list from the
@@ -27,7 +29,8 @@ import io.qshard.shard.cli.UserError;
  * ({@link PodReflector}) the decoded fields of each pod and nothing else. Each object is converted once at
  * this edge and the core records fan out to every {@link ClusterEventListener}. A malformed object is
  * logged, counted and skipped. Both retry forever: an apiserver restart or a 410 Gone re-list never stops them.
- * Thread-safe.
+ * When the cluster serves the {@code NodeUsage} CRD a third informer delivers usage reports (listed the same
+ * way); without it every node stays on the conservative view and a warning says so once. Thread-safe.
  */
 public final class ClusterInformers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
@@ -36,6 +39,7 @@ public final class ClusterInformers implements AutoCloseable {
     private final PodConverter pods;
     private final SharedIndexInformer<Node> nodeInformer;
     private final PodReflector podReflector;
+    private final SharedIndexInformer<NodeUsage> usageInformer;
     private final AtomicInteger lists = new AtomicInteger();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder podsSeen = new LongAdder();
@@ -46,6 +50,24 @@ public final class ClusterInformers implements AutoCloseable {
         this.podReflector = new PodReflector(client, new PodSink());
         nodeInformer.exceptionHandler((started, t) -> retry("nodes", t));
         nodeInformer.addEventHandler(new NodeHandler());
+        if (servesNodeUsage(client)) {
+            this.usageInformer = client.resources(NodeUsage.class).runnableInformer(0);
+            usageInformer.exceptionHandler((started, t) -> retry("nodeusages", t));
+            usageInformer.addEventHandler(new UsageHandler());
+        } else {
+            this.usageInformer = null;
+            LOG.warn("the cluster does not serve {}/{} NodeUsage (manifests/crds/nodeusage.yaml): every node keeps "
+                    + "the conservative view (usage = requests)", NodeUsage.GROUP, NodeUsage.VERSION);
+        }
+    }
+
+    private static boolean servesNodeUsage(KubernetesClient client) {
+        try {
+            return client.supports(NodeUsage.class);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot discover NodeUsage: {}", KubeconfigResolver.oneLine(e));
+            return false;
+        }
     }
 
     public void addListener(ClusterEventListener l) {
@@ -58,7 +80,8 @@ public final class ClusterInformers implements AutoCloseable {
      * @throws UserError if they have not synced within {@code timeout}
      */
     public void start(Duration timeout) {
-        CompletableFuture<Void> both = CompletableFuture.allOf(nodeInformer.start().toCompletableFuture(), podReflector.start());
+        CompletableFuture<Void> both = CompletableFuture.allOf(nodeInformer.start().toCompletableFuture(), podReflector.start(),
+                usageInformer == null ? CompletableFuture.completedFuture(null) : usageInformer.start().toCompletableFuture());
         try {
             both.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -79,7 +102,12 @@ public final class ClusterInformers implements AutoCloseable {
         return nodeInformer.hasSynced() && podReflector.hasSynced();
     }
 
-    /** LIST requests made so far (2 at startup; more only after watch failures / 410 Gone). */
+    /** Whether usage reports are being watched (the cluster serves the NodeUsage CRD). */
+    public boolean watchesUsage() {
+        return usageInformer != null;
+    }
+
+    /** LIST requests made so far (2 at startup, 3 with NodeUsage; more only after watch failures / 410 Gone). */
     public int lists() {
         return lists.get() + podReflector.lists();
     }
@@ -93,6 +121,9 @@ public final class ClusterInformers implements AutoCloseable {
     public void close() {
         nodeInformer.close();
         podReflector.close();
+        if (usageInformer != null) {
+            usageInformer.close();
+        }
     }
 
     private boolean retry(String what, Throwable t) {
@@ -133,6 +164,42 @@ public final class ClusterInformers implements AutoCloseable {
         }
     }
 
+    private final class UsageHandler implements ResourceEventHandler<NodeUsage> {
+        @Override
+        public void onBeforeList(String resourceVersion) {
+            lists.incrementAndGet();
+        }
+
+        @Override
+        public void onAdd(NodeUsage nu) {
+            upsert(nu);
+        }
+
+        @Override
+        public void onUpdate(NodeUsage old, NodeUsage nu) {
+            upsert(nu);
+        }
+
+        private void upsert(NodeUsage nu) {
+            if (nu.getStatus() == null) {
+                return; // created, not reported yet
+            }
+            UsageReport r;
+            try {
+                r = NodeUsageConverter.convert(nu);
+            } catch (ConversionException e) {
+                skip(e);
+                return;
+            }
+            listeners.forEach(l -> l.usageReported(r));
+        }
+
+        @Override
+        public void onDelete(NodeUsage nu, boolean finalStateUnknown) {
+            listeners.forEach(l -> l.usageRemoved(nu.getMetadata().getName()));
+        }
+    }
+
     private final class PodSink implements PodReflector.Sink {
         @Override
         public void upsert(RawPod raw) {
@@ -154,7 +221,7 @@ public final class ClusterInformers implements AutoCloseable {
 
         @Override
         public void relisted(int count) {
-            int relists = lists() - 2;
+            int relists = lists() - (usageInformer == null ? 2 : 3);
             listeners.forEach(l -> l.synced(relists));
         }
     }

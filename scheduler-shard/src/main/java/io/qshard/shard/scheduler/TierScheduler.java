@@ -59,6 +59,9 @@ public final class TierScheduler implements ClusterEventListener {
     private final int bindBatch;
     private final PodStatusReporter reporter;
     private final SchedulerMetrics metrics = new SchedulerMetrics();
+    private final io.qshard.shard.usage.UsageTracker usage;
+    private long nextUsageTick;
+    private boolean usageChanged;
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     /** uid → node of pods assumed here whose binding the informer has not confirmed yet (decision thread only). */
     private final Map<String, String> assumed = new HashMap<>();
@@ -79,6 +82,7 @@ public final class TierScheduler implements ClusterEventListener {
         this.bindBatch = Math.max(1, settings.bindConcurrency() / 4);
         this.reporter = new PodStatusReporter(client, tier.schedulerName(), clock, settings.scheduledEventsPerSecond(),
                 settings.failedEventsPerSecond());
+        this.usage = new io.qshard.shard.usage.UsageTracker(config);
         this.thread = new Thread(this::loop, "qshard-" + tier.name() + "-decide");
     }
 
@@ -98,6 +102,11 @@ public final class TierScheduler implements ClusterEventListener {
     /** The snapshot of the last decision (for explain and metrics; read-only). */
     public ClusterSnapshot snapshot() {
         return lastSnapshot;
+    }
+
+    /** Usage reports applied, rejected and gone stale (counters are thread-safe). */
+    public io.qshard.shard.usage.UsageTracker usage() {
+        return usage;
     }
 
     /** Events and condition writes done / dropped. */
@@ -182,6 +191,19 @@ public final class TierScheduler implements ClusterEventListener {
     }
 
     @Override
+    public void usageReported(io.qshard.core.usage.UsageReport report) {
+        inbox.add(() -> usageChanged |= usage.reported(report, state, clock.instant()));
+    }
+
+    @Override
+    public void usageRemoved(String node) {
+        inbox.add(() -> {
+            usage.removed(node, state);
+            usageChanged = true;
+        });
+    }
+
+    @Override
     public void podDeleted(String uid) {
         inbox.add(() -> {
             forgetPod(uid);
@@ -222,6 +244,7 @@ public final class TierScheduler implements ClusterEventListener {
                 for (Runnable r; (r = inbox.poll()) != null; ) {
                     r.run();
                 }
+                usageTick();
                 Optional<QueuedPod> next = queue.pop();
                 if (next.isPresent()) {
                     binder.awaitCapacity(bindBatch);
@@ -238,6 +261,25 @@ public final class TierScheduler implements ClusterEventListener {
         } catch (RuntimeException e) {
             LOG.error("tier {} decision loop failed; this is a bug", tier.name(), e);
             throw e;
+        }
+    }
+
+    /**
+     * Once a second: reports past the staleness limit fall back to the conservative view, and if any node's usage
+     * changed since the last tick, unschedulable pods get another chance (once per tick, not once per report).
+     */
+    private void usageTick() {
+        long now = clock.millis();
+        if (now < nextUsageTick) {
+            return;
+        }
+        nextUsageTick = now + 1000;
+        if (usage.expire(state, clock.instant()) > 0) {
+            usageChanged = true;
+        }
+        if (usageChanged) {
+            usageChanged = false;
+            queue.onClusterEvent();
         }
     }
 

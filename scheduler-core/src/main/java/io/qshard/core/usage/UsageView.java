@@ -1,0 +1,78 @@
+package io.qshard.core.usage;
+
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.Resources;
+import io.qshard.core.pool.PoolConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The usage of each tier on one node, as the pools of DESIGN.md use it ("Dynamic resource view"). Immutable.
+ *
+ * <p>With a fresh report (no older than {@code staleAfter}): the tier's reported usage, plus, for every pod on the
+ * node that is younger than one report interval or missing from the report, the part of
+ * {@code estimate(pod) = max(observed, request × estimateFactor)} the report does not already hold. Without one:
+ * the conservative view, usage(tier) = Σ requests of the tier's pods on the node. A pod's "request" here is its cpu
+ * and memory whether asked as native resources or as the batch extended resources.
+ *
+ * @param conservative true when computed from requests (no report, or a stale one)
+ * @param byTier       usage per tier name; {@value #OTHER} for pods of no tier (they count with prod)
+ */
+public record UsageView(boolean conservative, Map<String, Usage> byTier) {
+    /** Key for pods that belong to no qshard tier. */
+    public static final String OTHER = "other";
+
+    /** @throws NullPointerException when byTier is null */
+    public UsageView {
+        byTier = Map.copyOf(byTier);
+    }
+
+    /** @return the usage of {@code tier}, zero when the node runs none of it */
+    public Usage of(String tier) {
+        return byTier.getOrDefault(tier, Usage.ZERO);
+    }
+
+    /**
+     * Computes the view of one node.
+     *
+     * @param podsOnNode the pods bound or assumed on the node
+     * @param report     the node's latest accepted report, or null
+     * @param now        the scheduler's clock
+     * @param config     estimate factor, report interval and staleness limit
+     * @return the view
+     */
+    public static UsageView of(List<PodRequest> podsOnNode, UsageReport report, Instant now, PoolConfig config) {
+        Map<String, Usage> byTier = new HashMap<>();
+        boolean stale = report == null || Duration.between(report.timestamp(), now).compareTo(config.staleAfter()) > 0;
+        if (stale) {
+            for (PodRequest pod : podsOnNode) {
+                byTier.merge(tierOf(pod), request(pod), Usage::plus);
+            }
+            return new UsageView(true, byTier);
+        }
+        byTier.putAll(report.tiers());
+        for (PodRequest pod : podsOnNode) {
+            Usage observed = report.pods().get(pod.uid());
+            boolean young = Duration.between(pod.creationTime(), now).compareTo(config.reportInterval()) < 0;
+            if (observed == null || young) {
+                Usage seen = observed == null ? Usage.ZERO : observed;
+                Usage estimate = seen.max(request(pod).times(config.estimateFactor()));
+                byTier.merge(tierOf(pod), estimate.minusFloored(seen), Usage::plus);
+            }
+        }
+        return new UsageView(false, byTier);
+    }
+
+    private static String tierOf(PodRequest pod) {
+        return pod.tier() == null ? OTHER : pod.tier();
+    }
+
+    /** cpu and memory a pod asks for, native or batch. */
+    static Usage request(PodRequest pod) {
+        Resources r = pod.requests();
+        return new Usage(r.milliCpu() + r.batchMilliCpu(), r.memoryBytes() + r.batchMemoryBytes());
+    }
+}

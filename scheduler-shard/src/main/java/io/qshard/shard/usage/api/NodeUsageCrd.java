@@ -1,0 +1,46 @@
+package io.qshard.shard.usage.api;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Installs the {@code NodeUsage} CRD from {@code manifests/crds/nodeusage.yaml} (the demo, the simulator's tests and
+ * the ITs do; in a cluster it comes with {@code kubectl apply -k manifests/}) and waits until the apiserver serves it.
+ */
+public final class NodeUsageCrd {
+    /** The CRD's name. */
+    public static final String NAME = "nodeusages." + NodeUsage.GROUP;
+    /** Where the manifest lives, relative to the repository root. */
+    public static final Path MANIFEST = Path.of("manifests", "crds", "nodeusage.yaml");
+
+    private NodeUsageCrd() {
+    }
+
+    /**
+     * Creates or replaces the CRD and waits for {@code Established=True}.
+     *
+     * @param client  an admin client
+     * @param file    the manifest
+     * @param timeout how long to wait for the apiserver to serve the resource
+     */
+    public static void install(KubernetesClient client, Path file, Duration timeout) {
+        CustomResourceDefinition crd;
+        try (InputStream in = Files.newInputStream(file)) {
+            crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the NodeUsage CRD manifest " + file, e);
+        }
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
+        client.apiextensions().v1().customResourceDefinitions().withName(NAME).waitUntilCondition(
+                c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                        .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
