@@ -47,10 +47,16 @@ class SchedulerRestartIT {
         assertThat(SchedulerITSupport.overcommittedNodes(admin)).isEmpty();
 
         String prefix = "/api/v1/namespaces/" + ns + "/pods/";
-        Map<String, Long> successfulBindings = new AuditLog(cp.auditLog().orElseThrow()).events().stream()
-                .filter(e -> e.verb().equals("create") && e.requestUri().startsWith(prefix) && e.requestUri().endsWith("/binding")
-                        && e.code() == 201)
-                .collect(Collectors.groupingBy(e -> e.requestUri().substring(prefix.length()), Collectors.counting()));
+        // the apiserver writes its audit log asynchronously: wait until every binding has been logged
+        java.util.concurrent.atomic.AtomicReference<Map<String, Long>> logged = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            logged.set(new AuditLog(cp.auditLog().orElseThrow()).events().stream()
+                    .filter(e -> e.verb().equals("create") && e.requestUri().startsWith(prefix)
+                            && e.requestUri().endsWith("/binding") && e.code() == 201)
+                    .collect(Collectors.groupingBy(e -> e.requestUri().substring(prefix.length()), Collectors.counting())));
+            return logged.get().size() >= 2000;
+        });
+        Map<String, Long> successfulBindings = logged.get();
         assertThat(successfulBindings).hasSize(2000);
         assertThat(successfulBindings.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())))
                 .as("successful bindings per pod").containsOnlyKeys(1L);

@@ -1,0 +1,156 @@
+package io.qshard.shard.cli;
+
+import io.qshard.core.config.ConfigException;
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.config.QshardConfigLoader;
+import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.predict.backtest.Trace;
+import io.qshard.predict.backtest.TraceCsv;
+import io.qshard.shard.kube.ApiserverConnection;
+import io.qshard.shard.kube.KubeconfigResolver;
+import io.qshard.shard.scheduler.SchedulerProcess;
+import io.qshard.shard.simulate.PodUtilisation;
+import io.qshard.shard.simulate.SimulatorProcess;
+import io.qshard.shard.simulate.TraceLoad;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code qshard simulate}: plays the kubelets of nodes that have none, and reports their usage. */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Play the nodes that have no kubelet, as KWOK does: mark bound pods Running and Ready, finish "
+                + "deleting terminating pods, write a NodeUsage report per node every interval (background prod load "
+                + "from traces, other pods at request × utilisation) and advertise each node's batch pool as the "
+                + "qshard.io/batch-cpu / qshard.io/batch-memory extended resources.",
+                "Needs the NodeUsage CRD (manifests/crds/nodeusage.yaml). Runs until SIGTERM/SIGINT."})
+public final class SimulateCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulateCommand.class);
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Cluster to use; default as kubectl: KUBECONFIG, ~/.kube/config, then in-cluster.")
+    Path kubeconfig;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "qshard.yaml (tiers and pools; the batch pool uses the schedulers' formula). Default: built in.")
+    Path config;
+
+    @Option(names = "--node-selector", paramLabel = "KEY=VALUE",
+            description = "Play only nodes with this label (repeatable; all must match). Default: every node.")
+    List<String> nodeSelector = new ArrayList<>();
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How often each node reports (default: ${DEFAULT-VALUE}).")
+    long intervalSeconds;
+
+    @Option(names = "--traces", paramLabel = "DIR",
+            description = "timestamp_s,cpu_pct,mem_pct traces for the background (prod) load; node i plays trace "
+                    + "i mod n. Default: a constant --load.")
+    Path traces;
+
+    @Option(names = "--speedup", paramLabel = "X", defaultValue = "60",
+            description = "Trace seconds replayed per real second (default: ${DEFAULT-VALUE}).")
+    double speedup;
+
+    @Option(names = "--load", paramLabel = "FRACTION", defaultValue = "0.25",
+            description = "Constant background cpu and memory load without --traces (default: ${DEFAULT-VALUE}).")
+    double load;
+
+    @Option(names = "--utilisation", paramLabel = "LOW,HIGH", defaultValue = "0.2,0.6",
+            description = "Each non-prod pod uses request × u, u drawn per pod from uniform(LOW, HIGH) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String utilisation;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the per-pod draw (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--writers", paramLabel = "N", defaultValue = "16",
+            description = "Concurrent API writes (default: ${DEFAULT-VALUE}).")
+    int writers;
+
+    @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
+    long syncTimeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (intervalSeconds < 1) {
+            throw new UserError("--interval must be at least 1s");
+        }
+        if (writers < 1 || writers > 256) {
+            throw new UserError("--writers must be in 1..256, was " + writers);
+        }
+        if (!(load >= 0 && load <= 2)) {
+            throw new UserError("--load must be in [0, 2], was " + load);
+        }
+        PodUtilisation model;
+        TraceLoad background;
+        try {
+            model = PodUtilisation.parse(utilisation, seed);
+            background = traces == null ? TraceLoad.constant(load, load) : new TraceLoad(readTraces(traces), speedup);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String s : nodeSelector) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new UserError("--node-selector must be KEY=VALUE, was '" + s + "'");
+            }
+            labels.put(s.substring(0, eq), s.substring(eq + 1));
+        }
+        QshardConfig cfg;
+        try {
+            cfg = config == null ? QshardConfig.defaults() : new QshardConfigLoader(ShippedPlugins.registry()).load(config);
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
+        ApiserverConnection.open(resolved, "qshard-simulate").close();
+        SimulatorProcess process = SimulatorProcess.start(SchedulerProcess.clientFor(resolved.config(), "qshard-simulate"),
+                cfg, labels, background, model, Duration.ofSeconds(intervalSeconds), writers,
+                Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> stop.countDown());
+        }
+        stop.await();
+        LOG.info("stopping: {} pods started, {} finalised, {} usage writes, {} errors, {} late ticks",
+                process.simulator().podsStarted.sum(), process.simulator().podsFinalised.sum(),
+                process.simulator().usageWrites.sum(), process.simulator().writeErrors.sum(),
+                process.simulator().lateTicks.sum());
+        process.close();
+        return 0;
+    }
+
+    private static List<Trace> readTraces(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--traces " + dir + " is not a directory");
+        }
+        List<Trace> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+                out.add(TraceCsv.read(f, w -> LOG.warn("{}", w)));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --traces " + dir + ": " + e.getMessage());
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--traces " + dir + " holds no *.csv file");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,294 @@
+package io.qshard.shard.simulate;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.model.Node;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.ResourceNames;
+import io.qshard.core.model.Resources;
+import io.qshard.core.pool.NodeRoom;
+import io.qshard.core.snapshot.ClusterState;
+import io.qshard.core.snapshot.NodeState;
+import io.qshard.core.usage.ClassUsage;
+import io.qshard.core.usage.UsageReport;
+import io.qshard.core.usage.UsageView;
+import io.qshard.shard.kube.ClusterEventListener;
+import io.qshard.shard.usage.api.NodeUsage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the kubelets of nodes that have none, as KWOK does: pods bound to its nodes are marked Running and Ready,
+ * terminating pods are deleted for good (grace 0), and every interval each node gets a {@code NodeUsage} report —
+ * the background prod load from its trace, the other pods at {@code request × utilisation} — and its batch pool
+ * advertised as the {@code qshard.io/batch-cpu} / {@code qshard.io/batch-memory} extended resources (never below what
+ * bound batch and free pods request), as the node agent does on a real node.
+ *
+ * <p>State lives on one thread ({@code qshard-simulate}); API writes go to a small pool so a tick over thousands of
+ * nodes is spread over the interval. A failed write is counted and retried at the next tick. Thread-safe entry points.
+ */
+public final class Simulator implements ClusterEventListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
+    private static final double ADVERTISE_CHANGE = 0.02;
+
+    /** Pods marked Running. */
+    public final LongAdder podsStarted = new LongAdder();
+    /** Terminating pods deleted. */
+    public final LongAdder podsFinalised = new LongAdder();
+    /** NodeUsage status writes that succeeded. */
+    public final LongAdder usageWrites = new LongAdder();
+    /** Node status writes of the batch resources. */
+    public final LongAdder advertised = new LongAdder();
+    /** API writes that failed (retried at the next tick). */
+    public final LongAdder writeErrors = new LongAdder();
+    /** Ticks that took longer than the interval (the simulator is not keeping up). */
+    public final LongAdder lateTicks = new LongAdder();
+
+    private final KubernetesClient client;
+    private final Predicate<Node> selects;
+    private final TraceLoad load;
+    private final PodUtilisation utilisation;
+    private final Duration interval;
+    private final String reporter;
+    private final Clock clock;
+    private final QshardConfig config;
+    private final NodeRoom room;
+    private final ClusterState state = new ClusterState();
+    private final ScheduledExecutorService loop;
+    private final ExecutorService writers;
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
+    private final Set<String> finalising = ConcurrentHashMap.newKeySet();
+    private final Set<String> usageObjects = ConcurrentHashMap.newKeySet();
+    private final Map<String, Resources> lastAdvertised = new ConcurrentHashMap<>();
+    private final Map<String, Integer> nodeIndex = new ConcurrentHashMap<>();
+    private final Instant start;
+
+    /**
+     * @param client      the API
+     * @param config      tiers and pools (the batch pool uses the same formula as the schedulers)
+     * @param selects     which nodes this simulator plays
+     * @param load        background (prod) load per node
+     * @param utilisation the other pods' usage model
+     * @param interval    how often each node reports
+     * @param reporter    written into every report
+     * @param writers     concurrent API writes
+     * @param clock       time source
+     */
+    public Simulator(KubernetesClient client, QshardConfig config, Predicate<Node> selects, TraceLoad load,
+                     PodUtilisation utilisation, Duration interval, String reporter, int writers, Clock clock) {
+        this.client = client;
+        this.config = config;
+        this.selects = selects;
+        this.load = load;
+        this.utilisation = utilisation;
+        this.interval = interval;
+        this.reporter = reporter;
+        this.clock = clock;
+        this.room = new NodeRoom(config.pools());
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-simulate"));
+        this.writers = Executors.newFixedThreadPool(writers, r -> {
+            Thread t = new Thread(r, "qshard-simulate-write");
+            t.setDaemon(true);
+            return t;
+        });
+        this.start = clock.instant();
+    }
+
+    /** Starts the periodic reports (the informers feeding this listener are started by the caller). */
+    public void start() {
+        loop.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("simulator {} started: reports every {} s", reporter, interval.toSeconds());
+    }
+
+    // ---- informer side --------------------------------------------------------------------------
+
+    @Override
+    public void nodeUpserted(Node node) {
+        loop.execute(() -> {
+            if (selects.test(node)) {
+                state.upsertNode(node);
+                nodeIndex.computeIfAbsent(node.name(), n -> nodeIndex.size());
+            } else {
+                state.removeNode(node.name());
+            }
+        });
+    }
+
+    @Override
+    public void nodeDeleted(String name) {
+        loop.execute(() -> state.removeNode(name));
+    }
+
+    @Override
+    public void podUpserted(PodRequest pod, boolean finished, boolean deleting) {
+        loop.execute(() -> {
+            if (pod.nodeName() == null || state.snapshot().node(pod.nodeName()).isEmpty()) {
+                return;
+            }
+            if (deleting) {
+                state.removePod(pod.uid());
+                if (finalising.add(pod.uid())) {
+                    writers.execute(() -> finalise(pod));
+                }
+            } else if (finished) {
+                state.removePod(pod.uid());
+            } else {
+                state.upsertPod(pod);
+                if (started.add(pod.uid())) {
+                    writers.execute(() -> markRunning(pod));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void podDeleted(String uid) {
+        loop.execute(() -> {
+            state.removePod(uid);
+            started.remove(uid);
+            finalising.remove(uid);
+        });
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    private void markRunning(PodRequest pod) {
+        String now = clock.instant().toString();
+        String patch = "{\"status\":{\"phase\":\"Running\",\"startTime\":\"" + now + "\",\"conditions\":["
+                + "{\"type\":\"PodScheduled\",\"status\":\"True\"},"
+                + "{\"type\":\"Initialized\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"},"
+                + "{\"type\":\"ContainersReady\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"},"
+                + "{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"}]}}";
+        try {
+            client.pods().inNamespace(pod.namespace()).withName(pod.name()).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            podsStarted.increment();
+        } catch (KubernetesClientException e) {
+            started.remove(pod.uid()); // retried on the pod's next event
+            if (e.getCode() != 404) {
+                writeErrors.increment();
+                LOG.warn("cannot mark {}/{} Running: {}", pod.namespace(), pod.name(), e.getMessage());
+            }
+        }
+    }
+
+    private void finalise(PodRequest pod) {
+        try {
+            client.pods().inNamespace(pod.namespace()).withName(pod.name()).withGracePeriod(0).delete();
+            podsFinalised.increment();
+        } catch (KubernetesClientException e) {
+            finalising.remove(pod.uid());
+            writeErrors.increment();
+            LOG.warn("cannot delete {}/{}: {}", pod.namespace(), pod.name(), e.getMessage());
+        }
+    }
+
+    // ---- reports ----------------------------------------------------------------------------------
+
+    private void tick() {
+        long t0 = System.nanoTime();
+        try {
+            Instant now = clock.instant();
+            double elapsed = Duration.between(start, now).toMillis() / 1000.0;
+            io.qshard.core.snapshot.ClusterSnapshot snapshot = state.snapshot();
+            for (int k = 0; k < snapshot.size(); k++) {
+                NodeState node = snapshot.node(k);
+                int i = nodeIndex.getOrDefault(node.name(), 0);
+                NodeUsageFigures f = NodeUsageFigures.of(node, load.cpu(i, elapsed), load.memory(i, elapsed), utilisation);
+                writers.execute(() -> writeUsage(node.name(), f, now));
+                Resources pool = batchPool(node, f, now);
+                Resources before = lastAdvertised.get(node.name());
+                if (before == null || changed(before, pool)) {
+                    lastAdvertised.put(node.name(), pool);
+                    writers.execute(() -> advertise(node.name(), pool));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("simulator tick failed; this is a bug", e);
+        }
+        if (System.nanoTime() - t0 > interval.toNanos()) {
+            lateTicks.increment();
+        }
+    }
+
+    /** The batch pool as the schedulers compute it on this report, floored at what bound batch/free pods ask. */
+    private Resources batchPool(NodeState node, NodeUsageFigures f, Instant now) {
+        UsageReport report = new UsageReport(node.name(), now, interval, f.node(), f.byTier(), f.byPod());
+        UsageView view = UsageView.of(node.pods(), report, now, config.pools());
+        Map<String, PoolRule> classes = new java.util.HashMap<>();
+        config.tiers().forEach(t -> classes.put(t.name(), t.poolRule()));
+        ClassUsage usage = ClassUsage.of(view, t -> classes.getOrDefault(t, PoolRule.ALLOCATABLE),
+                config.pools().estimateFactor());
+        Resources pool = room.batchPool(node.withUsage(usage));
+        Resources bound = node.requestedBy(PoolRule.BATCH_POOL).plus(node.requestedBy(PoolRule.FREE_POOL));
+        return Resources.batch(Math.max(pool.batchMilliCpu(), bound.batchMilliCpu()),
+                Math.max(pool.batchMemoryBytes(), bound.batchMemoryBytes()));
+    }
+
+    private static boolean changed(Resources a, Resources b) {
+        return Math.abs(a.batchMilliCpu() - b.batchMilliCpu()) > ADVERTISE_CHANGE * Math.max(1, a.batchMilliCpu())
+                || Math.abs(a.batchMemoryBytes() - b.batchMemoryBytes()) > ADVERTISE_CHANGE * Math.max(1, a.batchMemoryBytes());
+    }
+
+    private void writeUsage(String node, NodeUsageFigures f, Instant now) {
+        try {
+            if (usageObjects.add(node)) {
+                NodeUsage nu = new NodeUsage();
+                nu.setMetadata(new ObjectMetaBuilder().withName(node).build());
+                try {
+                    client.resources(NodeUsage.class).resource(nu).create();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                }
+            }
+            client.resources(NodeUsage.class).withName(node).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), UsageJson.status(f, now, interval, reporter));
+            usageWrites.increment();
+        } catch (KubernetesClientException e) {
+            usageObjects.remove(node);
+            writeErrors.increment();
+            LOG.warn("cannot write NodeUsage {}: {}", node, e.getMessage());
+        }
+    }
+
+    private void advertise(String node, Resources pool) {
+        String cpu = Long.toString(pool.batchMilliCpu());
+        String memory = Long.toString(pool.batchMemoryBytes());
+        String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + cpu + "\",\"" + ResourceNames.BATCH_MEMORY + "\":\""
+                + memory + "\"}";
+        try {
+            client.nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"status\":{\"capacity\":" + amounts + ",\"allocatable\":" + amounts + "}}");
+            advertised.increment();
+        } catch (KubernetesClientException e) {
+            lastAdvertised.remove(node);
+            writeErrors.increment();
+            LOG.warn("cannot advertise the batch pool of {}: {}", node, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        writers.shutdownNow();
+    }
+}
