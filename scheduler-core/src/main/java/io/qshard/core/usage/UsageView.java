@@ -30,6 +30,20 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier) {
         byTier = Map.copyOf(byTier);
     }
 
+    /**
+     * @param peaks predicted peak usage per tier over the scheduling horizon
+     * @return this view with each tier's usage raised to its predicted peak (DESIGN.md: usage(tier) is the predicted
+     *         peak, not the last sample); the conservative view is returned unchanged
+     */
+    public UsageView withPredictedPeaks(Map<String, Usage> peaks) {
+        if (conservative || peaks.isEmpty()) {
+            return this;
+        }
+        Map<String, Usage> raised = new HashMap<>(byTier);
+        peaks.forEach((tier, peak) -> raised.merge(tier, peak, Usage::max));
+        return new UsageView(false, raised);
+    }
+
     /** @return the usage of {@code tier}, zero when the node runs none of it */
     public Usage of(String tier) {
         return byTier.getOrDefault(tier, Usage.ZERO);

@@ -74,7 +74,8 @@ public final class TierScheduler implements ClusterEventListener {
                          SchedulerSettings settings, Clock clock) {
         this.tier = tier;
         this.clock = clock;
-        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock));
+        this.usage = new io.qshard.shard.usage.UsageTracker(config);
+        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock, usage.hotspots()));
         this.algorithm = new SchedulingAlgorithm(profile, config.nodesToScore());
         this.reservers = profile.reservers();
         this.queue = new SchedulingQueue(clock, config.backoff(), config.unschedulableTimeout());
@@ -82,7 +83,6 @@ public final class TierScheduler implements ClusterEventListener {
         this.bindBatch = Math.max(1, settings.bindConcurrency() / 4);
         this.reporter = new PodStatusReporter(client, tier.schedulerName(), clock, settings.scheduledEventsPerSecond(),
                 settings.failedEventsPerSecond());
-        this.usage = new io.qshard.shard.usage.UsageTracker(config);
         this.thread = new Thread(this::loop, "qshard-" + tier.name() + "-decide");
     }
 
@@ -175,6 +175,7 @@ public final class TierScheduler implements ClusterEventListener {
             boolean changed = state.snapshot().node(node.name()).map(s -> !s.node().equals(node)).orElse(true);
             if (changed) {
                 state.upsertNode(node);
+                usage.nodeKnown(node.name(), state, clock.instant());
                 queue.onClusterEvent();
             }
         });
@@ -277,6 +278,7 @@ public final class TierScheduler implements ClusterEventListener {
         if (usage.expire(state, clock.instant()) > 0) {
             usageChanged = true;
         }
+        usage.publish();
         if (usageChanged) {
             usageChanged = false;
             queue.onClusterEvent();

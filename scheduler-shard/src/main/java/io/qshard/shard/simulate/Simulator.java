@@ -286,9 +286,18 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
         }
     }
 
+    /** Stops the reports and waits (up to 5 s) for the writes in flight, so nothing is written after close. */
     @Override
     public void close() {
         loop.shutdownNow();
-        writers.shutdownNow();
+        writers.shutdown();
+        try {
+            if (!writers.awaitTermination(5, TimeUnit.SECONDS)) {
+                writers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            writers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

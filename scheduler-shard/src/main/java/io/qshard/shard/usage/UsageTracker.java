@@ -24,8 +24,14 @@ import org.slf4j.LoggerFactory;
  * turns it into the node's usage figures in the {@link ClusterState} (so the pools of every tier read real usage),
  * and takes them away again when the report goes stale — then the node is back on the conservative view.
  *
- * <p>A report the CRD schema could not reject but this instance cannot use (unknown node, future timestamp, tiers
- * adding up past the node) is logged, counted in {@link #rejected} and skipped; the node keeps its previous view.
+ * <p>Each tier's usage is raised to its predicted peak over the horizon ({@link UsagePredictions}: every report feeds
+ * the tier's cpu and memory series, in percent of the node's real allocatable), and each node's cpu series gives the
+ * hotspot probability the {@code HotspotAvoidance} plugin reads ({@link #hotspots()}).
+ *
+ * <p>A report the CRD schema could not reject but this instance cannot use (future timestamp, tiers adding up past the
+ * node) is logged, counted in {@link #rejected} and skipped; the node keeps its previous view. A report for a node
+ * this instance does not know (yet) is held: it is applied when the node arrives (informers deliver nodes and reports
+ * in no particular order), and dropped — logged and counted as rejected — when it goes stale first.
  * Not thread-safe: owned by the decision thread, like the state it writes.
  */
 public final class UsageTracker {
@@ -44,6 +50,8 @@ public final class UsageTracker {
     private final Function<String, PoolRule> classOfTier;
     private final UsageReportCheck check = new UsageReportCheck();
     private final Map<String, UsageReport> reports = new HashMap<>();
+    private final Map<String, UsageReport> unknownNode = new HashMap<>();
+    private final UsagePredictions predictions = new UsagePredictions(io.qshard.predict.PredictorConfig.defaults());
 
     /** @param config the tiers (for each tier's accounting class) and the pool settings */
     public UsageTracker(QshardConfig config) {
@@ -63,7 +71,11 @@ public final class UsageTracker {
      * @return true when the node's figures changed (the caller may wake unschedulable pods)
      */
     public boolean reported(UsageReport report, ClusterState state, Instant now) {
-        Optional<String> problem = check.problem(report, n -> state.snapshot().node(n).isPresent(), now);
+        if (state.snapshot().node(report.node()).isEmpty()) {
+            unknownNode.merge(report.node(), report, (a, b) -> b.timestamp().isAfter(a.timestamp()) ? b : a);
+            return false;
+        }
+        Optional<String> problem = check.problem(report, n -> true, now);
         if (problem.isPresent()) {
             rejected.increment();
             LOG.warn("skipping usage report: {}", problem.get());
@@ -75,11 +87,63 @@ public final class UsageTracker {
         }
         reports.put(report.node(), report);
         applied.increment();
+        observe(report, state);
         return apply(report.node(), state, now);
+    }
+
+    /** @return the per-node hotspot probabilities, as last published by {@link #publish()} (thread-safe) */
+    public io.qshard.core.framework.HotspotView hotspots() {
+        return predictions;
+    }
+
+    /** Publishes the hotspot probabilities observed so far to the plugins' view. */
+    public void publish() {
+        predictions.publish();
+    }
+
+    private void observe(UsageReport report, ClusterState state) {
+        Optional<NodeState> ns = state.snapshot().node(report.node());
+        if (ns.isEmpty()) {
+            return;
+        }
+        double cpu = ns.get().realAllocatable(NodeState.CPU);
+        double memory = ns.get().realAllocatable(NodeState.MEMORY);
+        if (cpu <= 0 || memory <= 0) {
+            return;
+        }
+        long t = report.timestamp().getEpochSecond();
+        predictions.observe(report.node(), UsagePredictions.NODE_CPU, t, 100 * report.nodeUsage().milliCpu() / cpu);
+        report.tiers().forEach((tier, u) -> {
+            predictions.observe(report.node(), tier + "/cpu", t, 100 * u.milliCpu() / cpu);
+            predictions.observe(report.node(), tier + "/memory", t, 100 * u.memoryBytes() / memory);
+        });
+    }
+
+    /** Each reported tier's predicted peak, in cpu milli-cores and memory bytes. */
+    private Map<String, io.qshard.core.usage.Usage> peaks(UsageReport report, NodeState ns) {
+        Map<String, io.qshard.core.usage.Usage> peaks = new HashMap<>();
+        double cpu = ns.realAllocatable(NodeState.CPU);
+        double memory = ns.realAllocatable(NodeState.MEMORY);
+        for (String tier : report.tiers().keySet()) {
+            double c = predictions.predictedPeak(report.node(), tier + "/cpu");
+            double m = predictions.predictedPeak(report.node(), tier + "/memory");
+            if (!Double.isNaN(c) && !Double.isNaN(m)) {
+                peaks.put(tier, new io.qshard.core.usage.Usage(Math.round(c / 100 * cpu), Math.round(m / 100 * memory)));
+            }
+        }
+        return peaks;
+    }
+
+    /** A node arrived (or changed): a report held for it is applied now. */
+    public boolean nodeKnown(String node, ClusterState state, Instant now) {
+        UsageReport held = unknownNode.remove(node);
+        return held != null && reported(held, state, now);
     }
 
     /** The node's report was deleted: back to the conservative view. */
     public void removed(String node, ClusterState state) {
+        predictions.forget(node);
+        unknownNode.remove(node);
         if (reports.remove(node) != null) {
             state.setUsage(node, null, classOfTier, estimateFactor);
         }
@@ -92,6 +156,14 @@ public final class UsageTracker {
      */
     public int expire(ClusterState state, Instant now) {
         int expired = 0;
+        for (Iterator<Map.Entry<String, UsageReport>> it = unknownNode.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, UsageReport> e = it.next();
+            if (Duration.between(e.getValue().timestamp(), now).compareTo(staleAfter) > 0) {
+                it.remove();
+                rejected.increment();
+                LOG.warn("skipping usage report: NodeUsage {}: no such node", e.getKey());
+            }
+        }
         for (Iterator<Map.Entry<String, UsageReport>> it = reports.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, UsageReport> e = it.next();
             if (Duration.between(e.getValue().timestamp(), now).compareTo(staleAfter) > 0) {
@@ -114,7 +186,8 @@ public final class UsageTracker {
         if (ns.isEmpty()) {
             return false;
         }
-        UsageView view = UsageView.of(ns.get().pods(), reports.get(node), now, pools);
+        UsageReport report = reports.get(node);
+        UsageView view = UsageView.of(ns.get().pods(), report, now, pools).withPredictedPeaks(peaks(report, ns.get()));
         state.setUsage(node, view, classOfTier, estimateFactor);
         return true;
     }

@@ -96,6 +96,14 @@ class SimulatorIT {
                     .until(() -> admin.pods().inNamespace(ns).withName("sim-0-p0").get() == null);
             assertThat(sim.simulator().writeErrors.sum()).isZero();
             assertThat(sim.simulator().podsFinalised.sum()).isEqualTo(1);
+        } finally {
+            cleanUp(admin, ns);
         }
+    }
+
+    /** Leaves nothing for the ITs after this one: its pods (pending ones would be scheduled there) and reports. */
+    private static void cleanUp(KubernetesClient admin, String ns) {
+        admin.pods().inNamespace(ns).withGracePeriod(0).delete();
+        admin.resources(NodeUsage.class).delete();
     }
 }
