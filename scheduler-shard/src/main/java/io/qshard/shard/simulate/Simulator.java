@@ -123,8 +123,12 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     public void nodeUpserted(Node node) {
         loop.execute(() -> {
             if (selects.test(node)) {
-                state.upsertNode(node);
+                boolean added = state.snapshot().node(node.name()).isEmpty();
+                state.upsertNode(node); // attaches pods that were seen before their node
                 nodeIndex.computeIfAbsent(node.name(), n -> nodeIndex.size());
+                if (added) {
+                    state.snapshot().node(node.name()).ifPresent(s -> s.pods().forEach(this::start));
+                }
             } else {
                 state.removeNode(node.name());
             }
@@ -139,23 +143,28 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     @Override
     public void podUpserted(PodRequest pod, boolean finished, boolean deleting) {
         loop.execute(() -> {
-            if (pod.nodeName() == null || state.snapshot().node(pod.nodeName()).isEmpty()) {
+            if (pod.nodeName() == null) {
                 return;
             }
-            if (deleting) {
+            boolean ours = state.snapshot().node(pod.nodeName()).isPresent();
+            if (finished || deleting) {
                 state.removePod(pod.uid());
-                if (finalising.add(pod.uid())) {
+                if (deleting && ours && finalising.add(pod.uid())) {
                     writers.execute(() -> finalise(pod));
                 }
-            } else if (finished) {
-                state.removePod(pod.uid());
             } else {
-                state.upsertPod(pod);
-                if (started.add(pod.uid())) {
-                    writers.execute(() -> markRunning(pod));
+                state.upsertPod(pod); // kept aside when the node is not known (yet): informers race
+                if (ours) {
+                    start(pod);
                 }
             }
         });
+    }
+
+    private void start(PodRequest pod) {
+        if (started.add(pod.uid())) {
+            writers.execute(() -> markRunning(pod));
+        }
     }
 
     @Override
