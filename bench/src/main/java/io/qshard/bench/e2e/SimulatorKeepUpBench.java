@@ -87,22 +87,22 @@ public final class SimulatorKeepUpBench implements Callable<Integer> {
                     Duration.ofSeconds(120), Clock.systemUTC())) {
                 Simulator s = sim.simulator();
                 // first: every pod marked Running (start-up burst), then the steady reports
-                while (s.podsStarted.sum() < pods.size() && System.nanoTime() - t0 < 600e9) {
+                while (s.writes.podsStarted.sum() < pods.size() && System.nanoTime() - t0 < 600e9) {
                     Thread.sleep(200); // a benchmark harness polling a counter, not a test synchronising
                 }
                 double startup = (System.nanoTime() - t0) / 1e9;
-                long writes0 = s.usageWrites.sum();
+                long writes0 = s.writes.usageWrites.sum();
                 double cpu1 = CpuTime.of(self);
                 double api1 = CpuTime.of(cp.pids().get("kube-apiserver"));
                 long t1 = System.nanoTime();
                 Thread.sleep((long) rounds * interval * 1000L);
                 double seconds = (System.nanoTime() - t1) / 1e9;
-                long writes = s.usageWrites.sum() - writes0;
-                System.out.printf(Locale.ROOT, "pods marked Running: %d in %.1f s%n", s.podsStarted.sum(), startup);
+                long writes = s.writes.usageWrites.sum() - writes0;
+                System.out.printf(Locale.ROOT, "pods marked Running: %d in %.1f s%n", s.writes.podsStarted.sum(), startup);
                 System.out.printf(Locale.ROOT, "steady: %d NodeUsage writes in %.1f s = %.0f/s (target %d per %d s = %.0f/s), "
                                 + "late ticks %d, write errors %d, batch advertisements %d; CPU s: simulator %.1f, apiserver %.1f%n",
                         writes, seconds, writes / seconds, nodes, interval, (double) nodes / interval, s.lateTicks.sum(),
-                        s.writeErrors.sum(), s.advertised.sum(), CpuTime.of(self) - cpu1,
+                        s.writes.writeErrors.sum(), s.writes.advertised.sum(), CpuTime.of(self) - cpu1,
                         CpuTime.of(cp.pids().get("kube-apiserver")) - api1);
                 System.out.printf(Locale.ROOT, "start-up CPU s: simulator %.1f, apiserver %.1f%n", cpu1 - cpu0, api1 - api0);
             }

@@ -129,8 +129,8 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         stop.await();
         LOG.info("stopping: {} pods started, {} finalised, {} usage writes, {} errors, {} late ticks",
-                process.simulator().podsStarted.sum(), process.simulator().podsFinalised.sum(),
-                process.simulator().usageWrites.sum(), process.simulator().writeErrors.sum(),
+                process.simulator().writes.podsStarted.sum(), process.simulator().writes.podsFinalised.sum(),
+                process.simulator().writes.usageWrites.sum(), process.simulator().writes.writeErrors.sum(),
                 process.simulator().lateTicks.sum());
         process.close();
         return 0;

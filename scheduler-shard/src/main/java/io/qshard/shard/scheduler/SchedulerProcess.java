@@ -54,8 +54,10 @@ public final class SchedulerProcess {
                                          SchedulerSettings settings, Duration syncTimeout, Clock clock) {
         ClusterInformers informers = new ClusterInformers(client, new PodConverter(config));
         List<TierScheduler> schedulers = new ArrayList<>();
+        PlacementLedger ledger = new PlacementLedger();
         for (Tier t : tiers) {
             TierScheduler s = new TierScheduler(t, config, registry, client, settings, clock);
+            s.joinLedger(ledger);
             informers.addListener(s);
             schedulers.add(s);
         }

@@ -62,6 +62,9 @@ public final class TierScheduler implements ClusterEventListener {
     private final io.qshard.shard.usage.UsageTracker usage;
     private long nextUsageTick;
     private boolean usageChanged;
+    private PlacementLedger ledger = new PlacementLedger();
+    /** uids of pods other tiers of this process assumed and the informer has not confirmed yet (decision thread). */
+    private final java.util.Set<String> peerAssumed = new java.util.HashSet<>();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     /** uid → node of pods assumed here whose binding the informer has not confirmed yet (decision thread only). */
     private final Map<String, String> assumed = new HashMap<>();
@@ -117,6 +120,31 @@ public final class TierScheduler implements ClusterEventListener {
     /** Whether the decision thread is alive. */
     public boolean isRunning() {
         return thread.isAlive();
+    }
+
+    /** Shares placements with the other tier schedulers of this process; call before {@link #start()}. */
+    public void joinLedger(PlacementLedger shared) {
+        this.ledger = shared;
+        shared.join(this);
+    }
+
+    /** Another tier of this process assumed {@code bound}: account it before this tier decides again. */
+    void peerAssumed(PodRequest bound) {
+        inbox.add(() -> {
+            if (state.nodeOf(bound.uid()).isEmpty()) {
+                state.upsertPod(bound);
+                peerAssumed.add(bound.uid());
+            }
+        });
+    }
+
+    /** Another tier of this process gave up an assumption. */
+    void peerForgot(String uid) {
+        inbox.add(() -> {
+            if (peerAssumed.remove(uid)) {
+                state.removePod(uid);
+            }
+        });
     }
 
     /** Starts the decision thread. */
@@ -220,6 +248,7 @@ public final class TierScheduler implements ClusterEventListener {
             queue.onClusterEvent();
         } else if (pod.nodeName() != null) {
             assumed.remove(pod.uid()); // confirmed, or bound by someone else: the API is the truth
+            peerAssumed.remove(pod.uid());
             state.upsertPod(pod);
             queue.delete(pod.uid());
             reporter.forget(pod.uid());
@@ -249,7 +278,15 @@ public final class TierScheduler implements ClusterEventListener {
                 Optional<QueuedPod> next = queue.pop();
                 if (next.isPresent()) {
                     binder.awaitCapacity(bindBatch);
-                    scheduleOne(next.get());
+                    ledger.lock().lock();
+                    try {
+                        for (Runnable r; (r = inbox.poll()) != null; ) {
+                            r.run(); // peers' placements made before this decision
+                        }
+                        scheduleOne(next.get());
+                    } finally {
+                        ledger.lock().unlock();
+                    }
                 } else {
                     Runnable r = inbox.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
                     if (r != null) {
@@ -324,6 +361,7 @@ public final class TierScheduler implements ClusterEventListener {
         metrics.scheduled.increment();
         state.assume(pod, node);
         assumed.put(pod.uid(), node);
+        ledger.assumed(this, pod.boundTo(node));
         binder.bind(pod.namespace(), pod.name(), pod.uid(), node, outcome -> inbox.add(() -> onBound(q, node, cycle, outcome)));
     }
 
@@ -358,6 +396,7 @@ public final class TierScheduler implements ClusterEventListener {
     private void forgetAssumption(PodRequest pod, String node, CycleState cycle) {
         if (assumed.remove(pod.uid()) != null) {
             state.removePod(pod.uid());
+            ledger.forgotten(this, pod.uid());
             for (int j = reservers.size() - 1; j >= 0; j--) {
                 reservers.get(j).unreserve(cycle, pod, node);
             }

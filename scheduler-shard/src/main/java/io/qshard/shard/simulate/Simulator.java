@@ -1,15 +1,10 @@
 package io.qshard.shard.simulate;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
-import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.snapshot.ClusterState;
@@ -18,7 +13,6 @@ import io.qshard.core.usage.ClassUsage;
 import io.qshard.core.usage.UsageReport;
 import io.qshard.core.usage.UsageView;
 import io.qshard.shard.kube.ClusterEventListener;
-import io.qshard.shard.usage.api.NodeUsage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,20 +42,11 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
     private static final double ADVERTISE_CHANGE = 0.02;
 
-    /** Pods marked Running. */
-    public final LongAdder podsStarted = new LongAdder();
-    /** Terminating pods deleted. */
-    public final LongAdder podsFinalised = new LongAdder();
-    /** NodeUsage status writes that succeeded. */
-    public final LongAdder usageWrites = new LongAdder();
-    /** Node status writes of the batch resources. */
-    public final LongAdder advertised = new LongAdder();
-    /** API writes that failed (retried at the next tick). */
-    public final LongAdder writeErrors = new LongAdder();
     /** Ticks that took longer than the interval (the simulator is not keeping up). */
     public final LongAdder lateTicks = new LongAdder();
 
-    private final KubernetesClient client;
+    /** The API writes and their counters. */
+    public final SimulatorWrites writes;
     private final Predicate<Node> selects;
     private final TraceLoad load;
     private final PodUtilisation utilisation;
@@ -75,7 +60,6 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     private final ExecutorService writers;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final Set<String> finalising = ConcurrentHashMap.newKeySet();
-    private final Set<String> usageObjects = ConcurrentHashMap.newKeySet();
     private final Map<String, Resources> lastAdvertised = new ConcurrentHashMap<>();
     private final Map<String, Integer> nodeIndex = new ConcurrentHashMap<>();
     private final Instant start;
@@ -93,7 +77,6 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
      */
     public Simulator(KubernetesClient client, QshardConfig config, Predicate<Node> selects, TraceLoad load,
                      PodUtilisation utilisation, Duration interval, String reporter, int writers, Clock clock) {
-        this.client = client;
         this.config = config;
         this.selects = selects;
         this.load = load;
@@ -109,6 +92,7 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
             return t;
         });
         this.start = clock.instant();
+        this.writes = new SimulatorWrites(client, clock, interval, reporter, started, finalising, lastAdvertised);
     }
 
     /** Starts the periodic reports (the informers feeding this listener are started by the caller). */
@@ -150,7 +134,7 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
             if (finished || deleting) {
                 state.removePod(pod.uid());
                 if (deleting && ours && finalising.add(pod.uid())) {
-                    writers.execute(() -> finalise(pod));
+                    writers.execute(() -> writes.finalise(pod));
                 }
             } else {
                 state.upsertPod(pod); // kept aside when the node is not known (yet): informers race
@@ -163,7 +147,7 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
 
     private void start(PodRequest pod) {
         if (started.add(pod.uid())) {
-            writers.execute(() -> markRunning(pod));
+            writers.execute(() -> writes.markRunning(pod));
         }
     }
 
@@ -174,39 +158,6 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
             started.remove(uid);
             finalising.remove(uid);
         });
-    }
-
-    // ---- writes ---------------------------------------------------------------------------------
-
-    private void markRunning(PodRequest pod) {
-        String now = clock.instant().toString();
-        String patch = "{\"status\":{\"phase\":\"Running\",\"startTime\":\"" + now + "\",\"conditions\":["
-                + "{\"type\":\"PodScheduled\",\"status\":\"True\"},"
-                + "{\"type\":\"Initialized\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"},"
-                + "{\"type\":\"ContainersReady\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"},"
-                + "{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"}]}}";
-        try {
-            client.pods().inNamespace(pod.namespace()).withName(pod.name()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            podsStarted.increment();
-        } catch (KubernetesClientException e) {
-            started.remove(pod.uid()); // retried on the pod's next event
-            if (e.getCode() != 404) {
-                writeErrors.increment();
-                LOG.warn("cannot mark {}/{} Running: {}", pod.namespace(), pod.name(), e.getMessage());
-            }
-        }
-    }
-
-    private void finalise(PodRequest pod) {
-        try {
-            client.pods().inNamespace(pod.namespace()).withName(pod.name()).withGracePeriod(0).delete();
-            podsFinalised.increment();
-        } catch (KubernetesClientException e) {
-            finalising.remove(pod.uid());
-            writeErrors.increment();
-            LOG.warn("cannot delete {}/{}: {}", pod.namespace(), pod.name(), e.getMessage());
-        }
     }
 
     // ---- reports ----------------------------------------------------------------------------------
@@ -221,12 +172,12 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
                 NodeState node = snapshot.node(k);
                 int i = nodeIndex.getOrDefault(node.name(), 0);
                 NodeUsageFigures f = NodeUsageFigures.of(node, load.cpu(i, elapsed), load.memory(i, elapsed), utilisation);
-                writers.execute(() -> writeUsage(node.name(), f, now));
+                writers.execute(() -> writes.writeUsage(node.name(), f, now));
                 Resources pool = batchPool(node, f, now);
                 Resources before = lastAdvertised.get(node.name());
                 if (before == null || changed(before, pool)) {
                     lastAdvertised.put(node.name(), pool);
-                    writers.execute(() -> advertise(node.name(), pool));
+                    writers.execute(() -> writes.advertise(node.name(), pool));
                 }
             }
         } catch (RuntimeException e) {
@@ -254,45 +205,6 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     private static boolean changed(Resources a, Resources b) {
         return Math.abs(a.batchMilliCpu() - b.batchMilliCpu()) > ADVERTISE_CHANGE * Math.max(1, a.batchMilliCpu())
                 || Math.abs(a.batchMemoryBytes() - b.batchMemoryBytes()) > ADVERTISE_CHANGE * Math.max(1, a.batchMemoryBytes());
-    }
-
-    private void writeUsage(String node, NodeUsageFigures f, Instant now) {
-        try {
-            if (usageObjects.add(node)) {
-                NodeUsage nu = new NodeUsage();
-                nu.setMetadata(new ObjectMetaBuilder().withName(node).build());
-                try {
-                    client.resources(NodeUsage.class).resource(nu).create();
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409) {
-                        throw e;
-                    }
-                }
-            }
-            client.resources(NodeUsage.class).withName(node).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), UsageJson.status(f, now, interval, reporter));
-            usageWrites.increment();
-        } catch (KubernetesClientException e) {
-            usageObjects.remove(node);
-            writeErrors.increment();
-            LOG.warn("cannot write NodeUsage {}: {}", node, e.getMessage());
-        }
-    }
-
-    private void advertise(String node, Resources pool) {
-        String cpu = Long.toString(pool.batchMilliCpu());
-        String memory = Long.toString(pool.batchMemoryBytes());
-        String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + cpu + "\",\"" + ResourceNames.BATCH_MEMORY + "\":\""
-                + memory + "\"}";
-        try {
-            client.nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-                    "{\"status\":{\"capacity\":" + amounts + ",\"allocatable\":" + amounts + "}}");
-            advertised.increment();
-        } catch (KubernetesClientException e) {
-            lastAdvertised.remove(node);
-            writeErrors.increment();
-            LOG.warn("cannot advertise the batch pool of {}: {}", node, e.getMessage());
-        }
     }
 
     /** Stops the reports and waits (up to 5 s) for the writes in flight, so nothing is written after close. */

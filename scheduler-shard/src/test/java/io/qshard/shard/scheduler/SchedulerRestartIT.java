@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -47,18 +47,20 @@ class SchedulerRestartIT {
         assertThat(SchedulerITSupport.overcommittedNodes(admin)).isEmpty();
 
         String prefix = "/api/v1/namespaces/" + ns + "/pods/";
-        // the apiserver writes its audit log asynchronously: wait until every binding has been logged
-        java.util.concurrent.atomic.AtomicReference<Map<String, Long>> logged = new java.util.concurrent.atomic.AtomicReference<>();
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            logged.set(new AuditLog(cp.auditLog().orElseThrow()).events().stream()
+        // the apiserver writes its audit log asynchronously: wait until every pod's binding has been logged
+        java.util.concurrent.atomic.AtomicReference<List<AuditLog.Event>> bindings = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            bindings.set(new AuditLog(cp.auditLog().orElseThrow()).events().stream()
                     .filter(e -> e.verb().equals("create") && e.requestUri().startsWith(prefix)
-                            && e.requestUri().endsWith("/binding") && e.code() == 201)
-                    .collect(Collectors.groupingBy(e -> e.requestUri().substring(prefix.length()), Collectors.counting())));
-            return logged.get().size() >= 2000;
+                            && e.requestUri().endsWith("/binding")).toList());
+            return bindings.get().stream().map(AuditLog.Event::requestUri).distinct().count() >= 2000;
         });
-        Map<String, Long> successfulBindings = logged.get();
-        assertThat(successfulBindings).hasSize(2000);
-        assertThat(successfulBindings.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())))
-                .as("successful bindings per pod").containsOnlyKeys(1L);
+        Map<String, Long> successful = bindings.get().stream().filter(e -> e.code() == 201)
+                .collect(Collectors.groupingBy(e -> e.requestUri().substring(prefix.length()), Collectors.counting()));
+        assertThat(successful.values()).as("no pod was bound twice").allMatch(n -> n == 1);
+        // bindings in flight when the first process was killed may have taken effect on the apiserver although their
+        // client was gone: the audit then logs them with another code. At most one per binding slot can be such.
+        assertThat(2000 - successful.size()).as("bindings abandoned at the kill").isLessThanOrEqualTo(
+                SchedulerSettings.defaults().bindConcurrency());
     }
 }

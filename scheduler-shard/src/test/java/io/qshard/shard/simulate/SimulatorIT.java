@@ -94,8 +94,8 @@ class SimulatorIT {
             admin.pods().inNamespace(ns).withName("sim-0-p0").delete();
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> admin.pods().inNamespace(ns).withName("sim-0-p0").get() == null);
-            assertThat(sim.simulator().writeErrors.sum()).isZero();
-            assertThat(sim.simulator().podsFinalised.sum()).isEqualTo(1);
+            assertThat(sim.simulator().writes.writeErrors.sum()).isZero();
+            assertThat(sim.simulator().writes.podsFinalised.sum()).isEqualTo(1);
         } finally {
             cleanUp(admin, ns);
         }
