@@ -42,6 +42,19 @@ public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore node
                         + tiers.stream().map(Tier::name).collect(Collectors.joining(", ")) + ")"));
     }
 
+    /**
+     * The accounting class of a tier name as usage reports key it; {@link io.qshard.core.model.PoolRule#ALLOCATABLE}
+     * (counted with prod) for unknown names and for pods of no tier.
+     */
+    public io.qshard.core.model.PoolRule classOfTier(String tierName) {
+        for (Tier t : tiers) {
+            if (t.name().equals(tierName)) {
+                return t.poolRule();
+            }
+        }
+        return io.qshard.core.model.PoolRule.ALLOCATABLE;
+    }
+
     /** The tier whose schedulerName this is; empty for pods of other schedulers. */
     public Optional<Tier> tierForSchedulerName(String schedulerName) {
         for (Tier t : tiers) {

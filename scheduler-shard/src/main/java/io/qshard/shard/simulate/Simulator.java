@@ -192,10 +192,7 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     private Resources batchPool(NodeState node, NodeUsageFigures f, Instant now) {
         UsageReport report = new UsageReport(node.name(), now, interval, f.node(), f.byTier(), f.byPod());
         UsageView view = UsageView.of(node.pods(), report, now, config.pools());
-        Map<String, PoolRule> classes = new java.util.HashMap<>();
-        config.tiers().forEach(t -> classes.put(t.name(), t.poolRule()));
-        ClassUsage usage = ClassUsage.of(view, t -> classes.getOrDefault(t, PoolRule.ALLOCATABLE),
-                config.pools().estimateFactor());
+        ClassUsage usage = ClassUsage.of(view, config::classOfTier, config.pools().estimateFactor());
         Resources pool = room.batchPool(node.withUsage(usage));
         Resources bound = node.requestedBy(PoolRule.BATCH_POOL).plus(node.requestedBy(PoolRule.FREE_POOL));
         return Resources.batch(Math.max(pool.batchMilliCpu(), bound.batchMilliCpu()),

@@ -2,7 +2,6 @@ package io.qshard.shard.usage;
 
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.PoolRule;
-import io.qshard.core.model.Tier;
 import io.qshard.core.snapshot.ClusterState;
 import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.usage.UsageReport;
@@ -58,11 +57,7 @@ public final class UsageTracker {
         this.pools = config.pools();
         this.staleAfter = pools.staleAfter();
         this.estimateFactor = pools.estimateFactor();
-        Map<String, PoolRule> classes = new HashMap<>();
-        for (Tier t : config.tiers()) {
-            classes.put(t.name(), t.poolRule());
-        }
-        this.classOfTier = tier -> classes.getOrDefault(tier, PoolRule.ALLOCATABLE);
+        this.classOfTier = config::classOfTier;
     }
 
     /**
