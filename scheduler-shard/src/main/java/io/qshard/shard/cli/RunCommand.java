@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,6 @@ import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
 import io.qshard.shard.status.PodStatusReporter;
 import picocli.CommandLine.ArgGroup;
-import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -108,13 +106,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         SchedulerProcess process = SchedulerProcess.start(kubeconfig, cfg, ShippedPlugins.registry(), tiers, settings,
                 Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
-        // Handle SIGTERM/SIGINT ourselves: a JVM stopped through shutdown hooks exits with 143, an operator
-        // (and Kubernetes) should see 0 for a clean stop.
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), sig -> stopRequested.countDown());
-        }
-        stopRequested.await();
+        StopSignals.await();
         LOG.info("shutting down: no new pods; waiting up to {} s for in-flight bindings", graceSeconds);
         process.stop(Duration.ofSeconds(graceSeconds));
         LOG.info("stopped");
@@ -122,8 +114,13 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private QshardConfig loadConfig() {
+        return loadConfig(config);
+    }
+
+    /** {@code qshard.yaml} from {@code file}, or the built-in tiers when null; invalid config is a {@link UserError}. */
+    static QshardConfig loadConfig(java.nio.file.Path file) {
         try {
-            return config == null ? QshardConfig.defaults() : new QshardConfigLoader(ShippedPlugins.registry()).load(config);
+            return file == null ? QshardConfig.defaults() : new QshardConfigLoader(ShippedPlugins.registry()).load(file);
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), e);
         }

@@ -1,9 +1,6 @@
 package io.qshard.shard.cli;
 
-import io.qshard.core.config.ConfigException;
 import io.qshard.core.config.QshardConfig;
-import io.qshard.core.config.QshardConfigLoader;
-import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.predict.backtest.Trace;
 import io.qshard.predict.backtest.TraceCsv;
 import io.qshard.shard.kube.ApiserverConnection;
@@ -22,13 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code qshard simulate}: plays the kubelets of nodes that have none, and reports their usage. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -112,22 +107,13 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             labels.put(s.substring(0, eq), s.substring(eq + 1));
         }
-        QshardConfig cfg;
-        try {
-            cfg = config == null ? QshardConfig.defaults() : new QshardConfigLoader(ShippedPlugins.registry()).load(config);
-        } catch (ConfigException e) {
-            throw new UserError(e.getMessage(), e);
-        }
+        QshardConfig cfg = RunCommand.loadConfig(config);
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
         ApiserverConnection.open(resolved, "qshard-simulate").close();
         SimulatorProcess process = SimulatorProcess.start(SchedulerProcess.clientFor(resolved.config(), "qshard-simulate"),
                 cfg, labels, background, model, Duration.ofSeconds(intervalSeconds), writers,
                 Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
-        CountDownLatch stop = new CountDownLatch(1);
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), sig -> stop.countDown());
-        }
-        stop.await();
+        StopSignals.await();
         LOG.info("stopping: {} pods started, {} finalised, {} usage writes, {} errors, {} late ticks",
                 process.simulator().writes.podsStarted.sum(), process.simulator().writes.podsFinalised.sum(),
                 process.simulator().writes.usageWrites.sum(), process.simulator().writes.writeErrors.sum(),
