@@ -14,6 +14,7 @@ import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.simulate.PodUtilisation;
 import io.qshard.shard.simulate.Simulator;
+import io.qshard.shard.simulate.SimulationSettings;
 import io.qshard.shard.simulate.SimulatorProcess;
 import io.qshard.shard.simulate.TraceLoad;
 import io.qshard.shard.usage.api.NodeUsageCrd;
@@ -82,9 +83,9 @@ public final class SimulatorKeepUpBench implements Callable<Integer> {
             double cpu0 = CpuTime.of(self);
             double api0 = CpuTime.of(cp.pids().get("kube-apiserver"));
             long t0 = System.nanoTime();
-            try (SimulatorProcess sim = SimulatorProcess.start(client, QshardConfig.defaults(), Map.of(),
-                    TraceLoad.constant(0.25, 0.3), PodUtilisation.DEFAULT, Duration.ofSeconds(interval), writers,
-                    Duration.ofSeconds(120), Clock.systemUTC())) {
+            try (SimulatorProcess sim = SimulatorProcess.start(client, QshardConfig.defaults(),
+                    SimulationSettings.of(TraceLoad.constant(0.25, 0.3)).withInterval(Duration.ofSeconds(interval))
+                            .withWriters(writers), Duration.ofSeconds(120), Clock.systemUTC())) {
                 Simulator s = sim.simulator();
                 // first: every pod marked Running (start-up burst), then the steady reports
                 while (s.writes.podsStarted.sum() < pods.size() && System.nanoTime() - t0 < 600e9) {

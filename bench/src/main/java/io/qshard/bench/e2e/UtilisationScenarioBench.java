@@ -17,6 +17,7 @@ import io.qshard.predict.backtest.TraceCsv;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
 import io.qshard.shard.simulate.PodUtilisation;
+import io.qshard.shard.simulate.SimulationSettings;
 import io.qshard.shard.simulate.SimulatorProcess;
 import io.qshard.shard.simulate.TraceLoad;
 import io.qshard.shard.usage.api.NodeUsage;
@@ -56,6 +57,9 @@ public final class UtilisationScenarioBench implements Callable<Integer> {
     double speedup;
     @Option(names = "--utilisation", defaultValue = "0.6,1.0", description = "Batch/free pods use request × u.")
     String utilisation;
+    @Option(names = "--isolation", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Play the node agent's besteffort box in the simulator.")
+    boolean isolation;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new UtilisationScenarioBench()).execute(args));
@@ -93,9 +97,10 @@ public final class UtilisationScenarioBench implements Callable<Integer> {
                     io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "bench-simulator");
             KubernetesClient schedClient = SchedulerProcess.clientFor(
                     io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "bench-scheduler");
-            try (SimulatorProcess sim = SimulatorProcess.start(simClient, cfg, Map.of(), new TraceLoad(loaded, speedup),
-                    PodUtilisation.parse(utilisation, 1), Duration.ofSeconds(2), 8, Duration.ofSeconds(60),
-                    Clock.systemUTC())) {
+            try (SimulatorProcess sim = SimulatorProcess.start(simClient, cfg,
+                    SimulationSettings.of(new TraceLoad(loaded, speedup)).withUtilisation(PodUtilisation.parse(utilisation, 1))
+                            .withInterval(Duration.ofSeconds(2)).withWriters(8).withIsolation(isolation),
+                    Duration.ofSeconds(60), Clock.systemUTC())) {
                 SchedulerProcess all = SchedulerProcess.start(schedClient, cfg, ShippedPlugins.registry(), cfg.tiers(),
                         SchedulerSettings.defaults(), Duration.ofSeconds(60), Clock.systemUTC());
                 try {

@@ -18,17 +18,35 @@ import io.qshard.core.queue.BackoffPolicy;
  * @param nodesToScore         how many feasible nodes to score
  * @param backoff              per-pod retry backoff
  * @param unschedulableTimeout unschedulable pods are retried at least this often
+ * @param predictions          how the usage view uses the predictors
  */
 public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
-                           Duration unschedulableTimeout) {
+                           Duration unschedulableTimeout, PredictionConfig predictions) {
     public QshardConfig {
         tiers = List.copyOf(tiers);
+        java.util.Objects.requireNonNull(predictions, "predictions");
+    }
+
+    /** A configuration with the default {@link PredictionConfig}. */
+    public QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
+                        Duration unschedulableTimeout) {
+        this(tiers, pools, nodesToScore, backoff, unschedulableTimeout, PredictionConfig.defaults());
     }
 
     /** The built-in configuration: four default tiers, default pools and scheduling parameters. */
     public static QshardConfig defaults() {
         return new QshardConfig(DefaultTiers.all(), PoolConfig.defaults(), NodesToScore.adaptive(), BackoffPolicy.defaults(),
                 io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT);
+    }
+
+    /** @return this configuration with other pool parameters */
+    public QshardConfig withPools(PoolConfig other) {
+        return new QshardConfig(tiers, other, nodesToScore, backoff, unschedulableTimeout, predictions);
+    }
+
+    /** @return this configuration with other prediction settings */
+    public QshardConfig withPredictions(PredictionConfig other) {
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, other);
     }
 
     /**

@@ -79,8 +79,10 @@ public final class QshardConfigLoader {
         Duration unschedulableTimeout = positive(sched, "unschedulableTimeout",
                 sched.duration("unschedulableTimeout").orElse(io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT));
         sched.finish();
+        PredictionConfig predictions = predictions(root.map("predictions"));
         root.finish();
-        QshardConfig config = new QshardConfig(tiers, pools, nodesToScore, new BackoffPolicy(initial, max), unschedulableTimeout);
+        QshardConfig config = new QshardConfig(tiers, pools, nodesToScore, new BackoffPolicy(initial, max), unschedulableTimeout,
+                predictions);
         checkProfiles(config, source);
         return config;
     }
@@ -188,6 +190,26 @@ public final class QshardConfigLoader {
         }
         p.finish();
         return new PoolConfig(cpuTarget, memTarget, cpuMargin, memMargin, factor, interval, stale);
+    }
+
+    private static PredictionConfig predictions(YamlMap p) {
+        PredictionConfig d = PredictionConfig.defaults();
+        boolean enabled = p.has("enabled") ? p.bool("enabled") : d.enabled();
+        Duration horizon = p.duration("horizon").orElse(d.horizon());
+        if (horizon.compareTo(Duration.ofMinutes(1)) < 0 || horizon.compareTo(Duration.ofHours(24)) > 0) {
+            throw p.error(p.field("horizon"), horizon.toMinutes() + "m is out of range 1m..24h");
+        }
+        double quantile = p.number("quantile").orElse(d.quantile());
+        if (!(quantile >= 0.5 && quantile <= 0.99)) {
+            throw p.error(p.field("quantile"), quantile + " is out of range [0.5, 0.99]");
+        }
+        double threshold = p.number("hotspotThreshold").orElse(d.hotspotThreshold());
+        if (!(threshold >= 1 && threshold <= 100)) {
+            throw p.error(p.field("hotspotThreshold"), threshold + " is out of range [1, 100] (percent of allocatable"
+                    + (threshold < 1 ? ", not a fraction)" : ")"));
+        }
+        p.finish();
+        return new PredictionConfig(enabled, horizon, quantile, threshold);
     }
 
     private void checkProfiles(QshardConfig config, String source) {

@@ -81,6 +81,14 @@ final class YamlMap {
         throw error(field(key), "expected a number, found " + describe(v));
     }
 
+    boolean bool(String key) {
+        Object v = raw(key);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw error(field(key), "expected true or false, found " + describe(v));
+    }
+
     /** Durations like {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
     Optional<Duration> duration(String key) {
         Object v = raw(key);

@@ -19,11 +19,15 @@ import io.qshard.core.snapshot.NodeState;
  * <pre>
  * peakCap    = realAllocatable × targetUtilization;  margin = realAllocatable × safetyMargin
  * prod room  = min(realAllocatable − Σ requests(prod + foreign),  allocatable − Σ native requests(all))
- * mid pool   = peakCap − usage(prod) − margin − usage(mid);   mid room = min(mid pool, allocatable − Σ native requests(all))
- * batch pool = peakCap − usage(prod) − usage(mid) − margin − usage(batch)
- * free pool  = batch pool − usage(free)          (usage(c) = Σ estimate of class c's pods, per DESIGN.md)
- * batch/free room = min(pool, advertised batch allocatable − Σ batch requests(batch + free))
+ * mid pool   = peakCap − peak(prod) − margin − usage(mid);   mid room = min(mid pool, allocatable − Σ native requests(all))
+ * batch pool = peakCap − peak(prod) − peak(mid) − margin − usage(batch)
+ * free pool  = batch pool − usage(free)
+ *   usage(c) = Σ estimate of class c's pods ({@link NodeState#usageOf}); peak(c) = usage(c) raised to its predicted
+ *   peak over the horizon ({@link NodeState#peakUsageOf}), per DESIGN.md
+ * batch/free room = min(pool, min(advertised batch allocatable, published ceiling) − Σ batch requests(batch + free))
  * </pre>
+ * The published ceiling ({@link io.qshard.core.usage.ClassUsage#batchCeiling}) is what the node's reporter will
+ * lower the advertisement to after a hold-down; honouring it at once means no placement outruns the kubelet.
  * Pod slots are always allocatable.pods − pods on the node. Values may be negative (over). The per-component
  * {@link #room} allocates nothing: filters call it for every node.
  */
@@ -46,7 +50,7 @@ public final class NodeRoom {
         if (nativeComponent) {
             return switch (rule) {
                 case ALLOCATABLE -> Math.min(node.realAllocatable(c) - node.requestedBy(PoolRule.ALLOCATABLE, c), admit);
-                case MID_POOL -> Math.min(peak(node, c) - node.usageOf(PoolRule.ALLOCATABLE, c) - margin(node, c)
+                case MID_POOL -> Math.min(peak(node, c) - node.peakUsageOf(PoolRule.ALLOCATABLE, c) - margin(node, c)
                         - node.usageOf(PoolRule.MID_POOL, c), admit);
                 case BATCH_POOL, FREE_POOL -> admit;
             };
@@ -55,6 +59,9 @@ public final class NodeRoom {
             return admit;
         }
         int r = c - BATCH_CPU;
+        if (node.usage() != null) {
+            admit = Math.min(admit, node.usage().batchCeiling(r) - node.requested(c));
+        }
         long pool = batchPoolBeforeBatch(node, r) - node.usageOf(PoolRule.BATCH_POOL, r);
         if (rule == PoolRule.FREE_POOL) {
             pool -= node.usageOf(PoolRule.FREE_POOL, r);
@@ -73,9 +80,9 @@ public final class NodeRoom {
         return Resources.batch(Math.max(0, batchPoolBeforeBatch(node, CPU)), Math.max(0, batchPoolBeforeBatch(node, MEMORY)));
     }
 
-    /** peakCap − usage(prod) − usage(mid) − margin, for native resource r (0 cpu, 1 memory). */
+    /** peakCap − peak(prod) − peak(mid) − margin, for native resource r (0 cpu, 1 memory). */
     private long batchPoolBeforeBatch(NodeState node, int r) {
-        return peak(node, r) - node.usageOf(PoolRule.ALLOCATABLE, r) - node.usageOf(PoolRule.MID_POOL, r)
+        return peak(node, r) - node.peakUsageOf(PoolRule.ALLOCATABLE, r) - node.peakUsageOf(PoolRule.MID_POOL, r)
                 - margin(node, r);
     }
 

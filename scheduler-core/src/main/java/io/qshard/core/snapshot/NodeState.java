@@ -230,6 +230,14 @@ public final class NodeState {
         return usage == null ? requestedBy(rule, r) + requestedBy(rule, BATCH_CPU + r) : usage.used(rule, r);
     }
 
+    /**
+     * What the pools of lower tiers count as the usage of class {@code rule}: {@link #usageOf} raised to the class's
+     * predicted peak where the usage view has one (the conservative view has none: requests).
+     */
+    public long peakUsageOf(PoolRule rule, int r) {
+        return usage == null ? requestedBy(rule, r) + requestedBy(rule, BATCH_CPU + r) : usage.peak(rule, r);
+    }
+
     /** The pods as a list copy, e.g. to carry them over to a re-created node. */
     List<PodRequest> podList() {
         return new ArrayList<>(Arrays.asList(pods));

@@ -11,19 +11,26 @@ import java.util.function.Function;
  * report arrives, then kept current between reports — a pod assumed or bound afterwards is young by definition and
  * adds {@code request × estimateFactor} to its class at once (so two placements in one cycle see each other), and
  * removing such a pod takes exactly that back. Pods that were in the report stay in the figures until the next one
- * (the conservative direction). Immutable and thread-safe.
+ * (the conservative direction). Each class has two figures: {@link #used} (its pods' estimates — what the class's own
+ * pool subtracts) and {@link #peak} (raised to the predicted peaks — what the pools of lower tiers subtract).
+ * Immutable and thread-safe.
  */
 public final class ClassUsage {
     private static final int CLASSES = PoolRule.values().length;
 
     private final long[] used; // [2 × class + r], r: 0 cpu, 1 memory
+    private final long[] peak; // the same, each tier raised to its predicted peak
     private final Map<String, Usage> addedSinceReport;
     private final double estimateFactor;
+    private final Usage batchCeiling;
 
-    private ClassUsage(long[] used, Map<String, Usage> addedSinceReport, double estimateFactor) {
+    private ClassUsage(long[] used, long[] peak, Map<String, Usage> addedSinceReport, double estimateFactor,
+                       Usage batchCeiling) {
         this.used = used;
+        this.peak = peak;
         this.addedSinceReport = addedSinceReport;
         this.estimateFactor = estimateFactor;
+        this.batchCeiling = batchCeiling;
     }
 
     /**
@@ -35,13 +42,40 @@ public final class ClassUsage {
      */
     public static ClassUsage of(UsageView view, Function<String, PoolRule> classOfTier, double estimateFactor) {
         long[] used = new long[2 * CLASSES];
-        view.byTier().forEach((tier, u) -> {
+        long[] peak = new long[2 * CLASSES];
+        java.util.Set<String> tiers = new java.util.HashSet<>(view.byTier().keySet());
+        tiers.addAll(view.peaks().keySet());
+        for (String tier : tiers) {
             PoolRule rule = classOfTier.apply(tier);
             int k = (rule == null ? PoolRule.ALLOCATABLE : rule).ordinal();
+            Usage u = view.of(tier);
+            Usage p = view.peakOf(tier);
             used[2 * k] += u.milliCpu();
             used[2 * k + 1] += u.memoryBytes();
-        });
-        return new ClassUsage(used, Map.of(), estimateFactor);
+            peak[2 * k] += p.milliCpu();
+            peak[2 * k + 1] += p.memoryBytes();
+        }
+        return new ClassUsage(used, peak, Map.of(), estimateFactor, view.batchCeiling());
+    }
+
+    /**
+     * @return the usage of class {@code rule} raised to its tiers' predicted peaks (what the pools below count it at),
+     *         resource {@code r} (0 cpu in milli-cores, 1 memory in bytes); {@link #used} without predictions
+     */
+    public long peak(PoolRule rule, int r) {
+        return peak[2 * rule.ordinal() + r];
+    }
+
+    /**
+     * @param r 0 cpu (milli-cores), 1 memory (bytes)
+     * @return the most batch and free pods may request together on the node, as its reporter published it;
+     *         {@link Long#MAX_VALUE} when it published none
+     */
+    public long batchCeiling(int r) {
+        if (batchCeiling == null) {
+            return Long.MAX_VALUE;
+        }
+        return r == 0 ? batchCeiling.milliCpu() : batchCeiling.memoryBytes();
     }
 
     /** @return the usage of class {@code rule}, resource {@code r} (0 cpu in milli-cores, 1 memory in bytes) */
@@ -57,7 +91,8 @@ public final class ClassUsage {
         Usage estimate = UsageView.request(pod).times(estimateFactor);
         Map<String, Usage> added = new HashMap<>(addedSinceReport);
         added.put(pod.uid(), estimate);
-        return new ClassUsage(shift(pod.poolRule(), estimate, 1), Map.copyOf(added), estimateFactor);
+        return new ClassUsage(shift(used, pod.poolRule(), estimate, 1), shift(peak, pod.poolRule(), estimate, 1),
+                Map.copyOf(added), estimateFactor, batchCeiling);
     }
 
     /** @return these figures without the estimate of a pod placed since the report; unchanged for other pods */
@@ -68,11 +103,12 @@ public final class ClassUsage {
         }
         Map<String, Usage> added = new HashMap<>(addedSinceReport);
         added.remove(pod.uid());
-        return new ClassUsage(shift(pod.poolRule(), estimate, -1), Map.copyOf(added), estimateFactor);
+        return new ClassUsage(shift(used, pod.poolRule(), estimate, -1), shift(peak, pod.poolRule(), estimate, -1),
+                Map.copyOf(added), estimateFactor, batchCeiling);
     }
 
-    private long[] shift(PoolRule rule, Usage u, int sign) {
-        long[] copy = used.clone();
+    private static long[] shift(long[] figures, PoolRule rule, Usage u, int sign) {
+        long[] copy = figures.clone();
         copy[2 * rule.ordinal()] += sign * u.milliCpu();
         copy[2 * rule.ordinal() + 1] += sign * u.memoryBytes();
         return copy;

@@ -20,33 +20,46 @@ import java.util.Map;
  *
  * @param conservative true when computed from requests (no report, or a stale one)
  * @param byTier       usage per tier name; {@value #OTHER} for pods of no tier (they count with prod)
+ * @param batchCeiling the report's batch ceiling ({@link UsageReport#batchCeiling()}), or null
+ * @param peaks        predicted peak usage per tier over the scheduling horizon (empty without predictions)
  */
-public record UsageView(boolean conservative, Map<String, Usage> byTier) {
+public record UsageView(boolean conservative, Map<String, Usage> byTier, Usage batchCeiling, Map<String, Usage> peaks) {
     /** Key for pods that belong to no qshard tier. */
     public static final String OTHER = "other";
 
     /** @throws NullPointerException when byTier is null */
     public UsageView {
         byTier = Map.copyOf(byTier);
+        peaks = Map.copyOf(peaks);
+    }
+
+    /** A view without a batch ceiling or predictions. */
+    public UsageView(boolean conservative, Map<String, Usage> byTier) {
+        this(conservative, byTier, null, Map.of());
     }
 
     /**
-     * @param peaks predicted peak usage per tier over the scheduling horizon
-     * @return this view with each tier's usage raised to its predicted peak (DESIGN.md: usage(tier) is the predicted
-     *         peak, not the last sample); the conservative view is returned unchanged
+     * @param predicted predicted peak usage per tier over the scheduling horizon
+     * @return this view with the predictions attached: a pool counts the tiers above it at their predicted peak
+     *         (DESIGN.md: usage(tier) is the predicted peak, not the last sample) and its own tier's pods at their
+     *         estimates; the conservative view is returned unchanged
      */
-    public UsageView withPredictedPeaks(Map<String, Usage> peaks) {
-        if (conservative || peaks.isEmpty()) {
+    public UsageView withPredictedPeaks(Map<String, Usage> predicted) {
+        if (conservative || predicted.isEmpty()) {
             return this;
         }
-        Map<String, Usage> raised = new HashMap<>(byTier);
-        peaks.forEach((tier, peak) -> raised.merge(tier, peak, Usage::max));
-        return new UsageView(false, raised);
+        return new UsageView(false, byTier, batchCeiling, predicted);
     }
 
-    /** @return the usage of {@code tier}, zero when the node runs none of it */
+    /** @return the usage of {@code tier} (reported, plus the estimates of young or unreported pods), zero when none */
     public Usage of(String tier) {
         return byTier.getOrDefault(tier, Usage.ZERO);
+    }
+
+    /** @return the usage of {@code tier} raised to its predicted peak, where one is known */
+    public Usage peakOf(String tier) {
+        Usage p = peaks.get(tier);
+        return p == null ? of(tier) : of(tier).max(p);
     }
 
     /**
@@ -65,7 +78,7 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier) {
             for (PodRequest pod : podsOnNode) {
                 byTier.merge(tierOf(pod), request(pod), Usage::plus);
             }
-            return new UsageView(true, byTier);
+            return new UsageView(true, byTier, null, Map.of());
         }
         byTier.putAll(report.tiers());
         for (PodRequest pod : podsOnNode) {
@@ -77,7 +90,7 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier) {
                 byTier.merge(tierOf(pod), estimate.minusFloored(seen), Usage::plus);
             }
         }
-        return new UsageView(false, byTier);
+        return new UsageView(false, byTier, report.batchCeiling(), Map.of());
     }
 
     private static String tierOf(PodRequest pod) {

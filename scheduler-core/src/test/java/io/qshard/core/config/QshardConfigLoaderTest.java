@@ -101,12 +101,34 @@ class QshardConfigLoaderTest {
                     + "| colour: unknown field",
             "tiers: [ {name: prod"
                     + "| not valid YAML",
+            "predictions: {enabled: yes please}"
+                    + "| predictions.enabled: expected true or false",
+            "predictions: {horizon: 10s}"
+                    + "| predictions.horizon: 0m is out of range 1m..24h",
+            "predictions: {quantile: 0.3}"
+                    + "| predictions.quantile: 0.3 is out of range [0.5, 0.99]",
+            "predictions: {hotspotThreshold: 0.8}"
+                    + "| predictions.hotspotThreshold: 0.8 is out of range [1, 100] (percent of allocatable, not a fraction)",
+            "predictions: {hotspotThreshold: 180}"
+                    + "| predictions.hotspotThreshold: 180.0 is out of range [1, 100] (percent of allocatable)",
+            "predictions: {horizn: 5m}"
+                    + "| predictions.horizn: unknown field",
     })
     void invalidConfigNamesTheField(String yaml, String expected) {
         assertThatThrownBy(() -> loader.parse(yaml, "qshard.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("qshard.yaml: ")
                 .hasMessageContaining(expected.trim());
+    }
+
+    @Test
+    void predictionsCanBeSwitchedOffAndTuned() {
+        QshardConfig c = loader.parse("predictions: {enabled: false, horizon: 2h, quantile: 0.9, hotspotThreshold: 85}",
+                "qshard.yaml");
+        assertThat(c.predictions()).isEqualTo(new PredictionConfig(false, Duration.ofHours(2), 0.9, 85));
+        assertThat(loader.parse("predictions: {quantile: 0.95}", "qshard.yaml").predictions())
+                .isEqualTo(new PredictionConfig(true, PredictionConfig.DEFAULT_HORIZON, 0.95,
+                        PredictionConfig.DEFAULT_HOTSPOT_THRESHOLD));
     }
 
     @Test

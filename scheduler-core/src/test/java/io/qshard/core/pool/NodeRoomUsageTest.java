@@ -77,6 +77,27 @@ class NodeRoomUsageTest {
     }
 
     @Test
+    void poolsCountHigherTiersAtTheirPredictedPeakAndTheirOwnAtTheEstimates() {
+        NodeState n = busyByRequests().reserve(pod("b1", "batch", 1_000, 2).build());
+        UsageReport report = new UsageReport("n1", NOW.minusSeconds(5), Duration.ofSeconds(10),
+                new Usage(3_000, 10 * GI), Map.of("prod", new Usage(2_000, 8 * GI), "batch", new Usage(1_000, 2 * GI)),
+                Map.of("p1", new Usage(2_000, 8 * GI), "b1", new Usage(1_000, 2 * GI)));
+        UsageView view = UsageView.of(n.pods(), report, NOW, CONFIG)
+                .withPredictedPeaks(Map.of("prod", new Usage(3_000, 8 * GI), "batch", new Usage(2_500, 2 * GI)));
+        NodeState u = n.withUsage(ClassUsage.of(view, t -> "batch".equals(t) ? PoolRule.BATCH_POOL : PoolRule.ALLOCATABLE,
+                CONFIG.estimateFactor()));
+        // batch pool = 8500 − peak(prod) 3000 − peak(mid) 0 − 500 − usage(batch) 1000 (its pods' estimates, not the
+        // batch tier's own predicted peak 2500: a filling tier would otherwise block itself) = 4000
+        assertThat(ROOM.room(PoolRule.BATCH_POOL, u, NodeState.BATCH_CPU)).isEqualTo(4_000);
+        // free pool = batch pool − usage(free) 0 = 4000
+        assertThat(ROOM.room(PoolRule.FREE_POOL, u, NodeState.BATCH_CPU)).isEqualTo(4_000);
+        // what the reporter advertises is the pool before batch: 8500 − 3000 − 0 − 500 = 5000
+        assertThat(ROOM.batchPool(u).batchMilliCpu()).isEqualTo(5_000);
+        assertThat(u.usageOf(PoolRule.ALLOCATABLE, 0)).isEqualTo(2_000);
+        assertThat(u.peakUsageOf(PoolRule.ALLOCATABLE, 0)).isEqualTo(3_000);
+    }
+
+    @Test
     void aStaleReportFallsBackToRequests() {
         NodeState n = busyByRequests();
         n = n.withUsage(figures(n, 2_000)).withUsage(null);

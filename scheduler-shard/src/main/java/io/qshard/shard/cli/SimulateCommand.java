@@ -7,6 +7,7 @@ import io.qshard.shard.kube.ApiserverConnection;
 import io.qshard.shard.kube.KubeconfigResolver;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.simulate.PodUtilisation;
+import io.qshard.shard.simulate.SimulationSettings;
 import io.qshard.shard.simulate.SimulatorProcess;
 import io.qshard.shard.simulate.TraceLoad;
 import java.io.IOException;
@@ -76,6 +77,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Concurrent API writes (default: ${DEFAULT-VALUE}).")
     int writers;
 
+    @Option(names = "--isolation", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Also play the node agent's isolation: batch and free pods together use at most the "
+                    + "besteffort box, peakCap − prod − mid − margin of the last report (default: ${DEFAULT-VALUE}).")
+    boolean isolation;
+
     @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
     long syncTimeoutSeconds;
@@ -110,9 +116,10 @@ public final class SimulateCommand implements Callable<Integer> {
         QshardConfig cfg = RunCommand.loadConfig(config);
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
         ApiserverConnection.open(resolved, "qshard-simulate").close();
+        SimulationSettings settings = new SimulationSettings(labels, background, model, Duration.ofSeconds(intervalSeconds),
+                writers, isolation);
         SimulatorProcess process = SimulatorProcess.start(SchedulerProcess.clientFor(resolved.config(), "qshard-simulate"),
-                cfg, labels, background, model, Duration.ofSeconds(intervalSeconds), writers,
-                Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
+                cfg, settings, Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
         StopSignals.await();
         LOG.info("stopping: {} pods started, {} finalised, {} usage writes, {} errors, {} late ticks",
                 process.simulator().writes.podsStarted.sum(), process.simulator().writes.podsFinalised.sum(),

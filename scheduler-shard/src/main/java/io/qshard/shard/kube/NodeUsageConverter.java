@@ -56,7 +56,8 @@ public final class NodeUsageConverter {
                 pods.put(p.getUid(), usage(where, "status.pods[" + p.getUid() + "]", p));
             }
         }
-        return new UsageReport(name, timestamp, Duration.ofSeconds(s.getWindowSeconds()), node, tiers, pods);
+        Usage ceiling = s.getBatchCeiling() == null ? null : usage(where, "status.batchCeiling", s.getBatchCeiling());
+        return new UsageReport(name, timestamp, Duration.ofSeconds(s.getWindowSeconds()), node, tiers, pods, ceiling);
     }
 
     private static Usage usage(String where, String field, UsageAmount u) {

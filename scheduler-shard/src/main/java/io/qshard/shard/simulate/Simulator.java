@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Simulator implements ClusterEventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
-    private static final double ADVERTISE_CHANGE = 0.02;
 
     /** Ticks that took longer than the interval (the simulator is not keeping up). */
     public final LongAdder lateTicks = new LongAdder();
@@ -48,7 +47,7 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     /** The API writes and their counters. */
     public final SimulatorWrites writes;
     private final Predicate<Node> selects;
-    private final TraceLoad load;
+    private final BackgroundLoad load;
     private final PodUtilisation utilisation;
     private final Duration interval;
     private final String reporter;
@@ -63,6 +62,12 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     private final Map<String, Resources> lastAdvertised = new ConcurrentHashMap<>();
     private final Map<String, Integer> nodeIndex = new ConcurrentHashMap<>();
     private final Instant start;
+    private final io.qshard.core.pool.BatchAdvertiser advertiser;
+    private final java.util.List<String> tierNames;
+    /** The node agent's isolation (besteffort box), or null when pods use what they demand. */
+    private final io.qshard.core.isolation.IsolationPolicy isolation;
+    /** node → prod + mid cpu of its last report: the agent sizes the box from the last interval (tick thread). */
+    private final Map<String, Long> lastProdMid = new java.util.HashMap<>();
 
     /**
      * @param client      the API
@@ -73,10 +78,13 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
      * @param interval    how often each node reports
      * @param reporter    written into every report
      * @param writers     concurrent API writes
+     * @param isolation   whether to play the node agent's isolation: batch and free pods together use at most the
+     *                    besteffort box ({@link io.qshard.core.isolation.IsolationPolicy}) sized from the last report
      * @param clock       time source
      */
-    public Simulator(KubernetesClient client, QshardConfig config, Predicate<Node> selects, TraceLoad load,
-                     PodUtilisation utilisation, Duration interval, String reporter, int writers, Clock clock) {
+    public Simulator(KubernetesClient client, QshardConfig config, Predicate<Node> selects, BackgroundLoad load,
+                     PodUtilisation utilisation, Duration interval, String reporter, int writers, boolean isolation,
+                     Clock clock) {
         this.config = config;
         this.selects = selects;
         this.load = load;
@@ -93,6 +101,12 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
         });
         this.start = clock.instant();
         this.writes = new SimulatorWrites(client, clock, interval, reporter, started, finalising, lastAdvertised);
+        this.advertiser = new io.qshard.core.pool.BatchAdvertiser(io.qshard.core.pool.BatchAdvertiser.holdDownFor(interval),
+                io.qshard.core.pool.BatchAdvertiser.DEFAULT_CHANGE_THRESHOLD);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        config.tiers().forEach(t -> names.add(t.name()));
+        this.tierNames = java.util.List.copyOf(names);
+        this.isolation = isolation ? io.qshard.core.isolation.IsolationPolicy.of(config.pools()) : null;
     }
 
     /** Starts the periodic reports (the informers feeding this listener are started by the caller). */
@@ -121,7 +135,11 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
 
     @Override
     public void nodeDeleted(String name) {
-        loop.execute(() -> state.removeNode(name));
+        loop.execute(() -> {
+            state.removeNode(name);
+            advertiser.forget(name);
+            lastProdMid.remove(name);
+        });
     }
 
     @Override
@@ -165,19 +183,24 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     private void tick() {
         long t0 = System.nanoTime();
         try {
+            for (String failed; (failed = writes.failedNodes.poll()) != null; ) {
+                advertiser.failed(failed); // its ceilings may not have reached the schedulers: hold again
+            }
             Instant now = clock.instant();
             double elapsed = Duration.between(start, now).toMillis() / 1000.0;
             io.qshard.core.snapshot.ClusterSnapshot snapshot = state.snapshot();
             for (int k = 0; k < snapshot.size(); k++) {
                 NodeState node = snapshot.node(k);
                 int i = nodeIndex.getOrDefault(node.name(), 0);
-                NodeUsageFigures f = NodeUsageFigures.of(node, load.cpu(i, elapsed), load.memory(i, elapsed), utilisation);
-                writers.execute(() -> writes.writeUsage(node.name(), f, now));
-                Resources pool = batchPool(node, f, now);
-                Resources before = lastAdvertised.get(node.name());
-                if (before == null || changed(before, pool)) {
-                    lastAdvertised.put(node.name(), pool);
-                    writers.execute(() -> writes.advertise(node.name(), pool));
+                NodeUsageFigures f = figures(node, load.cpu(node.name(), i, elapsed), load.memory(node.name(), i, elapsed));
+                Resources bound = node.requestedBy(PoolRule.BATCH_POOL).plus(node.requestedBy(PoolRule.FREE_POOL));
+                Resources advertised = lastAdvertised.getOrDefault(node.name(), node.node().allocatable());
+                io.qshard.core.pool.BatchAdvertiser.Decision d =
+                        advertiser.tick(node.name(), batchPool(node, f, now), bound, advertised, now);
+                writers.execute(() -> writes.writeUsage(node.name(), f, tierNames, d.ceiling(), now));
+                if (d.advertise() != null) {
+                    lastAdvertised.put(node.name(), d.advertise());
+                    writers.execute(() -> writes.advertise(node.name(), d.advertise()));
                 }
             }
         } catch (RuntimeException e) {
@@ -188,20 +211,25 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
         }
     }
 
-    /** The batch pool as the schedulers compute it on this report, floored at what bound batch/free pods ask. */
+    /** The node's figures now; with isolation, batch and free throttled to the box the last report left them. */
+    private NodeUsageFigures figures(NodeState node, double cpuLoad, double memoryLoad) {
+        NodeUsageFigures f = NodeUsageFigures.of(node, cpuLoad, memoryLoad, utilisation);
+        if (isolation == null) {
+            return f;
+        }
+        long prodMid = f.cpuOf(tier -> config.classOfTier(tier) == PoolRule.ALLOCATABLE
+                || config.classOfTier(tier) == PoolRule.MID_POOL);
+        long box = isolation.besteffortMilli(node.realAllocatable(NodeState.CPU), lastProdMid.getOrDefault(node.name(), prodMid), 0);
+        lastProdMid.put(node.name(), prodMid);
+        return f.throttled(node, box);
+    }
+
+    /** The batch pool as the schedulers compute it on this report (before predictions). */
     private Resources batchPool(NodeState node, NodeUsageFigures f, Instant now) {
         UsageReport report = new UsageReport(node.name(), now, interval, f.node(), f.byTier(), f.byPod());
         UsageView view = UsageView.of(node.pods(), report, now, config.pools());
         ClassUsage usage = ClassUsage.of(view, config::classOfTier, config.pools().estimateFactor());
-        Resources pool = room.batchPool(node.withUsage(usage));
-        Resources bound = node.requestedBy(PoolRule.BATCH_POOL).plus(node.requestedBy(PoolRule.FREE_POOL));
-        return Resources.batch(Math.max(pool.batchMilliCpu(), bound.batchMilliCpu()),
-                Math.max(pool.batchMemoryBytes(), bound.batchMemoryBytes()));
-    }
-
-    private static boolean changed(Resources a, Resources b) {
-        return Math.abs(a.batchMilliCpu() - b.batchMilliCpu()) > ADVERTISE_CHANGE * Math.max(1, a.batchMilliCpu())
-                || Math.abs(a.batchMemoryBytes() - b.batchMemoryBytes()) > ADVERTISE_CHANGE * Math.max(1, a.batchMemoryBytes());
+        return room.batchPool(node.withUsage(usage));
     }
 
     /** Stops the reports and waits (up to 5 s) for the writes in flight, so nothing is written after close. */

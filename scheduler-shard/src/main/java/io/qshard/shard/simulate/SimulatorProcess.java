@@ -27,21 +27,18 @@ public final class SimulatorProcess implements AutoCloseable {
      *
      * @param client      the API (owned by the process from now on)
      * @param config      tiers and pools
-     * @param nodeLabels  the nodes to play: every label must match (empty: all nodes)
-     * @param load        background load
-     * @param utilisation per-pod usage model
-     * @param interval    report interval
-     * @param writers     concurrent API writes
+     * @param settings    which nodes, their load, the pods' usage model, interval, writers, isolation
      * @param syncTimeout how long to wait for the informers
      * @param clock       time source
      */
-    public static SimulatorProcess start(KubernetesClient client, QshardConfig config, Map<String, String> nodeLabels,
-                                         TraceLoad load, PodUtilisation utilisation, Duration interval, int writers,
+    public static SimulatorProcess start(KubernetesClient client, QshardConfig config, SimulationSettings settings,
                                          Duration syncTimeout, Clock clock) {
+        Map<String, String> nodeLabels = settings.nodeLabels();
         Predicate<Node> selects = n -> nodeLabels.entrySet().stream()
                 .allMatch(e -> e.getValue().equals(n.labels().get(e.getKey())));
         String reporter = "simulate/" + (System.getenv("HOSTNAME") == null ? "local" : System.getenv("HOSTNAME"));
-        Simulator simulator = new Simulator(client, config, selects, load, utilisation, interval, reporter, writers, clock);
+        Simulator simulator = new Simulator(client, config, selects, settings.load(), settings.utilisation(),
+                settings.interval(), reporter, settings.writers(), settings.isolation(), clock);
         ClusterInformers informers = new ClusterInformers(client, new PodConverter(config));
         informers.addListener(simulator);
         try {

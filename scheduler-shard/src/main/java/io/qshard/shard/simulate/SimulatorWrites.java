@@ -46,6 +46,8 @@ public final class SimulatorWrites {
     private final Set<String> finalising;
     private final Map<String, Resources> lastAdvertised;
     private final Set<String> usageObjects = ConcurrentHashMap.newKeySet();
+    /** Nodes whose report or advertisement could not be written since the last tick (the tick drains it). */
+    final java.util.Queue<String> failedNodes = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     SimulatorWrites(KubernetesClient client, Clock clock, Duration interval, String reporter, Set<String> started,
                     Set<String> finalising, Map<String, Resources> lastAdvertised) {
@@ -89,7 +91,7 @@ public final class SimulatorWrites {
         }
     }
 
-    void writeUsage(String node, NodeUsageFigures f, Instant now) {
+    void writeUsage(String node, NodeUsageFigures f, java.util.Collection<String> tiers, Resources ceiling, Instant now) {
         try {
             if (usageObjects.add(node)) {
                 NodeUsage nu = new NodeUsage();
@@ -103,10 +105,11 @@ public final class SimulatorWrites {
                 }
             }
             client.resources(NodeUsage.class).withName(node).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), UsageJson.status(f, now, interval, reporter));
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), UsageJson.status(f, tiers, ceiling, now, interval, reporter));
             usageWrites.increment();
         } catch (KubernetesClientException e) {
             usageObjects.remove(node);
+            failedNodes.add(node);
             writeErrors.increment();
             LOG.warn("cannot write NodeUsage {}: {}", node, e.getMessage());
         }
@@ -123,6 +126,7 @@ public final class SimulatorWrites {
             advertised.increment();
         } catch (KubernetesClientException e) {
             lastAdvertised.remove(node);
+            failedNodes.add(node);
             writeErrors.increment();
             LOG.warn("cannot advertise the batch pool of {}: {}", node, e.getMessage());
         }

@@ -9,7 +9,7 @@ import java.util.List;
  * chosen speed-up, wrapping around at the end of the trace. Values are fractions of the node's capacity (a sample of
  * 104 % reads 1.04; gaps hold the last value). Immutable and thread-safe.
  */
-public final class TraceLoad {
+public final class TraceLoad implements BackgroundLoad {
     private final List<Trace> traces;
     private final double speedup;
 
@@ -33,6 +33,16 @@ public final class TraceLoad {
         Trace t = new Trace("constant", "constant", new long[] {0, 1}, new double[] {cpuFraction * 100, cpuFraction * 100},
                 new double[] {memoryFraction * 100, memoryFraction * 100});
         return new TraceLoad(List.of(t), 1);
+    }
+
+    @Override
+    public double cpu(String node, int index, double elapsedSeconds) {
+        return cpu(index, elapsedSeconds);
+    }
+
+    @Override
+    public double memory(String node, int index, double elapsedSeconds) {
+        return memory(index, elapsedSeconds);
     }
 
     /** @return node {@code nodeIndex}'s cpu load at {@code elapsedSeconds} of simulation, as a fraction */

@@ -10,17 +10,30 @@ final class UsageJson {
     private UsageJson() {
     }
 
-    static String status(NodeUsageFigures f, Instant now, Duration window, String reporter) {
+    /**
+     * @param f        the figures
+     * @param tiers    every tier name the report must carry (zero when absent from the figures): a merge patch keeps
+     *                 keys it does not mention, so a tier whose last pod left would otherwise keep its old usage
+     * @param ceiling  the batch ceiling to publish, batch components ({@code Resources.batch}), or null
+     */
+    static String status(NodeUsageFigures f, java.util.Collection<String> tiers, io.qshard.core.model.Resources ceiling,
+                         Instant now, Duration window, String reporter) {
         StringBuilder sb = new StringBuilder(256 + 96 * f.byPod().size());
         sb.append("{\"status\":{\"timestamp\":\"").append(now).append("\",\"windowSeconds\":")
                 .append(Math.max(1, window.toSeconds())).append(",\"reporter\":\"").append(reporter)
                 .append("\",\"node\":");
         amount(sb, f.node());
+        if (ceiling != null) {
+            sb.append(",\"batchCeiling\":");
+            amount(sb, new Usage(ceiling.batchMilliCpu(), ceiling.batchMemoryBytes()));
+        }
         sb.append(",\"tiers\":{");
         String sep = "";
-        for (Map.Entry<String, Usage> e : f.byTier().entrySet()) {
-            sb.append(sep).append('"').append(e.getKey()).append("\":");
-            amount(sb, e.getValue());
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(tiers);
+        names.addAll(f.byTier().keySet());
+        for (String tier : names) {
+            sb.append(sep).append('"').append(tier).append("\":");
+            amount(sb, f.byTier().getOrDefault(tier, Usage.ZERO));
             sep = ",";
         }
         sb.append("},\"pods\":[");

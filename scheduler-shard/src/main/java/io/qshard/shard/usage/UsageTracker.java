@@ -50,14 +50,23 @@ public final class UsageTracker {
     private final UsageReportCheck check = new UsageReportCheck();
     private final Map<String, UsageReport> reports = new HashMap<>();
     private final Map<String, UsageReport> unknownNode = new HashMap<>();
-    private final UsagePredictions predictions = new UsagePredictions(io.qshard.predict.PredictorConfig.defaults());
+    private final UsagePredictions predictions;
+    private final boolean predicting;
 
-    /** @param config the tiers (for each tier's accounting class) and the pool settings */
+    /** @param config the tiers (for each tier's accounting class), the pool and the prediction settings */
     public UsageTracker(QshardConfig config) {
         this.pools = config.pools();
         this.staleAfter = pools.staleAfter();
         this.estimateFactor = pools.estimateFactor();
         this.classOfTier = config::classOfTier;
+        this.predicting = config.predictions().enabled();
+        this.predictions = new UsagePredictions(predictorConfig(config.predictions()));
+    }
+
+    /** The predictors' settings for the usage view's: horizon, the pools' quantile, the hot threshold. */
+    static io.qshard.predict.PredictorConfig predictorConfig(io.qshard.core.config.PredictionConfig p) {
+        return io.qshard.predict.PredictorConfig.withHorizon(p.horizon().toSeconds())
+                .tunedFor(p.quantile(), p.hotspotThreshold(), io.qshard.predict.PredictorConfig.DEFAULT_HOTSPOT_CUT);
     }
 
     /**
@@ -82,7 +91,9 @@ public final class UsageTracker {
         }
         reports.put(report.node(), report);
         applied.increment();
-        observe(report, state);
+        if (predicting) {
+            observe(report, state);
+        }
         return apply(report.node(), state, now);
     }
 
@@ -114,9 +125,12 @@ public final class UsageTracker {
         });
     }
 
-    /** Each reported tier's predicted peak, in cpu milli-cores and memory bytes. */
+    /** Each reported tier's predicted peak, in cpu milli-cores and memory bytes; none with predictions off. */
     private Map<String, io.qshard.core.usage.Usage> peaks(UsageReport report, NodeState ns) {
         Map<String, io.qshard.core.usage.Usage> peaks = new HashMap<>();
+        if (!predicting) {
+            return peaks;
+        }
         double cpu = ns.realAllocatable(NodeState.CPU);
         double memory = ns.realAllocatable(NodeState.MEMORY);
         for (String tier : report.tiers().keySet()) {

@@ -60,9 +60,9 @@ class SimulatorIT {
 
         KubernetesClient client = SchedulerProcess.clientFor(
                 io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "qshard-it-simulator");
-        try (SimulatorProcess sim = SimulatorProcess.start(client, QshardConfig.defaults(), Map.of("sim", "it"),
-                TraceLoad.constant(0.2, 0.3), PodUtilisation.DEFAULT, Duration.ofSeconds(1), 4, Duration.ofSeconds(30),
-                Clock.systemUTC())) {
+        try (SimulatorProcess sim = SimulatorProcess.start(client, QshardConfig.defaults(),
+                SimulationSettings.of(TraceLoad.constant(0.2, 0.3)).withNodeLabels(Map.of("sim", "it"))
+                        .withInterval(Duration.ofSeconds(1)).withWriters(4), Duration.ofSeconds(30), Clock.systemUTC())) {
             // pods on its nodes run; the other node's pods are not its business
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 for (Pod p : admin.pods().inNamespace(ns).list().getItems()) {

@@ -16,6 +16,7 @@ public class NodeUsageStatus {
     private UsageAmount node;
     private Map<String, UsageAmount> tiers = new LinkedHashMap<>();
     private List<PodUsage> pods = new ArrayList<>();
+    private UsageAmount batchCeiling;
 
     /** @return end of the sample window, RFC 3339 */
     public String getTimestamp() {
@@ -69,5 +70,14 @@ public class NodeUsageStatus {
 
     public void setPods(List<PodUsage> pods) {
         this.pods = pods;
+    }
+
+    /** @return the most batch and free pods may request together from now on, or null (none published) */
+    public UsageAmount getBatchCeiling() {
+        return batchCeiling;
+    }
+
+    public void setBatchCeiling(UsageAmount batchCeiling) {
+        this.batchCeiling = batchCeiling;
     }
 }

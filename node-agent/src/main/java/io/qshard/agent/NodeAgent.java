@@ -1,0 +1,156 @@
+package io.qshard.agent;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.agent.cgroup.CgroupFiles;
+import io.qshard.agent.cgroup.CgroupIo;
+import io.qshard.agent.cgroup.CgroupLayout;
+import io.qshard.agent.cgroup.CgroupVersions;
+import io.qshard.agent.cgroup.QosClass;
+import io.qshard.agent.isolation.BoxEvictionRule;
+import io.qshard.agent.isolation.Isolator;
+import io.qshard.agent.isolation.MemoryPressureRule;
+import io.qshard.agent.kube.AgentWrites;
+import io.qshard.agent.kube.LocalPods;
+import io.qshard.agent.kube.OwnNode;
+import io.qshard.agent.sample.NodeSample;
+import io.qshard.agent.sample.ProcStats;
+import io.qshard.agent.sample.UsageSampler;
+import io.qshard.core.isolation.IsolationPolicy;
+import io.qshard.core.model.Node;
+import io.qshard.core.pool.BatchAdvertiser;
+import io.qshard.shard.kube.Evictions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-node engine (DESIGN.md, "Node agent"). Every sample interval, on one thread: read the pod cgroups and
+ * the node's counters, re-apply isolation (burstable quota, besteffort box), evict besteffort pods when the box has
+ * stayed under one core past its grace or memory is short; every report interval — sooner when node cpu moved by
+ * more than the fast-path fraction — write the node's {@code NodeUsage} with its batch ceiling and advertise the
+ * batch pool ({@link BatchAdvertiser}). {@link #close} lifts the isolation. Thread-safe entry points.
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+    private final AgentSettings settings;
+    private final Clock clock;
+    private final AgentMetrics metrics = new AgentMetrics();
+    private final CgroupFiles files = new CgroupFiles();
+    private final CgroupIo io;
+    private final UsageSampler sampler;
+    private final LocalPods pods;
+    private final OwnNode node;
+    private final AgentWrites writes;
+    private final Evictions evictions;
+    private final BoxEvictionRule boxRule;
+    private final MemoryPressureRule memoryRule;
+    private final AgentReports reports;
+    private final ScheduledExecutorService loop;
+    private Isolator isolator;
+
+    public NodeAgent(AgentSettings settings, KubernetesClient client, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.io = CgroupVersions.open(settings.cgroupRoot(), settings.cgroupVersion(),
+                new CgroupLayout(settings.driver(), settings.cgroupParent()), files);
+        this.sampler = new UsageSampler(io, new ProcStats(settings.procRoot(), files), settings.nodeSource(), clock);
+        this.pods = new LocalPods(client, settings.nodeName(), settings.config());
+        this.node = new OwnNode(client, settings.nodeName());
+        String reporter = "qshard-agent/" + (System.getenv("POD_NAME") == null ? settings.nodeName() : System.getenv("POD_NAME"));
+        this.writes = new AgentWrites(client, settings.nodeName(), reporter);
+        this.evictions = new Evictions(client);
+        this.boxRule = new BoxEvictionRule(settings.evictBelowMilli(), settings.evictGrace());
+        this.memoryRule = new MemoryPressureRule(settings.memoryThreshold(), Duration.ofMinutes(2));
+        this.reports = new AgentReports(settings, writes, metrics,
+                new BatchAdvertiser(BatchAdvertiser.holdDownFor(settings.reportInterval()), BatchAdvertiser.DEFAULT_CHANGE_THRESHOLD));
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-agent"));
+    }
+
+    /** Syncs the informers, takes the first sample and starts the loop. */
+    public void start(Duration syncTimeout) throws Exception {
+        pods.start(syncTimeout);
+        node.start(syncTimeout);
+        isolator = new Isolator(io, IsolationPolicy.of(settings.config().pools()), metrics, settings.dryRun());
+        sampler.sample(); // the first sample has no window: it only primes the counters
+        loop.scheduleWithFixedDelay(this::tick, settings.sampleInterval().toMillis(), settings.sampleInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.info("node agent on {} started: cgroup {} ({}), report every {} s{}", settings.nodeName(),
+                io.getClass().getSimpleName(), settings.driver(), settings.reportInterval().toSeconds(),
+                settings.dryRun() ? ", DRY RUN: nothing is enforced" : "");
+    }
+
+    /** @return the counters and gauges */
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    /** @return the cgroup file error counters */
+    public CgroupFiles files() {
+        return files;
+    }
+
+    void tick() {
+        try {
+            NodeSample sample = sampler.sample();
+            Node n = node.get();
+            if (sample == null || n == null) {
+                return;
+            }
+            metrics.nodeCpuMilli.set(sample.node().milliCpu());
+            Instant now = clock.instant();
+            List<LocalPod> local = pods.all();
+            long burstableRequests = local.stream().filter(p -> p.qos() == QosClass.BURSTABLE)
+                    .mapToLong(p -> p.requests().milliCpu()).sum();
+            Isolator.Quotas quotas = isolator.apply(sample, n.realAllocatable().milliCpu(), burstableRequests);
+            for (LocalPod p : boxRule.check(quotas.besteffort(), now, local)) {
+                evict(p, "besteffort box " + quotas.besteffort() + "m has been under " + settings.evictBelowMilli()
+                        + "m for " + settings.evictGrace().toSeconds() + " s");
+                metrics.boxEvictions.increment();
+            }
+            for (LocalPod p : memoryRule.check(sample.node().memoryBytes(), n.realAllocatable().memoryBytes(), local,
+                    sample.pods(), now)) {
+                evict(p, "node memory " + (sample.node().memoryBytes() >> 20) + " MiB is above "
+                        + Math.round(100 * settings.memoryThreshold()) + " % of allocatable");
+                metrics.memoryEvictions.increment();
+            }
+            reports.maybeReport(sample, n, local, pods::get, now);
+        } catch (RuntimeException e) {
+            LOG.error("agent tick failed; this is a bug", e);
+        }
+    }
+
+    private void evict(LocalPod p, String why) {
+        if (settings.dryRun()) {
+            LOG.info("dry-run: would evict {} ({}): {}", p.key(), p.tier(), why);
+            return;
+        }
+        Evictions.Outcome outcome = evictions.evict(p.namespace(), p.name());
+        LOG.info("evicting {} ({}): {} → {}", p.key(), p.tier(), why, outcome);
+        if (outcome == Evictions.Outcome.BLOCKED_BY_BUDGET || outcome == Evictions.Outcome.FAILED) {
+            metrics.evictionsRefused.increment();
+        }
+    }
+
+    /** Stops the loop and lifts the isolation (the parents' cpu settings as they were at start). */
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (isolator != null) {
+            isolator.restore();
+        }
+        pods.close();
+        node.close();
+    }
+}
