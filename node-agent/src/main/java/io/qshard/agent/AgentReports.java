@@ -1,6 +1,6 @@
 package io.qshard.agent;
 
-import io.qshard.agent.kube.AgentWrites;
+import io.qshard.agent.kube.ReportWriter;
 import io.qshard.agent.sample.NodeSample;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.Node;
@@ -32,7 +32,7 @@ import java.util.function.Function;
  */
 final class AgentReports {
     private final AgentSettings settings;
-    private final AgentWrites writes;
+    private final ReportWriter writes;
     private final AgentMetrics metrics;
     private final BatchAdvertiser advertiser;
     private final NodeRoom room;
@@ -41,7 +41,7 @@ final class AgentReports {
     private long lastReportedCpu;
     private Resources lastAdvertised;
 
-    AgentReports(AgentSettings settings, AgentWrites writes, AgentMetrics metrics, BatchAdvertiser advertiser) {
+    AgentReports(AgentSettings settings, ReportWriter writes, AgentMetrics metrics, BatchAdvertiser advertiser) {
         this.settings = settings;
         this.writes = writes;
         this.metrics = metrics;

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param priority  spec.priority (lower is evicted first)
  * @param qos       its QoS class (where the kubelet puts its cgroup)
  * @param requests  effective requests (native and batch extended resources)
+ * @param terminating it has a deletion timestamp: on its way out (its usage still counts; it is never evicted again)
  */
 public record LocalPod(String uid, String namespace, String name, String tier, int priority, QosClass qos,
-                       Resources requests) {
+                       Resources requests, boolean terminating) {
     public LocalPod {
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(qos, "qos");

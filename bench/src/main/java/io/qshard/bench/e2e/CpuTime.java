@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU time (user + system) of a process from /proc, in seconds; 0 if it cannot be read. */
-final class CpuTime {
+public final class CpuTime {
     private static final double TICKS = 100.0; // USER_HZ on Linux
 
     private CpuTime() {
     }
 
-    static double of(long pid) {
+    public static double of(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -104,14 +104,15 @@ public final class CgroupV1Io implements CgroupIo {
     public boolean restore(String relative, CpuSettings saved) {
         Path dir = cpu.resolve(relative);
         boolean ok = true;
-        if (saved.quota() != null) {
-            ok &= files.write(dir.resolve("cpu.cfs_quota_us"), saved.quota());
+        // idle first: while cpu.idle is 1 the kernel refuses weight changes (EINVAL)
+        if (saved.idle() != null) {
+            ok &= files.write(dir.resolve("cpu.idle"), saved.idle());
         }
         if (saved.weight() != null) {
             ok &= files.write(dir.resolve("cpu.shares"), saved.weight());
         }
-        if (saved.idle() != null) {
-            ok &= files.write(dir.resolve("cpu.idle"), saved.idle());
+        if (saved.quota() != null) {
+            ok &= files.write(dir.resolve("cpu.cfs_quota_us"), saved.quota());
         }
         return ok;
     }

@@ -108,14 +108,15 @@ public final class CgroupV2Io implements CgroupIo {
     public boolean restore(String relative, CpuSettings saved) {
         Path dir = root.resolve(relative);
         boolean ok = true;
-        if (saved.quota() != null) {
-            ok &= files.write(dir.resolve("cpu.max"), saved.quota());
+        // idle first: while cpu.idle is 1 the kernel refuses weight changes (EINVAL)
+        if (saved.idle() != null) {
+            ok &= files.write(dir.resolve("cpu.idle"), saved.idle());
         }
         if (saved.weight() != null) {
             ok &= files.write(dir.resolve("cpu.weight"), saved.weight());
         }
-        if (saved.idle() != null) {
-            ok &= files.write(dir.resolve("cpu.idle"), saved.idle());
+        if (saved.quota() != null) {
+            ok &= files.write(dir.resolve("cpu.max"), saved.quota());
         }
         return ok;
     }

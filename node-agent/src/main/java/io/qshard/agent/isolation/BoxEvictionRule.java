@@ -11,7 +11,7 @@ import java.util.List;
  * The seeds' rule: when the besteffort box stays below one core ({@code threshold}) for {@code grace}, every pod in
  * it is evicted, lowest priority first (free before batch) — a box that small cannot run them, and their controllers
  * re-create them where the schedulers find room. After it fires the rule re-arms: pods that arrive later get a whole
- * grace period of their own. Not thread-safe: the agent's tick thread.
+ * grace period of their own. Pods already terminating are never asked again. Not thread-safe: the agent's tick thread.
  */
 public final class BoxEvictionRule {
     private final long thresholdMilli;
@@ -47,7 +47,7 @@ public final class BoxEvictionRule {
         if (Duration.between(belowSince, now).compareTo(grace) < 0) {
             return List.of();
         }
-        List<LocalPod> victims = pods.stream().filter(p -> p.qos() == QosClass.BESTEFFORT)
+        List<LocalPod> victims = pods.stream().filter(p -> p.qos() == QosClass.BESTEFFORT && !p.terminating())
                 .sorted(Comparator.comparingInt(LocalPod::priority).thenComparing(LocalPod::key)).toList();
         if (!victims.isEmpty()) {
             belowSince = null; // re-arm

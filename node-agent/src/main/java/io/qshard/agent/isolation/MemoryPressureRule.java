@@ -55,7 +55,7 @@ public final class MemoryPressureRule {
             return List.of();
         }
         List<LocalPod> candidates = pods.stream()
-                .filter(p -> p.qos() == QosClass.BESTEFFORT && !asked.containsKey(p.uid()))
+                .filter(p -> p.qos() == QosClass.BESTEFFORT && !p.terminating() && !asked.containsKey(p.uid()))
                 .sorted(Comparator.comparingInt(LocalPod::priority)
                         .thenComparing(p -> -usage.getOrDefault(p.uid(), Usage.ZERO).memoryBytes()))
                 .toList();

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * resources on its node's status. A failed write returns false (the caller counts it and retries next tick).
  * Thread-safe.
  */
-public final class AgentWrites {
+public final class AgentWrites implements ReportWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AgentWrites.class);
 
     private final KubernetesClient client;
@@ -49,6 +49,7 @@ public final class AgentWrites {
      * @param tiers  every tier name the report must carry (zero when absent: a merge patch keeps keys it omits)
      * @param pods   uid → the pod, for names and tiers in the per-pod list (unknown uids are listed by uid)
      */
+    @Override
     public boolean report(UsageReport report, Collection<String> tiers, Function<String, LocalPod> pods) {
         NodeUsageStatus s = new NodeUsageStatus();
         s.setTimestamp(report.timestamp().toString());
@@ -93,6 +94,7 @@ public final class AgentWrites {
     }
 
     /** Advertises the batch pool as the node's {@code qshard.io/batch-cpu} / {@code qshard.io/batch-memory}. */
+    @Override
     public boolean advertise(Resources batch) {
         String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + batch.batchMilliCpu() + "\",\"" + ResourceNames.BATCH_MEMORY
                 + "\":\"" + batch.batchMemoryBytes() + "\"}";

@@ -97,7 +97,7 @@ public final class LocalPods implements AutoCloseable {
         Integer priority = pod.getSpec().getPriority();
         return new LocalPod(pod.getMetadata().getUid(), pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 tier == null ? null : tier.name(), priority != null ? priority : tier != null ? tier.priority() : 0,
-                qos(pod), requests(pod));
+                qos(pod), requests(pod), pod.getMetadata().getDeletionTimestamp() != null);
     }
 
     /** The pod's QoS class: as the apiserver recorded it, else computed as the kubelet does (cpu and memory only). */

@@ -21,7 +21,7 @@ class EvictionRulesTest {
     private static final List<LocalPod> ALL = List.of(PROD, BATCH, MID, FREE);
 
     private static LocalPod pod(String name, String tier, int priority, QosClass qos) {
-        return new LocalPod("uid-" + name, "ns", name, tier, priority, qos, new Resources(0, 0, 1, 0, 0));
+        return new LocalPod("uid-" + name, "ns", name, tier, priority, qos, new Resources(0, 0, 1, 0, 0), false);
     }
 
     @Test
@@ -31,6 +31,16 @@ class EvictionRulesTest {
         assertThat(rule.check(900, T0.plusSeconds(29), ALL)).as("still within the grace").isEmpty();
         assertThat(rule.check(500, T0.plusSeconds(30), ALL)).containsExactly(FREE, BATCH);
         assertThat(rule.check(500, T0.plusSeconds(31), ALL)).as("re-armed: a new grace").isEmpty();
+    }
+
+    @Test
+    void podsAlreadyTerminatingAreNotAskedAgain() {
+        BoxEvictionRule rule = new BoxEvictionRule(1_000, Duration.ofSeconds(30));
+        LocalPod leaving = new LocalPod(BATCH.uid(), "ns", BATCH.name(), "batch", 5000, QosClass.BESTEFFORT, BATCH.requests(), true);
+        rule.check(800, T0, List.of(PROD, leaving, FREE));
+        assertThat(rule.check(800, T0.plusSeconds(30), List.of(PROD, leaving, FREE))).containsExactly(FREE);
+        MemoryPressureRule memory = new MemoryPressureRule(0.5, Duration.ofMinutes(2));
+        assertThat(memory.check(100, 100, List.of(leaving), Map.of(BATCH.uid(), new Usage(0, 60)), T0)).isEmpty();
     }
 
     @Test
