@@ -1,0 +1,142 @@
+package io.qshard.oversale;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Answers one {@code AdmissionReview} (admission.k8s.io/v1) for a node CREATE or a {@code nodes/status} UPDATE: the
+ * node's {@code status.allocatable} cpu and memory are scaled by the ratios in its annotations
+ * ({@link OversaleRatio}) with a JSON patch, capped at capacity × the maximum ratio ({@link AllocatableScaling});
+ * capacity is never touched. A ratio that is refused leaves its resource as sent and adds a warning to the response
+ * (the apiserver shows it to the writer) — the review is always allowed: this webhook adjusts, it never blocks a
+ * heartbeat. Thread-safe and allocation-light: called for every heartbeat of every opted-in node.
+ */
+public final class AdmissionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionHandler.class);
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private final double maxCpu;
+    private final double maxMemory;
+    private final WebhookMetrics metrics;
+
+    /**
+     * @param maxCpu    the largest cpu ratio honoured, in [1, 3]
+     * @param maxMemory the largest memory ratio honoured, in [1, 3]
+     */
+    public AdmissionHandler(double maxCpu, double maxMemory, WebhookMetrics metrics) {
+        this.maxCpu = OversaleRatio.checkMax("--max-cpu-ratio", maxCpu);
+        this.maxMemory = OversaleRatio.checkMax("--max-memory-ratio", maxMemory);
+        this.metrics = metrics;
+    }
+
+    /** Thrown for a body that is not an AdmissionReview with a request (answered 400). */
+    public static final class MalformedReview extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedReview(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param body the request body
+     * @return the AdmissionReview response body
+     * @throws MalformedReview when the body is not a review with a request uid
+     */
+    public byte[] handle(byte[] body) throws MalformedReview {
+        long t0 = System.nanoTime();
+        JsonNode review;
+        try {
+            review = JSON.readTree(body);
+        } catch (JacksonException e) {
+            metrics.malformed.increment();
+            throw new MalformedReview("not JSON: " + e.getOriginalMessage());
+        }
+        JsonNode request = review.path("request");
+        String uid = request.path("uid").asString("");
+        if (uid.isEmpty()) {
+            metrics.malformed.increment();
+            throw new MalformedReview("an AdmissionReview with request.uid is expected");
+        }
+        JsonNode node = request.path("object");
+        JsonNode old = request.path("oldObject");
+        String name = node.path("metadata").path("name").asString("?");
+        JsonNode annotations = node.path("metadata").path("annotations");
+        List<String> warnings = new ArrayList<>(0);
+        ArrayNode patch = JSON.createArrayNode();
+        scale(name, "cpu", OversaleRatio.CPU_ANNOTATION, maxCpu, node, old, annotations, patch, warnings);
+        scale(name, "memory", OversaleRatio.MEMORY_ANNOTATION, maxMemory, node, old, annotations, patch, warnings);
+        ObjectNode response = JSON.createObjectNode();
+        response.put("uid", uid);
+        response.put("allowed", true);
+        if (!patch.isEmpty()) {
+            response.put("patchType", "JSONPatch");
+            response.put("patch", Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(patch)));
+            metrics.patched.increment();
+        }
+        if (!warnings.isEmpty()) {
+            ArrayNode w = response.putArray("warnings");
+            warnings.forEach(w::add);
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("apiVersion", "admission.k8s.io/v1");
+        out.put("kind", "AdmissionReview");
+        out.set("response", response);
+        byte[] bytes = JSON.writeValueAsBytes(out);
+        metrics.reviews.increment();
+        metrics.took(System.nanoTime() - t0);
+        return bytes;
+    }
+
+    private void scale(String node, String resource, String annotation, double max, JsonNode object, JsonNode old,
+                       JsonNode annotations, ArrayNode patch, List<String> warnings) {
+        JsonNode a = annotations.path(annotation);
+        Optional<OversaleRatio.Parsed> ratio = OversaleRatio.parse(a.isString() ? a.stringValue() : null, max);
+        if (ratio.isEmpty()) {
+            return;
+        }
+        if (!ratio.get().valid()) {
+            metrics.refusedRatios.increment();
+            String w = "qshard oversale: node " + node + " annotation " + annotation + " ignored: " + ratio.get().problem();
+            warnings.add(w);
+            LOG.warn("{}", w);
+            return;
+        }
+        boolean isCpu = "cpu".equals(resource);
+        long sent = amount(object.path("status").path("allocatable").path(resource), isCpu);
+        long before = amount(old.path("status").path("allocatable").path(resource), isCpu);
+        long capacity = amount(object.path("status").path("capacity").path(resource), isCpu);
+        long value = AllocatableScaling.scaled(sent, before, capacity, ratio.get().ratio(), max);
+        if (value >= 0) {
+            ObjectNode op = patch.addObject();
+            op.put("op", "replace");
+            op.put("path", "/status/allocatable/" + resource);
+            op.put("value", isCpu ? value + "m" : Long.toString(value));
+        }
+    }
+
+    /** A quantity as milli-cores (cpu) or bytes (memory); -1 when absent or unreadable. */
+    private static long amount(JsonNode q, boolean milli) {
+        if (!q.isString()) {
+            return -1;
+        }
+        try {
+            BigDecimal v = Quantity.getAmountInBytes(new Quantity(q.stringValue()));
+            return (milli ? v.multiply(BigDecimal.valueOf(1000)) : v).setScale(0, RoundingMode.CEILING).longValueExact();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.qshard.oversale;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code qshard webhook}'s servers, on Vert.x: HTTPS with {@code POST /mutate} (the admission handler, run on the event
+ * loop — it is pure cpu, tens of microseconds) and {@code GET /healthz}, TLS by BoringSSL (netty-tcnative) where it
+ * loads, else the JDK's; plain HTTP {@code /metrics} on another port. The certificate files are checked every few
+ * seconds and a rotated pair is swapped in without a restart. Bodies above {@link #MAX_BODY} are refused (413).
+ * Thread-safe.
+ */
+public final class WebhookServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+    /** Largest request body read: 3 MiB (a Node object is typically a few KiB). */
+    public static final int MAX_BODY = 3 << 20;
+    private static final long RELOAD_CHECK_MS = 5_000;
+
+    private final Vertx vertx;
+    private final HttpServer https;
+    private final HttpServer metricsServer;
+    private final boolean nativeTls;
+
+    /**
+     * @param address     where to serve HTTPS (e.g. 0.0.0.0:9443; port 0 picks a free one)
+     * @param tls         the serving certificate (validated; its files are watched)
+     * @param handler     the admission handler
+     * @param metrics     its metrics
+     * @param metricsPort plain-HTTP port of /metrics (0: none)
+     * @param threads     event loops (one per core the webhook may use)
+     */
+    public WebhookServer(InetSocketAddress address, WebhookTls tls, AdmissionHandler handler, WebhookMetrics metrics,
+                         int metricsPort, int threads) {
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setUseDaemonThread(true)
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        this.nativeTls = OpenSSLEngineOptions.isAvailable();
+        HttpServerOptions options = new HttpServerOptions().setSsl(true).setTcpNoDelay(true).setReusePort(false)
+                .setKeyCertOptions(keyCert(tls))
+                .setSslEngineOptions(nativeTls ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
+        try {
+            this.https = await(vertx.createHttpServer(options).requestHandler(req -> route(req, handler))
+                    .listen(address.getPort(), address.getHostString()));
+            this.metricsServer = metricsPort <= 0 ? null : await(vertx.createHttpServer()
+                    .requestHandler(req -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4")
+                            .end(metrics.render()))
+                    .listen(metricsPort));
+        } catch (RuntimeException e) {
+            vertx.close();
+            throw e;
+        }
+        FileTime[] seen = {mtime(tls.cert()), mtime(tls.key())};
+        vertx.setPeriodic(RELOAD_CHECK_MS, id -> {
+            FileTime c = mtime(tls.cert());
+            FileTime k = mtime(tls.key());
+            if (c != null && k != null && (!c.equals(seen[0]) || !k.equals(seen[1]))) {
+                seen[0] = c;
+                seen[1] = k;
+                try {
+                    tls.validate();
+                    https.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(keyCert(tls)))
+                            .onSuccess(v -> LOG.info("serving certificate reloaded from {}", tls.cert()))
+                            .onFailure(e -> LOG.warn("keeping the current serving certificate: {}", e.getMessage()));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("keeping the current serving certificate: {}", e.getMessage());
+                }
+            }
+        });
+        LOG.info("oversale webhook serving https://{}:{}/mutate (TLS: {})", address.getHostString(), port(),
+                nativeTls ? "BoringSSL via netty-tcnative" : "JDK JSSE");
+    }
+
+    /** @return the HTTPS port (the one bound, when 0 was asked) */
+    public int port() {
+        return https.actualPort();
+    }
+
+    /** @return whether TLS is done by BoringSSL */
+    public boolean nativeTls() {
+        return nativeTls;
+    }
+
+    private static void route(HttpServerRequest req, AdmissionHandler handler) {
+        String path = req.path();
+        if ("/healthz".equals(path)) {
+            req.response().end("ok");
+            return;
+        }
+        if (!"/mutate".equals(path)) {
+            req.response().setStatusCode(404).end();
+            return;
+        }
+        if (req.method() != io.vertx.core.http.HttpMethod.POST) {
+            req.response().setStatusCode(405).end("POST an AdmissionReview");
+            return;
+        }
+        String length = req.getHeader("Content-Length");
+        if (length != null && length.length() < 12 && Long.parseLong(length) > MAX_BODY) {
+            req.response().setStatusCode(413).end("body too large");
+            return;
+        }
+        Buffer body = Buffer.buffer(length == null ? 16 * 1024 : Integer.parseInt(length));
+        req.handler(chunk -> {
+            if (body.length() + chunk.length() <= MAX_BODY) {
+                body.appendBuffer(chunk);
+            }
+        });
+        req.endHandler(v -> answer(req.response(), handler, body));
+    }
+
+    private static void answer(HttpServerResponse response, AdmissionHandler handler, Buffer body) {
+        if (body.length() >= MAX_BODY) {
+            response.setStatusCode(413).end("body too large");
+            return;
+        }
+        try {
+            byte[] out = handler.handle(body.getBytes());
+            response.putHeader("Content-Type", "application/json").end(Buffer.buffer(out));
+        } catch (AdmissionHandler.MalformedReview e) {
+            response.setStatusCode(400).end(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("review failed; this is a bug", e);
+            response.setStatusCode(500).end("internal error");
+        }
+    }
+
+    private static PemKeyCertOptions keyCert(WebhookTls tls) {
+        return new PemKeyCertOptions().setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString());
+    }
+
+    private static FileTime mtime(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot serve: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the server did not start within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    /** Stops both servers and their event loops. */
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("webhook did not stop cleanly: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

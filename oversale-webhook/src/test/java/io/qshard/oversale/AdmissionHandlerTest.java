@@ -1,0 +1,118 @@
+package io.qshard.oversale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Reviews as the apiserver sends them for a kubelet's status update (a real-sized node, 18 KB). */
+class AdmissionHandlerTest {
+    private static final JsonMapper JSON = JsonMapper.shared();
+    private final WebhookMetrics metrics = new WebhookMetrics();
+    private final AdmissionHandler handler = new AdmissionHandler(2.0, 2.0, metrics);
+
+    private static ObjectNode review() throws Exception {
+        return (ObjectNode) JSON.readTree(Files.readAllBytes(Path.of("src/test/resources/node-status-review.json")));
+    }
+
+    private static ObjectNode object(ObjectNode review) {
+        return (ObjectNode) review.path("request").path("object");
+    }
+
+    private JsonNode answer(ObjectNode review) throws Exception {
+        return JSON.readTree(handler.handle(JSON.writeValueAsBytes(review))).path("response");
+    }
+
+    private static JsonNode patch(JsonNode response) {
+        return JSON.readTree(Base64.getDecoder().decode(response.path("patch").stringValue()));
+    }
+
+    @Test
+    void aHeartbeatOfAnOptedInNodeComesBackWithScaledAllocatable() throws Exception {
+        JsonNode r = answer(review());
+        assertThat(r.path("uid").stringValue()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800002");
+        assertThat(r.path("allowed").booleanValue()).isTrue();
+        assertThat(r.path("patchType").stringValue()).isEqualTo("JSONPatch");
+        // cpu 15890m × 1.5 = 23835m; memory 63654680Ki × 1.2 = 65182392320 × 1.2 = 78218870784 B
+        assertThat(patch(r).toString()).isEqualTo("[{\"op\":\"replace\",\"path\":\"/status/allocatable/cpu\",\"value\":\"23835m\"},"
+                + "{\"op\":\"replace\",\"path\":\"/status/allocatable/memory\",\"value\":\"78218870784\"}]");
+        assertThat(metrics.patched.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void capacityIsNeverTouchedAndTheCapHolds() throws Exception {
+        ObjectNode rev = review();
+        ((ObjectNode) object(rev).path("metadata").path("annotations")).put(OversaleRatio.CPU_ANNOTATION, "2");
+        JsonNode p = patch(answer(rev));
+        // 15890 × 2 = 31780m, capped at capacity 16 × max 2.0 = 32000m: not reached
+        assertThat(p.get(0).path("value").stringValue()).isEqualTo("31780m");
+        assertThat(p.toString()).doesNotContain("capacity");
+        AdmissionHandler tight = new AdmissionHandler(1.5, 1.5, new WebhookMetrics());
+        ((ObjectNode) object(rev).path("metadata").path("annotations")).put(OversaleRatio.CPU_ANNOTATION, "1.5");
+        ((ObjectNode) object(rev).path("status").path("capacity")).put("cpu", "15");
+        JsonNode capped = patch(JSON.readTree(tight.handle(JSON.writeValueAsBytes(rev))).path("response"));
+        // 15890 × 1.5 = 23835m, capped at 15 cores × 1.5 = 22500m
+        assertThat(capped.get(0).path("value").stringValue()).isEqualTo("22500m");
+    }
+
+    @Test
+    void anUpdateThatDoesNotSendAllocatableIsLeftAlone() throws Exception {
+        ObjectNode rev = review();
+        // e.g. a condition-only patch: the stored (already scaled) allocatable comes back unchanged
+        ((ObjectNode) object(rev).path("status").path("allocatable")).put("cpu", "23835m");
+        ((ObjectNode) object(rev).path("status").path("allocatable")).put("memory", "78385616Ki");
+        JsonNode r = answer(rev);
+        assertThat(r.has("patch")).isFalse();
+        assertThat(r.path("allowed").booleanValue()).isTrue();
+    }
+
+    @Test
+    void aNodeWithoutRatiosIsNotPatched() throws Exception {
+        ObjectNode rev = review();
+        ((ObjectNode) object(rev).path("metadata")).remove("annotations");
+        assertThat(answer(rev).has("patch")).isFalse();
+    }
+
+    @Test
+    void badRatiosAreIgnoredWithAWarningAndNeverCrash() throws Exception {
+        for (String bad : new String[] {"0", "-2", "NaN", "abc", "9", "Infinity"}) {
+            ObjectNode rev = review();
+            ObjectNode ann = (ObjectNode) object(rev).path("metadata").path("annotations");
+            ann.put(OversaleRatio.CPU_ANNOTATION, bad);
+            ann.remove(OversaleRatio.MEMORY_ANNOTATION);
+            JsonNode r = answer(rev);
+            assertThat(r.path("allowed").booleanValue()).as(bad).isTrue();
+            assertThat(r.has("patch")).as(bad).isFalse();
+            assertThat(r.path("warnings").get(0).stringValue()).as(bad).contains("qshard.io/cpu-oversale-ratio ignored");
+        }
+        assertThat(metrics.refusedRatios.sum()).isEqualTo(6);
+        // a non-string annotation value (not valid in the API, but never trusted) is treated as absent
+        ObjectNode rev = review();
+        ((ObjectNode) object(rev).path("metadata").path("annotations")).put(OversaleRatio.CPU_ANNOTATION, 7);
+        assertThat(answer(rev).path("allowed").booleanValue()).isTrue();
+    }
+
+    @Test
+    void createIsScaledToo() throws Exception {
+        ObjectNode rev = review();
+        ((ObjectNode) rev.path("request")).put("operation", "CREATE");
+        ((ObjectNode) rev.path("request")).remove("oldObject");
+        assertThat(patch(answer(rev)).get(0).path("value").stringValue()).isEqualTo("23835m");
+    }
+
+    @Test
+    void somethingThatIsNotAReviewIsRefusedWith400() {
+        assertThatThrownBy(() -> handler.handle("{not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(AdmissionHandler.MalformedReview.class).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> handler.handle("{\"kind\":\"AdmissionReview\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(AdmissionHandler.MalformedReview.class).hasMessageContaining("request.uid");
+        assertThat(metrics.malformed.sum()).isEqualTo(2);
+    }
+}
