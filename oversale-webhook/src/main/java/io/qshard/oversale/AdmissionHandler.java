@@ -76,8 +76,25 @@ public final class AdmissionHandler {
         JsonNode annotations = node.path("metadata").path("annotations");
         List<String> warnings = new ArrayList<>(0);
         ArrayNode patch = JSON.createArrayNode();
-        scale(name, "cpu", OversaleRatio.CPU_ANNOTATION, maxCpu, node, old, annotations, patch, warnings);
-        scale(name, "memory", OversaleRatio.MEMORY_ANNOTATION, maxMemory, node, old, annotations, patch, warnings);
+        JsonNode appliedNode = annotations.path(OversaleRatio.APPLIED_ANNOTATION);
+        String appliedBefore = appliedNode.isString() ? appliedNode.stringValue() : null;
+        double[] applied = OversaleRatio.applied(appliedBefore);
+        applied[0] = scale(name, "cpu", OversaleRatio.CPU_ANNOTATION, maxCpu, node, old, annotations, patch, warnings, applied[0]);
+        applied[1] = scale(name, "memory", OversaleRatio.MEMORY_ANNOTATION, maxMemory, node, old, annotations, patch, warnings,
+                applied[1]);
+        String appliedNow = OversaleRatio.appliedText(applied[0], applied[1]);
+        if (!appliedNow.equals(appliedBefore) && (appliedBefore != null || applied[0] != 1 || applied[1] != 1)) {
+            ObjectNode op = patch.addObject();
+            if (annotations.isObject()) {
+                op.put("op", "add"); // adds or replaces the member
+                op.put("path", "/metadata/annotations/" + OversaleRatio.APPLIED_ANNOTATION.replace("~", "~0").replace("/", "~1"));
+                op.put("value", appliedNow);
+            } else {
+                op.put("op", "add");
+                op.put("path", "/metadata/annotations");
+                op.putObject("value").put(OversaleRatio.APPLIED_ANNOTATION, appliedNow);
+            }
+        }
         ObjectNode response = JSON.createObjectNode();
         response.put("uid", uid);
         response.put("allowed", true);
@@ -100,31 +117,42 @@ public final class AdmissionHandler {
         return bytes;
     }
 
-    private void scale(String node, String resource, String annotation, double max, JsonNode object, JsonNode old,
-                       JsonNode annotations, ArrayNode patch, List<String> warnings) {
+    /**
+     * Scales one resource if its writer sent it.
+     *
+     * @return the ratio the object's allocatable carries for this resource afterwards: the one applied when the
+     *         writer sent a value (1 when none applies), else {@code appliedBefore}
+     */
+    private double scale(String node, String resource, String annotation, double max, JsonNode object, JsonNode old,
+                         JsonNode annotations, ArrayNode patch, List<String> warnings, double appliedBefore) {
+        boolean isCpu = "cpu".equals(resource);
+        long sent = amount(object.path("status").path("allocatable").path(resource), isCpu);
+        long before = amount(old.path("status").path("allocatable").path(resource), isCpu);
+        boolean written = sent >= 0 && (before < 0 || sent != before);
         JsonNode a = annotations.path(annotation);
         Optional<OversaleRatio.Parsed> ratio = OversaleRatio.parse(a.isString() ? a.stringValue() : null, max);
-        if (ratio.isEmpty()) {
-            return;
-        }
-        if (!ratio.get().valid()) {
+        if (ratio.isPresent() && !ratio.get().valid()) {
             metrics.refusedRatios.increment();
             String w = "qshard oversale: node " + node + " annotation " + annotation + " ignored: " + ratio.get().problem();
             warnings.add(w);
             LOG.warn("{}", w);
-            return;
         }
-        boolean isCpu = "cpu".equals(resource);
-        long sent = amount(object.path("status").path("allocatable").path(resource), isCpu);
-        long before = amount(old.path("status").path("allocatable").path(resource), isCpu);
+        if (!written) {
+            return appliedBefore; // the stored value, scaled (or not) as the annotation says
+        }
+        if (ratio.isEmpty() || !ratio.get().valid()) {
+            return 1.0; // the writer's real value stays as sent
+        }
         long capacity = amount(object.path("status").path("capacity").path(resource), isCpu);
         long value = AllocatableScaling.scaled(sent, before, capacity, ratio.get().ratio(), max);
-        if (value >= 0) {
-            ObjectNode op = patch.addObject();
-            op.put("op", "replace");
-            op.put("path", "/status/allocatable/" + resource);
-            op.put("value", isCpu ? value + "m" : Long.toString(value));
+        if (value < 0) {
+            return 1.0;
         }
+        ObjectNode op = patch.addObject();
+        op.put("op", "replace");
+        op.put("path", "/status/allocatable/" + resource);
+        op.put("value", isCpu ? value + "m" : Long.toString(value));
+        return (double) value / sent; // the effective ratio (the cap may have cut it)
     }
 
     /** A quantity as milli-cores (cpu) or bytes (memory); -1 when absent or unreadable. */

@@ -41,8 +41,10 @@ class AdmissionHandlerTest {
         assertThat(r.path("allowed").booleanValue()).isTrue();
         assertThat(r.path("patchType").stringValue()).isEqualTo("JSONPatch");
         // cpu 15890m × 1.5 = 23835m; memory 63654680Ki × 1.2 = 65182392320 × 1.2 = 78218870784 B
+        // and records what it applied, for the schedulers' real allocatable
         assertThat(patch(r).toString()).isEqualTo("[{\"op\":\"replace\",\"path\":\"/status/allocatable/cpu\",\"value\":\"23835m\"},"
-                + "{\"op\":\"replace\",\"path\":\"/status/allocatable/memory\",\"value\":\"78218870784\"}]");
+                + "{\"op\":\"replace\",\"path\":\"/status/allocatable/memory\",\"value\":\"78218870784\"},"
+                + "{\"op\":\"add\",\"path\":\"/metadata/annotations/qshard.io~1oversale-applied\",\"value\":\"cpu=1.5,memory=1.2\"}]");
         assertThat(metrics.patched.sum()).isEqualTo(1);
     }
 
@@ -97,6 +99,23 @@ class AdmissionHandlerTest {
         ObjectNode rev = review();
         ((ObjectNode) object(rev).path("metadata").path("annotations")).put(OversaleRatio.CPU_ANNOTATION, 7);
         assertThat(answer(rev).path("allowed").booleanValue()).isTrue();
+    }
+
+    @Test
+    void theAppliedAnnotationFollowsWhatTheAllocatableCarries() throws Exception {
+        ObjectNode rev = review();
+        ObjectNode ann = (ObjectNode) object(rev).path("metadata").path("annotations");
+        ann.put(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
+        ann.put(OversaleRatio.CPU_ANNOTATION, "abc"); // the cpu ratio became invalid: the kubelet's real value stays
+        JsonNode p = patch(answer(rev));
+        assertThat(p.toString()).doesNotContain("allocatable/cpu");
+        assertThat(p.get(p.size() - 1).path("value").stringValue()).isEqualTo("cpu=1,memory=1.2");
+        // nothing sent: the stored values and their annotation stay as they are
+        ObjectNode quiet = review();
+        ((ObjectNode) object(quiet).path("status").path("allocatable")).put("cpu", "23835m");
+        ((ObjectNode) object(quiet).path("status").path("allocatable")).put("memory", "78385616Ki");
+        ((ObjectNode) object(quiet).path("metadata").path("annotations")).put(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
+        assertThat(answer(quiet).has("patch")).isFalse();
     }
 
     @Test

@@ -84,6 +84,8 @@ class OversaleWebhookIT {
         assertThat(allocatable(created)).as("on CREATE").containsExactly(SCALED_CPU, SCALED_MEMORY);
         Node afterHeartbeat = heartbeat(admin, "ov-heartbeat");
         assertThat(allocatable(afterHeartbeat)).containsExactly(SCALED_CPU, SCALED_MEMORY);
+        // the apiserver keeps the webhook's record of what it applied on a nodes/status write
+        assertThat(afterHeartbeat.getMetadata().getAnnotations()).containsEntry(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
         assertThat(afterHeartbeat.getStatus().getCapacity().get("cpu")).isEqualTo(new Quantity("16"));
         assertThat(afterHeartbeat.getStatus().getCapacity().get("memory")).isEqualTo(new Quantity("64Gi"));
         // a write that does not send allocatable (the node agent's batch resources) leaves the scaled value as it is

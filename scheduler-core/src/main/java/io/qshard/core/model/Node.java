@@ -18,15 +18,26 @@ import java.util.Objects;
  * @param allocatable     reported allocatable: native cpu/memory, pods, batch extended resources
  * @param realAllocatable allocatable without oversale scaling (≤ allocatable)
  * @param unschedulable   {@code spec.unschedulable} (cordoned)
+ * @param annotations     the node's {@code qshard.io/} annotations (oversale ratios and their bookkeeping); no others
  */
 public record Node(String name, Map<String, String> labels, List<Taint> taints, Resources allocatable,
-                   Resources realAllocatable, boolean unschedulable) {
+                   Resources realAllocatable, boolean unschedulable, Map<String, String> annotations) {
+    /** Prefix of the annotations a node record keeps. */
+    public static final String ANNOTATION_PREFIX = "qshard.io/";
+
     public Node {
         Objects.requireNonNull(name, "name");
         labels = Map.copyOf(labels);
         taints = List.copyOf(taints);
         Objects.requireNonNull(allocatable, "allocatable");
         Objects.requireNonNull(realAllocatable, "realAllocatable");
+        annotations = Map.copyOf(annotations);
+    }
+
+    /** A node without qshard annotations. */
+    public Node(String name, Map<String, String> labels, List<Taint> taints, Resources allocatable, Resources realAllocatable,
+                boolean unschedulable) {
+        this(name, labels, taints, allocatable, realAllocatable, unschedulable, Map.of());
     }
 
     /** A node without oversale: real allocatable = reported allocatable. */

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** The {@code qshard} command; every function is a subcommand. */
 @Command(name = "qshard", mixinStandardHelpOptions = true, version = "qshard 0.1.0-SNAPSHOT",
         description = "Tiered, sharded, usage-aware Kubernetes scheduler.",
-        subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, PredictCommand.class, WebhookCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, PredictCommand.class, WebhookCommand.class,
+                OversaleCommand.class})
 public final class QshardCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -9,17 +9,21 @@ import io.qshard.core.model.Node;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import io.qshard.core.model.Taint;
+import io.qshard.oversale.OversaleRatio;
 
 /**
  * API Node → core {@link Node}: labels, taints, unschedulable, and allocatable (status.allocatable, or
- * capacity when a node reports none). Real allocatable divides native cpu/memory by the oversale ratios in
- * the node's annotations (DESIGN.md, "Oversale webhook"); ratios outside [1, 10] are ignored. Stateless.
+ * capacity when a node reports none). Real allocatable divides native cpu/memory by the oversale ratios the webhook
+ * <em>applied</em> to the allocatable the object holds ({@value OversaleRatio#APPLIED_ANNOTATION}, DESIGN.md
+ * "Oversale webhook") — not by the ratio annotations the controller sets, which the kubelet's next status write
+ * applies: dividing by a freshly lowered ratio would overstate the real capacity prod is placed against. No applied
+ * annotation (no webhook, or it was down): allocatable is the real one. Stateless.
  */
 public final class NodeConverter {
-    /** Annotation holding the cpu oversale ratio the webhook applied. */
-    public static final String CPU_RATIO = "qshard.io/cpu-oversale-ratio";
-    /** Annotation holding the memory oversale ratio the webhook applied. */
-    public static final String MEMORY_RATIO = "qshard.io/memory-oversale-ratio";
+    /** Annotation with the cpu oversale ratio the controller wants (the webhook applies it). */
+    public static final String CPU_RATIO = OversaleRatio.CPU_ANNOTATION;
+    /** Annotation with the memory oversale ratio the controller wants. */
+    public static final String MEMORY_RATIO = OversaleRatio.MEMORY_ANNOTATION;
 
     private NodeConverter() {
     }
@@ -40,9 +44,8 @@ public final class NodeConverter {
                     alloc.containsKey(ResourceNames.PODS) ? Quantities.value(alloc.get(ResourceNames.PODS)) : 110,
                     Quantities.value(alloc.get(ResourceNames.BATCH_CPU)), Quantities.value(alloc.get(ResourceNames.BATCH_MEMORY)));
             Map<String, String> annotations = api.getMetadata().getAnnotations();
-            double cpuRatio = ratio(annotations, CPU_RATIO);
-            double memRatio = ratio(annotations, MEMORY_RATIO);
-            Resources real = new Resources((long) (reported.milliCpu() / cpuRatio), (long) (reported.memoryBytes() / memRatio),
+            double[] applied = OversaleRatio.applied(annotations == null ? null : annotations.get(OversaleRatio.APPLIED_ANNOTATION));
+            Resources real = new Resources((long) (reported.milliCpu() / applied[0]), (long) (reported.memoryBytes() / applied[1]),
                     reported.pods(), reported.batchMilliCpu(), reported.batchMemoryBytes());
             List<Taint> taints = new ArrayList<>();
             if (api.getSpec() != null && api.getSpec().getTaints() != null) {
@@ -52,21 +55,17 @@ public final class NodeConverter {
             }
             boolean unschedulable = api.getSpec() != null && Boolean.TRUE.equals(api.getSpec().getUnschedulable());
             Map<String, String> labels = api.getMetadata().getLabels() == null ? Map.of() : api.getMetadata().getLabels();
-            return new Node(name, labels, taints, reported, real, unschedulable);
+            Map<String, String> kept = new java.util.HashMap<>();
+            if (annotations != null) {
+                annotations.forEach((k, v) -> {
+                    if (k.startsWith(Node.ANNOTATION_PREFIX) && v != null) {
+                        kept.put(k, v);
+                    }
+                });
+            }
+            return new Node(name, labels, taints, reported, real, unschedulable, kept);
         } catch (RuntimeException e) {
             throw new ConversionException("node " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static double ratio(Map<String, String> annotations, String key) {
-        if (annotations == null || !annotations.containsKey(key)) {
-            return 1.0;
-        }
-        try {
-            double r = Double.parseDouble(annotations.get(key));
-            return r >= 1.0 && r <= 10.0 ? r : 1.0;
-        } catch (NumberFormatException e) {
-            return 1.0;
         }
     }
 }

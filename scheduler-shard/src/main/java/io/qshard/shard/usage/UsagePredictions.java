@@ -19,6 +19,8 @@ import java.util.Map;
 public final class UsagePredictions implements HotspotView {
     /** The series of a node whose hotspot probability the scheduler reads. */
     public static final String NODE_CPU = "node/cpu";
+    /** The node's memory series. */
+    public static final String NODE_MEMORY = "node/memory";
 
     private final PredictorConfig config;
     private final Map<String, Map<String, SeriesPredictor>> byNode = new HashMap<>();

@@ -119,6 +119,7 @@ public final class UsageTracker {
         }
         long t = report.timestamp().getEpochSecond();
         predictions.observe(report.node(), UsagePredictions.NODE_CPU, t, 100 * report.nodeUsage().milliCpu() / cpu);
+        predictions.observe(report.node(), UsagePredictions.NODE_MEMORY, t, 100 * report.nodeUsage().memoryBytes() / memory);
         report.tiers().forEach((tier, u) -> {
             predictions.observe(report.node(), tier + "/cpu", t, 100 * u.milliCpu() / cpu);
             predictions.observe(report.node(), tier + "/memory", t, 100 * u.memoryBytes() / memory);
@@ -183,6 +184,38 @@ public final class UsageTracker {
             }
         }
         return expired;
+    }
+
+    /**
+     * The node's usage as the controllers plan with it: its last fresh report raised to the predicted peak over the
+     * horizon (predictions on), in milli-cores and bytes.
+     *
+     * @return the peak, or null when the node has no fresh report
+     */
+    public io.qshard.core.usage.Usage nodePeak(String node, NodeState ns) {
+        UsageReport report = reports.get(node);
+        if (report == null) {
+            return null;
+        }
+        io.qshard.core.usage.Usage reported = report.nodeUsage();
+        if (!predicting) {
+            return reported;
+        }
+        double c = predictions.predictedPeak(node, UsagePredictions.NODE_CPU);
+        double m = predictions.predictedPeak(node, UsagePredictions.NODE_MEMORY);
+        long cpu = Double.isNaN(c) ? 0 : Math.round(c / 100 * ns.realAllocatable(NodeState.CPU));
+        long memory = Double.isNaN(m) ? 0 : Math.round(m / 100 * ns.realAllocatable(NodeState.MEMORY));
+        return reported.max(new io.qshard.core.usage.Usage(Math.max(0, cpu), Math.max(0, memory)));
+    }
+
+    /** @return the node's latest fresh report, or null */
+    public UsageReport report(String node) {
+        return reports.get(node);
+    }
+
+    /** @return the node's hotspot probability as last observed (0 without predictions or a report) */
+    public double hotspotProbability(String node) {
+        return predictions.hotspotProbability(node);
     }
 
     /** @return nodes with a fresh report */

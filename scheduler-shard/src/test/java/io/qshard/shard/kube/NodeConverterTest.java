@@ -16,7 +16,9 @@ class NodeConverterTest {
     void convertsAllocatableLabelsTaintsAndOversale() {
         Node api = NodeFixture.node("n1").cpu("16").memory("64Gi").batch(8000, 32L << 30).label("zone", "a")
                 .taint("dedicated", "gpu", "NoSchedule").unschedulable(true).build();
-        api.getMetadata().setAnnotations(Map.of(NodeConverter.CPU_RATIO, "2.0", NodeConverter.MEMORY_RATIO, "1.25"));
+        // the controller now wants 1.5, but the allocatable the object holds was scaled by 2.0 / 1.25
+        api.getMetadata().setAnnotations(Map.of(NodeConverter.CPU_RATIO, "1.5", NodeConverter.MEMORY_RATIO, "1.5",
+                io.qshard.oversale.OversaleRatio.APPLIED_ANNOTATION, "cpu=2,memory=1.25"));
 
         io.qshard.core.model.Node n = NodeConverter.convert(api);
         assertThat(n.allocatable().milliCpu()).isEqualTo(16_000);
@@ -29,11 +31,15 @@ class NodeConverterTest {
     }
 
     @Test
-    void ratiosOutsideOneToTenAreIgnored() {
+    void withoutAnAppliedRatioAllocatableIsTheRealOne() {
+        // ratios wanted but never applied (no webhook, or it was down: failurePolicy Ignore)
         Node api = NodeFixture.node("n1").cpu("4").build();
-        api.getMetadata().setAnnotations(Map.of(NodeConverter.CPU_RATIO, "0.5", NodeConverter.MEMORY_RATIO, "NaN"));
+        api.getMetadata().setAnnotations(Map.of(NodeConverter.CPU_RATIO, "1.5", NodeConverter.MEMORY_RATIO, "1.2"));
         io.qshard.core.model.Node n = NodeConverter.convert(api);
         assertThat(n.realAllocatable()).isEqualTo(n.allocatable());
+        // an applied annotation with values outside [1, 3] counts as not scaled
+        api.getMetadata().setAnnotations(Map.of(io.qshard.oversale.OversaleRatio.APPLIED_ANNOTATION, "cpu=0.5,memory=NaN"));
+        assertThat(NodeConverter.convert(api).realAllocatable()).isEqualTo(n.allocatable());
     }
 
     @Test
