@@ -47,9 +47,15 @@ public final class DefaultTiers {
                 .orElseThrow(() -> new IllegalArgumentException("unknown tier '" + name + "' (known: prod, mid, batch, free)"));
     }
 
+    /** Filters the borrowing tiers run besides {@link #DEFAULT_FILTERS}: keep off hot nodes (the migration rule). */
+    public static final List<String> POOL_FILTERS = List.of("AvoidHotNodes");
+
     /** The default plugin list for a tier drawing on {@code rule} (filters, then scorers). */
     public static List<String> pluginsFor(PoolRule rule) {
         List<String> plugins = new ArrayList<>(DEFAULT_FILTERS);
+        if (rule != PoolRule.ALLOCATABLE) {
+            plugins.addAll(POOL_FILTERS);
+        }
         plugins.addAll(rule == PoolRule.ALLOCATABLE ? PROD_SCORERS : POOL_SCORERS);
         return List.copyOf(plugins);
     }

@@ -19,18 +19,20 @@ import io.qshard.core.queue.BackoffPolicy;
  * @param backoff              per-pod retry backoff
  * @param unschedulableTimeout unschedulable pods are retried at least this often
  * @param predictions          how the usage view uses the predictors
+ * @param migration            the hot-node rule and the migration loop
  */
 public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
-                           Duration unschedulableTimeout, PredictionConfig predictions) {
+                           Duration unschedulableTimeout, PredictionConfig predictions, MigrationConfig migration) {
     public QshardConfig {
         tiers = List.copyOf(tiers);
         java.util.Objects.requireNonNull(predictions, "predictions");
+        java.util.Objects.requireNonNull(migration, "migration");
     }
 
-    /** A configuration with the default {@link PredictionConfig}. */
+    /** A configuration with the default {@link PredictionConfig} and {@link MigrationConfig}. */
     public QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
                         Duration unschedulableTimeout) {
-        this(tiers, pools, nodesToScore, backoff, unschedulableTimeout, PredictionConfig.defaults());
+        this(tiers, pools, nodesToScore, backoff, unschedulableTimeout, PredictionConfig.defaults(), MigrationConfig.defaults());
     }
 
     /** The built-in configuration: four default tiers, default pools and scheduling parameters. */
@@ -41,12 +43,17 @@ public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore node
 
     /** @return this configuration with other pool parameters */
     public QshardConfig withPools(PoolConfig other) {
-        return new QshardConfig(tiers, other, nodesToScore, backoff, unschedulableTimeout, predictions);
+        return new QshardConfig(tiers, other, nodesToScore, backoff, unschedulableTimeout, predictions, migration);
     }
 
     /** @return this configuration with other prediction settings */
     public QshardConfig withPredictions(PredictionConfig other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, other);
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, other, migration);
+    }
+
+    /** @return this configuration with other migration settings */
+    public QshardConfig withMigration(MigrationConfig other) {
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, other);
     }
 
     /**

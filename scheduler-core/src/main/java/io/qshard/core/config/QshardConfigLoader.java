@@ -80,9 +80,10 @@ public final class QshardConfigLoader {
                 sched.duration("unschedulableTimeout").orElse(io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT));
         sched.finish();
         PredictionConfig predictions = predictions(root.map("predictions"));
+        MigrationConfig migration = migration(root.map("migration"));
         root.finish();
         QshardConfig config = new QshardConfig(tiers, pools, nodesToScore, new BackoffPolicy(initial, max), unschedulableTimeout,
-                predictions);
+                predictions, migration);
         checkProfiles(config, source);
         return config;
     }
@@ -210,6 +211,32 @@ public final class QshardConfigLoader {
         }
         p.finish();
         return new PredictionConfig(enabled, horizon, quantile, threshold);
+    }
+
+    private static MigrationConfig migration(YamlMap m) {
+        MigrationConfig d = MigrationConfig.defaults();
+        boolean enabled = m.has("enabled") ? m.bool("enabled") : d.enabled();
+        double hot = fraction(m, "hotThreshold", m.number("hotThreshold").orElse(d.hotThreshold()), false);
+        int reports = (int) range(m, "hotReports", m.integer("hotReports").orElse((long) d.hotReports()), 1, 100);
+        boolean predictive = m.has("predictive") ? m.bool("predictive") : d.predictive();
+        double cool = fraction(m, "coolThreshold", m.number("coolThreshold").orElse(d.coolThreshold()), false);
+        if (cool > hot) {
+            throw m.error(m.field("coolThreshold"), cool + " is above hotThreshold " + hot + " (the hysteresis band is below it)");
+        }
+        double target = fraction(m, "targetUtilization", m.number("targetUtilization").orElse(d.targetUtilization()), false);
+        if (target > cool) {
+            throw m.error(m.field("targetUtilization"), target + " is above coolThreshold " + cool);
+        }
+        Duration interval = positive(m, "interval", m.duration("interval").orElse(d.interval()));
+        Duration cooldown = positive(m, "cooldown", m.duration("cooldown").orElse(d.cooldown()));
+        int rate = (int) range(m, "maxEvictionsPerMinute", m.integer("maxEvictionsPerMinute")
+                .orElse((long) d.maxEvictionsPerMinute()), 1, 10_000);
+        int perNode = (int) range(m, "maxPerNode", m.integer("maxPerNode").orElse((long) d.maxPerNode()), 1, 1_000);
+        int perWorkload = (int) range(m, "maxPerWorkload", m.integer("maxPerWorkload").orElse((long) d.maxPerWorkload()), 1, 1_000);
+        Duration transientHorizon = m.duration("transientHorizon").orElse(d.transientHorizon());
+        m.finish();
+        return new MigrationConfig(enabled, hot, reports, predictive, cool, target, interval, cooldown, rate, perNode, perWorkload,
+                transientHorizon);
     }
 
     private void checkProfiles(QshardConfig config, String source) {

@@ -18,4 +18,13 @@ public interface HotspotView {
      * @return the probability in [0, 1]; 0 when unknown
      */
     double hotspotProbability(String nodeName);
+
+    /**
+     * @param nodeName the node
+     * @return whether the node is hot (or predicted hot) by the migration rule ({@link io.qshard.core.usage.HotNodes}):
+     *         the loop is taking load off it, so lower tiers must not add any; false when unknown
+     */
+    default boolean hot(String nodeName) {
+        return false;
+    }
 }

@@ -25,6 +25,8 @@ public final class ShippedPlugins {
                 .register(LeastAllocated.NAME, ctx -> new LeastAllocated())
                 .register(BalancedAllocation.NAME, ctx -> new BalancedAllocation())
                 .register(ComplementaryProfile.NAME, ctx -> new ComplementaryProfile())
-                .register(HotspotAvoidance.NAME, ctx -> new HotspotAvoidance(ctx.hotspots()));
+                .register(HotspotAvoidance.NAME, ctx -> new HotspotAvoidance(ctx.hotspots()))
+                .register(io.qshard.core.plugins.hotspot.AvoidHotNodes.NAME,
+                        ctx -> new io.qshard.core.plugins.hotspot.AvoidHotNodes(ctx.hotspots()));
     }
 }

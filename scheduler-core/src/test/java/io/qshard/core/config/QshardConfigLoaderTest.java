@@ -113,6 +113,18 @@ class QshardConfigLoaderTest {
                     + "| predictions.hotspotThreshold: 180.0 is out of range [1, 100] (percent of allocatable)",
             "predictions: {horizn: 5m}"
                     + "| predictions.horizn: unknown field",
+            "migration: {hotThreshold: 90}"
+                    + "| migration.hotThreshold: 90.0 is out of range (0, 1] (a fraction, not a percentage)",
+            "migration: {coolThreshold: 0.95}"
+                    + "| migration.coolThreshold: 0.95 is above hotThreshold 0.9",
+            "migration: {targetUtilization: 0.88}"
+                    + "| migration.targetUtilization: 0.88 is above coolThreshold 0.85",
+            "migration: {hotReports: 0}"
+                    + "| migration.hotReports: 0 is out of range 1..100",
+            "migration: {cooldown: soon}"
+                    + "| migration.cooldown: expected a duration",
+            "migration: {maxPerNode: 0}"
+                    + "| migration.maxPerNode: 0 is out of range",
     })
     void invalidConfigNamesTheField(String yaml, String expected) {
         assertThatThrownBy(() -> loader.parse(yaml, "qshard.yaml"))

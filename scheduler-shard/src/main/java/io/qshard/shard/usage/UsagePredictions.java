@@ -61,6 +61,16 @@ public final class UsagePredictions implements HotspotView {
         return p == null ? Double.NaN : p.predictPeak(config.horizonSeconds(), config.selectionQuantile());
     }
 
+    /**
+     * The predicted peak of one series over another horizon, at another quantile; writer thread only.
+     *
+     * @return percent of capacity, or NaN without samples
+     */
+    public double predictedPeak(String node, String series, long horizonSeconds, double quantile) {
+        SeriesPredictor p = byNode.getOrDefault(node, Map.of()).get(series);
+        return p == null ? Double.NaN : p.predictPeak(horizonSeconds, quantile);
+    }
+
     /** Drops every series of a deleted node; writer thread only. */
     public void forget(String node) {
         byNode.remove(node);

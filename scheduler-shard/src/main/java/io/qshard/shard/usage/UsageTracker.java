@@ -52,6 +52,19 @@ public final class UsageTracker {
     private final Map<String, UsageReport> unknownNode = new HashMap<>();
     private final UsagePredictions predictions;
     private final boolean predicting;
+    private final io.qshard.core.usage.HotNodes hot;
+    private volatile java.util.Set<String> publishedHot = java.util.Set.of();
+    private final io.qshard.core.framework.HotspotView view = new io.qshard.core.framework.HotspotView() {
+        @Override
+        public double hotspotProbability(String node) {
+            return predictions.hotspotProbability(node);
+        }
+
+        @Override
+        public boolean hot(String node) {
+            return publishedHot.contains(node);
+        }
+    };
 
     /** @param config the tiers (for each tier's accounting class), the pool and the prediction settings */
     public UsageTracker(QshardConfig config) {
@@ -61,6 +74,7 @@ public final class UsageTracker {
         this.classOfTier = config::classOfTier;
         this.predicting = config.predictions().enabled();
         this.predictions = new UsagePredictions(predictorConfig(config.predictions()));
+        this.hot = new io.qshard.core.usage.HotNodes(config.migration());
     }
 
     /** The predictors' settings for the usage view's: horizon, the pools' quantile, the hot threshold. */
@@ -94,17 +108,38 @@ public final class UsageTracker {
         if (predicting) {
             observe(report, state);
         }
-        return apply(report.node(), state, now);
+        boolean applied = apply(report.node(), state, now);
+        classify(report, state);
+        return applied;
     }
 
-    /** @return the per-node hotspot probabilities, as last published by {@link #publish()} (thread-safe) */
+    /** Runs the hot-node rule on the report: usage and predicted peak as fractions of real allocatable cpu. */
+    private void classify(UsageReport report, ClusterState state) {
+        state.snapshot().node(report.node()).ifPresent(ns -> {
+            double alloc = ns.realAllocatable(NodeState.CPU);
+            if (alloc <= 0) {
+                return;
+            }
+            io.qshard.core.usage.Usage peak = nodePeak(report.node(), ns);
+            hot.observe(report.node(), report.nodeUsage().milliCpu() / alloc,
+                    peak == null || !predicting ? Double.NaN : peak.milliCpu() / alloc);
+        });
+    }
+
+    /** @return the node's state under the migration rule */
+    public io.qshard.core.usage.HotNodes.State hotState(String node) {
+        return hot.state(node);
+    }
+
+    /** @return the per-node hotspot probabilities and hot nodes, as last published by {@link #publish()} (thread-safe) */
     public io.qshard.core.framework.HotspotView hotspots() {
-        return predictions;
+        return view;
     }
 
-    /** Publishes the hotspot probabilities observed so far to the plugins' view. */
+    /** Publishes the hotspot probabilities and the hot nodes observed so far to the plugins' view. */
     public void publish() {
         predictions.publish();
+        publishedHot = hot.hotNodes();
     }
 
     private void observe(UsageReport report, ClusterState state) {
@@ -153,6 +188,7 @@ public final class UsageTracker {
     /** The node's report was deleted: back to the conservative view. */
     public void removed(String node, ClusterState state) {
         predictions.forget(node);
+        hot.forget(node);
         unknownNode.remove(node);
         if (reports.remove(node) != null) {
             state.setUsage(node, null, classOfTier, estimateFactor);
@@ -179,6 +215,7 @@ public final class UsageTracker {
             if (Duration.between(e.getValue().timestamp(), now).compareTo(staleAfter) > 0) {
                 it.remove();
                 state.setUsage(e.getKey(), null, classOfTier, estimateFactor);
+                hot.forget(e.getKey());
                 staled.increment();
                 expired++;
             }
@@ -206,6 +243,18 @@ public final class UsageTracker {
         long cpu = Double.isNaN(c) ? 0 : Math.round(c / 100 * ns.realAllocatable(NodeState.CPU));
         long memory = Double.isNaN(m) ? 0 : Math.round(m / 100 * ns.realAllocatable(NodeState.MEMORY));
         return reported.max(new io.qshard.core.usage.Usage(Math.max(0, cpu), Math.max(0, memory)));
+    }
+
+    /**
+     * Whether the node's cpu is expected back under {@code level} (fraction of real allocatable) soon: the median of
+     * its predicted peak over {@code horizon} is below it. False without predictions or samples.
+     */
+    public boolean expectedBelow(String node, NodeState ns, double level, java.time.Duration horizon) {
+        if (!predicting) {
+            return false;
+        }
+        double p = predictions.predictedPeak(node, UsagePredictions.NODE_CPU, horizon.toSeconds(), 0.5);
+        return !Double.isNaN(p) && p / 100 < level;
     }
 
     /** @return the node's latest fresh report, or null */

@@ -88,6 +88,11 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
         return out;
     }
 
+    /** @return the hot nodes and hotspot probabilities as last published (thread-safe, for plugins) */
+    public io.qshard.core.framework.HotspotView hotspots() {
+        return usage.hotspots();
+    }
+
     /** @return whether the pod with this uid is being deleted (evicted, or deleted by its owner) */
     public boolean isDeleting(String uid) {
         return deleting.containsKey(uid);

@@ -1,0 +1,54 @@
+package io.qshard.shard.cli;
+
+import io.qshard.core.config.QshardConfig;
+import io.qshard.shard.kube.ApiserverConnection;
+import io.qshard.shard.kube.KubeconfigResolver;
+import io.qshard.shard.migrate.MigrationController;
+import io.qshard.shard.scheduler.SchedulerProcess;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code qshard migrate}: the migration loop, until SIGTERM. */
+@Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false, subcommands = MigratePlanCommand.class,
+        description = {"Move lower-tier pods off hot nodes: a node above migration.hotThreshold for migration.hotReports "
+                + "reports (or predicted to cross it, once near) loses free, then batch, then mid pods — the fewest that "
+                + "bring it under migration.targetUtilization, each checked to fit on another node that is not hot — "
+                + "through the Eviction API (PodDisruptionBudgets hold), within the rate, per-node, per-workload and "
+                + "cooldown limits of qshard.yaml. Every decision is an Event and a log line.",
+                "One replica acts at a time (Lease qshard-migrate). `qshard migrate plan` prints the next cycle. "
+                        + "SIGTERM stops it (exit 0)."})
+public final class MigrateCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml (tiers, pools, predictions, migration). Default: built in.")
+    Path config;
+    @Option(names = "--dry-run", description = "Plan and report every cycle; evict nothing.")
+    boolean dryRun;
+    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "qshard-system",
+            description = "Namespace of the leader-election Lease; empty for none (one replica) (default: ${DEFAULT-VALUE}).")
+    String leaseNamespace;
+    @Option(names = "--identity", paramLabel = "NAME", defaultValue = "${env:POD_NAME}",
+            description = "This replica's identity in the Lease (default: $POD_NAME, else the host name).")
+    String identity;
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
+    Path kubeconfig;
+    @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
+    long syncTimeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        QshardConfig cfg = RunCommand.loadConfig(config);
+        KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
+        ApiserverConnection.open(resolved, "qshard-migrate").close();
+        try (MigrationController controller = new MigrationController(SchedulerProcess.clientFor(resolved.config(), "qshard-migrate"),
+                cfg, dryRun, leaseNamespace.isBlank() ? null : leaseNamespace,
+                identity == null || identity.isBlank() ? OversaleRunCommand.hostname() : identity, Clock.systemUTC())) {
+            controller.start(Duration.ofSeconds(syncTimeoutSeconds));
+            StopSignals.await();
+        }
+        return 0;
+    }
+}
