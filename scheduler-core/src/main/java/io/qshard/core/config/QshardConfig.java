@@ -20,19 +20,24 @@ import io.qshard.core.queue.BackoffPolicy;
  * @param unschedulableTimeout unschedulable pods are retried at least this often
  * @param predictions          how the usage view uses the predictors
  * @param migration            the hot-node rule and the migration loop
+ * @param shardRotation        a pending pod its shard cannot place moves to the next shard after this (every
+ *                             instance of a tier must use the same value: ownership is computed, not written)
  */
 public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
-                           Duration unschedulableTimeout, PredictionConfig predictions, MigrationConfig migration) {
+                           Duration unschedulableTimeout, PredictionConfig predictions, MigrationConfig migration,
+                           Duration shardRotation) {
     public QshardConfig {
         tiers = List.copyOf(tiers);
         java.util.Objects.requireNonNull(predictions, "predictions");
         java.util.Objects.requireNonNull(migration, "migration");
+        java.util.Objects.requireNonNull(shardRotation, "shardRotation");
     }
 
-    /** A configuration with the default {@link PredictionConfig} and {@link MigrationConfig}. */
+    /** A configuration with the default {@link PredictionConfig}, {@link MigrationConfig} and shard rotation. */
     public QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
                         Duration unschedulableTimeout) {
-        this(tiers, pools, nodesToScore, backoff, unschedulableTimeout, PredictionConfig.defaults(), MigrationConfig.defaults());
+        this(tiers, pools, nodesToScore, backoff, unschedulableTimeout, PredictionConfig.defaults(), MigrationConfig.defaults(),
+                io.qshard.core.shard.PodOwnership.DEFAULT_ROTATION);
     }
 
     /** The built-in configuration: four default tiers, default pools and scheduling parameters. */
@@ -43,17 +48,37 @@ public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore node
 
     /** @return this configuration with other pool parameters */
     public QshardConfig withPools(PoolConfig other) {
-        return new QshardConfig(tiers, other, nodesToScore, backoff, unschedulableTimeout, predictions, migration);
+        return new QshardConfig(tiers, other, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation);
     }
 
     /** @return this configuration with other prediction settings */
     public QshardConfig withPredictions(PredictionConfig other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, other, migration);
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, other, migration, shardRotation);
     }
 
     /** @return this configuration with other migration settings */
     public QshardConfig withMigration(MigrationConfig other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, other);
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, other, shardRotation);
+    }
+
+    /** @return this configuration with other tiers (e.g. another shard count) */
+    public QshardConfig withTiers(List<Tier> other) {
+        return new QshardConfig(other, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation);
+    }
+
+    /** @return this configuration with another shard rotation */
+    public QshardConfig withShardRotation(Duration other) {
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, other);
+    }
+
+    /** @return the tier named {@code name} with {@code shards} shards, the others unchanged */
+    public QshardConfig withShards(String name, int shards) {
+        List<Tier> out = new java.util.ArrayList<>();
+        for (Tier t : tiers) {
+            out.add(t.name().equals(name) ? new Tier(t.name(), t.schedulerName(), t.priority(), t.poolRule(), t.plugins(),
+                    t.scoreWeights(), shards) : t);
+        }
+        return withTiers(out);
     }
 
     /**

@@ -78,12 +78,14 @@ public final class QshardConfigLoader {
         }
         Duration unschedulableTimeout = positive(sched, "unschedulableTimeout",
                 sched.duration("unschedulableTimeout").orElse(io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT));
+        Duration rotation = positive(sched, "shardRotation",
+                sched.duration("shardRotation").orElse(io.qshard.core.shard.PodOwnership.DEFAULT_ROTATION));
         sched.finish();
         PredictionConfig predictions = predictions(root.map("predictions"));
         MigrationConfig migration = migration(root.map("migration"));
         root.finish();
         QshardConfig config = new QshardConfig(tiers, pools, nodesToScore, new BackoffPolicy(initial, max), unschedulableTimeout,
-                predictions, migration);
+                predictions, migration, rotation);
         checkProfiles(config, source);
         return config;
     }

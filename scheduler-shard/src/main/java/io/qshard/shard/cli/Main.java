@@ -1,5 +1,6 @@
 package io.qshard.shard.cli;
 
+import io.qshard.core.config.ConfigException;
 import io.qshard.localcluster.ControlPlaneException;
 import picocli.CommandLine;
 
@@ -16,7 +17,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new QshardCommand());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UserError || e instanceof ControlPlaneException) {
+            if (e instanceof UserError || e instanceof ControlPlaneException || e instanceof ConfigException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 commandLine.getErr().flush();
                 return UserError.EXIT_CODE;

@@ -36,8 +36,9 @@ public final class OversaleRunCommand implements Callable<Integer> {
     long periodSeconds;
     @Option(names = "--dry-run", description = "Log what would change; write nothing.")
     boolean dryRun;
-    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "qshard-system",
-            description = "Namespace of the leader-election Lease; empty for none (one replica) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "",
+            description = "Namespace of the leader-election Lease, so replicas can stand by; empty: act without election "
+                    + "(one replica) (default: none; the manifests use qshard-system).")
     String leaseNamespace;
     @Option(names = "--identity", paramLabel = "NAME", defaultValue = "${env:POD_NAME}",
             description = "This replica's identity in the Lease (default: $POD_NAME, else the host name).")

@@ -53,7 +53,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     @Option(names = "--shard", paramLabel = "N", defaultValue = "0",
-            description = "The shard of the tier to run, 0..shards-1 (default: ${DEFAULT-VALUE}).")
+            description = "The shard of the tier to run, 0..shards-1 (default: ${DEFAULT-VALUE}); with --all-tiers every shard runs.")
     int shard;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
@@ -80,31 +80,41 @@ public final class RunCommand implements Callable<Integer> {
             description = "On SIGTERM, wait this long for in-flight bindings (default: ${DEFAULT-VALUE}).")
     int graceSeconds;
 
+    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "",
+            description = "Elect one leader per (tier, shard) on Leases qshard-<tier>-<shard> in this namespace, so "
+                    + "replicas can stand by; empty: decide without election (one replica per shard) (default: none).")
+    String leaseNamespace;
+
+    @Option(names = "--identity", paramLabel = "NAME", defaultValue = "${env:POD_NAME}",
+            description = "This replica's identity in the Leases and shard acknowledgements (default: $POD_NAME, else host-pid).")
+    String identity;
+
+    @Option(names = "--lease-duration", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+            description = "A standby takes over this long after the leader's last renewal (default: ${DEFAULT-VALUE}).")
+    long leaseSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         QshardConfig cfg = loadConfig();
-        List<Tier> tiers = new ArrayList<>();
-        if (which.allTiers) {
-            tiers.addAll(cfg.tiers());
-        } else {
-            tiers.add(cfg.tier(which.tier));
-        }
-        for (Tier t : tiers) {
-            if (t.shards() > 1) {
-                throw new UserError("tier '" + t.name() + "' is configured with " + t.shards()
-                        + " shards; sharded tiers need the shard map, which this build does not have yet: set shards: 1");
-            }
-        }
-        if (shard != 0) {
-            throw new ParameterException(spec.commandLine(), "--shard " + shard + " is out of range: the tier has 1 shard (0)");
-        }
+        List<SchedulerProcess.Instance> instances = new ArrayList<>();
         SchedulerSettings settings;
         try {
+            if (which.allTiers) {
+                instances.addAll(SchedulerProcess.allShards(cfg.tiers())); // every shard of every tier, one process
+            } else {
+                instances.add(new SchedulerProcess.Instance(cfg.tier(which.tier), shard));
+            }
             settings = new SchedulerSettings(bindConcurrency, scheduledEvents, failedEvents);
+            if (!leaseNamespace.isBlank()) {
+                Duration lease = Duration.ofSeconds(leaseSeconds);
+                settings = settings.withElection(leaseNamespace, identity == null || identity.isBlank()
+                        ? SchedulerSettings.defaultIdentity() : identity, lease, lease.multipliedBy(2).dividedBy(3),
+                        lease.dividedBy(7).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : lease.dividedBy(7));
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        SchedulerProcess process = SchedulerProcess.start(kubeconfig, cfg, ShippedPlugins.registry(), tiers, settings,
+        SchedulerProcess process = SchedulerProcess.start(kubeconfig, cfg, ShippedPlugins.registry(), instances, settings,
                 Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
         StopSignals.await();
         LOG.info("shutting down: no new pods; waiting up to {} s for in-flight bindings", graceSeconds);

@@ -33,45 +33,105 @@ public final class SchedulerProcess {
     private final KubernetesClient client;
     private final ClusterInformers informers;
     private final List<TierScheduler> schedulers;
+    private final io.qshard.shard.shardmap.ShardMapWatcher shardMaps;
+    private final List<io.qshard.shard.leader.LeaderElection> elections = new ArrayList<>();
 
-    private SchedulerProcess(KubernetesClient client, ClusterInformers informers, List<TierScheduler> schedulers) {
+    private SchedulerProcess(KubernetesClient client, ClusterInformers informers, List<TierScheduler> schedulers,
+                             io.qshard.shard.shardmap.ShardMapWatcher shardMaps) {
         this.client = client;
         this.informers = informers;
         this.schedulers = schedulers;
+        this.shardMaps = shardMaps;
     }
 
-    /** Connects (resolving the kubeconfig like kubectl), syncs the informers and starts one scheduler per tier. */
-    public static SchedulerProcess start(Path kubeconfig, QshardConfig config, PluginRegistry registry, List<Tier> tiers,
+    /** One instance to run: a tier and one of its shards. */
+    public record Instance(Tier tier, int shard) {
+        public Instance {
+            if (shard < 0 || shard >= tier.shards()) {
+                throw new IllegalArgumentException("--shard " + shard + " is out of range: tier '" + tier.name() + "' has "
+                        + tier.shards() + " shard" + (tier.shards() == 1 ? " (0)" : "s (0.." + (tier.shards() - 1) + ")"));
+            }
+        }
+    }
+
+    /** Every shard of every tier given. */
+    public static List<Instance> allShards(List<Tier> tiers) {
+        List<Instance> out = new ArrayList<>();
+        for (Tier t : tiers) {
+            for (int s = 0; s < t.shards(); s++) {
+                out.add(new Instance(t, s));
+            }
+        }
+        return out;
+    }
+
+    /** Connects (resolving the kubeconfig like kubectl), syncs the informers and starts one scheduler per instance. */
+    public static SchedulerProcess start(Path kubeconfig, QshardConfig config, PluginRegistry registry, List<Instance> instances,
                                          SchedulerSettings settings, Duration syncTimeout, Clock clock) {
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
-        String agent = "qshard-scheduler/" + (tiers.size() == 1 ? tiers.get(0).name() : "all-tiers");
+        String agent = "qshard-scheduler/" + (instances.size() == 1 ? instances.get(0).tier().name() : "all-tiers");
         ApiserverConnection.open(resolved, agent).close(); // fail fast, one clear line
-        return start(clientFor(resolved.config(), agent), config, registry, tiers, settings, syncTimeout, clock);
+        return startInstances(clientFor(resolved.config(), agent), config, registry, instances, settings, syncTimeout, clock);
     }
 
-    /** Starts on an existing client (tests); the process owns and closes it. */
+    /** Starts every shard of the given tiers on an existing client (tests); the process owns and closes it. */
     public static SchedulerProcess start(KubernetesClient client, QshardConfig config, PluginRegistry registry, List<Tier> tiers,
                                          SchedulerSettings settings, Duration syncTimeout, Clock clock) {
+        return startInstances(client, config, registry, allShards(tiers), settings, syncTimeout, clock);
+    }
+
+    /** Starts the given (tier, shard) instances on an existing client; the process owns and closes it. */
+    public static SchedulerProcess startInstances(KubernetesClient client, QshardConfig config, PluginRegistry registry,
+                                                  List<Instance> instances, SchedulerSettings settings, Duration syncTimeout,
+                                                  Clock clock) {
         ClusterInformers informers = new ClusterInformers(client, new PodConverter(config));
         List<TierScheduler> schedulers = new ArrayList<>();
         PlacementLedger ledger = new PlacementLedger();
-        for (Tier t : tiers) {
-            TierScheduler s = new TierScheduler(t, config, registry, client, settings, clock);
+        boolean sharded = instances.stream().anyMatch(i -> i.tier().shards() > 1);
+        io.qshard.shard.shardmap.ShardMapWatcher shardMaps = null;
+        if (sharded) {
+            if (!client.supports(io.qshard.shard.shardmap.api.ShardMap.class)) {
+                client.close();
+                throw new io.qshard.shard.cli.UserError("a sharded tier needs the ShardMap CRD: kubectl apply -f "
+                        + io.qshard.shard.shardmap.api.ShardMap.MANIFEST);
+            }
+            shardMaps = new io.qshard.shard.shardmap.ShardMapWatcher(client);
+        }
+        for (Instance i : instances) {
+            TierScheduler s = new TierScheduler(i.tier(), i.shard(), config, registry, client, settings, clock);
             s.joinLedger(ledger);
             informers.addListener(s);
+            if (shardMaps != null) {
+                shardMaps.addListener(s);
+            }
             schedulers.add(s);
         }
         try {
             informers.start(syncTimeout);
-        } catch (RuntimeException e) {
+            if (shardMaps != null) {
+                shardMaps.start(syncTimeout);
+            }
+        } catch (Exception e) {
             informers.close();
+            if (shardMaps != null) {
+                shardMaps.close();
+            }
             client.close();
-            throw e;
+            throw e instanceof RuntimeException r ? r : new io.qshard.shard.cli.UserError("shard maps did not sync: " + e, e);
         }
         schedulers.forEach(TierScheduler::start);
-        LOG.info("scheduling tiers {} (TLS: {})", tiers.stream().map(Tier::name).toList(),
-                NativeTlsHttpClientFactory.available() ? "BoringSSL via netty-tcnative" : "JDK JSSE");
-        return new SchedulerProcess(client, informers, schedulers);
+        SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps);
+        if (settings.leaseNamespace() != null) {
+            for (TierScheduler s : schedulers) {
+                process.elections.add(new io.qshard.shard.leader.LeaderElection(client, settings.leaseNamespace(),
+                        "qshard-" + s.tier().name() + "-" + s.shard(), settings.identity(), settings.leaseDuration(),
+                        settings.renewDeadline(), settings.retryPeriod(), () -> s.lead(true), () -> s.lead(false)));
+            }
+        }
+        LOG.info("scheduling {} (TLS: {}{})", instances.stream().map(i -> i.tier().shards() > 1 ? i.tier().name() + "/" + i.shard()
+                        : i.tier().name()).toList(), NativeTlsHttpClientFactory.available() ? "BoringSSL via netty-tcnative" : "JDK JSSE",
+                settings.leaseNamespace() != null ? ", leader election in " + settings.leaseNamespace() + " as " + settings.identity() : "");
+        return process;
     }
 
     /** A client with request timeouts and no client-side retries of writes (the scheduler retries itself). */
@@ -89,17 +149,30 @@ public final class SchedulerProcess {
         return informers;
     }
 
-    /** Graceful: stop deciding, wait for in-flight bindings up to {@code grace}, close informers and client. */
+    /** Graceful: stop deciding, wait for in-flight bindings up to {@code grace}, release the Leases, close the rest. */
     public void stop(Duration grace) {
+        schedulers.forEach(s -> s.lead(false));
         schedulers.forEach(s -> s.stop(grace));
-        informers.close();
+        elections.forEach(io.qshard.shard.leader.LeaderElection::close);
+        closeWatchers();
         client.close();
     }
 
-    /** Abrupt (tests): stop the decision loops and drop the connection without waiting. */
+    /**
+     * Abrupt, as a crash (tests): stop the decision loops and drop the connection without waiting; the Leases are not
+     * released (the client is gone first), so standbys take over only when they expire.
+     */
     public void kill() {
         schedulers.forEach(TierScheduler::kill);
-        informers.close();
         client.close();
+        elections.forEach(io.qshard.shard.leader.LeaderElection::close);
+        closeWatchers();
+    }
+
+    private void closeWatchers() {
+        informers.close();
+        if (shardMaps != null) {
+            shardMaps.close();
+        }
     }
 }

@@ -1,7 +1,10 @@
 package io.qshard.shard.scheduler;
 
 import io.qshard.shard.binder.Binder;
+import io.qshard.shard.leader.LeaderElection;
 import io.qshard.shard.status.PodStatusReporter;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Runtime knobs of a tier scheduler (the scheduling policy itself is in {@code qshard.yaml}). Immutable.
@@ -9,8 +12,16 @@ import io.qshard.shard.status.PodStatusReporter;
  * @param bindConcurrency          bindings in flight at most (≥ 1)
  * @param scheduledEventsPerSecond per-pod {@code Scheduled} events at most; the rest are summarised
  * @param failedEventsPerSecond    {@code FailedScheduling} events + condition patches at most
+ * @param leaseNamespace           namespace of the Leases {@code qshard-<tier>-<shard>} for leader election, or null to
+ *                                 decide without one (a single replica per shard)
+ * @param identity                 this replica's identity (its pod name): in the Lease and in shard acknowledgements
+ * @param leaseDuration            how long a Lease holds without renewal (a standby takes over after it)
+ * @param renewDeadline            a leader that cannot renew within this stops deciding
+ * @param retryPeriod              how often candidates retry and leaders renew
  */
-public record SchedulerSettings(int bindConcurrency, double scheduledEventsPerSecond, double failedEventsPerSecond) {
+public record SchedulerSettings(int bindConcurrency, double scheduledEventsPerSecond, double failedEventsPerSecond,
+                                String leaseNamespace, String identity, Duration leaseDuration, Duration renewDeadline,
+                                Duration retryPeriod) {
     public SchedulerSettings {
         if (bindConcurrency < 1 || bindConcurrency > 1024) {
             throw new IllegalArgumentException("--bind-concurrency must be 1..1024, was " + bindConcurrency);
@@ -18,10 +29,39 @@ public record SchedulerSettings(int bindConcurrency, double scheduledEventsPerSe
         if (!(scheduledEventsPerSecond > 0) || !(failedEventsPerSecond > 0)) {
             throw new IllegalArgumentException("event rates must be > 0");
         }
+        Objects.requireNonNull(identity, "identity");
+        if (renewDeadline.compareTo(leaseDuration) >= 0 || retryPeriod.compareTo(renewDeadline) >= 0) {
+            throw new IllegalArgumentException("lease timings must satisfy retry < renew deadline < lease duration");
+        }
+    }
+
+    /** Without leader election, default identity and timings. */
+    public SchedulerSettings(int bindConcurrency, double scheduledEventsPerSecond, double failedEventsPerSecond) {
+        this(bindConcurrency, scheduledEventsPerSecond, failedEventsPerSecond, null, defaultIdentity(),
+                LeaderElection.DEFAULT_LEASE, LeaderElection.DEFAULT_RENEW_DEADLINE, LeaderElection.DEFAULT_RETRY);
     }
 
     public static SchedulerSettings defaults() {
         return new SchedulerSettings(Binder.DEFAULT_CONCURRENCY, PodStatusReporter.DEFAULT_SCHEDULED_PER_SECOND,
                 PodStatusReporter.DEFAULT_FAILED_PER_SECOND);
+    }
+
+    /** @return these settings electing leaders on Leases in {@code namespace}, as {@code identity} */
+    public SchedulerSettings withElection(String namespace, String identity, Duration lease, Duration renew, Duration retry) {
+        return new SchedulerSettings(bindConcurrency, scheduledEventsPerSecond, failedEventsPerSecond, namespace, identity,
+                lease, renew, retry);
+    }
+
+    /** $POD_NAME, else host name and pid. */
+    public static String defaultIdentity() {
+        String pod = System.getenv("POD_NAME");
+        if (pod != null && !pod.isBlank()) {
+            return pod;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        } catch (java.net.UnknownHostException e) {
+            return "qshard-" + ProcessHandle.current().pid();
+        }
     }
 }

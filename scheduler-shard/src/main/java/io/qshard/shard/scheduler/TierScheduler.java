@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +42,15 @@ import io.qshard.shard.status.PodStatusReporter;
  * queue entry; on failure forget the assumption and retry with backoff; "already bound" or "pod gone" →
  * drop. Pods of other schedulerNames are never touched; every bound pod, of any scheduler, is accounted.
  *
+ * <p>Sharded tiers (DESIGN.md, "Shards and instances"): the instance places only on its shard's active nodes for the
+ * map's phase and queues only the pending pods it owns ({@link ShardGate}); it releases nodes at once and acquires
+ * them only after acknowledging the map ({@code ShardMap.status.acks}), and it decides only while it leads its shard's
+ * Lease ({@link #lead}) — a leader that loses the lease stops binding at once.
+ *
  * <p>Thread-safety: the {@link ClusterEventListener} methods may be called from any thread (they only
  * enqueue); {@link #start}/{@link #stop}/{@link #kill} from a controlling thread.
  */
-public final class TierScheduler implements ClusterEventListener {
+public final class TierScheduler implements ClusterEventListener, io.qshard.shard.shardmap.ShardMapWatcher.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(TierScheduler.class);
     private static final long IDLE_WAIT_MS = 20;
 
@@ -72,9 +78,43 @@ public final class TierScheduler implements ClusterEventListener {
     private volatile boolean running;
     private volatile ClusterSnapshot lastSnapshot = ClusterSnapshot.empty();
     private long seed;
+    // ---- sharding (decision thread) ----
+    private final ShardGate gate;
+    private final String identity;
+    private final io.qshard.shard.shardmap.ShardAcks acks;
+    private final io.qshard.shard.shardmap.ShardMapMaintainer maintainer;
+    /** Every node the informer has, active or not (for nodes this shard acquires later). */
+    private final Map<String, Node> nodes = new HashMap<>();
+    /** Every pending pod of this tier, owned or not (sharded tiers only). */
+    private final Map<String, PodRequest> pendingPods = new HashMap<>();
+    /** uids of pending pods this instance put into its queue. */
+    private final java.util.Set<String> queuedUids = new java.util.HashSet<>();
+    /** Nodes released by the last map whose acknowledgement waits for their in-flight bindings. */
+    private java.util.Set<String> releasing = java.util.Set.of();
+    private java.util.Set<String> acquiring = java.util.Set.of();
+    private boolean ackPending;
+    private boolean ackInFlight;
+    private io.qshard.shard.shardmap.ShardMapWatcher.Update lastMap;
+    private volatile boolean leading;
+    private volatile int activeCount;
 
     public TierScheduler(Tier tier, QshardConfig config, PluginRegistry registry, KubernetesClient client,
                          SchedulerSettings settings, Clock clock) {
+        this(tier, 0, config, registry, client, settings, clock);
+    }
+
+    /**
+     * An instance for shard {@code shard} of {@code tier}; it leads at once unless {@link #lead} is driven by an
+     * election ({@code settings.leaseNamespace()} set).
+     */
+    public TierScheduler(Tier tier, int shard, QshardConfig config, PluginRegistry registry, KubernetesClient client,
+                         SchedulerSettings settings, Clock clock) {
+        this.gate = new ShardGate(tier.name(), shard, tier.shards(), config.shardRotation());
+        this.identity = settings.identity();
+        this.leading = settings.leaseNamespace() == null;
+        this.acks = tier.shards() > 1 ? new io.qshard.shard.shardmap.ShardAcks(client, clock) : null;
+        this.maintainer = tier.shards() > 1 && shard == 0
+                ? new io.qshard.shard.shardmap.ShardMapMaintainer(client, tier) : null;
         this.tier = tier;
         this.clock = clock;
         this.usage = new io.qshard.shard.usage.UsageTracker(config);
@@ -86,7 +126,7 @@ public final class TierScheduler implements ClusterEventListener {
         this.bindBatch = Math.max(1, settings.bindConcurrency() / 4);
         this.reporter = new PodStatusReporter(client, tier.schedulerName(), clock, settings.scheduledEventsPerSecond(),
                 settings.failedEventsPerSecond());
-        this.thread = new Thread(this::loop, "qshard-" + tier.name() + "-decide");
+        this.thread = new Thread(this::loop, "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "") + "-decide");
     }
 
     public Tier tier() {
@@ -115,6 +155,37 @@ public final class TierScheduler implements ClusterEventListener {
     /** Events and condition writes done / dropped. */
     public PodStatusReporter reporter() {
         return reporter;
+    }
+
+    /** The shard this instance schedules. */
+    public int shard() {
+        return gate.shard();
+    }
+
+    /** Whether this instance decides now (leads its shard, or runs without election). */
+    public boolean leading() {
+        return leading;
+    }
+
+    /** How many nodes this instance places on now (all of the tier's nodes when unsharded). */
+    public int activeNodes() {
+        return activeCount;
+    }
+
+    /**
+     * Leadership of this shard's Lease was won or lost. Losing it stops decisions and bindings at once: the loop
+     * does not pop, and a decision under way does not bind.
+     */
+    public void lead(boolean on) {
+        leading = on;
+        if (on) {
+            inbox.add(() -> {
+                ackPending = gate.map() != null; // a new leader acknowledges the map it acts on
+                tryAck();
+                queue.onClusterEvent();
+            });
+        }
+        LOG.info("tier {} shard {}: {}", tier.name(), gate.shard(), on ? "leading" : "standing by");
     }
 
     /** Whether the decision thread is alive. */
@@ -171,6 +242,7 @@ public final class TierScheduler implements ClusterEventListener {
         }
         binder.close();
         reporter.close();
+        closeSharding();
         org.HdrHistogram.Histogram d = metrics.decisionHistogram();
         LOG.info("tier {} scheduler stopped: {} bound, {} unschedulable decisions, bind errors {}; decision p50 {} µs, p99 {} µs",
                 tier.name(), metrics.bound.sum(), metrics.unschedulable.sum(), metrics.bindErrors.sum(),
@@ -184,6 +256,16 @@ public final class TierScheduler implements ClusterEventListener {
         join();
         binder.close();
         reporter.close();
+        closeSharding();
+    }
+
+    private void closeSharding() {
+        if (acks != null) {
+            acks.close();
+        }
+        if (maintainer != null) {
+            maintainer.close();
+        }
     }
 
     private void join() {
@@ -199,6 +281,10 @@ public final class TierScheduler implements ClusterEventListener {
     @Override
     public void nodeUpserted(Node node) {
         inbox.add(() -> {
+            nodes.put(node.name(), node);
+            if (!gate.isActive(node.name())) {
+                return;
+            }
             // heartbeats change nothing the scheduler sees: only real changes wake unschedulable pods
             boolean changed = state.snapshot().node(node.name()).map(s -> !s.node().equals(node)).orElse(true);
             if (changed) {
@@ -211,7 +297,17 @@ public final class TierScheduler implements ClusterEventListener {
 
     @Override
     public void nodeDeleted(String name) {
-        inbox.add(() -> state.removeNode(name));
+        inbox.add(() -> {
+            nodes.remove(name);
+            state.removeNode(name);
+        });
+    }
+
+    @Override
+    public void shardMap(io.qshard.shard.shardmap.ShardMapWatcher.Update update) {
+        if (update.view().tier().equals(tier.name())) {
+            inbox.add(() -> onShardMap(update));
+        }
     }
 
     @Override
@@ -252,11 +348,25 @@ public final class TierScheduler implements ClusterEventListener {
             state.upsertPod(pod);
             queue.delete(pod.uid());
             reporter.forget(pod.uid());
+            pendingPods.remove(pod.uid());
+            queuedUids.remove(pod.uid());
         } else if (tier.name().equals(pod.tier())) {
             if (deleting) {
                 queue.delete(pod.uid());
-            } else if (!assumed.containsKey(pod.uid())) {
-                queue.add(pod);
+                pendingPods.remove(pod.uid());
+                queuedUids.remove(pod.uid());
+            } else if (!gate.sharded()) {
+                if (!assumed.containsKey(pod.uid())) {
+                    queue.add(pod);
+                }
+            } else {
+                pendingPods.put(pod.uid(), pod);
+                if (queuedUids.contains(pod.uid())) {
+                    queue.update(pod);
+                } else if (!assumed.containsKey(pod.uid()) && gate.owns(pod, clock.instant())) {
+                    queue.add(pod);
+                    queuedUids.add(pod.uid());
+                }
             }
         }
     }
@@ -266,6 +376,8 @@ public final class TierScheduler implements ClusterEventListener {
         state.removePod(uid);
         queue.delete(uid);
         reporter.forget(uid);
+        pendingPods.remove(uid);
+        queuedUids.remove(uid);
     }
 
     private void loop() {
@@ -275,7 +387,7 @@ public final class TierScheduler implements ClusterEventListener {
                     r.run();
                 }
                 usageTick();
-                Optional<QueuedPod> next = queue.pop();
+                Optional<QueuedPod> next = ready() ? queue.pop() : Optional.empty();
                 if (next.isPresent()) {
                     binder.awaitCapacity(bindBatch);
                     ledger.lock().lock();
@@ -320,6 +432,7 @@ public final class TierScheduler implements ClusterEventListener {
             usageChanged = false;
             queue.onClusterEvent();
         }
+        shardTick();
     }
 
     private void scheduleOne(QueuedPod q) throws InterruptedException {
@@ -358,6 +471,13 @@ public final class TierScheduler implements ClusterEventListener {
                 return;
             }
         }
+        if (!leading || !gate.isActive(node)) { // lost the lease, or the node was released, while deciding
+            for (int j = reservers.size() - 1; j >= 0; j--) {
+                reservers.get(j).unreserve(cycle, pod, node);
+            }
+            queue.requeueAfterError(q);
+            return;
+        }
         metrics.scheduled.increment();
         state.assume(pod, node);
         assumed.put(pod.uid(), node);
@@ -390,6 +510,99 @@ public final class TierScheduler implements ClusterEventListener {
                 forgetAssumption(pod, node, cycle);
                 queue.requeueAfterError(q);
             }
+        }
+    }
+
+    // ---- sharding (decision thread) ----------------------------------------------------------------
+
+    /**
+     * Whether to decide now: while leading, and — for a sharded tier — once it has a map and no acquired node waits
+     * for its acknowledgement (deciding on part of its nodes would call pods unschedulable that fit a moment later).
+     */
+    private boolean ready() {
+        return leading && (!gate.sharded() || (gate.map() != null && acquiring.isEmpty()));
+    }
+
+    /** A new map: release at once, acknowledge (when no binding to a released node is in flight), then acquire. */
+    private void onShardMap(io.qshard.shard.shardmap.ShardMapWatcher.Update update) {
+        if (lastMap != null && lastMap.view().equals(update.view())) {
+            lastMap = update; // the same map (an acknowledgement changed its status): only its resourceVersion moved
+            return;
+        }
+        lastMap = update;
+        ShardGate.Transition t = gate.apply(update.view());
+        for (String n : t.release()) {
+            state.removeNode(n); // its pods stay accounted aside, should it come back
+        }
+        java.util.Set<String> rel = new java.util.HashSet<>(releasing);
+        rel.addAll(t.release());
+        releasing = java.util.Set.copyOf(rel);
+        acquiring = t.acquire();
+        ackPending = true;
+        if (!t.release().isEmpty() || !t.acquire().isEmpty()) {
+            LOG.info("tier {} shard {}: epoch {} {}: releasing {} nodes, acquiring {} once acknowledged", tier.name(),
+                    gate.shard(), update.view().epoch(), update.view().phase(), t.release().size(), t.acquire().size());
+        }
+        tryAck();
+    }
+
+    private void tryAck() {
+        if (!ackPending || ackInFlight || acks == null || !leading || lastMap == null) {
+            return;
+        }
+        for (String node : assumed.values()) {
+            if (releasing.contains(node)) {
+                return; // a binding to a released node is in flight: acknowledge once it has settled
+            }
+        }
+        var view = lastMap.view();
+        java.util.Set<String> claimed = new java.util.HashSet<>(gate.active());
+        claimed.addAll(acquiring);
+        java.util.Set<String> acquire = acquiring;
+        ackInFlight = true;
+        acks.ack(tier.name(), gate.shard(), view.epoch(), view.phase(), identity, claimed).thenAccept(ok -> inbox.add(() -> {
+            ackInFlight = false;
+            if (!ok || lastMap == null || lastMap.view().epoch() != view.epoch() || lastMap.view().phase() != view.phase()) {
+                return; // failed, or superseded by a newer map: the next tick acknowledges that one
+            }
+            ackPending = false;
+            releasing = java.util.Set.of();
+            gate.activate(acquire);
+            for (String n : acquire) {
+                Node node = nodes.get(n);
+                if (node != null && gate.isActive(n)) {
+                    state.upsertNode(node);
+                    usage.nodeKnown(n, state, clock.instant());
+                }
+            }
+            acquiring = java.util.Set.of();
+            queue.onClusterEvent();
+        }));
+    }
+
+    /** Once a second: acknowledgements due, pods whose owner changed, the map's upkeep (shard 0's leader). */
+    private void shardTick() {
+        activeCount = state.snapshot().size();
+        if (!gate.sharded()) {
+            return;
+        }
+        tryAck();
+        Instant now = clock.instant();
+        for (PodRequest pod : pendingPods.values()) {
+            boolean owned = gate.owns(pod, now);
+            boolean queued = queuedUids.contains(pod.uid());
+            if (owned && !queued && !assumed.containsKey(pod.uid())) {
+                queue.add(pod);
+                queuedUids.add(pod.uid());
+            } else if (!owned && queued && !assumed.containsKey(pod.uid())) {
+                queue.delete(pod.uid());
+                queuedUids.remove(pod.uid());
+            }
+        }
+        if (maintainer != null && leading) {
+            Map<String, Long> weights = new HashMap<>();
+            nodes.forEach((n, node) -> weights.put(n, node.realAllocatable().milliCpu()));
+            maintainer.maintain(lastMap, weights, now);
         }
     }
 

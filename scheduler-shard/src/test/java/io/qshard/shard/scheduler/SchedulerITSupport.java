@@ -24,13 +24,13 @@ import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.shard.kube.NodeConverter;
 
 /** Shared setup for the scheduler ITs: fleets of nodes and pods, a scheduler process, an independent audit. */
-final class SchedulerITSupport {
+public final class SchedulerITSupport {
     static final String AGENT = "qshard-it-scheduler";
 
     private SchedulerITSupport() {
     }
 
-    static List<Node> nodes(String prefix, int n, String cpu, String memory) {
+    public static List<Node> nodes(String prefix, int n, String cpu, String memory) {
         List<Node> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(NodeFixture.node(String.format("%s-%04d", prefix, i)).cpu(cpu).memory(memory).build());
@@ -39,7 +39,7 @@ final class SchedulerITSupport {
     }
 
     /** {@code n} prod pods of 60–500m cpu and 64–1024Mi, deterministic. */
-    static List<Pod> prodPods(String ns, String prefix, int n, long seed) {
+    public static List<Pod> prodPods(String ns, String prefix, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Pod> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -57,7 +57,7 @@ final class SchedulerITSupport {
                 SchedulerSettings.defaults(), Duration.ofSeconds(60), Clock.systemUTC());
     }
 
-    static long boundIn(KubernetesClient admin, String ns) {
+    public static long boundIn(KubernetesClient admin, String ns) {
         return admin.pods().inNamespace(ns).list().getItems().stream()
                 .filter(p -> p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty()).count();
     }
@@ -66,7 +66,7 @@ final class SchedulerITSupport {
      * Independent audit of what a kubelet checks: per node, Σ effective requests of the pods bound to it
      * (read back from the API) must fit its allocatable. Returns the nodes that would refuse a pod.
      */
-    static List<String> overcommittedNodes(KubernetesClient admin) {
+    public static List<String> overcommittedNodes(KubernetesClient admin) {
         Map<String, Resources> used = new HashMap<>();
         for (Pod p : admin.pods().inAnyNamespace().list().getItems()) {
             String node = p.getSpec().getNodeName();
@@ -89,7 +89,7 @@ final class SchedulerITSupport {
      * What a kubelet's admission counts for a pod, computed independently of the scheduler's decoder:
      * max(Σ containers, max init container) per resource, plus overhead; one pod slot.
      */
-    static Resources requestsOf(Pod p) {
+    public static Resources requestsOf(Pod p) {
         long[] sum = new long[5];
         for (Container c : p.getSpec().getContainers()) {
             add(sum, c.getResources() == null ? null : c.getResources().getRequests(), false);

@@ -31,16 +31,7 @@ public final class NodeUsageCrd {
      * @param timeout how long to wait for the apiserver to serve the resource
      */
     public static void install(KubernetesClient client, Path file, Duration timeout) {
-        CustomResourceDefinition crd;
-        try (InputStream in = Files.newInputStream(file)) {
-            crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the NodeUsage CRD manifest " + file, e);
-        }
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
-        client.apiextensions().v1().customResourceDefinitions().withName(NAME).waitUntilCondition(
-                c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        io.qshard.shard.kube.Crds.install(client, file, timeout);
     }
+
 }
