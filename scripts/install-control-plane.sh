@@ -3,6 +3,8 @@
 #   - Debian packages: golang-go, etcd-server, rsync, jq, golang-github-modern-go-reflect2-dev
 #   - kube-apiserver, kube-controller-manager and kube-scheduler 1.20.2, built from Debian's
 #     `kubernetes` source package with the reflect2 patch (see ../shared/notes/real-control-plane.md).
+#   - kubectl 1.20.2 (with its built-in kustomize) from Debian's `kubernetes-client` package, unpacked into the
+#     cache rather than installed, so it never conflicts with a kubectl the machine already has.
 # Idempotent and safe to run concurrently (flock); a second run with the binaries cached takes < 1 s.
 # Env: QSHARD_CACHE (default ~/.cache/qshard).
 set -euo pipefail
@@ -17,6 +19,7 @@ log() { printf '[install-control-plane] %s\n' "$*" >&2; }
 
 have_binaries() {
   for b in "${BINARIES[@]}"; do [ -x "$BIN_DIR/$b" ] || return 1; done
+  [ -x "$BIN_DIR/kubectl" ] || return 1
   command -v etcd >/dev/null 2>&1
 }
 
@@ -80,5 +83,16 @@ SRC
   for b in "${BINARIES[@]}"; do install -m 0755 "_output/local/bin/linux/amd64/$b" "$BIN_DIR/$b"; done
   cd "$CACHE"; rm -rf "$WORK"
   log "cached in $BIN_DIR"
+fi
+if [ ! -x "$BIN_DIR/kubectl" ]; then
+  log "fetching kubectl $K8S_VERSION (Debian's kubernetes-client, unpacked into the cache)"
+  tmp="$(mktemp -d)"; chmod 0777 "$tmp"
+  (cd "$tmp" && { apt-get download -qq kubernetes-client >/dev/null 2>&1 \
+      || { $SUDO apt-get update -qq && apt-get download -qq kubernetes-client >/dev/null 2>&1; }; }) || {
+    log "apt-get download kubernetes-client failed"; rm -rf "$tmp"; exit 1; }
+  dpkg-deb -x "$tmp"/kubernetes-client_*.deb "$tmp/x"
+  mkdir -p "$BIN_DIR"
+  install -m 0755 "$tmp/x/usr/bin/kubectl" "$BIN_DIR/kubectl"
+  rm -rf "$tmp"
 fi
 have_binaries || { log "etcd or a binary is still missing"; exit 1; }

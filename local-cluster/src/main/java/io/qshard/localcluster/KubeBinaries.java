@@ -53,6 +53,14 @@ public record KubeBinaries(Path etcd, Path kubeApiserver, Path kubeControllerMan
         return Path.of(System.getProperty("user.home"), ".cache", "qshard");
     }
 
+    /**
+     * kubectl 1.20.2 from the cache (Debian's {@code kubernetes-client}, with its built-in kustomize), used by the
+     * manifest tests; fails with the one-line fix when it is missing.
+     */
+    public Path kubectl() {
+        return executable(kubeApiserver.resolveSibling("kubectl"));
+    }
+
     private static Path executable(Path p) {
         if (!Files.isExecutable(p)) {
             throw missing(p.toString());

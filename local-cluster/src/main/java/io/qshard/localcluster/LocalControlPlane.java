@@ -35,6 +35,15 @@ import org.slf4j.LoggerFactory;
 public final class LocalControlPlane implements AutoCloseable {
     /** User name of the admin token (member of {@code system:masters}). */
     public static final String ADMIN_USER = "qshard-admin";
+    /**
+     * The namespace and names of the components' ServiceAccounts (manifests/). The apiserver knows a static token for
+     * each, authenticating as that ServiceAccount would (user {@code system:serviceaccount:NS:NAME}, groups
+     * {@code system:serviceaccounts} and {@code system:serviceaccounts:NS}), so tests can run a component with exactly
+     * the RBAC the manifests grant it ({@link #kubeconfigAs}).
+     */
+    public static final String SERVICE_ACCOUNT_NAMESPACE = "qshard-system";
+    public static final List<String> SERVICE_ACCOUNTS = List.of("qshard-scheduler", "qshard-migrate", "qshard-agent",
+            "qshard-webhook", "qshard-oversale");
     private static final Logger LOG = LoggerFactory.getLogger(LocalControlPlane.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Pattern REVISION = Pattern.compile("\"revision\"\\s*:\\s*\"?(\\d+)");
@@ -100,7 +109,12 @@ public final class LocalControlPlane implements AutoCloseable {
         ca.issueServing("kube-apiserver", List.of("127.0.0.1", "localhost", "kubernetes", "kubernetes.default",
                 "kubernetes.default.svc", "10.0.0.1")).write(pki, "apiserver");
         Pki.signingKeyPair().write(pki, "service-account");
-        write("tokens.csv", adminToken + "," + ADMIN_USER + ",uid-admin,\"system:masters\"\n");
+        StringBuilder tokens = new StringBuilder(adminToken + "," + ADMIN_USER + ",uid-admin,\"system:masters\"\n");
+        for (String sa : SERVICE_ACCOUNTS) {
+            tokens.append(serviceAccountToken(sa)).append(',').append(serviceAccountUser(sa)).append(",uid-").append(sa)
+                    .append(",\"system:serviceaccounts,system:serviceaccounts:").append(SERVICE_ACCOUNT_NAMESPACE).append("\"\n");
+        }
+        write("tokens.csv", tokens.toString());
         if (!options.auditVerbs().isEmpty()) {
             write("audit-policy.yaml", """
                     apiVersion: audit.k8s.io/v1
@@ -153,6 +167,7 @@ public final class LocalControlPlane implements AutoCloseable {
         return List.of(binaries.kubeControllerManager().toString(),
                 "--kubeconfig=" + kubeconfig(), "--leader-elect=false",
                 "--controllers=*,-nodelifecycle,-serviceaccount-token,-csrsigning",
+                "--kube-api-qps=500", "--kube-api-burst=1000", // ReplicaSets of thousands of pods in seconds, not minutes
                 "--port=0", "--secure-port=0", "--v=0");
     }
 
@@ -196,6 +211,35 @@ public final class LocalControlPlane implements AutoCloseable {
     /** Admin kubeconfig (server, CA bundle, token) for clients of this control plane. */
     public Path kubeconfig() {
         return run.resolve("admin.kubeconfig");
+    }
+
+    /** The user name a ServiceAccount of {@link #SERVICE_ACCOUNTS} authenticates as. */
+    public static String serviceAccountUser(String serviceAccount) {
+        return "system:serviceaccount:" + SERVICE_ACCOUNT_NAMESPACE + ":" + serviceAccount;
+    }
+
+    /**
+     * A kubeconfig that authenticates as the ServiceAccount {@code serviceAccount} of {@link #SERVICE_ACCOUNTS} —
+     * with only the permissions RBAC grants it (none until its bindings exist).
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public Path kubeconfigAs(String serviceAccount) {
+        if (!SERVICE_ACCOUNTS.contains(serviceAccount)) {
+            throw new IllegalArgumentException("no token for " + serviceAccount + "; known: " + SERVICE_ACCOUNTS);
+        }
+        synchronized (lock) {
+            Path file = run.resolve(serviceAccount + ".kubeconfig");
+            if (!java.nio.file.Files.exists(file)) {
+                write(serviceAccount + ".kubeconfig", Kubeconfig.render(apiserverUrl(), caPem, serviceAccountToken(serviceAccount)));
+            }
+            return file;
+        }
+    }
+
+    private String serviceAccountToken(String serviceAccount) {
+        return java.util.UUID.nameUUIDFromBytes((adminToken + "/" + serviceAccount).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** Bearer token of {@link #ADMIN_USER}. */

@@ -10,8 +10,10 @@ import io.qshard.agent.cgroup.QosClass;
 import io.qshard.agent.sample.UsageSampler;
 import io.qshard.agent.testing.FakeCgroups;
 import io.qshard.core.config.QshardConfig;
+import io.qshard.core.model.ResourceNames;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
+import io.qshard.localcluster.fixtures.ServiceAccounts;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * besteffort pod on that node receives an eviction and nothing else does — not the Guaranteed or Burstable pods, not
  * a besteffort pod of another node. In dry-run nothing is evicted and no cgroup is written. Usage comes from a fake
  * cgroup tree whose counters a background writer advances at fixed rates (the real-cgroup path is
- * {@link CgroupIsolationIT}).
+ * {@link CgroupIsolationIT}). The agent runs as its ServiceAccount with the manifests' RBAC.
  */
 @RealControlPlane
 class BoxEvictionIT {
@@ -47,7 +49,7 @@ class BoxEvictionIT {
             LocalControlPlane cp, @TempDir Path dir) throws Exception {
         Fleet f = fleet(admin, "agent-evict");
         try (Counters counters = new Counters(dir, f);
-             KubernetesClient client = client(cp);
+             KubernetesClient client = client(admin, cp);
              NodeAgent agent = new NodeAgent(settings(dir, false), client, Clock.systemUTC())) {
             agent.start(Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(20)).until(() -> f.besteffort.stream().allMatch(p -> terminating(admin, p)));
@@ -63,6 +65,8 @@ class BoxEvictionIT {
             // ~3500m (the writer's 100 ms steps against the 250 ms samples make the figure jitter)
             assertThat(nu.getStatus().getTiers().get("prod").getCpuMilli()).isBetween(2_000L, 5_000L);
             assertThat(nu.getStatus().getBatchCeiling()).isNotNull();
+            assertThat(admin.nodes().withName(NODE).get().getStatus().getAllocatable()).containsKey(ResourceNames.BATCH_CPU);
+            assertThat(agent.metrics().apiErrors.sum()).as("API writes refused (RBAC?)").isZero();
         } finally {
             cleanUp(admin, f);
         }
@@ -72,7 +76,7 @@ class BoxEvictionIT {
     void dryRunEvictsNothingAndWritesNoCgroup(KubernetesClient admin, LocalControlPlane cp, @TempDir Path dir) throws Exception {
         Fleet f = fleet(admin, "agent-dry");
         try (Counters counters = new Counters(dir, f);
-             KubernetesClient client = client(cp);
+             KubernetesClient client = client(admin, cp);
              NodeAgent agent = new NodeAgent(settings(dir, true), client, Clock.systemUTC())) {
             agent.start(Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(20)).until(() -> agent.metrics().boxEvictions.sum() >= f.besteffort.size());
@@ -148,9 +152,17 @@ class BoxEvictionIT {
                 Duration.ofSeconds(2), 1.0, dryRun, 0, QshardConfig.defaults());
     }
 
-    private static KubernetesClient client(LocalControlPlane cp) {
-        return SchedulerProcess.clientFor(io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()),
-                "qshard-it-agent");
+    /**
+     * The agent's client authenticates as its ServiceAccount with exactly the RBAC of manifests/node-agent/rbac.yaml:
+     * informers, reports, advertisements and evictions all run under it, so a verb missing there fails this test.
+     */
+    /**
+     * The agent's client authenticates as its ServiceAccount with exactly the RBAC of manifests/node-agent/rbac.yaml:
+     * informers, reports, advertisements and evictions all run under it, so a verb missing there fails this test.
+     */
+    private static KubernetesClient client(KubernetesClient admin, LocalControlPlane cp) {
+        Path kubeconfig = ServiceAccounts.kubeconfigWithRbac(admin, cp, "qshard-agent", Path.of("..", "manifests", "node-agent", "rbac.yaml"));
+        return SchedulerProcess.clientFor(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), "qshard-it-agent");
     }
 
     private static String uid(Fleet f, String name) {

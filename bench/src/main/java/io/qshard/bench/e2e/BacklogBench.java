@@ -1,6 +1,5 @@
 package io.qshard.bench.e2e;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -10,17 +9,16 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import io.qshard.bench.e2e.BacklogRound.Result;
+
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.localcluster.ControlPlaneOptions;
 import io.qshard.localcluster.KubeBinaries;
 import io.qshard.localcluster.KubeClients;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
-import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
-import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.shard.binder.Binder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,10 +74,6 @@ public final class BacklogBench implements Callable<Integer> {
     /** schedulerName of the plain fabric8 loop's pods. */
     static final String NAIVE_SCHEDULER_NAME = "bench-naive-binder";
 
-    record Result(String name, int bound, double podsPerSecond, double wallSeconds, double contenderCpu,
-                  double apiserverCpu, double etcdCpu) {
-    }
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new BacklogBench()).execute(args));
     }
@@ -101,7 +95,7 @@ public final class BacklogBench implements Callable<Integer> {
                             "--port=0", "--secure-port=0", "--v=0"), logs.resolve("kube-scheduler.log")),
                     new ProcessContender("qshard (defaults)", "qshard-prod", kc -> {
                         List<String> cmd = new ArrayList<>(List.of(qshardLauncher.toAbsolutePath().toString(), "run", "--tier", "prod",
-                                "--kubeconfig", kc.toString()));
+                                "--kubeconfig", kc.toString(), "--metrics-port", "0"));
                         if (!qshardArgs.isBlank()) {
                             cmd.addAll(List.of(qshardArgs.trim().split("\\s+")));
                         }
@@ -122,87 +116,23 @@ public final class BacklogBench implements Callable<Integer> {
                 for (int k = 0; k < contenders.size(); k++) {
                     int i = (k + round) % contenders.size(); // rotate the order: no contender always runs first
                     if (only == null || only.contains(keys.get(i))) {
-                        byContender.get(i).add(run(admin, cp, contenders.get(i)));
+                        byContender.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), pods, warmup, timeoutSeconds));
                     }
                 }
             }
             List<Result> out = new ArrayList<>();
             for (List<Result> rs : byContender) {
                 if (!rs.isEmpty()) {
-                    out.add(median(rs));
+                    out.add(BacklogRound.median(rs));
                 }
             }
             if (out.size() == 4) {
                 String table = table(out, byContender);
                 System.out.println(table);
-                writeResults(table);
+                BenchResults.replaceSection(results, "e2e", table);
             }
             return byContender.stream().flatMap(List::stream).allMatch(r -> r.bound() == pods) ? 0 : 1;
         }
-    }
-
-    private Result run(KubernetesClient admin, LocalControlPlane cp, Contender c) throws Exception {
-        String warm = Namespaces.fresh(admin, "warmup");
-        if (warmup > 0) {
-            Bulk.create(admin, backlog(warm, warmup, c), 16);
-            Thread.sleep(1100); // creation timestamps have 1 s resolution: measured pods must be strictly younger
-        }
-        String ns = Namespaces.fresh(admin, "bench");
-        Bulk.create(admin, backlog(ns, pods, c), 16);
-        System.out.printf("%s: %d warm-up + %d measured pending pods created, starting%n", c.name(), warmup, pods);
-        long apiserver = cp.pids().get("kube-apiserver");
-        long etcd = cp.pids().get("etcd");
-        long self = ProcessHandle.current().pid();
-        try (BindWatcher watcher = new BindWatcher(admin, ns); c) {
-            c.reset();
-            double api0 = CpuTime.of(apiserver);
-            double etcd0 = CpuTime.of(etcd);
-            double self0 = CpuTime.of(self);
-            long t0 = System.nanoTime();
-            c.start(cp.kubeconfig(), ns);
-            long pid = c instanceof ProcessContender p ? p.pid() : self;
-            long deadline = t0 + timeoutSeconds * 1_000_000_000L;
-            double contenderCpu = 0;
-            while (watcher.bound() < pods && System.nanoTime() < deadline) {
-                Thread.sleep(200); // harness progress polling, not test synchronisation
-                contenderCpu = CpuTime.of(pid) - (pid == self ? self0 : 0);
-            }
-            double rate = (watcher.bound() - 1) / watcher.bindingSpanSeconds();
-            double wall = (watcher.lastNanos() - t0) / 1e9;
-            Result r = new Result(c.name(), watcher.bound(), rate, wall, contenderCpu,
-                    CpuTime.of(apiserver) - api0, CpuTime.of(etcd) - etcd0);
-            System.out.printf(Locale.ROOT, "%s: %d/%d bound, %.0f pods/s, %.1f s wall, cpu s: contender %.1f apiserver %.1f etcd %.1f%n",
-                    c.name(), r.bound(), pods, rate, wall, r.contenderCpu(), r.apiserverCpu(), r.etcdCpu());
-            return r;
-        } finally {
-            cleanUp(cp, ns, warm);
-        }
-    }
-
-    /** Deletes the round's pods (grace 0: no kubelet), so every round starts with the same etcd and watch-cache size. */
-    private static void cleanUp(LocalControlPlane cp, String... namespaces) {
-        io.fabric8.kubernetes.client.Config cfg = new io.fabric8.kubernetes.client.ConfigBuilder(
-                io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile())).withRequestTimeout(300_000).build();
-        try (KubernetesClient slow = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(cfg).build()) {
-            for (String ns : namespaces) {
-                slow.pods().inNamespace(ns).withGracePeriod(0).delete();
-            }
-        }
-    }
-
-    private static List<Pod> backlog(String ns, int n, Contender c) {
-        List<Pod> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(PodFixture.pod("p-" + i).namespace(ns).tier("prod").schedulerName(c.schedulerName())
-                    .cpuMilli(100).memoryMi(128).build());
-        }
-        return out;
-    }
-
-    private static Result median(List<Result> rs) {
-        List<Result> sorted = new ArrayList<>(rs);
-        sorted.sort(java.util.Comparator.comparingDouble(Result::podsPerSecond));
-        return sorted.get(sorted.size() / 2);
     }
 
     private String table(List<Result> out, List<List<Result>> all) {
@@ -239,16 +169,5 @@ public final class BacklogBench implements Callable<Integer> {
         }
         java.util.Collections.sort(ratios);
         return ratios.get(ratios.size() / 2);
-    }
-
-    private void writeResults(String table) throws IOException {
-        String begin = "<!-- e2e:begin -->";
-        String end = "<!-- e2e:end -->";
-        String section = begin + "\n" + table + end;
-        String text = Files.exists(results) ? Files.readString(results) : "";
-        int b = text.indexOf(begin);
-        int e = text.indexOf(end);
-        text = b >= 0 && e > b ? text.substring(0, b) + section + text.substring(e + end.length()) : text + "\n" + section + "\n";
-        Files.writeString(results, text);
     }
 }

@@ -17,6 +17,11 @@ interface Contender extends AutoCloseable {
     default void reset() {
     }
 
+    /** Pids of its processes (CPU accounting); empty when it runs inside the harness's JVM. */
+    default java.util.List<Long> pids() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

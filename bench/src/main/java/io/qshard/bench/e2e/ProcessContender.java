@@ -54,9 +54,9 @@ final class ProcessContender implements Contender {
         process = null;
     }
 
-    /** Pid of the running process, or -1. */
-    long pid() {
-        return process == null ? -1 : process.pid();
+    @Override
+    public List<Long> pids() {
+        return process == null ? List.of() : List.of(process.pid());
     }
 
     @Override

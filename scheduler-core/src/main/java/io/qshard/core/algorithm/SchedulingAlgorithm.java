@@ -101,6 +101,79 @@ public final class SchedulingAlgorithm {
         return ScheduleResult.placed(feasible[best].name(), total[best], evaluated, found);
     }
 
+    /**
+     * Explains a decision for {@code pod} over every node of {@code snapshot}: each node's filter verdict, and each
+     * feasible node's per-plugin scores and total (see {@link Explanation}). Costs a full pass; for tools, not the
+     * hot path. Never throws for expected rejections.
+     */
+    public Explanation explain(ClusterSnapshot snapshot, PodRequest pod) {
+        CycleState state = new CycleState();
+        int n = snapshot.size();
+        FilterPlugin[] filters = this.filters;
+        List<String> names = Arrays.stream(scorers).map(ScorePlugin::name).toList();
+        List<Long> w = Arrays.stream(weights).boxed().toList();
+        for (PreFilterPlugin p : preFilters) {
+            Status s = p.preFilter(state, pod);
+            if (s.code() == Status.Code.SKIP) {
+                filters = without(filters, p);
+            } else if (!s.isSuccess()) {
+                return new Explanation(Diagnosis.preFilterFailed(s, n), List.of(), names, w);
+            }
+        }
+        Diagnosis diagnosis = new Diagnosis().totalNodes(n);
+        NodeState[] feasible = new NodeState[n];
+        int found = 0;
+        for (int i = 0; i < n; i++) {
+            NodeState node = snapshot.node(i);
+            Status s = runFilters(filters, state, pod, node);
+            if (s.isSuccess()) {
+                feasible[found++] = node;
+            } else {
+                diagnosis.add(node.name(), s);
+            }
+        }
+        List<Explanation.NodeScore> ranked = new java.util.ArrayList<>();
+        if (found > 0) {
+            long[][] perPlugin = new long[scorers.length][];
+            boolean[] skipped = skipped(state, pod, feasible, found);
+            for (int j = 0; j < scorers.length; j++) {
+                if (skipped[j]) {
+                    continue;
+                }
+                long[] raw = new long[found];
+                scorers[j].scoreAll(state, pod, feasible, found, raw);
+                scorers[j].normalize(state, pod, raw, found);
+                perPlugin[j] = raw;
+            }
+            for (int k = 0; k < found; k++) {
+                java.util.Map<String, Long> scores = new java.util.LinkedHashMap<>();
+                long total = 0;
+                for (int j = 0; j < scorers.length; j++) {
+                    long v = perPlugin[j] == null ? -1 : perPlugin[j][k];
+                    scores.put(names.get(j), v);
+                    total += perPlugin[j] == null ? 0 : weights[j] * v;
+                }
+                ranked.add(new Explanation.NodeScore(feasible[k].name(), total, scores));
+            }
+            ranked.sort(java.util.Comparator.comparingLong(Explanation.NodeScore::total).reversed()
+                    .thenComparing(Explanation.NodeScore::node));
+        }
+        return new Explanation(diagnosis, ranked, names, w);
+    }
+
+    private boolean[] skipped(CycleState state, PodRequest pod, NodeState[] feasible, int found) {
+        boolean[] skip = new boolean[scorers.length];
+        List<NodeState> view = Arrays.asList(feasible).subList(0, found);
+        for (PreScorePlugin p : preScores) {
+            if (p.preScore(state, pod, view).code() == Status.Code.SKIP) {
+                for (int j = 0; j < scorers.length; j++) {
+                    skip[j] |= scorers[j] == p;
+                }
+            }
+        }
+        return skip;
+    }
+
     private static Status runFilters(FilterPlugin[] filters, CycleState state, PodRequest pod, NodeState node) {
         for (FilterPlugin f : filters) {
             Status s = f.filter(state, pod, node);

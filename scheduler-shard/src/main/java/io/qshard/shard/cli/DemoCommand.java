@@ -1,15 +1,17 @@
 package io.qshard.shard.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.shard.demo.DemoCluster;
-import io.qshard.shard.demo.NodeTable;
+import io.qshard.shard.demo.DemoReport;
+import io.qshard.shard.demo.DemoRun;
+import io.qshard.shard.demo.DemoSettings;
+import io.qshard.shard.simulate.BackgroundLoad;
+import io.qshard.shard.simulate.TraceLoad;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,53 +19,84 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code qshard demo}: the README's first command. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the qshard demo on a local control plane it starts itself.",
-                "Starts etcd + kube-apiserver on loopback, registers simulated nodes, shows them, and tears everything down."})
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run qshard end to end on a local control plane it starts itself (etcd, kube-apiserver, "
+                + "kube-controller-manager): simulated nodes whose prod load replays real traces, the four tier schedulers "
+                + "(batch with 2 shards), the migration loop, prod Deployments first, then mid, batch and free. A progress line "
+                + "every 5 s; at the end a report (utilisation before/after, pods per tier, hot node-time, scheduling "
+                + "throughput) and an SVG chart of cluster cpu over time. Ctrl-C tears everything down.",
+                "Default: 200 nodes, ~5 minutes in all."})
 public final class DemoCommand implements Callable<Integer> {
     /** Default number of simulated nodes. */
-    public static final int DEFAULT_NODES = 20;
+    public static final int DEFAULT_NODES = DemoSettings.DEFAULT_NODES;
 
     @Spec
     CommandSpec spec;
-
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "" + DEFAULT_NODES,
+            description = "Simulated nodes (1..5000, default: ${DEFAULT-VALUE}).")
+    int nodes;
+    @Option(names = "--baseline", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long to run with prod only, the \"before\" (default: ${DEFAULT-VALUE}).")
+    long baselineSeconds;
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "3m", converter = DurationConverter.class,
+            description = "How long to run with every tier, the \"after\" (default: ${DEFAULT-VALUE}).")
+    long durationSeconds;
+    @Option(names = "--traces", paramLabel = "DIR", defaultValue = "../shared/traces",
+            description = "timestamp_s,cpu_pct,mem_pct traces for the nodes' prod load (default: ${DEFAULT-VALUE}, beside the "
+                    + "repository; without it a constant 25 %% load).")
+    Path traces;
+    @Option(names = "--speedup", paramLabel = "X", defaultValue = "300", description = "Trace seconds per second (default: ${DEFAULT-VALUE}).")
+    double speedup;
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "qshard-demo-report",
+            description = "Where the report and the chart go (default: ${DEFAULT-VALUE}).")
+    Path out;
+    @Option(names = "--manifests", paramLabel = "DIR", defaultValue = "manifests",
+            description = "The repository's manifests/ (CRDs) (default: ${DEFAULT-VALUE}, run from the repository root).")
+    Path manifests;
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the workload's churn (default: ${DEFAULT-VALUE}).")
+    long seed;
     @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Run on this existing cluster instead of starting a local control plane; "
-                    + "the demo's nodes (label qshard.io/demo) are removed again at the end.")
+            description = "Run on this existing, disposable cluster (it needs a controller-manager) instead of a local control "
+                    + "plane; its demo nodes, workloads and reports are removed at the end.")
     Path kubeconfig;
 
-    @Option(names = "--nodes", paramLabel = "N", defaultValue = "" + DEFAULT_NODES,
-            description = "Simulated nodes to register (1..5000, default: ${DEFAULT-VALUE}).")
-    int nodes;
-
     @Override
-    public Integer call() {
-        if (nodes < 1 || nodes > 5000) {
-            throw new ParameterException(spec.commandLine(), "--nodes must be between 1 and 5000, was " + nodes);
+    public Integer call() throws Exception {
+        DemoSettings settings;
+        try {
+            settings = new DemoSettings(nodes, Duration.ofSeconds(baselineSeconds), Duration.ofSeconds(durationSeconds), speedup,
+                    Files.isDirectory(traces) ? traces : null, out, seed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        PrintStream out = System.out;
-        try (DemoCluster cluster = kubeconfig == null ? DemoCluster.local(out, false) : DemoCluster.external(kubeconfig)) {
-            out.printf("Registering %d nodes (API objects, no kubelet)...%n", nodes);
-            for (int i = 0; i < nodes; i++) {
-                cluster.client().nodes().resource(demoNode(i)).create();
+        if (!Files.isRegularFile(manifests.resolve("crds/nodeusage.yaml"))) {
+            throw new UserError("no CRDs under " + manifests.toAbsolutePath() + ": run from the repository root or pass --manifests DIR");
+        }
+        PrintStream o = System.out;
+        if (System.getenv("QSHARD_LOG_LEVEL") == null) { // the progress lines are the demo's output; warnings still show
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.qshard")).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        BackgroundLoad load;
+        String label;
+        if (settings.traces() != null) {
+            try {
+                var read = SimulateCommand.readTraces(traces);
+                load = new TraceLoad(read, speedup);
+                label = read.size() + " real traces at " + (int) speedup + "x";
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
             }
-            List<Node> registered = cluster.client().nodes().withLabel(DemoCluster.DEMO_LABEL).list().getItems();
-            out.println();
-            out.print(NodeTable.render(registered, Instant.now()));
-            out.println();
-            out.println("Tearing down" + (cluster.isLocal() ? " the local control plane..." : ": removing the demo's nodes..."));
+        } else {
+            o.printf("No traces at %s: the prod load is a constant 25 %% (pass --traces DIR for real ones).%n", traces.toAbsolutePath());
+            load = TraceLoad.constant(0.25, 0.25);
+            label = "constant 25 % prod load";
         }
-        out.println("Done.");
+        try (DemoCluster cluster = kubeconfig == null ? DemoCluster.local(o, true) : DemoCluster.external(kubeconfig)) {
+            DemoReport report = new DemoRun(settings, load, label, manifests, o).run(cluster);
+            o.print(report.text());
+            o.println("Tearing down" + (cluster.isLocal() ? " the local control plane..." : ": removing the demo's objects..."));
+        }
+        o.println("Done.");
         return 0;
-    }
-
-    /** Three node shapes, two zones: 8c/32Gi, 16c/64Gi, 32c/128Gi. */
-    static Node demoNode(int i) {
-        int size = 8 << (i % 3);
-        return NodeFixture.node(String.format("demo-node-%03d", i))
-                .cpu(Integer.toString(size)).memory((size * 4) + "Gi")
-                .label(DemoCluster.DEMO_LABEL, "true")
-                .label("topology.kubernetes.io/zone", i % 2 == 0 ? "zone-a" : "zone-b")
-                .build();
     }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "qshard", mixinStandardHelpOptions = true, version = "qshard 0.1.0-SNAPSHOT",
         description = "Tiered, sharded, usage-aware Kubernetes scheduler.",
         subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, PredictCommand.class, WebhookCommand.class,
-                OversaleCommand.class, MigrateCommand.class, ShardCommand.class})
+                OversaleCommand.class, MigrateCommand.class, ShardCommand.class, ExplainCommand.class})
 public final class QshardCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,11 +1,14 @@
 package io.qshard.shard.cli;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +19,7 @@ import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.model.Tier;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.shard.binder.Binder;
+import io.qshard.shard.metrics.MetricsHttpServer;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
 import io.qshard.shard.status.PodStatusReporter;
@@ -93,8 +97,13 @@ public final class RunCommand implements Callable<Integer> {
             description = "A standby takes over this long after the leader's last renewal (default: ${DEFAULT-VALUE}).")
     long leaseSeconds;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9402",
+            description = "Serve /metrics, /healthz and /readyz (ready = informers synced and leading) on this port; "
+                    + "0: none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         QshardConfig cfg = loadConfig();
         List<SchedulerProcess.Instance> instances = new ArrayList<>();
         SchedulerSettings settings;
@@ -114,12 +123,22 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        SchedulerProcess process = SchedulerProcess.start(kubeconfig, cfg, ShippedPlugins.registry(), instances, settings,
-                Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
-        StopSignals.await();
-        LOG.info("shutting down: no new pods; waiting up to {} s for in-flight bindings", graceSeconds);
-        process.stop(Duration.ofSeconds(graceSeconds));
-        LOG.info("stopped");
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535, was " + metricsPort);
+        }
+        AtomicReference<SchedulerProcess> started = new AtomicReference<>();
+        // up before the informers sync, so probes read "not ready" rather than a closed port
+        try (MetricsHttpServer http = metricsPort == 0 ? null : new MetricsHttpServer(new InetSocketAddress(metricsPort),
+                () -> started.get() == null ? "" : started.get().metricsText(),
+                () -> started.get() == null ? Optional.of("informers not synced") : started.get().notReadyReason())) {
+            SchedulerProcess process = SchedulerProcess.start(kubeconfig, cfg, ShippedPlugins.registry(), instances, settings,
+                    Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
+            started.set(process);
+            StopSignals.await();
+            LOG.info("shutting down: no new pods; waiting up to {} s for in-flight bindings", graceSeconds);
+            process.stop(Duration.ofSeconds(graceSeconds));
+            LOG.info("stopped");
+        }
         return 0;
     }
 

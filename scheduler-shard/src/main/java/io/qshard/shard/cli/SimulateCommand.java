@@ -129,7 +129,7 @@ public final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<Trace> readTraces(Path dir) {
+    static List<Trace> readTraces(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("--traces " + dir + " is not a directory");
         }

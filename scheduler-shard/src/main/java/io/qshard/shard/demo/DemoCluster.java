@@ -21,10 +21,12 @@ public final class DemoCluster implements AutoCloseable {
 
     private final LocalControlPlane controlPlane;
     private final KubernetesClient client;
+    private final io.fabric8.kubernetes.client.Config config;
 
-    private DemoCluster(LocalControlPlane controlPlane, KubernetesClient client) {
+    private DemoCluster(LocalControlPlane controlPlane, KubernetesClient client, io.fabric8.kubernetes.client.Config config) {
         this.controlPlane = controlPlane;
         this.client = client;
+        this.config = config;
     }
 
     /** Starts etcd + kube-apiserver (+ controller-manager) on loopback. */
@@ -34,16 +36,23 @@ public final class DemoCluster implements AutoCloseable {
         long t0 = System.nanoTime();
         LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withControllerManager(controllerManager));
         out.printf("  up in %.1f s; kubeconfig: %s%n", (System.nanoTime() - t0) / 1e9, cp.kubeconfig());
-        return new DemoCluster(cp, KubeClients.forControlPlane(cp, USER_AGENT));
+        return new DemoCluster(cp, KubeClients.forControlPlane(cp, USER_AGENT),
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()));
     }
 
     /** Uses the cluster of an existing kubeconfig; fails fast with one line if it is missing or unreachable. */
     public static DemoCluster external(Path kubeconfig) {
-        return new DemoCluster(null, ApiserverConnection.open(KubeconfigResolver.resolve(kubeconfig), USER_AGENT));
+        KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
+        return new DemoCluster(null, ApiserverConnection.open(resolved, USER_AGENT), resolved.config());
     }
 
     public KubernetesClient client() {
         return client;
+    }
+
+    /** The cluster's client configuration, for the demo's components' own clients. */
+    public io.fabric8.kubernetes.client.Config config() {
+        return config;
     }
 
     /** Whether this demo started (and will stop) its own control plane. */
@@ -54,7 +63,18 @@ public final class DemoCluster implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (controlPlane == null) {
+            if (controlPlane == null) { // an existing cluster: take back everything the demo made
+                client.apps().deployments().inNamespace(DemoWorkload.NAMESPACE).delete();
+                client.pods().inNamespace(DemoWorkload.NAMESPACE).withGracePeriod(0).delete();
+                client.namespaces().withName(DemoWorkload.NAMESPACE).delete();
+                if (client.supports(io.qshard.shard.usage.api.NodeUsage.class)) {
+                    client.resources(io.qshard.shard.usage.api.NodeUsage.class).list().getItems().stream()
+                            .filter(u -> u.getMetadata().getName().startsWith("demo-node-"))
+                            .forEach(u -> client.resource(u).delete());
+                }
+                if (client.supports(io.qshard.shard.shardmap.api.ShardMap.class)) {
+                    client.resources(io.qshard.shard.shardmap.api.ShardMap.class).withName("batch").delete();
+                }
                 client.nodes().withLabel(DEMO_LABEL).delete();
             }
             client.close();

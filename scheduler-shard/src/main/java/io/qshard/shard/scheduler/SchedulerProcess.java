@@ -35,9 +35,11 @@ public final class SchedulerProcess {
     private final List<TierScheduler> schedulers;
     private final io.qshard.shard.shardmap.ShardMapWatcher shardMaps;
     private final List<io.qshard.shard.leader.LeaderElection> elections = new ArrayList<>();
+    private final io.qshard.shard.metrics.SchedulerMetricsText metricsText;
 
     private SchedulerProcess(KubernetesClient client, ClusterInformers informers, List<TierScheduler> schedulers,
-                             io.qshard.shard.shardmap.ShardMapWatcher shardMaps) {
+                             io.qshard.shard.shardmap.ShardMapWatcher shardMaps, QshardConfig config) {
+        this.metricsText = new io.qshard.shard.metrics.SchedulerMetricsText(schedulers, informers, config);
         this.client = client;
         this.informers = informers;
         this.schedulers = schedulers;
@@ -120,7 +122,7 @@ public final class SchedulerProcess {
             throw e instanceof RuntimeException r ? r : new io.qshard.shard.cli.UserError("shard maps did not sync: " + e, e);
         }
         schedulers.forEach(TierScheduler::start);
-        SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps);
+        SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps, config);
         if (settings.leaseNamespace() != null) {
             for (TierScheduler s : schedulers) {
                 process.elections.add(new io.qshard.shard.leader.LeaderElection(client, settings.leaseNamespace(),
@@ -147,6 +149,23 @@ public final class SchedulerProcess {
 
     public ClusterInformers informers() {
         return informers;
+    }
+
+    /**
+     * Why this process is not ready, or empty when it is: its informers have synced and every instance leads its
+     * shard (and has acknowledged a shard map when sharded). Thread-safe ({@code /readyz}).
+     */
+    public java.util.Optional<String> notReadyReason() {
+        if (!informers.hasSynced()) {
+            return java.util.Optional.of("informers not synced");
+        }
+        List<String> why = schedulers.stream().map(TierScheduler::notReadyReason).flatMap(java.util.Optional::stream).toList();
+        return why.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("; ", why));
+    }
+
+    /** The {@code /metrics} text (Prometheus format). Thread-safe. */
+    public String metricsText() {
+        return metricsText.render();
     }
 
     /** Graceful: stop deciding, wait for in-flight bindings up to {@code grace}, release the Leases, close the rest. */

@@ -97,6 +97,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     private io.qshard.shard.shardmap.ShardMapWatcher.Update lastMap;
     private volatile boolean leading;
     private volatile int activeCount;
+    private volatile long ackedEpoch;
 
     public TierScheduler(Tier tier, QshardConfig config, PluginRegistry registry, KubernetesClient client,
                          SchedulerSettings settings, Clock clock) {
@@ -142,7 +143,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         return queue.sizes();
     }
 
-    /** The snapshot of the last decision (for explain and metrics; read-only). */
+    /** The snapshot of the last decision or of the last second's tick, whichever is newer (for explain and metrics; read-only). */
     public ClusterSnapshot snapshot() {
         return lastSnapshot;
     }
@@ -186,6 +187,29 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
             });
         }
         LOG.info("tier {} shard {}: {}", tier.name(), gate.shard(), on ? "leading" : "standing by");
+    }
+
+    /** The shard-map epoch this instance last acknowledged (0: none yet, or an unsharded tier). Thread-safe. */
+    public long acknowledgedEpoch() {
+        return ackedEpoch;
+    }
+
+    /**
+     * Why this instance does not decide now, or empty when it does: it leads its shard and, for a sharded tier, has
+     * acknowledged a shard map. Thread-safe (for {@code /readyz}).
+     */
+    public Optional<String> notReadyReason() {
+        String who = "tier " + tier.name() + " shard " + gate.shard();
+        if (!thread.isAlive()) {
+            return Optional.of(who + ": decision thread not running");
+        }
+        if (!leading) {
+            return Optional.of(who + ": not leading (standby)");
+        }
+        if (gate.sharded() && ackedEpoch == 0) {
+            return Optional.of(who + ": no shard map acknowledged yet");
+        }
+        return Optional.empty();
     }
 
     /** Whether the decision thread is alive. */
@@ -566,6 +590,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
                 return; // failed, or superseded by a newer map: the next tick acknowledges that one
             }
             ackPending = false;
+            ackedEpoch = view.epoch();
             releasing = java.util.Set.of();
             gate.activate(acquire);
             for (String n : acquire) {
@@ -582,7 +607,8 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
 
     /** Once a second: acknowledgements due, pods whose owner changed, the map's upkeep (shard 0's leader). */
     private void shardTick() {
-        activeCount = state.snapshot().size();
+        lastSnapshot = state.snapshot(); // for /metrics and explain while idle (snapshots are immutable and cheap)
+        activeCount = lastSnapshot.size();
         if (!gate.sharded()) {
             return;
         }

@@ -27,7 +27,7 @@ class DemoCommandTest {
 
     @Test
     void missingKubeconfigFileIsOneLineNamingTheFlag(@TempDir Path dir) {
-        Result r = run("demo", "--kubeconfig", dir.resolve("nope").toString());
+        Result r = run("demo", "--manifests", "../manifests", "--kubeconfig", dir.resolve("nope").toString());
         assertThat(r.exit).isEqualTo(UserError.EXIT_CODE);
         assertThat(r.errLines()).singleElement().asString()
                 .startsWith("error: kubeconfig ").contains("not found (from --kubeconfig)");
@@ -40,7 +40,7 @@ class DemoCommandTest {
             closedPort = s.getLocalPort();
         }
         Path kc = kubeconfig(dir, "https://127.0.0.1:" + closedPort);
-        Result r = assertTimeoutPreemptively(FAIL_FAST, () -> run("demo", "--kubeconfig", kc.toString()));
+        Result r = assertTimeoutPreemptively(FAIL_FAST, () -> run("demo", "--manifests", "../manifests", "--kubeconfig", kc.toString()));
         assertThat(r.exit).isEqualTo(UserError.EXIT_CODE);
         assertThat(r.errLines()).singleElement().asString()
                 .startsWith("error: cannot reach the apiserver at https://127.0.0.1:" + closedPort)
@@ -52,7 +52,7 @@ class DemoCommandTest {
         // Accepts TCP (kernel backlog) but never speaks TLS: the probe must give up, not hang.
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Path kc = kubeconfig(dir, "https://127.0.0.1:" + silent.getLocalPort());
-            Result r = assertTimeoutPreemptively(FAIL_FAST, () -> run("demo", "--kubeconfig", kc.toString()));
+            Result r = assertTimeoutPreemptively(FAIL_FAST, () -> run("demo", "--manifests", "../manifests", "--kubeconfig", kc.toString()));
             assertThat(r.exit).isEqualTo(UserError.EXIT_CODE);
             assertThat(r.errLines()).singleElement().asString().startsWith("error: ").contains("no answer within");
         }

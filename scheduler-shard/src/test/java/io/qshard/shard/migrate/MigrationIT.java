@@ -95,13 +95,13 @@ class MigrationIT {
             f.load().cpu.put(f.a(), 0.65);
 
             // dry-run: plans the three, evicts nothing
-            try (MigrationController dry = controller(cp, f.cfg(), true)) {
+            try (MigrationController dry = controller(admin, cp, f.cfg(), true)) {
                 dry.start(Duration.ofSeconds(30));
                 await().atMost(Duration.ofSeconds(30)).until(() -> dry.planned.sum() >= 3);
             }
             assertThat(batchPods(admin, f)).as("dry-run evicted nothing").hasSize(6).allMatch(p -> f.a().equals(node(p)) && !leaving(p));
 
-            try (MigrationController loop = controller(cp, f.cfg(), false)) {
+            try (MigrationController loop = controller(admin, cp, f.cfg(), false)) {
                 loop.start(Duration.ofSeconds(30));
                 // the budget (maxUnavailable 0) refuses: reported, nothing evicted
                 await().atMost(Duration.ofSeconds(30)).until(() -> loop.blocked.sum() >= 1);
@@ -137,7 +137,7 @@ class MigrationIT {
             throws Exception {
         try (Fixture f = fixture(admin, cp, "mh", false)) { // the other two nodes stay cordoned: nowhere to go
             f.load().hover = true; // 89 % / 91 % alternating: never three reports above 90 %
-            try (MigrationController loop = controller(cp, f.cfg(), false)) {
+            try (MigrationController loop = controller(admin, cp, f.cfg(), false)) {
                 loop.start(Duration.ofSeconds(30));
                 long reports = f.sim().simulator().writes.usageWrites.sum();
                 await().atMost(Duration.ofSeconds(30)).until(() -> f.sim().simulator().writes.usageWrites.sum() >= reports + 3 * 8);
@@ -203,8 +203,13 @@ class MigrationIT {
         return f;
     }
 
-    private static MigrationController controller(LocalControlPlane cp, QshardConfig cfg, boolean dryRun) {
-        return new MigrationController(client(cp, "qshard-it-migrate"), cfg, dryRun, null, "it", Clock.systemUTC());
+    /** The loop runs as its ServiceAccount with exactly the RBAC of manifests/migrate/migrate.yaml. */
+    private static MigrationController controller(KubernetesClient admin, LocalControlPlane cp, QshardConfig cfg, boolean dryRun) {
+        java.nio.file.Path kubeconfig = io.qshard.localcluster.fixtures.ServiceAccounts.kubeconfigWithRbac(admin, cp, "qshard-migrate",
+                java.nio.file.Path.of("..", "manifests", "migrate", "migrate.yaml"));
+        KubernetesClient client = SchedulerProcess.clientFor(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()),
+                "qshard-it-migrate");
+        return new MigrationController(client, cfg, dryRun, null, "it", Clock.systemUTC());
     }
 
     private static KubernetesClient client(LocalControlPlane cp, String agent) {

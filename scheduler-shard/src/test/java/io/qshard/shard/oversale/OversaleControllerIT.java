@@ -62,14 +62,14 @@ class OversaleControllerIT {
 
         OversaleSettings settings = new OversaleSettings(new RatioPolicy(2.0, 0.85, 0.1, Duration.ofHours(1)),
                 new RatioPolicy(1.5, 0.90, 0.1, Duration.ofHours(1)), Duration.ofHours(1), false, null, "it");
-        try (OversaleController dry = controller(cp, settings(settings, true))) {
+        try (OversaleController dry = controller(admin, cp, settings(settings, true))) {
             dry.start(Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(10)).until(() -> dry.cycle().stream().anyMatch(f -> f.peak() != null && f.changes()));
             assertThat(annotations(admin, "ovc-room")).doesNotContainKey(OversaleRatio.CPU_ANNOTATION);
             assertThat(annotations(admin, "ovc-bad")).containsEntry(OversaleRatio.CPU_ANNOTATION, "abc");
             assertThat(dry.changes.sum()).isPositive();
         }
-        try (OversaleController controller = controller(cp, settings)) {
+        try (OversaleController controller = controller(admin, cp, settings)) {
             controller.start(Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 List<OversalePlan.Facts> plan = controller.cycle();
@@ -98,9 +98,12 @@ class OversaleControllerIT {
         return new OversaleSettings(s.cpu(), s.memory(), s.period(), dryRun, s.leaseNamespace(), s.identity());
     }
 
-    private static OversaleController controller(LocalControlPlane cp, OversaleSettings settings) {
+    /** The controller runs as its ServiceAccount with exactly the RBAC of manifests/oversale/controller.yaml. */
+    private static OversaleController controller(KubernetesClient admin, LocalControlPlane cp, OversaleSettings settings) {
+        java.nio.file.Path kubeconfig = io.qshard.localcluster.fixtures.ServiceAccounts.kubeconfigWithRbac(admin, cp, "qshard-oversale",
+                java.nio.file.Path.of("..", "manifests", "oversale", "controller.yaml"));
         KubernetesClient client = SchedulerProcess.clientFor(
-                io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "qshard-it-oversale");
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), "qshard-it-oversale");
         return new OversaleController(client, QshardConfig.defaults(), settings, Clock.systemUTC());
     }
 

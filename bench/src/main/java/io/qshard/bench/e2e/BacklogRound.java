@@ -1,0 +1,103 @@
+package io.qshard.bench.e2e;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.qshard.localcluster.LocalControlPlane;
+import io.qshard.localcluster.fixtures.Bulk;
+import io.qshard.localcluster.fixtures.Namespaces;
+import io.qshard.localcluster.fixtures.PodFixture;
+
+/**
+ * One measured round of an end-to-end backlog benchmark: a fresh namespace with {@code pods} pending prod-shaped pods
+ * (100m / 128Mi, optionally after {@code warmup} older ones), the contender started, a watch recording the first and
+ * the last binding, the CPU seconds of the contender's processes, the apiserver and etcd; afterwards the pods are
+ * deleted so every round starts from the same etcd and watch-cache size. Used by {@link BacklogBench} and
+ * {@link ShardBacklogBench}.
+ */
+final class BacklogRound {
+    /** The outcome of one round; rates in pods per second, times in seconds. */
+    record Result(String name, int bound, double podsPerSecond, double wallSeconds, double contenderCpu,
+                  double apiserverCpu, double etcdCpu) {
+    }
+
+    private BacklogRound() {
+    }
+
+    static Result run(KubernetesClient admin, LocalControlPlane cp, Contender c, int pods, int warmup, int timeoutSeconds)
+            throws Exception {
+        String warm = Namespaces.fresh(admin, "warmup");
+        if (warmup > 0) {
+            Bulk.create(admin, backlog(warm, warmup, c), 16);
+            Thread.sleep(1100); // creation timestamps have 1 s resolution: measured pods must be strictly younger
+        }
+        String ns = Namespaces.fresh(admin, "bench");
+        Bulk.create(admin, backlog(ns, pods, c), 16);
+        System.out.printf("%s: %d warm-up + %d measured pending pods created, starting%n", c.name(), warmup, pods);
+        long apiserver = cp.pids().get("kube-apiserver");
+        long etcd = cp.pids().get("etcd");
+        long self = ProcessHandle.current().pid();
+        try (BindWatcher watcher = new BindWatcher(admin, ns); c) {
+            c.reset();
+            double api0 = CpuTime.of(apiserver);
+            double etcd0 = CpuTime.of(etcd);
+            double self0 = CpuTime.of(self);
+            long t0 = System.nanoTime();
+            c.start(cp.kubeconfig(), ns);
+            List<Long> pids = c.pids();
+            long deadline = t0 + timeoutSeconds * 1_000_000_000L;
+            double contenderCpu = 0;
+            while (watcher.bound() < pods && System.nanoTime() < deadline) {
+                Thread.sleep(200); // harness progress polling, not test synchronisation
+                double cpu = pids.isEmpty() ? CpuTime.of(self) - self0 : pids.stream().mapToDouble(CpuTime::of).sum();
+                contenderCpu = Math.max(contenderCpu, cpu); // a process that exited reads 0: keep the last reading
+                if (!pids.isEmpty() && pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))) {
+                    System.out.printf("%s: every process exited (see its log) with %d/%d bound%n", c.name(), watcher.bound(), pods);
+                    break;
+                }
+            }
+            double rate = (watcher.bound() - 1) / watcher.bindingSpanSeconds();
+            double wall = (watcher.lastNanos() - t0) / 1e9;
+            Result r = new Result(c.name(), watcher.bound(), rate, wall, contenderCpu,
+                    CpuTime.of(apiserver) - api0, CpuTime.of(etcd) - etcd0);
+            System.out.printf(Locale.ROOT, "%s: %d/%d bound, %.0f pods/s, %.1f s wall, cpu s: contender %.1f apiserver %.1f etcd %.1f%n",
+                    c.name(), r.bound(), pods, rate, wall, r.contenderCpu(), r.apiserverCpu(), r.etcdCpu());
+            return r;
+        } finally {
+            cleanUp(cp, ns, warm);
+        }
+    }
+
+    /** The round with the median throughput. */
+    static Result median(List<Result> rs) {
+        List<Result> sorted = new ArrayList<>(rs);
+        sorted.sort(Comparator.comparingDouble(Result::podsPerSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** Deletes the round's pods (grace 0: no kubelet). */
+    private static void cleanUp(LocalControlPlane cp, String... namespaces) {
+        Config cfg = new ConfigBuilder(Config.fromKubeconfig(cp.kubeconfig().toFile())).withRequestTimeout(300_000).build();
+        try (KubernetesClient slow = new KubernetesClientBuilder().withConfig(cfg).build()) {
+            for (String ns : namespaces) {
+                slow.pods().inNamespace(ns).withGracePeriod(0).delete();
+            }
+        }
+    }
+
+    private static List<Pod> backlog(String ns, int n, Contender c) {
+        List<Pod> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(PodFixture.pod("p-" + i).namespace(ns).tier("prod").schedulerName(c.schedulerName())
+                    .cpuMilli(100).memoryMi(128).build());
+        }
+        return out;
+    }
+}

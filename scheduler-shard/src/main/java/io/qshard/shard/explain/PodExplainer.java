@@ -1,0 +1,69 @@
+package io.qshard.shard.explain;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+import io.qshard.core.algorithm.Explanation;
+import io.qshard.core.algorithm.SchedulingAlgorithm;
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.framework.PluginContext;
+import io.qshard.core.framework.PluginRegistry;
+import io.qshard.core.framework.Profile;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.Tier;
+import io.qshard.core.pool.NodeRoom;
+import io.qshard.core.snapshot.ClusterSnapshot;
+import io.qshard.core.snapshot.NodeState;
+import io.qshard.shard.usage.UsageTracker;
+
+/**
+ * Recomputes a tier's decision for one pod on a snapshot, as its scheduler would make it now: the tier's profile
+ * with the usage view's hotspots, over every node of the shard that owns the pod (all nodes when unsharded). A bound
+ * pod is first taken off its node, so the question is "where would it go now". Pure given its inputs; not
+ * thread-safe (call it on the thread that owns the usage tracker).
+ */
+public final class PodExplainer {
+    private final QshardConfig config;
+    private final PluginRegistry registry;
+    private final Clock clock;
+
+    public PodExplainer(QshardConfig config, PluginRegistry registry, Clock clock) {
+        this.config = config;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /** What {@link #explain} found; {@code snapshot} is the one explained on (with the pod taken off its node). */
+    public record Result(Tier tier, PodRequest pod, Explanation explanation, ClusterSnapshot snapshot, NodeRoom room) {
+    }
+
+    /**
+     * @param tier      the pod's tier
+     * @param pod       the pod (its {@code nodeName} set when bound)
+     * @param snapshot  the cluster as the view has it
+     * @param usage     the view's usage tracker (hotspots, hot nodes)
+     * @param shardNodes the nodes of the owning shard, or empty for all
+     */
+    public Result explain(Tier tier, PodRequest pod, ClusterSnapshot snapshot, UsageTracker usage, Optional<Set<String>> shardNodes) {
+        ClusterSnapshot s = snapshot;
+        if (pod.nodeName() != null) {
+            Optional<NodeState> home = s.node(pod.nodeName());
+            if (home.isPresent() && home.get().hasPod(pod.uid())) {
+                s = s.with(home.get().unreserve(pod.uid()));
+            }
+        }
+        if (shardNodes.isPresent()) {
+            for (int i = s.size() - 1; i >= 0; i--) {
+                String name = s.node(i).name();
+                if (!shardNodes.get().contains(name)) {
+                    s = s.without(name);
+                }
+            }
+        }
+        usage.publish();
+        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock, usage.hotspots()));
+        Explanation e = new SchedulingAlgorithm(profile, config.nodesToScore()).explain(s, pod);
+        return new Result(tier, pod, e, s, new NodeRoom(config.pools()));
+    }
+}
