@@ -57,7 +57,8 @@ public final class DemoCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "Run on this existing, disposable cluster (it needs a controller-manager) instead of a local control "
-                    + "plane; its demo nodes, workloads and reports are removed at the end.")
+                    + "plane; its ShardMap of the batch tier is replaced, and the demo's nodes, workloads and reports are "
+                    + "removed at the end.")
     Path kubeconfig;
 
     @Override

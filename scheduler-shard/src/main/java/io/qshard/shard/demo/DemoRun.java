@@ -54,6 +54,8 @@ public final class DemoRun {
         Clock clock = Clock.systemUTC();
         Crds.install(admin, manifests.resolve("crds/nodeusage.yaml"), Duration.ofSeconds(60));
         Crds.install(admin, manifests.resolve("crds/shardmap.yaml"), Duration.ofSeconds(60));
+        // batch runs with 2 shards here: a map left by an earlier run (other nodes, other count) would strand nodes
+        admin.resources(io.qshard.shard.shardmap.api.ShardMap.class).withName("batch").delete();
         out.printf("Registering %d nodes (8, 16 and 32 cores; API objects played by the simulator)...%n", settings.nodes());
         DemoFleet.register(admin, settings.nodes());
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(DemoWorkload.NAMESPACE).endMetadata().build())

@@ -31,7 +31,7 @@ public final class Crds {
         client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
         String name = crd.getMetadata().getName();
         client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(
-                c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
                         .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         return name;

@@ -33,9 +33,12 @@ final class ShardGate {
         this.rotation = rotation;
     }
 
-    /** Whether the tier is sharded (more than one shard configured, or a map exists for it). */
+    /**
+     * Whether the tier is sharded: more than one shard configured. A tier configured with one shard ignores any
+     * ShardMap (nobody maintains it for such a tier, so obeying it would strand new nodes).
+     */
     boolean sharded() {
-        return configuredShards > 1 || map != null;
+        return configuredShards > 1;
     }
 
     int shard() {

@@ -98,6 +98,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     private volatile boolean leading;
     private volatile int activeCount;
     private volatile long ackedEpoch;
+    private volatile boolean ignoredMapWarned;
 
     public TierScheduler(Tier tier, QshardConfig config, PluginRegistry registry, KubernetesClient client,
                          SchedulerSettings settings, Clock clock) {
@@ -329,9 +330,18 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
 
     @Override
     public void shardMap(io.qshard.shard.shardmap.ShardMapWatcher.Update update) {
-        if (update.view().tier().equals(tier.name())) {
-            inbox.add(() -> onShardMap(update));
+        if (!update.view().tier().equals(tier.name())) {
+            return;
         }
+        if (!gate.sharded()) {
+            if (!ignoredMapWarned) {
+                ignoredMapWarned = true;
+                LOG.warn("tier {} is configured with 1 shard: ignoring ShardMap {} ({} shards, epoch {}); set its shards in "
+                        + "qshard.yaml to use it, or delete it", tier.name(), tier.name(), update.view().shards(), update.view().epoch());
+            }
+            return;
+        }
+        inbox.add(() -> onShardMap(update));
     }
 
     @Override

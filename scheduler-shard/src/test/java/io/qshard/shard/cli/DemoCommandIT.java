@@ -65,7 +65,7 @@ class DemoCommandIT {
         perTier = perTier.substring(0, perTier.indexOf('\n'));
         int tiers = 0;
         for (Matcher m = TIER.matcher(perTier); m.find(); tiers++) {
-            assertThat(Long.parseLong(m.group(2))).as("%s bound in: %s", m.group(1), perTier).isPositive();
+            assertThat(Long.parseLong(m.group(2))).as("%s bound in: %s%n%s", m.group(1), perTier, text).isPositive();
         }
         assertThat(tiers).isEqualTo(4);
 
