@@ -18,6 +18,7 @@ public final class CgroupV1Io implements CgroupIo {
     private final Path memory;
     private final CgroupLayout layout;
     private final CgroupFiles files;
+    private final CpuWeightFiles weights;
 
     /** @param root the cgroup mount root, e.g. {@code /sys/fs/cgroup} */
     public CgroupV1Io(Path root, CgroupLayout layout, CgroupFiles files) {
@@ -26,6 +27,7 @@ public final class CgroupV1Io implements CgroupIo {
         this.memory = root.resolve("memory");
         this.layout = layout;
         this.files = files;
+        this.weights = new CpuWeightFiles(files, "cpu.cfs_quota_us", "cpu.shares", "2");
     }
 
     @Override
@@ -85,35 +87,16 @@ public final class CgroupV1Io implements CgroupIo {
 
     @Override
     public boolean setLowestCpuWeight(String relative) {
-        Path dir = cpu.resolve(relative);
-        boolean ok = files.write(dir.resolve("cpu.shares"), "2");
-        if (files.exists(dir.resolve("cpu.idle"))) {
-            ok &= files.write(dir.resolve("cpu.idle"), "1");
-        }
-        return ok;
+        return weights.setLowest(cpu.resolve(relative));
     }
 
     @Override
     public CpuSettings save(String relative) {
-        Path dir = cpu.resolve(relative);
-        return new CpuSettings(files.read(dir.resolve("cpu.cfs_quota_us")), files.read(dir.resolve("cpu.shares")),
-                files.exists(dir.resolve("cpu.idle")) ? files.read(dir.resolve("cpu.idle")) : null);
+        return weights.save(cpu.resolve(relative));
     }
 
     @Override
     public boolean restore(String relative, CpuSettings saved) {
-        Path dir = cpu.resolve(relative);
-        boolean ok = true;
-        // idle first: while cpu.idle is 1 the kernel refuses weight changes (EINVAL)
-        if (saved.idle() != null) {
-            ok &= files.write(dir.resolve("cpu.idle"), saved.idle());
-        }
-        if (saved.weight() != null) {
-            ok &= files.write(dir.resolve("cpu.shares"), saved.weight());
-        }
-        if (saved.quota() != null) {
-            ok &= files.write(dir.resolve("cpu.cfs_quota_us"), saved.quota());
-        }
-        return ok;
+        return weights.restore(cpu.resolve(relative), saved);
     }
 }

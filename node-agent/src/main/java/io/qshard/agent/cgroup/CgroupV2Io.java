@@ -16,12 +16,14 @@ public final class CgroupV2Io implements CgroupIo {
     private final Path root;
     private final CgroupLayout layout;
     private final CgroupFiles files;
+    private final CpuWeightFiles weights;
 
     /** @param root the unified hierarchy's root, e.g. {@code /sys/fs/cgroup} */
     public CgroupV2Io(Path root, CgroupLayout layout, CgroupFiles files) {
         this.root = root;
         this.layout = layout;
         this.files = files;
+        this.weights = new CpuWeightFiles(files, "cpu.max", "cpu.weight", "1");
     }
 
     @Override
@@ -89,35 +91,16 @@ public final class CgroupV2Io implements CgroupIo {
 
     @Override
     public boolean setLowestCpuWeight(String relative) {
-        Path dir = root.resolve(relative);
-        boolean ok = files.write(dir.resolve("cpu.weight"), "1");
-        if (files.exists(dir.resolve("cpu.idle"))) {
-            ok &= files.write(dir.resolve("cpu.idle"), "1");
-        }
-        return ok;
+        return weights.setLowest(root.resolve(relative));
     }
 
     @Override
     public CpuSettings save(String relative) {
-        Path dir = root.resolve(relative);
-        return new CpuSettings(files.read(dir.resolve("cpu.max")), files.read(dir.resolve("cpu.weight")),
-                files.exists(dir.resolve("cpu.idle")) ? files.read(dir.resolve("cpu.idle")) : null);
+        return weights.save(root.resolve(relative));
     }
 
     @Override
     public boolean restore(String relative, CpuSettings saved) {
-        Path dir = root.resolve(relative);
-        boolean ok = true;
-        // idle first: while cpu.idle is 1 the kernel refuses weight changes (EINVAL)
-        if (saved.idle() != null) {
-            ok &= files.write(dir.resolve("cpu.idle"), saved.idle());
-        }
-        if (saved.weight() != null) {
-            ok &= files.write(dir.resolve("cpu.weight"), saved.weight());
-        }
-        if (saved.quota() != null) {
-            ok &= files.write(dir.resolve("cpu.max"), saved.quota());
-        }
-        return ok;
+        return weights.restore(root.resolve(relative), saved);
     }
 }

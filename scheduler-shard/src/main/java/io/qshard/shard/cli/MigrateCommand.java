@@ -26,13 +26,8 @@ public final class MigrateCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--dry-run", description = "Plan and report every cycle; evict nothing.")
     boolean dryRun;
-    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "",
-            description = "Namespace of the leader-election Lease, so replicas can stand by; empty: act without election "
-                    + "(one replica) (default: none; the manifests use qshard-system).")
-    String leaseNamespace;
-    @Option(names = "--identity", paramLabel = "NAME", defaultValue = "${env:POD_NAME}",
-            description = "This replica's identity in the Lease (default: $POD_NAME, else the host name).")
-    String identity;
+    @picocli.CommandLine.Mixin
+    ElectionOptions election;
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
     Path kubeconfig;
     @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
@@ -45,8 +40,7 @@ public final class MigrateCommand implements Callable<Integer> {
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
         ApiserverConnection.open(resolved, "qshard-migrate").close();
         try (MigrationController controller = new MigrationController(SchedulerProcess.clientFor(resolved.config(), "qshard-migrate"),
-                cfg, dryRun, leaseNamespace.isBlank() ? null : leaseNamespace,
-                identity == null || identity.isBlank() ? OversaleRunCommand.hostname() : identity, Clock.systemUTC())) {
+                cfg, dryRun, election.leaseNamespaceOrNull(), election.identityOrHostname(), Clock.systemUTC())) {
             controller.start(Duration.ofSeconds(syncTimeoutSeconds));
             StopSignals.await();
         }

@@ -36,13 +36,8 @@ public final class OversaleRunCommand implements Callable<Integer> {
     long periodSeconds;
     @Option(names = "--dry-run", description = "Log what would change; write nothing.")
     boolean dryRun;
-    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "",
-            description = "Namespace of the leader-election Lease, so replicas can stand by; empty: act without election "
-                    + "(one replica) (default: none; the manifests use qshard-system).")
-    String leaseNamespace;
-    @Option(names = "--identity", paramLabel = "NAME", defaultValue = "${env:POD_NAME}",
-            description = "This replica's identity in the Lease (default: $POD_NAME, else the host name).")
-    String identity;
+    @picocli.CommandLine.Mixin
+    ElectionOptions election;
     @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml (pools and predictions). Default: built in.")
     Path config;
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
@@ -60,8 +55,8 @@ public final class OversaleRunCommand implements Callable<Integer> {
             settings = new OversaleSettings(
                     new RatioPolicy(maxCpu, target, maxStep, Duration.ofSeconds(minIntervalSeconds)),
                     new RatioPolicy(maxMemory, cfg.pools().memoryTargetUtilization(), maxStep, Duration.ofSeconds(minIntervalSeconds)),
-                    Duration.ofSeconds(periodSeconds), dryRun, leaseNamespace.isBlank() ? null : leaseNamespace,
-                    identity == null || identity.isBlank() ? hostname() : identity);
+                    Duration.ofSeconds(periodSeconds), dryRun, election.leaseNamespaceOrNull(),
+                    election.identityOrHostname());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -73,13 +68,5 @@ public final class OversaleRunCommand implements Callable<Integer> {
             StopSignals.await();
         }
         return 0;
-    }
-
-    static String hostname() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "qshard-" + ProcessHandle.current().pid();
-        }
     }
 }

@@ -3,9 +3,6 @@ package io.qshard.shard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +16,7 @@ import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
+import io.qshard.localcluster.fixtures.ProcessOutput;
 import io.qshard.localcluster.junit.RealControlPlane;
 
 /** {@code bin/qshard run} as an operator runs it: binds pods, and SIGTERM makes it exit 0. */
@@ -32,7 +30,7 @@ class RunCommandIT {
         Process p = new ProcessBuilder(Path.of("..", "bin", "qshard").toString(), "run", "--tier", "prod",
                 "--kubeconfig", cp.kubeconfig().toString()).redirectErrorStream(true).start();
         List<String> out = new CopyOnWriteArrayList<>();
-        Thread reader = drain(p, out);
+        Thread reader = ProcessOutput.drain(p, out);
         try {
             admin.resource(PodFixture.pod("hello").namespace(ns).tier("prod").build()).create();
             await().atMost(Duration.ofSeconds(60)).until(() ->
@@ -45,20 +43,5 @@ class RunCommandIT {
         } finally {
             p.destroyForcibly();
         }
-    }
-
-    private static Thread drain(Process p, List<String> out) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    out.add(line);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }

@@ -3,11 +3,9 @@ package io.qshard.shard.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -29,6 +27,7 @@ import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
+import io.qshard.localcluster.fixtures.ProcessOutput;
 import io.qshard.localcluster.junit.RealControlPlane;
 import io.qshard.shard.cli.Main;
 import io.qshard.shard.kube.Crds;
@@ -65,7 +64,7 @@ class SchedulerEndpointsIT {
                 "--identity", "endpoints-it", "--metrics-port", Integer.toString(port), "--sync-timeout", "300")
                 .redirectErrorStream(true).start();
         List<String> log = new CopyOnWriteArrayList<>();
-        drain(p, log);
+        ProcessOutput.drain(p, log);
         try {
             await("/readyz answers").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> PromScrape.get(port, "/readyz").statusCode() == 503);
@@ -170,19 +169,5 @@ class SchedulerEndpointsIT {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static void drain(Process p, List<String> out) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    out.add(line);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        t.setDaemon(true);
-        t.start();
     }
 }
