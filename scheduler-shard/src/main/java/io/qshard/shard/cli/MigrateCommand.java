@@ -30,19 +30,29 @@ public final class MigrateCommand implements Callable<Integer> {
     ElectionOptions election;
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
     Path kubeconfig;
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9405",
+            description = "Serve /metrics (evictions by result, hot nodes), /healthz and /readyz (synced and acting) on this "
+                    + "port; 0: none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
     @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
     long syncTimeoutSeconds;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new UserError("--metrics-port must be in 0..65535, was " + metricsPort);
+        }
         QshardConfig cfg = RunCommand.loadConfig(config);
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
         ApiserverConnection.open(resolved, "qshard-migrate").close();
         try (MigrationController controller = new MigrationController(SchedulerProcess.clientFor(resolved.config(), "qshard-migrate"),
                 cfg, dryRun, election.leaseNamespaceOrNull(), election.identityOrHostname(), Clock.systemUTC())) {
-            controller.start(Duration.ofSeconds(syncTimeoutSeconds));
-            StopSignals.await();
+            try (io.qshard.shard.metrics.MetricsHttpServer http = metricsPort <= 0 ? null : new io.qshard.shard.metrics.MetricsHttpServer(
+                    new java.net.InetSocketAddress(metricsPort), controller::metricsText, controller::notReadyReason)) {
+                controller.start(Duration.ofSeconds(syncTimeoutSeconds));
+                StopSignals.await();
+            }
         }
         return 0;
     }

@@ -70,10 +70,10 @@ public final class DemoRun {
                     ShippedPlugins.registry(), cfg.tiers(), SchedulerSettings.defaults(), Duration.ofSeconds(60), clock);
             try (MigrationController migration = new MigrationController(client(cluster, "qshard-demo-migrate"), cfg, false, null,
                     "demo", clock);
-                 MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0), schedulers::metricsText,
-                         schedulers::notReadyReason)) {
+                 MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0),
+                         () -> schedulers.metricsText() + migration.metricsText(), schedulers::notReadyReason)) {
                 migration.start(Duration.ofSeconds(60));
-                out.printf("  schedulers' metrics while it runs: curl http://127.0.0.1:%d/metrics%n", http.port());
+                out.printf("  metrics (schedulers and migration) while it runs: curl http://127.0.0.1:%d/metrics%n", http.port());
                 return phases(admin, schedulers, migration);
             } finally {
                 schedulers.stop(Duration.ofSeconds(5));

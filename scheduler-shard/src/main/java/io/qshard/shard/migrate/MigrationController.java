@@ -65,6 +65,7 @@ public final class MigrationController implements AutoCloseable {
     private final String identity;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-migrate"));
     private LeaderElection election;
+    private volatile int hotNodes;
 
     /**
      * @param leaseNamespace namespace of the Lease {@code qshard-migrate}, or null to run without election
@@ -105,6 +106,37 @@ public final class MigrationController implements AutoCloseable {
                 Math.round(100 * config.targetUtilization()), config.interval().toSeconds(), dryRun ? ", DRY RUN" : "");
     }
 
+    /** Nodes hot by the migration rule at the last plan (0 before the first). Thread-safe. */
+    public int hotNodes() {
+        return hotNodes;
+    }
+
+    /** Why this replica is not ready ({@code /readyz}): informers not synced, or standing by; empty when it acts. */
+    public java.util.Optional<String> notReadyReason() {
+        if (!informers.hasSynced()) {
+            return java.util.Optional.of("informers not synced");
+        }
+        return acting() ? java.util.Optional.empty() : java.util.Optional.of("not leading (standby)");
+    }
+
+    /** The {@code /metrics} text: evictions by result, dry-run plans, skips, hot nodes, leadership. Thread-safe. */
+    public String metricsText() {
+        io.qshard.shard.metrics.PromText p = new io.qshard.shard.metrics.PromText();
+        p.family("qshard_migration_evictions_total", "counter", "evictions asked for, by result");
+        p.sample("qshard_migration_evictions_total", evicted.sum(), "result", "evicted");
+        p.sample("qshard_migration_evictions_total", blocked.sum(), "result", "blocked_by_budget");
+        p.sample("qshard_migration_evictions_total", errors.sum(), "result", "failed");
+        p.family("qshard_migration_planned_total", "counter", "evictions a dry run would have asked for");
+        p.sample("qshard_migration_planned_total", planned.sum());
+        p.family("qshard_migration_skipped_total", "counter", "hot nodes left alone in a cycle (cooldown, nowhere to go, a passing spike)");
+        p.sample("qshard_migration_skipped_total", skipped.sum());
+        p.family("qshard_migration_hot_nodes", "gauge", "nodes hot by the migration rule at the last cycle");
+        p.sample("qshard_migration_hot_nodes", hotNodes);
+        p.family("qshard_migration_leader", "gauge", "1 while this replica acts");
+        p.sample("qshard_migration_leader", acting() ? 1 : 0);
+        return p.toString();
+    }
+
     /** @return whether this replica acts (leads, or runs without election) */
     public boolean acting() {
         return election == null || election.isLeader();
@@ -126,6 +158,13 @@ public final class MigrationController implements AutoCloseable {
         Instant now = clock.instant();
         return view.read(s -> {
             var snapshot = s.cluster().snapshot();
+            int hot = 0;
+            for (int i = 0; i < snapshot.size(); i++) {
+                if (s.usage().hotState(snapshot.node(i).name()) == HotNodes.State.HOT) {
+                    hot++;
+                }
+            }
+            hotNodes = hot;
             return planner.plan(snapshot, new MigrationPlanner.Facts() {
                 @Override
                 public HotNodes.State state(String node) {

@@ -101,7 +101,9 @@ class MigrationIT {
             }
             assertThat(batchPods(admin, f)).as("dry-run evicted nothing").hasSize(6).allMatch(p -> f.a().equals(node(p)) && !leaving(p));
 
-            try (MigrationController loop = controller(admin, cp, f.cfg(), false)) {
+            try (MigrationController loop = controller(admin, cp, f.cfg(), false);
+                 io.qshard.shard.metrics.MetricsHttpServer http = new io.qshard.shard.metrics.MetricsHttpServer(
+                         new java.net.InetSocketAddress("127.0.0.1", 0), loop::metricsText, loop::notReadyReason)) {
                 loop.start(Duration.ofSeconds(30));
                 // the budget (maxUnavailable 0) refuses: reported, nothing evicted
                 await().atMost(Duration.ofSeconds(30)).until(() -> loop.blocked.sum() >= 1);
@@ -128,8 +130,19 @@ class MigrationIT {
                 assertThat(admin.pods().inNamespace(f.ns()).withLabel("tier", "prod").list().getItems())
                         .extracting(p -> p.getMetadata().getUid()).containsExactlyInAnyOrderElementsOf(f.prodUids());
                 assertThat(events(admin, "default")).contains("Migrating");
+                // the same figures on /metrics, and /readyz says it acts
+                String metrics = scrape(http.port(), "/metrics");
+                assertThat(metrics).contains("qshard_migration_evictions_total{result=\"evicted\"} 3\n")
+                        .containsPattern("qshard_migration_evictions_total\\{result=\"blocked_by_budget\"} [1-9]")
+                        .contains("qshard_migration_leader 1\n").contains("# TYPE qshard_migration_hot_nodes gauge\n");
+                assertThat(scrape(http.port(), "/readyz")).isEqualTo("ok\n");
             }
         }
+    }
+
+    private static String scrape(int port, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
