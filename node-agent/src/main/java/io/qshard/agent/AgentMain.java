@@ -118,12 +118,13 @@ public final class AgentMain implements Callable<Integer> {
         ApiserverConnection.open(resolved, "qshard-agent").close();
         KubernetesClient client = SchedulerProcess.clientFor(resolved.config(), "qshard-agent/" + settings.nodeName());
         NodeAgent agent = new NodeAgent(settings, client, Clock.systemUTC());
-        MetricsServer metrics = null;
+        io.qshard.shard.metrics.MetricsHttpServer metrics = null;
         try {
             agent.start(Duration.ofSeconds(60));
-            if (metricsPort > 0) {
-                metrics = new MetricsServer(metricsPort,
-                        () -> agent.metrics().render(agent.files().readErrors.sum(), agent.files().writeErrors.sum()));
+            if (metricsPort > 0) { // the scheduler's server: /metrics, /healthz, /readyz (ready once started)
+                metrics = new io.qshard.shard.metrics.MetricsHttpServer(new java.net.InetSocketAddress(metricsPort),
+                        () -> agent.metrics().render(agent.files().readErrors.sum(), agent.files().writeErrors.sum()),
+                        java.util.Optional::empty);
             }
             StopSignals.await();
             LOG.info("stopping: lifting isolation");

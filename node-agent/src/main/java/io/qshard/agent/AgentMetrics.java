@@ -1,6 +1,6 @@
 package io.qshard.agent;
 
-import java.util.Locale;
+import io.qshard.shard.metrics.PromText;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -35,29 +35,29 @@ public final class AgentMetrics {
      * @return the metrics in the Prometheus text exposition format
      */
     public String render(long readErrors, long writeErrors) {
-        StringBuilder sb = new StringBuilder(1024);
-        counter(sb, "qshard_agent_reports_total", "NodeUsage reports written", reports.sum());
-        counter(sb, "qshard_agent_fast_reports_total", "reports written early because usage moved", fastReports.sum());
-        counter(sb, "qshard_agent_api_errors_total", "API writes that failed", apiErrors.sum());
-        counter(sb, "qshard_agent_advertisements_total", "batch resources written on the node status", advertisements.sum());
-        counter(sb, "qshard_agent_quota_changes_total", "cpu quota changes", quotaChanges.sum());
-        sb.append("# HELP qshard_agent_evictions_total evictions asked for\n# TYPE qshard_agent_evictions_total counter\n");
-        sb.append("qshard_agent_evictions_total{reason=\"besteffort_box\"} ").append(boxEvictions.sum()).append('\n');
-        sb.append("qshard_agent_evictions_total{reason=\"memory\"} ").append(memoryEvictions.sum()).append('\n');
-        counter(sb, "qshard_agent_evictions_refused_total", "evictions refused or failed", evictionsRefused.sum());
-        counter(sb, "qshard_agent_cgroup_read_errors_total", "control files that could not be read", readErrors);
-        counter(sb, "qshard_agent_cgroup_write_errors_total", "control files that could not be written", writeErrors);
-        gauge(sb, "qshard_agent_burstable_quota_millicores", "burstable cpu quota (-1: unlimited)", burstableQuotaMilli.get());
-        gauge(sb, "qshard_agent_besteffort_box_millicores", "besteffort cpu box (-1: unlimited)", besteffortBoxMilli.get());
-        gauge(sb, "qshard_agent_node_cpu_millicores", "node cpu usage, last sample", nodeCpuMilli.get());
-        return sb.toString();
+        PromText p = new PromText();
+        counter(p, "qshard_agent_reports_total", "NodeUsage reports written", reports.sum());
+        counter(p, "qshard_agent_fast_reports_total", "reports written early because usage moved", fastReports.sum());
+        counter(p, "qshard_agent_api_errors_total", "API writes that failed", apiErrors.sum());
+        counter(p, "qshard_agent_advertisements_total", "batch resources written on the node status", advertisements.sum());
+        counter(p, "qshard_agent_quota_changes_total", "cpu quota changes", quotaChanges.sum());
+        p.family("qshard_agent_evictions_total", "counter", "evictions asked for");
+        p.sample("qshard_agent_evictions_total", boxEvictions.sum(), "reason", "besteffort_box");
+        p.sample("qshard_agent_evictions_total", memoryEvictions.sum(), "reason", "memory");
+        counter(p, "qshard_agent_evictions_refused_total", "evictions refused or failed", evictionsRefused.sum());
+        counter(p, "qshard_agent_cgroup_read_errors_total", "control files that could not be read", readErrors);
+        counter(p, "qshard_agent_cgroup_write_errors_total", "control files that could not be written", writeErrors);
+        gauge(p, "qshard_agent_burstable_quota_millicores", "burstable cpu quota (-1: unlimited)", burstableQuotaMilli.get());
+        gauge(p, "qshard_agent_besteffort_box_millicores", "besteffort cpu box (-1: unlimited)", besteffortBoxMilli.get());
+        gauge(p, "qshard_agent_node_cpu_millicores", "node cpu usage, last sample", nodeCpuMilli.get());
+        return p.toString();
     }
 
-    private static void counter(StringBuilder sb, String name, String help, long v) {
-        sb.append(String.format(Locale.ROOT, "# HELP %s %s%n# TYPE %s counter%n%s %d%n", name, help, name, name, v));
+    private static void counter(PromText p, String name, String help, long v) {
+        p.family(name, "counter", help).sample(name, v);
     }
 
-    private static void gauge(StringBuilder sb, String name, String help, long v) {
-        sb.append(String.format(Locale.ROOT, "# HELP %s %s%n# TYPE %s gauge%n%s %d%n", name, help, name, name, v));
+    private static void gauge(PromText p, String name, String help, long v) {
+        p.family(name, "gauge", help).sample(name, v);
     }
 }

@@ -11,14 +11,11 @@ import java.util.concurrent.Callable;
 
 import io.qshard.bench.e2e.BacklogRound.Result;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.localcluster.ControlPlaneOptions;
 import io.qshard.localcluster.KubeBinaries;
 import io.qshard.localcluster.KubeClients;
 import io.qshard.localcluster.LocalControlPlane;
-import io.qshard.localcluster.fixtures.Bulk;
-import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.shard.binder.Binder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,11 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "backlog-bench", mixinStandardHelpOptions = true,
         description = "qshard vs kube-scheduler 1.20 vs the raw binding ceiling, same run, same apiserver.")
 public final class BacklogBench implements Callable<Integer> {
-    @Option(names = "--nodes", defaultValue = "1000", description = "Nodes to register (default: ${DEFAULT-VALUE}).")
-    int nodes;
-
-    @Option(names = "--pods", defaultValue = "5000", description = "Backlog per contender (default: ${DEFAULT-VALUE}).")
-    int pods;
+    @CommandLine.Mixin
+    BacklogOptions o;
 
     @Option(names = "--warmup", defaultValue = "0",
             description = "Older warm-up pods per contender, bound before the measured backlog (JIT warm-up; default: ${DEFAULT-VALUE}).")
@@ -48,15 +42,6 @@ public final class BacklogBench implements Callable<Integer> {
             description = "Concurrency of the raw binding client (default: qshard's default, ${DEFAULT-VALUE}).")
     int rawConcurrency;
 
-    @Option(names = "--qshard-launcher", defaultValue = "bin/qshard", description = "qshard's launcher (its shipped defaults apply).")
-    Path qshardLauncher;
-
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds (each contender once per round, order rotated); medians are reported (default: ${DEFAULT-VALUE}).")
-    int rounds;
-
-    @Option(names = "--results", defaultValue = "bench/RESULTS.md", description = "Markdown file whose e2e section is replaced.")
-    Path results;
-
     @Option(names = "--only", split = ",", description = "Run only these contenders: kube, qshard, naive, raw (default: all; the ratios need all).")
     List<String> only;
 
@@ -65,9 +50,6 @@ public final class BacklogBench implements Callable<Integer> {
 
     @Option(names = "--qshard-args", defaultValue = "", description = "Extra arguments for `qshard run` (default: none — its defaults).")
     String qshardArgs;
-
-    @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for one contender (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
 
     /** schedulerName of the raw client's pods (no scheduler handles it). */
     static final String RAW_SCHEDULER_NAME = "bench-raw-binder";
@@ -82,11 +64,7 @@ public final class BacklogBench implements Callable<Integer> {
     public Integer call() throws Exception {
         try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
              KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
-            List<Node> fleet = new ArrayList<>();
-            for (int i = 0; i < nodes; i++) {
-                fleet.add(NodeFixture.node(String.format("bench-%05d", i)).cpu("8").memory("32Gi").build());
-            }
-            Bulk.create(admin, fleet, 16);
+            o.registerFleet(admin);
             Path logs = Files.createDirectories(Path.of("bench", "target", "e2e-logs"));
             KubeBinaries bin = KubeBinaries.locate();
             List<Contender> contenders = List.of(
@@ -94,7 +72,7 @@ public final class BacklogBench implements Callable<Integer> {
                             "--kubeconfig=" + kc, "--leader-elect=false", "--kube-api-qps=5000", "--kube-api-burst=5000",
                             "--port=0", "--secure-port=0", "--v=0"), logs.resolve("kube-scheduler.log")),
                     new ProcessContender("qshard (defaults)", "qshard-prod", kc -> {
-                        List<String> cmd = new ArrayList<>(List.of(qshardLauncher.toAbsolutePath().toString(), "run", "--tier", "prod",
+                        List<String> cmd = new ArrayList<>(List.of(o.launcher.toAbsolutePath().toString(), "run", "--tier", "prod",
                                 "--kubeconfig", kc.toString(), "--metrics-port", "0"));
                         if (!qshardArgs.isBlank()) {
                             cmd.addAll(List.of(qshardArgs.trim().split("\\s+")));
@@ -112,11 +90,11 @@ public final class BacklogBench implements Callable<Integer> {
             List<String> keys = List.of("kube", "qshard", "naive", "raw");
             List<List<Result>> byContender = new ArrayList<>();
             contenders.forEach(c -> byContender.add(new ArrayList<>()));
-            for (int round = 0; round < rounds; round++) {
+            for (int round = 0; round < o.rounds; round++) {
                 for (int k = 0; k < contenders.size(); k++) {
                     int i = (k + round) % contenders.size(); // rotate the order: no contender always runs first
                     if (only == null || only.contains(keys.get(i))) {
-                        byContender.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), pods, warmup, timeoutSeconds));
+                        byContender.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), o.pods, warmup, o.timeoutSeconds));
                     }
                 }
             }
@@ -129,9 +107,9 @@ public final class BacklogBench implements Callable<Integer> {
             if (out.size() == 4) {
                 String table = table(out, byContender);
                 System.out.println(table);
-                BenchResults.replaceSection(results, "e2e", table);
+                BenchResults.replaceSection(o.results, "e2e", table);
             }
-            return byContender.stream().flatMap(List::stream).allMatch(r -> r.bound() == pods) ? 0 : 1;
+            return byContender.stream().flatMap(List::stream).allMatch(r -> r.bound() == o.pods) ? 0 : 1;
         }
     }
 
@@ -141,8 +119,8 @@ public final class BacklogBench implements Callable<Integer> {
         Result naive = out.get(2);
         Result lean = out.get(3);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%d nodes, measured backlog of %d pods per contender%s, %d rounds, %s%n%n", nodes, pods,
-                warmup > 0 ? " after " + warmup + " older warm-up pods bound first" : " (cold start)", rounds, LocalDate.now()));
+        sb.append(String.format(Locale.ROOT, "%d nodes, measured backlog of %d pods per contender%s, %d rounds, %s%n%n", o.nodes, o.pods,
+                warmup > 0 ? " after " + warmup + " older warm-up pods bound first" : " (cold start)", o.rounds, LocalDate.now()));
         sb.append("| contender (median round) | bound | pods/s (first→last binding) | wall s (start→last binding) "
                 + "| CPU s: contender | apiserver | etcd |\n|---|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : out) {

@@ -11,14 +11,11 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.bench.e2e.BacklogRound.Result;
 import io.qshard.localcluster.ControlPlaneOptions;
 import io.qshard.localcluster.KubeClients;
 import io.qshard.localcluster.LocalControlPlane;
-import io.qshard.localcluster.fixtures.Bulk;
-import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.shard.kube.Crds;
 import io.qshard.shard.usage.api.NodeUsageCrd;
 import picocli.CommandLine;
@@ -35,20 +32,10 @@ import picocli.CommandLine.Option;
 @Command(name = "shard-backlog-bench", mixinStandardHelpOptions = true,
         description = "The end-to-end backlog with 1 shard vs N shards, same run, same apiserver.")
 public final class ShardBacklogBench implements Callable<Integer> {
-    @Option(names = "--nodes", defaultValue = "1000", description = "Nodes to register (default: ${DEFAULT-VALUE}).")
-    int nodes;
-    @Option(names = "--pods", defaultValue = "5000", description = "Backlog per contender (default: ${DEFAULT-VALUE}).")
-    int pods;
+    @CommandLine.Mixin
+    BacklogOptions o;
     @Option(names = "--shards", defaultValue = "4", description = "Shards of the sharded contenders (default: ${DEFAULT-VALUE}).")
     int shards;
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds, order rotated (default: ${DEFAULT-VALUE}).")
-    int rounds;
-    @Option(names = "--qshard-launcher", defaultValue = "bin/qshard", description = "qshard's launcher (its shipped defaults apply).")
-    Path launcher;
-    @Option(names = "--results", defaultValue = "bench/RESULTS.md", description = "Markdown file whose shards section is replaced.")
-    Path results;
-    @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for one contender (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ShardBacklogBench()).execute(args));
@@ -71,31 +58,27 @@ public final class ShardBacklogBench implements Callable<Integer> {
         contenders.add(qshard(shards + " shards, one process", sn, many, logs.resolve("shards-" + shards + "-1p.log"), "--all-tiers"));
         try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
              KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
-            List<Node> fleet = new ArrayList<>();
-            for (int i = 0; i < nodes; i++) {
-                fleet.add(NodeFixture.node(String.format("bench-%05d", i)).cpu("8").memory("32Gi").build());
-            }
-            Bulk.create(admin, fleet, 16);
+            o.registerFleet(admin);
             Crds.install(admin, Path.of("manifests", "crds", "shardmap.yaml"), Duration.ofSeconds(60)); // a sharded tier needs it
             NodeUsageCrd.install(admin, NodeUsageCrd.MANIFEST, Duration.ofSeconds(60)); // the same view for every contender
             List<List<Result>> all = new ArrayList<>();
             contenders.forEach(c -> all.add(new ArrayList<>()));
-            for (int round = 0; round < rounds; round++) {
+            for (int round = 0; round < o.rounds; round++) {
                 for (int k = 0; k < contenders.size(); k++) {
                     int i = (k + round) % contenders.size();
-                    all.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), pods, 0, timeoutSeconds));
+                    all.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), o.pods, 0, o.timeoutSeconds));
                 }
             }
             String table = table(all);
             System.out.println(table);
-            BenchResults.replaceSection(results, "shards", table);
-            return all.stream().flatMap(List::stream).allMatch(r -> r.bound() == pods) ? 0 : 1;
+            BenchResults.replaceSection(o.results, "shards", table);
+            return all.stream().flatMap(List::stream).allMatch(r -> r.bound() == o.pods) ? 0 : 1;
         }
     }
 
     private ProcessContender qshard(String name, String schedulerName, Path config, Path log, String... args) {
         return new ProcessContender(name, schedulerName, kc -> {
-            List<String> cmd = new ArrayList<>(List.of(launcher.toAbsolutePath().toString(), "run", "--config",
+            List<String> cmd = new ArrayList<>(List.of(o.launcher.toAbsolutePath().toString(), "run", "--config",
                     config.toAbsolutePath().toString(), "--kubeconfig", kc.toString(), "--metrics-port", "0"));
             cmd.addAll(List.of(args));
             return cmd;
@@ -112,7 +95,7 @@ public final class ShardBacklogBench implements Callable<Integer> {
                 "%d nodes, backlog of %d prod pods per contender (cold start), %d rounds, %s%n%n"
                         + "| contender (median round) | bound | pods/s (first→last binding) | wall s (start→last binding) "
                         + "| CPU s: qshard | apiserver | etcd | every round, pods/s |%n|---|---:|---:|---:|---:|---:|---:|---|%n",
-                nodes, pods, rounds, LocalDate.now()));
+                o.nodes, o.pods, o.rounds, LocalDate.now()));
         for (List<Result> rs : all) {
             Result r = BacklogRound.median(rs);
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %s |%n", r.name(), r.bound(),

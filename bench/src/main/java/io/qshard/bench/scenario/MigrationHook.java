@@ -1,13 +1,10 @@
 package io.qshard.bench.scenario;
 
 import io.qshard.core.config.MigrationConfig;
-import io.qshard.core.snapshot.NodeState;
-import io.qshard.core.usage.HotNodes;
-import io.qshard.core.usage.Usage;
-import io.qshard.core.usage.UsageReport;
 import io.qshard.shard.migrate.EvictionLedger;
 import io.qshard.shard.migrate.MigrationPlan;
 import io.qshard.shard.migrate.MigrationPlanner;
+import io.qshard.shard.migrate.TrackerFacts;
 import java.time.Instant;
 
 /**
@@ -18,6 +15,7 @@ import java.time.Instant;
 final class MigrationHook implements TraceScenario.StepHook {
     private final MigrationConfig config;
     private EvictionLedger ledger;
+    private MigrationPlanner planner;
 
     MigrationHook(MigrationConfig config) {
         this.config = config;
@@ -27,32 +25,11 @@ final class MigrationHook implements TraceScenario.StepHook {
     public void afterReports(TraceScenario s, Instant now) {
         if (ledger == null) {
             ledger = new EvictionLedger(config.cooldown(), config.maxPerWorkload(), config.maxEvictionsPerMinute());
+            planner = new MigrationPlanner(config, s::algorithm);
         }
         var snapshot = s.state().snapshot();
-        MigrationPlanner planner = new MigrationPlanner(config, s::algorithm);
-        MigrationPlan plan = planner.plan(snapshot, new MigrationPlanner.Facts() {
-            @Override
-            public HotNodes.State state(String node) {
-                return s.tracker().hotState(node);
-            }
-
-            @Override
-            public UsageReport report(String node) {
-                return s.tracker().report(node);
-            }
-
-            @Override
-            public Usage peak(String node) {
-                NodeState ns = snapshot.node(node).orElse(null);
-                return ns == null ? null : s.tracker().nodePeak(node, ns);
-            }
-
-            @Override
-            public boolean coolsSoon(String node, double level) {
-                NodeState ns = snapshot.node(node).orElse(null);
-                return ns != null && s.tracker().expectedBelow(node, ns, level, config.transientHorizon());
-            }
-        }, ledger, uid -> false, now);
+        MigrationPlan plan = planner.plan(snapshot, new TrackerFacts(s.tracker(), snapshot, config.transientHorizon()), ledger,
+                uid -> false, now);
         for (MigrationPlan.Move m : plan.moves()) {
             if (!ledger.allowNow(now)) {
                 break;

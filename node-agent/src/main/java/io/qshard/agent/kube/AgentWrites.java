@@ -1,9 +1,9 @@
 package io.qshard.agent.kube;
 
+import io.qshard.shard.kube.Patches;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.agent.LocalPod;
 import io.qshard.core.model.ResourceNames;
@@ -84,7 +84,7 @@ public final class AgentWrites implements ReportWriter {
                 created = true;
             }
             String body = "{\"status\":" + client.getKubernetesSerialization().asJson(s) + "}";
-            client.resources(NodeUsage.class).withName(node).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+            Patches.status(client, Patches.stub(new NodeUsage(), null, node), PatchType.JSON_MERGE, body);
             return true;
         } catch (KubernetesClientException e) {
             created = false;
@@ -99,7 +99,7 @@ public final class AgentWrites implements ReportWriter {
         String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + batch.batchMilliCpu() + "\",\"" + ResourceNames.BATCH_MEMORY
                 + "\":\"" + batch.batchMemoryBytes() + "\"}";
         try {
-            client.nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+            Patches.status(client, Patches.stub(new io.fabric8.kubernetes.api.model.Node(), null, node), PatchType.JSON_MERGE,
                     "{\"status\":{\"capacity\":" + amounts + ",\"allocatable\":" + amounts + "}}");
             return true;
         } catch (KubernetesClientException e) {

@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import tools.jackson.core.JsonParser;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.config.QshardConfig;
@@ -27,7 +25,6 @@ import io.qshard.shard.kube.ClusterInformers;
 import io.qshard.shard.kube.ConversionException;
 import io.qshard.shard.kube.KubeconfigResolver;
 import io.qshard.shard.kube.PodConverter;
-import io.qshard.shard.kube.PodJsonReader;
 import io.qshard.shard.shardmap.ShardMaps;
 import io.qshard.shard.shardmap.api.ShardMap;
 import io.qshard.shard.view.ClusterView;
@@ -96,11 +93,9 @@ public final class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static PodRequest convert(KubernetesClient client, Pod api, QshardConfig cfg) throws Exception {
-        String json = client.getKubernetesSerialization().asJson(api);
-        try (JsonParser p = PodJsonReader.MAPPER.createParser(json)) {
-            p.nextToken();
-            return new PodConverter(cfg).convert(PodJsonReader.read(p));
+    private static PodRequest convert(KubernetesClient client, Pod api, QshardConfig cfg) {
+        try {
+            return new PodConverter(cfg).convert(api, client.getKubernetesSerialization());
         } catch (ConversionException e) {
             throw new UserError("cannot read the pod: " + e.getMessage());
         }

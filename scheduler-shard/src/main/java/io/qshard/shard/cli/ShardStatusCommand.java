@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.config.QshardConfig;
+import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Resources;
 import io.qshard.core.model.Tier;
 import io.qshard.core.shard.PodOwnership;
@@ -12,6 +13,7 @@ import io.qshard.shard.kube.ApiserverConnection;
 import io.qshard.shard.kube.ConversionException;
 import io.qshard.shard.kube.KubeconfigResolver;
 import io.qshard.shard.kube.NodeConverter;
+import io.qshard.shard.kube.PodConverter;
 import io.qshard.shard.shardmap.ShardMaps;
 import io.qshard.shard.shardmap.api.ShardMap;
 import io.qshard.shard.shardmap.api.ShardMapStatus;
@@ -19,7 +21,6 @@ import io.qshard.shard.usage.api.NodeUsage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -69,14 +70,19 @@ public final class ShardStatusCommand implements Callable<Integer> {
             Map<String, Long> requested = new HashMap<>();
             int[] owned = new int[Math.max(v.shards(), 64)];
             Instant now = Instant.now();
+            PodConverter pods = new PodConverter(cfg);
             for (Pod p : client.pods().inAnyNamespace().list().getItems()) {
-                String node = p.getSpec().getNodeName();
-                if (node != null && !node.isEmpty()) {
-                    requested.merge(node, cpu(p), Long::sum);
-                } else if (t.schedulerName().equals(p.getSpec().getSchedulerName()) && p.getMetadata().getDeletionTimestamp() == null) {
-                    Instant created = p.getMetadata().getCreationTimestamp() == null ? now
-                            : OffsetDateTime.parse(p.getMetadata().getCreationTimestamp()).toInstant();
-                    owned[PodOwnership.owner(p.getMetadata().getUid(), created, now, v.shards(), cfg.shardRotation())]++;
+                PodRequest r;
+                try {
+                    r = pods.convert(p, client.getKubernetesSerialization());
+                } catch (ConversionException e) {
+                    out.println("skipping a malformed pod: " + e.getMessage());
+                    continue;
+                }
+                if (r.nodeName() != null && !r.nodeName().isEmpty()) {
+                    requested.merge(r.nodeName(), r.requests().milliCpu(), Long::sum);
+                } else if (t.name().equals(r.tier()) && p.getMetadata().getDeletionTimestamp() == null) {
+                    owned[PodOwnership.owner(r.uid(), r.creationTime(), now, v.ownershipShards(), cfg.shardRotation())]++;
                 }
             }
             Map<String, Long> usage = new HashMap<>();
@@ -113,15 +119,5 @@ public final class ShardStatusCommand implements Callable<Integer> {
         }
         Lease l = client.leases().inNamespace(leaseNamespace).withName("qshard-" + tier + "-" + shard).get();
         return l == null || l.getSpec() == null || l.getSpec().getHolderIdentity() == null ? "-" : l.getSpec().getHolderIdentity();
-    }
-
-    private static long cpu(Pod p) {
-        long cpu = 0;
-        for (var c : p.getSpec().getContainers()) {
-            if (c.getResources() != null && c.getResources().getRequests() != null && c.getResources().getRequests().get("cpu") != null) {
-                cpu += io.qshard.shard.kube.Quantities.milli(c.getResources().getRequests().get("cpu"));
-            }
-        }
-        return cpu;
     }
 }

@@ -2,12 +2,10 @@ package io.qshard.shard.demo;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.NodeFixture;
 
 /**
@@ -38,19 +36,11 @@ public final class DemoFleet {
     }
 
     /** Registers {@code n} nodes, 16 writes in flight. */
-    public static void register(KubernetesClient client, int n) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Node node = node(i);
-                done.add(pool.submit(() -> client.nodes().resource(node).create()));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+    public static void register(KubernetesClient client, int n) {
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            nodes.add(node(i));
         }
+        Bulk.create(client, nodes, 16);
     }
 }

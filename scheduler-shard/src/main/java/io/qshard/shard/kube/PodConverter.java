@@ -33,6 +33,22 @@ public final class PodConverter {
         this.config = config;
     }
 
+    /**
+     * A pod read with fabric8 (a GET or a LIST) through the same decoder the pod reflector uses — effective requests
+     * included (init containers, overhead) — for tools, not the hot path.
+     *
+     * @throws ConversionException naming the pod and what is wrong with it
+     */
+    public PodRequest convert(io.fabric8.kubernetes.api.model.Pod pod, io.fabric8.kubernetes.client.utils.KubernetesSerialization json) {
+        try (tools.jackson.core.JsonParser p = PodJsonReader.MAPPER.createParser(json.asJson(pod))) {
+            p.nextToken();
+            return convert(PodJsonReader.read(p));
+        } catch (RuntimeException e) {
+            throw e instanceof ConversionException c ? c : new ConversionException("pod " + pod.getMetadata().getNamespace() + "/"
+                    + pod.getMetadata().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** @throws ConversionException naming the pod and what is wrong with it */
     public PodRequest convert(RawPod pod) {
         try {

@@ -8,10 +8,6 @@ import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
 import io.qshard.core.model.Tier;
 import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.core.snapshot.NodeState;
-import io.qshard.core.usage.HotNodes;
-import io.qshard.core.usage.Usage;
-import io.qshard.core.usage.UsageReport;
 import io.qshard.shard.kube.ClusterInformers;
 import io.qshard.shard.kube.Evictions;
 import io.qshard.shard.kube.PodConverter;
@@ -157,37 +153,9 @@ public final class MigrationController implements AutoCloseable {
     public MigrationPlan plan() throws Exception {
         Instant now = clock.instant();
         return view.read(s -> {
-            var snapshot = s.cluster().snapshot();
-            int hot = 0;
-            for (int i = 0; i < snapshot.size(); i++) {
-                if (s.usage().hotState(snapshot.node(i).name()) == HotNodes.State.HOT) {
-                    hot++;
-                }
-            }
-            hotNodes = hot;
-            return planner.plan(snapshot, new MigrationPlanner.Facts() {
-                @Override
-                public HotNodes.State state(String node) {
-                    return s.usage().hotState(node);
-                }
-
-                @Override
-                public UsageReport report(String node) {
-                    return s.usage().report(node);
-                }
-
-                @Override
-                public Usage peak(String node) {
-                    NodeState ns = snapshot.node(node).orElse(null);
-                    return ns == null ? null : s.usage().nodePeak(node, ns);
-                }
-
-                @Override
-                public boolean coolsSoon(String node, double level) {
-                    NodeState ns = snapshot.node(node).orElse(null);
-                    return ns != null && s.usage().expectedBelow(node, ns, level, config.transientHorizon());
-                }
-            }, ledger, view::isDeleting, now);
+            TrackerFacts facts = new TrackerFacts(s.usage(), s.cluster().snapshot(), config.transientHorizon());
+            hotNodes = facts.hotNodes();
+            return planner.plan(s.cluster().snapshot(), facts, ledger, view::isDeleting, now);
         }).get(30, TimeUnit.SECONDS);
     }
 

@@ -1,10 +1,10 @@
 package io.qshard.shard.oversale;
 
+import io.qshard.shard.kube.Patches;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.oversale.OversaleRatio;
@@ -125,7 +125,8 @@ public final class OversaleController implements AutoCloseable {
         }
         ann.append('"').append(OversalePlan.CHANGED_AT).append("\":\"").append(clock.instant()).append("\"}}}");
         try {
-            client.nodes().withName(f.node()).patch(PatchContext.of(PatchType.JSON_MERGE), ann.toString());
+            Patches.object(client, Patches.stub(new io.fabric8.kubernetes.api.model.Node(), null, f.node()), PatchType.JSON_MERGE,
+                    ann.toString());
             LOG.info("node {}: {}", f.node(), why);
             event(f.node(), "OversaleRatioChanged", why, "Normal");
         } catch (KubernetesClientException e) {

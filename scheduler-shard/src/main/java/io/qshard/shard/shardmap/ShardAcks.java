@@ -1,8 +1,8 @@
 package io.qshard.shard.shardmap;
 
+import io.qshard.shard.kube.Patches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.core.shard.ShardPhase;
 import io.qshard.shard.shardmap.api.ShardMap;
@@ -43,7 +43,7 @@ public final class ShardAcks implements AutoCloseable {
                 + "\",\"holder\":\"" + holder + "\",\"time\":\"" + clock.instant() + "\",\"activeNodes\":[" + nodes + "]}}}}";
         return CompletableFuture.supplyAsync(() -> {
             try {
-                client.resources(ShardMap.class).withName(tier).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                Patches.status(client, Patches.stub(new ShardMap(), null, tier), PatchType.JSON_MERGE, patch);
                 return true;
             } catch (KubernetesClientException e) {
                 LOG.warn("tier {} shard {}: cannot acknowledge epoch {} ({}): {}", tier, shard, epoch, phase, e.getMessage());

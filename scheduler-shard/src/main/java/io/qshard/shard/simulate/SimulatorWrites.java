@@ -1,9 +1,11 @@
 package io.qshard.shard.simulate;
 
+import io.qshard.shard.kube.Patches;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.ResourceNames;
@@ -68,8 +70,7 @@ public final class SimulatorWrites {
                 + "{\"type\":\"ContainersReady\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"},"
                 + "{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"}]}}";
         try {
-            client.pods().inNamespace(pod.namespace()).withName(pod.name()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            Patches.status(client, Patches.stub(new Pod(), pod.namespace(), pod.name()), PatchType.JSON_MERGE, patch);
             podsStarted.increment();
         } catch (KubernetesClientException e) {
             started.remove(pod.uid()); // retried on the pod's next event
@@ -104,8 +105,8 @@ public final class SimulatorWrites {
                     }
                 }
             }
-            client.resources(NodeUsage.class).withName(node).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), UsageJson.status(f, tiers, ceiling, now, interval, reporter));
+            Patches.status(client, Patches.stub(new NodeUsage(), null, node), PatchType.JSON_MERGE,
+                    UsageJson.status(f, tiers, ceiling, now, interval, reporter));
             usageWrites.increment();
         } catch (KubernetesClientException e) {
             usageObjects.remove(node);
@@ -121,7 +122,7 @@ public final class SimulatorWrites {
         String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + cpu + "\",\"" + ResourceNames.BATCH_MEMORY + "\":\""
                 + memory + "\"}";
         try {
-            client.nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+            Patches.status(client, Patches.stub(new Node(), null, node), PatchType.JSON_MERGE,
                     "{\"status\":{\"capacity\":" + amounts + ",\"allocatable\":" + amounts + "}}");
             advertised.increment();
         } catch (KubernetesClientException e) {

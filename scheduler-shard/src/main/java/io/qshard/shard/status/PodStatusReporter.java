@@ -1,5 +1,6 @@
 package io.qshard.shard.status;
 
+import io.qshard.shard.kube.Patches;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,6 @@ import com.google.common.util.concurrent.RateLimiter;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.core.model.PodRequest;
 
@@ -53,6 +53,7 @@ public final class PodStatusReporter implements AutoCloseable {
     private final Map<String, Reported> lastFailure = new HashMap<>();
     private final LongAdder written = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicBoolean firstFailure = new java.util.concurrent.atomic.AtomicBoolean();
     private long suppressed;
     private Instant lastSummary;
     private PodRequest lastBound;
@@ -148,8 +149,8 @@ public final class PodStatusReporter implements AutoCloseable {
         Map<String, Object> cond = Map.of("type", "PodScheduled", "status", "False", "reason", "Unschedulable",
                 "message", truncate(message), "lastTransitionTime", at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         String patch = client.getKubernetesSerialization().asJson(Map.of("status", Map.of("conditions", List.of(cond))));
-        write(() -> client.pods().inNamespace(pod.namespace()).withName(pod.name()).subresource("status")
-                .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch), pod, "PodScheduled condition");
+        write(() -> Patches.status(client, Patches.stub(new io.fabric8.kubernetes.api.model.Pod(), pod.namespace(), pod.name()),
+                PatchType.STRATEGIC_MERGE, patch), pod, "PodScheduled condition");
     }
 
     private void write(Runnable call, PodRequest pod, String what) {
@@ -158,7 +159,11 @@ public final class PodStatusReporter implements AutoCloseable {
             written.increment();
         } catch (RuntimeException e) {
             dropped.increment();
-            LOG.debug("could not write {} for {}: {}", what, pod.key(), e.getMessage());
+            if (firstFailure.compareAndSet(false, true)) { // e.g. RBAC: say it once loudly, then quietly
+                LOG.warn("could not write {} for {} (further failures at debug level): {}", what, pod.key(), e.getMessage());
+            } else {
+                LOG.debug("could not write {} for {}: {}", what, pod.key(), e.getMessage());
+            }
         }
     }
 

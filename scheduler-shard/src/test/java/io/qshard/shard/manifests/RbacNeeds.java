@@ -27,7 +27,7 @@ final class RbacNeeds {
                     "list qshard.io/nodeusages *", "watch qshard.io/nodeusages *", // usage view
                     "list qshard.io/shardmaps *", "watch qshard.io/shardmaps *", // ShardMapWatcher
                     "create qshard.io/shardmaps *", "update qshard.io/shardmaps *", // ShardMapMaintainer (shard 0)
-                    "get qshard.io/shardmaps *", "patch qshard.io/shardmaps/status *")), // ShardAcks (fabric8 gets first)
+                    "patch qshard.io/shardmaps/status *")), // ShardAcks
             "qshard-migrate", union(LEASES, Set.of(
                     "list nodes *", "watch nodes *", "list pods *", "watch pods *", // ClusterView's informers
                     "list qshard.io/nodeusages *", "watch qshard.io/nodeusages *",
@@ -35,12 +35,12 @@ final class RbacNeeds {
             "qshard-agent", Set.of(
                     "list pods *", "watch pods *", // LocalPods (field selector spec.nodeName)
                     "list nodes *", "watch nodes *", // OwnNode (field selector metadata.name)
-                    "get nodes *", "patch nodes/status *", // batch pool advertisement (fabric8 gets the node first)
+                    "patch nodes/status *", // batch pool advertisement
                     "get qshard.io/nodeusages *", "create qshard.io/nodeusages *", "patch qshard.io/nodeusages/status *",
                     "create pods/eviction *"), // besteffort box, memory pressure
             "qshard-webhook", Set.of(), // serves TLS from mounted files; reads nothing from the API
             "qshard-oversale", union(LEASES, Set.of(
-                    "list nodes *", "watch nodes *", "get nodes *", "patch nodes *", // ratio annotations (get: as above)
+                    "list nodes *", "watch nodes *", "patch nodes *", // ratio annotations
                     "list pods *", "watch pods *", "list qshard.io/nodeusages *", "watch qshard.io/nodeusages *",
                     "create events *")));
 
@@ -48,7 +48,8 @@ final class RbacNeeds {
     static final List<String> SHOULD_BE_DENIED = List.of("get secrets *", "list secrets *", "delete pods *", "create pods *",
             "update nodes *", "delete nodes *", "create pods/binding *", "create pods/eviction *", "patch nodes/status *",
             "create rbac.authorization.k8s.io/clusterrolebindings *", "update coordination.k8s.io/leases default", "delete qshard.io/shardmaps *",
-            "create apiextensions.k8s.io/customresourcedefinitions *", "patch coordination.k8s.io/leases kube-system");
+            "create apiextensions.k8s.io/customresourcedefinitions *", "patch coordination.k8s.io/leases kube-system",
+            "get nodes *", "get pods *"); // status patches go without a read first (kube.Patches)
 
     private RbacNeeds() {
     }

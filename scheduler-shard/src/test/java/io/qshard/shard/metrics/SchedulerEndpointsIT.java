@@ -95,6 +95,9 @@ class SchedulerEndpointsIT {
                     .stream().filter(e -> "whale".equals(e.getInvolvedObject().getName()) && "FailedScheduling".equals(e.getReason()))
                     .findFirst().orElse(null), e -> e != null);
 
+            // the PodScheduled=False condition needs only `patch pods/status` (no read before the patch)
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.pods().inNamespace(ns).withName("whale").get().getStatus()
+                    .getConditions().stream().anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 PromScrape m = PromScrape.of(port);
                 // 20 placed, the whale found no node (at least once), nothing failed
