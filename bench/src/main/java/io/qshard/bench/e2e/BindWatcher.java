@@ -15,6 +15,8 @@ final class BindWatcher implements AutoCloseable {
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
     private final AtomicLong first = new AtomicLong();
     private final AtomicLong last = new AtomicLong();
+    private volatile java.time.Instant firstAt;
+    private volatile java.time.Instant lastAt;
     private final Watch watch;
 
     BindWatcher(KubernetesClient client, String namespace) {
@@ -24,8 +26,11 @@ final class BindWatcher implements AutoCloseable {
                 String node = pod.getSpec().getNodeName();
                 if (node != null && !node.isEmpty() && bound.add(pod.getMetadata().getUid())) {
                     long now = System.nanoTime();
-                    first.compareAndSet(0, now);
+                    if (first.compareAndSet(0, now)) {
+                        firstAt = java.time.Instant.now();
+                    }
                     last.set(now);
+                    lastAt = java.time.Instant.now();
                 }
             }
 
@@ -42,6 +47,11 @@ final class BindWatcher implements AutoCloseable {
     /** Seconds from the first to the last binding seen. */
     double bindingSpanSeconds() {
         return (last.get() - first.get()) / 1e9;
+    }
+
+    /** Wall-clock times of the first and last binding seen (to line up with the contenders' logs), or null. */
+    String window() {
+        return firstAt + " → " + lastAt;
     }
 
     long firstNanos() {

@@ -31,12 +31,25 @@ public final class RawBindMain {
         String schedulerName = args[1];
         int concurrency = Integer.parseInt(args[2]);
         try (KubernetesClient client = SchedulerProcess.clientFor(Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
-             Binder binder = new Binder(client, concurrency)) {
+             Binder binder = new Binder(client, concurrency);
+             io.qshard.shard.kube.PodReflector watch = new io.qshard.shard.kube.PodReflector(client, new io.qshard.shard.kube.PodReflector.Sink() {
+                 @Override
+                 public void upsert(io.qshard.shard.kube.RawPod pod) {
+                 }
+
+                 @Override
+                 public void delete(String uid) {
+                 }
+             })) {
+            if (Boolean.getBoolean("raw.watch")) {
+                watch.start().join(); // diagnostic: the same pod watch a scheduler keeps, decoded and dropped
+            }
             List<String> nodes = client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).sorted().toList();
             List<Pod> pods = new ArrayList<>(client.pods().inAnyNamespace().withField("spec.schedulerName", schedulerName)
                     .withField("spec.nodeName", "").list().getItems());
             pods.sort(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()));
             CountDownLatch done = new CountDownLatch(pods.size());
+            System.out.println("binding " + pods.size() + " pods from " + java.time.LocalTime.now());
             int i = 0;
             for (Pod p : pods) {
                 binder.bind(p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getMetadata().getUid(),
@@ -48,7 +61,7 @@ public final class RawBindMain {
                         });
             }
             done.await();
-            System.out.println("bound " + pods.size());
+            System.out.println("bound " + pods.size() + " at " + java.time.LocalTime.now());
         }
     }
 }

@@ -136,7 +136,7 @@ public final class TraceScenario {
         if (node == null) {
             return;
         }
-        PodRequest pod = state.snapshot().node(node).orElseThrow().pods().stream()
+        PodRequest pod = state.node(node).orElseThrow().pods().stream()
                 .filter(p -> p.uid().equals(uid)).findFirst().orElseThrow();
         state.removePod(uid);
         runtimes.remove(uid);

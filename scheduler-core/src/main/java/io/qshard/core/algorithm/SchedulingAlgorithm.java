@@ -163,9 +163,8 @@ public final class SchedulingAlgorithm {
 
     private boolean[] skipped(CycleState state, PodRequest pod, NodeState[] feasible, int found) {
         boolean[] skip = new boolean[scorers.length];
-        List<NodeState> view = Arrays.asList(feasible).subList(0, found);
         for (PreScorePlugin p : preScores) {
-            if (p.preScore(state, pod, view).code() == Status.Code.SKIP) {
+            if (p.preScore(state, pod, feasible, found).code() == Status.Code.SKIP) {
                 for (int j = 0; j < scorers.length; j++) {
                     skip[j] |= scorers[j] == p;
                 }
@@ -187,9 +186,8 @@ public final class SchedulingAlgorithm {
     private long[] score(CycleState state, PodRequest pod, NodeState[] feasible, int found) {
         boolean[] skip = null;
         if (preScores.length > 0) {
-            List<NodeState> view = Arrays.asList(feasible).subList(0, found);
             for (PreScorePlugin p : preScores) {
-                if (p.preScore(state, pod, view).code() == Status.Code.SKIP) {
+                if (p.preScore(state, pod, feasible, found).code() == Status.Code.SKIP) {
                     for (int j = 0; j < scorers.length; j++) {
                         if (scorers[j] == p) {
                             skip = skip == null ? new boolean[scorers.length] : skip;

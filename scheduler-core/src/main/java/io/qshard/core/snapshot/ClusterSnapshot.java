@@ -6,18 +6,24 @@ import java.util.Optional;
 
 /**
  * The immutable view one scheduling cycle works on: the nodes of one shard with their pods. Updating one
- * node costs O(n/64 + 64) reference copies ({@link PersistentArray}); adding or removing a node also copies
- * the name index. Node order is stable except that removing a node moves the last node into its slot.
- * Thread-safe because immutable.
+ * node costs O(n/64 + 64) reference copies ({@link PersistentArray}); adding or removing a node through
+ * {@link #with}/{@link #without} also copies the name index ({@link ClusterState} batches those: it copies the
+ * index at most once per published snapshot). Node order is stable except that removing a node moves the last
+ * node into its slot. Thread-safe because immutable: the index map is never written after construction.
  */
 public final class ClusterSnapshot {
-    private static final ClusterSnapshot EMPTY = new ClusterSnapshot(PersistentArray.empty(), Map.of(), 0);
+    private static final ClusterSnapshot EMPTY = new ClusterSnapshot(PersistentArray.empty(), new HashMap<>(), 0);
 
     private final PersistentArray<NodeState> nodes;
+    /**
+     * name → position; a HashMap (hash compared before equals) rather than {@code Map.copyOf}, whose open
+     * addressing calls {@code equals} on every probed key — node names differing in their last digits cluster.
+     */
     private final Map<String, Integer> index;
     private final long generation;
 
-    private ClusterSnapshot(PersistentArray<NodeState> nodes, Map<String, Integer> index, long generation) {
+    /** @param index owned by the new snapshot from now on: the caller must never write it again */
+    ClusterSnapshot(PersistentArray<NodeState> nodes, Map<String, Integer> index, long generation) {
         this.nodes = nodes;
         this.index = index;
         this.generation = generation;
@@ -54,7 +60,7 @@ public final class ClusterSnapshot {
         }
         Map<String, Integer> idx = new HashMap<>(index);
         idx.put(state.name(), nodes.size());
-        return new ClusterSnapshot(nodes.append(state), Map.copyOf(idx), generation + 1);
+        return new ClusterSnapshot(nodes.append(state), idx, generation + 1);
     }
 
     /** This snapshot without the node named {@code name} (unchanged if absent). */
@@ -72,6 +78,6 @@ public final class ClusterSnapshot {
             n = n.set(i, moved);
             idx.put(moved.name(), i);
         }
-        return new ClusterSnapshot(n.removeLast(), Map.copyOf(idx), generation + 1);
+        return new ClusterSnapshot(n.removeLast(), idx, generation + 1);
     }
 }

@@ -20,7 +20,13 @@ import java.util.function.Function;
  * which is the only writer; snapshots may be read from any thread.
  */
 public final class ClusterState {
-    private ClusterSnapshot snapshot = ClusterSnapshot.empty();
+    private PersistentArray<NodeState> nodes = PersistentArray.empty();
+    /** name → position; handed to the published snapshot, so copied before the next write once shared. */
+    private HashMap<String, Integer> index = new HashMap<>();
+    private boolean indexShared;
+    private long generation;
+    /** The last published snapshot, or null when something changed since. */
+    private ClusterSnapshot published = ClusterSnapshot.empty();
     /** uid → node name, for every pod accounted on a node we hold. */
     private final Map<String, String> podNode = new HashMap<>();
     /** node name → pods bound to a node we do not hold. */
@@ -28,15 +34,73 @@ public final class ClusterState {
     /** uid → node name, for every detached pod. */
     private final Map<String, String> detachedNode = new HashMap<>();
 
-    /** The current view; O(1), immutable. */
+    /** The current view; O(1) (plus one small object after a change), immutable. */
     public ClusterSnapshot snapshot() {
-        return snapshot;
+        if (published == null) {
+            published = new ClusterSnapshot(nodes, index, generation);
+            indexShared = true;
+        }
+        return published;
+    }
+
+    /** The current state of one node, without publishing a snapshot (for event handlers). */
+    public Optional<NodeState> node(String name) {
+        Integer i = index.get(name);
+        return i == null ? Optional.empty() : Optional.of(nodes.get(i));
+    }
+
+    private NodeState nodeOrNull(String name) {
+        Integer i = index.get(name);
+        return i == null ? null : nodes.get(i);
+    }
+
+    private HashMap<String, Integer> writableIndex() {
+        if (indexShared) {
+            index = new HashMap<>(index);
+            indexShared = false;
+        }
+        return index;
+    }
+
+    /** Adds {@code state}, or replaces the node of the same name. */
+    private void put(NodeState state) {
+        Integer i = index.get(state.name());
+        if (i != null) {
+            nodes = nodes.set(i, state);
+        } else {
+            writableIndex().put(state.name(), nodes.size());
+            nodes = nodes.append(state);
+        }
+        changed();
+    }
+
+    /** Removes a node: the last node moves into its slot. */
+    private void drop(String name) {
+        Integer i = index.get(name);
+        if (i == null) {
+            return;
+        }
+        int last = nodes.size() - 1;
+        HashMap<String, Integer> idx = writableIndex();
+        idx.remove(name);
+        if (i != last) {
+            NodeState moved = nodes.get(last);
+            nodes = nodes.set(i, moved);
+            idx.put(moved.name(), i);
+        }
+        nodes = nodes.removeLast();
+        changed();
+    }
+
+    private void changed() {
+        generation++;
+        published = null;
     }
 
     /** Adds or updates a node (pods kept); pods seen earlier for this node are attached. */
     public void upsertNode(Node node) {
-        Optional<NodeState> existing = snapshot.node(node.name());
-        NodeState state = existing.map(s -> s.withNode(node)).orElseGet(() -> NodeState.of(node));
+        NodeState existing = nodeOrNull(node.name());
+        NodeState state = existing != null ? existing.withNode(node) : NodeState.of(node);
         Map<String, PodRequest> waiting = detached.remove(node.name());
         if (waiting != null) {
             for (PodRequest p : waiting.values()) {
@@ -45,7 +109,7 @@ public final class ClusterState {
                 detachedNode.remove(p.uid());
             }
         }
-        snapshot = snapshot.with(state);
+        put(state);
     }
 
     /**
@@ -59,24 +123,28 @@ public final class ClusterState {
      */
     public void setUsage(String nodeName, UsageView view, Function<String, io.qshard.core.model.PoolRule> classOfTier,
                          double estimateFactor) {
-        snapshot.node(nodeName).ifPresent(state -> snapshot = snapshot.with(state.withUsage(
-                view == null || view.conservative() ? null : ClassUsage.of(view, classOfTier, estimateFactor))));
+        NodeState state = nodeOrNull(nodeName);
+        if (state != null) {
+            put(state.withUsage(view == null || view.conservative() ? null : ClassUsage.of(view, classOfTier, estimateFactor)));
+        }
     }
 
     /** Removes a node; its pods are kept aside in case the node comes back (e.g. moved between shards). */
     public void removeNode(String name) {
-        snapshot.node(name).ifPresent(state -> {
-            Map<String, PodRequest> keep = new HashMap<>();
-            for (PodRequest p : state.podList()) {
-                keep.put(p.uid(), p);
-                podNode.remove(p.uid());
-                detachedNode.put(p.uid(), name);
-            }
-            if (!keep.isEmpty()) {
-                detached.put(name, keep);
-            }
-            snapshot = snapshot.without(name);
-        });
+        NodeState state = nodeOrNull(name);
+        if (state == null) {
+            return;
+        }
+        Map<String, PodRequest> keep = new HashMap<>();
+        for (PodRequest p : state.podList()) {
+            keep.put(p.uid(), p);
+            podNode.remove(p.uid());
+            detachedNode.put(p.uid(), name);
+        }
+        if (!keep.isEmpty()) {
+            detached.put(name, keep);
+        }
+        drop(name);
     }
 
     /**
@@ -93,9 +161,9 @@ public final class ClusterState {
         if (target == null) {
             return;
         }
-        Optional<NodeState> node = snapshot.node(target);
-        if (node.isPresent()) {
-            snapshot = snapshot.with(node.get().reserve(pod));
+        NodeState node = nodeOrNull(target);
+        if (node != null) {
+            put(node.reserve(pod));
             podNode.put(pod.uid(), target);
         } else {
             detached.computeIfAbsent(target, k -> new HashMap<>()).put(pod.uid(), pod);
@@ -112,7 +180,10 @@ public final class ClusterState {
     public void removePod(String uid) {
         String node = podNode.remove(uid);
         if (node != null) {
-            snapshot.node(node).ifPresent(s -> snapshot = snapshot.with(s.unreserve(uid)));
+            NodeState s = nodeOrNull(node);
+            if (s != null) {
+                put(s.unreserve(uid));
+            }
             return;
         }
         String away = detachedNode.remove(uid);

@@ -63,6 +63,7 @@ public final class NodeState {
     /** Copied from the node so the common filters do not dereference it. */
     private final boolean unschedulable;
     private final List<Taint> taints;
+    private final boolean hasTaints;
     /** Real usage per class from the node's latest fresh report, or null: the conservative view (requests). */
     private final ClassUsage usage;
 
@@ -73,6 +74,7 @@ public final class NodeState {
         this.inverse = inverse;
         this.unschedulable = node.unschedulable();
         this.taints = node.taints();
+        this.hasTaints = !taints.isEmpty();
         this.usage = usage;
     }
 
@@ -110,6 +112,11 @@ public final class NodeState {
     /** The node's taints (usually the shared empty list). */
     public List<Taint> taints() {
         return taints;
+    }
+
+    /** Whether the node has any taint (a field read: preScore asks it of every feasible node). */
+    public boolean hasTaints() {
+        return hasTaints;
     }
 
     /** Reported allocatable of component {@code c} (what a kubelet admits against). */
@@ -272,8 +279,10 @@ public final class NodeState {
     }
 
     private int indexOf(String uid) {
+        int h = uid.hashCode(); // cached by String: most mismatches cost one int compare
         for (int i = 0; i < pods.length; i++) {
-            if (pods[i].uid().equals(uid)) {
+            String other = pods[i].uid();
+            if (other.hashCode() == h && other.equals(uid)) {
                 return i;
             }
         }

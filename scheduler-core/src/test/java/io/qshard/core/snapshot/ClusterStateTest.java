@@ -68,4 +68,30 @@ class ClusterStateTest {
         }
         assertThat(after.generation()).isGreaterThan(before.generation());
     }
+
+    @Test
+    void aPublishedSnapshotKeepsItsIndexWhileLaterChangesAreBatched() {
+        for (int i = 0; i < 100; i++) {
+            state.upsertNode(node("n" + i, 1000, 1).build());
+        }
+        ClusterSnapshot published = state.snapshot();
+        assertThat(state.snapshot()).isSameAs(published); // nothing changed: nothing new to publish
+        state.removeNode("n3");       // moves n99 into slot 3 of the new index
+        state.upsertNode(node("new", 1000, 1).build());
+        state.removeNode("n50");
+        assertThat(state.node("new")).isPresent();
+        // the published snapshot still resolves each of its own nodes at its own position, and nothing later
+        for (int i = 0; i < published.size(); i++) {
+            assertThat(published.node(published.node(i).name())).contains(published.node(i));
+        }
+        assertThat(published.node("n3")).isPresent();
+        assertThat(published.node("new")).isEmpty();
+        ClusterSnapshot next = state.snapshot();
+        assertThat(next.size()).isEqualTo(99);
+        assertThat(next.node("n3")).isEmpty();
+        assertThat(next.node("n50")).isEmpty();
+        for (int i = 0; i < next.size(); i++) {
+            assertThat(next.node(next.node(i).name())).contains(next.node(i));
+        }
+    }
 }

@@ -213,58 +213,36 @@ public final class PodReflector implements AutoCloseable {
         loop.schedule(action, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Splits the watch stream into lines on the HTTP I/O thread; {@link #event} decodes them on the reflector thread. */
+    /**
+     * Takes the watch stream's bytes off the HTTP I/O thread with one bulk copy per received chunk, and splits
+     * and decodes them into events on the reflector's thread: the I/O thread (shared with every binding
+     * connection) only copies memory, and the line scan runs over a plain array.
+     */
     private final class LineSplitter {
-        private byte[] partial = new byte[8192];
-        private int length;
+        private final WatchLines lines = new WatchLines(this::event);
         volatile boolean gone;
 
-        /**
-         * Called on the HTTP I/O thread: only splits lines; decoding runs on the reflector's thread, so the I/O
-         * thread (shared with every binding connection) is back serving sockets at once.
-         */
+        /** Called on the HTTP I/O thread: copies the chunk and hands it over. */
         void feed(List<ByteBuffer> buffers) {
-            List<byte[]> complete = new java.util.ArrayList<>();
+            int total = 0;
             for (ByteBuffer b : buffers) {
-                while (b.hasRemaining()) {
-                    int start = b.position();
-                    int limit = b.limit();
-                    int nl = start;
-                    while (nl < limit && b.get(nl) != '\n') {
-                        nl++;
-                    }
-                    append(b, start, nl);
-                    if (nl == limit) {
-                        b.position(limit);
-                    } else {
-                        b.position(nl + 1);
-                        if (length > 0) {
-                            complete.add(java.util.Arrays.copyOf(partial, length));
-                        }
-                        length = 0;
-                    }
-                }
+                total += b.remaining();
             }
-            dispatch(complete);
+            if (total == 0) {
+                return;
+            }
+            byte[] chunk = new byte[total];
+            int at = 0;
+            for (ByteBuffer b : buffers) {
+                int n = b.remaining();
+                b.get(chunk, at, n);
+                at += n;
+            }
+            loop.execute(() -> lines.feed(chunk));
         }
 
-        private void dispatch(List<byte[]> complete) {
-            if (!complete.isEmpty()) {
-                loop.execute(() -> complete.forEach(this::event));
-            }
-        }
-
-        private void append(ByteBuffer b, int from, int to) {
-            int n = to - from;
-            if (length + n > partial.length) {
-                partial = java.util.Arrays.copyOf(partial, Math.max(partial.length * 2, length + n));
-            }
-            b.get(from, partial, length, n);
-            length += n;
-        }
-
-        private void event(byte[] line) {
-            try (JsonParser p = PodJsonReader.MAPPER.createParser(line)) {
+        private void event(byte[] line, int offset, int n) {
+            try (JsonParser p = PodJsonReader.MAPPER.createParser(line, offset, n)) {
                 p.nextToken();
                 String type = null;
                 while (p.nextToken() == JsonToken.PROPERTY_NAME) {

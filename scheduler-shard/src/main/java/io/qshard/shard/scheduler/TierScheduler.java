@@ -311,7 +311,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
                 return;
             }
             // heartbeats change nothing the scheduler sees: only real changes wake unschedulable pods
-            boolean changed = state.snapshot().node(node.name()).map(s -> !s.node().equals(node)).orElse(true);
+            boolean changed = state.node(node.name()).map(s -> !s.node().equals(node)).orElse(true);
             if (changed) {
                 state.upsertNode(node);
                 usage.nodeKnown(node.name(), state, clock.instant());

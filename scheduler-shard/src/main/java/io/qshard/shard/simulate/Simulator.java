@@ -121,11 +121,11 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     public void nodeUpserted(Node node) {
         loop.execute(() -> {
             if (selects.test(node)) {
-                boolean added = state.snapshot().node(node.name()).isEmpty();
+                boolean added = state.node(node.name()).isEmpty();
                 state.upsertNode(node); // attaches pods that were seen before their node
                 nodeIndex.computeIfAbsent(node.name(), n -> nodeIndex.size());
                 if (added) {
-                    state.snapshot().node(node.name()).ifPresent(s -> s.pods().forEach(this::start));
+                    state.node(node.name()).ifPresent(s -> s.pods().forEach(this::start));
                 }
             } else {
                 state.removeNode(node.name());
@@ -148,7 +148,7 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
             if (pod.nodeName() == null) {
                 return;
             }
-            boolean ours = state.snapshot().node(pod.nodeName()).isPresent();
+            boolean ours = state.node(pod.nodeName()).isPresent();
             if (finished || deleting) {
                 state.removePod(pod.uid());
                 if (deleting && ours && finalising.add(pod.uid())) {

@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.util.concurrent.RateLimiter;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.core.model.PodRequest;
@@ -45,6 +43,7 @@ public final class PodStatusReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PodStatusReporter.class);
 
     private final KubernetesClient client;
+    private final EventPoster events;
     private final String component;
     private final Clock clock;
     private final RateLimiter scheduledLimit;
@@ -64,6 +63,7 @@ public final class PodStatusReporter implements AutoCloseable {
     public PodStatusReporter(KubernetesClient client, String component, Clock clock, double scheduledPerSecond,
                              double failedPerSecond) {
         this.client = client;
+        this.events = new EventPoster(client, component);
         this.component = component;
         this.clock = clock;
         this.scheduledLimit = RateLimiter.create(scheduledPerSecond);
@@ -133,16 +133,7 @@ public final class PodStatusReporter implements AutoCloseable {
 
     private void event(PodRequest pod, String type, String reason, String message) {
         Instant now = clock.instant();
-        Event e = new EventBuilder()
-                .withNewMetadata().withGenerateName(pod.name() + ".").withNamespace(pod.namespace()).endMetadata()
-                .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(pod.namespace())
-                .withName(pod.name()).withUid(pod.uid()).endInvolvedObject()
-                .withType(type).withReason(reason).withMessage(truncate(message))
-                .withNewSource().withComponent(component).endSource()
-                .withReportingComponent(component).withReportingInstance(component)
-                .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
-                .build();
-        write(() -> client.v1().events().inNamespace(pod.namespace()).resource(e).create(), pod, reason);
+        write(() -> events.post(pod, type, reason, truncate(message), now), pod, reason);
     }
 
     private void condition(PodRequest pod, String message, Instant at) {

@@ -89,7 +89,7 @@ public final class UsageTracker {
      * @return true when the node's figures changed (the caller may wake unschedulable pods)
      */
     public boolean reported(UsageReport report, ClusterState state, Instant now) {
-        if (state.snapshot().node(report.node()).isEmpty()) {
+        if (state.node(report.node()).isEmpty()) {
             unknownNode.merge(report.node(), report, (a, b) -> b.timestamp().isAfter(a.timestamp()) ? b : a);
             return false;
         }
@@ -115,7 +115,7 @@ public final class UsageTracker {
 
     /** Runs the hot-node rule on the report: usage and predicted peak as fractions of real allocatable cpu. */
     private void classify(UsageReport report, ClusterState state) {
-        state.snapshot().node(report.node()).ifPresent(ns -> {
+        state.node(report.node()).ifPresent(ns -> {
             double alloc = ns.realAllocatable(NodeState.CPU);
             if (alloc <= 0) {
                 return;
@@ -143,7 +143,7 @@ public final class UsageTracker {
     }
 
     private void observe(UsageReport report, ClusterState state) {
-        Optional<NodeState> ns = state.snapshot().node(report.node());
+        Optional<NodeState> ns = state.node(report.node());
         if (ns.isEmpty()) {
             return;
         }
@@ -273,7 +273,7 @@ public final class UsageTracker {
     }
 
     private boolean apply(String node, ClusterState state, Instant now) {
-        Optional<NodeState> ns = state.snapshot().node(node);
+        Optional<NodeState> ns = state.node(node);
         if (ns.isEmpty()) {
             return false;
         }

@@ -33,7 +33,7 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
     }
 
     @Override
-    public Status preScore(CycleState state, PodRequest pod, List<NodeState> feasible) {
+    public Status preScore(CycleState state, PodRequest pod, NodeState[] feasible, int count) {
         return pod.affinity().preferred().isEmpty() ? Status.SKIP : Status.SUCCESS;
     }
 

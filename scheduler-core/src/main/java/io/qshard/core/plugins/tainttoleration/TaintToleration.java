@@ -27,11 +27,10 @@ public final class TaintToleration implements FilterPlugin, PreScorePlugin, Scor
 
     @Override
     public Status filter(CycleState state, PodRequest pod, NodeState node) {
-        List<Taint> taints = node.taints();
-        if (taints.isEmpty()) {
+        if (!node.hasTaints()) {
             return Status.SUCCESS;
         }
-        for (Taint taint : taints) {
+        for (Taint taint : node.taints()) {
             if (taint.effect() == Taint.Effect.PREFER_NO_SCHEDULE) {
                 continue;
             }
@@ -44,9 +43,9 @@ public final class TaintToleration implements FilterPlugin, PreScorePlugin, Scor
     }
 
     @Override
-    public Status preScore(CycleState state, PodRequest pod, List<NodeState> feasible) {
-        for (NodeState n : feasible) {
-            if (!n.taints().isEmpty()) {
+    public Status preScore(CycleState state, PodRequest pod, NodeState[] feasible, int count) {
+        for (int k = 0; k < count; k++) {
+            if (feasible[k].hasTaints()) {
                 return Status.SUCCESS;
             }
         }
