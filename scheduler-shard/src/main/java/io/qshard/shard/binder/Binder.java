@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,6 +46,11 @@ public final class Binder implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog;
+    /** The thread in {@link #awaitCapacity}, or null, and the free slots it waits for. */
+    private volatile Thread capacityWaiter;
+    private volatile int capacityWanted;
+    /** Longest park in {@link #awaitCapacity} before re-checking (a safety net, not the wake-up path). */
+    private static final long CAPACITY_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** One request in flight: completes (outcome + slot release) exactly once, by response or by timeout. */
     private final class Pending {
@@ -67,11 +73,15 @@ public final class Binder implements AutoCloseable {
     }
 
     public Binder(KubernetesClient client, int concurrency) {
+        this(client.getHttpClient(), client.getMasterUrl().toString(), concurrency);
+    }
+
+    /** @param master the apiserver's URL; tests pass their own HTTP client */
+    Binder(HttpClient http, String master, int concurrency) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("bind concurrency must be ≥ 1, was " + concurrency);
         }
-        this.http = client.getHttpClient();
-        String master = client.getMasterUrl().toString();
+        this.http = http;
         this.apiBase = master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
         this.slots = new Semaphore(concurrency);
         this.concurrency = concurrency;
@@ -128,15 +138,29 @@ public final class Binder implements AutoCloseable {
     /**
      * When no binding slot is free, waits until {@code n} are (at most all of them), so the caller wakes once
      * per {@code n} completed bindings instead of once per binding — on a small machine each wake-up is a
-     * context switch taken from the apiserver. Returns at once if a slot is free.
+     * context switch taken from the apiserver. Returns at once if a slot is free. One waiting thread at a time.
+     *
+     * <p>Not {@code Semaphore.acquire(n)}: a semaphore wakes its waiter on every single release, to find too few
+     * permits and park again. Here a completing binding unparks the waiter only once {@code n} slots are free.
      */
     public void awaitCapacity(int n) throws InterruptedException {
         if (slots.availablePermits() > 0) {
             return;
         }
-        int want = Math.min(Math.max(1, n), concurrency);
-        slots.acquire(want);
-        slots.release(want);
+        capacityWanted = Math.min(Math.max(1, n), concurrency);
+        capacityWaiter = Thread.currentThread();
+        try {
+            // the waiter is published before the check and a release frees its slot before reading the waiter,
+            // so one of the two sees the other; parkNanos bounds the wait should anything else wake us early
+            while (slots.availablePermits() < capacityWanted) {
+                LockSupport.parkNanos(this, CAPACITY_RECHECK_NANOS);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        } finally {
+            capacityWaiter = null;
+        }
     }
 
     /** Bindings currently in flight. */
@@ -156,6 +180,10 @@ public final class Binder implements AutoCloseable {
     private void release() {
         inFlight.decrementAndGet();
         slots.release();
+        Thread waiter = capacityWaiter;
+        if (waiter != null && slots.availablePermits() >= capacityWanted) {
+            LockSupport.unpark(waiter);
+        }
     }
 
     static BindOutcome classify(HttpResponse<String> response, Throwable error) {

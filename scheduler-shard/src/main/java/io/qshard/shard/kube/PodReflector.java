@@ -32,16 +32,17 @@ import tools.jackson.core.JsonToken;
  * <ul>
  *   <li>the first LIST is served from the apiserver's watch cache ({@code resourceVersion=0}, no {@code limit});
  *       a re-list after {@code 410 Gone} is a consistent read, as client-go does;</li>
- *   <li>the WATCH ({@code allowWatchBookmarks}, randomised {@code timeoutSeconds}) is split into lines on the HTTP
- *       client's I/O thread and decoded on the reflector's own thread, one hand-off per received chunk: no JSON
- *       tree, no model objects, and the I/O thread — shared with every binding connection — never waits on
- *       decoding;</li>
+ *   <li>the WATCH ({@code allowWatchBookmarks}, randomised {@code timeoutSeconds}) is split into lines and decoded
+ *       on the HTTP client's I/O thread as each chunk arrives: no JSON tree, no model objects, and no hand-off.
+ *       Measured on 2 cores (bench/RESULTS.md): handing each chunk to a decoding thread cost more — a wake-up and
+ *       a context switch per watch event — than the ~15 µs decode it moved off the I/O thread;</li>
  *   <li>a watch that ends is resumed from the last resourceVersion; one that fails is retried with backoff
  *       (1 s doubling to 30 s) for ever; {@code 410 Gone} triggers a re-list, after which pods that vanished
  *       are reported deleted.</li>
  * </ul>
- * Events go to the {@link Sink} in API order, from one thread at a time. A pod that cannot be decoded is
- * logged, counted and skipped. Thread-safe.
+ * Events go to the {@link Sink} in API order, from one thread at a time: the reflector's thread for LISTs, the
+ * I/O thread for a watch (a watch starts after its LIST is delivered and a re-list only after the watch ended).
+ * A pod that cannot be decoded is logged, counted and skipped. Thread-safe.
  */
 public final class PodReflector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PodReflector.class);
@@ -213,16 +214,12 @@ public final class PodReflector implements AutoCloseable {
         loop.schedule(action, delay, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Takes the watch stream's bytes off the HTTP I/O thread with one bulk copy per received chunk, and splits
-     * and decodes them into events on the reflector's thread: the I/O thread (shared with every binding
-     * connection) only copies memory, and the line scan runs over a plain array.
-     */
+    /** Splits the watch stream into events and decodes them, on the HTTP I/O thread. */
     private final class LineSplitter {
         private final WatchLines lines = new WatchLines(this::event);
         volatile boolean gone;
 
-        /** Called on the HTTP I/O thread: copies the chunk and hands it over. */
+        /** Called on the HTTP I/O thread: one bulk copy of the chunk, then whole lines are decoded at once. */
         void feed(List<ByteBuffer> buffers) {
             int total = 0;
             for (ByteBuffer b : buffers) {
@@ -238,7 +235,7 @@ public final class PodReflector implements AutoCloseable {
                 b.get(chunk, at, n);
                 at += n;
             }
-            loop.execute(() -> lines.feed(chunk));
+            lines.feed(chunk);
         }
 
         private void event(byte[] line, int offset, int n) {
