@@ -218,22 +218,30 @@ public final class SchedulingAlgorithm {
         return Arrays.stream(filters).filter(f -> f != plugin).toArray(FilterPlugin[]::new);
     }
 
-    /** Index of the maximum; among equal maxima each is chosen with equal probability (reservoir sampling). */
+    /**
+     * Index of the maximum; among equal maxima each is chosen with equal probability. Two passes (find the
+     * maximum and count it, then walk to the chosen one) draw one random number per decision — reservoir
+     * sampling draws one per tie, and on a fleet of identical nodes nearly every node ties.
+     */
     static int pickBest(long[] total, int count, SplittableRandom random) {
-        int best = 0;
+        long max = total[0];
         int ties = 1;
         for (int k = 1; k < count; k++) {
-            if (total[k] > total[best]) {
-                best = k;
+            long t = total[k];
+            if (t > max) {
+                max = t;
                 ties = 1;
-            } else if (total[k] == total[best]) {
+            } else if (t == max) {
                 ties++;
-                if (random.nextInt(ties) == 0) {
-                    best = k;
-                }
             }
         }
-        return best;
+        int skip = ties == 1 ? 0 : random.nextInt(ties);
+        for (int k = 0; k < count; k++) {
+            if (total[k] == max && skip-- == 0) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("unreachable: the maximum is in the array");
     }
 
     /** SplitMix64 finaliser: spreads seeds so nearby seeds start at unrelated nodes. */

@@ -39,19 +39,30 @@ public final class NodeState {
     private static final int SIZE = BY_CLASS + N * PoolRule.values().length;
     private static final PodRequest[] NO_PODS = new PodRequest[0];
 
-    /** [rule][r] → offset of the capacity a tier's scoring measures resource r (0 cpu, 1 memory) in. */
-    private static final int[][] CAPACITY = new int[PoolRule.values().length][];
-    /** [rule][r] → offset of the requests that count against that capacity. */
-    private static final int[][] USED = new int[PoolRule.values().length][];
+    /** [2 × rule + r] → offset in {@code v} of the capacity a tier's scoring measures resource r (0 cpu, 1 memory) in. */
+    private static final int[] CAPACITY_AT = new int[2 * PoolRule.values().length];
+    /** [2 × rule + r] → offset of the requests that count against that capacity (flat: one lookup per read). */
+    private static final int[] USED_AT = new int[2 * PoolRule.values().length];
 
     static {
-        CAPACITY[PoolRule.ALLOCATABLE.ordinal()] = new int[] {REAL + CPU, REAL + MEMORY};
-        USED[PoolRule.ALLOCATABLE.ordinal()] = new int[] {BY_CLASS + CPU, BY_CLASS + MEMORY};
-        CAPACITY[PoolRule.MID_POOL.ordinal()] = new int[] {ALLOC + CPU, ALLOC + MEMORY};
-        USED[PoolRule.MID_POOL.ordinal()] = new int[] {TOTAL + CPU, TOTAL + MEMORY};
-        for (PoolRule r : new PoolRule[] {PoolRule.BATCH_POOL, PoolRule.FREE_POOL}) {
-            CAPACITY[r.ordinal()] = new int[] {ALLOC + BATCH_CPU, ALLOC + BATCH_MEMORY};
-            USED[r.ordinal()] = new int[] {TOTAL + BATCH_CPU, TOTAL + BATCH_MEMORY};
+        for (PoolRule rule : PoolRule.values()) {
+            for (int r = 0; r < 2; r++) {
+                int at = 2 * rule.ordinal() + r;
+                switch (rule) {
+                    case ALLOCATABLE -> {
+                        CAPACITY_AT[at] = REAL + r;
+                        USED_AT[at] = BY_CLASS + r;
+                    }
+                    case MID_POOL -> {
+                        CAPACITY_AT[at] = ALLOC + r;
+                        USED_AT[at] = TOTAL + r;
+                    }
+                    case BATCH_POOL, FREE_POOL -> {
+                        CAPACITY_AT[at] = ALLOC + BATCH_CPU + r;
+                        USED_AT[at] = TOTAL + BATCH_CPU + r;
+                    }
+                }
+            }
         }
     }
 
@@ -82,7 +93,7 @@ public final class NodeState {
         double[] inv = new double[2 * PoolRule.values().length];
         for (PoolRule rule : PoolRule.values()) {
             for (int r = 0; r < 2; r++) {
-                long cap = v[CAPACITY[rule.ordinal()][r]];
+                long cap = v[CAPACITY_AT[2 * rule.ordinal() + r]];
                 inv[2 * rule.ordinal() + r] = cap > 0 ? 1.0 / cap : 0;
             }
         }
@@ -144,7 +155,7 @@ public final class NodeState {
      * allocatable; mid → reported allocatable; batch/free → advertised batch resources.
      */
     public long tierCapacity(PoolRule rule, int r) {
-        return v[CAPACITY[rule.ordinal()][r]];
+        return v[CAPACITY_AT[2 * rule.ordinal() + r]];
     }
 
     /** {@code 1.0 / tierCapacity(rule, r)}, or 0 when that capacity is 0 (precomputed). */
@@ -157,7 +168,7 @@ public final class NodeState {
      * native requests; batch/free → all batch requests.
      */
     public long tierUsed(PoolRule rule, int r) {
-        return v[USED[rule.ordinal()][r]];
+        return v[USED_AT[2 * rule.ordinal() + r]];
     }
 
     /** Sum of the requests of every pod on the node. */

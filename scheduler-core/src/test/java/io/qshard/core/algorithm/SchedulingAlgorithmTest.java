@@ -65,6 +65,22 @@ class SchedulingAlgorithmTest {
     }
 
     @Test
+    void pickBestChoosesOnlyAmongTheMaximaAndEachAboutEquallyOften() {
+        long[] total = {5, 9, 9, 1, 9, 8};
+        int[] hits = new int[total.length];
+        for (long seed = 0; seed < 3000; seed++) {
+            hits[SchedulingAlgorithm.pickBest(total, total.length, new java.util.SplittableRandom(seed))]++;
+        }
+        // three maxima (indexes 1, 2, 4), 3000 draws: 1000 each expected; ±150 is > 5 standard deviations (σ ≈ 26)
+        assertThat(hits[0] + hits[3] + hits[5]).isZero();
+        for (int k : new int[] {1, 2, 4}) {
+            assertThat(hits[k]).isBetween(850, 1150);
+        }
+        assertThat(SchedulingAlgorithm.pickBest(new long[] {3, 7, 2}, 3, new java.util.SplittableRandom(1))).isEqualTo(1);
+        assertThat(SchedulingAlgorithm.pickBest(new long[] {3, 7, 9}, 2, new java.util.SplittableRandom(1))).isEqualTo(1); // count bounds it
+    }
+
+    @Test
     void stopsFilteringOnceEnoughFeasibleNodesAreFound() {
         ScheduleResult r = prod.schedule(identical(1000), pod("p", "prod", 500, 1).build(), 7);
         // adaptive: 42% of 1000 = 420 feasible to find; every node fits, so exactly 420 are evaluated

@@ -58,7 +58,7 @@ public final class PodConverter {
                     tier == null ? PoolRule.ALLOCATABLE : tier.poolRule(), pod.requests(), pod.nodeSelector(),
                     affinity(pod.affinity()), tolerations(pod.tolerations()),
                     pod.priority() != null ? pod.priority() : tier != null ? tier.priority() : 0,
-                    created == null ? Instant.EPOCH : Instant.parse(created), pod.owner(), pod.nodeName());
+                    created == null ? Instant.EPOCH : ApiTimes.parse(created), pod.owner(), pod.nodeName());
         } catch (RuntimeException e) {
             throw new ConversionException("pod " + pod.key() + ": " + e.getMessage(), e);
         }

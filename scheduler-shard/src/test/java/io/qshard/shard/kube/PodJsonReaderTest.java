@@ -79,6 +79,36 @@ class PodJsonReaderTest {
     }
 
     @Test
+    void tolerationsReadFieldByFieldEqualTheModelsBinding() {
+        String json = "[{\"key\":\"node.kubernetes.io/not-ready\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":300},"
+                + "{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"gpu\",\"effect\":\"NoSchedule\",\"extra\":{\"a\":[1]}},"
+                + "{\"operator\":\"Exists\"},{\"key\":\"k\",\"value\":null,\"tolerationSeconds\":null}]";
+        java.util.List<io.fabric8.kubernetes.api.model.Toleration> expected = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(json, new tools.jackson.core.type.TypeReference<java.util.List<io.fabric8.kubernetes.api.model.Toleration>>() { });
+        java.util.List<io.fabric8.kubernetes.api.model.Toleration> actual = new java.util.ArrayList<>();
+        try (JsonParser p = PodJsonReader.MAPPER.createParser(json)) {
+            p.nextToken();
+            while (p.nextToken() == tools.jackson.core.JsonToken.START_OBJECT) {
+                actual.add(PodJsonReader.toleration(p));
+            }
+        }
+        assertThat(actual).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(actual.get(i).getKey()).isEqualTo(expected.get(i).getKey());
+            assertThat(actual.get(i).getOperator()).isEqualTo(expected.get(i).getOperator());
+            assertThat(actual.get(i).getValue()).isEqualTo(expected.get(i).getValue());
+            assertThat(actual.get(i).getEffect()).isEqualTo(expected.get(i).getEffect());
+            assertThat(actual.get(i).getTolerationSeconds()).isEqualTo(expected.get(i).getTolerationSeconds());
+        }
+        assertThatThrownBy(() -> {
+            try (JsonParser p = PodJsonReader.MAPPER.createParser("{\"key\":{\"x\":1}}")) {
+                p.nextToken();
+                PodJsonReader.toleration(p);
+            }
+        }).hasMessageContaining("toleration");
+    }
+
+    @Test
     void aPodWithoutUidIsRejected() {
         assertThatThrownBy(() -> read("{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[]}}"))
                 .hasMessageContaining("metadata.uid");
