@@ -60,6 +60,13 @@ class BacklogBindingIT {
         List<AuditLog.Event> lists = ours.stream().filter(e -> e.verb().equals("list")).toList();
         assertThat(bindings).as("one binding write per pod").isEqualTo(5000);
         assertThat(events).as("Scheduled events are rate-limited and summarised, not one per pod").isLessThan(500);
+        // everything else the scheduler asked for (lists, watches, leases, discovery) is a handful, not per pod:
+        // nothing polls
+        java.util.Map<String, Long> other = ours.stream()
+                .filter(e -> !(e.verb().equals("create") && e.requestUri().startsWith(inNs)))
+                .collect(java.util.stream.Collectors.groupingBy(e -> e.verb() + " " + e.requestUri().replaceFirst("\\?.*", ""),
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        assertThat(other.values().stream().mapToLong(Long::longValue).sum()).as("other requests: %s", other).isLessThan(50);
         // nodes and pods; plus NodeUsage when an earlier IT of this JVM installed its CRD
         assertThat(lists).extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
                 .filteredOn(uri -> !uri.equals("/apis/qshard.io/v1alpha1/nodeusages"))
