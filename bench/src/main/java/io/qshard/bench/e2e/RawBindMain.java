@@ -31,18 +31,22 @@ public final class RawBindMain {
         String schedulerName = args[1];
         int concurrency = Integer.parseInt(args[2]);
         try (KubernetesClient client = SchedulerProcess.clientFor(Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
-             Binder binder = new Binder(client, concurrency);
-             io.qshard.shard.kube.PodReflector watch = new io.qshard.shard.kube.PodReflector(client, new io.qshard.shard.kube.PodReflector.Sink() {
-                 @Override
-                 public void upsert(io.qshard.shard.kube.RawPod pod) {
-                 }
+             Binder binder = new Binder(client, concurrency)) {
+            // diagnostic (-Draw.watches=N): N extra pod watches as a scheduler keeps, decoded and dropped — to measure
+            // what serving a watch costs the apiserver (its watch cache shares an event's encoding only from 3 watchers)
+            List<io.qshard.shard.kube.PodReflector> watches = new ArrayList<>();
+            for (int w = 0; w < Integer.getInteger("raw.watches", 0); w++) {
+                io.qshard.shard.kube.PodReflector watch = new io.qshard.shard.kube.PodReflector(client, new io.qshard.shard.kube.PodReflector.Sink() {
+                    @Override
+                    public void upsert(io.qshard.shard.kube.RawPod pod) {
+                    }
 
-                 @Override
-                 public void delete(String uid) {
-                 }
-             })) {
-            if (Boolean.getBoolean("raw.watch")) {
-                watch.start().join(); // diagnostic: the same pod watch a scheduler keeps, decoded and dropped
+                    @Override
+                    public void delete(String uid) {
+                    }
+                });
+                watch.start().join();
+                watches.add(watch);
             }
             List<String> nodes = client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).sorted().toList();
             List<Pod> pods = new ArrayList<>(client.pods().inAnyNamespace().withField("spec.schedulerName", schedulerName)
@@ -62,6 +66,7 @@ public final class RawBindMain {
             }
             done.await();
             System.out.println("bound " + pods.size() + " at " + java.time.LocalTime.now());
+            watches.forEach(io.qshard.shard.kube.PodReflector::close);
         }
     }
 }
