@@ -35,7 +35,13 @@ public final class RawBindMain {
             // diagnostic (-Draw.watches=N): N extra pod watches as a scheduler keeps, decoded and dropped — to measure
             // what serving a watch costs the apiserver (its watch cache shares an event's encoding only from 3 watchers)
             List<io.qshard.shard.kube.PodReflector> watches = new ArrayList<>();
-            for (int w = 0; w < Integer.getInteger("raw.watches", 0); w++) {
+            List<java.util.concurrent.atomic.AtomicLong> protobufBytes = new ArrayList<>();
+            if (Boolean.getBoolean("raw.protobuf")) { // -Draw.protobuf=true: the extra watches ask for protobuf, bytes counted, not decoded
+                for (int w = 0; w < Integer.getInteger("raw.watches", 0); w++) {
+                    protobufBytes.add(ProtobufWatchProbe.start(client));
+                }
+            }
+            for (int w = 0; w < (Boolean.getBoolean("raw.protobuf") ? 0 : Integer.getInteger("raw.watches", 0)); w++) {
                 io.qshard.shard.kube.PodReflector watch = new io.qshard.shard.kube.PodReflector(client, new io.qshard.shard.kube.PodReflector.Sink() {
                     @Override
                     public void upsert(io.qshard.shard.kube.RawPod pod) {
@@ -67,6 +73,7 @@ public final class RawBindMain {
             done.await();
             System.out.println("bound " + pods.size() + " at " + java.time.LocalTime.now());
             watches.forEach(io.qshard.shard.kube.PodReflector::close);
+            protobufBytes.forEach(b -> System.out.println("protobuf watch received " + b.get() + " bytes"));
         }
     }
 }
