@@ -20,8 +20,7 @@ final class ProtobufWatchProbe {
 
     static AtomicLong start(KubernetesClient client) {
         String rv = client.pods().inAnyNamespace().list(new ListOptionsBuilder().withLimit(1L).build()).getMetadata().getResourceVersion();
-        String master = client.getMasterUrl().toString();
-        String base = master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
+        String base = io.qshard.shard.kube.ApiserverConnection.baseUrl(client);
         HttpClient http = client.getHttpClient();
         AtomicLong bytes = new AtomicLong();
         http.consumeBytes(http.newHttpRequestBuilder()

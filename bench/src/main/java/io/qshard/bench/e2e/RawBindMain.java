@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.shard.binder.BindOutcome;
 import io.qshard.shard.binder.Binder;
+import io.qshard.shard.kube.PodReflector;
+import io.qshard.shard.kube.RawPod;
 import io.qshard.shard.scheduler.SchedulerProcess;
 
 /**
@@ -32,27 +35,16 @@ public final class RawBindMain {
         int concurrency = Integer.parseInt(args[2]);
         try (KubernetesClient client = SchedulerProcess.clientFor(Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
              Binder binder = new Binder(client, concurrency)) {
-            // diagnostic (-Draw.watches=N): N extra pod watches as a scheduler keeps, decoded and dropped — to measure
-            // what serving a watch costs the apiserver (its watch cache shares an event's encoding only from 3 watchers)
-            List<io.qshard.shard.kube.PodReflector> watches = new ArrayList<>();
-            List<java.util.concurrent.atomic.AtomicLong> protobufBytes = new ArrayList<>();
-            if (Boolean.getBoolean("raw.protobuf")) { // -Draw.protobuf=true: the extra watches ask for protobuf, bytes counted, not decoded
-                for (int w = 0; w < Integer.getInteger("raw.watches", 0); w++) {
+            // diagnostic: -Draw.watches=N extra pod watches as a scheduler keeps (decoded and dropped; with -Draw.protobuf=true
+            // asked for in protobuf, bytes counted only) — to measure what serving a watch costs (bench/RESULTS.md)
+            List<PodReflector> watches = new ArrayList<>();
+            List<AtomicLong> protobufBytes = new ArrayList<>();
+            for (int w = 0; w < Integer.getInteger("raw.watches", 0); w++) {
+                if (Boolean.getBoolean("raw.protobuf")) {
                     protobufBytes.add(ProtobufWatchProbe.start(client));
+                } else {
+                    watches.add(droppingWatch(client));
                 }
-            }
-            for (int w = 0; w < (Boolean.getBoolean("raw.protobuf") ? 0 : Integer.getInteger("raw.watches", 0)); w++) {
-                io.qshard.shard.kube.PodReflector watch = new io.qshard.shard.kube.PodReflector(client, new io.qshard.shard.kube.PodReflector.Sink() {
-                    @Override
-                    public void upsert(io.qshard.shard.kube.RawPod pod) {
-                    }
-
-                    @Override
-                    public void delete(String uid) {
-                    }
-                });
-                watch.start().join();
-                watches.add(watch);
             }
             List<String> nodes = client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).sorted().toList();
             List<Pod> pods = new ArrayList<>(client.pods().inAnyNamespace().withField("spec.schedulerName", schedulerName)
@@ -72,8 +64,23 @@ public final class RawBindMain {
             }
             done.await();
             System.out.println("bound " + pods.size() + " at " + java.time.LocalTime.now());
-            watches.forEach(io.qshard.shard.kube.PodReflector::close);
+            watches.forEach(PodReflector::close);
             protobufBytes.forEach(b -> System.out.println("protobuf watch received " + b.get() + " bytes"));
         }
+    }
+
+    /** A pod watch whose events are decoded and dropped; started and synced before returning. */
+    private static PodReflector droppingWatch(KubernetesClient client) {
+        PodReflector watch = new PodReflector(client, new PodReflector.Sink() {
+            @Override
+            public void upsert(RawPod pod) {
+            }
+
+            @Override
+            public void delete(String uid) {
+            }
+        });
+        watch.start().join();
+        return watch;
     }
 }

@@ -54,30 +54,44 @@ public final class ClusterSnapshot {
 
     /** This snapshot with {@code state} added, or replacing the node of the same name. */
     public ClusterSnapshot with(NodeState state) {
-        Integer i = index.get(state.name());
-        if (i != null) {
-            return new ClusterSnapshot(nodes.set(i, state), index, generation + 1);
-        }
-        Map<String, Integer> idx = new HashMap<>(index);
-        idx.put(state.name(), nodes.size());
-        return new ClusterSnapshot(nodes.append(state), idx, generation + 1);
+        Map<String, Integer> idx = index.containsKey(state.name()) ? index : new HashMap<>(index);
+        return new ClusterSnapshot(put(nodes, idx, state), idx, generation + 1);
     }
 
     /** This snapshot without the node named {@code name} (unchanged if absent). */
     public ClusterSnapshot without(String name) {
-        Integer i = index.get(name);
-        if (i == null) {
+        if (!index.containsKey(name)) {
             return this;
         }
-        int last = nodes.size() - 1;
         Map<String, Integer> idx = new HashMap<>(index);
-        idx.remove(name);
-        PersistentArray<NodeState> n = nodes;
+        return new ClusterSnapshot(remove(nodes, idx, name), idx, generation + 1);
+    }
+
+    /**
+     * {@code nodes} with {@code state} added, or replacing the node of its name; {@code index} is written only when a
+     * node is added (the caller passes a map it may write then). Shared with {@link ClusterState}.
+     */
+    static PersistentArray<NodeState> put(PersistentArray<NodeState> nodes, Map<String, Integer> index, NodeState state) {
+        Integer i = index.get(state.name());
+        if (i != null) {
+            return nodes.set(i, state);
+        }
+        index.put(state.name(), nodes.size());
+        return nodes.append(state);
+    }
+
+    /** {@code nodes} without the node {@code name}, the last node moved into its slot; {@code index} is written. */
+    static PersistentArray<NodeState> remove(PersistentArray<NodeState> nodes, Map<String, Integer> index, String name) {
+        Integer i = index.remove(name);
+        if (i == null) {
+            return nodes;
+        }
+        int last = nodes.size() - 1;
         if (i != last) {
             NodeState moved = nodes.get(last);
-            n = n.set(i, moved);
-            idx.put(moved.name(), i);
+            nodes = nodes.set(i, moved);
+            index.put(moved.name(), i);
         }
-        return new ClusterSnapshot(n.removeLast(), idx, generation + 1);
+        return nodes.removeLast();
     }
 }

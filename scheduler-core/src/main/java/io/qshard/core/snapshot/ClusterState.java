@@ -64,32 +64,16 @@ public final class ClusterState {
 
     /** Adds {@code state}, or replaces the node of the same name. */
     private void put(NodeState state) {
-        Integer i = index.get(state.name());
-        if (i != null) {
-            nodes = nodes.set(i, state);
-        } else {
-            writableIndex().put(state.name(), nodes.size());
-            nodes = nodes.append(state);
-        }
+        nodes = ClusterSnapshot.put(nodes, index.containsKey(state.name()) ? index : writableIndex(), state);
         changed();
     }
 
     /** Removes a node: the last node moves into its slot. */
     private void drop(String name) {
-        Integer i = index.get(name);
-        if (i == null) {
-            return;
+        if (index.containsKey(name)) {
+            nodes = ClusterSnapshot.remove(nodes, writableIndex(), name);
+            changed();
         }
-        int last = nodes.size() - 1;
-        HashMap<String, Integer> idx = writableIndex();
-        idx.remove(name);
-        if (i != last) {
-            NodeState moved = nodes.get(last);
-            nodes = nodes.set(i, moved);
-            idx.put(moved.name(), i);
-        }
-        nodes = nodes.removeLast();
-        changed();
     }
 
     private void changed() {

@@ -82,7 +82,7 @@ public final class Binder implements AutoCloseable {
             throw new IllegalArgumentException("bind concurrency must be ≥ 1, was " + concurrency);
         }
         this.http = http;
-        this.apiBase = master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
+        this.apiBase = io.qshard.shard.kube.ApiserverConnection.baseUrl(master);
         this.slots = new Semaphore(concurrency);
         this.concurrency = concurrency;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {

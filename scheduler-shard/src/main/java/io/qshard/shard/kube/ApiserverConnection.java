@@ -69,6 +69,16 @@ public final class ApiserverConnection {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
+    /** The apiserver's URL without a trailing slash, for the raw requests that append an API path to it. */
+    public static String baseUrl(KubernetesClient client) {
+        return baseUrl(client.getMasterUrl().toString());
+    }
+
+    /** {@code masterUrl} without a trailing slash. */
+    public static String baseUrl(String masterUrl) {
+        return masterUrl.endsWith("/") ? masterUrl.substring(0, masterUrl.length() - 1) : masterUrl;
+    }
+
     private static String where(KubeconfigResolver.Resolved resolved) {
         return "the apiserver at " + resolved.config().getMasterUrl() + " (" + resolved.source() + ")";
     }

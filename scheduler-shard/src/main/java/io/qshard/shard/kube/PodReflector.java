@@ -79,8 +79,7 @@ public final class PodReflector implements AutoCloseable {
 
     public PodReflector(KubernetesClient client, Sink sink) {
         this.http = client.getHttpClient();
-        String master = client.getMasterUrl().toString();
-        this.base = (master.endsWith("/") ? master.substring(0, master.length() - 1) : master) + "/api/v1/pods";
+        this.base = ApiserverConnection.baseUrl(client) + "/api/v1/pods";
         this.sink = sink;
     }
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.qshard.core.model.PodRequest;
+import io.qshard.shard.kube.ApiserverConnection;
 import tools.jackson.core.io.JsonStringEncoder;
 
 /**
@@ -31,8 +32,7 @@ final class EventPoster {
 
     EventPoster(KubernetesClient client, String component) {
         this.http = client.getHttpClient();
-        String master = client.getMasterUrl().toString();
-        this.apiBase = master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
+        this.apiBase = ApiserverConnection.baseUrl(client);
         this.component = component;
     }
 
