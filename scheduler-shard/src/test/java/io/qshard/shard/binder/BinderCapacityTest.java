@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,9 @@ class BinderCapacityTest {
             }
         });
         waiter.start();
+        // answer only once the waiter is parked inside awaitCapacity: answered earlier, it would find a free
+        // slot on entry and return at once (correctly), and the test would not test the wait
+        await().atMost(Duration.ofSeconds(5)).until(() -> LockSupport.getBlocker(waiter) == binder);
         http.answerOne(201);
         http.answerOne(201);
         // two of four slots free: still waiting (for longer than its 50 ms re-check)
