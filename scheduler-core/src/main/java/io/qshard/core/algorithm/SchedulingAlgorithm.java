@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.Diagnosis;
 import io.qshard.core.framework.FilterPlugin;
+import io.qshard.core.framework.Plugin;
 import io.qshard.core.framework.PreFilterPlugin;
 import io.qshard.core.framework.PreScorePlugin;
 import io.qshard.core.framework.Profile;
@@ -21,8 +22,10 @@ import io.qshard.core.snapshot.NodeState;
  * {@link NodesToScore#feasibleToFind} feasible nodes) → PreScore → Score, normalise, weight → the highest
  * total, ties broken by a seeded random choice. The result is a pure function of (snapshot, pod, seed):
  * the runtime passes a fresh seed per cycle (e.g. a counter) and gets reproducible decisions.
+ * {@link DecisionReuse} makes the same decisions for runs of equivalent pods at a fraction of the cost.
  *
- * <p>Immutable and thread-safe (all per-cycle data is local); one instance per tier profile.
+ * <p>Immutable and thread-safe (all per-cycle data is local; a {@link DecisionWindow} passed in belongs to the
+ * caller's thread); one instance per tier profile.
  */
 public final class SchedulingAlgorithm {
     private final PreFilterPlugin[] preFilters;
@@ -31,6 +34,7 @@ public final class SchedulingAlgorithm {
     private final ScorePlugin[] scorers;
     private final long[] weights;
     private final NodesToScore nodesToScore;
+    private final boolean nodeLocal;
 
     public SchedulingAlgorithm(Profile profile, NodesToScore nodesToScore) {
         this.preFilters = profile.preFilters().toArray(PreFilterPlugin[]::new);
@@ -42,10 +46,27 @@ public final class SchedulingAlgorithm {
             weights[i] = profile.weight(i);
         }
         this.nodesToScore = nodesToScore;
+        this.nodeLocal = allNodeLocal(preFilters) && allNodeLocal(filters) && allNodeLocal(preScores) && allNodeLocal(scorers);
     }
 
     /** Decides where {@code pod} goes on {@code snapshot}. Never throws for expected rejections. */
     public ScheduleResult schedule(ClusterSnapshot snapshot, PodRequest pod, long seed) {
+        return decide(snapshot, pod, seed, -1, null);
+    }
+
+    /** Whether every plugin of the profile is {@link io.qshard.core.framework.Plugin#nodeLocal}: then decisions can be reused. */
+    public boolean nodeLocal() {
+        return nodeLocal;
+    }
+
+    /**
+     * The full decision.
+     *
+     * @param fixedStart ring start of the filter pass, or −1 for the one derived from the seed (tests compare reuse
+     *                   with a full decision from the same start)
+     * @param keep       when not null, records the decision's window into it; valid only if it scored ≥ 2 nodes
+     */
+    ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed, int fixedStart, DecisionWindow keep) {
         CycleState state = new CycleState();
         int n = snapshot.size();
         FilterPlugin[] filters = this.filters;
@@ -69,14 +90,23 @@ public final class SchedulingAlgorithm {
         int[] failedAt = null;
         Status[] failedWith = null;
         int failed = 0;
-        int idx = (int) Math.floorMod(mixed, (long) n);
+        int idx = fixedStart >= 0 ? fixedStart : (int) Math.floorMod(mixed, (long) n);
+        if (keep != null) {
+            keep.begin(pod, state, filters, n, idx);
+        }
         for (int i = 0; i < n && found < want; i++, idx = idx + 1 == n ? 0 : idx + 1) {
             NodeState node = snapshot.node(idx);
             evaluated++;
             Status s = runFilters(filters, state, pod, node);
             if (s.isSuccess()) {
+                if (keep != null) {
+                    keep.walked(node, found);
+                }
                 feasible[found++] = node;
             } else {
+                if (keep != null) {
+                    keep.walked(node, -1);
+                }
                 if (failedAt == null || failed == failedAt.length) {
                     int size = failedAt == null ? 64 : failed * 2;
                     failedAt = failedAt == null ? new int[size] : Arrays.copyOf(failedAt, size);
@@ -96,9 +126,69 @@ public final class SchedulingAlgorithm {
         if (found == 1) {
             return ScheduleResult.placed(feasible[0].name(), 0, evaluated, 1);
         }
-        long[] total = score(state, pod, feasible, found);
+        boolean[] skip = skipped(state, pod, feasible, found);
+        long[] total = score(state, pod, feasible, found, skip, keep);
+        if (keep != null) {
+            keep.complete(feasible, found, skip);
+        }
         int best = pickBest(total, found, new SplittableRandom(mixed));
         return ScheduleResult.placed(feasible[best].name(), total[best], evaluated, found);
+    }
+
+    /**
+     * The decision for {@code pod} on {@code snapshot} made from window {@code w}: the nodes whose {@code NodeState}
+     * changed since are filtered and scored again, every other verdict and raw score is reused, and normalisation,
+     * weighting and the tie-break run as usual. The result equals {@code decide(snapshot, pod, seed, w.start, null)}.
+     * Precondition: every plugin is node-local and {@code pod} is equivalent to {@code w.leader}.
+     *
+     * @return the decision, or null (and {@code w} invalidated) when a walked node changed its verdict, the
+     *         snapshot's size changed, or PreScore skips other scorers than before: then only a full decision is exact
+     */
+    ScheduleResult reuse(DecisionWindow w, ClusterSnapshot snapshot, PodRequest pod, long seed) {
+        int n = snapshot.size();
+        if (!w.valid || n != w.size) {
+            w.invalidate();
+            return null;
+        }
+        NodeState[] scanned = w.scanned;
+        int[] slot = w.slot;
+        int idx = w.start;
+        for (int i = 0; i < w.evaluated; i++, idx = idx + 1 == n ? 0 : idx + 1) {
+            NodeState now = snapshot.node(idx);
+            if (now == scanned[i]) {
+                continue;
+            }
+            int k = slot[i];
+            if (runFilters(w.filters, w.state, pod, now).isSuccess() != k >= 0) {
+                w.invalidate();
+                return null;
+            }
+            scanned[i] = now;
+            if (k >= 0) {
+                w.feasible[k] = now;
+                for (int j = 0; j < scorers.length; j++) {
+                    if (w.skip == null || !w.skip[j]) {
+                        w.raw[j][k] = scorers[j].score(w.state, pod, now);
+                    }
+                }
+            }
+        }
+        int found = w.found;
+        if (!Arrays.equals(skipped(w.state, pod, w.feasible, found), w.skip)) {
+            w.invalidate();
+            return null;
+        }
+        long[] total = new long[found];
+        for (int j = 0; j < scorers.length; j++) {
+            if (w.skip == null || !w.skip[j]) {
+                long[] scores = w.scratchCopy(w.raw[j], found);
+                scorers[j].normalize(w.state, pod, scores, found);
+                accumulate(total, weights[j], scores, found);
+            }
+        }
+        w.reuses++;
+        int best = pickBest(total, found, new SplittableRandom(mix(seed ^ pod.uid().hashCode())));
+        return ScheduleResult.placed(w.feasible[best].name(), total[best], w.evaluated, found);
     }
 
     /**
@@ -137,7 +227,7 @@ public final class SchedulingAlgorithm {
             long[][] perPlugin = new long[scorers.length][];
             boolean[] skipped = skipped(state, pod, feasible, found);
             for (int j = 0; j < scorers.length; j++) {
-                if (skipped[j]) {
+                if (skipped != null && skipped[j]) {
                     continue;
                 }
                 long[] raw = new long[found];
@@ -161,12 +251,16 @@ public final class SchedulingAlgorithm {
         return new Explanation(diagnosis, ranked, names, w);
     }
 
+    /** Which scorers PreScore skips for this pod and these feasible nodes, or null when none. */
     private boolean[] skipped(CycleState state, PodRequest pod, NodeState[] feasible, int found) {
-        boolean[] skip = new boolean[scorers.length];
+        boolean[] skip = null;
         for (PreScorePlugin p : preScores) {
             if (p.preScore(state, pod, feasible, found).code() == Status.Code.SKIP) {
                 for (int j = 0; j < scorers.length; j++) {
-                    skip[j] |= scorers[j] == p;
+                    if (scorers[j] == p) {
+                        skip = skip == null ? new boolean[scorers.length] : skip;
+                        skip[j] = true;
+                    }
                 }
             }
         }
@@ -183,35 +277,34 @@ public final class SchedulingAlgorithm {
         return Status.SUCCESS;
     }
 
-    private long[] score(CycleState state, PodRequest pod, NodeState[] feasible, int found) {
-        boolean[] skip = null;
-        if (preScores.length > 0) {
-            for (PreScorePlugin p : preScores) {
-                if (p.preScore(state, pod, feasible, found).code() == Status.Code.SKIP) {
-                    for (int j = 0; j < scorers.length; j++) {
-                        if (scorers[j] == p) {
-                            skip = skip == null ? new boolean[scorers.length] : skip;
-                            skip[j] = true;
-                        }
-                    }
-                }
-            }
-        }
+    /** Weighted totals of the feasible nodes; with {@code keep}, each scorer's raw scores stay in the window. */
+    private long[] score(CycleState state, PodRequest pod, NodeState[] feasible, int found, boolean[] skip, DecisionWindow keep) {
         long[] total = new long[found];
-        long[] raw = new long[found];
+        long[] buffer = keep == null ? new long[found] : null;
         for (int j = 0; j < scorers.length; j++) {
             if (skip != null && skip[j]) {
                 continue;
             }
             ScorePlugin s = scorers[j];
-            s.scoreAll(state, pod, feasible, found, raw);
-            s.normalize(state, pod, raw, found);
-            long w = weights[j];
-            for (int k = 0; k < found; k++) {
-                total[k] += w * raw[k];
+            long[] scores = keep == null ? buffer : keep.raw(scorers.length, j, found);
+            s.scoreAll(state, pod, feasible, found, scores);
+            if (keep != null) {
+                scores = keep.scratchCopy(scores, found); // normalise a copy: the raw scores are reused
             }
+            s.normalize(state, pod, scores, found);
+            accumulate(total, weights[j], scores, found);
         }
         return total;
+    }
+
+    private static void accumulate(long[] total, long weight, long[] scores, int found) {
+        for (int k = 0; k < found; k++) {
+            total[k] += weight * scores[k];
+        }
+    }
+
+    private static boolean allNodeLocal(Plugin[] plugins) {
+        return Arrays.stream(plugins).allMatch(Plugin::nodeLocal);
     }
 
     private static FilterPlugin[] without(FilterPlugin[] filters, Object plugin) {

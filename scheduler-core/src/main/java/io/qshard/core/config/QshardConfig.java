@@ -22,22 +22,27 @@ import io.qshard.core.queue.BackoffPolicy;
  * @param migration            the hot-node rule and the migration loop
  * @param shardRotation        a pending pod its shard cannot place moves to the next shard after this (every
  *                             instance of a tier must use the same value: ownership is computed, not written)
+ * @param equivalentPodReuse   decisions made from one kept decision window for equivalent pods before a full decision
+ *                             ({@link io.qshard.core.algorithm.DecisionReuse}), ≥ 0; 0 decides every pod in full
  */
 public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
                            Duration unschedulableTimeout, PredictionConfig predictions, MigrationConfig migration,
-                           Duration shardRotation) {
+                           Duration shardRotation, int equivalentPodReuse) {
     public QshardConfig {
         tiers = List.copyOf(tiers);
         java.util.Objects.requireNonNull(predictions, "predictions");
         java.util.Objects.requireNonNull(migration, "migration");
         java.util.Objects.requireNonNull(shardRotation, "shardRotation");
+        if (equivalentPodReuse < 0) {
+            throw new IllegalArgumentException("equivalentPodReuse must be ≥ 0, was " + equivalentPodReuse);
+        }
     }
 
-    /** A configuration with the default {@link PredictionConfig}, {@link MigrationConfig} and shard rotation. */
+    /** A configuration with the default {@link PredictionConfig}, {@link MigrationConfig}, shard rotation and reuse. */
     public QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
                         Duration unschedulableTimeout) {
         this(tiers, pools, nodesToScore, backoff, unschedulableTimeout, PredictionConfig.defaults(), MigrationConfig.defaults(),
-                io.qshard.core.shard.PodOwnership.DEFAULT_ROTATION);
+                io.qshard.core.shard.PodOwnership.DEFAULT_ROTATION, io.qshard.core.algorithm.DecisionReuse.DEFAULT_MAX_REUSES);
     }
 
     /** The built-in configuration: four default tiers, default pools and scheduling parameters. */
@@ -48,27 +53,35 @@ public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore node
 
     /** @return this configuration with other pool parameters */
     public QshardConfig withPools(PoolConfig other) {
-        return new QshardConfig(tiers, other, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation);
+        return new QshardConfig(tiers, other, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation,
+                equivalentPodReuse);
     }
 
     /** @return this configuration with other prediction settings */
     public QshardConfig withPredictions(PredictionConfig other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, other, migration, shardRotation);
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, other, migration, shardRotation, equivalentPodReuse);
     }
 
     /** @return this configuration with other migration settings */
     public QshardConfig withMigration(MigrationConfig other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, other, shardRotation);
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, other, shardRotation, equivalentPodReuse);
     }
 
     /** @return this configuration with other tiers (e.g. another shard count) */
     public QshardConfig withTiers(List<Tier> other) {
-        return new QshardConfig(other, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation);
+        return new QshardConfig(other, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation,
+                equivalentPodReuse);
     }
 
     /** @return this configuration with another shard rotation */
     public QshardConfig withShardRotation(Duration other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, other);
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, other, equivalentPodReuse);
+    }
+
+    /** @return this configuration with another {@code equivalentPodReuse} (0: every pod decided in full) */
+    public QshardConfig withEquivalentPodReuse(int other) {
+        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation,
+                other);
     }
 
     /** @return the tier named {@code name} with {@code shards} shards, the others unchanged */

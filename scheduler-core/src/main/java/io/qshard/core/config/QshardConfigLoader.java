@@ -80,12 +80,14 @@ public final class QshardConfigLoader {
                 sched.duration("unschedulableTimeout").orElse(io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT));
         Duration rotation = positive(sched, "shardRotation",
                 sched.duration("shardRotation").orElse(io.qshard.core.shard.PodOwnership.DEFAULT_ROTATION));
+        int reuse = (int) range(sched, "equivalentPodReuse",
+                sched.integer("equivalentPodReuse").orElse((long) io.qshard.core.algorithm.DecisionReuse.DEFAULT_MAX_REUSES), 0, 1000);
         sched.finish();
         PredictionConfig predictions = predictions(root.map("predictions"));
         MigrationConfig migration = migration(root.map("migration"));
         root.finish();
         QshardConfig config = new QshardConfig(tiers, pools, nodesToScore, new BackoffPolicy(initial, max), unschedulableTimeout,
-                predictions, migration, rotation);
+                predictions, migration, rotation, reuse);
         checkProfiles(config, source);
         return config;
     }

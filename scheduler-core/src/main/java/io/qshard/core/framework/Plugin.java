@@ -10,4 +10,16 @@ package io.qshard.core.framework;
 public interface Plugin {
     /** The registry name, e.g. {@code "TierResourceFit"}. */
     String name();
+
+    /**
+     * Whether this plugin's answers for a node — its filter verdict, its score, and its pre-score verdict over a set of
+     * nodes — depend on nothing but the pod's scheduling fields (everything of {@link io.qshard.core.model.PodRequest}
+     * except uid, name, creation time and node) and those nodes' {@link io.qshard.core.snapshot.NodeState} objects: no
+     * other node, no outside view, no clock. Then an answer may be reused for an equivalent pod as long as the node's
+     * {@code NodeState} is the same object ({@link io.qshard.core.algorithm.DecisionReuse}). Default false: a plugin
+     * that reads, say, a usage view must not claim it.
+     */
+    default boolean nodeLocal() {
+        return false;
+    }
 }

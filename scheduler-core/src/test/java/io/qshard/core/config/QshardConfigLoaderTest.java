@@ -41,6 +41,7 @@ class QshardConfigLoaderTest {
                     pool: mid
                 scheduling:
                   backoffMax: 30s
+                  equivalentPodReuse: 0
                 """, "qshard.yaml");
         Tier prod = c.tier("prod");
         assertThat(prod.schedulerName()).isEqualTo("qshard-prod");
@@ -51,6 +52,8 @@ class QshardConfigLoaderTest {
         assertThat(gold.plugins()).isEqualTo(DefaultTiers.pluginsFor(PoolRule.MID_POOL));
         assertThat(c.tiers()).extracting(Tier::name).containsExactly("prod", "gold", "mid", "batch", "free");
         assertThat(c.backoff().max()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.equivalentPodReuse()).isZero();
+        assertThat(QshardConfig.defaults().equivalentPodReuse()).isEqualTo(15);
         assertThat(c.tierForSchedulerName("qshard-gold")).contains(gold);
         assertThat(c.tierForSchedulerName("default-scheduler")).isEmpty();
     }
@@ -91,6 +94,8 @@ class QshardConfigLoaderTest {
                     + "| pools.reportInterval: expected a duration like 500ms, 10s, 5m or 1h",
             "scheduling: {percentageOfNodesToScore: 120}"
                     + "| scheduling.percentageOfNodesToScore: 120 is out of range 0..100",
+            "scheduling: {equivalentPodReuse: -1}"
+                    + "| scheduling.equivalentPodReuse: -1 is out of range 0..1000",
             "scheduling: {backoffInitial: 20s}"
                     + "| scheduling.backoffMax: PT10S is shorter than backoffInitial PT20S",
             "tiers: {name: prod}"

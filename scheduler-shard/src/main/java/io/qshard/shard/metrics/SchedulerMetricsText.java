@@ -40,6 +40,9 @@ public final class SchedulerMetricsText {
             p.sample("qshard_scheduling_attempts_total", m.unschedulable.sum(), labels(s, "result", "unschedulable"));
             p.sample("qshard_scheduling_attempts_total", m.errors.sum(), labels(s, "result", "error"));
         }
+        p.family("qshard_scheduling_decisions_reused_total", "counter",
+                "decisions made from the kept window of an equivalent pod's decision (the other attempts decided in full)");
+        schedulers.forEach(s -> p.sample("qshard_scheduling_decisions_reused_total", s.metrics().reused.sum(), labels(s)));
         p.family("qshard_scheduling_decision_duration_seconds", "histogram", "time of one scheduling decision (filter + score)");
         schedulers.forEach(s -> p.histogram("qshard_scheduling_decision_duration_seconds", s.metrics().decisionHistogram(),
                 TimeUnit.NANOSECONDS, PromText.DECISION_BUCKETS, labels(s)));

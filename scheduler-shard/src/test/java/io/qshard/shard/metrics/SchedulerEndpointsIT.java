@@ -105,6 +105,8 @@ class SchedulerEndpointsIT {
                 assertThat(m.sum("qshard_scheduling_attempts_total", "tier=\"prod\"", "result=\"unschedulable\"")).isGreaterThanOrEqualTo(1);
                 assertThat(m.sum("qshard_scheduling_attempts_total", "result=\"error\"")).isZero();
                 assertThat(m.sum("qshard_scheduling_attempts_total", "tier=\"mid\"")).isZero();
+                // the 20 small pods are one shape: the shard with two nodes decides most of its share from a kept window
+                assertThat(m.sum("qshard_scheduling_decisions_reused_total", "tier=\"prod\"")).isBetween(1.0, 19.0);
                 assertThat(m.sum("qshard_bindings_total", "tier=\"prod\"", "result=\"bound\"")).isEqualTo(20);
                 assertThat(m.sum("qshard_bind_errors_total")).isZero();
                 // histograms: one decision per attempt, one end-to-end latency per binding

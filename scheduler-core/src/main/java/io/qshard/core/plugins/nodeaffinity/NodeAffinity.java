@@ -57,4 +57,10 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
     public void normalize(CycleState state, PodRequest pod, long[] scores, int count) {
         ScorePlugin.normalizeByMax(scores, count, false);
     }
+
+    /** Reads only the pod and the node's {@code NodeState}. */
+    @Override
+    public boolean nodeLocal() {
+        return true;
+    }
 }

@@ -77,4 +77,10 @@ public final class TierResourceFit implements FilterPlugin {
             case FREE_POOL -> base + " (free pool)";
         };
     }
+
+    /** Reads only the pod and the node's {@code NodeState}. */
+    @Override
+    public boolean nodeLocal() {
+        return true;
+    }
 }

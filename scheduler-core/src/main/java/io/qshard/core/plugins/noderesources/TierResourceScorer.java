@@ -41,4 +41,10 @@ public abstract class TierResourceScorer implements ScorePlugin {
             out[k] = score(rule, nodes[k], cpu, mem);
         }
     }
+
+    /** Reads only the pod and the node's {@code NodeState}. */
+    @Override
+    public boolean nodeLocal() {
+        return true;
+    }
 }

@@ -32,4 +32,10 @@ public final class NodeUnschedulable implements FilterPlugin {
         }
         return REJECTED;
     }
+
+    /** Reads only the pod and the node's {@code NodeState}. */
+    @Override
+    public boolean nodeLocal() {
+        return true;
+    }
 }

@@ -76,4 +76,10 @@ public final class TaintToleration implements FilterPlugin, PreScorePlugin, Scor
         }
         return false;
     }
+
+    /** Reads only the pod and the node's {@code NodeState}. */
+    @Override
+    public boolean nodeLocal() {
+        return true;
+    }
 }

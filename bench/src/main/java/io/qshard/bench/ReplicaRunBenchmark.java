@@ -1,0 +1,88 @@
+package io.qshard.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.qshard.core.algorithm.DecisionReuse;
+import io.qshard.core.algorithm.NodesToScore;
+import io.qshard.core.algorithm.ScheduleResult;
+import io.qshard.core.algorithm.SchedulingAlgorithm;
+import io.qshard.core.config.DefaultTiers;
+import io.qshard.core.framework.PluginContext;
+import io.qshard.core.framework.Profile;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.core.snapshot.ClusterSnapshot;
+
+/**
+ * Decisions per second for a run of equivalent pods — the replicas of one workload, 100m / 128Mi each as in the
+ * end-to-end backlog — each placement assumed into the snapshot before the next decision, as the runtime does.
+ * {@code maxReuses} 0 decides every pod in full; 15 is the shipped {@link DecisionReuse} default. The cluster is
+ * the synthetic one of {@link DecisionBenchmark} (filled to a mean 80 % of cpu requests); after 2,000 pods it
+ * starts again from the same snapshot. One thread; the cost includes the assume ({@code NodeState.reserve} and
+ * the snapshot update).
+ *
+ * <pre>java -jar bench/target/benchmarks.jar ReplicaRunBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class ReplicaRunBenchmark {
+    private static final int RUN = 2000;
+
+    @Param({"1000", "5000"})
+    public int nodes;
+
+    @Param({"0", "15"})
+    public int maxReuses;
+
+    private DecisionReuse reuse;
+    private ClusterSnapshot base;
+    private ClusterSnapshot snapshot;
+    private PodRequest[] pods;
+    private int next;
+    private long seed;
+
+    @Setup
+    public void setUp() {
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(Profile.build(DefaultTiers.named(DefaultTiers.PROD),
+                ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive());
+        reuse = new DecisionReuse(algorithm, maxReuses);
+        base = SyntheticCluster.build(nodes, 0, 42).snapshot();
+        snapshot = base;
+        pods = new PodRequest[RUN];
+        for (int i = 0; i < RUN; i++) {
+            pods[i] = SyntheticCluster.prodPod("replica-" + i, 100, 128L << 20);
+        }
+    }
+
+    @Benchmark
+    public ScheduleResult decideAndAssume() {
+        if (next == RUN) {
+            next = 0;
+            snapshot = base;
+        }
+        PodRequest pod = pods[next++];
+        ScheduleResult r = reuse.schedule(snapshot, pod, seed++);
+        if (r.isPlaced()) {
+            snapshot = snapshot.with(snapshot.node(r.node()).orElseThrow().reserve(pod.boundTo(r.node())));
+        }
+        return r;
+    }
+}

@@ -1,0 +1,81 @@
+package io.qshard.core.algorithm;
+
+import java.util.Objects;
+
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.snapshot.ClusterSnapshot;
+
+/**
+ * Decides runs of equivalent pods — the replicas of one workload, which arrive together — without filtering and
+ * scoring every node again for each. A full decision keeps its window (the nodes it walked, their verdicts, every
+ * scorer's raw scores); the next pod, if equivalent, re-filters and re-scores only the nodes whose
+ * {@code NodeState} changed since (usually just the node the previous pod was assumed on), then normalises,
+ * weights and breaks ties as usual. Each such decision is exactly the full decision from the window's start node
+ * ({@link SchedulingAlgorithm#reuse}); after {@code maxReuses} of them, a full decision draws a fresh start, so a
+ * long run spreads over the whole cluster as kube-scheduler's rotating start does.
+ *
+ * <p>Two pods are equivalent when every field a plugin may read is equal: all of {@link PodRequest} except uid,
+ * name, creation time and node. Reuse applies only when every plugin of the profile is
+ * {@link io.qshard.core.framework.Plugin#nodeLocal} (the pool tiers' hotspot plugins read the usage view, so those
+ * tiers always decide in full).
+ *
+ * <p>Not thread-safe: one instance per decision thread.
+ */
+public final class DecisionReuse {
+    /** Default for {@code scheduling.equivalentPodReuse}: decisions made from one window before a full one. */
+    public static final int DEFAULT_MAX_REUSES = 15;
+
+    private final SchedulingAlgorithm algorithm;
+    private final int maxReuses;
+    /** Package-private for tests. */
+    final DecisionWindow window = new DecisionWindow();
+    private long full;
+    private long reused;
+
+    /**
+     * @param maxReuses decisions made from one window before the next full decision, ≥ 0; 0 turns reuse off
+     */
+    public DecisionReuse(SchedulingAlgorithm algorithm, int maxReuses) {
+        if (maxReuses < 0) {
+            throw new IllegalArgumentException("maxReuses must be ≥ 0, was " + maxReuses);
+        }
+        this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+        this.maxReuses = maxReuses;
+    }
+
+    /** Decides where {@code pod} goes on {@code snapshot}, as {@link SchedulingAlgorithm#schedule} does. */
+    public ScheduleResult schedule(ClusterSnapshot snapshot, PodRequest pod, long seed) {
+        if (window.valid && window.reuses < maxReuses && equivalent(pod, window.leader)) {
+            ScheduleResult r = algorithm.reuse(window, snapshot, pod, seed);
+            if (r != null) {
+                reused++;
+                return r;
+            }
+        }
+        full++;
+        boolean keep = maxReuses > 0 && algorithm.nodeLocal();
+        if (!keep) {
+            window.invalidate();
+        }
+        return algorithm.decide(snapshot, pod, seed, -1, keep ? window : null);
+    }
+
+    /** Full decisions made so far. */
+    public long fullDecisions() {
+        return full;
+    }
+
+    /** Decisions made from a kept window so far. */
+    public long reusedDecisions() {
+        return reused;
+    }
+
+    /** Whether a plugin could tell {@code a} from {@code b}: false when equal on every field but identity and node. */
+    static boolean equivalent(PodRequest a, PodRequest b) {
+        return a == b || b != null && Objects.equals(a.tier(), b.tier()) && a.poolRule() == b.poolRule()
+                && a.priority() == b.priority() && a.requests().equals(b.requests())
+                && Objects.equals(a.namespace(), b.namespace()) && Objects.equals(a.owner(), b.owner())
+                && a.nodeSelector().equals(b.nodeSelector()) && a.affinity().equals(b.affinity())
+                && a.tolerations().equals(b.tolerations());
+    }
+}
