@@ -18,6 +18,8 @@ public record BindOutcome(Kind kind, String message) {
         /** 404: the pod no longer exists: forget it. */
         POD_GONE,
         /** Anything else (5xx, 429, timeout, connection loss): forget the assumption and retry with backoff. */
-        FAILED
+        FAILED,
+        /** Never sent — abandoned while waiting for a slot (leadership lost, binder closed): forget the assumption. */
+        NOT_SENT
     }
 }

@@ -3,6 +3,7 @@ package io.qshard.shard.binder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -23,68 +23,99 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 
 /**
  * Writes bindings ({@code POST /api/v1/namespaces/{ns}/pods/{name}/binding}) asynchronously with at most
- * {@code concurrency} requests in flight; {@link #bind} blocks the caller only while that many are pending,
- * which is the backpressure the decision thread needs. Each request is one small JSON body on fabric8's
- * HTTP client (no model serialization, no retries: the scheduler decides what to do with a failure).
- * The outcome callback runs on an HTTP client thread and must only hand the outcome over.
+ * {@code concurrency} requests in flight. Up to {@code queueLimit} more bindings may be handed over while every
+ * slot is busy: they wait here, and each answer sends the next one from the HTTP thread — so the slots stay full
+ * while the decision thread sleeps, instead of emptying until it wakes and decides again (on a small machine the
+ * apiserver is latency-bound well before it is CPU-bound, and bindings per second follow the requests in flight).
+ * {@link #bind} blocks the caller only while both are full, which is the backpressure the decision thread needs.
+ * Each request is one small JSON body on fabric8's HTTP client (no model serialization, no retries: the
+ * scheduler decides what to do with a failure). The outcome callback runs on an HTTP client thread and must only
+ * hand the outcome over.
  *
  * <p>Timeouts: fabric8's per-request timer cancels a future on every completion, and each cancellation
  * fills two exception stack traces — per binding. Requests here carry no fabric8 timeout; one watchdog
- * sweep per second fails requests older than {@link #REQUEST_TIMEOUT} instead. Thread-safe.
+ * sweep per second fails requests sent more than {@link #REQUEST_TIMEOUT} ago instead. Thread-safe.
  */
 public final class Binder implements AutoCloseable {
     /** Default bindings in flight. */
     public static final int DEFAULT_CONCURRENCY = 32;
-    /** Per-request timeout. */
+    /** Per-request timeout, from the moment a binding is sent. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
-    private final HttpClient http;
-    private final String apiBase;
-    private final Semaphore slots;
-    private final int concurrency;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong ids = new AtomicLong();
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService watchdog;
-    /** The thread in {@link #awaitCapacity}, or null, and the free slots it waits for. */
-    private volatile Thread capacityWaiter;
-    private volatile int capacityWanted;
     /** Longest park in {@link #awaitCapacity} before re-checking (a safety net, not the wake-up path). */
     private static final long CAPACITY_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    /** One request in flight: completes (outcome + slot release) exactly once, by response or by timeout. */
+    private final HttpClient http;
+    private final String apiBase;
+    private final int concurrency;
+    private final int budgetSize;
+    /** One permit per binding handed over and not yet answered: in flight plus waiting. */
+    private final Semaphore budget;
+    private final AtomicLong ids = new AtomicLong();
+    /** Bindings sent and not yet answered, by id (the watchdog's view). */
+    private final Map<Long, Pending> sent = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watchdog;
+    /** Guards {@link #sending}, {@link #waiting} and {@link #closed}. */
+    private final Object lock = new Object();
+    private int sending;
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private boolean closed;
+    /** The thread in {@link #awaitCapacity}, or null, and the free permits it waits for. */
+    private volatile Thread capacityWaiter;
+    private volatile int capacityWanted;
+
+    /** One binding: completes (outcome + permit release) exactly once — by answer, timeout or close. */
     private final class Pending {
-        final long startNanos = System.nanoTime();
+        final long id = ids.incrementAndGet();
         final AtomicBoolean completed = new AtomicBoolean();
         final Consumer<BindOutcome> onOutcome;
+        final HttpRequest request;
+        volatile long sentNanos;
+        volatile boolean wasSent;
         volatile CompletableFuture<?> future;
 
-        Pending(Consumer<BindOutcome> onOutcome) {
+        Pending(HttpRequest request, Consumer<BindOutcome> onOutcome) {
+            this.request = request;
             this.onOutcome = onOutcome;
         }
 
-        void complete(long id, BindOutcome outcome) {
+        void complete(BindOutcome outcome) {
             if (completed.compareAndSet(false, true)) {
-                pending.remove(id);
+                if (wasSent) {
+                    sent.remove(id);
+                    sendNextOrFreeSlot();
+                }
                 release();
                 onOutcome.accept(outcome);
             }
         }
     }
 
+    /** A binder without a waiting queue: {@link #bind} blocks until a slot is free. */
     public Binder(KubernetesClient client, int concurrency) {
-        this(client.getHttpClient(), client.getMasterUrl().toString(), concurrency);
+        this(client, concurrency, 0);
+    }
+
+    /**
+     * @param concurrency bindings in flight at most, ≥ 1
+     * @param queueLimit  bindings that may wait for a slot, ≥ 0
+     */
+    public Binder(KubernetesClient client, int concurrency, int queueLimit) {
+        this(client.getHttpClient(), client.getMasterUrl().toString(), concurrency, queueLimit);
     }
 
     /** @param master the apiserver's URL; tests pass their own HTTP client */
-    Binder(HttpClient http, String master, int concurrency) {
+    Binder(HttpClient http, String master, int concurrency, int queueLimit) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("bind concurrency must be ≥ 1, was " + concurrency);
         }
+        if (queueLimit < 0) {
+            throw new IllegalArgumentException("bind queue limit must be ≥ 0, was " + queueLimit);
+        }
         this.http = http;
         this.apiBase = io.qshard.shard.kube.ApiserverConnection.baseUrl(master);
-        this.slots = new Semaphore(concurrency);
         this.concurrency = concurrency;
+        this.budgetSize = concurrency + queueLimit;
+        this.budget = new Semaphore(budgetSize);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "qshard-bind-watchdog");
             t.setDaemon(true);
@@ -94,34 +125,74 @@ public final class Binder implements AutoCloseable {
     }
 
     /**
-     * Binds {@code namespace/name} to {@code node}; {@code onOutcome} receives the result exactly once.
+     * Binds {@code namespace/name} to {@code node} — now, or once a slot frees; {@code onOutcome} receives the
+     * result exactly once. After {@link #close} the outcome is an immediate {@link BindOutcome.Kind#NOT_SENT}.
      *
-     * @throws InterruptedException if interrupted while waiting for a free slot (nothing was sent)
+     * @throws InterruptedException if interrupted while in-flight and waiting bindings are both full (nothing sent)
      */
     public void bind(String namespace, String name, String uid, String node, Consumer<BindOutcome> onOutcome)
             throws InterruptedException {
-        slots.acquire();
-        inFlight.incrementAndGet();
-        long id = ids.incrementAndGet();
-        Pending p = new Pending(onOutcome);
-        pending.put(id, p);
+        budget.acquire();
+        Pending p;
         try {
-            HttpRequest request = http.newHttpRequestBuilder()
+            p = new Pending(http.newHttpRequestBuilder()
                     .uri(URI.create(apiBase + "/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding"))
                     .timeout(0, TimeUnit.MILLISECONDS) // no fabric8 timer: see the class comment
                     .post("application/json", body(namespace, name, uid, node))
-                    .build();
-            p.future = http.sendAsync(request, String.class).whenComplete((response, error) -> p.complete(id, classify(response, error)));
+                    .build(), onOutcome);
         } catch (RuntimeException e) {
-            p.complete(id, new BindOutcome(BindOutcome.Kind.FAILED, String.valueOf(e.getMessage())));
+            release();
+            onOutcome.accept(new BindOutcome(BindOutcome.Kind.FAILED, String.valueOf(e.getMessage())));
+            return;
+        }
+        boolean now;
+        boolean refused;
+        synchronized (lock) {
+            refused = closed;
+            now = !closed && sending < concurrency;
+            if (now) {
+                sending++;
+            } else if (!closed) {
+                waiting.add(p);
+            }
+        }
+        if (refused) {
+            p.complete(new BindOutcome(BindOutcome.Kind.NOT_SENT, "binder closed"));
+        } else if (now) {
+            send(p);
+        }
+    }
+
+    private void send(Pending p) {
+        p.sentNanos = System.nanoTime();
+        p.wasSent = true;
+        sent.put(p.id, p);
+        try {
+            p.future = http.sendAsync(p.request, String.class).whenComplete((response, error) -> p.complete(classify(response, error)));
+        } catch (RuntimeException e) {
+            p.complete(new BindOutcome(BindOutcome.Kind.FAILED, String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** A sent binding was answered: its slot goes to the next waiting binding, if any. */
+    private void sendNextOrFreeSlot() {
+        Pending next;
+        synchronized (lock) {
+            next = waiting.poll();
+            if (next == null) {
+                sending--;
+            }
+        }
+        if (next != null) {
+            send(next);
         }
     }
 
     private void expire() {
         long cutoff = System.nanoTime() - REQUEST_TIMEOUT.toNanos();
-        pending.forEach((id, p) -> {
-            if (p.startNanos < cutoff) {
-                p.complete(id, new BindOutcome(BindOutcome.Kind.FAILED, "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s"));
+        sent.forEach((id, p) -> {
+            if (p.sentNanos < cutoff) {
+                p.complete(new BindOutcome(BindOutcome.Kind.FAILED, "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s"));
                 CompletableFuture<?> f = p.future;
                 if (f != null) {
                     f.cancel(true);
@@ -130,29 +201,51 @@ public final class Binder implements AutoCloseable {
         });
     }
 
+    /**
+     * Fails every binding still waiting for a slot with {@link BindOutcome.Kind#NOT_SENT} (sent ones finish);
+     * e.g. when leadership is lost, so that nothing decided under the old lease is written afterwards.
+     *
+     * @return how many were abandoned
+     */
+    public int abandonQueued(String why) {
+        java.util.List<Pending> unsent;
+        synchronized (lock) {
+            unsent = new java.util.ArrayList<>(waiting);
+            waiting.clear();
+        }
+        unsent.forEach(p -> p.complete(new BindOutcome(BindOutcome.Kind.NOT_SENT, why)));
+        return unsent.size();
+    }
+
+    /** Stops the watchdog and takes no more bindings; those still waiting for a slot are abandoned (NOT_SENT). */
     @Override
     public void close() {
         watchdog.shutdownNow();
+        synchronized (lock) {
+            closed = true;
+        }
+        abandonQueued("binder closed before the binding was sent");
     }
 
     /**
-     * When no binding slot is free, waits until {@code n} are (at most all of them), so the caller wakes once
-     * per {@code n} completed bindings instead of once per binding — on a small machine each wake-up is a
-     * context switch taken from the apiserver. Returns at once if a slot is free. One waiting thread at a time.
+     * When in-flight and waiting bindings are both full, waits until {@code n} more can be handed over (at most all
+     * of them), so the caller wakes once per {@code n} completed bindings instead of once per binding — on a small
+     * machine each wake-up is a context switch taken from the apiserver. Returns at once if one can be handed over
+     * now. One waiting thread at a time.
      *
      * <p>Not {@code Semaphore.acquire(n)}: a semaphore wakes its waiter on every single release, to find too few
-     * permits and park again. Here a completing binding unparks the waiter only once {@code n} slots are free.
+     * permits and park again. Here a completing binding unparks the waiter only once {@code n} are free.
      */
     public void awaitCapacity(int n) throws InterruptedException {
-        if (slots.availablePermits() > 0) {
+        if (budget.availablePermits() > 0) {
             return;
         }
-        capacityWanted = Math.min(Math.max(1, n), concurrency);
+        capacityWanted = Math.min(Math.max(1, n), budgetSize);
         capacityWaiter = Thread.currentThread();
         try {
-            // the waiter is published before the check and a release frees its slot before reading the waiter,
+            // the waiter is published before the check and a release frees its permit before reading the waiter,
             // so one of the two sees the other; parkNanos bounds the wait should anything else wake us early
-            while (slots.availablePermits() < capacityWanted) {
+            while (budget.availablePermits() < capacityWanted) {
                 LockSupport.parkNanos(this, CAPACITY_RECHECK_NANOS);
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
@@ -163,25 +256,33 @@ public final class Binder implements AutoCloseable {
         }
     }
 
-    /** Bindings currently in flight. */
+    /** Bindings sent and not yet answered. */
     public int inFlight() {
-        return inFlight.get();
+        synchronized (lock) {
+            return sending;
+        }
     }
 
-    /** Waits until no binding is in flight, at most {@code timeout}; true if none is left. */
+    /** Bindings handed over and waiting for a slot. */
+    public int queued() {
+        synchronized (lock) {
+            return waiting.size();
+        }
+    }
+
+    /** Waits until no binding is in flight or waiting, at most {@code timeout}; true if none is left. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        if (slots.tryAcquire(concurrency, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            slots.release(concurrency);
+        if (budget.tryAcquire(budgetSize, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            budget.release(budgetSize);
             return true;
         }
         return false;
     }
 
     private void release() {
-        inFlight.decrementAndGet();
-        slots.release();
+        budget.release();
         Thread waiter = capacityWaiter;
-        if (waiter != null && slots.availablePermits() >= capacityWanted) {
+        if (waiter != null && budget.availablePermits() >= capacityWanted) {
             LockSupport.unpark(waiter);
         }
     }

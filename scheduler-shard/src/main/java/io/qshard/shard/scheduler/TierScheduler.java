@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.core.algorithm.DecisionReuse;
 import io.qshard.core.algorithm.ScheduleResult;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.QshardConfig;
@@ -58,10 +59,14 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     private final Clock clock;
     private final ClusterState state = new ClusterState();
     private final SchedulingQueue queue;
-    private final SchedulingAlgorithm algorithm;
+    /** The tier's algorithm, reusing the last decision's window for runs of equivalent pods; decision thread only. */
+    private final DecisionReuse decisions;
     private final List<ReservePlugin> reservers;
     private final Binder binder;
-    /** Bindings to let complete before deciding again when all slots are busy (a quarter of the slots). */
+    /**
+     * Bindings decided ahead, waiting in the binder for a slot (a quarter of the slots), and bindings to let complete
+     * before deciding again when all are taken: the slots stay full while the decision thread sleeps.
+     */
     private final int bindBatch;
     private final PodStatusReporter reporter;
     private final SchedulerMetrics metrics = new SchedulerMetrics();
@@ -121,11 +126,11 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         this.clock = clock;
         this.usage = new io.qshard.shard.usage.UsageTracker(config);
         Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock, usage.hotspots()));
-        this.algorithm = new SchedulingAlgorithm(profile, config.nodesToScore());
+        this.decisions = new DecisionReuse(new SchedulingAlgorithm(profile, config.nodesToScore()), config.equivalentPodReuse());
         this.reservers = profile.reservers();
         this.queue = new SchedulingQueue(clock, config.backoff(), config.unschedulableTimeout());
-        this.binder = new Binder(client, settings.bindConcurrency());
         this.bindBatch = Math.max(1, settings.bindConcurrency() / 4);
+        this.binder = new Binder(client, settings.bindConcurrency(), bindBatch);
         this.reporter = new PodStatusReporter(client, tier.schedulerName(), clock, settings.scheduledEventsPerSecond(),
                 settings.failedEventsPerSecond());
         this.thread = new Thread(this::loop, "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "") + "-decide");
@@ -180,6 +185,12 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
      */
     public void lead(boolean on) {
         leading = on;
+        if (!on) {
+            int abandoned = binder.abandonQueued("leadership lost before the binding was sent");
+            if (abandoned > 0) {
+                LOG.info("tier {} shard {}: {} decided bindings not sent (leadership lost)", tier.name(), gate.shard(), abandoned);
+            }
+        }
         if (on) {
             inbox.add(() -> {
                 ackPending = gate.map() != null; // a new leader acknowledges the map it acts on
@@ -260,7 +271,8 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         join();
         try {
             if (!binder.awaitIdle(grace)) {
-                LOG.warn("tier {}: {} bindings still in flight after {}; abandoning them", tier.name(), binder.inFlight(), grace);
+                LOG.warn("tier {}: {} bindings still in flight and {} not sent after {}; abandoning them", tier.name(),
+                        binder.inFlight(), binder.queued(), grace);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -269,9 +281,10 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         reporter.close();
         closeSharding();
         org.HdrHistogram.Histogram d = metrics.decisionHistogram();
-        LOG.info("tier {} scheduler stopped: {} bound, {} unschedulable decisions, bind errors {}; decision p50 {} µs, p99 {} µs",
-                tier.name(), metrics.bound.sum(), metrics.unschedulable.sum(), metrics.bindErrors.sum(),
-                d.getValueAtPercentile(50) / 1000, d.getValueAtPercentile(99) / 1000);
+        LOG.info("tier {} scheduler stopped: {} bound, {} unschedulable decisions, bind errors {}; decision p50 {} µs, p99 {} µs,"
+                        + " {} of {} decisions reused an equivalent pod's window", tier.name(), metrics.bound.sum(), metrics.unschedulable.sum(),
+                metrics.bindErrors.sum(), d.getValueAtPercentile(50) / 1000, d.getValueAtPercentile(99) / 1000,
+                metrics.reused.sum(), d.getTotalCount());
     }
 
     /** Abrupt stop (tests: "kill -9" of the decision loop); in-flight bindings are not waited for. */
@@ -478,9 +491,10 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         ClusterSnapshot snapshot = state.snapshot();
         lastSnapshot = snapshot;
         long t0 = System.nanoTime();
+        long reusedBefore = decisions.reusedDecisions();
         ScheduleResult result;
         try {
-            result = algorithm.schedule(snapshot, pod, seed++);
+            result = decisions.schedule(snapshot, pod, seed++);
         } catch (RuntimeException e) {
             metrics.errors.increment();
             LOG.error("tier {}: error scheduling {} (retrying with backoff)", tier.name(), pod.key(), e);
@@ -488,6 +502,9 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
             return;
         }
         metrics.decision(System.nanoTime() - t0);
+        if (decisions.reusedDecisions() != reusedBefore) {
+            metrics.reused.increment();
+        }
         if (!result.isPlaced()) {
             metrics.unschedulable.increment();
             queue.requeueUnschedulable(q);
@@ -536,6 +553,10 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
                 metrics.podGone.increment();
                 forgetAssumption(pod, node, cycle);
                 queue.done(pod.uid());
+            }
+            case NOT_SENT -> {
+                forgetAssumption(pod, node, cycle); // abandoned before it was written: the pod is still pending
+                queue.requeueAfterError(q);
             }
             case FAILED -> {
                 metrics.bindErrors.increment();
