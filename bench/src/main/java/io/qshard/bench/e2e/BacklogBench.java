@@ -67,7 +67,9 @@ public final class BacklogBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
+        // profiling on: each contender starts right after a forced apiserver GC (BacklogRound.collectApiserverGarbage)
+        try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of())
+                .withExtraApiserverArgs(List.of("--profiling=true")));
              KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
             o.registerFleet(admin);
             Path logs = Files.createDirectories(Path.of("bench", "target", "e2e-logs"));

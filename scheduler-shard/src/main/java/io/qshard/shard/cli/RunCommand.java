@@ -65,7 +65,8 @@ public final class RunCommand implements Callable<Integer> {
     Path kubeconfig;
 
     @Option(names = "--bind-concurrency", paramLabel = "N", defaultValue = "" + Binder.DEFAULT_CONCURRENCY,
-            description = "Bindings in flight at most, per tier (default: ${DEFAULT-VALUE}).")
+            description = "Bindings in flight at most, per tier (default: ${DEFAULT-VALUE}); a quarter as many more may be "
+                    + "decided ahead and wait for a slot, so the slots stay full.")
     int bindConcurrency;
 
     @Option(names = "--scheduled-events-per-second", paramLabel = "R", defaultValue = "" + PodStatusReporter.DEFAULT_SCHEDULED_PER_SECOND,
