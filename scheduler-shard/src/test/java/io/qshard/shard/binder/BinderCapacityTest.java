@@ -28,26 +28,18 @@ class BinderCapacityTest {
             binder.bind("ns", "p" + i, "u" + i, "n1", o -> outcomes.incrementAndGet());
         }
         assertThat(binder.inFlight()).isEqualTo(4);
-        AtomicBoolean returned = new AtomicBoolean();
-        Thread waiter = new Thread(() -> {
-            try {
-                binder.awaitCapacity(3);
-                returned.set(true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        waiter.start();
+        BlockingCall waiter = BlockingCall.start(() -> binder.awaitCapacity(3));
+        AtomicBoolean returned = waiter.returned();
         // answer only once the waiter is parked inside awaitCapacity: answered earlier, it would find a free
         // slot on entry and return at once (correctly), and the test would not test the wait
-        await().atMost(Duration.ofSeconds(5)).until(() -> LockSupport.getBlocker(waiter) == binder);
+        await().atMost(Duration.ofSeconds(5)).until(() -> LockSupport.getBlocker(waiter.thread) == binder);
         http.answerOne(201);
         http.answerOne(201);
         // two of four slots free: still waiting (for longer than its 50 ms re-check)
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !returned.get());
         http.answerOne(409);
         await().atMost(Duration.ofSeconds(2)).untilTrue(returned);
-        waiter.join();
+        waiter.thread.join();
         assertThat(outcomes).hasValue(3);
         assertThat(binder.inFlight()).isEqualTo(1);
     }
@@ -64,16 +56,8 @@ class BinderCapacityTest {
         for (int i = 0; i < 4; i++) {
             binder.bind("ns", "p" + i, "u" + i, "n1", o -> outcomes.incrementAndGet());
         }
-        AtomicBoolean interrupted = new AtomicBoolean();
-        Thread waiter = new Thread(() -> {
-            try {
-                binder.awaitCapacity(2);
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-            }
-        });
-        waiter.start();
-        waiter.interrupt();
-        await().atMost(Duration.ofSeconds(2)).untilTrue(interrupted);
+        BlockingCall waiter = BlockingCall.start(() -> binder.awaitCapacity(2));
+        waiter.thread.interrupt();
+        await().atMost(Duration.ofSeconds(2)).untilTrue(waiter.interrupted());
     }
 }

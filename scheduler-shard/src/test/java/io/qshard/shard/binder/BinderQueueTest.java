@@ -59,17 +59,9 @@ class BinderQueueTest {
         for (int i = 0; i < 3; i++) {
             bind(i);
         }
-        AtomicBoolean handedOver = new AtomicBoolean();
-        Thread decider = new Thread(() -> {
-            try {
-                bind(3);
-                handedOver.set(true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        decider.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> decider.getState() == Thread.State.WAITING);
+        BlockingCall decider = BlockingCall.start(() -> bind(3));
+        AtomicBoolean handedOver = decider.returned();
+        await().atMost(Duration.ofSeconds(5)).until(() -> decider.thread.getState() == Thread.State.WAITING);
         assertThat(handedOver).isFalse();
         http.answerOne(201);
         await().atMost(Duration.ofSeconds(2)).untilTrue(handedOver);
@@ -112,17 +104,9 @@ class BinderQueueTest {
         for (int i = 0; i < 4; i++) {
             bind(i);
         }
-        AtomicBoolean returned = new AtomicBoolean();
-        Thread waiter = new Thread(() -> {
-            try {
-                binder.awaitCapacity(2);
-                returned.set(true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        waiter.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> LockSupport.getBlocker(waiter) == binder);
+        BlockingCall waiter = BlockingCall.start(() -> binder.awaitCapacity(2));
+        AtomicBoolean returned = waiter.returned();
+        await().atMost(Duration.ofSeconds(5)).until(() -> LockSupport.getBlocker(waiter.thread) == binder);
         http.answerOne(201); // p2 takes the slot: one of four free
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !returned.get());
         http.answerOne(201); // p3 takes it: two free
