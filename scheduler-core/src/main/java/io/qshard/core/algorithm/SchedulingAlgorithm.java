@@ -307,8 +307,16 @@ public final class SchedulingAlgorithm {
         return Arrays.stream(plugins).allMatch(Plugin::nodeLocal);
     }
 
+    /** {@code filters} without {@code plugin} (a loop: a stream here showed in the decision thread's profile). */
     private static FilterPlugin[] without(FilterPlugin[] filters, Object plugin) {
-        return Arrays.stream(filters).filter(f -> f != plugin).toArray(FilterPlugin[]::new);
+        FilterPlugin[] out = new FilterPlugin[filters.length];
+        int n = 0;
+        for (FilterPlugin f : filters) {
+            if (f != plugin) {
+                out[n++] = f;
+            }
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /**

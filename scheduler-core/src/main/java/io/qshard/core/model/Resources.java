@@ -19,6 +19,27 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
     /** Nothing. */
     public static final Resources ZERO = new Resources(0, 0, 0, 0, 0);
 
+    /**
+     * Component-wise. Written out because a record's generated {@code equals} is a method-handle chain that C1 —
+     * the shipped JIT — runs several times slower, and {@link io.qshard.core.algorithm.DecisionReuse} compares
+     * requests on every decision.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Resources r && milliCpu == r.milliCpu && memoryBytes == r.memoryBytes && pods == r.pods
+                && batchMilliCpu == r.batchMilliCpu && batchMemoryBytes == r.batchMemoryBytes;
+    }
+
+    @Override
+    public int hashCode() {
+        long h = milliCpu;
+        h = 31 * h + memoryBytes;
+        h = 31 * h + pods;
+        h = 31 * h + batchMilliCpu;
+        h = 31 * h + batchMemoryBytes;
+        return Long.hashCode(h);
+    }
+
     /** Native cpu and memory only, no pod slot. */
     public static Resources of(long milliCpu, long memoryBytes) {
         return new Resources(milliCpu, memoryBytes, 0, 0, 0);

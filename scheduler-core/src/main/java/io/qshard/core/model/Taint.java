@@ -33,12 +33,14 @@ public record Taint(String key, String value, Effect effect) {
 
         /** Parses an API name; unknown names are rejected with the list of known ones. */
         public static Effect fromApi(String name) {
-            for (Effect e : values()) {
+            for (Effect e : ALL) { // not values(): it copies the array, and every watched pod's tolerations come here
                 if (e.apiName.equals(name)) {
                     return e;
                 }
             }
             throw new IllegalArgumentException("unknown taint effect '" + name + "' (NoSchedule, PreferNoSchedule, NoExecute)");
         }
+
+        private static final Effect[] ALL = values();
     }
 }

@@ -19,6 +19,18 @@ public record Toleration(String key, Operator operator, String value, Taint.Effe
     /** Toleration operators. */
     public enum Operator { EQUAL, EXISTS }
 
+    /** Field-wise; written out for the same reason as {@link Resources#equals}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Toleration t && operator == t.operator && effect == t.effect && key.equals(t.key)
+                && value.equals(t.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((key.hashCode() * 31 + operator.hashCode()) * 31 + value.hashCode()) * 31 + java.util.Objects.hashCode(effect);
+    }
+
     /** Whether this toleration tolerates {@code taint}. */
     public boolean tolerates(Taint taint) {
         if (effect != null && effect != taint.effect()) {

@@ -32,4 +32,14 @@ class ResourcesTest {
         // a pod asking nothing of a resource is never short of it, even when the node is over (negative room)
         assertThat(Resources.of(100, 0).insufficient(new Resources(100, -5, -1, -1, -1))).isEmpty();
     }
+
+    @Test
+    void equalOnEveryComponentAndOnlyThen() {
+        Resources base = new Resources(1, 2, 3, 4, 5);
+        assertThat(new Resources(1, 2, 3, 4, 5)).isEqualTo(base).hasSameHashCodeAs(base);
+        // one component different at a time: never equal
+        assertThat(java.util.List.of(new Resources(9, 2, 3, 4, 5), new Resources(1, 9, 3, 4, 5), new Resources(1, 2, 9, 4, 5),
+                new Resources(1, 2, 3, 9, 5), new Resources(1, 2, 3, 4, 9))).allSatisfy(r -> assertThat(r).isNotEqualTo(base));
+        assertThat(base).isNotEqualTo(null).isNotEqualTo("1,2,3,4,5");
+    }
 }

@@ -22,4 +22,17 @@ class TolerationTest {
         Toleration t = new Toleration(key, op, value, effect);
         assertThat(t.tolerates(new Taint("k", "v", Taint.Effect.NO_SCHEDULE))).isEqualTo(expected);
     }
+
+    @org.junit.jupiter.api.Test
+    void equalOnEveryFieldAndOnlyThen() {
+        Toleration base = new Toleration("k", Toleration.Operator.EQUAL, "v", Taint.Effect.NO_SCHEDULE);
+        assertThat(new Toleration("k", null, "v", Taint.Effect.NO_SCHEDULE)).isEqualTo(base).hasSameHashCodeAs(base);
+        assertThat(java.util.List.of(new Toleration("x", Toleration.Operator.EQUAL, "v", Taint.Effect.NO_SCHEDULE),
+                new Toleration("k", Toleration.Operator.EXISTS, "v", Taint.Effect.NO_SCHEDULE),
+                new Toleration("k", Toleration.Operator.EQUAL, "x", Taint.Effect.NO_SCHEDULE),
+                new Toleration("k", Toleration.Operator.EQUAL, "v", Taint.Effect.NO_EXECUTE),
+                new Toleration("k", Toleration.Operator.EQUAL, "v", null))).allSatisfy(t -> assertThat(t).isNotEqualTo(base));
+        assertThat(new Toleration(null, Toleration.Operator.EXISTS, null, null))
+                .isEqualTo(new Toleration("", Toleration.Operator.EXISTS, "", null));
+    }
 }
