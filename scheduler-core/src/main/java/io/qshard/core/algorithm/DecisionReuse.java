@@ -43,8 +43,20 @@ public final class DecisionReuse {
         this.maxReuses = maxReuses;
     }
 
-    /** Decides where {@code pod} goes on {@code snapshot}, as {@link SchedulingAlgorithm#schedule} does. */
+    /**
+     * Decides where {@code pod} goes on {@code snapshot}, as {@link SchedulingAlgorithm#schedule} does. A plugin that
+     * throws (a bug) leaves no half-updated window behind: the next decision is a full one.
+     */
     public ScheduleResult schedule(ClusterSnapshot snapshot, PodRequest pod, long seed) {
+        try {
+            return decide(snapshot, pod, seed);
+        } catch (RuntimeException e) {
+            window.invalidate();
+            throw e;
+        }
+    }
+
+    private ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed) {
         if (window.valid && window.reuses < maxReuses && equivalent(pod, window.leader)) {
             ScheduleResult r = algorithm.reuse(window, snapshot, pod, seed);
             if (r != null) {

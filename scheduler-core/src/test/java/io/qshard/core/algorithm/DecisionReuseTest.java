@@ -173,4 +173,51 @@ class DecisionReuseTest {
         assertThat(pool.reusedDecisions()).isZero();
         assertThatThrownBy(() -> new DecisionReuse(prod, -1)).hasMessageContaining("maxReuses");
     }
+
+    /** A node-local scorer that throws while {@link #explode} is set (a plugin bug). */
+    static final class Flaky implements io.qshard.core.framework.ScorePlugin {
+        static volatile boolean explode;
+
+        @Override
+        public String name() {
+            return "Flaky";
+        }
+
+        @Override
+        public boolean nodeLocal() {
+            return true;
+        }
+
+        @Override
+        public long score(io.qshard.core.framework.CycleState state, PodRequest pod, NodeState node) {
+            if (explode) {
+                throw new IllegalStateException("plugin bug");
+            }
+            return 50;
+        }
+    }
+
+    @Test
+    void aPluginThatThrowsLeavesNoHalfUpdatedWindow() {
+        var registry = ShippedPlugins.registry().register("Flaky", ctx -> new Flaky());
+        var config = new io.qshard.core.config.QshardConfigLoader(registry)
+                .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Flaky]}]", "t");
+        SchedulingAlgorithm algo = new SchedulingAlgorithm(Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
+                NodesToScore.adaptive());
+        DecisionReuse reuse = new DecisionReuse(algo, 15);
+        ClusterSnapshot s = identical(200);
+        PodRequest first = pod("p0", "prod", 500, 1).build();
+        s = assume(s, first, reuse.schedule(s, first, 0).node());
+        Flaky.explode = true;
+        try {
+            ClusterSnapshot changed = s;
+            assertThatThrownBy(() -> reuse.schedule(changed, pod("p1", "prod", 500, 1).build(), 1)).hasMessage("plugin bug");
+        } finally {
+            Flaky.explode = false;
+        }
+        assertThat(reuse.window.valid).isFalse();
+        PodRequest third = pod("p2", "prod", 500, 1).build();
+        assertThat(reuse.schedule(s, third, 2)).isEqualTo(algo.schedule(s, third, 2));
+        assertThat(reuse.fullDecisions()).isEqualTo(2); // p0 and p2 (p1 failed inside its reuse)
+    }
 }

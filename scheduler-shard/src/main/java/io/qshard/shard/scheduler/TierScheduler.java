@@ -185,18 +185,17 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
      */
     public void lead(boolean on) {
         leading = on;
-        if (!on) {
-            int abandoned = binder.abandonQueued("leadership lost before the binding was sent");
-            if (abandoned > 0) {
-                LOG.info("tier {} shard {}: {} decided bindings not sent (leadership lost)", tier.name(), gate.shard(), abandoned);
-            }
-        }
         if (on) {
             inbox.add(() -> {
                 ackPending = gate.map() != null; // a new leader acknowledges the map it acts on
                 tryAck();
                 queue.onClusterEvent();
             });
+        } else {
+            int abandoned = binder.abandonQueued("leadership lost before the binding was sent");
+            if (abandoned > 0) {
+                LOG.info("tier {} shard {}: {} decided bindings not sent (leadership lost)", tier.name(), gate.shard(), abandoned);
+            }
         }
         LOG.info("tier {} shard {}: {}", tier.name(), gate.shard(), on ? "leading" : "standing by");
     }
