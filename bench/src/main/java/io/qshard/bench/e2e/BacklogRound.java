@@ -103,7 +103,7 @@ final class BacklogRound {
     static void collectApiserverGarbage(KubernetesClient admin) throws Exception {
         var http = admin.getHttpClient();
         var request = http.newHttpRequestBuilder()
-                .uri(java.net.URI.create(admin.getMasterUrl().toString()).resolve("/debug/pprof/heap?gc=1")).build();
+                .uri(java.net.URI.create(io.qshard.shard.kube.ApiserverConnection.baseUrl(admin) + "/debug/pprof/heap?gc=1")).build();
         var response = http.sendAsync(request, byte[].class).get(60, java.util.concurrent.TimeUnit.SECONDS);
         if (response.code() != 200) {
             throw new IllegalStateException("apiserver garbage collection: HTTP " + response.code()

@@ -45,8 +45,7 @@ public final class ClusterState {
 
     /** The current state of one node, without publishing a snapshot (for event handlers). */
     public Optional<NodeState> node(String name) {
-        Integer i = index.get(name);
-        return i == null ? Optional.empty() : Optional.of(nodes.get(i));
+        return Optional.ofNullable(nodeOrNull(name));
     }
 
     private NodeState nodeOrNull(String name) {
