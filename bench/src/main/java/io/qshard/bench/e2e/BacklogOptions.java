@@ -25,6 +25,10 @@ final class BacklogOptions {
     Path results;
     @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for one contender (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+    @Option(names = "--apiserver-profile", paramLabel = "DIR",
+            description = "Diagnostic: write a 3 s Go CPU profile of the kube-apiserver from each contender's first binding "
+                    + "to DIR (read with `go tool pprof -top FILE`; default: none).")
+    Path apiserverProfile;
 
     /** Registers {@link #nodes} nodes of 8 cores / 32Gi named bench-00000…. */
     void registerFleet(KubernetesClient admin) {

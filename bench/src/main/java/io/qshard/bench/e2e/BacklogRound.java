@@ -1,9 +1,12 @@
 package io.qshard.bench.e2e;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
@@ -17,9 +20,9 @@ import io.qshard.localcluster.fixtures.PodFixture;
 
 /**
  * One measured round of an end-to-end backlog benchmark: a fresh namespace with {@code pods} pending prod-shaped pods
- * (100m / 128Mi, optionally after {@code warmup} older ones), the contender started, a watch recording the first and
- * the last binding, the CPU seconds of the contender's processes, the apiserver and etcd; afterwards the pods are
- * deleted so every round starts from the same etcd and watch-cache size. Used by {@link BacklogBench} and
+ * (100m / 128Mi, optionally after {@code warmup} older ones), the contender started, a watch recording when each pod
+ * was bound (the rate, and the {@link BindingTimeline} of the window), the CPU seconds of the contender's processes, the
+ * apiserver and etcd; afterwards the pods are deleted so every round starts from the same etcd and watch-cache size. Used by {@link BacklogBench} and
  * {@link ShardBacklogBench}.
  */
 final class BacklogRound {
@@ -39,8 +42,12 @@ final class BacklogRound {
     private BacklogRound() {
     }
 
-    static Result run(KubernetesClient admin, LocalControlPlane cp, Contender c, int pods, int warmup, int timeoutSeconds)
+    /**
+     * @param round numbers the apiserver profile's file when {@code o.apiserverProfile} is set
+     */
+    static Result run(KubernetesClient admin, LocalControlPlane cp, Contender c, BacklogOptions o, int warmup, int round)
             throws Exception {
+        int pods = o.pods;
         String warm = Namespaces.fresh(admin, "warmup");
         if (warmup > 0) {
             Bulk.create(admin, backlog(warm, warmup, c), 16);
@@ -52,7 +59,7 @@ final class BacklogRound {
         long apiserver = cp.pids().get("kube-apiserver");
         long etcd = cp.pids().get("etcd");
         long self = ProcessHandle.current().pid();
-        try (BindWatcher watcher = new BindWatcher(admin, ns); c) {
+        try (BindWatcher watcher = new BindWatcher(admin, ns, pods); c) {
             c.reset();
             collectApiserverGarbage(admin);
             double api0 = CpuTime.of(apiserver);
@@ -61,15 +68,19 @@ final class BacklogRound {
             long t0 = System.nanoTime();
             c.start(cp.kubeconfig(), ns);
             List<Long> pids = c.pids();
-            long deadline = t0 + timeoutSeconds * 1_000_000_000L;
+            long deadline = t0 + o.timeoutSeconds * 1_000_000_000L;
             double contenderCpu = 0;
             double[] atFirst = null;
+            CompletableFuture<Path> profile = null;
             while (watcher.bound() < pods && System.nanoTime() < deadline) {
                 Thread.sleep(50); // harness progress polling, not test synchronisation
                 double cpu = pids.isEmpty() ? CpuTime.of(self) - self0 : pids.stream().mapToDouble(CpuTime::of).sum();
                 contenderCpu = Math.max(contenderCpu, cpu); // a process that exited reads 0: keep the last reading
                 if (atFirst == null && watcher.firstNanos() != 0) {
                     atFirst = new double[] {contenderCpu, CpuTime.of(apiserver), CpuTime.of(etcd)};
+                    if (o.apiserverProfile != null) {
+                        profile = ApiserverProfile.start(admin, o.apiserverProfile, c.name(), round);
+                    }
                 }
                 if (!pids.isEmpty() && pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))) {
                     System.out.printf("%s: every process exited (see its log) with %d/%d bound%n", c.name(), watcher.bound(), pods);
@@ -87,6 +98,13 @@ final class BacklogRound {
                             + " (first→last binding: %.1f / %.1f / %.1f)%n", c.name(), r.bound(), pods, rate, wall, r.contenderCpu(),
                     r.apiserverCpu(), r.etcdCpu(), burst.contenderCpu(), burst.apiserverCpu(), burst.etcdCpu());
             System.out.printf("%s: bindings seen %s%n", c.name(), watcher.window());
+            BindingTimeline timeline = watcher.timeline();
+            System.out.printf("%s: timeline %s%n", c.name(), timeline);
+            if (profile != null) {
+                System.out.printf("%s: apiserver CPU profile of %d s from the first binding: %s (bindings in those %d s: ~%d)%n",
+                        c.name(), ApiserverProfile.SECONDS, profile.get(ApiserverProfile.SECONDS + 30L, TimeUnit.SECONDS),
+                        ApiserverProfile.SECONDS, timeline == null ? 0 : timeline.boundWithin(ApiserverProfile.SECONDS));
+            }
             return r;
         } finally {
             cleanUp(cp, ns, warm);
@@ -104,7 +122,7 @@ final class BacklogRound {
         var http = admin.getHttpClient();
         var request = http.newHttpRequestBuilder()
                 .uri(java.net.URI.create(io.qshard.shard.kube.ApiserverConnection.baseUrl(admin) + "/debug/pprof/heap?gc=1")).build();
-        var response = http.sendAsync(request, byte[].class).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        var response = http.sendAsync(request, byte[].class).get(60, TimeUnit.SECONDS);
         if (response.code() != 200) {
             throw new IllegalStateException("apiserver garbage collection: HTTP " + response.code()
                     + " (is the bench's control plane started with --profiling=true?)");

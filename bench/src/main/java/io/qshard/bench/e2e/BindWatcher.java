@@ -2,7 +2,9 @@ package io.qshard.bench.e2e;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,16 +12,21 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 
-/** Watches a namespace and records when each pod first shows a nodeName (first/last bind time). Thread-safe. */
+/** Watches a namespace and records when each pod first shows a nodeName (each bind time). Thread-safe. */
 final class BindWatcher implements AutoCloseable {
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
+    /** {@link System#nanoTime} of each binding, in the order seen, up to the expected number. */
+    private final AtomicLongArray times;
+    private final AtomicInteger recorded = new AtomicInteger();
     private final AtomicLong first = new AtomicLong();
     private final AtomicLong last = new AtomicLong();
     private volatile java.time.Instant firstAt;
     private volatile java.time.Instant lastAt;
     private final Watch watch;
 
-    BindWatcher(KubernetesClient client, String namespace) {
+    /** @param expected bindings whose times are kept for {@link #timeline} */
+    BindWatcher(KubernetesClient client, String namespace, int expected) {
+        times = new AtomicLongArray(expected);
         watch = client.pods().inNamespace(namespace).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
@@ -30,6 +37,10 @@ final class BindWatcher implements AutoCloseable {
                         firstAt = java.time.Instant.now();
                     }
                     last.set(now);
+                    int i = recorded.getAndIncrement();
+                    if (i < times.length()) {
+                        times.set(i, now);
+                    }
                     lastAt = java.time.Instant.now();
                 }
             }
@@ -52,6 +63,16 @@ final class BindWatcher implements AutoCloseable {
     /** Wall-clock times of the first and last binding seen (to line up with the contenders' logs), or null. */
     String window() {
         return firstAt + " → " + lastAt;
+    }
+
+    /** The shape of the window so far, or null before two bindings were seen. */
+    BindingTimeline timeline() {
+        int n = Math.min(recorded.get(), times.length());
+        long[] seen = new long[n];
+        for (int i = 0; i < n; i++) {
+            seen[i] = times.get(i); // a slot just claimed may still read 0 while the watch runs: call it after the round
+        }
+        return n < 2 ? null : BindingTimeline.of(seen);
     }
 
     long firstNanos() {

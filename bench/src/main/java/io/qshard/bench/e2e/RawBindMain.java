@@ -19,7 +19,8 @@ import io.qshard.shard.scheduler.SchedulerProcess;
 /**
  * The raw binding ceiling as its own process: lists the pending pods of one schedulerName once (oldest
  * first, as the schedulers' queues order them) and POSTs a binding for each, round-robin over the nodes,
- * through qshard's binder (same HTTP client, TLS and concurrency) — no watch, no decisions, no events.
+ * through qshard's binder (same HTTP client, TLS and concurrency) — no decisions, no events, and no watch unless
+ * {@code -Draw.watches=N} asks for N pod watches like the one every scheduler keeps.
  * Started per round by {@link BacklogBench} with the same JVM flags as {@code bin/qshard}, so its numbers
  * do not depend on how warm the harness's own JVM happens to be.
  *
@@ -35,8 +36,9 @@ public final class RawBindMain {
         int concurrency = Integer.parseInt(args[2]);
         try (KubernetesClient client = SchedulerProcess.clientFor(Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
              Binder binder = new Binder(client, concurrency)) {
-            // diagnostic: -Draw.watches=N extra pod watches as a scheduler keeps (decoded and dropped; with -Draw.protobuf=true
-            // asked for in protobuf, bytes counted only) — to measure what serving a watch costs (bench/RESULTS.md)
+            // -Draw.watches=N pod watches as a scheduler keeps, synced before the first binding (decoded by qshard's reflector
+            // and dropped; diagnostic -Draw.protobuf=true: asked for in protobuf, bytes counted only) — what a watch costs:
+            // the bench's "lean bind loop + one pod watch" contender (bench/RESULTS.md)
             List<PodReflector> watches = new ArrayList<>();
             List<AtomicLong> protobufBytes = new ArrayList<>();
             for (int w = 0; w < Integer.getInteger("raw.watches", 0); w++) {

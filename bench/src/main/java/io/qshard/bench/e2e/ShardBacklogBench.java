@@ -66,7 +66,7 @@ public final class ShardBacklogBench implements Callable<Integer> {
             for (int round = 0; round < o.rounds; round++) {
                 for (int k = 0; k < contenders.size(); k++) {
                     int i = (k + round) % contenders.size();
-                    all.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), o.pods, 0, o.timeoutSeconds));
+                    all.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), o, 0, round + 1));
                 }
             }
             String table = table(all);
