@@ -23,13 +23,13 @@ import io.qshard.shard.explain.PodExplainer;
 import io.qshard.shard.kube.ApiserverConnection;
 import io.qshard.shard.kube.ClusterInformers;
 import io.qshard.shard.kube.ConversionException;
-import io.qshard.shard.kube.KubeconfigResolver;
 import io.qshard.shard.kube.PodConverter;
 import io.qshard.shard.shardmap.ShardMaps;
 import io.qshard.shard.shardmap.api.ShardMap;
 import io.qshard.shard.view.ClusterView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -54,8 +54,8 @@ public final class ExplainCommand implements Callable<Integer> {
     int failing;
     @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml, as the schedulers run it. Default: built in.")
     Path config;
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
 
     @Override
     public Integer call() throws Exception {
@@ -64,7 +64,7 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         QshardConfig cfg = RunCommand.loadConfig(config);
         PrintWriter out = spec.commandLine().getOut();
-        try (KubernetesClient client = ApiserverConnection.open(KubeconfigResolver.resolve(kubeconfig), "qshard-explain")) {
+        try (KubernetesClient client = ApiserverConnection.open(cluster.resolve(), "qshard-explain")) {
             Pod api = client.pods().inNamespace(namespace).withName(pod).get();
             if (api == null) {
                 throw new UserError("pod " + namespace + "/" + pod + " not found");

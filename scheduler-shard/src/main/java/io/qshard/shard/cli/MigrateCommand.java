@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code qshard migrate}: the migration loop, until SIGTERM. */
@@ -28,8 +29,8 @@ public final class MigrateCommand implements Callable<Integer> {
     boolean dryRun;
     @picocli.CommandLine.Mixin
     ElectionOptions election;
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9405",
             description = "Serve /metrics (evictions by result, hot nodes), /healthz and /readyz (synced and acting) on this "
                     + "port; 0: none (default: ${DEFAULT-VALUE}).")
@@ -44,7 +45,7 @@ public final class MigrateCommand implements Callable<Integer> {
             throw new UserError("--metrics-port must be in 0..65535, was " + metricsPort);
         }
         QshardConfig cfg = RunCommand.loadConfig(config);
-        KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
+        KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-migrate").close();
         try (MigrationController controller = new MigrationController(SchedulerProcess.clientFor(resolved.config(), "qshard-migrate"),
                 cfg, dryRun, election.leaseNamespaceOrNull(), election.identityOrHostname(), Clock.systemUTC())) {

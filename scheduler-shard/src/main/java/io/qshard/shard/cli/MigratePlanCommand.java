@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,15 +30,15 @@ public final class MigratePlanCommand implements Callable<Integer> {
     @Option(names = "--observe", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to watch reports first (default: hotReports × reportInterval + 5s).")
     Long observeSeconds;
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
 
     @Override
     public Integer call() throws Exception {
         QshardConfig cfg = RunCommand.loadConfig(config);
         long observe = observeSeconds != null ? observeSeconds
                 : cfg.migration().hotReports() * cfg.pools().reportInterval().toSeconds() + 5;
-        KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
+        KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-migrate-plan").close();
         PrintWriter out = spec.commandLine().getOut();
         try (MigrationController controller = new MigrationController(SchedulerProcess.clientFor(resolved.config(),

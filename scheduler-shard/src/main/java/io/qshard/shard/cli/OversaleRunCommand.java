@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code qshard oversale run}: the ratio controller, until SIGTERM. */
@@ -40,8 +41,8 @@ public final class OversaleRunCommand implements Callable<Integer> {
     ElectionOptions election;
     @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml (pools and predictions). Default: built in.")
     Path config;
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
     @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
     long syncTimeoutSeconds;
@@ -60,7 +61,7 @@ public final class OversaleRunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
-        KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
+        KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-oversale").close();
         try (OversaleController controller = new OversaleController(SchedulerProcess.clientFor(resolved.config(), "qshard-oversale"),
                 cfg, settings, Clock.systemUTC())) {

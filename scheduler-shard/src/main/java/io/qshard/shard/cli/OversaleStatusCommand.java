@@ -6,18 +6,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.model.Resources;
 import io.qshard.oversale.OversaleRatio;
 import io.qshard.shard.kube.ApiserverConnection;
-import io.qshard.shard.kube.KubeconfigResolver;
 import io.qshard.shard.kube.NodeConverter;
 import io.qshard.shard.oversale.OversalePlan;
 import io.qshard.shard.usage.api.NodeUsage;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,13 +32,13 @@ public final class OversaleStatusCommand implements Callable<Integer> {
     double maxCpu;
     @Option(names = "--max-memory-ratio", paramLabel = "X", defaultValue = "1.5", description = "To flag invalid memory ratios (default: ${DEFAULT-VALUE}).")
     double maxMemory;
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (KubernetesClient client = ApiserverConnection.open(KubeconfigResolver.resolve(kubeconfig), "qshard-oversale-status")) {
+        try (KubernetesClient client = ApiserverConnection.open(cluster.resolve(), "qshard-oversale-status")) {
             Map<String, Resources> requested = new HashMap<>();
             for (Pod p : client.pods().inAnyNamespace().withoutField("spec.nodeName", "").list().getItems()) {
                 String phase = p.getStatus() == null ? null : p.getStatus().getPhase();

@@ -26,6 +26,7 @@ import io.qshard.shard.status.PodStatusReporter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -60,9 +61,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "The shard of the tier to run, 0..shards-1 (default: ${DEFAULT-VALUE}); with --all-tiers every shard runs.")
     int shard;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Cluster to use; default as kubectl: KUBECONFIG, ~/.kube/config, then the in-cluster service account.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
 
     @Option(names = "--bind-concurrency", paramLabel = "N", defaultValue = "" + Binder.DEFAULT_CONCURRENCY,
             description = "Bindings in flight at most, per tier (default: ${DEFAULT-VALUE}); a quarter as many more may be "
@@ -132,7 +132,7 @@ public final class RunCommand implements Callable<Integer> {
         try (MetricsHttpServer http = metricsPort == 0 ? null : new MetricsHttpServer(new InetSocketAddress(metricsPort),
                 () -> started.get() == null ? "" : started.get().metricsText(),
                 () -> started.get() == null ? Optional.of("informers not synced") : started.get().notReadyReason())) {
-            SchedulerProcess process = SchedulerProcess.start(kubeconfig, cfg, ShippedPlugins.registry(), instances, settings,
+            SchedulerProcess process = SchedulerProcess.start(cluster.kubeconfig, cfg, ShippedPlugins.registry(), instances, settings,
                     Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
             started.set(process);
             StopSignals.await();

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.shard.ShardMapView;
 import io.qshard.shard.kube.ApiserverConnection;
-import io.qshard.shard.kube.KubeconfigResolver;
 import io.qshard.shard.shardmap.Rebalance;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -49,8 +49,8 @@ public final class ShardRebalanceCommand implements Callable<Integer> {
     String leaseNamespace;
     @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml (to check the tier). Default: built in.")
     Path config;
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
 
     @Override
     public Integer call() throws Exception {
@@ -63,7 +63,7 @@ public final class ShardRebalanceCommand implements Callable<Integer> {
             throw new UserError("--max-moves must be at least 1, was " + maxMoves);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (KubernetesClient client = ApiserverConnection.open(KubeconfigResolver.resolve(kubeconfig), "qshard-shard-rebalance")) {
+        try (KubernetesClient client = ApiserverConnection.open(cluster.resolve(), "qshard-shard-rebalance")) {
             Rebalance r = new Rebalance(client, tier, leaseNamespace.isBlank() ? null : leaseNamespace, Clock.systemUTC(), out);
             Rebalance.Plan first = r.plan(1, 1); // reads and validates the map before anything else
             Rebalance.Plan plan = first.resuming() ? first : r.plan(shards == null ? first.current().shards() : shards, maxMoves);

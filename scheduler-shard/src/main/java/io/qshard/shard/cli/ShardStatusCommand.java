@@ -11,7 +11,6 @@ import io.qshard.core.shard.PodOwnership;
 import io.qshard.core.shard.ShardMapView;
 import io.qshard.shard.kube.ApiserverConnection;
 import io.qshard.shard.kube.ConversionException;
-import io.qshard.shard.kube.KubeconfigResolver;
 import io.qshard.shard.kube.NodeConverter;
 import io.qshard.shard.kube.PodConverter;
 import io.qshard.shard.shardmap.ShardMaps;
@@ -27,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,15 +43,15 @@ public final class ShardStatusCommand implements Callable<Integer> {
     String leaseNamespace;
     @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml (schedulerName, rotation). Default: built in.")
     Path config;
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Cluster to use; default as kubectl.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
 
     @Override
     public Integer call() {
         QshardConfig cfg = RunCommand.loadConfig(config);
         Tier t = cfg.tier(tier);
         PrintWriter out = spec.commandLine().getOut();
-        try (KubernetesClient client = ApiserverConnection.open(KubeconfigResolver.resolve(kubeconfig), "qshard-shard-status")) {
+        try (KubernetesClient client = ApiserverConnection.open(cluster.resolve(), "qshard-shard-status")) {
             ShardMap map = client.supports(ShardMap.class) ? client.resources(ShardMap.class).withName(tier).get() : null;
             if (map == null) {
                 out.printf("tier %s: no shard map (%d shard%s configured; shard 0's leader creates the map)%n", tier, t.shards(),

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code qshard simulate}: plays the kubelets of nodes that have none, and reports their usage. */
@@ -36,9 +37,8 @@ import picocli.CommandLine.Option;
 public final class SimulateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SimulateCommand.class);
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Cluster to use; default as kubectl: KUBECONFIG, ~/.kube/config, then in-cluster.")
-    Path kubeconfig;
+    @Mixin
+    KubeconfigOption cluster;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "qshard.yaml (tiers and pools; the batch pool uses the schedulers' formula). Default: built in.")
@@ -114,7 +114,7 @@ public final class SimulateCommand implements Callable<Integer> {
             labels.put(s.substring(0, eq), s.substring(eq + 1));
         }
         QshardConfig cfg = RunCommand.loadConfig(config);
-        KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
+        KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-simulate").close();
         SimulationSettings settings = new SimulationSettings(labels, background, model, Duration.ofSeconds(intervalSeconds),
                 writers, isolation);
