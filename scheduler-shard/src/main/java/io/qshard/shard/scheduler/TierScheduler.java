@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +43,9 @@ import io.qshard.shard.status.PodStatusReporter;
  * drop. Pods of other schedulerNames are never touched; every bound pod, of any scheduler, is accounted.
  *
  * <p>Sharded tiers (DESIGN.md, "Shards and instances"): the instance places only on its shard's active nodes for the
- * map's phase and queues only the pending pods it owns ({@link ShardGate}); it releases nodes at once and acquires
- * them only after acknowledging the map ({@code ShardMap.status.acks}), and it decides only while it leads its shard's
- * Lease ({@link #lead}) — a leader that loses the lease stops binding at once.
+ * map's phase ({@link ShardGate}) and queues only the pending pods it owns; {@link ShardHandoff} releases nodes at once
+ * and acquires them only after acknowledging the map ({@code ShardMap.status.acks}); the instance decides only while it
+ * leads its shard's Lease ({@link #lead}) — a leader that loses the lease stops binding at once.
  *
  * <p>Thread-safety: the {@link ClusterEventListener} methods may be called from any thread (they only
  * enqueue); {@link #start}/{@link #stop}/{@link #kill} from a controlling thread.
@@ -85,24 +84,12 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     private long seed;
     // ---- sharding (decision thread) ----
     private final ShardGate gate;
-    private final String identity;
-    private final io.qshard.shard.shardmap.ShardAcks acks;
-    private final io.qshard.shard.shardmap.ShardMapMaintainer maintainer;
     /** Every node the informer has, active or not (for nodes this shard acquires later). */
     private final Map<String, Node> nodes = new HashMap<>();
-    /** Every pending pod of this tier, owned or not (sharded tiers only). */
-    private final Map<String, PodRequest> pendingPods = new HashMap<>();
-    /** uids of pending pods this instance put into its queue. */
-    private final java.util.Set<String> queuedUids = new java.util.HashSet<>();
-    /** Nodes released by the last map whose acknowledgement waits for their in-flight bindings. */
-    private java.util.Set<String> releasing = java.util.Set.of();
-    private java.util.Set<String> acquiring = java.util.Set.of();
-    private boolean ackPending;
-    private boolean ackInFlight;
-    private io.qshard.shard.shardmap.ShardMapWatcher.Update lastMap;
+    /** Map changes, acknowledgements and the pending pods this shard owns (does nothing for an unsharded tier). */
+    private final ShardHandoff handoff;
     private volatile boolean leading;
     private volatile int activeCount;
-    private volatile long ackedEpoch;
     private volatile boolean ignoredMapWarned;
 
     public TierScheduler(Tier tier, QshardConfig config, PluginRegistry registry, KubernetesClient client,
@@ -117,11 +104,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     public TierScheduler(Tier tier, int shard, QshardConfig config, PluginRegistry registry, KubernetesClient client,
                          SchedulerSettings settings, Clock clock) {
         this.gate = new ShardGate(tier.name(), shard, tier.shards(), config.shardRotation());
-        this.identity = settings.identity();
         this.leading = settings.leaseNamespace() == null;
-        this.acks = tier.shards() > 1 ? new io.qshard.shard.shardmap.ShardAcks(client, clock) : null;
-        this.maintainer = tier.shards() > 1 && shard == 0
-                ? new io.qshard.shard.shardmap.ShardMapMaintainer(client, tier) : null;
         this.tier = tier;
         this.clock = clock;
         this.usage = new io.qshard.shard.usage.UsageTracker(config);
@@ -133,6 +116,10 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         this.binder = new Binder(client, settings.bindConcurrency(), bindBatch);
         this.reporter = new PodStatusReporter(client, tier.schedulerName(), clock, settings.scheduledEventsPerSecond(),
                 settings.failedEventsPerSecond());
+        this.handoff = new ShardHandoff(gate, settings.identity(),
+                tier.shards() > 1 ? new io.qshard.shard.shardmap.ShardAcks(client, clock) : null,
+                tier.shards() > 1 && shard == 0 ? new io.qshard.shard.shardmap.ShardMapMaintainer(client, tier) : null,
+                state, queue, assumed, nodes, usage, clock, inbox::add, () -> leading);
         this.thread = new Thread(this::loop, "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "") + "-decide");
     }
 
@@ -187,8 +174,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         leading = on;
         if (on) {
             inbox.add(() -> {
-                ackPending = gate.map() != null; // a new leader acknowledges the map it acts on
-                tryAck();
+                handoff.leadershipGained(); // a new leader acknowledges the map it acts on
                 queue.onClusterEvent();
             });
         } else {
@@ -202,7 +188,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
 
     /** The shard-map epoch this instance last acknowledged (0: none yet, or an unsharded tier). Thread-safe. */
     public long acknowledgedEpoch() {
-        return ackedEpoch;
+        return handoff.acknowledgedEpoch();
     }
 
     /**
@@ -217,7 +203,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         if (!leading) {
             return Optional.of(who + ": not leading (standby)");
         }
-        if (gate.sharded() && ackedEpoch == 0) {
+        if (gate.sharded() && handoff.acknowledgedEpoch() == 0) {
             return Optional.of(who + ": no shard map acknowledged yet");
         }
         return Optional.empty();
@@ -278,7 +264,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         }
         binder.close();
         reporter.close();
-        closeSharding();
+        handoff.close();
         org.HdrHistogram.Histogram d = metrics.decisionHistogram();
         LOG.info("tier {} scheduler stopped: {} bound, {} unschedulable decisions, bind errors {}; decision p50 {} µs, p99 {} µs,"
                         + " {} of {} decisions reused an equivalent pod's window", tier.name(), metrics.bound.sum(), metrics.unschedulable.sum(),
@@ -293,16 +279,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         join();
         binder.close();
         reporter.close();
-        closeSharding();
-    }
-
-    private void closeSharding() {
-        if (acks != null) {
-            acks.close();
-        }
-        if (maintainer != null) {
-            maintainer.close();
-        }
+        handoff.close();
     }
 
     private void join() {
@@ -353,7 +330,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
             }
             return;
         }
-        inbox.add(() -> onShardMap(update));
+        inbox.add(() -> handoff.onMap(update));
     }
 
     @Override
@@ -394,25 +371,17 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
             state.upsertPod(pod);
             queue.delete(pod.uid());
             reporter.forget(pod.uid());
-            pendingPods.remove(pod.uid());
-            queuedUids.remove(pod.uid());
+            handoff.forget(pod.uid());
         } else if (tier.name().equals(pod.tier())) {
             if (deleting) {
                 queue.delete(pod.uid());
-                pendingPods.remove(pod.uid());
-                queuedUids.remove(pod.uid());
+                handoff.forget(pod.uid());
             } else if (!gate.sharded()) {
                 if (!assumed.containsKey(pod.uid())) {
                     queue.add(pod);
                 }
             } else {
-                pendingPods.put(pod.uid(), pod);
-                if (queuedUids.contains(pod.uid())) {
-                    queue.update(pod);
-                } else if (!assumed.containsKey(pod.uid()) && gate.owns(pod, clock.instant())) {
-                    queue.add(pod);
-                    queuedUids.add(pod.uid());
-                }
+                handoff.pending(pod);
             }
         }
     }
@@ -422,8 +391,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         state.removePod(uid);
         queue.delete(uid);
         reporter.forget(uid);
-        pendingPods.remove(uid);
-        queuedUids.remove(uid);
+        handoff.forget(uid);
     }
 
     private void loop() {
@@ -574,92 +542,14 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
      * for its acknowledgement (deciding on part of its nodes would call pods unschedulable that fit a moment later).
      */
     private boolean ready() {
-        return leading && (!gate.sharded() || (gate.map() != null && acquiring.isEmpty()));
+        return leading && (!gate.sharded() || handoff.settled());
     }
 
-    /** A new map: release at once, acknowledge (when no binding to a released node is in flight), then acquire. */
-    private void onShardMap(io.qshard.shard.shardmap.ShardMapWatcher.Update update) {
-        if (lastMap != null && lastMap.view().equals(update.view())) {
-            lastMap = update; // the same map (an acknowledgement changed its status): only its resourceVersion moved
-            return;
-        }
-        lastMap = update;
-        ShardGate.Transition t = gate.apply(update.view());
-        for (String n : t.release()) {
-            state.removeNode(n); // its pods stay accounted aside, should it come back
-        }
-        java.util.Set<String> rel = new java.util.HashSet<>(releasing);
-        rel.addAll(t.release());
-        releasing = java.util.Set.copyOf(rel);
-        acquiring = t.acquire();
-        ackPending = true;
-        if (!t.release().isEmpty() || !t.acquire().isEmpty()) {
-            LOG.info("tier {} shard {}: epoch {} {}: releasing {} nodes, acquiring {} once acknowledged", tier.name(),
-                    gate.shard(), update.view().epoch(), update.view().phase(), t.release().size(), t.acquire().size());
-        }
-        tryAck();
-    }
-
-    private void tryAck() {
-        if (!ackPending || ackInFlight || acks == null || !leading || lastMap == null) {
-            return;
-        }
-        for (String node : assumed.values()) {
-            if (releasing.contains(node)) {
-                return; // a binding to a released node is in flight: acknowledge once it has settled
-            }
-        }
-        var view = lastMap.view();
-        java.util.Set<String> claimed = new java.util.HashSet<>(gate.active());
-        claimed.addAll(acquiring);
-        java.util.Set<String> acquire = acquiring;
-        ackInFlight = true;
-        acks.ack(tier.name(), gate.shard(), view.epoch(), view.phase(), identity, claimed).thenAccept(ok -> inbox.add(() -> {
-            ackInFlight = false;
-            if (!ok || lastMap == null || lastMap.view().epoch() != view.epoch() || lastMap.view().phase() != view.phase()) {
-                return; // failed, or superseded by a newer map: the next tick acknowledges that one
-            }
-            ackPending = false;
-            ackedEpoch = view.epoch();
-            releasing = java.util.Set.of();
-            gate.activate(acquire);
-            for (String n : acquire) {
-                Node node = nodes.get(n);
-                if (node != null && gate.isActive(n)) {
-                    state.upsertNode(node);
-                    usage.nodeKnown(n, state, clock.instant());
-                }
-            }
-            acquiring = java.util.Set.of();
-            queue.onClusterEvent();
-        }));
-    }
-
-    /** Once a second: acknowledgements due, pods whose owner changed, the map's upkeep (shard 0's leader). */
+    /** Once a second: the snapshot for /metrics and explain while idle, and the shard hand-off's tick. */
     private void shardTick() {
-        lastSnapshot = state.snapshot(); // for /metrics and explain while idle (snapshots are immutable and cheap)
+        lastSnapshot = state.snapshot(); // snapshots are immutable and cheap
         activeCount = lastSnapshot.size();
-        if (!gate.sharded()) {
-            return;
-        }
-        tryAck();
-        Instant now = clock.instant();
-        for (PodRequest pod : pendingPods.values()) {
-            boolean owned = gate.owns(pod, now);
-            boolean queued = queuedUids.contains(pod.uid());
-            if (owned && !queued && !assumed.containsKey(pod.uid())) {
-                queue.add(pod);
-                queuedUids.add(pod.uid());
-            } else if (!owned && queued && !assumed.containsKey(pod.uid())) {
-                queue.delete(pod.uid());
-                queuedUids.remove(pod.uid());
-            }
-        }
-        if (maintainer != null && leading) {
-            Map<String, Long> weights = new HashMap<>();
-            nodes.forEach((n, node) -> weights.put(n, node.realAllocatable().milliCpu()));
-            maintainer.maintain(lastMap, weights, now);
-        }
+        handoff.tick(clock.instant());
     }
 
     private void forgetAssumption(PodRequest pod, String node, CycleState cycle) {
