@@ -69,10 +69,14 @@ final class BindWatcher implements AutoCloseable {
     BindingTimeline timeline() {
         int n = Math.min(recorded.get(), times.length());
         long[] seen = new long[n];
+        int filled = 0;
         for (int i = 0; i < n; i++) {
-            seen[i] = times.get(i); // a slot just claimed may still read 0 while the watch runs: call it after the round
+            long t = times.get(i);
+            if (t != 0) { // a slot claimed but not yet written by the watch thread
+                seen[filled++] = t;
+            }
         }
-        return n < 2 ? null : BindingTimeline.of(seen);
+        return filled < 2 ? null : BindingTimeline.of(java.util.Arrays.copyOf(seen, filled));
     }
 
     long firstNanos() {
