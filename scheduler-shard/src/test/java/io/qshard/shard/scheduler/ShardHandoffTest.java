@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +38,7 @@ class ShardHandoffTest {
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
     private static final Duration ROTATION = QshardConfig.defaults().shardRotation();
 
-    private final MutableClock clock = new MutableClock();
+    private final Clock clock = Clock.fixed(T0, ZoneOffset.UTC); // ownership at arrival: T0; ticks are given their time
 
     /** One instance's decision-thread state around its hand-off. */
     private final class Instance {
@@ -85,9 +84,9 @@ class ShardHandoffTest {
         Set<String> atT0 = pendingOn(new Instance(0, 2), pods(40)).drain();
         Instance a = pendingOn(new Instance(0, 2), pods(40));
         Instance b = pendingOn(new Instance(1, 2), pods(40));
-        clock.now = T0.plus(ROTATION); // one rotation: (hash + 1) mod 2 — every pod changes hands
-        a.handoff.tick(clock.instant());
-        b.handoff.tick(clock.instant());
+        Instant later = T0.plus(ROTATION); // one rotation: (hash + 1) mod 2 — every pod changes hands
+        a.handoff.tick(later);
+        b.handoff.tick(later);
         Set<String> byA = a.drain();
         assertThat(byA).as("shard 0 now queues what shard 1 owned").doesNotContainAnyElementsOf(atT0);
         assertThat(union(byA, b.drain())).hasSize(40);
@@ -148,24 +147,5 @@ class ShardHandoffTest {
         Set<String> all = new HashSet<>(x);
         all.addAll(y);
         return all;
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
