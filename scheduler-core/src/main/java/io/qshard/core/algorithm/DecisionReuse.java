@@ -19,7 +19,7 @@ import io.qshard.core.snapshot.ClusterSnapshot;
  * {@link io.qshard.core.framework.Plugin#nodeLocal} (the pool tiers' hotspot plugins read the usage view, so those
  * tiers always decide in full).
  *
- * <p>Not thread-safe: one instance per decision thread.
+ * <p>Not thread-safe: one instance per decision thread; only the counters may be read from other threads.
  */
 public final class DecisionReuse {
     /** Default for {@code scheduling.equivalentPodReuse}: decisions made from one window before a full one. */
@@ -29,8 +29,9 @@ public final class DecisionReuse {
     private final int maxReuses;
     /** Package-private for tests. */
     final DecisionWindow window = new DecisionWindow();
-    private long full;
-    private long reused;
+    /** Written by the decision thread only; volatile so that metrics may read them from another thread. */
+    private volatile long full;
+    private volatile long reused;
 
     /**
      * @param maxReuses decisions made from one window before the next full decision, ≥ 0; 0 turns reuse off
@@ -72,12 +73,12 @@ public final class DecisionReuse {
         return algorithm.decide(snapshot, pod, seed, -1, keep ? window : null);
     }
 
-    /** Full decisions made so far. */
+    /** Full decisions made so far (any thread). */
     public long fullDecisions() {
         return full;
     }
 
-    /** Decisions made from a kept window so far. */
+    /** Decisions made from a kept window so far (any thread). */
     public long reusedDecisions() {
         return reused;
     }

@@ -42,7 +42,7 @@ public final class SchedulerMetricsText {
         }
         p.family("qshard_scheduling_decisions_reused_total", "counter",
                 "decisions made from the kept window of an equivalent pod's decision (the other attempts decided in full)");
-        schedulers.forEach(s -> p.sample("qshard_scheduling_decisions_reused_total", s.metrics().reused.sum(), labels(s)));
+        schedulers.forEach(s -> p.sample("qshard_scheduling_decisions_reused_total", s.decisionsReused(), labels(s)));
         p.family("qshard_scheduling_decision_duration_seconds", "histogram", "time of one scheduling decision (filter + score)");
         schedulers.forEach(s -> p.histogram("qshard_scheduling_decision_duration_seconds", s.metrics().decisionHistogram(),
                 TimeUnit.NANOSECONDS, PromText.DECISION_BUCKETS, labels(s)));

@@ -15,8 +15,6 @@ public final class SchedulerMetrics {
     public final LongAdder scheduled = new LongAdder();
     /** Decisions that found no node. */
     public final LongAdder unschedulable = new LongAdder();
-    /** Decisions (placed or not) made from the kept window of an equivalent pod's decision ({@code DecisionReuse}). */
-    public final LongAdder reused = new LongAdder();
     /** Decisions that failed with an unexpected error (plugin bug). */
     public final LongAdder errors = new LongAdder();
     /** Bindings written. */

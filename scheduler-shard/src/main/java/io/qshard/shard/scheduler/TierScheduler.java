@@ -131,6 +131,11 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         return metrics;
     }
 
+    /** Decisions made from an equivalent pod's window so far (thread-safe). */
+    public long decisionsReused() {
+        return decisions.reusedDecisions();
+    }
+
     /** Queue depths (thread-safe). */
     public SchedulingQueue.Sizes queueSizes() {
         return queue.sizes();
@@ -269,7 +274,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         LOG.info("tier {} scheduler stopped: {} bound, {} unschedulable decisions, bind errors {}; decision p50 {} µs, p99 {} µs,"
                         + " {} of {} decisions reused an equivalent pod's window", tier.name(), metrics.bound.sum(), metrics.unschedulable.sum(),
                 metrics.bindErrors.sum(), d.getValueAtPercentile(50) / 1000, d.getValueAtPercentile(99) / 1000,
-                metrics.reused.sum(), d.getTotalCount());
+                decisions.reusedDecisions(), d.getTotalCount());
     }
 
     /** Abrupt stop (tests: "kill -9" of the decision loop); in-flight bindings are not waited for. */
@@ -458,7 +463,6 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         ClusterSnapshot snapshot = state.snapshot();
         lastSnapshot = snapshot;
         long t0 = System.nanoTime();
-        long reusedBefore = decisions.reusedDecisions();
         ScheduleResult result;
         try {
             result = decisions.schedule(snapshot, pod, seed++);
@@ -469,9 +473,6 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
             return;
         }
         metrics.decision(System.nanoTime() - t0);
-        if (decisions.reusedDecisions() != reusedBefore) {
-            metrics.reused.increment();
-        }
         if (!result.isPlaced()) {
             metrics.unschedulable.increment();
             queue.requeueUnschedulable(q);
