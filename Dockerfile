@@ -4,7 +4,7 @@
 # The manifests run `qshard <subcommand>` through the entrypoint; the agent DaemonSet and the webhook override the
 # command (their own JVM flags). JVM defaults as bin/qshard: C1 only and serial GC, small and quick to start.
 FROM eclipse-temurin:17-jre
-COPY scheduler-shard/target/qshard.jar /opt/qshard/qshard.jar
+COPY qshard-cli/target/qshard.jar /opt/qshard/qshard.jar
 COPY node-agent/target/qshard-agent.jar /opt/qshard/qshard-agent.jar
 COPY manifests/qshard.yaml /etc/qshard/qshard.yaml
 # Non-root by default; the agent DaemonSet runs privileged (it writes the kubepods cgroups).

@@ -12,11 +12,11 @@ import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterState;
 import io.qshard.localcluster.fixtures.NodeFixture;
-import io.qshard.shard.kube.CompactItemStore;
-import io.qshard.shard.kube.NodeConverter;
-import io.qshard.shard.kube.PodConverter;
-import io.qshard.shard.kube.PodJsonReader;
-import io.qshard.shard.kube.RawPod;
+import io.qshard.kube.informer.CompactItemStore;
+import io.qshard.kube.convert.NodeConverter;
+import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.convert.PodJsonReader;
+import io.qshard.kube.convert.RawPod;
 import tools.jackson.core.JsonParser;
 
 /**

@@ -7,12 +7,11 @@ import io.qshard.core.config.ConfigException;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.shard.cli.DurationConverter;
-import io.qshard.shard.cli.StopSignals;
-import io.qshard.shard.cli.UserError;
-import io.qshard.shard.kube.ApiserverConnection;
-import io.qshard.shard.kube.KubeconfigResolver;
-import io.qshard.shard.scheduler.SchedulerProcess;
+import io.qshard.kube.process.DurationConverter;
+import io.qshard.kube.process.StopSignals;
+import io.qshard.kube.process.UserError;
+import io.qshard.kube.client.ApiserverConnection;
+import io.qshard.kube.client.KubeconfigResolver;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,13 +115,13 @@ public final class AgentMain implements Callable<Integer> {
         AgentSettings settings = settings();
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
         ApiserverConnection.open(resolved, "qshard-agent").close();
-        KubernetesClient client = SchedulerProcess.clientFor(resolved.config(), "qshard-agent/" + settings.nodeName());
+        KubernetesClient client = io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-agent/" + settings.nodeName());
         NodeAgent agent = new NodeAgent(settings, client, Clock.systemUTC());
-        io.qshard.shard.metrics.MetricsHttpServer metrics = null;
+        io.qshard.kube.metrics.MetricsHttpServer metrics = null;
         try {
             agent.start(Duration.ofSeconds(60));
             if (metricsPort > 0) { // the scheduler's server: /metrics, /healthz, /readyz (ready once started)
-                metrics = new io.qshard.shard.metrics.MetricsHttpServer(new java.net.InetSocketAddress(metricsPort),
+                metrics = new io.qshard.kube.metrics.MetricsHttpServer(new java.net.InetSocketAddress(metricsPort),
                         () -> agent.metrics().render(agent.files().readErrors.sum(), agent.files().writeErrors.sum()),
                         java.util.Optional::empty);
             }

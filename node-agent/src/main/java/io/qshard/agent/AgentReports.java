@@ -1,5 +1,9 @@
 package io.qshard.agent;
 
+import io.qshard.agent.metrics.AgentMetrics;
+
+import io.qshard.agent.kube.LocalPod;
+
 import io.qshard.agent.kube.ReportWriter;
 import io.qshard.agent.sample.NodeSample;
 import io.qshard.core.config.QshardConfig;
@@ -85,7 +89,7 @@ final class AgentReports {
             state = state.reserve(request(p, node.name(), config));
         }
         UsageReport raw = new UsageReport(node.name(), now, window, sample.node(), tiers, sample.pods());
-        ClassUsage usage = ClassUsage.of(UsageView.of(state.pods(), raw, now, config.pools()), config::classOfTier,
+        ClassUsage usage = ClassUsage.of(UsageView.of(state.pods(), raw, now, config.pools().estimates()), config::classOfTier,
                 config.pools().estimateFactor());
         Resources bound = state.requestedBy(PoolRule.BATCH_POOL).plus(state.requestedBy(PoolRule.FREE_POOL));
         Resources advertised = lastAdvertised != null ? lastAdvertised : node.allocatable();

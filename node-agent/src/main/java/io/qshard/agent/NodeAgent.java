@@ -1,5 +1,9 @@
 package io.qshard.agent;
 
+import io.qshard.agent.metrics.AgentMetrics;
+
+import io.qshard.agent.kube.LocalPod;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.agent.cgroup.CgroupFiles;
 import io.qshard.agent.cgroup.CgroupIo;
@@ -18,7 +22,7 @@ import io.qshard.agent.sample.UsageSampler;
 import io.qshard.core.isolation.IsolationPolicy;
 import io.qshard.core.model.Node;
 import io.qshard.core.pool.BatchAdvertiser;
-import io.qshard.shard.kube.Evictions;
+import io.qshard.kube.write.Evictions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,9 @@
 package io.qshard.agent;
 
+import io.qshard.agent.metrics.AgentMetrics;
+
+import io.qshard.agent.kube.LocalPod;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qshard.agent.cgroup.CgroupDriver;

@@ -17,9 +17,8 @@ import io.qshard.localcluster.fixtures.ServiceAccounts;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.shard.usage.api.NodeUsage;
-import io.qshard.shard.usage.api.NodeUsageCrd;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageCrd;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -162,7 +161,7 @@ class BoxEvictionIT {
      */
     private static KubernetesClient client(KubernetesClient admin, LocalControlPlane cp) {
         Path kubeconfig = ServiceAccounts.kubeconfigWithRbac(admin, cp, "qshard-agent", Path.of("..", "manifests", "node-agent", "rbac.yaml"));
-        return SchedulerProcess.clientFor(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), "qshard-it-agent");
+        return io.qshard.kube.client.ApiClients.create(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), "qshard-it-agent");
     }
 
     private static String uid(Fleet f, String name) {

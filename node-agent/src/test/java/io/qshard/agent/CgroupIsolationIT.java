@@ -16,7 +16,6 @@ import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.shard.scheduler.SchedulerProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,7 +73,7 @@ class CgroupIsolationIT {
             String besteffort = layout.classParent(QosClass.BESTEFFORT);
             String sharesBefore = cg.cpuFile(besteffort, "cpu.shares");
             String idleBefore = cg.cpuFile(besteffort, "cpu.idle");
-            try (KubernetesClient client = SchedulerProcess.clientFor(
+            try (KubernetesClient client = io.qshard.kube.client.ApiClients.create(
                     io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "qshard-it-agent");
                  NodeAgent agent = new NodeAgent(settings, client, Clock.systemUTC())) {
                 agent.start(Duration.ofSeconds(30));

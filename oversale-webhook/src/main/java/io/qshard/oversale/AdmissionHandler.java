@@ -1,5 +1,6 @@
 package io.qshard.oversale;
 
+import io.qshard.kube.api.OversaleRatio;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,5 +1,6 @@
 package io.qshard.oversale;
 
+import io.qshard.kube.api.OversaleRatio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,7 +6,6 @@ import io.qshard.predict.models.PeakForecaster;
 import io.qshard.predict.models.RecentMaxForecaster;
 import io.qshard.predict.models.ResidualHistogram;
 import io.qshard.predict.models.SeasonalForecaster;
-import io.qshard.predict.selection.HotspotEnsemble;
 import io.qshard.predict.selection.ModelSelector;
 import io.qshard.predict.selection.PendingWindows;
 import java.nio.ByteBuffer;

@@ -13,7 +13,7 @@ import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
-import io.qshard.shard.usage.api.NodeUsageCrd;
+import io.qshard.kube.api.NodeUsageCrd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.shard.kube.ApiserverConnection;
+import io.qshard.kube.client.ApiserverConnection;
 
 /**
  * Diagnostic: a Go CPU profile of the kube-apiserver ({@code /debug/pprof/profile}; the bench starts it with

@@ -121,7 +121,7 @@ final class BacklogRound {
     static void collectApiserverGarbage(KubernetesClient admin) throws Exception {
         var http = admin.getHttpClient();
         var request = http.newHttpRequestBuilder()
-                .uri(java.net.URI.create(io.qshard.shard.kube.ApiserverConnection.baseUrl(admin) + "/debug/pprof/heap?gc=1")).build();
+                .uri(java.net.URI.create(io.qshard.kube.client.ApiserverConnection.baseUrl(admin) + "/debug/pprof/heap?gc=1")).build();
         var response = http.sendAsync(request, byte[].class).get(60, TimeUnit.SECONDS);
         if (response.code() != 200) {
             throw new IllegalStateException("apiserver garbage collection: HTTP " + response.code()

@@ -20,7 +20,7 @@ final class ProtobufWatchProbe {
 
     static AtomicLong start(KubernetesClient client) {
         String rv = client.pods().inAnyNamespace().list(new ListOptionsBuilder().withLimit(1L).build()).getMetadata().getResourceVersion();
-        String base = io.qshard.shard.kube.ApiserverConnection.baseUrl(client);
+        String base = io.qshard.kube.client.ApiserverConnection.baseUrl(client);
         HttpClient http = client.getHttpClient();
         AtomicLong bytes = new AtomicLong();
         http.consumeBytes(http.newHttpRequestBuilder()

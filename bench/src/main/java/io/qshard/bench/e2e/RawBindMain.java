@@ -12,8 +12,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.shard.binder.BindOutcome;
 import io.qshard.shard.binder.Binder;
-import io.qshard.shard.kube.PodReflector;
-import io.qshard.shard.kube.RawPod;
+import io.qshard.kube.informer.PodReflector;
+import io.qshard.kube.convert.RawPod;
 import io.qshard.shard.scheduler.SchedulerProcess;
 
 /**
@@ -34,7 +34,7 @@ public final class RawBindMain {
         Path kubeconfig = Path.of(args[0]);
         String schedulerName = args[1];
         int concurrency = Integer.parseInt(args[2]);
-        try (KubernetesClient client = SchedulerProcess.clientFor(Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
+        try (KubernetesClient client = io.qshard.kube.client.ApiClients.create(Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
              Binder binder = new Binder(client, concurrency)) {
             // -Draw.watches=N pod watches as a scheduler keeps, synced before the first binding (decoded by qshard's reflector
             // and dropped; diagnostic -Draw.protobuf=true: asked for in protobuf, bytes counted only) — what a watch costs:

@@ -12,12 +12,12 @@ import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.shard.simulate.PodUtilisation;
-import io.qshard.shard.simulate.Simulator;
-import io.qshard.shard.simulate.SimulationSettings;
-import io.qshard.shard.simulate.SimulatorProcess;
-import io.qshard.shard.simulate.TraceLoad;
-import io.qshard.shard.usage.api.NodeUsageCrd;
+import io.qshard.simulator.PodUtilisation;
+import io.qshard.simulator.Simulator;
+import io.qshard.simulator.SimulationSettings;
+import io.qshard.simulator.SimulatorProcess;
+import io.qshard.simulator.TraceLoad;
+import io.qshard.kube.api.NodeUsageCrd;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,7 +77,7 @@ public final class SimulatorKeepUpBench implements Callable<Integer> {
             }
             Bulk.create(admin, pods, 16);
             System.out.printf(Locale.ROOT, "%d nodes, %d pods created%n", nodes, pods.size());
-            KubernetesClient client = SchedulerProcess.clientFor(
+            KubernetesClient client = io.qshard.kube.client.ApiClients.create(
                     io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "bench-simulator");
             long self = ProcessHandle.current().pid();
             double cpu0 = CpuTime.of(self);

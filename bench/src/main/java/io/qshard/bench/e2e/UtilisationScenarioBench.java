@@ -16,12 +16,12 @@ import io.qshard.predict.backtest.Trace;
 import io.qshard.predict.backtest.TraceCsv;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
-import io.qshard.shard.simulate.PodUtilisation;
-import io.qshard.shard.simulate.SimulationSettings;
-import io.qshard.shard.simulate.SimulatorProcess;
-import io.qshard.shard.simulate.TraceLoad;
-import io.qshard.shard.usage.api.NodeUsage;
-import io.qshard.shard.usage.api.NodeUsageCrd;
+import io.qshard.simulator.PodUtilisation;
+import io.qshard.simulator.SimulationSettings;
+import io.qshard.simulator.SimulatorProcess;
+import io.qshard.simulator.TraceLoad;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageCrd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,9 +93,9 @@ public final class UtilisationScenarioBench implements Callable<Integer> {
             }
             Bulk.create(admin, pods, 16);
             QshardConfig cfg = QshardConfig.defaults();
-            KubernetesClient simClient = SchedulerProcess.clientFor(
+            KubernetesClient simClient = io.qshard.kube.client.ApiClients.create(
                     io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "bench-simulator");
-            KubernetesClient schedClient = SchedulerProcess.clientFor(
+            KubernetesClient schedClient = io.qshard.kube.client.ApiClients.create(
                     io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "bench-scheduler");
             try (SimulatorProcess sim = SimulatorProcess.start(simClient, cfg,
                     SimulationSettings.of(new TraceLoad(loaded, speedup)).withUtilisation(PodUtilisation.parse(utilisation, 1))

@@ -1,10 +1,10 @@
 package io.qshard.bench.scenario;
 
 import io.qshard.core.config.MigrationConfig;
-import io.qshard.shard.migrate.EvictionLedger;
-import io.qshard.shard.migrate.MigrationPlan;
-import io.qshard.shard.migrate.MigrationPlanner;
-import io.qshard.shard.migrate.TrackerFacts;
+import io.qshard.controllers.migrate.EvictionLedger;
+import io.qshard.controllers.migrate.MigrationPlan;
+import io.qshard.controllers.migrate.MigrationPlanner;
+import io.qshard.controllers.migrate.TrackerFacts;
 import java.time.Instant;
 
 /**

@@ -2,7 +2,7 @@ package io.qshard.bench.scenario;
 
 import io.qshard.core.config.MigrationConfig;
 import io.qshard.core.config.QshardConfig;
-import io.qshard.shard.simulate.PodUtilisation;
+import io.qshard.simulator.PodUtilisation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.qshard.bench.scenario;
 
 import io.qshard.core.config.QshardConfig;
 import io.qshard.predict.backtest.Trace;
-import io.qshard.shard.simulate.PodUtilisation;
+import io.qshard.simulator.PodUtilisation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -17,8 +17,8 @@ import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.usage.ClassUsage;
 import io.qshard.core.usage.UsageReport;
 import io.qshard.core.usage.UsageView;
-import io.qshard.shard.simulate.NodeUsageFigures;
-import io.qshard.shard.simulate.TraceLoad;
+import io.qshard.simulator.NodeUsageFigures;
+import io.qshard.simulator.TraceLoad;
 import io.qshard.shard.usage.UsageTracker;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -192,7 +192,7 @@ public final class TraceScenario {
             }
             Resources bound = node.requestedBy(PoolRule.BATCH_POOL).plus(node.requestedBy(PoolRule.FREE_POOL));
             UsageReport raw = new UsageReport(node.name(), now, o.step(), f.node(), f.byTier(), f.byPod());
-            ClassUsage current = ClassUsage.of(UsageView.of(node.pods(), raw, now, o.config().pools()),
+            ClassUsage current = ClassUsage.of(UsageView.of(node.pods(), raw, now, o.config().pools().estimates()),
                     o.config()::classOfTier, o.config().pools().estimateFactor());
             BatchAdvertiser.Decision d = advertiser.tick(node.name(), room.batchPool(node.withUsage(current)), bound,
                     node.node().allocatable(), now);

@@ -5,7 +5,7 @@ import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.predict.backtest.Trace;
 import io.qshard.predict.backtest.TraceCsv;
-import io.qshard.shard.simulate.PodUtilisation;
+import io.qshard.simulator.PodUtilisation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

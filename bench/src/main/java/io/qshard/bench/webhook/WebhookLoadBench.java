@@ -54,7 +54,7 @@ public final class WebhookLoadBench implements Callable<Integer> {
     @Option(names = "--server-java-opts", defaultValue = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
             description = "The server JVM's options (default: bin/qshard's).")
     String serverOpts;
-    @Option(names = "--jar", defaultValue = "scheduler-shard/target/qshard.jar")
+    @Option(names = "--jar", defaultValue = "qshard-cli/target/qshard.jar")
     Path jar;
     @Option(names = "--review", defaultValue = "oversale-webhook/src/test/resources/node-status-review.json")
     Path review;

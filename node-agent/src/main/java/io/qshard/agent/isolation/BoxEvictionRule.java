@@ -1,6 +1,6 @@
 package io.qshard.agent.isolation;
 
-import io.qshard.agent.LocalPod;
+import io.qshard.agent.kube.LocalPod;
 import io.qshard.agent.cgroup.QosClass;
 import java.time.Duration;
 import java.time.Instant;

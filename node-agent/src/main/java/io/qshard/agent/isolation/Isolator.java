@@ -1,6 +1,6 @@
 package io.qshard.agent.isolation;
 
-import io.qshard.agent.AgentMetrics;
+import io.qshard.agent.metrics.AgentMetrics;
 import io.qshard.agent.cgroup.CgroupIo;
 import io.qshard.agent.cgroup.QosClass;
 import io.qshard.agent.sample.NodeSample;

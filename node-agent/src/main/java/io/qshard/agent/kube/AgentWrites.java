@@ -1,19 +1,18 @@
 package io.qshard.agent.kube;
 
-import io.qshard.shard.kube.Patches;
+import io.qshard.kube.write.Patches;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.qshard.agent.LocalPod;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import io.qshard.core.usage.Usage;
 import io.qshard.core.usage.UsageReport;
-import io.qshard.shard.usage.api.NodeUsage;
-import io.qshard.shard.usage.api.NodeUsageStatus;
-import io.qshard.shard.usage.api.PodUsage;
-import io.qshard.shard.usage.api.UsageAmount;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageStatus;
+import io.qshard.kube.api.PodUsage;
+import io.qshard.kube.api.UsageAmount;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

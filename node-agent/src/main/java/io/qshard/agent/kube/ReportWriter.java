@@ -1,6 +1,5 @@
 package io.qshard.agent.kube;
 
-import io.qshard.agent.LocalPod;
 import io.qshard.core.model.Resources;
 import io.qshard.core.usage.UsageReport;
 import java.util.Collection;

@@ -2,7 +2,7 @@ package io.qshard.agent.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qshard.agent.LocalPod;
+import io.qshard.agent.kube.LocalPod;
 import io.qshard.agent.cgroup.QosClass;
 import io.qshard.core.model.Resources;
 import io.qshard.core.usage.Usage;

@@ -2,7 +2,7 @@ package io.qshard.agent.isolation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qshard.agent.AgentMetrics;
+import io.qshard.agent.metrics.AgentMetrics;
 import io.qshard.agent.cgroup.CgroupDriver;
 import io.qshard.agent.cgroup.CgroupIo;
 import io.qshard.agent.cgroup.QosClass;

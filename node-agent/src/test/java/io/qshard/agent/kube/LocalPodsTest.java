@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.qshard.agent.LocalPod;
 import io.qshard.agent.cgroup.QosClass;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.Resources;

@@ -25,6 +25,11 @@ public record PoolConfig(double cpuTargetUtilization, double memoryTargetUtiliza
     public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(60);
 
+    /** What the usage view needs of these parameters: staleness, young pods (one report interval), estimate factor. */
+    public io.qshard.core.usage.UsageView.Estimates estimates() {
+        return new io.qshard.core.usage.UsageView.Estimates(staleAfter, reportInterval, estimateFactor);
+    }
+
     public static PoolConfig defaults() {
         return new PoolConfig(DEFAULT_CPU_TARGET_UTILIZATION, DEFAULT_MEMORY_TARGET_UTILIZATION,
                 DEFAULT_CPU_SAFETY_MARGIN, DEFAULT_MEMORY_SAFETY_MARGIN, DEFAULT_ESTIMATE_FACTOR,

@@ -1,13 +1,12 @@
 package io.qshard.core.usage;
 
-import io.qshard.core.config.MigrationConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The hot-node rule of {@link MigrationConfig}, applied report by report to each node's cpu usage (fraction of real
+ * The hot-node rule ({@link Rule}, configured as {@code migration:} in qshard.yaml), applied report by report to each node's cpu usage (fraction of real
  * allocatable). The schedulers and the migration loop each run it on the same reports, so they agree on which nodes
  * are hot without a word between them: the loop empties such nodes, the schedulers send lower tiers elsewhere.
  * <pre>
@@ -29,14 +28,25 @@ public final class HotNodes {
         HOT
     }
 
+    /**
+     * The rule's parameters.
+     *
+     * @param hotThreshold  cpu usage (fraction of real allocatable) above which a node counts toward hot, (0, 1]
+     * @param hotReports    consecutive reports above it that make a node hot, ≥ 1
+     * @param predictive    whether a predicted peak above the threshold makes a node PREDICTED
+     * @param coolThreshold usage below which a hot node is normal again, ≤ hotThreshold
+     */
+    public record Rule(double hotThreshold, int hotReports, boolean predictive, double coolThreshold) {
+    }
+
     private record Entry(State state, int above) {
     }
 
-    private final MigrationConfig config;
+    private final Rule config;
     private final Map<String, Entry> nodes = new HashMap<>();
 
-    public HotNodes(MigrationConfig config) {
-        this.config = config;
+    public HotNodes(Rule rule) {
+        this.config = rule;
     }
 
     /**

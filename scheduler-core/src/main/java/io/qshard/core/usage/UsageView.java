@@ -2,7 +2,6 @@ package io.qshard.core.usage;
 
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Resources;
-import io.qshard.core.pool.PoolConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -63,15 +62,25 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier, Usage b
     }
 
     /**
+     * How reported usage becomes the view ({@code PoolConfig#estimates()} gives the configured ones).
+     *
+     * @param staleAfter a report older than this is ignored: the node's view is its requests (conservative)
+     * @param youngFor   a pod younger than this, or missing from the report, counts as max(observed, request × factor)
+     * @param factor     the request multiplier of those estimates, &gt; 0
+     */
+    public record Estimates(Duration staleAfter, Duration youngFor, double factor) {
+    }
+
+    /**
      * Computes the view of one node.
      *
      * @param podsOnNode the pods bound or assumed on the node
      * @param report     the node's latest accepted report, or null
      * @param now        the scheduler's clock
-     * @param config     estimate factor, report interval and staleness limit
+     * @param config     staleness limit, how long a pod counts as young, estimate factor
      * @return the view
      */
-    public static UsageView of(List<PodRequest> podsOnNode, UsageReport report, Instant now, PoolConfig config) {
+    public static UsageView of(List<PodRequest> podsOnNode, UsageReport report, Instant now, Estimates config) {
         Map<String, Usage> byTier = new HashMap<>();
         boolean stale = report == null || Duration.between(report.timestamp(), now).compareTo(config.staleAfter()) > 0;
         if (stale) {
@@ -83,10 +92,10 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier, Usage b
         byTier.putAll(report.tiers());
         for (PodRequest pod : podsOnNode) {
             Usage observed = report.pods().get(pod.uid());
-            boolean young = Duration.between(pod.creationTime(), now).compareTo(config.reportInterval()) < 0;
+            boolean young = Duration.between(pod.creationTime(), now).compareTo(config.youngFor()) < 0;
             if (observed == null || young) {
                 Usage seen = observed == null ? Usage.ZERO : observed;
-                Usage estimate = seen.max(request(pod).times(config.estimateFactor()));
+                Usage estimate = seen.max(request(pod).times(config.factor()));
                 byTier.merge(tierOf(pod), estimate.minusFloored(seen), Usage::plus);
             }
         }

@@ -36,7 +36,7 @@ class NodeRoomUsageTest {
         UsageReport report = new UsageReport("n1", NOW.minusSeconds(5), Duration.ofSeconds(10),
                 new Usage(prodCpuUsed, 8 * GI), Map.of("prod", new Usage(prodCpuUsed, 8 * GI)),
                 Map.of("p1", new Usage(prodCpuUsed, 8 * GI)));
-        UsageView view = UsageView.of(node.pods(), report, NOW, CONFIG);
+        UsageView view = UsageView.of(node.pods(), report, NOW, CONFIG.estimates());
         return ClassUsage.of(view, tier -> switch (tier) {
             case "mid" -> PoolRule.MID_POOL;
             case "batch" -> PoolRule.BATCH_POOL;
@@ -82,7 +82,7 @@ class NodeRoomUsageTest {
         UsageReport report = new UsageReport("n1", NOW.minusSeconds(5), Duration.ofSeconds(10),
                 new Usage(3_000, 10 * GI), Map.of("prod", new Usage(2_000, 8 * GI), "batch", new Usage(1_000, 2 * GI)),
                 Map.of("p1", new Usage(2_000, 8 * GI), "b1", new Usage(1_000, 2 * GI)));
-        UsageView view = UsageView.of(n.pods(), report, NOW, CONFIG)
+        UsageView view = UsageView.of(n.pods(), report, NOW, CONFIG.estimates())
                 .withPredictedPeaks(Map.of("prod", new Usage(3_000, 8 * GI), "batch", new Usage(2_500, 2 * GI)));
         NodeState u = n.withUsage(ClassUsage.of(view, t -> "batch".equals(t) ? PoolRule.BATCH_POOL : PoolRule.ALLOCATABLE,
                 CONFIG.estimateFactor()));
@@ -120,7 +120,7 @@ class NodeRoomUsageTest {
         NodeState before = state.snapshot().node("n1").orElseThrow();
         UsageReport report = new UsageReport("n1", NOW.minusSeconds(5), Duration.ofSeconds(10),
                 new Usage(2_000, 8 * GI), Map.of("prod", new Usage(2_000, 8 * GI)), Map.of("p1", new Usage(2_000, 8 * GI)));
-        state.setUsage("n1", UsageView.of(before.pods(), report, NOW, CONFIG), t -> PoolRule.ALLOCATABLE, 1.0);
+        state.setUsage("n1", UsageView.of(before.pods(), report, NOW, CONFIG.estimates()), t -> PoolRule.ALLOCATABLE, 1.0);
         assertThat(ROOM.room(PoolRule.BATCH_POOL, state.snapshot().node("n1").orElseThrow(), NodeState.BATCH_CPU))
                 .isEqualTo(6_000);
         state.setUsage("n1", null, t -> PoolRule.ALLOCATABLE, 1.0); // stale: back to requests

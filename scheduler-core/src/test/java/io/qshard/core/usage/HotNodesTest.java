@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** hot 0.90 for 3 reports, cool 0.85, predictive. */
 class HotNodesTest {
-    private final HotNodes rule = new HotNodes(MigrationConfig.defaults());
+    private final HotNodes rule = new HotNodes(MigrationConfig.defaults().hotRule());
 
     @Test
     void threeReportsAboveTheThresholdMakeANodeHotUntilItCoolsBelowTheBand() {
@@ -44,7 +44,7 @@ class HotNodesTest {
         assertThat(rule.observe("n", 0.70, 0.93)).isEqualTo(State.PREDICTED);
         assertThat(rule.observe("n", 0.70, 0.87)).as("the predicted peak is still inside the band").isEqualTo(State.PREDICTED);
         assertThat(rule.observe("n", 0.70, 0.80)).isEqualTo(State.NORMAL);
-        HotNodes reactive = new HotNodes(MigrationConfig.defaults().withPredictive(false));
+        HotNodes reactive = new HotNodes(MigrationConfig.defaults().withPredictive(false).hotRule());
         assertThat(reactive.observe("n", 0.70, 0.99)).isEqualTo(State.NORMAL);
     }
 

@@ -32,7 +32,7 @@ class UsageViewTest {
 
     @Test
     void withoutAReportUsageIsTheRequests() {
-        UsageView v = UsageView.of(pods(), null, NOW, CONFIG);
+        UsageView v = UsageView.of(pods(), null, NOW, CONFIG.estimates());
         // conservative: prod = 2000m / 4 Gi requested; batch = 1000m / 2 Gi requested (batch resources count)
         assertThat(v.conservative()).isTrue();
         assertThat(v.of("prod")).isEqualTo(new Usage(2000, 4 * GI));
@@ -44,7 +44,7 @@ class UsageViewTest {
     @CsvSource({"0, false", "59, false", "60, false", "61, true", "3600, true"})
     void aStaleReportFallsBackToRequests(long ageSeconds, boolean conservative) {
         Map<String, Usage> seen = Map.of("p1", new Usage(600, 2 * GI), "b1", new Usage(300, GI));
-        UsageView v = UsageView.of(pods(), report(NOW.minusSeconds(ageSeconds), seen), NOW, CONFIG);
+        UsageView v = UsageView.of(pods(), report(NOW.minusSeconds(ageSeconds), seen), NOW, CONFIG.estimates());
         // stale after 60 s: then prod = 2000m (requests), else 600m (reported)
         assertThat(v.conservative()).isEqualTo(conservative);
         assertThat(v.of("prod").milliCpu()).isEqualTo(conservative ? 2000 : 600);
@@ -53,7 +53,7 @@ class UsageViewTest {
     @Test
     void aFreshReportGivesTheObservedUsage() {
         Map<String, Usage> seen = Map.of("p1", new Usage(600, 2 * GI), "b1", new Usage(300, GI));
-        UsageView v = UsageView.of(pods(), report(NOW.minusSeconds(5), seen), NOW, CONFIG);
+        UsageView v = UsageView.of(pods(), report(NOW.minusSeconds(5), seen), NOW, CONFIG.estimates());
         assertThat(v.conservative()).isFalse();
         assertThat(v.of("prod")).isEqualTo(new Usage(600, 2 * GI));
         assertThat(v.of("batch")).isEqualTo(new Usage(300, GI));
@@ -65,7 +65,7 @@ class UsageViewTest {
         // 1 Gi + 1 Gi = 2 Gi
         List<PodRequest> onNode = List.of(pods().get(0), pods().get(1), pod("b2", "batch", 500, 1).build());
         Map<String, Usage> seen = Map.of("p1", new Usage(600, 2 * GI), "b1", new Usage(300, GI));
-        UsageView v = UsageView.of(onNode, report(NOW.minusSeconds(5), seen), NOW, CONFIG);
+        UsageView v = UsageView.of(onNode, report(NOW.minusSeconds(5), seen), NOW, CONFIG.estimates());
         assertThat(v.of("batch")).isEqualTo(new Usage(800, 2 * GI));
     }
 
@@ -77,7 +77,7 @@ class UsageViewTest {
         PoolConfig factor = new PoolConfig(0.85, 0.9, 0.05, 0.05, 1.5, Duration.ofSeconds(10), Duration.ofSeconds(60));
         List<PodRequest> onNode = List.of(pods().get(0), pod("b1", "batch", 1000, 2).created(NOW.minusSeconds(5)).build());
         Map<String, Usage> seen = Map.of("p1", new Usage(600, 2 * GI), "b1", new Usage(300, GI));
-        UsageView v = UsageView.of(onNode, report(NOW.minusSeconds(2), seen), NOW, factor);
+        UsageView v = UsageView.of(onNode, report(NOW.minusSeconds(2), seen), NOW, factor.estimates());
         assertThat(v.of("batch")).isEqualTo(new Usage(1500, 3 * GI));
         assertThat(v.of("prod")).isEqualTo(new Usage(600, 2 * GI)); // p1 is old and reported: observed only
     }
@@ -88,7 +88,7 @@ class UsageViewTest {
         // figure as reported (the tier figure holds b1's 1200m in a real report; here it is what the report says)
         List<PodRequest> onNode = List.of(pod("b1", "batch", 1000, 2).created(NOW.minusSeconds(5)).build());
         UsageView v = UsageView.of(onNode, report(NOW.minusSeconds(2), Map.of("b1", new Usage(1200, 3 * GI))),
-                NOW, CONFIG);
+                NOW, CONFIG.estimates());
         assertThat(v.of("batch")).isEqualTo(new Usage(300, GI));
     }
 
@@ -96,7 +96,7 @@ class UsageViewTest {
     void podsOfNoTierCountAsOther() {
         PodRequest foreign = new PodRequest("f1", "kube-system", "dns", null, io.qshard.core.model.PoolRule.ALLOCATABLE,
                 io.qshard.core.model.Resources.of(100, GI).withPods(1), Map.of(), null, List.of(), 0, T0, null, "n1");
-        UsageView v = UsageView.of(List.of(foreign), null, NOW, CONFIG);
+        UsageView v = UsageView.of(List.of(foreign), null, NOW, CONFIG.estimates());
         assertThat(v.of(UsageView.OTHER)).isEqualTo(new Usage(100, GI));
     }
 }

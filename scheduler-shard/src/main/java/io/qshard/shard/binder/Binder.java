@@ -112,7 +112,7 @@ public final class Binder implements AutoCloseable {
             throw new IllegalArgumentException("bind queue limit must be ≥ 0, was " + queueLimit);
         }
         this.http = http;
-        this.apiBase = io.qshard.shard.kube.ApiserverConnection.baseUrl(master);
+        this.apiBase = io.qshard.kube.client.ApiserverConnection.baseUrl(master);
         this.concurrency = concurrency;
         this.budgetSize = concurrency + queueLimit;
         this.budget = new Semaphore(budgetSize);

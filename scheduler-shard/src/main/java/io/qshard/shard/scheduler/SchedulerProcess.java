@@ -16,11 +16,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.model.Tier;
-import io.qshard.shard.kube.ApiserverConnection;
-import io.qshard.shard.kube.ClusterInformers;
-import io.qshard.shard.kube.KubeconfigResolver;
-import io.qshard.shard.kube.NativeTlsHttpClientFactory;
-import io.qshard.shard.kube.PodConverter;
+import io.qshard.kube.client.ApiserverConnection;
+import io.qshard.kube.informer.ClusterInformers;
+import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.client.NativeTlsHttpClientFactory;
+import io.qshard.kube.convert.PodConverter;
 
 /**
  * The schedulers of one process: one API client, one pair of informers, one {@link TierScheduler} per tier.
@@ -34,12 +34,12 @@ public final class SchedulerProcess {
     private final ClusterInformers informers;
     private final List<TierScheduler> schedulers;
     private final io.qshard.shard.shardmap.ShardMapWatcher shardMaps;
-    private final List<io.qshard.shard.leader.LeaderElection> elections = new ArrayList<>();
-    private final io.qshard.shard.metrics.SchedulerMetricsText metricsText;
+    private final List<io.qshard.kube.leader.LeaderElection> elections = new ArrayList<>();
+    private final io.qshard.shard.scheduler.SchedulerMetricsText metricsText;
 
     private SchedulerProcess(KubernetesClient client, ClusterInformers informers, List<TierScheduler> schedulers,
                              io.qshard.shard.shardmap.ShardMapWatcher shardMaps, QshardConfig config) {
-        this.metricsText = new io.qshard.shard.metrics.SchedulerMetricsText(schedulers, informers, config);
+        this.metricsText = new io.qshard.shard.scheduler.SchedulerMetricsText(schedulers, informers, config);
         this.client = client;
         this.informers = informers;
         this.schedulers = schedulers;
@@ -73,7 +73,7 @@ public final class SchedulerProcess {
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
         String agent = "qshard-scheduler/" + (instances.size() == 1 ? instances.get(0).tier().name() : "all-tiers");
         ApiserverConnection.open(resolved, agent).close(); // fail fast, one clear line
-        return startInstances(clientFor(resolved.config(), agent), config, registry, instances, settings, syncTimeout, clock);
+        return startInstances(io.qshard.kube.client.ApiClients.create(resolved.config(), agent), config, registry, instances, settings, syncTimeout, clock);
     }
 
     /** Starts every shard of the given tiers on an existing client (tests); the process owns and closes it. */
@@ -92,10 +92,10 @@ public final class SchedulerProcess {
         boolean sharded = instances.stream().anyMatch(i -> i.tier().shards() > 1);
         io.qshard.shard.shardmap.ShardMapWatcher shardMaps = null;
         if (sharded) {
-            if (!client.supports(io.qshard.shard.shardmap.api.ShardMap.class)) {
+            if (!client.supports(io.qshard.kube.api.ShardMap.class)) {
                 client.close();
-                throw new io.qshard.shard.cli.UserError("a sharded tier needs the ShardMap CRD: kubectl apply -f "
-                        + io.qshard.shard.shardmap.api.ShardMap.MANIFEST);
+                throw new io.qshard.kube.process.UserError("a sharded tier needs the ShardMap CRD: kubectl apply -f "
+                        + io.qshard.kube.api.ShardMap.MANIFEST);
             }
             shardMaps = new io.qshard.shard.shardmap.ShardMapWatcher(client);
         }
@@ -119,13 +119,13 @@ public final class SchedulerProcess {
                 shardMaps.close();
             }
             client.close();
-            throw e instanceof RuntimeException r ? r : new io.qshard.shard.cli.UserError("shard maps did not sync: " + e, e);
+            throw e instanceof RuntimeException r ? r : new io.qshard.kube.process.UserError("shard maps did not sync: " + e, e);
         }
         schedulers.forEach(TierScheduler::start);
         SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps, config);
         if (settings.leaseNamespace() != null) {
             for (TierScheduler s : schedulers) {
-                process.elections.add(new io.qshard.shard.leader.LeaderElection(client, settings.leaseNamespace(),
+                process.elections.add(new io.qshard.kube.leader.LeaderElection(client, settings.leaseNamespace(),
                         "qshard-" + s.tier().name() + "-" + s.shard(), settings.identity(), settings.leaseDuration(),
                         settings.renewDeadline(), settings.retryPeriod(), () -> s.lead(true), () -> s.lead(false)));
             }
@@ -136,12 +136,6 @@ public final class SchedulerProcess {
         return process;
     }
 
-    /** A client with request timeouts and no client-side retries of writes (the scheduler retries itself). */
-    public static KubernetesClient clientFor(Config base, String userAgent) {
-        Config c = new ConfigBuilder(base).withUserAgent(userAgent).withRequestRetryBackoffLimit(0)
-                .withConnectionTimeout(10_000).withRequestTimeout(30_000).build();
-        return new KubernetesClientBuilder().withConfig(c).withHttpClientFactory(new NativeTlsHttpClientFactory()).build();
-    }
 
     public List<TierScheduler> schedulers() {
         return List.copyOf(schedulers);
@@ -172,7 +166,7 @@ public final class SchedulerProcess {
     public void stop(Duration grace) {
         schedulers.forEach(s -> s.lead(false));
         schedulers.forEach(s -> s.stop(grace));
-        elections.forEach(io.qshard.shard.leader.LeaderElection::close);
+        elections.forEach(io.qshard.kube.leader.LeaderElection::close);
         closeWatchers();
         client.close();
     }
@@ -184,7 +178,7 @@ public final class SchedulerProcess {
     public void kill() {
         schedulers.forEach(TierScheduler::kill);
         client.close();
-        elections.forEach(io.qshard.shard.leader.LeaderElection::close);
+        elections.forEach(io.qshard.kube.leader.LeaderElection::close);
         closeWatchers();
     }
 

@@ -1,7 +1,7 @@
 package io.qshard.shard.scheduler;
 
 import io.qshard.shard.binder.Binder;
-import io.qshard.shard.leader.LeaderElection;
+import io.qshard.kube.leader.LeaderElection;
 import io.qshard.shard.status.PodStatusReporter;
 import java.time.Duration;
 import java.util.Objects;

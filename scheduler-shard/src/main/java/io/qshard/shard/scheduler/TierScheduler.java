@@ -32,7 +32,7 @@ import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.ClusterState;
 import io.qshard.shard.binder.BindOutcome;
 import io.qshard.shard.binder.Binder;
-import io.qshard.shard.kube.ClusterEventListener;
+import io.qshard.kube.informer.ClusterEventListener;
 import io.qshard.shard.status.PodStatusReporter;
 
 /**

@@ -1,11 +1,11 @@
 package io.qshard.shard.shardmap;
 
-import io.qshard.shard.kube.Patches;
+import io.qshard.kube.write.Patches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.core.shard.ShardPhase;
-import io.qshard.shard.shardmap.api.ShardMap;
+import io.qshard.kube.api.ShardMap;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;

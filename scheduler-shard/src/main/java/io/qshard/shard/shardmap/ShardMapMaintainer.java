@@ -6,7 +6,7 @@ import io.qshard.core.model.Tier;
 import io.qshard.core.shard.Rebalancer;
 import io.qshard.core.shard.ShardMapView;
 import io.qshard.core.shard.ShardPhase;
-import io.qshard.shard.shardmap.api.ShardMap;
+import io.qshard.kube.api.ShardMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,6 +1,8 @@
 package io.qshard.shard.status;
 
-import io.qshard.shard.kube.Patches;
+import io.qshard.kube.write.EventPoster;
+
+import io.qshard.kube.write.Patches;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

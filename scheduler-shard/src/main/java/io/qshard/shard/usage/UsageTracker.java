@@ -74,7 +74,7 @@ public final class UsageTracker {
         this.classOfTier = config::classOfTier;
         this.predicting = config.predictions().enabled();
         this.predictions = new UsagePredictions(predictorConfig(config.predictions()));
-        this.hot = new io.qshard.core.usage.HotNodes(config.migration());
+        this.hot = new io.qshard.core.usage.HotNodes(config.migration().hotRule());
     }
 
     /** The predictors' settings for the usage view's: horizon, the pools' quantile, the hot threshold. */
@@ -278,7 +278,7 @@ public final class UsageTracker {
             return false;
         }
         UsageReport report = reports.get(node);
-        UsageView view = UsageView.of(ns.get().pods(), report, now, pools).withPredictedPeaks(peaks(report, ns.get()));
+        UsageView view = UsageView.of(ns.get().pods(), report, now, pools.estimates()).withPredictedPeaks(peaks(report, ns.get()));
         state.setUsage(node, view, classOfTier, estimateFactor);
         return true;
     }

@@ -14,14 +14,14 @@ import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.shard.simulate.PodUtilisation;
-import io.qshard.shard.simulate.SimulationSettings;
-import io.qshard.shard.simulate.SimulatorProcess;
-import io.qshard.shard.simulate.TraceLoad;
-import io.qshard.shard.usage.api.NodeUsage;
-import io.qshard.shard.usage.api.NodeUsageCrd;
-import io.qshard.shard.usage.api.NodeUsageStatus;
-import io.qshard.shard.usage.api.UsageAmount;
+import io.qshard.simulator.PodUtilisation;
+import io.qshard.simulator.SimulationSettings;
+import io.qshard.simulator.SimulatorProcess;
+import io.qshard.simulator.TraceLoad;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.kube.api.NodeUsageStatus;
+import io.qshard.kube.api.UsageAmount;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,9 +53,9 @@ class MixedTiersIT {
         }
         Bulk.create(admin, nodes, NODES);
         QshardConfig cfg = QshardConfig.defaults();
-        KubernetesClient simClient = SchedulerProcess.clientFor(
+        KubernetesClient simClient = io.qshard.kube.client.ApiClients.create(
                 io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "qshard-it-simulator");
-        KubernetesClient schedClient = SchedulerProcess.clientFor(
+        KubernetesClient schedClient = io.qshard.kube.client.ApiClients.create(
                 io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "qshard-it-scheduler");
         try (SimulatorProcess sim = SimulatorProcess.start(simClient, cfg,
                 SimulationSettings.of(TraceLoad.constant(0.25, 0.25)).withNodeLabels(Map.of("sim", "mixed"))
@@ -119,7 +119,7 @@ class MixedTiersIT {
             if (!name.startsWith("mx-")) {
                 continue;
             }
-            io.qshard.core.model.Resources alloc = io.qshard.shard.kube.NodeConverter.convert(n).allocatable();
+            io.qshard.core.model.Resources alloc = io.qshard.kube.convert.NodeConverter.convert(n).allocatable();
             io.qshard.core.model.Resources u = used.getOrDefault(name, io.qshard.core.model.Resources.ZERO);
             assertThat(u.milliCpu()).as(name + " cpu requests").isLessThanOrEqualTo(alloc.milliCpu());
             assertThat(u.memoryBytes()).as(name + " memory requests").isLessThanOrEqualTo(alloc.memoryBytes());

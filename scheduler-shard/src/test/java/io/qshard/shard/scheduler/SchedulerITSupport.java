@@ -21,7 +21,7 @@ import io.qshard.localcluster.KubeClients;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
-import io.qshard.shard.kube.NodeConverter;
+import io.qshard.kube.convert.NodeConverter;
 
 /** Shared setup for the scheduler ITs: fleets of nodes and pods, a scheduler process, an independent audit. */
 public final class SchedulerITSupport {
@@ -50,7 +50,7 @@ public final class SchedulerITSupport {
     }
 
     static SchedulerProcess startProd(LocalControlPlane cp) {
-        KubernetesClient client = SchedulerProcess.clientFor(
+        KubernetesClient client = io.qshard.kube.client.ApiClients.create(
                 io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), AGENT);
         QshardConfig cfg = QshardConfig.defaults();
         return SchedulerProcess.start(client, cfg, ShippedPlugins.registry(), List.of(cfg.tier("prod")),

@@ -15,13 +15,13 @@ import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.shard.simulate.BackgroundLoad;
-import io.qshard.shard.simulate.PodUtilisation;
-import io.qshard.shard.simulate.SimulationSettings;
-import io.qshard.shard.simulate.SimulatorProcess;
-import io.qshard.shard.usage.api.NodeUsage;
-import io.qshard.shard.usage.api.NodeUsageCrd;
-import io.qshard.shard.usage.api.NodeUsageStatus;
+import io.qshard.simulator.BackgroundLoad;
+import io.qshard.simulator.PodUtilisation;
+import io.qshard.simulator.SimulationSettings;
+import io.qshard.simulator.SimulatorProcess;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.kube.api.NodeUsageStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -169,7 +169,7 @@ class UsagePoolsIT {
     }
 
     private static KubernetesClient client(LocalControlPlane cp, String agent) {
-        return SchedulerProcess.clientFor(io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), agent);
+        return io.qshard.kube.client.ApiClients.create(io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), agent);
     }
 
     /** Waits until {@code expected} batch pods are bound and the count holds for three seconds. */

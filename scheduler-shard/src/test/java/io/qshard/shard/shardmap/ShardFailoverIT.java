@@ -12,11 +12,11 @@ import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.shard.kube.Crds;
+import io.qshard.kube.api.Crds;
 import io.qshard.shard.scheduler.SchedulerITSupport;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
-import io.qshard.shard.shardmap.api.ShardMap;
+import io.qshard.kube.api.ShardMap;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,7 +98,7 @@ class ShardFailoverIT {
     }
 
     private static SchedulerProcess start(LocalControlPlane cp, QshardConfig cfg, int shard, String leases, String id) {
-        var client = SchedulerProcess.clientFor(io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()),
+        var client = io.qshard.kube.client.ApiClients.create(io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()),
                 "qshard-it-" + id);
         SchedulerSettings settings = SchedulerSettings.defaults().withElection(leases, id, LEASE, Duration.ofSeconds(4),
                 Duration.ofSeconds(1));

@@ -14,11 +14,11 @@ import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.shard.kube.Crds;
+import io.qshard.kube.api.Crds;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
-import io.qshard.shard.shardmap.api.ShardMap;
-import io.qshard.shard.shardmap.api.ShardMapStatus;
+import io.qshard.kube.api.ShardMap;
+import io.qshard.kube.api.ShardMapStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -154,7 +154,7 @@ class ShardRebalanceIT {
     }
 
     private static SchedulerProcess start(LocalControlPlane cp, QshardConfig cfg, int shard) {
-        var client = SchedulerProcess.clientFor(io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()),
+        var client = io.qshard.kube.client.ApiClients.create(io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()),
                 "qshard-it-shard-" + shard);
         SchedulerSettings settings = new SchedulerSettings(32, 10, 50, null, "instance-" + shard, Duration.ofSeconds(15),
                 Duration.ofSeconds(10), Duration.ofSeconds(2));

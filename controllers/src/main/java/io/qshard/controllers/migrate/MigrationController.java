@@ -1,0 +1,210 @@
+package io.qshard.controllers.migrate;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.core.algorithm.SchedulingAlgorithm;
+import io.qshard.core.config.MigrationConfig;
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.framework.PluginContext;
+import io.qshard.core.framework.Profile;
+import io.qshard.core.model.Tier;
+import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.kube.informer.ClusterInformers;
+import io.qshard.kube.write.Evictions;
+import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.leader.LeaderElection;
+import io.qshard.controllers.view.ClusterView;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code qshard migrate}: the leader-elected migration loop (DESIGN.md, "Migration loop"). Every interval, while it
+ * leads: plan on the cluster view's thread ({@link MigrationPlanner}, with the tiers' own algorithms and the hot-node
+ * view the schedulers use), then evict through the Eviction API (PodDisruptionBudgets hold) within the cluster-wide
+ * rate, recording every decision — Events on the node and the pod, a log line, counters. In dry-run it plans and
+ * reports and evicts nothing. Thread-safe entry points; the ledger is used by one thread at a time (the loop's, and the
+ * view's while the loop waits on it).
+ */
+public final class MigrationController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationController.class);
+
+    /** Evictions the API accepted. */
+    public final LongAdder evicted = new LongAdder();
+    /** Evictions refused by a PodDisruptionBudget. */
+    public final LongAdder blocked = new LongAdder();
+    /** Evictions planned in dry-run. */
+    public final LongAdder planned = new LongAdder();
+    /** Hot nodes left alone (cooling down, nowhere to go, nothing may leave, a passing spike). */
+    public final LongAdder skipped = new LongAdder();
+    /** Evictions that failed otherwise. */
+    public final LongAdder errors = new LongAdder();
+
+    private final MigrationConfig config;
+    private final boolean dryRun;
+    private final Clock clock;
+    private final ClusterView view;
+    private final ClusterInformers informers;
+    private final Evictions evictions;
+    private final MigrationEvents events;
+    private final MigrationPlanner planner;
+    private final EvictionLedger ledger;
+    private final KubernetesClient client;
+    private final String leaseNamespace;
+    private final String identity;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-migrate"));
+    private LeaderElection election;
+    private volatile int hotNodes;
+
+    /**
+     * @param leaseNamespace namespace of the Lease {@code qshard-migrate}, or null to run without election
+     * @param identity       this replica's identity
+     */
+    public MigrationController(KubernetesClient client, QshardConfig config, boolean dryRun, String leaseNamespace,
+                               String identity, Clock clock) {
+        this.client = client;
+        this.config = config.migration();
+        this.dryRun = dryRun;
+        this.clock = clock;
+        this.leaseNamespace = leaseNamespace;
+        this.identity = identity;
+        this.view = new ClusterView(config, clock, "migrate");
+        this.informers = new ClusterInformers(client, new PodConverter(config));
+        informers.addListener(view);
+        this.evictions = new Evictions(client);
+        this.events = new MigrationEvents(client, clock);
+        PluginContext ctx = new PluginContext(config.pools(), clock, view.hotspots());
+        Map<String, SchedulingAlgorithm> algorithms = new HashMap<>();
+        for (Tier t : config.tiers()) {
+            algorithms.put(t.name(), new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), ctx), config.nodesToScore()));
+        }
+        this.planner = new MigrationPlanner(this.config, algorithms::get);
+        this.ledger = new EvictionLedger(this.config.cooldown(), this.config.maxPerWorkload(), this.config.maxEvictionsPerMinute());
+    }
+
+    /** Syncs the informers, contends for the Lease (when configured) and starts the cycles. */
+    public void start(Duration syncTimeout) {
+        informers.start(syncTimeout);
+        if (leaseNamespace != null) {
+            election = new LeaderElection(client, leaseNamespace, "qshard-migrate", identity, () -> { }, () -> { });
+        }
+        long every = config.interval().toMillis();
+        loop.scheduleWithFixedDelay(this::cycleIfLeading, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("migration loop started: hot above {} % for {} reports{}, evict to {} %, every {} s{}",
+                Math.round(100 * config.hotThreshold()), config.hotReports(), config.predictive() ? " or predicted" : "",
+                Math.round(100 * config.targetUtilization()), config.interval().toSeconds(), dryRun ? ", DRY RUN" : "");
+    }
+
+    /** Nodes hot by the migration rule at the last plan (0 before the first). Thread-safe. */
+    public int hotNodes() {
+        return hotNodes;
+    }
+
+    /** Why this replica is not ready ({@code /readyz}): informers not synced, or standing by; empty when it acts. */
+    public java.util.Optional<String> notReadyReason() {
+        if (!informers.hasSynced()) {
+            return java.util.Optional.of("informers not synced");
+        }
+        return acting() ? java.util.Optional.empty() : java.util.Optional.of("not leading (standby)");
+    }
+
+    /** The {@code /metrics} text: evictions by result, dry-run plans, skips, hot nodes, leadership. Thread-safe. */
+    public String metricsText() {
+        io.qshard.kube.metrics.PromText p = new io.qshard.kube.metrics.PromText();
+        p.family("qshard_migration_evictions_total", "counter", "evictions asked for, by result");
+        p.sample("qshard_migration_evictions_total", evicted.sum(), "result", "evicted");
+        p.sample("qshard_migration_evictions_total", blocked.sum(), "result", "blocked_by_budget");
+        p.sample("qshard_migration_evictions_total", errors.sum(), "result", "failed");
+        p.family("qshard_migration_planned_total", "counter", "evictions a dry run would have asked for");
+        p.sample("qshard_migration_planned_total", planned.sum());
+        p.family("qshard_migration_skipped_total", "counter", "hot nodes left alone in a cycle (cooldown, nowhere to go, a passing spike)");
+        p.sample("qshard_migration_skipped_total", skipped.sum());
+        p.family("qshard_migration_hot_nodes", "gauge", "nodes hot by the migration rule at the last cycle");
+        p.sample("qshard_migration_hot_nodes", hotNodes);
+        p.family("qshard_migration_leader", "gauge", "1 while this replica acts");
+        p.sample("qshard_migration_leader", acting() ? 1 : 0);
+        return p.toString();
+    }
+
+    /** @return whether this replica acts (leads, or runs without election) */
+    public boolean acting() {
+        return election == null || election.isLeader();
+    }
+
+    private void cycleIfLeading() {
+        if (!config.enabled() || !acting()) {
+            return;
+        }
+        try {
+            act(plan());
+        } catch (Exception e) {
+            LOG.error("migration cycle failed", e);
+        }
+    }
+
+    /** Plans the next cycle without acting on it ({@code qshard migrate plan}, tests). */
+    public MigrationPlan plan() throws Exception {
+        Instant now = clock.instant();
+        return view.read(s -> {
+            TrackerFacts facts = new TrackerFacts(s.usage(), s.cluster().snapshot(), config.transientHorizon());
+            hotNodes = facts.hotNodes();
+            return planner.plan(s.cluster().snapshot(), facts, ledger, view::isDeleting, now);
+        }).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Carries out a plan: evictions within the rate, every decision reported. */
+    public void act(MigrationPlan plan) {
+        Instant now = clock.instant();
+        for (MigrationPlan.Skip s : plan.skips()) {
+            skipped.increment();
+            events.skipped(s.node(), s.reason(), now);
+        }
+        for (MigrationPlan.Move m : plan.moves()) {
+            if (!ledger.allowNow(now)) {
+                LOG.info("migration: cluster-wide rate of {} evictions/min reached; the rest waits", config.maxEvictionsPerMinute());
+                break;
+            }
+            String message = "Migrating: " + m.reason() + "; " + m.pod().tier() + " pod uses " + m.usage() + "m; fits on "
+                    + m.target() + " (its scheduler decides)";
+            if (dryRun) {
+                planned.increment();
+                LOG.info("dry-run: would evict {} from {}: {}", m.pod().key(), m.from(), message);
+                continue;
+            }
+            Evictions.Outcome outcome = evictions.evict(m.pod().namespace(), m.pod().name());
+            switch (outcome) {
+                case EVICTED -> {
+                    evicted.increment();
+                    ledger.evicted(m.from(), m.pod().owner().uid(), m.pod().uid(), now);
+                    LOG.info("evicted {} from {}: {}", m.pod().key(), m.from(), message);
+                    events.migrating(m, message, now);
+                }
+                case BLOCKED_BY_BUDGET -> {
+                    blocked.increment();
+                    ledger.refused(m.from(), now);
+                    LOG.info("eviction of {} from {} blocked by a PodDisruptionBudget", m.pod().key(), m.from());
+                    events.blocked(m, now);
+                }
+                case GONE -> LOG.debug("{} is gone already", m.pod().key());
+                case FAILED -> errors.increment();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        if (election != null) {
+            election.close();
+        }
+        informers.close();
+        view.close();
+    }
+}

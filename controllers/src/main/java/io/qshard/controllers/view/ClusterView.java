@@ -1,0 +1,170 @@
+package io.qshard.controllers.view;
+
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.model.Node;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.snapshot.ClusterState;
+import io.qshard.core.usage.UsageReport;
+import io.qshard.kube.informer.ClusterEventListener;
+import io.qshard.shard.usage.UsageTracker;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster as the controllers (oversale ratios, migration) see it: nodes, bound pods, usage reports with their
+ * predictions — the same {@link ClusterState} and {@link UsageTracker} a tier scheduler keeps, fed by the same
+ * informers. Everything lives on one thread: informer events arrive through a queue, reports past the staleness
+ * limit are expired once a second, and a controller reads the state by handing a function to {@link #read}, which
+ * runs it on that thread. Pending pods are not kept (a controller looks at placed ones); pods' names by uid are.
+ * Thread-safe entry points.
+ */
+public final class ClusterView implements ClusterEventListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+
+    /** What a reader sees on the view's thread: do not keep references past the call. */
+    public interface State {
+        ClusterState cluster();
+
+        UsageTracker usage();
+
+        Clock clock();
+    }
+
+    private final ClusterState cluster = new ClusterState();
+    private final UsageTracker usage;
+    private final Clock clock;
+    private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final Map<String, Boolean> deleting = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+    private long nextTick;
+
+    public ClusterView(QshardConfig config, Clock clock, String name) {
+        this.usage = new UsageTracker(config);
+        this.clock = clock;
+        this.thread = new Thread(this::loop, "qshard-view-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Runs {@code reader} on the view's thread.
+     *
+     * @return its result, when it has run
+     */
+    public <T> CompletableFuture<T> read(Function<State, T> reader) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        State s = new State() {
+            @Override
+            public ClusterState cluster() {
+                return cluster;
+            }
+
+            @Override
+            public UsageTracker usage() {
+                return usage;
+            }
+
+            @Override
+            public Clock clock() {
+                return clock;
+            }
+        };
+        inbox.add(() -> {
+            try {
+                out.complete(reader.apply(s));
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    /** @return the hot nodes and hotspot probabilities as last published (thread-safe, for plugins) */
+    public io.qshard.core.framework.HotspotView hotspots() {
+        return usage.hotspots();
+    }
+
+    /** @return whether the pod with this uid is being deleted (evicted, or deleted by its owner) */
+    public boolean isDeleting(String uid) {
+        return deleting.containsKey(uid);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Runnable r = inbox.poll(200, TimeUnit.MILLISECONDS);
+                if (r != null) {
+                    r.run();
+                }
+                long now = clock.millis();
+                if (now >= nextTick) {
+                    nextTick = now + 1000;
+                    usage.expire(cluster, clock.instant());
+                    usage.publish();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("cluster view failed to apply an event; this is a bug", e);
+            }
+        }
+    }
+
+    @Override
+    public void nodeUpserted(Node node) {
+        inbox.add(() -> {
+            cluster.upsertNode(node);
+            usage.nodeKnown(node.name(), cluster, clock.instant());
+        });
+    }
+
+    @Override
+    public void nodeDeleted(String name) {
+        inbox.add(() -> cluster.removeNode(name));
+    }
+
+    @Override
+    public void podUpserted(PodRequest pod, boolean finished, boolean isDeleting) {
+        if (isDeleting) {
+            deleting.put(pod.uid(), Boolean.TRUE);
+        }
+        inbox.add(() -> {
+            if (finished || pod.nodeName() == null) {
+                cluster.removePod(pod.uid());
+            } else {
+                cluster.upsertPod(pod);
+            }
+        });
+    }
+
+    @Override
+    public void podDeleted(String uid) {
+        deleting.remove(uid);
+        inbox.add(() -> cluster.removePod(uid));
+    }
+
+    @Override
+    public void usageReported(UsageReport report) {
+        inbox.add(() -> usage.reported(report, cluster, clock.instant()));
+    }
+
+    @Override
+    public void usageRemoved(String node) {
+        inbox.add(() -> usage.removed(node, cluster));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,64 @@
+package io.qshard.cli;
+
+import io.qshard.kube.process.DurationConverter;
+import io.qshard.kube.process.StopSignals;
+import io.qshard.kube.process.UserError;
+
+import io.qshard.core.config.QshardConfig;
+import io.qshard.kube.client.ApiserverConnection;
+import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.controllers.migrate.MigrationController;
+import io.qshard.shard.scheduler.SchedulerProcess;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code qshard migrate}: the migration loop, until SIGTERM. */
+@Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false, subcommands = MigratePlanCommand.class,
+        description = {"Move lower-tier pods off hot nodes: a node above migration.hotThreshold for migration.hotReports "
+                + "reports (or predicted to cross it, once near) loses free, then batch, then mid pods — the fewest that "
+                + "bring it under migration.targetUtilization, each checked to fit on another node that is not hot — "
+                + "through the Eviction API (PodDisruptionBudgets hold), within the rate, per-node, per-workload and "
+                + "cooldown limits of qshard.yaml. Every decision is an Event and a log line.",
+                "One replica acts at a time (Lease qshard-migrate). `qshard migrate plan` prints the next cycle. "
+                        + "SIGTERM stops it (exit 0)."})
+public final class MigrateCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml (tiers, pools, predictions, migration). Default: built in.")
+    Path config;
+    @Option(names = "--dry-run", description = "Plan and report every cycle; evict nothing.")
+    boolean dryRun;
+    @picocli.CommandLine.Mixin
+    ElectionOptions election;
+    @Mixin
+    KubeconfigOption cluster;
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9405",
+            description = "Serve /metrics (evictions by result, hot nodes), /healthz and /readyz (synced and acting) on this "
+                    + "port; 0: none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+    @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
+    long syncTimeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new UserError("--metrics-port must be in 0..65535, was " + metricsPort);
+        }
+        QshardConfig cfg = RunCommand.loadConfig(config);
+        KubeconfigResolver.Resolved resolved = cluster.resolve();
+        ApiserverConnection.open(resolved, "qshard-migrate").close();
+        try (MigrationController controller = new MigrationController(io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-migrate"),
+                cfg, dryRun, election.leaseNamespaceOrNull(), election.identityOrHostname(), Clock.systemUTC())) {
+            try (io.qshard.kube.metrics.MetricsHttpServer http = metricsPort <= 0 ? null : new io.qshard.kube.metrics.MetricsHttpServer(
+                    new java.net.InetSocketAddress(metricsPort), controller::metricsText, controller::notReadyReason)) {
+                controller.start(Duration.ofSeconds(syncTimeoutSeconds));
+                StopSignals.await();
+            }
+        }
+        return 0;
+    }
+}

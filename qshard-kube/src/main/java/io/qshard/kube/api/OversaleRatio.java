@@ -1,0 +1,112 @@
+package io.qshard.kube.api;
+
+import java.util.Optional;
+
+/**
+ * A node's oversale ratio for one resource, as its annotation carries it ({@value #CPU_ANNOTATION},
+ * {@value #MEMORY_ANNOTATION}): reported allocatable = real allocatable × ratio. Valid ratios are finite numbers in
+ * [1, max]; anything else — absent, ≤ 0, below 1, NaN, infinite, above the maximum, not a number — is refused with a
+ * reason (the webhook then leaves that resource as the kubelet sent it). Stateless.
+ */
+public final class OversaleRatio {
+    /** Node annotation with the cpu ratio. */
+    public static final String CPU_ANNOTATION = "qshard.io/cpu-oversale-ratio";
+    /** Node annotation with the memory ratio. */
+    public static final String MEMORY_ANNOTATION = "qshard.io/memory-oversale-ratio";
+    /** Node label that opts a node in: only nodes with it are sent to the webhook (objectSelector). */
+    public static final String OPT_IN_LABEL = "qshard.io/oversale";
+    /**
+     * Node annotation the webhook writes with every allocatable it rewrites: the ratios it actually applied, as
+     * {@code cpu=1.5,memory=1.2}. Reported allocatable ÷ this is the real allocatable — not ÷ the ratio annotations,
+     * which the controller may have changed since (the kubelet's next status write applies them).
+     */
+    public static final String APPLIED_ANNOTATION = "qshard.io/oversale-applied";
+    /** Largest ratio anything may ever set: 3. */
+    public static final double ABSOLUTE_MAX = 3.0;
+
+    private OversaleRatio() {
+    }
+
+    /** A parsed annotation: the ratio, or why it is refused. */
+    public record Parsed(double ratio, String problem) {
+        public boolean valid() {
+            return problem == null;
+        }
+    }
+
+    /**
+     * @param text the annotation's value, or null when absent
+     * @param max  the largest ratio allowed, in [1, {@link #ABSOLUTE_MAX}]
+     * @return the ratio, or the reason it is refused; empty when the annotation is absent (no oversale)
+     */
+    public static Optional<Parsed> parse(String text, double max) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        double r;
+        try {
+            r = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            return Optional.of(new Parsed(Double.NaN, "'" + text + "' is not a number"));
+        }
+        if (Double.isNaN(r) || Double.isInfinite(r)) {
+            return Optional.of(new Parsed(r, "'" + text + "' is not a finite number"));
+        }
+        if (r < 1) {
+            return Optional.of(new Parsed(r, r + " is below 1 (a ratio scales allocatable up; 1 means none)"));
+        }
+        if (r > max) {
+            return Optional.of(new Parsed(r, r + " is above the maximum " + max));
+        }
+        return Optional.of(new Parsed(r, null));
+    }
+
+    /**
+     * The ratios an {@link #APPLIED_ANNOTATION} records.
+     *
+     * @param text the annotation, or null
+     * @return {cpu, memory}; 1 for a resource it does not name or names with a value outside [1, {@link #ABSOLUTE_MAX}]
+     */
+    public static double[] applied(String text) {
+        double[] r = {1.0, 1.0};
+        if (text == null) {
+            return r;
+        }
+        for (String part : text.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            try {
+                double v = Double.parseDouble(part.substring(eq + 1).trim());
+                if (v >= 1 && v <= ABSOLUTE_MAX) {
+                    switch (part.substring(0, eq).trim()) {
+                        case "cpu" -> r[0] = v;
+                        case "memory" -> r[1] = v;
+                        default -> { }
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // a resource with a bad value counts as not scaled
+            }
+        }
+        return r;
+    }
+
+    /** @return the {@link #APPLIED_ANNOTATION} text for these ratios */
+    public static String appliedText(double cpu, double memory) {
+        return "cpu=" + plain(cpu) + ",memory=" + plain(memory);
+    }
+
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /** @throws IllegalArgumentException naming the setting when a maximum is out of [1, {@link #ABSOLUTE_MAX}] */
+    public static double checkMax(String name, double max) {
+        if (!(max >= 1 && max <= ABSOLUTE_MAX)) {
+            throw new IllegalArgumentException(name + " must be in [1, " + ABSOLUTE_MAX + "], was " + max);
+        }
+        return max;
+    }
+}

@@ -1,0 +1,71 @@
+package io.qshard.kube.convert;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.qshard.core.model.Node;
+import io.qshard.core.model.ResourceNames;
+import io.qshard.core.model.Resources;
+import io.qshard.core.model.Taint;
+import io.qshard.kube.api.OversaleRatio;
+
+/**
+ * API Node → core {@link Node}: labels, taints, unschedulable, and allocatable (status.allocatable, or
+ * capacity when a node reports none). Real allocatable divides native cpu/memory by the oversale ratios the webhook
+ * <em>applied</em> to the allocatable the object holds ({@value OversaleRatio#APPLIED_ANNOTATION}, DESIGN.md
+ * "Oversale webhook") — not by the ratio annotations the controller sets, which the kubelet's next status write
+ * applies: dividing by a freshly lowered ratio would overstate the real capacity prod is placed against. No applied
+ * annotation (no webhook, or it was down): allocatable is the real one. Stateless.
+ */
+public final class NodeConverter {
+    /** Annotation with the cpu oversale ratio the controller wants (the webhook applies it). */
+    public static final String CPU_RATIO = OversaleRatio.CPU_ANNOTATION;
+    /** Annotation with the memory oversale ratio the controller wants. */
+    public static final String MEMORY_RATIO = OversaleRatio.MEMORY_ANNOTATION;
+
+    private NodeConverter() {
+    }
+
+    /** @throws ConversionException naming the node and the bad field */
+    public static Node convert(io.fabric8.kubernetes.api.model.Node api) {
+        String name = api.getMetadata().getName();
+        try {
+            Map<String, Quantity> alloc = api.getStatus() == null ? null : api.getStatus().getAllocatable();
+            if (alloc == null || alloc.isEmpty()) {
+                alloc = api.getStatus() == null ? Map.of() : api.getStatus().getCapacity();
+            }
+            if (alloc == null) {
+                alloc = Map.of();
+            }
+            Resources reported = new Resources(
+                    Quantities.milli(alloc.get(ResourceNames.CPU)), Quantities.value(alloc.get(ResourceNames.MEMORY)),
+                    alloc.containsKey(ResourceNames.PODS) ? Quantities.value(alloc.get(ResourceNames.PODS)) : 110,
+                    Quantities.value(alloc.get(ResourceNames.BATCH_CPU)), Quantities.value(alloc.get(ResourceNames.BATCH_MEMORY)));
+            Map<String, String> annotations = api.getMetadata().getAnnotations();
+            double[] applied = OversaleRatio.applied(annotations == null ? null : annotations.get(OversaleRatio.APPLIED_ANNOTATION));
+            Resources real = new Resources((long) (reported.milliCpu() / applied[0]), (long) (reported.memoryBytes() / applied[1]),
+                    reported.pods(), reported.batchMilliCpu(), reported.batchMemoryBytes());
+            List<Taint> taints = new ArrayList<>();
+            if (api.getSpec() != null && api.getSpec().getTaints() != null) {
+                for (io.fabric8.kubernetes.api.model.Taint t : api.getSpec().getTaints()) {
+                    taints.add(new Taint(t.getKey(), t.getValue(), Taint.Effect.fromApi(t.getEffect())));
+                }
+            }
+            boolean unschedulable = api.getSpec() != null && Boolean.TRUE.equals(api.getSpec().getUnschedulable());
+            Map<String, String> labels = api.getMetadata().getLabels() == null ? Map.of() : api.getMetadata().getLabels();
+            Map<String, String> kept = new java.util.HashMap<>();
+            if (annotations != null) {
+                annotations.forEach((k, v) -> {
+                    if (k.startsWith(Node.ANNOTATION_PREFIX) && v != null) {
+                        kept.put(k, v);
+                    }
+                });
+            }
+            return new Node(name, labels, taints, reported, real, unschedulable, kept);
+        } catch (RuntimeException e) {
+            throw new ConversionException("node " + name + ": " + e.getMessage(), e);
+        }
+    }
+}

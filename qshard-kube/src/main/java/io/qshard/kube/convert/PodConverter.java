@@ -1,0 +1,132 @@
+package io.qshard.kube.convert;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.fabric8.kubernetes.api.model.NodeSelector;
+import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.model.NodeAffinity;
+import io.qshard.core.model.NodeSelectorRequirement;
+import io.qshard.core.model.NodeSelectorTerm;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Taint;
+import io.qshard.core.model.Toleration;
+import io.qshard.core.model.Tier;
+
+/**
+ * Decoded pod ({@link RawPod}) → core {@link PodRequest}. Requests are the pod's effective requests as the
+ * kubelet computes them (decoded by {@link PodJsonReader}). The tier comes from {@code spec.schedulerName}; pods of other schedulers are
+ * accounted as prod. Required {@code matchFields} on {@code metadata.name} are matched through the
+ * {@code kubernetes.io/hostname} label. Thread-safe (the namespace interner is concurrent).
+ */
+public final class PodConverter {
+    private static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+    private final QshardConfig config;
+    private final Map<String, String> interned = new ConcurrentHashMap<>();
+
+    public PodConverter(QshardConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * A pod read with fabric8 (a GET or a LIST) through the same decoder the pod reflector uses — effective requests
+     * included (init containers, overhead) — for tools, not the hot path.
+     *
+     * @throws ConversionException naming the pod and what is wrong with it
+     */
+    public PodRequest convert(io.fabric8.kubernetes.api.model.Pod pod, io.fabric8.kubernetes.client.utils.KubernetesSerialization json) {
+        try (tools.jackson.core.JsonParser p = PodJsonReader.MAPPER.createParser(json.asJson(pod))) {
+            p.nextToken();
+            return convert(PodJsonReader.read(p));
+        } catch (RuntimeException e) {
+            throw e instanceof ConversionException c ? c : new ConversionException("pod " + pod.getMetadata().getNamespace() + "/"
+                    + pod.getMetadata().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws ConversionException naming the pod and what is wrong with it */
+    public PodRequest convert(RawPod pod) {
+        try {
+            Tier tier = config.tierForSchedulerName(pod.schedulerName()).orElse(null);
+            String created = pod.creationTimestamp();
+            return new PodRequest(pod.uid(), intern(pod.namespace()), pod.name(), tier == null ? null : tier.name(),
+                    tier == null ? PoolRule.ALLOCATABLE : tier.poolRule(), pod.requests(), pod.nodeSelector(),
+                    affinity(pod.affinity()), tolerations(pod.tolerations()),
+                    pod.priority() != null ? pod.priority() : tier != null ? tier.priority() : 0,
+                    created == null ? Instant.EPOCH : ApiTimes.parse(created), pod.owner(), pod.nodeName());
+        } catch (RuntimeException e) {
+            throw new ConversionException("pod " + pod.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static NodeAffinity affinity(io.fabric8.kubernetes.api.model.Affinity a) {
+        if (a == null || a.getNodeAffinity() == null) {
+            return NodeAffinity.NONE;
+        }
+        var na = a.getNodeAffinity();
+        List<NodeSelectorTerm> required = new ArrayList<>();
+        NodeSelector sel = na.getRequiredDuringSchedulingIgnoredDuringExecution();
+        if (sel != null && sel.getNodeSelectorTerms() != null) {
+            sel.getNodeSelectorTerms().forEach(t -> required.add(term(t)));
+        }
+        List<NodeAffinity.WeightedTerm> preferred = new ArrayList<>();
+        if (na.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
+            for (PreferredSchedulingTerm p : na.getPreferredDuringSchedulingIgnoredDuringExecution()) {
+                preferred.add(new NodeAffinity.WeightedTerm(p.getWeight() == null ? 1 : p.getWeight(), term(p.getPreference())));
+            }
+        }
+        return new NodeAffinity(required, preferred);
+    }
+
+    private static NodeSelectorTerm term(io.fabric8.kubernetes.api.model.NodeSelectorTerm t) {
+        List<NodeSelectorRequirement> reqs = new ArrayList<>();
+        if (t.getMatchExpressions() != null) {
+            t.getMatchExpressions().forEach(r -> reqs.add(requirement(r.getKey(), r.getOperator(), r.getValues())));
+        }
+        if (t.getMatchFields() != null) {
+            for (var f : t.getMatchFields()) {
+                if (!"metadata.name".equals(f.getKey())) {
+                    throw new IllegalArgumentException("unsupported matchFields key '" + f.getKey() + "'");
+                }
+                reqs.add(requirement(HOSTNAME_LABEL, f.getOperator(), f.getValues()));
+            }
+        }
+        return new NodeSelectorTerm(reqs);
+    }
+
+    private static NodeSelectorRequirement requirement(String key, String op, List<String> values) {
+        NodeSelectorRequirement.Operator o = switch (op) {
+            case "In" -> NodeSelectorRequirement.Operator.IN;
+            case "NotIn" -> NodeSelectorRequirement.Operator.NOT_IN;
+            case "Exists" -> NodeSelectorRequirement.Operator.EXISTS;
+            case "DoesNotExist" -> NodeSelectorRequirement.Operator.DOES_NOT_EXIST;
+            case "Gt" -> NodeSelectorRequirement.Operator.GT;
+            case "Lt" -> NodeSelectorRequirement.Operator.LT;
+            default -> throw new IllegalArgumentException("unknown node selector operator '" + op + "'");
+        };
+        return new NodeSelectorRequirement(key, o, values == null ? List.of() : values);
+    }
+
+    private static List<Toleration> tolerations(List<io.fabric8.kubernetes.api.model.Toleration> in) {
+        if (in == null || in.isEmpty()) {
+            return List.of();
+        }
+        List<Toleration> out = new ArrayList<>();
+        for (var t : in) {
+            Taint.Effect effect = t.getEffect() == null || t.getEffect().isEmpty() ? null : Taint.Effect.fromApi(t.getEffect());
+            out.add(new Toleration(t.getKey(), "Exists".equals(t.getOperator()) ? Toleration.Operator.EXISTS
+                    : Toleration.Operator.EQUAL, t.getValue(), effect));
+        }
+        return out;
+    }
+
+    private String intern(String s) {
+        String prior = interned.putIfAbsent(s, s);
+        return prior == null ? s : prior;
+    }
+}

@@ -1,0 +1,122 @@
+package io.qshard.kube.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
+import tools.jackson.core.JsonParser;
+
+class PodJsonReaderTest {
+    /** A pod as the apiserver returns it: managedFields, default tolerations, status conditions and all. */
+    static final String POD = """
+            {"kind":"Pod","apiVersion":"v1","metadata":{"name":"web-1","namespace":"shop","uid":"u-1",
+             "resourceVersion":"42","creationTimestamp":"2026-01-01T00:00:00Z","labels":{"app":"web"},
+             "annotations":{"x":"y"},"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web-abc",
+             "uid":"rs-1","controller":true},{"kind":"Other","name":"o","uid":"o-1"}],
+             "managedFields":[{"manager":"kubectl","operation":"Update","apiVersion":"v1","time":"2026-01-01T00:00:00Z",
+             "fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:containers":{"k:{\\"name\\":\\"main\\"}":{".":{}}}}}}]},
+             "spec":{"schedulerName":"qshard-batch","priority":5000,"nodeSelector":{"zone":"a"},
+             "affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[
+               {"matchExpressions":[{"key":"disk","operator":"In","values":["ssd"]}]}]}}},
+             "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300},
+                            {"key":"dedicated","operator":"Equal","value":"batch","effect":"NoSchedule"}],
+             "initContainers":[{"name":"init","resources":{"requests":{"qshard.io/batch-cpu":"900","qshard.io/batch-memory":"1Gi"}}}],
+             "containers":[{"name":"main","image":"busybox","env":[{"name":"A","value":"b"}],
+               "resources":{"requests":{"qshard.io/batch-cpu":"500","qshard.io/batch-memory":"1Gi","ephemeral-storage":"1Gi"},
+                            "limits":{"qshard.io/batch-cpu":"500","qshard.io/batch-memory":"1Gi"}}},
+               {"name":"side","resources":{"requests":{"qshard.io/batch-cpu":"200","qshard.io/batch-memory":"512Mi"}}}],
+             "overhead":{"qshard.io/batch-cpu":"50"},
+             "volumes":[{"name":"v","emptyDir":{}}]},
+             "status":{"phase":"Pending","conditions":[{"type":"PodScheduled","status":"False"}]}}
+            """;
+
+    private static RawPod read(String json) {
+        try (JsonParser p = PodJsonReader.MAPPER.createParser(json)) {
+            p.nextToken();
+            return PodJsonReader.read(p);
+        }
+    }
+
+    @Test
+    void decodesWhatSchedulingNeedsAndSkipsTheRest() {
+        RawPod raw = read(POD);
+        assertThat(raw.key()).isEqualTo("shop/web-1");
+        assertThat(raw.uid()).isEqualTo("u-1");
+        assertThat(raw.resourceVersion()).isEqualTo("42");
+        assertThat(raw.phase()).isEqualTo("Pending");
+        assertThat(raw.finished()).isFalse();
+        assertThat(raw.deleting()).isFalse();
+        assertThat(raw.owner().kind()).isEqualTo("ReplicaSet"); // the controller, not the other owner
+        assertThat(raw.tolerations()).hasSize(2);
+        // batch-cpu: max(500 + 200, init 900) + overhead 50 = 950; batch-memory: max(1.5Gi, 1Gi) = 1.5Gi
+        assertThat(raw.requests().batchMilliCpu()).isEqualTo(950);
+        assertThat(raw.requests().batchMemoryBytes()).isEqualTo(3L << 29);
+        assertThat(raw.requests().pods()).isEqualTo(1);
+
+        PodRequest r = new PodConverter(QshardConfig.defaults()).convert(raw);
+        assertThat(r.tier()).isEqualTo("batch");
+        assertThat(r.poolRule()).isEqualTo(PoolRule.BATCH_POOL);
+        assertThat(r.priority()).isEqualTo(5000);
+        assertThat(r.nodeSelector()).containsEntry("zone", "a");
+        assertThat(r.affinity().required()).hasSize(1);
+        assertThat(r.affinity().requiredMatches(java.util.Map.of("disk", "ssd"))).isTrue();
+        assertThat(r.nodeName()).isNull();
+    }
+
+    @Test
+    void podsOfOtherSchedulersCountAsProdAndTerminalPhasesAreFinished() {
+        RawPod raw = read(POD.replace("qshard-batch", "default-scheduler").replace("\"Pending\"", "\"Succeeded\"")
+                .replace("\"priority\":5000,", "").replace("\"name\":\"main\",", "\"name\":\"main\",\"x\":1,"));
+        assertThat(raw.finished()).isTrue();
+        PodRequest r = new PodConverter(QshardConfig.defaults()).convert(raw);
+        assertThat(r.tier()).isNull();
+        assertThat(r.poolRule()).isEqualTo(PoolRule.ALLOCATABLE);
+        assertThat(r.priority()).isZero();
+    }
+
+    @Test
+    void tolerationsReadFieldByFieldEqualTheModelsBinding() {
+        String json = "[{\"key\":\"node.kubernetes.io/not-ready\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":300},"
+                + "{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"gpu\",\"effect\":\"NoSchedule\",\"extra\":{\"a\":[1]}},"
+                + "{\"operator\":\"Exists\"},{\"key\":\"k\",\"value\":null,\"tolerationSeconds\":null}]";
+        java.util.List<io.fabric8.kubernetes.api.model.Toleration> expected = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(json, new tools.jackson.core.type.TypeReference<java.util.List<io.fabric8.kubernetes.api.model.Toleration>>() { });
+        java.util.List<io.fabric8.kubernetes.api.model.Toleration> actual = new java.util.ArrayList<>();
+        try (JsonParser p = PodJsonReader.MAPPER.createParser(json)) {
+            p.nextToken();
+            while (p.nextToken() == tools.jackson.core.JsonToken.START_OBJECT) {
+                actual.add(PodJsonReader.toleration(p));
+            }
+        }
+        assertThat(actual).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(actual.get(i).getKey()).isEqualTo(expected.get(i).getKey());
+            assertThat(actual.get(i).getOperator()).isEqualTo(expected.get(i).getOperator());
+            assertThat(actual.get(i).getValue()).isEqualTo(expected.get(i).getValue());
+            assertThat(actual.get(i).getEffect()).isEqualTo(expected.get(i).getEffect());
+            assertThat(actual.get(i).getTolerationSeconds()).isEqualTo(expected.get(i).getTolerationSeconds());
+        }
+        assertThatThrownBy(() -> {
+            try (JsonParser p = PodJsonReader.MAPPER.createParser("{\"key\":{\"x\":1}}")) {
+                p.nextToken();
+                PodJsonReader.toleration(p);
+            }
+        }).hasMessageContaining("toleration");
+    }
+
+    @Test
+    void aPodWithoutUidIsRejected() {
+        assertThatThrownBy(() -> read("{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[]}}"))
+                .hasMessageContaining("metadata.uid");
+    }
+
+    @Test
+    void aBadQuantityIsAClearError() {
+        assertThatThrownBy(() -> read(POD.replace("\"900\"", "\"lots\"")))
+                .isInstanceOf(RuntimeException.class);
+    }
+}
