@@ -42,8 +42,8 @@ import tools.jackson.core.JsonToken;
  *       Measured on 2 cores (bench/RESULTS.md): handing each chunk to a decoding thread cost more — a wake-up and
  *       a context switch per watch event — than the ~15 µs decode it moved off the I/O thread;</li>
  *   <li>a watch that ends is resumed from the last resourceVersion; one that fails is retried with backoff
- *       (1 s doubling to 30 s) for ever; {@code 410 Gone} triggers a re-list, after which pods that vanished
- *       are reported deleted.</li>
+ *       (1 s doubling to 30 s, back to 1 s after a successful LIST or a watch that ended normally) for ever;
+ *       {@code 410 Gone} triggers a re-list, after which pods that vanished are reported deleted.</li>
  * </ul>
  * Events go to the {@link Sink} in API order, from one thread at a time: the reflector's thread for LISTs, the
  * I/O thread for a watch (a watch starts after its LIST is delivered and a re-list only after the watch ended).
@@ -51,6 +51,7 @@ import tools.jackson.core.JsonToken;
  */
 public final class PodReflector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PodReflector.class);
+    private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     /** Receives decoded pods. Calls never overlap. */
@@ -77,15 +78,32 @@ public final class PodReflector implements AutoCloseable {
     private final AtomicInteger lists = new AtomicInteger();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder events = new LongAdder();
+    private final long initialBackoffMillis;
     private volatile String resourceVersion;
     private volatile boolean closed;
     private volatile AsyncBody watchBody;
-    private long backoffMillis = 1000;
+    /** The delay before the next retry; written by the reflector's thread only. */
+    private volatile long backoffMillis;
 
+    /** A reflector of every pod, through {@code client}'s HTTP client; nothing is sent before {@link #start()}. */
     public PodReflector(KubernetesClient client, Sink sink) {
-        this.http = client.getHttpClient();
-        this.base = ApiserverConnection.baseUrl(client) + "/api/v1/pods";
+        this(client.getHttpClient(), ApiserverConnection.baseUrl(client), sink, INITIAL_BACKOFF);
+    }
+
+    /**
+     * A reflector of every pod at {@code apiBase} (scheme, host and port, no trailing slash) through {@code http}.
+     *
+     * @param initialBackoff the first retry delay after a failure, doubling to 30 s; positive
+     */
+    PodReflector(HttpClient http, String apiBase, Sink sink, Duration initialBackoff) {
+        if (initialBackoff.isNegative() || initialBackoff.isZero()) {
+            throw new IllegalArgumentException("initialBackoff must be positive, was " + initialBackoff);
+        }
+        this.http = http;
+        this.base = apiBase + "/api/v1/pods";
         this.sink = sink;
+        this.initialBackoffMillis = initialBackoff.toMillis();
+        this.backoffMillis = initialBackoffMillis;
     }
 
     /** Lists, then watches; the future completes when the first list has been delivered. */
@@ -94,7 +112,7 @@ public final class PodReflector implements AutoCloseable {
         return synced;
     }
 
-    /** LIST requests made (1 at start; one more per 410 Gone or failed watch resume). */
+    /** LIST requests made (1 at start; one more per failed LIST retried and per 410 Gone). */
     public int lists() {
         return lists.get();
     }
@@ -113,6 +131,16 @@ public final class PodReflector implements AutoCloseable {
         return synced.isDone() && !synced.isCompletedExceptionally();
     }
 
+    /** For tests: the delay before the next retry, in milliseconds. */
+    long backoffMillis() {
+        return backoffMillis;
+    }
+
+    /** For tests: whether the reflector's thread has stopped (after {@link #close()}). */
+    boolean stopped() {
+        return loop.isTerminated();
+    }
+
     private void list(boolean fromCache) {
         if (closed) {
             return;
@@ -125,7 +153,7 @@ public final class PodReflector implements AutoCloseable {
                     throw new IllegalStateException(err != null ? KubeconfigResolver.oneLine(err) : "HTTP " + resp.code());
                 }
                 int count = readList(in);
-                backoffMillis = 1000;
+                backoffMillis = initialBackoffMillis;
                 if (synced.isDone()) {
                     sink.relisted(count);
                 }
@@ -186,6 +214,9 @@ public final class PodReflector implements AutoCloseable {
         }).whenComplete((resp, err) -> {
             if (err != null || resp.code() != 200) {
                 String why = err != null ? KubeconfigResolver.oneLine(err) : "HTTP " + resp.code();
+                if (resp != null) {
+                    resp.body().cancel(); // the error's body is not read: release the connection
+                }
                 loop.execute(() -> {
                     LOG.warn("pod watch failed: {} (retrying in {} ms)", why, backoffMillis);
                     retry(resp != null && resp.code() == 410 ? () -> list(false) : this::watch);
@@ -193,6 +224,10 @@ public final class PodReflector implements AutoCloseable {
                 return;
             }
             watchBody = resp.body();
+            if (closed) { // close() may have run before watchBody was set: it could not cancel this watch
+                resp.body().cancel();
+                return;
+            }
             resp.body().done().whenComplete((v, e) -> loop.execute(() -> {
                 if (lines.gone) {
                     LOG.info("pod watch: resourceVersion {} too old (410 Gone); re-listing", resourceVersion);
@@ -201,7 +236,7 @@ public final class PodReflector implements AutoCloseable {
                     LOG.warn("pod watch broke: {} (resuming in {} ms)", KubeconfigResolver.oneLine(e), backoffMillis);
                     retry(this::watch);
                 } else {
-                    backoffMillis = 1000;
+                    backoffMillis = initialBackoffMillis;
                     watch(); // ended normally (timeoutSeconds): resume where we were
                 }
             }));

@@ -11,6 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.qshard.kube.testing.HeldHttpClient;
+
 /** awaitCapacity(n) against an HTTP client whose answers the test releases one by one. */
 class BinderCapacityTest {
     private final HeldHttpClient http = new HeldHttpClient();

@@ -12,6 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.qshard.kube.testing.HeldHttpClient;
+
 /** Bindings handed over while every slot is busy wait in the binder and are sent, in order, as answers arrive. */
 class BinderQueueTest {
     private final HeldHttpClient http = new HeldHttpClient();
