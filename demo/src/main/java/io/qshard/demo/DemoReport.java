@@ -39,9 +39,9 @@ public record DemoReport(String text, UsageSampler.PhaseStats before, UsageSampl
             }
         }
         StringBuilder b = new StringBuilder();
+        String load = s.traces() == null ? "synthetic diurnal (no traces)" : "real traces from " + s.traces();
         b.append(String.format(Locale.ROOT, "%n=== qshard demo report ===%n%d nodes, %d cores; prod load: %s%n%n", s.nodes(),
-                DemoFleet.cores(s.nodes()), s.traces() == null ? "constant (no traces)" : "real traces from " + s.traces()
-                        + " at " + (int) s.speedup() + "x"));
+                DemoFleet.cores(s.nodes()), load + " at " + (int) s.speedup() + "x"));
         b.append("utilisation (mean cpu used / real allocatable, from the nodes' usage reports):\n");
         line(b, "before", before);
         line(b, "after ", after);

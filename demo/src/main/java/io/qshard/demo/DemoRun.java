@@ -14,6 +14,7 @@ import io.qshard.core.config.QshardConfig;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.kube.api.Crds;
 import io.qshard.kube.metrics.MetricsHttpServer;
+import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.controllers.migrate.MigrationController;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
@@ -66,12 +67,14 @@ public final class DemoRun {
         out.printf("Starting the simulator (%s), the schedulers (prod, mid, batch ×2 shards, free) and the migration loop...%n", loadLabel);
         try (SimulatorProcess simulator = SimulatorProcess.start(client(cluster, "qshard-demo-simulator"), cfg, sim,
                 Duration.ofSeconds(60), clock)) {
-            SchedulerProcess schedulers = SchedulerProcess.start(client(cluster, "qshard-demo-scheduler"), cfg,
-                    ShippedPlugins.registry(), cfg.tiers(), SchedulerSettings.defaults(), Duration.ofSeconds(60), clock);
+            PrometheusMetrics metrics = new PrometheusMetrics(); // the schedulers' and the migration loop's, on one port
+            SchedulerProcess schedulers = SchedulerProcess.startInstances(client(cluster, "qshard-demo-scheduler"), cfg,
+                    ShippedPlugins.registry(), SchedulerProcess.allShards(cfg.tiers()), SchedulerSettings.defaults(),
+                    Duration.ofSeconds(60), clock, metrics);
             try (MigrationController migration = new MigrationController(client(cluster, "qshard-demo-migrate"), cfg, false, null,
-                    "demo", clock);
-                 MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0),
-                         () -> schedulers.metricsText() + migration.metricsText(), schedulers::notReadyReason)) {
+                    "demo", clock, metrics);
+                 MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0), metrics,
+                         schedulers::notReadyReason)) {
                 migration.start(Duration.ofSeconds(60));
                 out.printf("  metrics (schedulers and migration) while it runs: curl http://127.0.0.1:%d/metrics%n", http.port());
                 return phases(admin, schedulers, migration);

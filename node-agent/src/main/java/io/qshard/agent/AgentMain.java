@@ -12,6 +12,8 @@ import io.qshard.kube.process.StopSignals;
 import io.qshard.kube.process.UserError;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.metrics.MetricsHttpServer;
+import io.qshard.kube.metrics.PrometheusMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,7 +90,7 @@ public final class AgentMain implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9403",
-            description = "Port of /metrics and /healthz; 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Port of /metrics and /healthz; 0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml (tiers and pools, as the schedulers use). Default: built in.")
@@ -116,15 +118,13 @@ public final class AgentMain implements Callable<Integer> {
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
         ApiserverConnection.open(resolved, "qshard-agent").close();
         KubernetesClient client = io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-agent/" + settings.nodeName());
-        NodeAgent agent = new NodeAgent(settings, client, Clock.systemUTC());
-        io.qshard.kube.metrics.MetricsHttpServer metrics = null;
+        PrometheusMetrics exported = new PrometheusMetrics();
+        NodeAgent agent = new NodeAgent(settings, client, Clock.systemUTC(), exported);
+        MetricsHttpServer metrics = null;
         try {
             agent.start(Duration.ofSeconds(60));
-            if (metricsPort > 0) { // the scheduler's server: /metrics, /healthz, /readyz (ready once started)
-                metrics = new io.qshard.kube.metrics.MetricsHttpServer(new java.net.InetSocketAddress(metricsPort),
-                        () -> agent.metrics().render(agent.files().readErrors.sum(), agent.files().writeErrors.sum()),
-                        java.util.Optional::empty);
-            }
+            // the scheduler's server: /metrics, /healthz, /readyz (ready once started)
+            metrics = new MetricsHttpServer(new java.net.InetSocketAddress(metricsPort), exported, java.util.Optional::empty);
             StopSignals.await();
             LOG.info("stopping: lifting isolation");
         } finally {

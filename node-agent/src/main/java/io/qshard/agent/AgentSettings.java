@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param evictGrace      how long the box may stay too small before its pods are evicted
  * @param memoryThreshold node memory usage above this fraction of real allocatable evicts besteffort pods
  * @param dryRun          report usage and log what would be done, change nothing else
- * @param metricsPort     port of {@code /metrics} and {@code /healthz} (0: none)
+ * @param metricsPort     port of {@code /metrics} and {@code /healthz} (0: any free port)
  * @param config          tiers and pools (the same {@code qshard.yaml} the schedulers use)
  */
 public record AgentSettings(String nodeName, Path cgroupRoot, String cgroupParent, String cgroupVersion, CgroupDriver driver,

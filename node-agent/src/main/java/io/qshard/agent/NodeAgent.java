@@ -1,6 +1,7 @@
 package io.qshard.agent;
 
 import io.qshard.agent.metrics.AgentMetrics;
+import io.qshard.kube.metrics.Metrics;
 
 import io.qshard.agent.kube.LocalPod;
 
@@ -59,7 +60,13 @@ public final class NodeAgent implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private Isolator isolator;
 
+    /** An agent whose metrics are kept but not exported. */
     public NodeAgent(AgentSettings settings, KubernetesClient client, Clock clock) {
+        this(settings, client, clock, Metrics.NOOP);
+    }
+
+    /** @param exported where its counters and gauges are registered */
+    public NodeAgent(AgentSettings settings, KubernetesClient client, Clock clock, Metrics exported) {
         this.settings = settings;
         this.clock = clock;
         this.io = CgroupVersions.open(settings.cgroupRoot(), settings.cgroupVersion(),
@@ -75,6 +82,7 @@ public final class NodeAgent implements AutoCloseable {
         this.reports = new AgentReports(settings, writes, metrics,
                 new BatchAdvertiser(BatchAdvertiser.holdDownFor(settings.reportInterval()), BatchAdvertiser.DEFAULT_CHANGE_THRESHOLD));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-agent"));
+        metrics.export(exported, files.readErrors::sum, files.writeErrors::sum);
     }
 
     /** Syncs the informers, takes the first sample and starts the loop. */

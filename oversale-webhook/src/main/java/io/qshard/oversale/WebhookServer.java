@@ -1,5 +1,6 @@
 package io.qshard.oversale;
 
+import io.qshard.kube.metrics.PrometheusMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -44,11 +45,11 @@ public final class WebhookServer implements AutoCloseable {
      * @param address     where to serve HTTPS (e.g. 0.0.0.0:9443; port 0 picks a free one)
      * @param tls         the serving certificate (validated; its files are watched)
      * @param handler     the admission handler
-     * @param metrics     its metrics
-     * @param metricsPort plain-HTTP port of /metrics (0: none)
+     * @param metrics     the registry served on /metrics (its {@link WebhookMetrics} among it)
+     * @param metricsPort plain-HTTP port of /metrics (0: any free one, see {@link #metricsPort()}; negative: none)
      * @param threads     event loops (one per core the webhook may use)
      */
-    public WebhookServer(InetSocketAddress address, WebhookTls tls, AdmissionHandler handler, WebhookMetrics metrics,
+    public WebhookServer(InetSocketAddress address, WebhookTls tls, AdmissionHandler handler, PrometheusMetrics metrics,
                          int metricsPort, int threads) {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setUseDaemonThread(true)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
@@ -59,10 +60,8 @@ public final class WebhookServer implements AutoCloseable {
         try {
             this.https = await(vertx.createHttpServer(options).requestHandler(req -> route(req, handler))
                     .listen(address.getPort(), address.getHostString()));
-            this.metricsServer = metricsPort <= 0 ? null : await(vertx.createHttpServer()
-                    .requestHandler(req -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4")
-                            .end(metrics.render()))
-                    .listen(metricsPort));
+            this.metricsServer = metricsPort < 0 ? null : await(vertx.createHttpServer()
+                    .requestHandler(req -> scrape(req.response(), metrics)).listen(metricsPort));
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
@@ -84,8 +83,22 @@ public final class WebhookServer implements AutoCloseable {
                 }
             }
         });
-        LOG.info("oversale webhook serving https://{}:{}/mutate (TLS: {})", address.getHostString(), port(),
-                nativeTls ? "BoringSSL via netty-tcnative" : "JDK JSSE");
+        LOG.info("oversale webhook serving https://{}:{}/mutate (TLS: {}){}", address.getHostString(), port(),
+                nativeTls ? "BoringSSL via netty-tcnative" : "JDK JSSE", metricsServer == null ? "" : ", /metrics on port " + metricsPort());
+    }
+
+    /** @return the plain-HTTP port of /metrics (the one bound, when 0 was asked), or -1 when it serves none */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.actualPort();
+    }
+
+    private static void scrape(HttpServerResponse response, PrometheusMetrics metrics) {
+        try {
+            response.putHeader("Content-Type", PrometheusMetrics.CONTENT_TYPE).end(metrics.text());
+        } catch (RuntimeException e) {
+            LOG.warn("/metrics failed", e);
+            response.setStatusCode(500).end("error: " + e + "\n");
+        }
     }
 
     /** @return the HTTPS port (the one bound, when 0 was asked) */

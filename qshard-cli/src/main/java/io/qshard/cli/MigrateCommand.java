@@ -7,6 +7,8 @@ import io.qshard.kube.process.UserError;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.metrics.MetricsHttpServer;
+import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.controllers.migrate.MigrationController;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ public final class MigrateCommand implements Callable<Integer> {
     KubeconfigOption cluster;
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9405",
             description = "Serve /metrics (evictions by result, hot nodes), /healthz and /readyz (synced and acting) on this "
-                    + "port; 0: none (default: ${DEFAULT-VALUE}).")
+                    + "port; 0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
     @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
@@ -51,10 +53,11 @@ public final class MigrateCommand implements Callable<Integer> {
         QshardConfig cfg = RunCommand.loadConfig(config);
         KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-migrate").close();
+        PrometheusMetrics metrics = new PrometheusMetrics();
         try (MigrationController controller = new MigrationController(io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-migrate"),
-                cfg, dryRun, election.leaseNamespaceOrNull(), election.identityOrHostname(), Clock.systemUTC())) {
-            try (io.qshard.kube.metrics.MetricsHttpServer http = metricsPort <= 0 ? null : new io.qshard.kube.metrics.MetricsHttpServer(
-                    new java.net.InetSocketAddress(metricsPort), controller::metricsText, controller::notReadyReason)) {
+                cfg, dryRun, election.leaseNamespaceOrNull(), election.identityOrHostname(), Clock.systemUTC(), metrics)) {
+            try (MetricsHttpServer http = new MetricsHttpServer(
+                    new java.net.InetSocketAddress(metricsPort), metrics, controller::notReadyReason)) {
                 controller.start(Duration.ofSeconds(syncTimeoutSeconds));
                 StopSignals.await();
             }

@@ -7,10 +7,13 @@ import io.qshard.kube.process.UserError;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.metrics.MetricsHttpServer;
+import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.controllers.oversale.OversaleController;
 import io.qshard.controllers.oversale.OversaleSettings;
 import io.qshard.controllers.oversale.RatioPolicy;
 import io.qshard.shard.scheduler.SchedulerProcess;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,9 +53,16 @@ public final class OversaleRunCommand implements Callable<Integer> {
     @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
     long syncTimeoutSeconds;
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9406",
+            description = "Serve /metrics (ratio changes, refused ratios, write errors, leadership), /healthz and /readyz "
+                    + "(synced and acting) on this port; 0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new UserError("--metrics-port must be in 0..65535, was " + metricsPort);
+        }
         QshardConfig cfg = RunCommand.loadConfig(config);
         OversaleSettings settings;
         try {
@@ -67,8 +77,10 @@ public final class OversaleRunCommand implements Callable<Integer> {
         }
         KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-oversale").close();
+        PrometheusMetrics metrics = new PrometheusMetrics();
         try (OversaleController controller = new OversaleController(io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-oversale"),
-                cfg, settings, Clock.systemUTC())) {
+                cfg, settings, Clock.systemUTC(), metrics);
+             MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress(metricsPort), metrics, controller::notReadyReason)) {
             controller.start(Duration.ofSeconds(syncTimeoutSeconds));
             StopSignals.await();
         }

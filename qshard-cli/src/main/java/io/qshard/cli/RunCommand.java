@@ -24,6 +24,7 @@ import io.qshard.core.model.Tier;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.shard.binder.Binder;
 import io.qshard.kube.metrics.MetricsHttpServer;
+import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.SchedulerSettings;
 import io.qshard.shard.status.PodStatusReporter;
@@ -104,7 +105,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9402",
             description = "Serve /metrics, /healthz and /readyz (ready = informers synced and leading) on this port; "
-                    + "0: none (default: ${DEFAULT-VALUE}).")
+                    + "0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Override
@@ -132,12 +133,12 @@ public final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535, was " + metricsPort);
         }
         AtomicReference<SchedulerProcess> started = new AtomicReference<>();
+        PrometheusMetrics metrics = new PrometheusMetrics(); // empty until the process has synced
         // up before the informers sync, so probes read "not ready" rather than a closed port
-        try (MetricsHttpServer http = metricsPort == 0 ? null : new MetricsHttpServer(new InetSocketAddress(metricsPort),
-                () -> started.get() == null ? "" : started.get().metricsText(),
+        try (MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress(metricsPort), metrics,
                 () -> started.get() == null ? Optional.of("informers not synced") : started.get().notReadyReason())) {
             SchedulerProcess process = SchedulerProcess.start(cluster.kubeconfig, cfg, ShippedPlugins.registry(), instances, settings,
-                    Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC());
+                    Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC(), metrics);
             started.set(process);
             StopSignals.await();
             LOG.info("shutting down: no new pods; waiting up to {} s for in-flight bindings", graceSeconds);

@@ -11,6 +11,7 @@ import io.qshard.oversale.WebhookServer;
 import io.qshard.oversale.WebhookTls;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.metrics.PrometheusMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class WebhookCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9404",
-            description = "Plain-HTTP port of /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Plain-HTTP port of /metrics; 0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "For --tls-secret; default as kubectl.")
@@ -80,8 +81,8 @@ public final class WebhookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 1 || port > 65535 || threads < 1 || threads > 256) {
-            throw new UserError("--port must be in 1..65535 and --threads in 1..256");
+        if (port < 1 || port > 65535 || threads < 1 || threads > 256 || metricsPort < 0 || metricsPort > 65535) {
+            throw new UserError("--port must be in 1..65535, --metrics-port in 0..65535 and --threads in 1..256");
         }
         Path cert;
         Path key;
@@ -93,11 +94,12 @@ public final class WebhookCommand implements Callable<Integer> {
             cert = tls.files.cert;
             key = tls.files.key;
         }
-        WebhookMetrics metrics = new WebhookMetrics();
+        PrometheusMetrics exported = new PrometheusMetrics();
+        WebhookMetrics metrics = new WebhookMetrics(exported);
         WebhookServer server;
         try {
             server = new WebhookServer(new InetSocketAddress(bind, port), new WebhookTls(cert, key),
-                    new AdmissionHandler(maxCpu, maxMemory, metrics), metrics, metricsPort, threads);
+                    new AdmissionHandler(maxCpu, maxMemory, metrics), exported, metricsPort, threads);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         } catch (IllegalStateException e) {

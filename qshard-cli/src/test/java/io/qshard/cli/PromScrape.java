@@ -5,10 +5,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** A scraped {@code /metrics} page: sample key ({@code name{labels}}) → value, with sums over label filters. */
+/**
+ * A scraped {@code /metrics} page (the Prometheus text format; the Java client has no parser of it): sample key
+ * ({@code name{labels}}) → value, with sums over label filters.
+ */
 final class PromScrape {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final Map<String, Double> samples = new HashMap<>();
@@ -21,7 +28,7 @@ final class PromScrape {
                 continue;
             }
             int sp = line.lastIndexOf(' ');
-            samples.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+            samples.put(line.substring(0, sp), number(line.substring(sp + 1)));
         }
     }
 
@@ -53,9 +60,32 @@ final class PromScrape {
         return s;
     }
 
+    /**
+     * The {@code name_bucket} samples whose labels contain every {@code key="value"} of {@code labels}, summed per
+     * upper bound: {@code le} → cumulative count, by increasing bound ({@code +Inf} last).
+     */
+    TreeMap<Double, Double> buckets(String name, String... labels) {
+        TreeMap<Double, Double> out = new TreeMap<>();
+        Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher("");
+        samples.forEach((k, v) -> {
+            if (k.startsWith(name + "_bucket{") && Arrays.stream(labels).allMatch(k::contains) && le.reset(k).find()) {
+                out.merge(number(le.group(1)), v, Double::sum);
+            }
+        });
+        return out;
+    }
+
     /** Whether a {@code # TYPE name type} line is present. */
     boolean hasFamily(String name, String type) {
         return text.contains("# TYPE " + name + " " + type + "\n");
+    }
+
+    private static double number(String v) {
+        return switch (v) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(v);
+        };
     }
 
     @Override

@@ -8,13 +8,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.DoubleStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +36,7 @@ import io.qshard.localcluster.junit.RealControlPlane;
 import io.qshard.kube.api.Crds;
 import io.qshard.kube.api.ShardMap;
 import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.shard.scheduler.SchedulerMetrics;
 import picocli.CommandLine;
 
 /**
@@ -43,6 +48,7 @@ import picocli.CommandLine;
 @RealControlPlane
 class SchedulerEndpointsIT {
     private static final String SYSTEM = LocalControlPlane.SERVICE_ACCOUNT_NAMESPACE;
+    private static final Pattern SERVING = Pattern.compile("/metrics, /healthz and /readyz on port (\\d+)");
 
     @Test
     void readinessMetricsAndExplain(KubernetesClient admin, LocalControlPlane cp, @TempDir Path tmp) throws Exception {
@@ -57,14 +63,16 @@ class SchedulerEndpointsIT {
         }
         Path config = Files.writeString(tmp.resolve("qshard.yaml"),
                 "tiers:\n  - name: prod\n    shards: 2\nscheduling:\n  shardRotation: 10m\n"); // the whale stays with one shard
-        int port = freePort();
         Process p = new ProcessBuilder(Path.of("..", "bin", "qshard").toString(), "run", "--all-tiers", "--config", config.toString(),
                 "--kubeconfig", cp.kubeconfigAs("qshard-scheduler").toString(), "--lease-namespace", SYSTEM,
-                "--identity", "endpoints-it", "--metrics-port", Integer.toString(port), "--sync-timeout", "300")
+                "--identity", "endpoints-it", "--metrics-port", "0", "--sync-timeout", "300")
                 .redirectErrorStream(true).start();
         List<String> log = new CopyOnWriteArrayList<>();
         ProcessOutput.drain(p, log);
         try {
+            // it binds a free port itself (no port picked here and released: no race) and names it in its log
+            int port = await("the metrics port in the log").atMost(Duration.ofSeconds(60)).until(() -> log.stream()
+                    .map(SERVING::matcher).filter(Matcher::find).map(m -> Integer.parseInt(m.group(1))).findFirst().orElse(0), n -> n > 0);
             await("/readyz answers").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> PromScrape.get(port, "/readyz").statusCode() == 503);
             assertThat(PromScrape.get(port, "/readyz").body()).contains("informers not synced");
@@ -112,9 +120,20 @@ class SchedulerEndpointsIT {
                 double decisions = m.sum("qshard_scheduling_decision_duration_seconds_count", "tier=\"prod\"");
                 assertThat(decisions).isEqualTo(m.sum("qshard_scheduling_attempts_total", "tier=\"prod\""));
                 assertThat(m.sum("qshard_scheduling_decision_duration_seconds_bucket", "tier=\"prod\"", "le=\"+Inf\"")).isEqualTo(decisions);
-                assertThat(m.sum("qshard_scheduling_decision_duration_seconds_bucket", "tier=\"prod\"", "le=\"1\"")).isEqualTo(decisions);
+                assertThat(m.sum("qshard_scheduling_decision_duration_seconds_sum", "tier=\"prod\"")).isPositive();
                 assertThat(m.sum("qshard_scheduling_e2e_duration_seconds_count", "tier=\"prod\"")).isEqualTo(20);
                 assertThat(m.sum("qshard_scheduling_e2e_duration_seconds_sum", "tier=\"prod\"")).isPositive();
+                // classic buckets at the documented bounds, cumulative: each bound counts at least what the one below does
+                for (String shard : List.of("0", "1")) {
+                    for (var h : Map.of("qshard_scheduling_decision_duration_seconds", SchedulerMetrics.DECISION_BUCKETS,
+                            "qshard_scheduling_e2e_duration_seconds", SchedulerMetrics.E2E_BUCKETS).entrySet()) {
+                        String[] labels = {"tier=\"prod\"", "shard=\"" + shard + "\""};
+                        var buckets = m.buckets(h.getKey(), labels);
+                        assertThat(buckets.keySet()).containsExactlyElementsOf(DoubleStream.concat(Arrays.stream(h.getValue()),
+                                DoubleStream.of(Double.POSITIVE_INFINITY)).boxed().toList());
+                        assertThat(List.copyOf(buckets.values())).isSorted().last().isEqualTo(m.sum(h.getKey() + "_count", labels));
+                    }
+                }
                 // the whale waits in one shard's queue
                 assertThat(m.sum("qshard_queue_pods", "tier=\"prod\"")).isEqualTo(1);
                 // pools: 3 nodes × 8 cores / 32Gi, each in one shard; 20 × 100m requested
@@ -166,12 +185,6 @@ class SchedulerEndpointsIT {
     private static List<HasMetadata> load(KubernetesClient admin, Path file) throws IOException {
         try (InputStream in = new FileInputStream(file.toFile())) {
             return admin.load(in).items();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

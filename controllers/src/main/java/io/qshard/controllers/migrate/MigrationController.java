@@ -12,11 +12,13 @@ import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.write.Evictions;
 import io.qshard.kube.convert.PodConverter;
 import io.qshard.kube.leader.LeaderElection;
+import io.qshard.kube.metrics.Metrics;
 import io.qshard.controllers.view.ClusterView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,12 +65,20 @@ public final class MigrationController implements AutoCloseable {
     private LeaderElection election;
     private volatile int hotNodes;
 
+    /** As {@link #MigrationController(KubernetesClient, QshardConfig, boolean, String, String, Clock, Metrics)}, unexported. */
+    public MigrationController(KubernetesClient client, QshardConfig config, boolean dryRun, String leaseNamespace,
+                               String identity, Clock clock) {
+        this(client, config, dryRun, leaseNamespace, identity, clock, Metrics.NOOP);
+    }
+
     /**
      * @param leaseNamespace namespace of the Lease {@code qshard-migrate}, or null to run without election
      * @param identity       this replica's identity
+     * @param metrics        where its counters and gauges are registered (evictions by result, dry-run plans, skips,
+     *                       hot nodes, leadership)
      */
     public MigrationController(KubernetesClient client, QshardConfig config, boolean dryRun, String leaseNamespace,
-                               String identity, Clock clock) {
+                               String identity, Clock clock, Metrics metrics) {
         this.client = client;
         this.config = config.migration();
         this.dryRun = dryRun;
@@ -87,6 +97,22 @@ public final class MigrationController implements AutoCloseable {
         }
         this.planner = new MigrationPlanner(this.config, algorithms::get);
         this.ledger = new EvictionLedger(this.config.cooldown(), this.config.maxPerWorkload(), this.config.maxEvictionsPerMinute());
+        register(metrics);
+    }
+
+    private void register(Metrics m) {
+        m.counterWithCallback("qshard_migration_evictions_total", "evictions asked for, by result", List.of("result"), out -> {
+            out.sample(evicted.sum(), "evicted");
+            out.sample(blocked.sum(), "blocked_by_budget");
+            out.sample(errors.sum(), "failed");
+        });
+        m.counterWithCallback("qshard_migration_planned_total", "evictions a dry run would have asked for", List.of(),
+                out -> out.sample(planned.sum()));
+        m.counterWithCallback("qshard_migration_skipped_total", "hot nodes left alone in a cycle (cooldown, nowhere to go, a passing spike)",
+                List.of(), out -> out.sample(skipped.sum()));
+        m.gaugeWithCallback("qshard_migration_hot_nodes", "nodes hot by the migration rule at the last cycle", List.of(),
+                out -> out.sample(hotNodes));
+        m.gaugeWithCallback("qshard_migration_leader", "1 while this replica acts", List.of(), out -> out.sample(acting() ? 1 : 0));
     }
 
     /** Syncs the informers, contends for the Lease (when configured) and starts the cycles. */
@@ -113,24 +139,6 @@ public final class MigrationController implements AutoCloseable {
             return java.util.Optional.of("informers not synced");
         }
         return acting() ? java.util.Optional.empty() : java.util.Optional.of("not leading (standby)");
-    }
-
-    /** The {@code /metrics} text: evictions by result, dry-run plans, skips, hot nodes, leadership. Thread-safe. */
-    public String metricsText() {
-        io.qshard.kube.metrics.PromText p = new io.qshard.kube.metrics.PromText();
-        p.family("qshard_migration_evictions_total", "counter", "evictions asked for, by result");
-        p.sample("qshard_migration_evictions_total", evicted.sum(), "result", "evicted");
-        p.sample("qshard_migration_evictions_total", blocked.sum(), "result", "blocked_by_budget");
-        p.sample("qshard_migration_evictions_total", errors.sum(), "result", "failed");
-        p.family("qshard_migration_planned_total", "counter", "evictions a dry run would have asked for");
-        p.sample("qshard_migration_planned_total", planned.sum());
-        p.family("qshard_migration_skipped_total", "counter", "hot nodes left alone in a cycle (cooldown, nowhere to go, a passing spike)");
-        p.sample("qshard_migration_skipped_total", skipped.sum());
-        p.family("qshard_migration_hot_nodes", "gauge", "nodes hot by the migration rule at the last cycle");
-        p.sample("qshard_migration_hot_nodes", hotNodes);
-        p.family("qshard_migration_leader", "gauge", "1 while this replica acts");
-        p.sample("qshard_migration_leader", acting() ? 1 : 0);
-        return p.toString();
     }
 
     /** @return whether this replica acts (leads, or runs without election) */

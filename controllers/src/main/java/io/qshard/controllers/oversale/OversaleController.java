@@ -11,6 +11,7 @@ import io.qshard.kube.api.OversaleRatio;
 import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.convert.PodConverter;
 import io.qshard.kube.leader.LeaderElection;
+import io.qshard.kube.metrics.Metrics;
 import io.qshard.controllers.view.ClusterView;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,15 +48,28 @@ public final class OversaleController implements AutoCloseable {
     private final ClusterView view;
     private final ClusterInformers informers;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-oversale"));
-    private LeaderElection election;
+    private volatile LeaderElection election;
 
+    /** A controller whose counters are kept but not exported. */
     public OversaleController(KubernetesClient client, QshardConfig config, OversaleSettings settings, Clock clock) {
+        this(client, config, settings, clock, Metrics.NOOP);
+    }
+
+    /** @param metrics where its counters (changes, refused ratios, write errors) and leadership are registered */
+    public OversaleController(KubernetesClient client, QshardConfig config, OversaleSettings settings, Clock clock, Metrics metrics) {
         this.client = client;
         this.settings = settings;
         this.clock = clock;
         this.view = new ClusterView(config, clock, "oversale");
         this.informers = new ClusterInformers(client, new PodConverter(config));
         informers.addListener(view);
+        metrics.counterWithCallback("qshard_oversale_ratio_changes_total", "ratio changes written (in dry-run: planned)", List.of(),
+                out -> out.sample(changes.sum()));
+        metrics.counterWithCallback("qshard_oversale_refused_ratios_total", "invalid ratio annotations found and replaced",
+                List.of(), out -> out.sample(refused.sum()));
+        metrics.counterWithCallback("qshard_oversale_write_errors_total", "ratio writes that failed (retried next cycle)",
+                List.of(), out -> out.sample(errors.sum()));
+        metrics.gaugeWithCallback("qshard_oversale_leader", "1 while this replica acts", List.of(), out -> out.sample(acting() ? 1 : 0));
     }
 
     /** Syncs the informers, contends for the Lease (when configured) and starts the cycles. */
@@ -71,8 +85,22 @@ public final class OversaleController implements AutoCloseable {
                 settings.cpu().minInterval().toMinutes(), settings.dryRun() ? ", DRY RUN" : "");
     }
 
+    /** @return whether this replica acts (leads, or runs without election) */
+    public boolean acting() {
+        LeaderElection e = election;
+        return e == null || e.isLeader();
+    }
+
+    /** Why this replica is not ready ({@code /readyz}): informers not synced, or standing by; empty when it acts. */
+    public java.util.Optional<String> notReadyReason() {
+        if (!informers.hasSynced()) {
+            return java.util.Optional.of("informers not synced");
+        }
+        return acting() ? java.util.Optional.empty() : java.util.Optional.of("not leading (standby)");
+    }
+
     private void cycleIfLeading() {
-        if (election != null && !election.isLeader()) {
+        if (!acting()) {
             return;
         }
         try {

@@ -27,6 +27,9 @@ import io.qshard.simulator.SimulationSettings;
 import io.qshard.simulator.SimulatorProcess;
 import io.qshard.kube.api.NodeUsage;
 import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.kube.metrics.MetricsHttpServer;
+import io.qshard.kube.metrics.PrometheusMetrics;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,14 +46,16 @@ import org.junit.jupiter.api.Test;
  * (pods Running and Ready, usage reports every second, batch pods at 0.8 × their request). Three 16-core nodes, each
  * with a prod pod requesting 95 % of it (its usage follows the test's load); a Deployment of six 1000m batch pods,
  * all on mg-a (the others cordoned while it rolls out). Reactive rule (predictions off, for a deterministic test):
- * hot above 90 % for 3 reports, cool under 85 %, evict to 80 %, at most 3 per node per cycle, cooldown 10 s.
+ * hot above 90 % for 3 reports, cool under 85 %, evict to 80 %, at most 3 per node per cycle, cooldown 15 s.
  *
  * <p>Prod at 65 % on mg-a: usage = 10400 + 6 × 800 = 15200m = 95 % → hot; excess = 15200 − 0.80 × 16000 = 2400m →
- * three 800m pods (no single one covers it: the largest, then again), after which mg-a is at 12800m = 80 %.
+ * three 800m pods (no single one covers it: the largest, then again), after which mg-a is at 12800m = 80 %. Prod then
+ * rises to 80 %: 12800 + 3 × 800 = 15200m = 95 % again, hot with pods that fit elsewhere, so only the cooldown holds the
+ * next three evictions.
  */
 @RealControlPlane(controllerManager = true)
 class MigrationIT {
-    private static final Duration COOLDOWN = Duration.ofSeconds(10);
+    private static final Duration COOLDOWN = Duration.ofSeconds(15);
 
     /** Background load per node, movable by the test; 20 % until told otherwise. */
     static final class Load implements BackgroundLoad {
@@ -101,9 +106,9 @@ class MigrationIT {
             }
             assertThat(batchPods(admin, f)).as("dry-run evicted nothing").hasSize(6).allMatch(p -> f.a().equals(node(p)) && !leaving(p));
 
-            try (MigrationController loop = controller(admin, cp, f.cfg(), false);
-                 io.qshard.kube.metrics.MetricsHttpServer http = new io.qshard.kube.metrics.MetricsHttpServer(
-                         new java.net.InetSocketAddress("127.0.0.1", 0), loop::metricsText, loop::notReadyReason)) {
+            PrometheusMetrics metrics = new PrometheusMetrics();
+            try (MigrationController loop = controller(admin, cp, f.cfg(), false, metrics);
+                 MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0), metrics, loop::notReadyReason)) {
                 loop.start(Duration.ofSeconds(30));
                 // the budget (maxUnavailable 0) refuses: reported, nothing evicted
                 await().atMost(Duration.ofSeconds(30)).until(() -> loop.blocked.sum() >= 1);
@@ -111,30 +116,42 @@ class MigrationIT {
                 assertThat(batchPods(admin, f)).noneMatch(MigrationIT::leaving);
                 await().atMost(Duration.ofSeconds(10)).until(() -> events(admin, f.ns()).contains("MigrationBlocked"));
 
-                // without the budget: three pods leave mg-a, their replacements land on the cool nodes
+                // without the budget: three pods leave mg-a, down to the target
                 admin.resource(pdb).delete();
                 await().atMost(Duration.ofSeconds(60)).until(() -> loop.evicted.sum() >= 3);
+                // now keep mg-a hot: prod to 80 % → 12800 + 3 × 800 = 15200m = 95 %, with three batch pods that fit on the
+                // cool nodes — only the cooldown can hold the next eviction
+                f.load().cpu.put(f.a(), 0.80);
+                assertThat(loop.evicted.sum()).as("down to the target: three").isEqualTo(3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> batchPods(admin, f).stream()
+                        .filter(p -> f.a().equals(node(p))).noneMatch(MigrationIT::leaving)); // the evicted are gone
+                long reports = f.sim().simulator().writes.usageWrites.sum();
+                // four rounds of reports (three nodes each): enough for mg-a to be hot again had it cooled for a moment
+                await().atMost(Duration.ofSeconds(30)).until(() -> f.sim().simulator().writes.usageWrites.sum() >= reports + 4 * 3);
+                // on those fresh reports mg-a is hot at 95 %, and the loop leaves it alone for the cooldown only
+                assertThat(loop.plan().skips()).as("inside the cooldown").singleElement().satisfies(s -> {
+                    assertThat(s.node()).isEqualTo(f.a());
+                    assertThat(s.reason()).matches("node usage 9[1-9] % > 90 % for 3 reports; cooling down after an eviction");
+                });
+                assertThat(loop.evicted.sum()).isEqualTo(3);
+                // once it has passed, the hot node loses its other three; every replacement lands on a cool node
+                await().atMost(Duration.ofSeconds(60)).until(() -> loop.evicted.sum() >= 6);
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
                     List<Pod> live = batchPods(admin, f).stream().filter(p -> !leaving(p)).toList();
-                    return live.size() == 6 && live.stream().allMatch(p -> node(p) != null)
-                            && live.stream().filter(p -> f.a().equals(node(p))).count() == 3;
+                    return live.size() == 6 && live.stream().allMatch(p -> node(p) != null);
                 });
-                List<Pod> live = batchPods(admin, f).stream().filter(p -> !leaving(p)).toList();
-                assertThat(live.stream().filter(p -> !f.a().equals(node(p))).map(MigrationIT::node))
-                        .as("replacements on cool nodes").hasSize(3).allMatch(n -> n.startsWith(f.prefix() + "-") && !n.equals(f.a()));
-                assertThat(loop.evicted.sum()).as("down to the target: three").isEqualTo(3);
-                // within the cooldown nothing more is evicted, though the loop keeps running every second
-                long evicted = loop.evicted.sum();
-                await().during(COOLDOWN.minusSeconds(2)).atMost(COOLDOWN).until(() -> loop.evicted.sum() == evicted);
+                assertThat(batchPods(admin, f).stream().filter(p -> !leaving(p)).map(MigrationIT::node)).as("replacements on cool nodes")
+                        .hasSize(6).allMatch(n -> n.startsWith(f.prefix() + "-") && !n.equals(f.a()));
+                assertThat(loop.evicted.sum()).isEqualTo(6);
                 // prod untouched
                 assertThat(admin.pods().inNamespace(f.ns()).withLabel("tier", "prod").list().getItems())
                         .extracting(p -> p.getMetadata().getUid()).containsExactlyInAnyOrderElementsOf(f.prodUids());
                 assertThat(events(admin, "default")).contains("Migrating");
                 // the same figures on /metrics, and /readyz says it acts
-                String metrics = scrape(http.port(), "/metrics");
-                assertThat(metrics).contains("qshard_migration_evictions_total{result=\"evicted\"} 3\n")
-                        .containsPattern("qshard_migration_evictions_total\\{result=\"blocked_by_budget\"} [1-9]")
-                        .contains("qshard_migration_leader 1\n").contains("# TYPE qshard_migration_hot_nodes gauge\n");
+                List<String> lines = scrape(http.port(), "/metrics").lines().toList();
+                assertThat(lines).contains("qshard_migration_evictions_total{result=\"evicted\"} 6.0", "qshard_migration_leader 1.0",
+                        "# TYPE qshard_migration_hot_nodes gauge", "# TYPE qshard_migration_skipped_total counter")
+                        .anyMatch(l -> l.matches("qshard_migration_evictions_total\\{result=\"blocked_by_budget\"} [1-9][0-9]*\\.0"));
                 assertThat(scrape(http.port(), "/readyz")).isEqualTo("ok\n");
             }
         }
@@ -216,13 +233,18 @@ class MigrationIT {
         return f;
     }
 
-    /** The loop runs as its ServiceAccount with exactly the RBAC of manifests/migrate/migrate.yaml. */
     private static MigrationController controller(KubernetesClient admin, LocalControlPlane cp, QshardConfig cfg, boolean dryRun) {
+        return controller(admin, cp, cfg, dryRun, io.qshard.kube.metrics.Metrics.NOOP);
+    }
+
+    /** The loop runs as its ServiceAccount with exactly the RBAC of manifests/migrate/migrate.yaml. */
+    private static MigrationController controller(KubernetesClient admin, LocalControlPlane cp, QshardConfig cfg, boolean dryRun,
+                                                  io.qshard.kube.metrics.Metrics metrics) {
         java.nio.file.Path kubeconfig = io.qshard.localcluster.fixtures.ServiceAccounts.kubeconfigWithRbac(admin, cp, "qshard-migrate",
                 java.nio.file.Path.of("..", "manifests", "migrate", "migrate.yaml"));
         KubernetesClient client = io.qshard.kube.client.ApiClients.create(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()),
                 "qshard-it-migrate");
-        return new MigrationController(client, cfg, dryRun, null, "it", Clock.systemUTC());
+        return new MigrationController(client, cfg, dryRun, null, "it", Clock.systemUTC(), metrics);
     }
 
     private static KubernetesClient client(LocalControlPlane cp, String agent) {

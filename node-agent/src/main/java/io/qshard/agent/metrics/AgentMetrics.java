@@ -1,11 +1,14 @@
 package io.qshard.agent.metrics;
 
-import io.qshard.kube.metrics.PromText;
+import io.qshard.kube.metrics.Metrics;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
- * The agent's counters and gauges, rendered in the Prometheus text format by {@link #render}. Thread-safe.
+ * The agent's counters and gauges, kept here (tests read them) and {@link #export}ed to a {@link Metrics} that reads them
+ * at scrape time. Thread-safe.
  */
 public final class AgentMetrics {
     /** NodeUsage reports written. */
@@ -30,34 +33,34 @@ public final class AgentMetrics {
     public final AtomicLong nodeCpuMilli = new AtomicLong();
 
     /**
+     * Registers the agent's families on {@code m}, read from these counters at scrape time. Called once.
+     *
      * @param readErrors  cgroup/proc files that could not be read
      * @param writeErrors cgroup files that could not be written
-     * @return the metrics in the Prometheus text exposition format
      */
-    public String render(long readErrors, long writeErrors) {
-        PromText p = new PromText();
-        counter(p, "qshard_agent_reports_total", "NodeUsage reports written", reports.sum());
-        counter(p, "qshard_agent_fast_reports_total", "reports written early because usage moved", fastReports.sum());
-        counter(p, "qshard_agent_api_errors_total", "API writes that failed", apiErrors.sum());
-        counter(p, "qshard_agent_advertisements_total", "batch resources written on the node status", advertisements.sum());
-        counter(p, "qshard_agent_quota_changes_total", "cpu quota changes", quotaChanges.sum());
-        p.family("qshard_agent_evictions_total", "counter", "evictions asked for");
-        p.sample("qshard_agent_evictions_total", boxEvictions.sum(), "reason", "besteffort_box");
-        p.sample("qshard_agent_evictions_total", memoryEvictions.sum(), "reason", "memory");
-        counter(p, "qshard_agent_evictions_refused_total", "evictions refused or failed", evictionsRefused.sum());
-        counter(p, "qshard_agent_cgroup_read_errors_total", "control files that could not be read", readErrors);
-        counter(p, "qshard_agent_cgroup_write_errors_total", "control files that could not be written", writeErrors);
-        gauge(p, "qshard_agent_burstable_quota_millicores", "burstable cpu quota (-1: unlimited)", burstableQuotaMilli.get());
-        gauge(p, "qshard_agent_besteffort_box_millicores", "besteffort cpu box (-1: unlimited)", besteffortBoxMilli.get());
-        gauge(p, "qshard_agent_node_cpu_millicores", "node cpu usage, last sample", nodeCpuMilli.get());
-        return p.toString();
+    public void export(Metrics m, LongSupplier readErrors, LongSupplier writeErrors) {
+        counter(m, "qshard_agent_reports_total", "NodeUsage reports written", reports::sum);
+        counter(m, "qshard_agent_fast_reports_total", "reports written early because usage moved", fastReports::sum);
+        counter(m, "qshard_agent_api_errors_total", "API writes that failed", apiErrors::sum);
+        counter(m, "qshard_agent_advertisements_total", "batch resources written on the node status", advertisements::sum);
+        counter(m, "qshard_agent_quota_changes_total", "cpu quota changes", quotaChanges::sum);
+        m.counterWithCallback("qshard_agent_evictions_total", "evictions asked for", List.of("reason"), out -> {
+            out.sample(boxEvictions.sum(), "besteffort_box");
+            out.sample(memoryEvictions.sum(), "memory");
+        });
+        counter(m, "qshard_agent_evictions_refused_total", "evictions refused or failed", evictionsRefused::sum);
+        counter(m, "qshard_agent_cgroup_read_errors_total", "control files that could not be read", readErrors);
+        counter(m, "qshard_agent_cgroup_write_errors_total", "control files that could not be written", writeErrors);
+        gauge(m, "qshard_agent_burstable_quota_millicores", "burstable cpu quota (-1: unlimited)", burstableQuotaMilli::get);
+        gauge(m, "qshard_agent_besteffort_box_millicores", "besteffort cpu box (-1: unlimited)", besteffortBoxMilli::get);
+        gauge(m, "qshard_agent_node_cpu_millicores", "node cpu usage, last sample", nodeCpuMilli::get);
     }
 
-    private static void counter(PromText p, String name, String help, long v) {
-        p.family(name, "counter", help).sample(name, v);
+    private static void counter(Metrics m, String name, String help, LongSupplier v) {
+        m.counterWithCallback(name, help, List.of(), out -> out.sample(v.getAsLong()));
     }
 
-    private static void gauge(PromText p, String name, String help, long v) {
-        p.family(name, "gauge", help).sample(name, v);
+    private static void gauge(Metrics m, String name, String help, LongSupplier v) {
+        m.gaugeWithCallback(name, help, List.of(), out -> out.sample(v.getAsLong()));
     }
 }

@@ -15,8 +15,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * {@code /metrics} (Prometheus text), {@code /healthz} (the process is up) and {@code /readyz} (200 "ok", or 503 with
- * why not) on one port, from the JDK's HTTP server on one daemon thread. Start it before anything slow (informer sync),
+ * {@code /metrics} (the Prometheus text format of a {@link PrometheusMetrics}; a failing callback answers 500),
+ * {@code /healthz} (the process is up) and {@code /readyz} (200 "ok", or 503 with why not) on one port, from the JDK's
+ * HTTP server on one daemon thread. Start it before anything slow (informer sync),
  * so probes see "not ready" rather than a closed port. Thread-safe; the suppliers are called on its thread.
  */
 public final class MetricsHttpServer implements AutoCloseable {
@@ -26,10 +27,10 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     /**
      * @param address        where to listen (port 0: any free port, see {@link #port()})
-     * @param metrics        renders the metrics text
+     * @param metrics        the registry served on {@code /metrics} (scraped on this server's thread)
      * @param notReadyReason empty when ready, else the reason (one line)
      */
-    public MetricsHttpServer(InetSocketAddress address, Supplier<String> metrics, Supplier<Optional<String>> notReadyReason)
+    public MetricsHttpServer(InetSocketAddress address, PrometheusMetrics metrics, Supplier<Optional<String>> notReadyReason)
             throws IOException {
         server = HttpServer.create(address, 16);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
@@ -37,7 +38,7 @@ public final class MetricsHttpServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics));
+        server.createContext("/metrics", ex -> respond(ex, 200, PrometheusMetrics.CONTENT_TYPE, metrics::text));
         server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", () -> "ok\n"));
         server.createContext("/readyz", ex -> {
             Optional<String> why;

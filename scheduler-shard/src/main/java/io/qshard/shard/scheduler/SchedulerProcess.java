@@ -21,6 +21,7 @@ import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.kube.client.NativeTlsHttpClientFactory;
 import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.metrics.Metrics;
 
 /**
  * The schedulers of one process: one API client, one pair of informers, one {@link TierScheduler} per tier.
@@ -35,11 +36,9 @@ public final class SchedulerProcess {
     private final List<TierScheduler> schedulers;
     private final io.qshard.shard.shardmap.ShardMapWatcher shardMaps;
     private final List<io.qshard.kube.leader.LeaderElection> elections = new ArrayList<>();
-    private final io.qshard.shard.scheduler.SchedulerMetricsText metricsText;
 
     private SchedulerProcess(KubernetesClient client, ClusterInformers informers, List<TierScheduler> schedulers,
-                             io.qshard.shard.shardmap.ShardMapWatcher shardMaps, QshardConfig config) {
-        this.metricsText = new io.qshard.shard.scheduler.SchedulerMetricsText(schedulers, informers, config);
+                             io.qshard.shard.shardmap.ShardMapWatcher shardMaps) {
         this.client = client;
         this.informers = informers;
         this.schedulers = schedulers;
@@ -67,13 +66,18 @@ public final class SchedulerProcess {
         return out;
     }
 
-    /** Connects (resolving the kubeconfig like kubectl), syncs the informers and starts one scheduler per instance. */
+    /**
+     * Connects (resolving the kubeconfig like kubectl), syncs the informers and starts one scheduler per instance.
+     *
+     * @param metrics where the process registers its metrics once synced (one process per {@code Metrics})
+     */
     public static SchedulerProcess start(Path kubeconfig, QshardConfig config, PluginRegistry registry, List<Instance> instances,
-                                         SchedulerSettings settings, Duration syncTimeout, Clock clock) {
+                                         SchedulerSettings settings, Duration syncTimeout, Clock clock, Metrics metrics) {
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
         String agent = "qshard-scheduler/" + (instances.size() == 1 ? instances.get(0).tier().name() : "all-tiers");
         ApiserverConnection.open(resolved, agent).close(); // fail fast, one clear line
-        return startInstances(io.qshard.kube.client.ApiClients.create(resolved.config(), agent), config, registry, instances, settings, syncTimeout, clock);
+        return startInstances(io.qshard.kube.client.ApiClients.create(resolved.config(), agent), config, registry, instances, settings,
+                syncTimeout, clock, metrics);
     }
 
     /** Starts every shard of the given tiers on an existing client (tests); the process owns and closes it. */
@@ -82,10 +86,21 @@ public final class SchedulerProcess {
         return startInstances(client, config, registry, allShards(tiers), settings, syncTimeout, clock);
     }
 
-    /** Starts the given (tier, shard) instances on an existing client; the process owns and closes it. */
+    /** Starts the given (tier, shard) instances on an existing client, metrics kept unexported; the process owns the client. */
     public static SchedulerProcess startInstances(KubernetesClient client, QshardConfig config, PluginRegistry registry,
                                                   List<Instance> instances, SchedulerSettings settings, Duration syncTimeout,
                                                   Clock clock) {
+        return startInstances(client, config, registry, instances, settings, syncTimeout, clock, Metrics.NOOP);
+    }
+
+    /**
+     * Starts the given (tier, shard) instances on an existing client; the process owns and closes it.
+     *
+     * @param metrics where the process registers its metrics once synced (one process per {@code Metrics})
+     */
+    public static SchedulerProcess startInstances(KubernetesClient client, QshardConfig config, PluginRegistry registry,
+                                                  List<Instance> instances, SchedulerSettings settings, Duration syncTimeout,
+                                                  Clock clock, Metrics metrics) {
         ClusterInformers informers = new ClusterInformers(client, new PodConverter(config));
         List<TierScheduler> schedulers = new ArrayList<>();
         PlacementLedger ledger = new PlacementLedger();
@@ -121,8 +136,9 @@ public final class SchedulerProcess {
             client.close();
             throw e instanceof RuntimeException r ? r : new io.qshard.kube.process.UserError("shard maps did not sync: " + e, e);
         }
+        SchedulerMetricsExport.register(metrics, schedulers, informers, config);
         schedulers.forEach(TierScheduler::start);
-        SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps, config);
+        SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps);
         if (settings.leaseNamespace() != null) {
             for (TierScheduler s : schedulers) {
                 process.elections.add(new io.qshard.kube.leader.LeaderElection(client, settings.leaseNamespace(),
@@ -155,11 +171,6 @@ public final class SchedulerProcess {
         }
         List<String> why = schedulers.stream().map(TierScheduler::notReadyReason).flatMap(java.util.Optional::stream).toList();
         return why.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("; ", why));
-    }
-
-    /** The {@code /metrics} text (Prometheus format). Thread-safe. */
-    public String metricsText() {
-        return metricsText.render();
     }
 
     /** Graceful: stop deciding, wait for in-flight bindings up to {@code grace}, release the Leases, close the rest. */
