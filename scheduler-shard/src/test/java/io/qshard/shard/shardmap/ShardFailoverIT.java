@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Two shards of the prod tier, two replicas each (four instances electing one leader per shard on Leases
  * {@code qshard-prod-0/1}: lease 6 s, renew deadline 4 s, retry 1 s), a backlog of 2,000 pods on 100 nodes. Mid-backlog
- * the leader of shard 1 is killed as a crash (its Lease is not released): its standby must lead within the lease
- * duration + 5 s, and every pod must end bound exactly once (the apiserver's audit log of bindings).
+ * the leader of shard 1 is killed as a crash (its Lease is not released): its standby must win the Lease once it
+ * expires (one transition) and bind the rest, and every pod must end bound exactly once (the apiserver's audit log of
+ * bindings).
  */
 @RealControlPlane
 class ShardFailoverIT {
@@ -60,15 +61,16 @@ class ShardFailoverIT {
             SchedulerProcess leading = replicas.get(leader);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> leading.schedulers().get(0).metrics().bound.sum() >= 100);
+            int transitionsAtKill = transitions(admin, leases, 1);
             replicas.remove(leader).kill(); // mid-backlog: shard 1 has hundreds of pods left
-            long killed = System.nanoTime();
             long boundAtKill = SchedulerITSupport.boundIn(admin, ns);
             String standby = leader.startsWith("a") ? "b1" : "a1";
-            await().atMost(LEASE.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> standby.equals(holder(admin, leases, 1)));
-            Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
-            System.out.printf("shard 1: %s killed, %s leads after %d ms%n", leader, standby, takeover.toMillis());
-            assertThat(takeover).isLessThanOrEqualTo(LEASE.plusSeconds(5));
+            // a generous deadline for the takeover, not a measurement: the Lease expires LEASE after the last renewal
+            await().atMost(LEASE.plusSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> standby.equals(holder(admin, leases, 1))
+                            && replicas.get(standby).schedulers().get(0).leading());
+            assertThat(transitions(admin, leases, 1)).as("the Lease changed hands once").isEqualTo(transitionsAtKill + 1);
+            System.out.printf("shard 1: %s killed, %s leads%n", leader, standby);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> SchedulerITSupport.boundIn(admin, ns) == 2000);
             backlog.join();
@@ -104,6 +106,11 @@ class ShardFailoverIT {
                 Duration.ofSeconds(1));
         return SchedulerProcess.startInstances(client, cfg, ShippedPlugins.registry(),
                 List.of(new SchedulerProcess.Instance(cfg.tier("prod"), shard)), settings, Duration.ofSeconds(60), Clock.systemUTC());
+    }
+
+    private static int transitions(KubernetesClient admin, String ns, int shard) {
+        Lease l = admin.leases().inNamespace(ns).withName("qshard-prod-" + shard).get();
+        return l.getSpec().getLeaseTransitions() == null ? 0 : l.getSpec().getLeaseTransitions();
     }
 
     private static String holder(KubernetesClient admin, String ns, int shard) {

@@ -135,16 +135,19 @@ class ShardRebalanceIT {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> acked(admin, 2, 1));
             String pinned = admin.resources(ShardMap.class).withName("prod").get().getSpec().getAssignment().get("1").get(0);
-            List<Pod> pods = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                pods.add(PodFixture.pod("pinned-" + i).namespace(ns).tier("prod").cpuMilli(100)
-                        .nodeSelector("kubernetes.io/hostname", pinned).build());
+            // the apiserver picks the uids, and the uid picks the first owner: create pods until shard 0 (which cannot
+            // place them) owns one first, and at least 8 in all
+            int ownedByZeroFirst = 0;
+            int made = 0;
+            while (made < 8 || ownedByZeroFirst == 0) {
+                assertThat(made).as("pods created without one owned first by shard 0 (PodOwnership spreads uids "
+                        + "over both shards, each with probability 1/2)").isLessThan(64);
+                Pod p = admin.resource(PodFixture.pod("pinned-" + made++).namespace(ns).tier("prod").cpuMilli(100)
+                        .nodeSelector("kubernetes.io/hostname", pinned).build()).create();
+                if (PodOwnership.owner(p.getMetadata().getUid(), created(p), created(p), 2, ROTATION) == 0) {
+                    ownedByZeroFirst++;
+                }
             }
-            Bulk.create(admin, pods, 8);
-            List<Pod> live = admin.pods().inNamespace(ns).list().getItems();
-            long ownedByZeroFirst = live.stream().filter(p -> PodOwnership.owner(p.getMetadata().getUid(), created(p), created(p), 2,
-                    ROTATION) == 0).count();
-            assertThat(ownedByZeroFirst).as("some pods start with the shard that cannot place them").isPositive();
             await().atMost(ROTATION.multipliedBy(2).plusSeconds(15)).until(() -> admin.pods().inNamespace(ns).list().getItems()
                     .stream().allMatch(p -> pinned.equals(p.getSpec().getNodeName())));
         } finally {
