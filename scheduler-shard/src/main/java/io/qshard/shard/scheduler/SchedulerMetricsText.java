@@ -120,7 +120,7 @@ public final class SchedulerMetricsText {
             ClusterSnapshot snap = s.snapshot();
             int hot = 0;
             for (int i = 0; i < snap.size(); i++) {
-                if (s.usage().hotspots().hot(snap.node(i).name())) {
+                if (snap.node(i).hot()) {
                     hot++;
                 }
             }
