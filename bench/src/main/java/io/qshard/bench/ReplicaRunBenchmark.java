@@ -1,5 +1,9 @@
 package io.qshard.bench;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,15 +28,20 @@ import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.core.model.Tier;
+import io.qshard.core.plugins.hotspot.HotspotAvoidance;
 import io.qshard.core.snapshot.ClusterSnapshot;
+import io.qshard.core.snapshot.ClusterState;
 
 /**
  * Decisions per second for a run of equivalent pods — the replicas of one workload, 100m / 128Mi each as in the
  * end-to-end backlog — each placement assumed into the snapshot before the next decision, as the runtime does.
- * {@code maxReuses} 0 decides every pod in full; 15 is the shipped {@link DecisionReuse} default. The cluster is
- * the synthetic one of {@link DecisionBenchmark} (filled to a mean 80 % of cpu requests); after 2,000 pods it
- * starts again from the same snapshot. One thread; the cost includes the assume ({@code NodeState.reserve} and
- * the snapshot update).
+ * {@code maxReuses} 0 decides every pod in full; 15 is the shipped {@link DecisionReuse} default. {@code tier} is the
+ * default profile of prod, or of batch — which also filters hot nodes ({@code AvoidHotNodes}) and is scored with
+ * {@code HotspotAvoidance} added here, so both hotspot plugins read the heat the synthetic cluster carries
+ * ({@link SyntheticCluster#heat}). The cluster is the synthetic one of {@link DecisionBenchmark} (filled to a mean
+ * 80 % of cpu requests); after 2,000 pods it starts again from the same snapshot. One thread; the cost includes the
+ * assume ({@code NodeState.reserve} and the snapshot update).
  *
  * <pre>java -jar bench/target/benchmarks.jar ReplicaRunBenchmark</pre>
  */
@@ -52,6 +61,9 @@ public class ReplicaRunBenchmark {
     @Param({"0", "15"})
     public int maxReuses;
 
+    @Param({"prod", "batch"})
+    public String tier;
+
     private DecisionReuse reuse;
     private ClusterSnapshot base;
     private ClusterSnapshot snapshot;
@@ -61,14 +73,25 @@ public class ReplicaRunBenchmark {
 
     @Setup
     public void setUp() {
-        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(Profile.build(DefaultTiers.named(DefaultTiers.PROD),
-                ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive());
+        Tier t = DefaultTiers.named(tier);
+        if (DefaultTiers.BATCH.equals(tier)) {
+            List<String> plugins = new ArrayList<>(t.plugins());
+            plugins.add(HotspotAvoidance.NAME);
+            Map<String, Integer> weights = new LinkedHashMap<>(t.scoreWeights());
+            weights.put(HotspotAvoidance.NAME, 1);
+            t = new Tier(t.name(), t.schedulerName(), t.priority(), t.poolRule(), plugins, weights, 1);
+        }
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), PluginContext.defaults()),
+                NodesToScore.adaptive());
         reuse = new DecisionReuse(algorithm, maxReuses);
-        base = SyntheticCluster.build(nodes, 0, 42).snapshot();
+        ClusterState state = SyntheticCluster.build(nodes, 0, 42);
+        SyntheticCluster.heat(state, 43);
+        base = state.snapshot();
         snapshot = base;
         pods = new PodRequest[RUN];
         for (int i = 0; i < RUN; i++) {
-            pods[i] = SyntheticCluster.prodPod("replica-" + i, 100, 128L << 20);
+            pods[i] = DefaultTiers.BATCH.equals(tier) ? SyntheticCluster.batchPod("replica-" + i, 100, 128L << 20)
+                    : SyntheticCluster.prodPod("replica-" + i, 100, 128L << 20);
         }
     }
 

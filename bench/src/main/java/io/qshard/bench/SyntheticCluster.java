@@ -15,7 +15,9 @@ import io.qshard.core.snapshot.ClusterState;
 /**
  * Deterministic synthetic clusters of core records for benchmarks: node shapes 16c/64Gi, 32c/128Gi,
  * 64c/256Gi in three zones, filled with prod pods (250m–2c, 512Mi–8Gi) until a per-node target between
- * 50% and 95% of cpu requests (mean 80%, as in the clusters qshard is for).
+ * 50% and 95% of cpu requests (mean 80%, as in the clusters qshard is for). Every node also advertises a batch pool
+ * ({@code qshard.io/batch-*}) of 10–40 % of its capacity, and {@link #heat} marks some nodes hot or likely hot, as the
+ * usage view would.
  */
 public final class SyntheticCluster {
     private static final long GI = 1L << 30;
@@ -33,7 +35,8 @@ public final class SyntheticCluster {
             int shape = 16 << r.nextInt(3);
             Node n = Node.of(String.format("node-%05d", i),
                     Map.of("topology.kubernetes.io/zone", "zone-" + (i % 3), "kubernetes.io/hostname", "node-" + i),
-                    List.of(), new Resources(shape * 1000L, shape * 4 * GI, 110, 0, 0), false);
+                    List.of(), new Resources(shape * 1000L, shape * 4 * GI, 110, shape * (100L + r.nextInt(301)),
+                            shape * 4 * GI / 10 * (1 + r.nextInt(4))), false);
             state.upsertNode(n);
             double u = r.nextDouble();
             double target = 0.95 - 0.45 * u * u; // in [0.50, 0.95], mean 0.95 − 0.45/3 = 0.80
@@ -51,6 +54,25 @@ public final class SyntheticCluster {
             }
         }
         return state;
+    }
+
+    /**
+     * The usage view's verdicts on every node, as a usage report would publish them: about 1 node in 20 hot (or
+     * predicted hot), the others with a hotspot probability in [0, 0.5).
+     */
+    public static void heat(ClusterState state, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        var snapshot = state.snapshot();
+        for (int i = 0; i < snapshot.size(); i++) {
+            state.setHeat(snapshot.node(i).name(), r.nextInt(20) == 0, r.nextDouble() / 2);
+        }
+    }
+
+    /** A pending batch pod of the given size (asked in the batch resources, BestEffort natively). */
+    public static PodRequest batchPod(String uid, long milliCpu, long memoryBytes) {
+        return new PodRequest(uid, "bench", uid, DefaultTiers.BATCH, PoolRule.BATCH_POOL,
+                Resources.batch(milliCpu, memoryBytes).withPods(1), Map.of(), null, List.of(),
+                DefaultTiers.named(DefaultTiers.BATCH).priority(), CREATED, null, null);
     }
 
     /** A pending prod pod of the given size. */

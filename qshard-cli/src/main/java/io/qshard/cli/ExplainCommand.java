@@ -83,7 +83,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 informers.addListener(view);
                 informers.start(Duration.ofSeconds(60));
                 PodExplainer explainer = new PodExplainer(cfg, ShippedPlugins.registry(), clock);
-                PodExplainer.Result r = view.read(s -> explainer.explain(tier, request, s.cluster().snapshot(), s.usage(), shard))
+                PodExplainer.Result r = view.read(s -> explainer.explain(tier, request, s.cluster().snapshot(), shard))
                         .get(60, TimeUnit.SECONDS);
                 out.printf("pod %s/%s: tier %s (%s), requests %s — %s%n", namespace, pod, tier.name(), schedulerName,
                         request.requests(), request.nodeName() == null ? "pending" : "bound to " + request.nodeName());

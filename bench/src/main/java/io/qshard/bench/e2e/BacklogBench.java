@@ -48,7 +48,7 @@ public final class BacklogBench implements Callable<Integer> {
             description = "Concurrency of the raw binding client (default: qshard's default, ${DEFAULT-VALUE}).")
     int rawConcurrency;
 
-    @Option(names = "--only", split = ",", description = "Run only these contenders: kube, qshard, naive, raw, raw-watch (default: all; the ratios need all).")
+    @Option(names = "--only", split = ",", description = "Run only these contenders: kube, qshard, naive, raw, raw-watch, baseline (default: all; the ratios need all).")
     List<String> only;
 
     @Option(names = "--qshard-java-opts", description = "QSHARD_JAVA_OPTS for the qshard process (default: unset, the launcher's defaults).")
@@ -56,6 +56,11 @@ public final class BacklogBench implements Callable<Integer> {
 
     @Option(names = "--qshard-args", defaultValue = "", description = "Extra arguments for `qshard run` (default: none — its defaults).")
     String qshardArgs;
+
+    @Option(names = "--baseline-launcher", paramLabel = "PATH",
+            description = "Also run another build of qshard as a sixth contender, e.g. the launcher of a `git worktree` of the "
+                    + "commit before a change (…/bin/qshard): before and after in one run, on one apiserver.")
+    Path baselineLauncher;
 
     /** schedulerName of the raw client's pods (no scheduler handles it). */
     static final String RAW_SCHEDULER_NAME = "bench-raw-binder";
@@ -77,7 +82,7 @@ public final class BacklogBench implements Callable<Integer> {
             o.registerFleet(admin);
             Path logs = Files.createDirectories(Path.of("bench", "target", "e2e-logs"));
             KubeBinaries bin = KubeBinaries.locate();
-            List<Contender> contenders = List.of(
+            List<Contender> contenders = new ArrayList<>(List.of(
                     new ProcessContender("kube-scheduler 1.20", "default-scheduler", kc -> List.of(bin.kubeScheduler().toString(),
                             "--kubeconfig=" + kc, "--leader-elect=false", "--kube-api-qps=5000", "--kube-api-burst=5000",
                             "--port=0", "--secure-port=0", "--v=0"), logs.resolve("kube-scheduler.log")),
@@ -94,8 +99,14 @@ public final class BacklogBench implements Callable<Integer> {
                             "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), NaiveBindMain.class.getName(),
                             kc.toString(), NAIVE_SCHEDULER_NAME, Integer.toString(rawConcurrency)), logs.resolve("naive.log")),
                     leanLoop("lean bind loop (qshard's binder)", RAW_SCHEDULER_NAME, 0, logs.resolve("raw.log")),
-                    leanLoop("lean bind loop + one pod watch", RAW_WATCH_SCHEDULER_NAME, 1, logs.resolve("raw-watch.log")));
-            List<String> keys = List.of("kube", "qshard", "naive", "raw", "raw-watch");
+                    leanLoop("lean bind loop + one pod watch", RAW_WATCH_SCHEDULER_NAME, 1, logs.resolve("raw-watch.log"))));
+            List<String> keys = new ArrayList<>(List.of("kube", "qshard", "naive", "raw", "raw-watch"));
+            if (baselineLauncher != null) {
+                contenders.add(new ProcessContender("qshard (baseline build)", "qshard-prod", kc -> List.of(
+                        baselineLauncher.toAbsolutePath().toString(), "run", "--tier", "prod", "--kubeconfig", kc.toString(),
+                        "--metrics-port", "0"), logs.resolve("qshard-baseline.log"), qshardJavaOpts));
+                keys.add("baseline");
+            }
             for (int w = 0; w < warmupRounds; w++) {
                 System.out.println("control-plane warm-up round " + (w + 1) + " of " + warmupRounds + " (not counted):");
                 BacklogRound.run(admin, cp, contenders.get(3), o, 0, 0);
@@ -157,12 +168,16 @@ public final class BacklogBench implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "%n| qshard ÷ … | ratio of the medians | median of the per-round ratios |%n|---|---:|---:|%n"
                         + "| kube-scheduler 1.20 | **%.2f×** | %.2f× |%n| plain fabric8 bind loop (the issue's naive ceiling) | **%.0f%%** | %.0f%% |%n"
                         + "| lean bind loop (qshard's own binder) | **%.0f%%** | %.0f%% |%n"
-                        + "| lean bind loop + one pod watch (what any scheduler's watch leaves) | %.0f%% | %.0f%% |%n"
-                        + "%nEvery round, pods/s (order rotated each round):%n%n",
+                        + "| lean bind loop + one pod watch (what any scheduler's watch leaves) | %.0f%% | %.0f%% |%n",
                 qshard.podsPerSecond() / kube.podsPerSecond(), medianRatio(all, 1, 0),
                 100 * qshard.podsPerSecond() / naive.podsPerSecond(), 100 * medianRatio(all, 1, 2),
                 100 * qshard.podsPerSecond() / lean.podsPerSecond(), 100 * medianRatio(all, 1, 3),
                 100 * qshard.podsPerSecond() / leanWatch.podsPerSecond(), 100 * medianRatio(all, 1, 4)));
+        if (out.size() > 5) {
+            sb.append(String.format(Locale.ROOT, "| qshard (baseline build) — the same scheduler before the change | **%.0f%%** | %.0f%% |%n",
+                    100 * qshard.podsPerSecond() / out.get(5).podsPerSecond(), 100 * medianRatio(all, 1, 5)));
+        }
+        sb.append("\nEvery round, pods/s (order rotated each round):\n\n");
         for (int i = 0; i < out.size(); i++) {
             sb.append("- ").append(out.get(i).name()).append(": ").append(all.get(i).stream()
                     .map(r -> String.format(Locale.ROOT, "%.0f", r.podsPerSecond())).toList()).append('\n');

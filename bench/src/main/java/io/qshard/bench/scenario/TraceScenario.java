@@ -78,8 +78,7 @@ public final class TraceScenario {
         this.stream = new JobStream(options.jobs(), options.config(), options.seed());
         this.seed = options.seed();
         this.result = new ScenarioResult.Builder(options.hotThreshold());
-        PluginContext context = new PluginContext(options.config().pools(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC),
-                tracker.hotspots());
+        PluginContext context = new PluginContext(options.config().pools(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
         for (String tier : List.of("batch", "free")) {
             Profile p = Profile.build(options.config().tier(tier), ShippedPlugins.registry(), context);
             algorithms.put(tier, new SchedulingAlgorithm(p, options.config().nodesToScore()));
@@ -204,7 +203,6 @@ public final class TraceScenario {
             tracker.reported(new UsageReport(node.name(), now, o.step(), f.node(), f.byTier(), f.byPod(), new io.qshard.core.usage.Usage(
                     d.ceiling().batchMilliCpu(), d.ceiling().batchMemoryBytes())), state, now);
         }
-        tracker.publish();
     }
 
     private void refill(Instant now) {

@@ -90,7 +90,7 @@ public final class MigrationController implements AutoCloseable {
         informers.addListener(view);
         this.evictions = new Evictions(client);
         this.events = new MigrationEvents(client, clock);
-        PluginContext ctx = new PluginContext(config.pools(), clock, view.hotspots());
+        PluginContext ctx = new PluginContext(config.pools(), clock);
         Map<String, SchedulingAlgorithm> algorithms = new HashMap<>();
         for (Tier t : config.tiers()) {
             algorithms.put(t.name(), new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), ctx), config.nodesToScore()));

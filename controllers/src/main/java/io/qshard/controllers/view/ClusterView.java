@@ -88,11 +88,6 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
         return out;
     }
 
-    /** @return the hot nodes and hotspot probabilities as last published (thread-safe, for plugins) */
-    public io.qshard.core.framework.HotspotView hotspots() {
-        return usage.hotspots();
-    }
-
     /** @return whether the pod with this uid is being deleted (evicted, or deleted by its owner) */
     public boolean isDeleting(String uid) {
         return deleting.containsKey(uid);
@@ -109,7 +104,6 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
                 if (now >= nextTick) {
                     nextTick = now + 1000;
                     usage.expire(cluster, clock.instant());
-                    usage.publish();
                 }
             } catch (InterruptedException e) {
                 return;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.MigrationConfig;
 import io.qshard.core.config.QshardConfig;
-import io.qshard.core.framework.HotspotView;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
 import io.qshard.core.model.Node;
@@ -59,18 +58,10 @@ class MigrationPlannerTest {
     }
 
     private MigrationPlan plan() {
-        HotspotView view = new HotspotView() {
-            @Override
-            public double hotspotProbability(String node) {
-                return 0;
-            }
-
-            @Override
-            public boolean hot(String node) {
-                return hot.contains(node);
-            }
-        };
-        PluginContext ctx = new PluginContext(CONFIG.pools(), Clock.systemUTC(), view);
+        for (String n : List.of("n1", "n2")) {
+            state.setHeat(n, hot.contains(n), 0); // as the usage view publishes the rule into the snapshot
+        }
+        PluginContext ctx = new PluginContext(CONFIG.pools(), Clock.systemUTC());
         Map<String, SchedulingAlgorithm> algorithms = new HashMap<>();
         for (Tier t : CONFIG.tiers()) {
             algorithms.put(t.name(), new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), ctx), CONFIG.nodesToScore()));

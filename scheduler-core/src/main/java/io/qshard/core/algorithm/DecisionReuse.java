@@ -2,6 +2,7 @@ package io.qshard.core.algorithm;
 
 import java.util.Objects;
 
+import io.qshard.core.framework.CycleState;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterSnapshot;
 
@@ -16,8 +17,8 @@ import io.qshard.core.snapshot.ClusterSnapshot;
  *
  * <p>Two pods are equivalent when every field a plugin may read is equal: all of {@link PodRequest} except uid,
  * name, creation time and node. Reuse applies only when every plugin of the profile is
- * {@link io.qshard.core.framework.Plugin#nodeLocal} (the pool tiers' hotspot plugins read the usage view, so those
- * tiers always decide in full).
+ * {@link io.qshard.core.framework.Plugin#nodeLocal} — every shipped plugin is, the hotspot plugins included, since they
+ * read the heat the usage view publishes into each node's state.
  *
  * <p>Not thread-safe: one instance per decision thread; only the counters may be read from other threads.
  */
@@ -49,17 +50,30 @@ public final class DecisionReuse {
      * throws (a bug) leaves no half-updated window behind: the next decision is a full one.
      */
     public ScheduleResult schedule(ClusterSnapshot snapshot, PodRequest pod, long seed) {
+        return schedule(snapshot, pod, seed, new CycleState());
+    }
+
+    /**
+     * As {@link #schedule(ClusterSnapshot, PodRequest, long)}, leaving in {@code state} what PreFilter and PreScore
+     * wrote for the pod (from the window, when the decision reused one), for the cycle's later steps.
+     */
+    public ScheduleResult schedule(ClusterSnapshot snapshot, PodRequest pod, long seed, CycleState state) {
         try {
-            return decide(snapshot, pod, seed);
+            return decide(snapshot, pod, seed, state);
         } catch (RuntimeException e) {
             window.invalidate();
             throw e;
         }
     }
 
-    private ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed) {
+    /** The algorithm this reuses the windows of. */
+    public SchedulingAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    private ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed, CycleState state) {
         if (window.valid && window.reuses < maxReuses && equivalent(pod, window.leader)) {
-            ScheduleResult r = algorithm.reuse(window, snapshot, pod, seed);
+            ScheduleResult r = algorithm.reuse(window, snapshot, pod, seed, state);
             if (r != null) {
                 reused++;
                 return r;
@@ -70,7 +84,7 @@ public final class DecisionReuse {
         if (!keep) {
             window.invalidate();
         }
-        return algorithm.decide(snapshot, pod, seed, -1, keep ? window : null);
+        return algorithm.decide(snapshot, pod, seed, -1, keep ? window : null, state);
     }
 
     /** Full decisions made so far (any thread). */

@@ -16,7 +16,10 @@ import io.qshard.core.snapshot.NodeState;
 final class DecisionWindow {
     /** The pod whose full decision filled the window; later pods must be equivalent to it. */
     PodRequest leader;
-    /** The leader's cycle state after PreFilter (which sees only the pod) and the filters it left active. */
+    /**
+     * The leader's cycle state after PreFilter (which sees only the pod) and PreScore, and the filters PreFilter left
+     * active; a copy once the window is complete, so later steps of the leader's cycle cannot change it.
+     */
     CycleState state;
     FilterPlugin[] filters;
     /** Snapshot size and ring start of the filter pass. */
@@ -86,6 +89,7 @@ final class DecisionWindow {
     void complete(NodeState[] feasibleNodes, int count, boolean[] skipped) {
         feasible = feasibleNodes;
         found = count;
+        state = state.copy();
         skip = skipped == null ? null : Arrays.copyOf(skipped, skipped.length);
         valid = true;
     }

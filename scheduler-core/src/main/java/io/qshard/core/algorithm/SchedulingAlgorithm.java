@@ -51,7 +51,7 @@ public final class SchedulingAlgorithm {
 
     /** Decides where {@code pod} goes on {@code snapshot}. Never throws for expected rejections. */
     public ScheduleResult schedule(ClusterSnapshot snapshot, PodRequest pod, long seed) {
-        return decide(snapshot, pod, seed, -1, null);
+        return decide(snapshot, pod, seed, -1, null, new CycleState());
     }
 
     /** Whether every plugin of the profile is {@link io.qshard.core.framework.Plugin#nodeLocal}: then decisions can be reused. */
@@ -65,9 +65,10 @@ public final class SchedulingAlgorithm {
      * @param fixedStart ring start of the filter pass, or −1 for the one derived from the seed (tests compare reuse
      *                   with a full decision from the same start)
      * @param keep       when not null, records the decision's window into it; valid only if it scored ≥ 2 nodes
+     * @param state      the cycle's state, empty; PreFilter and PreScore write into it for the cycle's later steps
      */
-    ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed, int fixedStart, DecisionWindow keep) {
-        CycleState state = new CycleState();
+    ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed, int fixedStart, DecisionWindow keep,
+                          CycleState state) {
         int n = snapshot.size();
         FilterPlugin[] filters = this.filters;
         for (PreFilterPlugin p : preFilters) {
@@ -138,13 +139,14 @@ public final class SchedulingAlgorithm {
     /**
      * The decision for {@code pod} on {@code snapshot} made from window {@code w}: the nodes whose {@code NodeState}
      * changed since are filtered and scored again, every other verdict and raw score is reused, and normalisation,
-     * weighting and the tie-break run as usual. The result equals {@code decide(snapshot, pod, seed, w.start, null)}.
+     * weighting and the tie-break run as usual. The result equals {@code decide(snapshot, pod, seed, w.start, null, state)}.
      * Precondition: every plugin is node-local and {@code pod} is equivalent to {@code w.leader}.
      *
+     * @param into receives the window's cycle state (what PreFilter and PreScore wrote), for the cycle's later steps
      * @return the decision, or null (and {@code w} invalidated) when a walked node changed its verdict, the
      *         snapshot's size changed, or PreScore skips other scorers than before: then only a full decision is exact
      */
-    ScheduleResult reuse(DecisionWindow w, ClusterSnapshot snapshot, PodRequest pod, long seed) {
+    ScheduleResult reuse(DecisionWindow w, ClusterSnapshot snapshot, PodRequest pod, long seed, CycleState into) {
         int n = snapshot.size();
         if (!w.valid || n != w.size) {
             w.invalidate();
@@ -187,6 +189,7 @@ public final class SchedulingAlgorithm {
             }
         }
         w.reuses++;
+        into.putAll(w.state);
         int best = pickBest(total, found, new SplittableRandom(mix(seed ^ pod.uid().hashCode())));
         return ScheduleResult.placed(w.feasible[best].name(), total[best], w.evaluated, found);
     }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Scratch space for one scheduling cycle of one pod: PreFilter/PreScore compute something once, Filter/Score
- * read it for every node. Not thread-safe: one cycle runs on one thread.
+ * read it for every node, and the later steps (Reserve … PostBind) may read it too. Values are treated as immutable.
+ * Not thread-safe: one cycle runs on one thread at a time (the binding cycle hands it over to the binder's thread).
  */
 public final class CycleState {
     private final Map<Key<?>, Object> values = new HashMap<>(8);
@@ -21,6 +22,18 @@ public final class CycleState {
 
     public <T> void write(Key<T> key, T value) {
         values.put(key, value);
+    }
+
+    /** A copy of this state (a plugin's values are shared, not cloned: plugins treat them as immutable). */
+    public CycleState copy() {
+        CycleState c = new CycleState();
+        c.values.putAll(values);
+        return c;
+    }
+
+    /** Writes every value of {@code other} into this state. */
+    public void putAll(CycleState other) {
+        values.putAll(other.values);
     }
 
     /** The value written under {@code key}, or null. */

@@ -3,9 +3,13 @@ package io.qshard.core.framework;
 /**
  * A scheduling plugin. Each plugin class declares a {@code public static final String NAME}, returns it
  * from {@link #name()}, is registered under it in the {@link PluginRegistry}, and implements one or more of
- * the extension-point interfaces ({@link PreFilterPlugin}, {@link FilterPlugin}, {@link PreScorePlugin},
- * {@link ScorePlugin}, {@link ReservePlugin}). Plugins are stateless or immutable: one instance serves
- * every cycle of a tier's profile, and per-cycle data goes into the {@link CycleState}.
+ * the extension-point interfaces, in the order a pod meets them (kube-scheduler's framework):
+ * {@link PreEnqueuePlugin} → {@link PreFilterPlugin} → {@link FilterPlugin} → {@link PostFilterPlugin} (no node fit)
+ * → {@link PreScorePlugin} → {@link ScorePlugin} → {@link ReservePlugin} → {@link PermitPlugin} → {@link PreBindPlugin}
+ * → {@link BindPlugin} → {@link PostBindPlugin}, with {@link ReservePlugin#unreserve} when a later step fails
+ * ({@code io.qshard.core.cycle.FrameworkCycle} runs them). A plugin reads the cluster only through the cycle's
+ * snapshot ({@link io.qshard.core.snapshot.NodeState}) and its own arguments. Plugins are stateless or immutable: one
+ * instance serves every cycle of a tier's profile, and per-cycle data goes into the {@link CycleState}.
  */
 public interface Plugin {
     /** The registry name, e.g. {@code "TierResourceFit"}. */

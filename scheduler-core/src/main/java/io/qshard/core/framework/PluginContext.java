@@ -7,23 +7,17 @@ import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.pool.PoolConfig;
 
 /**
- * What a plugin factory may use to build a plugin: cluster-wide configuration, the injected clock and the
- * runtime's views. Immutable.
+ * What a plugin factory may use to build a plugin: cluster-wide configuration and the injected clock. Nothing live:
+ * a plugin reads the cluster only through the cycle's snapshot, so a decision is a function of (snapshot, pod).
+ * Immutable.
  *
- * @param pools    pool parameters of the dynamic resource view
- * @param clock    time source (never {@code System.currentTimeMillis()} in plugins)
- * @param hotspots per-node hotspot predictions ({@link HotspotView#NONE} until a usage view provides them)
+ * @param pools pool parameters of the dynamic resource view
+ * @param clock time source (never {@code System.currentTimeMillis()} in plugins)
  */
-public record PluginContext(PoolConfig pools, Clock clock, HotspotView hotspots) {
+public record PluginContext(PoolConfig pools, Clock clock) {
     public PluginContext {
         Objects.requireNonNull(pools, "pools");
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(hotspots, "hotspots");
-    }
-
-    /** A context without hotspot predictions. */
-    public PluginContext(PoolConfig pools, Clock clock) {
-        this(pools, clock, HotspotView.NONE);
     }
 
     /** Default pools, system UTC clock. */

@@ -8,15 +8,22 @@ import io.qshard.core.model.Tier;
 
 /**
  * A tier's instantiated plugins, grouped by extension point in the tier's configured order, with the score
- * weights resolved. Built once per tier at startup; immutable and thread-safe afterwards.
+ * weights resolved. A plugin class may implement several extension points and then appears in each group.
+ * Built once per tier at startup; immutable and thread-safe afterwards.
  */
 public final class Profile {
     private final Tier tier;
+    private final List<PreEnqueuePlugin> preEnqueues = new ArrayList<>();
     private final List<PreFilterPlugin> preFilters = new ArrayList<>();
     private final List<FilterPlugin> filters = new ArrayList<>();
+    private final List<PostFilterPlugin> postFilters = new ArrayList<>();
     private final List<PreScorePlugin> preScores = new ArrayList<>();
     private final List<ScorePlugin> scorers = new ArrayList<>();
     private final List<ReservePlugin> reservers = new ArrayList<>();
+    private final List<PermitPlugin> permits = new ArrayList<>();
+    private final List<PreBindPlugin> preBinds = new ArrayList<>();
+    private final List<BindPlugin> binders = new ArrayList<>();
+    private final List<PostBindPlugin> postBinds = new ArrayList<>();
     private final long[] weights;
 
     private Profile(Tier tier, List<Plugin> plugins) {
@@ -24,6 +31,24 @@ public final class Profile {
         List<Long> scoreWeights = new ArrayList<>();
         for (int i = 0; i < plugins.size(); i++) {
             Plugin p = plugins.get(i);
+            if (p instanceof PreEnqueuePlugin x) {
+                preEnqueues.add(x);
+            }
+            if (p instanceof PostFilterPlugin x) {
+                postFilters.add(x);
+            }
+            if (p instanceof PermitPlugin x) {
+                permits.add(x);
+            }
+            if (p instanceof PreBindPlugin x) {
+                preBinds.add(x);
+            }
+            if (p instanceof BindPlugin x) {
+                binders.add(x);
+            }
+            if (p instanceof PostBindPlugin x) {
+                postBinds.add(x);
+            }
             if (p instanceof PreFilterPlugin x) {
                 preFilters.add(x);
             }
@@ -64,6 +89,10 @@ public final class Profile {
             plugins.add(p);
         }
         Profile profile = new Profile(tier, plugins);
+        if (profile.binders.size() > 1) {
+            throw new IllegalArgumentException("tier '" + tier.name() + "' plugins: at most one Bind plugin, found "
+                    + profile.binders.stream().map(Plugin::name).toList());
+        }
         for (Map.Entry<String, Integer> w : tier.scoreWeights().entrySet()) {
             int at = tier.plugins().indexOf(w.getKey());
             if (at < 0 || !(plugins.get(at) instanceof ScorePlugin)) {
@@ -96,6 +125,31 @@ public final class Profile {
 
     public List<ReservePlugin> reservers() {
         return List.copyOf(reservers);
+    }
+
+    public List<PreEnqueuePlugin> preEnqueues() {
+        return List.copyOf(preEnqueues);
+    }
+
+    public List<PostFilterPlugin> postFilters() {
+        return List.copyOf(postFilters);
+    }
+
+    public List<PermitPlugin> permits() {
+        return List.copyOf(permits);
+    }
+
+    public List<PreBindPlugin> preBinds() {
+        return List.copyOf(preBinds);
+    }
+
+    /** The profile's own Bind plugin, at most one; empty: the runtime's default binder. */
+    public List<BindPlugin> binders() {
+        return List.copyOf(binders);
+    }
+
+    public List<PostBindPlugin> postBinds() {
+        return List.copyOf(postBinds);
     }
 
     /** Weight of score plugin {@code i} (index into {@link #scorers()}). */

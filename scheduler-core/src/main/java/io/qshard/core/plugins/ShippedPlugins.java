@@ -2,6 +2,7 @@ package io.qshard.core.plugins;
 
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.plugins.complementary.ComplementaryProfile;
+import io.qshard.core.plugins.hotspot.AvoidHotNodes;
 import io.qshard.core.plugins.hotspot.HotspotAvoidance;
 import io.qshard.core.plugins.nodeaffinity.NodeAffinity;
 import io.qshard.core.plugins.noderesources.BalancedAllocation;
@@ -25,8 +26,7 @@ public final class ShippedPlugins {
                 .register(LeastAllocated.NAME, ctx -> new LeastAllocated())
                 .register(BalancedAllocation.NAME, ctx -> new BalancedAllocation())
                 .register(ComplementaryProfile.NAME, ctx -> new ComplementaryProfile())
-                .register(HotspotAvoidance.NAME, ctx -> new HotspotAvoidance(ctx.hotspots()))
-                .register(io.qshard.core.plugins.hotspot.AvoidHotNodes.NAME,
-                        ctx -> new io.qshard.core.plugins.hotspot.AvoidHotNodes(ctx.hotspots()));
+                .register(HotspotAvoidance.NAME, ctx -> new HotspotAvoidance())
+                .register(AvoidHotNodes.NAME, ctx -> new AvoidHotNodes());
     }
 }

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import java.util.function.Function;
+
+import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 
 /**
@@ -26,8 +29,10 @@ import io.qshard.core.model.PodRequest;
  *       added or changed, pod deleted) or after {@code unschedulableTimeout}.</li>
  * </ul>
  * A pod popped for scheduling is "in flight"; if a cluster event arrives before it is requeued as
- * unschedulable, it goes to backoff instead, so the event is never lost. Time comes from the injected
- * clock. Thread-safe: informer threads add/update/delete while the decision thread pops.
+ * unschedulable, it goes to backoff instead, so the event is never lost. A pod the PreEnqueue check refuses (e.g.
+ * scheduling gates) is <b>gated</b>: held outside the three sets, never popped, and checked again on each update —
+ * it enters the active set the moment the check passes. Time comes from the injected clock. Thread-safe: informer
+ * threads add/update/delete while the decision thread pops.
  */
 public final class SchedulingQueue {
     public static final Duration DEFAULT_UNSCHEDULABLE_TIMEOUT = Duration.ofSeconds(60);
@@ -53,21 +58,38 @@ public final class SchedulingQueue {
     private final Map<String, QueuedPod> queued = new HashMap<>();
     /** Popped and not yet done/requeued: uid → latest pod version (updated while in flight). */
     private final Map<String, PodRequest> inFlight = new HashMap<>();
+    /** Pods the PreEnqueue check holds back: uid → latest version. */
+    private final Map<String, PodRequest> gated = new HashMap<>();
+    private final Function<PodRequest, Status> preEnqueue;
     private long schedulingCycle;
     private long moveRequestCycle = -1;
 
+    /** A queue that admits every pod (no PreEnqueue check). */
     public SchedulingQueue(Clock clock, BackoffPolicy backoff, Duration unschedulableTimeout) {
+        this(clock, backoff, unschedulableTimeout, null);
+    }
+
+    /**
+     * @param preEnqueue the PreEnqueue check ({@code FrameworkCycle::preEnqueue}); null admits every pod. Called under
+     *                   the queue's lock: it must be pure and cheap.
+     */
+    public SchedulingQueue(Clock clock, BackoffPolicy backoff, Duration unschedulableTimeout,
+                           Function<PodRequest, Status> preEnqueue) {
         this.clock = clock;
         this.backoff = backoff;
         this.unschedulableTimeout = unschedulableTimeout;
+        this.preEnqueue = preEnqueue;
     }
 
     /** A new pending pod; an already known uid is treated as {@link #update}. */
     public void add(PodRequest pod) {
         lock.lock();
         try {
-            if (queued.containsKey(pod.uid()) || inFlight.containsKey(pod.uid())) {
+            if (queued.containsKey(pod.uid()) || inFlight.containsKey(pod.uid()) || gated.containsKey(pod.uid())) {
                 updateLocked(pod);
+                return;
+            }
+            if (holdsBack(pod)) {
                 return;
             }
             Instant now = clock.instant();
@@ -75,6 +97,16 @@ public final class SchedulingQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the PreEnqueue check refuses the pod; if so it is (still) gated. */
+    private boolean holdsBack(PodRequest pod) {
+        if (preEnqueue == null || preEnqueue.apply(pod).isSuccess()) {
+            gated.remove(pod.uid());
+            return false;
+        }
+        gated.put(pod.uid(), pod);
+        return true;
     }
 
     /** A pending pod changed; an unschedulable pod is given another try (its spec may fit now). */
@@ -92,6 +124,13 @@ public final class SchedulingQueue {
             inFlight.put(pod.uid(), pod);
             return;
         }
+        if (gated.containsKey(pod.uid())) {
+            if (!holdsBack(pod)) {
+                Instant now = clock.instant();
+                insert(new QueuedPod(pod, 0, now, now, 0), Where.ACTIVE); // its gates are gone: queued at once
+            }
+            return;
+        }
         QueuedPod q = queued.get(pod.uid());
         if (q == null) {
             add(pod);
@@ -106,6 +145,7 @@ public final class SchedulingQueue {
     public void delete(String uid) {
         lock.lock();
         try {
+            gated.remove(uid);
             QueuedPod q = queued.get(uid);
             if (q != null) {
                 remove(q);
@@ -223,7 +263,7 @@ public final class SchedulingQueue {
     public Sizes sizes() {
         lock.lock();
         try {
-            return new Sizes(active.size(), backingOff.size(), unschedulable.size(), inFlight.size());
+            return new Sizes(active.size(), backingOff.size(), unschedulable.size(), inFlight.size(), gated.size());
         } finally {
             lock.unlock();
         }
@@ -236,8 +276,9 @@ public final class SchedulingQueue {
      * @param backoff       waiting for backoff expiry
      * @param unschedulable waiting for a cluster event
      * @param inFlight      popped, being scheduled or bound
+     * @param gated         held back by PreEnqueue (not pending in the queue's sense)
      */
-    public record Sizes(int active, int backoff, int unschedulable, int inFlight) {
+    public record Sizes(int active, int backoff, int unschedulable, int inFlight, int gated) {
         public int pending() {
             return active + backoff + unschedulable;
         }

@@ -112,6 +112,20 @@ public final class ClusterState {
         }
     }
 
+    /**
+     * Sets the usage view's verdicts on a node (hot by the migration rule, hotspot probability) so that plugins read
+     * them from the snapshot. Unknown nodes are ignored; unchanged values publish nothing.
+     */
+    public void setHeat(String nodeName, boolean hot, double hotspotProbability) {
+        NodeState state = nodeOrNull(nodeName);
+        if (state != null) {
+            NodeState next = state.withHeat(hot, hotspotProbability);
+            if (next != state) {
+                put(next);
+            }
+        }
+    }
+
     /** Removes a node; its pods are kept aside in case the node comes back (e.g. moved between shards). */
     public void removeNode(String name) {
         NodeState state = nodeOrNull(name);

@@ -77,8 +77,13 @@ public final class NodeState {
     private final boolean hasTaints;
     /** Real usage per class from the node's latest fresh report, or null: the conservative view (requests). */
     private final ClassUsage usage;
+    /** Hot or predicted hot by the migration rule, as of the node's latest report. */
+    private final boolean hot;
+    /** The node's hotspot probability within the horizon, [0, 1], as of its latest report. */
+    private final double hotspotProbability;
 
-    private NodeState(Node node, PodRequest[] pods, long[] v, double[] inverse, ClassUsage usage) {
+    private NodeState(Node node, PodRequest[] pods, long[] v, double[] inverse, ClassUsage usage, boolean hot,
+                      double hotspotProbability) {
         this.node = node;
         this.pods = pods;
         this.v = v;
@@ -87,6 +92,8 @@ public final class NodeState {
         this.taints = node.taints();
         this.hasTaints = !taints.isEmpty();
         this.usage = usage;
+        this.hot = hot;
+        this.hotspotProbability = hotspotProbability;
     }
 
     private static double[] inverses(long[] v) {
@@ -104,7 +111,7 @@ public final class NodeState {
     public static NodeState of(Node node) {
         long[] v = new long[SIZE];
         writeNode(v, Objects.requireNonNull(node));
-        return new NodeState(node, NO_PODS, v, inverses(v), null);
+        return new NodeState(node, NO_PODS, v, inverses(v), null, false, 0);
     }
 
     public Node node() {
@@ -203,7 +210,8 @@ public final class NodeState {
         }
         PodRequest[] p = Arrays.copyOf(pods, pods.length + 1);
         p[pods.length] = pod;
-        return new NodeState(node, p, add(v.clone(), pod, 1), inverse, usage == null ? null : usage.withPlaced(pod));
+        return new NodeState(node, p, add(v.clone(), pod, 1), inverse, usage == null ? null : usage.withPlaced(pod), hot,
+                hotspotProbability);
     }
 
     /** This state without the pod of this uid (subtracting exactly what it added); unchanged if absent. */
@@ -216,14 +224,15 @@ public final class NodeState {
         PodRequest[] p = new PodRequest[pods.length - 1];
         System.arraycopy(pods, 0, p, 0, i);
         System.arraycopy(pods, i + 1, p, i, pods.length - i - 1);
-        return new NodeState(node, p, add(v.clone(), gone, -1), inverse, usage == null ? null : usage.withRemoved(gone));
+        return new NodeState(node, p, add(v.clone(), gone, -1), inverse, usage == null ? null : usage.withRemoved(gone), hot,
+                hotspotProbability);
     }
 
     /** This state with the node object replaced (labels, taints, allocatable changed); pods kept. */
     public NodeState withNode(Node updated) {
         long[] copy = v.clone();
         writeNode(copy, Objects.requireNonNull(updated));
-        return new NodeState(updated, pods, copy, inverses(copy), usage);
+        return new NodeState(updated, pods, copy, inverses(copy), usage, hot, hotspotProbability);
     }
 
     /**
@@ -231,7 +240,32 @@ public final class NodeState {
      * view when the report went stale; pods and node unchanged.
      */
     public NodeState withUsage(ClassUsage figures) {
-        return new NodeState(node, pods, v, inverse, figures);
+        return new NodeState(node, pods, v, inverse, figures, hot, hotspotProbability);
+    }
+
+    /**
+     * This state with the usage view's verdicts on the node (from its latest report); this very object when they are
+     * unchanged, so an unchanged node keeps its identity (decision reuse compares states by identity).
+     *
+     * @param hot         hot or predicted hot by the migration rule ({@link io.qshard.core.usage.HotNodes})
+     * @param probability the hotspot probability within the horizon; NaN or ≤ 0 read as 0, &gt; 1 as 1
+     */
+    public NodeState withHeat(boolean hot, double probability) {
+        double p = probability > 0 ? Math.min(1, probability) : 0;
+        if (hot == this.hot && Double.compare(p, hotspotProbability) == 0) {
+            return this;
+        }
+        return new NodeState(node, pods, v, inverse, usage, hot, p);
+    }
+
+    /** Whether the node is hot or predicted hot by the migration rule: lower tiers keep off it. False when unknown. */
+    public boolean hot() {
+        return hot;
+    }
+
+    /** The probability that the node's cpu crosses the hot threshold within the horizon, [0, 1]; 0 when unknown. */
+    public double hotspotProbability() {
+        return hotspotProbability;
     }
 
     /** @return the usage figures of the latest fresh report, or null (conservative view) */

@@ -28,6 +28,17 @@ class DecisionReuseTest {
 
     private final SchedulingAlgorithm prod = algorithm("prod");
 
+    /** A tier's default profile with the hotspot score plugin added (batch already filters on AvoidHotNodes). */
+    static SchedulingAlgorithm withHotspots(String tierName) {
+        var t = DefaultTiers.named(tierName);
+        var plugins = new java.util.ArrayList<>(t.plugins());
+        plugins.add(io.qshard.core.plugins.hotspot.HotspotAvoidance.NAME);
+        var weights = new java.util.LinkedHashMap<>(t.scoreWeights());
+        weights.put(io.qshard.core.plugins.hotspot.HotspotAvoidance.NAME, 2);
+        var tier = new io.qshard.core.model.Tier(t.name(), t.schedulerName(), t.priority(), t.poolRule(), plugins, weights, 1);
+        return new SchedulingAlgorithm(Profile.build(tier, ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive());
+    }
+
     private static ClusterSnapshot identical(int n) {
         ClusterSnapshot s = ClusterSnapshot.empty();
         for (int i = 0; i < n; i++) {
@@ -46,8 +57,11 @@ class DecisionReuseTest {
      * placement assumed, and outside changes between decisions (foreign pods on random nodes, a node added now and
      * then) — every decision is compared with the full algorithm's.
      */
-    @Test
-    void everyReusedDecisionEqualsTheFullDecisionFromTheWindowsStart() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"prod", "batch"})
+    void everyReusedDecisionEqualsTheFullDecisionFromTheWindowsStart(String tier) {
+        SchedulingAlgorithm algo = withHotspots(tier);
+        assertThat(algo.nodeLocal()).as("every plugin reads only the snapshot").isTrue();
         SplittableRandom random = new SplittableRandom(42);
         long reusedInAll = 0;
         long decisions = 0;
@@ -55,26 +69,29 @@ class DecisionReuseTest {
             ClusterSnapshot s = ClusterSnapshot.empty();
             int nodes = 150 + random.nextInt(300);
             for (int i = 0; i < nodes; i++) {
-                var b = node("n" + i, 2000L << random.nextInt(3), 4L << random.nextInt(3));
+                long cpu = 2000L << random.nextInt(3);
+                long mem = 4L << random.nextInt(3);
+                var b = node("n" + i, cpu, mem).batch(cpu, mem); // batch pods ask in the advertised batch resources
                 if (random.nextInt(5) == 0) {
                     b.taint("spot", "yes", Taint.Effect.PREFER_NO_SCHEDULE);
                 }
                 s = s.with(b.state());
             }
-            DecisionReuse reuse = new DecisionReuse(prod, DecisionReuse.DEFAULT_MAX_REUSES);
+            DecisionReuse reuse = new DecisionReuse(algo, DecisionReuse.DEFAULT_MAX_REUSES);
             int uid = 0;
             for (int run = 0; run < 30; run++) {
                 long cpu = 250L * (1 + random.nextInt(6));
                 long mem = 1 + random.nextInt(2);
                 int length = 1 + random.nextInt(40);
                 for (int k = 0; k < length; k++) {
-                    PodRequest pod = pod("p" + cluster + "-" + uid++, "prod", cpu, mem).build();
+                    PodRequest pod = pod("p" + cluster + "-" + uid++, tier, cpu, mem).build();
                     long seed = random.nextLong();
                     long reusedBefore = reuse.reusedDecisions();
                     int start = reuse.window.start;
                     ScheduleResult got = reuse.schedule(s, pod, seed);
                     boolean wasReused = reuse.reusedDecisions() > reusedBefore;
-                    ScheduleResult want = wasReused ? prod.decide(s, pod, seed, start, null) : prod.schedule(s, pod, seed);
+                    ScheduleResult want = wasReused ? algo.decide(s, pod, seed, start, null, new io.qshard.core.framework.CycleState())
+                            : algo.schedule(s, pod, seed);
                     assertThat(got.node()).as("decision %d (reused: %s)", decisions, wasReused).isEqualTo(want.node());
                     assertThat(got.score()).isEqualTo(want.score());
                     assertThat(got.evaluated()).isEqualTo(want.evaluated());
@@ -89,7 +106,11 @@ class DecisionReuseTest {
                         s = s.with(n.reserve(pod("f" + uid++, "prod", 100L * random.nextInt(1, 20), 1).foreign().build()));
                     }
                     if (random.nextInt(60) == 0) {
-                        s = s.with(node("extra" + uid++, 8000, 32).state());
+                        s = s.with(node("extra" + uid++, 8000, 32).batch(4000, 16).state());
+                    }
+                    if (random.nextInt(6) == 0) { // a usage report changes a node's heat (hot flag, hotspot probability)
+                        NodeState n = s.node(random.nextInt(s.size()));
+                        s = s.with(n.withHeat(random.nextInt(8) == 0, random.nextInt(3) == 0 ? random.nextDouble() : 0));
                     }
                 }
             }
@@ -158,20 +179,38 @@ class DecisionReuseTest {
     }
 
     @Test
-    void offWithZeroAndForProfilesReadingTheUsageView() {
+    void offWithZeroAndForProfilesWithAPluginThatIsNotNodeLocal() {
         ClusterSnapshot s = identical(300);
         DecisionReuse off = new DecisionReuse(prod, 0);
-        SchedulingAlgorithm batch = algorithm("batch");
-        assertThat(batch.nodeLocal()).as("AvoidHotNodes reads the usage view").isFalse();
+        var registry = ShippedPlugins.registry().register("Global", ctx -> new Global());
+        var config = new io.qshard.core.config.QshardConfigLoader(registry)
+                .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Global]}]", "t");
+        SchedulingAlgorithm global = new SchedulingAlgorithm(Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
+                NodesToScore.adaptive());
+        assertThat(global.nodeLocal()).isFalse();
         assertThat(prod.nodeLocal()).isTrue();
-        DecisionReuse pool = new DecisionReuse(batch, 15);
+        DecisionReuse notLocal = new DecisionReuse(global, 15);
         for (int i = 0; i < 5; i++) {
             off.schedule(s, pod("p" + i, "prod", 500, 1).build(), i);
-            pool.schedule(s, pod("b" + i, "batch", 500, 1).build(), i);
+            notLocal.schedule(s, pod("g" + i, "prod", 500, 1).build(), i);
         }
         assertThat(off.reusedDecisions()).isZero();
-        assertThat(pool.reusedDecisions()).isZero();
+        assertThat(notLocal.reusedDecisions()).isZero();
+        assertThat(notLocal.fullDecisions()).isEqualTo(5);
         assertThatThrownBy(() -> new DecisionReuse(prod, -1)).hasMessageContaining("maxReuses");
+    }
+
+    /** A scorer that does not claim {@link io.qshard.core.framework.Plugin#nodeLocal} (the default). */
+    static final class Global implements io.qshard.core.framework.ScorePlugin {
+        @Override
+        public String name() {
+            return "Global";
+        }
+
+        @Override
+        public long score(io.qshard.core.framework.CycleState state, PodRequest pod, NodeState node) {
+            return 50;
+        }
     }
 
     /** A node-local scorer that throws while {@link #explode} is set (a plugin bug). */

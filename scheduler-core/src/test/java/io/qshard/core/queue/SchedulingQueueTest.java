@@ -102,7 +102,7 @@ class SchedulingQueueTest {
         q.requeueAfterError(a);
         clock.advance(Duration.ofMinutes(5));
         assertThat(q.pop()).isEmpty();
-        assertThat(q.sizes()).isEqualTo(new SchedulingQueue.Sizes(0, 0, 0, 0));
+        assertThat(q.sizes()).isEqualTo(new SchedulingQueue.Sizes(0, 0, 0, 0, 0));
     }
 
     @Test
@@ -131,5 +131,35 @@ class SchedulingQueueTest {
         assertThat(q.take(Duration.ofMillis(50))).isEmpty();
         clock.advance(Duration.ofSeconds(1));
         assertThat(q.take(Duration.ofMillis(50))).isPresent();
+    }
+
+    @Test
+    void aGatedPodIsHeldBackUntilAnUpdatePassesTheCheckThenQueuedAtOnce() {
+        // the check stands for a PreEnqueue plugin such as scheduling gates: pods with a "gate" selector wait
+        SchedulingQueue gatedQueue = new SchedulingQueue(clock, BackoffPolicy.defaults(), Duration.ofSeconds(60),
+                p -> p.nodeSelector().containsKey("gate") ? io.qshard.core.framework.Status.unschedulable("Gates", "gated")
+                        : io.qshard.core.framework.Status.SUCCESS);
+        gatedQueue.add(pod("g", "prod", 1, 0).selector("gate", "x").build());
+        gatedQueue.add(pod("free", "prod", 1, 0).build());
+        assertThat(gatedQueue.sizes()).isEqualTo(new SchedulingQueue.Sizes(1, 0, 0, 0, 1));
+        assertThat(gatedQueue.pop().orElseThrow().uid()).isEqualTo("free");
+        assertThat(gatedQueue.pop()).isEmpty();
+        gatedQueue.onClusterEvent(); // cluster events do not release a gated pod: only its own update does
+        assertThat(gatedQueue.pop()).isEmpty();
+
+        gatedQueue.update(pod("g", "prod", 1, 0).selector("gate", "y").build()); // still gated
+        assertThat(gatedQueue.pop()).isEmpty();
+        gatedQueue.update(pod("g", "prod", 1, 0).build()); // gate removed
+        assertThat(gatedQueue.pop().orElseThrow().uid()).isEqualTo("g");
+        assertThat(gatedQueue.sizes().gated()).isZero();
+    }
+
+    @Test
+    void aDeletedGatedPodIsForgotten() {
+        SchedulingQueue gatedQueue = new SchedulingQueue(clock, BackoffPolicy.defaults(), Duration.ofSeconds(60),
+                p -> io.qshard.core.framework.Status.unschedulable("Gates", "gated"));
+        gatedQueue.add(pod("g", "prod", 1, 0).build());
+        gatedQueue.delete("g");
+        assertThat(gatedQueue.sizes()).isEqualTo(new SchedulingQueue.Sizes(0, 0, 0, 0, 0));
     }
 }

@@ -36,7 +36,7 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
  * fills two exception stack traces — per binding. Requests here carry no fabric8 timeout; one watchdog
  * sweep per second fails requests sent more than {@link #REQUEST_TIMEOUT} ago instead. Thread-safe.
  */
-public final class Binder implements AutoCloseable {
+public final class Binder implements PodBinder {
     /** Default bindings in flight. */
     public static final int DEFAULT_CONCURRENCY = 32;
     /** Per-request timeout, from the moment a binding is sent. */
@@ -130,6 +130,7 @@ public final class Binder implements AutoCloseable {
      *
      * @throws InterruptedException if interrupted while in-flight and waiting bindings are both full (nothing sent)
      */
+    @Override
     public void bind(String namespace, String name, String uid, String node, Consumer<BindOutcome> onOutcome)
             throws InterruptedException {
         budget.acquire();
@@ -207,6 +208,7 @@ public final class Binder implements AutoCloseable {
      *
      * @return how many were abandoned
      */
+    @Override
     public int abandonQueued(String why) {
         java.util.List<Pending> unsent;
         synchronized (lock) {
@@ -236,6 +238,7 @@ public final class Binder implements AutoCloseable {
      * <p>Not {@code Semaphore.acquire(n)}: a semaphore wakes its waiter on every single release, to find too few
      * permits and park again. Here a completing binding unparks the waiter only once {@code n} are free.
      */
+    @Override
     public void awaitCapacity(int n) throws InterruptedException {
         if (budget.availablePermits() > 0) {
             return;
@@ -257,6 +260,7 @@ public final class Binder implements AutoCloseable {
     }
 
     /** Bindings sent and not yet answered. */
+    @Override
     public int inFlight() {
         synchronized (lock) {
             return sending;
@@ -264,6 +268,7 @@ public final class Binder implements AutoCloseable {
     }
 
     /** Bindings handed over and waiting for a slot. */
+    @Override
     public int queued() {
         synchronized (lock) {
             return waiting.size();
@@ -271,6 +276,7 @@ public final class Binder implements AutoCloseable {
     }
 
     /** Waits until no binding is in flight or waiting, at most {@code timeout}; true if none is left. */
+    @Override
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         if (budget.tryAcquire(budgetSize, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             budget.release(budgetSize);

@@ -15,13 +15,12 @@ import io.qshard.core.model.Tier;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
-import io.qshard.shard.usage.UsageTracker;
 
 /**
  * Recomputes a tier's decision for one pod on a snapshot, as its scheduler would make it now: the tier's profile
- * with the usage view's hotspots, over every node of the shard that owns the pod (all nodes when unsharded). A bound
- * pod is first taken off its node, so the question is "where would it go now". Pure given its inputs; not
- * thread-safe (call it on the thread that owns the usage tracker).
+ * over every node of the shard that owns the pod (all nodes when unsharded), reading usage, pools and heat from the
+ * snapshot as every plugin does. A bound pod is first taken off its node, so the question is "where would it go now".
+ * Pure given its inputs; thread-safe.
  */
 public final class PodExplainer {
     private final QshardConfig config;
@@ -42,10 +41,9 @@ public final class PodExplainer {
      * @param tier      the pod's tier
      * @param pod       the pod (its {@code nodeName} set when bound)
      * @param snapshot  the cluster as the view has it
-     * @param usage     the view's usage tracker (hotspots, hot nodes)
      * @param shardNodes the nodes of the owning shard, or empty for all
      */
-    public Result explain(Tier tier, PodRequest pod, ClusterSnapshot snapshot, UsageTracker usage, Optional<Set<String>> shardNodes) {
+    public Result explain(Tier tier, PodRequest pod, ClusterSnapshot snapshot, Optional<Set<String>> shardNodes) {
         ClusterSnapshot s = snapshot;
         if (pod.nodeName() != null) {
             Optional<NodeState> home = s.node(pod.nodeName());
@@ -61,8 +59,7 @@ public final class PodExplainer {
                 }
             }
         }
-        usage.publish();
-        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock, usage.hotspots()));
+        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock));
         Explanation e = new SchedulingAlgorithm(profile, config.nodesToScore()).explain(s, pod);
         return new Result(tier, pod, e, s, new NodeRoom(config.pools()));
     }

@@ -134,7 +134,7 @@ final class SchedulerMetricsExport {
         ClusterSnapshot snap = s.snapshot();
         int hot = 0;
         for (int i = 0; i < snap.size(); i++) {
-            if (s.usage().hotspots().hot(snap.node(i).name())) {
+            if (snap.node(i).hot()) {
                 hot++;
             }
         }

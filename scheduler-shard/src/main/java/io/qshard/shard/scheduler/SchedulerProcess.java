@@ -115,7 +115,8 @@ public final class SchedulerProcess {
             shardMaps = new io.qshard.shard.shardmap.ShardMapWatcher(client);
         }
         for (Instance i : instances) {
-            TierScheduler s = new TierScheduler(i.tier(), i.shard(), config, registry, client, settings, clock);
+            TierScheduler s = new TierScheduler(i.tier(), i.shard(), config, registry, settings, clock,
+                    SchedulerPorts.forApi(client, i.tier(), i.shard(), settings, clock));
             s.joinLedger(ledger);
             informers.addListener(s);
             if (shardMaps != null) {

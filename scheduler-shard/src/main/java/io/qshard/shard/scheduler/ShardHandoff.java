@@ -16,8 +16,8 @@ import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.snapshot.ClusterState;
-import io.qshard.shard.shardmap.ShardAcks;
-import io.qshard.shard.shardmap.ShardMapMaintainer;
+import io.qshard.shard.shardmap.AckWriter;
+import io.qshard.shard.shardmap.MapKeeper;
 import io.qshard.shard.shardmap.ShardMapWatcher;
 import io.qshard.shard.usage.UsageTracker;
 
@@ -27,7 +27,7 @@ import io.qshard.shard.usage.UsageTracker;
  * acquires the new ones; it keeps every pending pod of the tier and queues only those its shard owns, re-checking
  * ownership every tick; shard 0's leader maintains the map. For an unsharded tier it does nothing.
  *
- * <p>Not thread-safe: the instance's decision thread, which also owns the state, queue and maps passed in; the
+ * <p>Not thread-safe: the instance's decision thread, which also owns the {@link DecisionState} passed in; the
  * acknowledgement's answer comes back through {@code inbox}. {@link #acknowledgedEpoch} may be read from any thread.
  */
 final class ShardHandoff implements AutoCloseable {
@@ -36,9 +36,9 @@ final class ShardHandoff implements AutoCloseable {
     private final ShardGate gate;
     private final String identity;
     /** null for an unsharded tier */
-    private final ShardAcks acks;
+    private final AckWriter acks;
     /** non-null for shard 0 of a sharded tier */
-    private final ShardMapMaintainer maintainer;
+    private final MapKeeper maintainer;
     private final ClusterState state;
     private final SchedulingQueue queue;
     /** the scheduler's uid → node of assumed, unconfirmed placements */
@@ -61,18 +61,24 @@ final class ShardHandoff implements AutoCloseable {
     private ShardMapWatcher.Update lastMap;
     private volatile long ackedEpoch;
 
-    ShardHandoff(ShardGate gate, String identity, ShardAcks acks, ShardMapMaintainer maintainer, ClusterState state,
-                 SchedulingQueue queue, Map<String, String> assumed, Map<String, Node> nodes, UsageTracker usage, Clock clock,
+    /**
+     * @param acks       writes acknowledgements; null for an unsharded tier
+     * @param maintainer keeps the map; null except for shard 0 of a sharded tier
+     * @param decision   the instance's decision-thread state this hand-off works on
+     * @param inbox      runs a task on the decision thread (the acknowledgement's answer comes back through it)
+     * @param leading    whether the instance leads its shard now
+     */
+    ShardHandoff(ShardGate gate, String identity, AckWriter acks, MapKeeper maintainer, DecisionState decision, Clock clock,
                  Consumer<Runnable> inbox, BooleanSupplier leading) {
         this.gate = gate;
         this.identity = identity;
         this.acks = acks;
         this.maintainer = maintainer;
-        this.state = state;
-        this.queue = queue;
-        this.assumed = assumed;
-        this.nodes = nodes;
-        this.usage = usage;
+        this.state = decision.cluster();
+        this.queue = decision.queue();
+        this.assumed = decision.assumed();
+        this.nodes = decision.nodes();
+        this.usage = decision.usage();
         this.clock = clock;
         this.inbox = inbox;
         this.leading = leading;

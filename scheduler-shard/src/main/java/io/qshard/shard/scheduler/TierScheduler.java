@@ -3,26 +3,27 @@ package io.qshard.shard.scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.core.algorithm.DecisionReuse;
-import io.qshard.core.algorithm.ScheduleResult;
-import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.QshardConfig;
-import io.qshard.core.framework.CycleState;
+import io.qshard.core.cycle.CycleOutcome;
+import io.qshard.core.cycle.FrameworkCycle;
+import io.qshard.core.cycle.RuntimeSteps;
+import io.qshard.core.framework.BindResult;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.framework.Profile;
-import io.qshard.core.framework.ReservePlugin;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Tier;
@@ -30,97 +31,100 @@ import io.qshard.core.queue.QueuedPod;
 import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.ClusterState;
-import io.qshard.shard.binder.BindOutcome;
-import io.qshard.shard.binder.Binder;
+import io.qshard.core.usage.UsageReport;
 import io.qshard.kube.informer.ClusterEventListener;
-import io.qshard.shard.status.PodStatusReporter;
+import io.qshard.shard.binder.PodBinder;
+import io.qshard.shard.shardmap.ShardMapWatcher;
+import io.qshard.shard.status.StatusReporter;
+import io.qshard.shard.usage.UsageTracker;
 
 /**
- * One scheduler instance for one tier: a single decision thread owns the {@link ClusterState} and applies,
- * in arrival order, everything that reaches it through its inbox — informer events and binding outcomes.
- * Per pod: pop → decide on the current snapshot → assume → bind asynchronously → on success forget the
- * queue entry; on failure forget the assumption and retry with backoff; "already bound" or "pod gone" →
- * drop. Pods of other schedulerNames are never touched; every bound pod, of any scheduler, is accounted.
+ * One scheduler instance for one tier (and shard): a single decision thread owns the {@link DecisionState} and applies,
+ * in arrival order, everything that reaches it through its inbox — informer events and binding outcomes. Per pod:
+ * pop → {@link FrameworkCycle#schedule} on the current snapshot (decide, reserve — which assumes the pod in the state —
+ * and permit) → {@link FrameworkCycle#bind} asynchronously → on success forget the queue entry; on failure
+ * {@link FrameworkCycle#unreserve} and retry with backoff; "already bound" or "pod gone" → drop. Pods of other
+ * schedulerNames are never touched; every bound pod, of any scheduler, is accounted (docs/architecture.md, "A scheduler
+ * process").
  *
- * <p>Sharded tiers (DESIGN.md, "Shards and instances"): the instance places only on its shard's active nodes for the
- * map's phase ({@link ShardGate}) and queues only the pending pods it owns; {@link ShardHandoff} releases nodes at once
- * and acquires them only after acknowledging the map ({@code ShardMap.status.acks}); the instance decides only while it
- * leads its shard's Lease ({@link #lead}) — a leader that loses the lease stops binding at once.
+ * <p>Sharded tiers: the instance places only on its shard's active nodes for the map's phase ({@link ShardGate}) and
+ * queues only the pending pods it owns; {@link ShardHandoff} releases nodes at once and acquires them only after
+ * acknowledging the map; the instance decides only while it leads its shard's Lease ({@link #lead}) — a leader that
+ * loses the lease stops binding at once.
  *
- * <p>Thread-safety: the {@link ClusterEventListener} methods may be called from any thread (they only
- * enqueue); {@link #start}/{@link #stop}/{@link #kill} from a controlling thread.
+ * <p>Everything it writes goes through the injected {@link SchedulerPorts}. Thread-safety: the
+ * {@link ClusterEventListener} methods may be called from any thread (they only enqueue); {@link #start}/{@link #stop}/
+ * {@link #kill} from a controlling thread; the getters from any thread.
  */
-public final class TierScheduler implements ClusterEventListener, io.qshard.shard.shardmap.ShardMapWatcher.Listener {
+public final class TierScheduler implements ClusterEventListener, ShardMapWatcher.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(TierScheduler.class);
     private static final long IDLE_WAIT_MS = 20;
 
     private final Tier tier;
     private final Clock clock;
-    private final ClusterState state = new ClusterState();
+    private final DecisionState decision;
+    private final ClusterState state;
     private final SchedulingQueue queue;
-    /** The tier's algorithm, reusing the last decision's window for runs of equivalent pods; decision thread only. */
-    private final DecisionReuse decisions;
-    private final List<ReservePlugin> reservers;
-    private final Binder binder;
-    /**
-     * Bindings decided ahead, waiting in the binder for a slot (a quarter of the slots), and bindings to let complete
-     * before deciding again when all are taken: the slots stay full while the decision thread sleeps.
-     */
+    private final FrameworkCycle framework;
+    private final PodBinder binder;
     private final int bindBatch;
-    private final PodStatusReporter reporter;
+    private final StatusReporter reporter;
     private final SchedulerMetrics metrics = new SchedulerMetrics();
-    private final io.qshard.shard.usage.UsageTracker usage;
+    private final UsageTracker usage;
+    private final ExecutorService preBind;
     private long nextUsageTick;
     private boolean usageChanged;
     private PlacementLedger ledger = new PlacementLedger();
     /** uids of pods other tiers of this process assumed and the informer has not confirmed yet (decision thread). */
-    private final java.util.Set<String> peerAssumed = new java.util.HashSet<>();
+    private final Set<String> peerAssumed = new HashSet<>();
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
-    /** uid → node of pods assumed here whose binding the informer has not confirmed yet (decision thread only). */
-    private final Map<String, String> assumed = new HashMap<>();
     private final Thread thread;
     private volatile boolean running;
     private volatile ClusterSnapshot lastSnapshot = ClusterSnapshot.empty();
     private long seed;
-    // ---- sharding (decision thread) ----
     private final ShardGate gate;
-    /** Every node the informer has, active or not (for nodes this shard acquires later). */
-    private final Map<String, Node> nodes = new HashMap<>();
-    /** Map changes, acknowledgements and the pending pods this shard owns (does nothing for an unsharded tier). */
     private final ShardHandoff handoff;
     private volatile boolean leading;
     private volatile int activeCount;
     private volatile boolean ignoredMapWarned;
 
-    public TierScheduler(Tier tier, QshardConfig config, PluginRegistry registry, KubernetesClient client,
-                         SchedulerSettings settings, Clock clock) {
-        this(tier, 0, config, registry, client, settings, clock);
-    }
-
     /**
      * An instance for shard {@code shard} of {@code tier}; it leads at once unless {@link #lead} is driven by an
-     * election ({@code settings.leaseNamespace()} set).
+     * election ({@code settings.leaseNamespace()} set). It closes {@code ports} when it stops.
      */
-    public TierScheduler(Tier tier, int shard, QshardConfig config, PluginRegistry registry, KubernetesClient client,
-                         SchedulerSettings settings, Clock clock) {
+    public TierScheduler(Tier tier, int shard, QshardConfig config, PluginRegistry registry, SchedulerSettings settings,
+                         Clock clock, SchedulerPorts ports) {
         this.gate = new ShardGate(tier.name(), shard, tier.shards(), config.shardRotation());
         this.leading = settings.leaseNamespace() == null;
         this.tier = tier;
         this.clock = clock;
-        this.usage = new io.qshard.shard.usage.UsageTracker(config);
-        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock, usage.hotspots()));
-        this.decisions = new DecisionReuse(new SchedulingAlgorithm(profile, config.nodesToScore()), config.equivalentPodReuse());
-        this.reservers = profile.reservers();
-        this.queue = new SchedulingQueue(clock, config.backoff(), config.unschedulableTimeout());
-        this.bindBatch = Math.max(1, settings.bindConcurrency() / 4);
-        this.binder = new Binder(client, settings.bindConcurrency(), bindBatch);
-        this.reporter = new PodStatusReporter(client, tier.schedulerName(), clock, settings.scheduledEventsPerSecond(),
-                settings.failedEventsPerSecond());
-        this.handoff = new ShardHandoff(gate, settings.identity(),
-                tier.shards() > 1 ? new io.qshard.shard.shardmap.ShardAcks(client, clock) : null,
-                tier.shards() > 1 && shard == 0 ? new io.qshard.shard.shardmap.ShardMapMaintainer(client, tier) : null,
-                state, queue, assumed, nodes, usage, clock, inbox::add, () -> leading);
-        this.thread = new Thread(this::loop, "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "") + "-decide");
+        this.usage = new UsageTracker(config);
+        this.state = new ClusterState();
+        this.binder = ports.binder();
+        this.reporter = ports.reporter();
+        this.bindBatch = SchedulerPorts.bindBatch(settings);
+        String name = "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "");
+        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock));
+        this.preBind = profile.preBinds().isEmpty() ? null : Executors.newFixedThreadPool(4, r -> daemon(r, name + "-prebind"));
+        var assumed = new HashMap<String, String>();
+        var nodes = new HashMap<String, Node>();
+        RuntimeSteps runtime = new RuntimeSteps(
+                List.of(new CacheReservation(state, assumed, p -> ledger.assumed(this, p), uid -> ledger.forgotten(this, uid))),
+                List.of(new LeasePermit(() -> leading, gate)), new ApiBind(binder), preBind == null ? Runnable::run : preBind);
+        this.framework = new FrameworkCycle(profile, config.nodesToScore(), config.equivalentPodReuse(), runtime);
+        // the queue asks the framework's PreEnqueue plugins (if any) before it takes a pod
+        this.queue = new SchedulingQueue(clock, config.backoff(), config.unschedulableTimeout(),
+                framework.gatesPods() ? framework::preEnqueue : null);
+        this.decision = new DecisionState(state, queue, assumed, nodes, usage);
+        this.handoff = new ShardHandoff(gate, settings.identity(), ports.acks(), ports.keeper(), decision, clock, inbox::add,
+                () -> leading);
+        this.thread = new Thread(this::loop, name + "-decide");
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     public Tier tier() {
@@ -133,7 +137,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
 
     /** Decisions made from an equivalent pod's window so far (thread-safe). */
     public long decisionsReused() {
-        return decisions.reusedDecisions();
+        return framework.reusedDecisions();
     }
 
     /** Queue depths (thread-safe). */
@@ -147,12 +151,12 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     }
 
     /** Usage reports applied, rejected and gone stale (counters are thread-safe). */
-    public io.qshard.shard.usage.UsageTracker usage() {
+    public UsageTracker usage() {
         return usage;
     }
 
     /** Events and condition writes done / dropped. */
-    public PodStatusReporter reporter() {
+    public StatusReporter reporter() {
         return reporter;
     }
 
@@ -173,7 +177,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
 
     /**
      * Leadership of this shard's Lease was won or lost. Losing it stops decisions and bindings at once: the loop
-     * does not pop, and a decision under way does not bind.
+     * does not pop, a decision under way is refused at Permit, and bindings not yet sent are abandoned.
      */
     public void lead(boolean on) {
         leading = on;
@@ -267,14 +271,12 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        binder.close();
-        reporter.close();
-        handoff.close();
+        closePorts();
         org.HdrHistogram.Histogram d = metrics.decisionHistogram();
         LOG.info("tier {} scheduler stopped: {} bound, {} unschedulable decisions, bind errors {}; decision p50 {} µs, p99 {} µs,"
                         + " {} of {} decisions reused an equivalent pod's window", tier.name(), metrics.bound.sum(), metrics.unschedulable.sum(),
                 metrics.bindErrors.sum(), d.getValueAtPercentile(50) / 1000, d.getValueAtPercentile(99) / 1000,
-                decisions.reusedDecisions(), d.getTotalCount());
+                framework.reusedDecisions(), d.getTotalCount());
     }
 
     /** Abrupt stop (tests: "kill -9" of the decision loop); in-flight bindings are not waited for. */
@@ -282,9 +284,16 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         running = false;
         thread.interrupt();
         join();
+        closePorts();
+    }
+
+    private void closePorts() {
         binder.close();
         reporter.close();
         handoff.close();
+        if (preBind != null) {
+            preBind.shutdownNow();
+        }
     }
 
     private void join() {
@@ -300,7 +309,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     @Override
     public void nodeUpserted(Node node) {
         inbox.add(() -> {
-            nodes.put(node.name(), node);
+            decision.nodes().put(node.name(), node);
             if (!gate.isActive(node.name())) {
                 return;
             }
@@ -317,13 +326,13 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     @Override
     public void nodeDeleted(String name) {
         inbox.add(() -> {
-            nodes.remove(name);
+            decision.nodes().remove(name);
             state.removeNode(name);
         });
     }
 
     @Override
-    public void shardMap(io.qshard.shard.shardmap.ShardMapWatcher.Update update) {
+    public void shardMap(ShardMapWatcher.Update update) {
         if (!update.view().tier().equals(tier.name())) {
             return;
         }
@@ -344,7 +353,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     }
 
     @Override
-    public void usageReported(io.qshard.core.usage.UsageReport report) {
+    public void usageReported(UsageReport report) {
         inbox.add(() -> usageChanged |= usage.reported(report, state, clock.instant()));
     }
 
@@ -371,7 +380,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
             forgetPod(pod.uid());
             queue.onClusterEvent();
         } else if (pod.nodeName() != null) {
-            assumed.remove(pod.uid()); // confirmed, or bound by someone else: the API is the truth
+            decision.assumed().remove(pod.uid()); // confirmed, or bound by someone else: the API is the truth
             peerAssumed.remove(pod.uid());
             state.upsertPod(pod);
             queue.delete(pod.uid());
@@ -382,7 +391,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
                 queue.delete(pod.uid());
                 handoff.forget(pod.uid());
             } else if (!gate.sharded()) {
-                if (!assumed.containsKey(pod.uid())) {
+                if (!decision.assumed().containsKey(pod.uid())) {
                     queue.add(pod);
                 }
             } else {
@@ -392,7 +401,7 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
     }
 
     private void forgetPod(String uid) {
-        assumed.remove(uid);
+        decision.assumed().remove(uid);
         state.removePod(uid);
         queue.delete(uid);
         reporter.forget(uid);
@@ -446,15 +455,16 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         if (usage.expire(state, clock.instant()) > 0) {
             usageChanged = true;
         }
-        usage.publish();
         if (usageChanged) {
             usageChanged = false;
             queue.onClusterEvent();
         }
-        shardTick();
+        lastSnapshot = state.snapshot(); // for /metrics and explain while idle; snapshots are immutable and cheap
+        activeCount = lastSnapshot.size();
+        handoff.tick(clock.instant());
     }
 
-    private void scheduleOne(QueuedPod q) throws InterruptedException {
+    private void scheduleOne(QueuedPod q) {
         PodRequest pod = q.pod();
         if (state.nodeOf(pod.uid()).isPresent()) {
             queue.done(pod.uid());
@@ -463,9 +473,9 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
         ClusterSnapshot snapshot = state.snapshot();
         lastSnapshot = snapshot;
         long t0 = System.nanoTime();
-        ScheduleResult result;
+        CycleOutcome outcome;
         try {
-            result = decisions.schedule(snapshot, pod, seed++);
+            outcome = framework.schedule(snapshot, pod, seed++);
         } catch (RuntimeException e) {
             metrics.errors.increment();
             LOG.error("tier {}: error scheduling {} (retrying with backoff)", tier.name(), pod.key(), e);
@@ -473,64 +483,46 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
             return;
         }
         metrics.decision(System.nanoTime() - t0);
-        if (!result.isPlaced()) {
+        if (outcome instanceof CycleOutcome.Unschedulable u) {
             metrics.unschedulable.increment();
             queue.requeueUnschedulable(q);
-            reporter.unschedulable(pod, result.diagnosis().message());
-            return;
+            reporter.unschedulable(pod, u.diagnosis().message());
+        } else if (outcome instanceof CycleOutcome.Rejected) {
+            queue.requeueAfterError(q); // lost the lease, or the node left the shard, while deciding
+        } else {
+            CycleOutcome.Reserved r = (CycleOutcome.Reserved) outcome;
+            metrics.scheduled.increment();
+            framework.bind(r, result -> inbox.add(() -> onBound(q, r, result)));
         }
-        String node = result.node();
-        CycleState cycle = new CycleState();
-        for (int i = 0; i < reservers.size(); i++) {
-            if (!reservers.get(i).reserve(cycle, pod, node).isSuccess()) {
-                for (int j = i - 1; j >= 0; j--) {
-                    reservers.get(j).unreserve(cycle, pod, node);
-                }
-                queue.requeueAfterError(q);
-                return;
-            }
-        }
-        if (!leading || !gate.isActive(node)) { // lost the lease, or the node was released, while deciding
-            for (int j = reservers.size() - 1; j >= 0; j--) {
-                reservers.get(j).unreserve(cycle, pod, node);
-            }
-            queue.requeueAfterError(q);
-            return;
-        }
-        metrics.scheduled.increment();
-        state.assume(pod, node);
-        assumed.put(pod.uid(), node);
-        ledger.assumed(this, pod.boundTo(node));
-        binder.bind(pod.namespace(), pod.name(), pod.uid(), node, outcome -> inbox.add(() -> onBound(q, node, cycle, outcome)));
     }
 
-    private void onBound(QueuedPod q, String node, CycleState cycle, BindOutcome outcome) {
+    private void onBound(QueuedPod q, CycleOutcome.Reserved r, BindResult result) {
         PodRequest pod = q.pod();
-        switch (outcome.kind()) {
+        switch (result.code()) {
             case BOUND -> {
                 metrics.bound.increment();
                 metrics.endToEnd(clock.millis() - q.firstSeen().toEpochMilli());
                 queue.done(pod.uid());
-                reporter.scheduled(pod, node);
+                reporter.scheduled(pod, r.node());
             }
             case ALREADY_BOUND -> {
                 metrics.alreadyBound.increment();
-                queue.done(pod.uid()); // the informer tells us where it is
+                queue.done(pod.uid()); // the informer tells us where
             }
             case POD_GONE -> {
                 metrics.podGone.increment();
-                forgetAssumption(pod, node, cycle);
+                framework.unreserve(r);
                 queue.done(pod.uid());
             }
             case NOT_SENT -> {
-                forgetAssumption(pod, node, cycle); // abandoned before it was written: the pod is still pending
+                framework.unreserve(r); // abandoned before it was written: the pod is still pending
                 queue.requeueAfterError(q);
             }
             case FAILED -> {
                 metrics.bindErrors.increment();
-                LOG.warn("tier {}: binding {} to {} failed: {} (retrying with backoff)", tier.name(), pod.key(), node,
-                        outcome.message());
-                forgetAssumption(pod, node, cycle);
+                LOG.warn("tier {}: binding {} to {} failed: {} (retrying with backoff)", tier.name(), pod.key(), r.node(),
+                        result.message());
+                framework.unreserve(r);
                 queue.requeueAfterError(q);
             }
         }
@@ -544,22 +536,5 @@ public final class TierScheduler implements ClusterEventListener, io.qshard.shar
      */
     private boolean ready() {
         return leading && (!gate.sharded() || handoff.settled());
-    }
-
-    /** Once a second: the snapshot for /metrics and explain while idle, and the shard hand-off's tick. */
-    private void shardTick() {
-        lastSnapshot = state.snapshot(); // snapshots are immutable and cheap
-        activeCount = lastSnapshot.size();
-        handoff.tick(clock.instant());
-    }
-
-    private void forgetAssumption(PodRequest pod, String node, CycleState cycle) {
-        if (assumed.remove(pod.uid()) != null) {
-            state.removePod(pod.uid());
-            ledger.forgotten(this, pod.uid());
-            for (int j = reservers.size() - 1; j >= 0; j--) {
-                reservers.get(j).unreserve(cycle, pod, node);
-            }
-        }
     }
 }

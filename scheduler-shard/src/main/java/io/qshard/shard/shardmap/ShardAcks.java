@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * so the leaders of different shards never conflict: the epoch and phase it acts on, its identity and the nodes it
  * places on. The rebalance command waits on these; an audit reads them. Thread-safe (writes on one thread).
  */
-public final class ShardAcks implements AutoCloseable {
+public final class ShardAcks implements AckWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ShardAcks.class);
 
     private final KubernetesClient client;
@@ -37,6 +37,7 @@ public final class ShardAcks implements AutoCloseable {
     }
 
     /** @return completes true when written, false when the write failed (the caller tries again later) */
+    @Override
     public CompletableFuture<Boolean> ack(String tier, int shard, long epoch, ShardPhase phase, String holder, Set<String> active) {
         String nodes = active.stream().sorted().map(n -> "\"" + n + "\"").collect(Collectors.joining(","));
         String patch = "{\"status\":{\"acks\":{\"" + shard + "\":{\"epoch\":" + epoch + ",\"phase\":\"" + ShardMaps.phaseName(phase)

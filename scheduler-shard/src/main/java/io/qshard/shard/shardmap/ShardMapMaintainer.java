@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * conflict with the rebalance command is retried at the next round. At most one write at a time, every 2 s. Not
  * thread-safe: the decision thread of shard 0.
  */
-public final class ShardMapMaintainer implements AutoCloseable {
+public final class ShardMapMaintainer implements MapKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(ShardMapMaintainer.class);
     private static final Duration EVERY = Duration.ofSeconds(2);
 
@@ -51,6 +51,7 @@ public final class ShardMapMaintainer implements AutoCloseable {
      * @param weights every node of the cluster → its weight (allocatable cpu)
      * @param now     the clock
      */
+    @Override
     public void maintain(ShardMapWatcher.Update current, Map<String, Long> weights, Instant now) {
         if (writing || now.isBefore(next) || weights.isEmpty()) {
             return;

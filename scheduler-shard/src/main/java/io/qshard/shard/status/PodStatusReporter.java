@@ -37,7 +37,7 @@ import io.qshard.core.model.PodRequest;
  * </ul>
  * {@link #scheduled}, {@link #unschedulable} and {@link #forget} are called from the decision thread only.
  */
-public final class PodStatusReporter implements AutoCloseable {
+public final class PodStatusReporter implements StatusReporter {
     public static final double DEFAULT_SCHEDULED_PER_SECOND = 10;
     public static final double DEFAULT_FAILED_PER_SECOND = 50;
     public static final Duration REPEAT_AFTER = Duration.ofSeconds(60);
@@ -79,6 +79,7 @@ public final class PodStatusReporter implements AutoCloseable {
     }
 
     /** {@code pod} was bound to {@code node}. */
+    @Override
     public void scheduled(PodRequest pod, String node) {
         lastFailure.remove(pod.uid());
         lastBound = pod;
@@ -100,6 +101,7 @@ public final class PodStatusReporter implements AutoCloseable {
     }
 
     /** No node fit {@code pod}; {@code message} is the aggregated diagnosis. */
+    @Override
     public void unschedulable(PodRequest pod, String message) {
         Instant now = clock.instant();
         Reported prev = lastFailure.get(pod.uid());
@@ -115,16 +117,19 @@ public final class PodStatusReporter implements AutoCloseable {
     }
 
     /** The pod is gone or bound elsewhere: drop what is remembered about it. */
+    @Override
     public void forget(String uid) {
         lastFailure.remove(uid);
     }
 
     /** Events and patches written so far. */
+    @Override
     public long written() {
         return written.sum();
     }
 
     /** Reports dropped because the queue was full or a write failed. */
+    @Override
     public long dropped() {
         return dropped.sum();
     }

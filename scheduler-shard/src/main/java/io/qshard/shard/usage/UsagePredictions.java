@@ -1,6 +1,5 @@
 package io.qshard.shard.usage;
 
-import io.qshard.core.framework.HotspotView;
 import io.qshard.predict.PredictorConfig;
 import io.qshard.predict.SeriesPredictor;
 import java.util.HashMap;
@@ -11,12 +10,11 @@ import java.util.Map;
  * own cpu or memory, or one tier's — fed from usage reports, answering the pools' {@code usage(tier)} with
  * {@code predictPeak} and the {@code HotspotAvoidance} plugin with each node's cpu hotspot probability.
  *
- * <p>Threading: one writer (the usage view's thread) calls {@link #observe}, {@link #predictedPeak},
- * {@link #forget} and {@link #publish}; any thread, notably every tier's decision thread, may call
- * {@link #hotspotProbability}, which reads the map last published — an immutable snapshot, swapped atomically.
- * Values are percent of the node's capacity. Memory: about 3.9 KB per series (predictors/RESULTS.md).
+ * <p>Not thread-safe: owned by the usage view's thread (a scheduler's decision thread), which publishes what plugins
+ * need into the snapshot's node states. Values are percent of the node's capacity. Memory: about 3.9 KB per series
+ * (predictors/RESULTS.md).
  */
-public final class UsagePredictions implements HotspotView {
+public final class UsagePredictions {
     /** The series of a node whose hotspot probability the scheduler reads. */
     public static final String NODE_CPU = "node/cpu";
     /** The node's memory series. */
@@ -24,8 +22,7 @@ public final class UsagePredictions implements HotspotView {
 
     private final PredictorConfig config;
     private final Map<String, Map<String, SeriesPredictor>> byNode = new HashMap<>();
-    private final Map<String, Double> hotspotDraft = new HashMap<>();
-    private volatile Map<String, Double> hotspots = Map.of();
+    private final Map<String, Double> hotspots = new HashMap<>();
 
     /** @param config horizon, quantile, hotspot threshold and cut of every predictor */
     public UsagePredictions(PredictorConfig config) {
@@ -47,7 +44,7 @@ public final class UsagePredictions implements HotspotView {
         p.observe(timeSeconds, percent);
         if (NODE_CPU.equals(series)) {
             double probability = p.hotspotProbability(config.hotspotThreshold(), config.horizonSeconds());
-            hotspotDraft.put(node, Double.isNaN(probability) ? 0 : probability);
+            hotspots.put(node, Double.isNaN(probability) ? 0 : probability);
         }
     }
 
@@ -74,12 +71,7 @@ public final class UsagePredictions implements HotspotView {
     /** Drops every series of a deleted node; writer thread only. */
     public void forget(String node) {
         byNode.remove(node);
-        hotspotDraft.remove(node);
-    }
-
-    /** Makes the hotspot probabilities observed so far visible to readers; writer thread only. */
-    public void publish() {
-        hotspots = Map.copyOf(hotspotDraft);
+        hotspots.remove(node);
     }
 
     /** @return the number of series held */
@@ -87,7 +79,7 @@ public final class UsagePredictions implements HotspotView {
         return byNode.values().stream().mapToInt(Map::size).sum();
     }
 
-    @Override
+    /** @return the node's cpu hotspot probability after its latest sample, [0, 1]; 0 when unknown */
     public double hotspotProbability(String nodeName) {
         return hotspots.getOrDefault(nodeName, 0.0);
     }

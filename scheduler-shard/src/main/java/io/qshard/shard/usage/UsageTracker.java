@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * and takes them away again when the report goes stale — then the node is back on the conservative view.
  *
  * <p>Each tier's usage is raised to its predicted peak over the horizon ({@link UsagePredictions}: every report feeds
- * the tier's cpu and memory series, in percent of the node's real allocatable), and each node's cpu series gives the
- * hotspot probability the {@code HotspotAvoidance} plugin reads ({@link #hotspots()}).
+ * the tier's cpu and memory series, in percent of the node's real allocatable). Each applied report also runs the
+ * hot-node rule ({@link io.qshard.core.usage.HotNodes}) and the node's cpu hotspot prediction, and publishes both into
+ * the node's {@link NodeState} ({@link ClusterState#setHeat}): plugins read them from the cycle's snapshot, nothing
+ * live.
  *
  * <p>A report the CRD schema could not reject but this instance cannot use (future timestamp, tiers adding up past the
  * node) is logged, counted in {@link #rejected} and skipped; the node keeps its previous view. A report for a node
@@ -53,19 +55,6 @@ public final class UsageTracker {
     private final UsagePredictions predictions;
     private final boolean predicting;
     private final io.qshard.core.usage.HotNodes hot;
-    private volatile java.util.Set<String> publishedHot = java.util.Set.of();
-    private final io.qshard.core.framework.HotspotView view = new io.qshard.core.framework.HotspotView() {
-        @Override
-        public double hotspotProbability(String node) {
-            return predictions.hotspotProbability(node);
-        }
-
-        @Override
-        public boolean hot(String node) {
-            return publishedHot.contains(node);
-        }
-    };
-
     /** @param config the tiers (for each tier's accounting class), the pool and the prediction settings */
     public UsageTracker(QshardConfig config) {
         this.pools = config.pools();
@@ -110,6 +99,7 @@ public final class UsageTracker {
         }
         boolean applied = apply(report.node(), state, now);
         classify(report, state);
+        publishHeat(report.node(), state);
         return applied;
     }
 
@@ -131,15 +121,9 @@ public final class UsageTracker {
         return hot.state(node);
     }
 
-    /** @return the per-node hotspot probabilities and hot nodes, as last published by {@link #publish()} (thread-safe) */
-    public io.qshard.core.framework.HotspotView hotspots() {
-        return view;
-    }
-
-    /** Publishes the hotspot probabilities and the hot nodes observed so far to the plugins' view. */
-    public void publish() {
-        predictions.publish();
-        publishedHot = hot.hotNodes();
+    /** Writes the node's hot state and hotspot probability, as this tracker knows them now, into its NodeState. */
+    private void publishHeat(String node, ClusterState state) {
+        state.setHeat(node, hot.state(node) != io.qshard.core.usage.HotNodes.State.NORMAL, predictions.hotspotProbability(node));
     }
 
     private void observe(UsageReport report, ClusterState state) {
@@ -182,13 +166,18 @@ public final class UsageTracker {
     /** A node arrived (or changed): a report held for it is applied now. */
     public boolean nodeKnown(String node, ClusterState state, Instant now) {
         UsageReport held = unknownNode.remove(node);
-        return held != null && reported(held, state, now);
+        if (held != null && reported(held, state, now)) {
+            return true;
+        }
+        publishHeat(node, state); // e.g. a node this shard acquires again: what its reports said still holds
+        return false;
     }
 
     /** The node's report was deleted: back to the conservative view. */
     public void removed(String node, ClusterState state) {
         predictions.forget(node);
         hot.forget(node);
+        publishHeat(node, state);
         unknownNode.remove(node);
         if (reports.remove(node) != null) {
             state.setUsage(node, null, classOfTier, estimateFactor);
@@ -215,7 +204,8 @@ public final class UsageTracker {
             if (Duration.between(e.getValue().timestamp(), now).compareTo(staleAfter) > 0) {
                 it.remove();
                 state.setUsage(e.getKey(), null, classOfTier, estimateFactor);
-                hot.forget(e.getKey());
+                hot.forget(e.getKey()); // a stale report says nothing about heat; the prediction keeps its last word
+                publishHeat(e.getKey(), state);
                 staled.increment();
                 expired++;
             }

@@ -25,14 +25,15 @@ import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.shard.ShardMapView;
 import io.qshard.core.shard.ShardPhase;
 import io.qshard.core.snapshot.ClusterState;
+import io.qshard.shard.shardmap.AckWriter;
 import io.qshard.shard.shardmap.ShardMapWatcher;
 import io.qshard.shard.usage.UsageTracker;
 
 /**
- * The decision thread's side of sharding without an apiserver: no acknowledgement can be written here (no
- * {@code ShardAcks}), so what is checked is what happens before one — queuing only owned pods, moving them on each
- * rotation, releasing nodes at once and holding decisions while an acquisition waits. The acknowledgement itself is
- * covered on the real apiserver by {@code ShardFailoverIT} and {@code ShardRebalanceIT}.
+ * The decision thread's side of sharding without an apiserver: queuing only owned pods, moving them on each rotation,
+ * releasing nodes at once, holding decisions while an acquisition waits, and the acknowledgement protocol against an
+ * {@link AckWriter} the test answers. Writing the acknowledgement itself is covered on the real apiserver by
+ * {@code ShardFailoverIT} and {@code ShardRebalanceIT}.
  */
 class ShardHandoffTest {
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
@@ -46,12 +47,18 @@ class ShardHandoffTest {
         final ClusterState state = new ClusterState();
         final SchedulingQueue queue = new SchedulingQueue(clock, BackoffPolicy.defaults(), Duration.ofMinutes(5));
         final Map<String, String> assumed = new HashMap<>();
+        final Map<String, Node> nodes = new HashMap<>();
         final ShardHandoff handoff;
 
         Instance(int shard, int shards) {
+            this(shard, shards, null);
+        }
+
+        Instance(int shard, int shards, AckWriter acks) {
             gate = new ShardGate("batch", shard, shards, ROTATION);
-            handoff = new ShardHandoff(gate, "test-" + shard, null, null, state, queue, assumed, new HashMap<>(),
-                    new UsageTracker(QshardConfig.defaults()), clock, Runnable::run, () -> true);
+            handoff = new ShardHandoff(gate, "test-" + shard, acks, null,
+                    new DecisionState(state, queue, assumed, nodes, new UsageTracker(QshardConfig.defaults())), clock,
+                    Runnable::run, () -> true);
         }
 
         Set<String> drain() {
@@ -127,6 +134,65 @@ class ShardHandoffTest {
         assertThat(a.handoff.settled()).as("n3 waits for the acknowledgement").isFalse();
         assertThat(a.gate.active()).containsExactly("n1");
         assertThat(a.handoff.acknowledgedEpoch()).isZero();
+    }
+
+    /** Acknowledgements as the test answers them: each call waits for {@link #answer}. */
+    private static final class HeldAcks implements AckWriter {
+        final List<String> calls = new java.util.ArrayList<>();
+        final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Boolean>> open = new java.util.ArrayDeque<>();
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Boolean> ack(String tier, int shard, long epoch, ShardPhase phase,
+                                                                  String holder, Set<String> active) {
+            calls.add("epoch " + epoch + " " + new java.util.TreeSet<>(active));
+            var f = new java.util.concurrent.CompletableFuture<Boolean>();
+            open.add(f);
+            return f;
+        }
+
+        void answer(boolean written) {
+            open.poll().complete(written);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void theAcknowledgementWaitsForBindingsToReleasedNodesAndOnlyAWrittenOneActivatesTheAcquiredNodes() {
+        HeldAcks acks = new HeldAcks();
+        Instance a = new Instance(0, 2, acks);
+        for (String n : List.of("n1", "n2", "n3")) {
+            Node node = Node.of(n, Map.of(), List.of(), new Resources(8_000, 32L << 30, 110, 0, 0), false);
+            a.nodes.put(n, node);
+            if (!n.equals("n3")) {
+                a.state.upsertNode(node);
+            }
+        }
+        a.gate.apply(map(1, Map.of(0, Set.of("n1", "n2"), 1, Set.of("n3"))));
+        a.gate.activate(Set.of("n1", "n2"));
+        a.assumed.put("uid-in-flight", "n2"); // a binding to n2 is in flight
+
+        a.handoff.onMap(new ShardMapWatcher.Update(map(2, Map.of(0, Set.of("n1", "n3"), 1, Set.of("n2"))), "10"));
+        assertThat(acks.calls).as("not while a binding to released n2 is in flight").isEmpty();
+        assertThat(a.state.node("n2")).as("released at once all the same").isEmpty();
+
+        a.assumed.remove("uid-in-flight"); // its binding settled
+        a.handoff.tick(T0);
+        assertThat(acks.calls).containsExactly("epoch 2 [n1, n3]");
+        assertThat(a.handoff.settled()).isFalse();
+
+        acks.answer(false); // the write failed: nothing is acquired, the next tick tries again
+        assertThat(a.gate.active()).containsExactly("n1");
+        a.handoff.tick(T0);
+        assertThat(acks.calls).hasSize(2);
+
+        acks.answer(true);
+        assertThat(a.handoff.settled()).isTrue();
+        assertThat(a.gate.active()).containsExactlyInAnyOrder("n1", "n3");
+        assertThat(a.state.node("n3")).as("acquired: in the state now").isPresent();
+        assertThat(a.handoff.acknowledgedEpoch()).isEqualTo(2);
     }
 
     private Instance pendingOn(Instance i, List<PodRequest> pods) {

@@ -2,7 +2,6 @@ package io.qshard.shard.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qshard.core.plugins.hotspot.HotspotAvoidance;
 import io.qshard.predict.PredictorConfig;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +20,8 @@ class UsagePredictionsTest {
     }
 
     @Test
-    void hotspotProbabilitiesAreVisibleOnlyOncePublished() {
+    void hotspotProbabilitiesPerNode() {
         UsagePredictions u = fed();
-        assertThat(u.hotspotProbability("hot")).isZero();
-        u.publish();
         assertThat(u.hotspotProbability("hot")).isGreaterThan(0.9);
         assertThat(u.hotspotProbability("cool")).isLessThan(0.05);
         assertThat(u.hotspotProbability("unknown")).isZero();
@@ -40,20 +37,9 @@ class UsagePredictionsTest {
     }
 
     @Test
-    void theSchedulerPluginReadsThePublishedView() {
-        UsagePredictions u = fed();
-        u.publish();
-        HotspotAvoidance plugin = new HotspotAvoidance(u);
-        var hot = io.qshard.core.snapshot.NodeState.of(io.qshard.core.model.Node.of("hot", java.util.Map.of(),
-                java.util.List.of(), io.qshard.core.model.Resources.ZERO, false));
-        assertThat(plugin.score(null, null, hot)).isLessThan(10);
-    }
-
-    @Test
     void forgottenNodesLeaveTheView() {
         UsagePredictions u = fed();
         u.forget("hot");
-        u.publish();
         assertThat(u.hotspotProbability("hot")).isZero();
         assertThat(u.seriesCount()).isEqualTo(2);
     }

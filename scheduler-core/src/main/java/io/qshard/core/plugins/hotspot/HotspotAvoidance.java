@@ -1,25 +1,18 @@
 package io.qshard.core.plugins.hotspot;
 
 import io.qshard.core.framework.CycleState;
-import io.qshard.core.framework.HotspotView;
 import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;
 
 /**
- * Score: nodes predicted to run hot within the horizon score lower — {@code round(100 × (1 − p))} for hotspot
- * probability {@code p} — so placements steer away from a hotspot before it happens rather than migrating pods off
- * it afterwards. A node without a prediction scores 100. Stateless; the view is read per node.
+ * Score: nodes predicted to run hot within the horizon score lower — {@code round(100 × (1 − p))} for the node's
+ * hotspot probability {@code p} ({@link NodeState#hotspotProbability()}, published when its usage report is applied) —
+ * so placements steer away from a hotspot before it happens rather than migrating pods off it afterwards. A node
+ * without a prediction reads p = 0 and scores 100. Stateless and node-local.
  */
 public final class HotspotAvoidance implements ScorePlugin {
     public static final String NAME = "HotspotAvoidance";
-
-    private final HotspotView hotspots;
-
-    /** @param hotspots the per-node predictions */
-    public HotspotAvoidance(HotspotView hotspots) {
-        this.hotspots = hotspots;
-    }
 
     @Override
     public String name() {
@@ -28,11 +21,7 @@ public final class HotspotAvoidance implements ScorePlugin {
 
     @Override
     public long score(CycleState state, PodRequest pod, NodeState node) {
-        double p = hotspots.hotspotProbability(node.name());
-        if (!(p > 0)) {
-            return MAX_SCORE; // 0, negative or NaN: not predicted hot
-        }
-        return Math.round(MAX_SCORE * (1 - Math.min(1, p)));
+        return Math.round(MAX_SCORE * (1 - node.hotspotProbability())); // NodeState keeps p in [0, 1]
     }
 
     @Override
@@ -40,5 +29,11 @@ public final class HotspotAvoidance implements ScorePlugin {
         for (int k = 0; k < count; k++) {
             out[k] = score(state, pod, nodes[k]);
         }
+    }
+
+    /** Reads only the node's state. */
+    @Override
+    public boolean nodeLocal() {
+        return true;
     }
 }

@@ -1,0 +1,51 @@
+package io.qshard.core.cycle;
+
+import java.util.Objects;
+
+import io.qshard.core.framework.CycleState;
+import io.qshard.core.framework.Diagnosis;
+import io.qshard.core.framework.PostFilterResult;
+import io.qshard.core.framework.Status;
+import io.qshard.core.model.PodRequest;
+
+/** How a pod's scheduling cycle ended ({@link FrameworkCycle#schedule}). Immutable, except the cycle's state. */
+public sealed interface CycleOutcome {
+
+    /**
+     * No node passed the filters.
+     *
+     * @param diagnosis  why, per node and aggregated
+     * @param postFilter what the PostFilter plugins found (a nominated node), or {@link PostFilterResult#NONE}
+     * @param evaluated  nodes run through the filters
+     */
+    record Unschedulable(Diagnosis diagnosis, PostFilterResult postFilter, int evaluated) implements CycleOutcome {
+        public Unschedulable {
+            Objects.requireNonNull(diagnosis, "diagnosis");
+            Objects.requireNonNull(postFilter, "postFilter");
+        }
+    }
+
+    /**
+     * A node was chosen, but a Reserve or Permit plugin refused it; every reserver was unreserved.
+     *
+     * @param node   the node chosen
+     * @param status the refusal (its plugin and reasons)
+     */
+    record Rejected(String node, Status status) implements CycleOutcome {
+    }
+
+    /**
+     * The pod is reserved on {@code node} (the runtime's cache assumed it): bind it with {@link FrameworkCycle#bind},
+     * and after a failed binding undo it with {@link FrameworkCycle#unreserve}.
+     *
+     * @param pod       the pod
+     * @param node      the node
+     * @param score     the node's weighted total score (0 when it was the only feasible node)
+     * @param evaluated nodes run through the filters
+     * @param feasible  nodes that passed them
+     * @param state     the cycle's state, handed on to the binding cycle
+     */
+    record Reserved(PodRequest pod, String node, long score, int evaluated, int feasible, CycleState state)
+            implements CycleOutcome {
+    }
+}

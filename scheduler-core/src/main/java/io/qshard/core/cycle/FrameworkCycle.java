@@ -1,0 +1,206 @@
+package io.qshard.core.cycle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import io.qshard.core.algorithm.DecisionReuse;
+import io.qshard.core.algorithm.Explanation;
+import io.qshard.core.algorithm.NodesToScore;
+import io.qshard.core.algorithm.ScheduleResult;
+import io.qshard.core.algorithm.SchedulingAlgorithm;
+import io.qshard.core.framework.BindPlugin;
+import io.qshard.core.framework.BindResult;
+import io.qshard.core.framework.CycleState;
+import io.qshard.core.framework.PermitPlugin;
+import io.qshard.core.framework.PostBindPlugin;
+import io.qshard.core.framework.PostFilterPlugin;
+import io.qshard.core.framework.PostFilterResult;
+import io.qshard.core.framework.PreBindPlugin;
+import io.qshard.core.framework.PreEnqueuePlugin;
+import io.qshard.core.framework.Profile;
+import io.qshard.core.framework.ReservePlugin;
+import io.qshard.core.framework.Status;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.snapshot.ClusterSnapshot;
+
+/**
+ * One tier's scheduling framework: runs a pod through every extension point of its profile, as kube-scheduler's
+ * framework does (docs/architecture.md, "The scheduling cycle"):
+ * <pre>
+ * queue:            PreEnqueue                                                   {@link #preEnqueue}
+ * scheduling cycle: PreFilter → Filter → (none fit: PostFilter) → PreScore → Score → pick
+ *                   → Reserve (runtime's cache first) → Permit (runtime's last)  {@link #schedule}
+ * binding cycle:    PreBind → Bind → PostBind                                    {@link #bind}
+ * on failure:       Unreserve, in reverse order                                  {@link #unreserve}
+ * </pre>
+ * The filter/score part is {@link DecisionReuse} over the profile's {@link SchedulingAlgorithm}: a function of
+ * (snapshot, pod, seed). Threading: {@link #schedule} and {@link #unreserve} on the decision thread; {@link #bind}
+ * starts there and completes wherever the binder answers; {@link #preEnqueue} on any thread. Expected refusals are
+ * outcomes; an exception from a plugin is a bug and propagates, after the reservations made so far are undone.
+ */
+public final class FrameworkCycle {
+    private final DecisionReuse decisions;
+    private final PreEnqueuePlugin[] preEnqueues;
+    private final PostFilterPlugin[] postFilters;
+    private final ReservePlugin[] reservers;
+    private final PermitPlugin[] permits;
+    private final PreBindPlugin[] preBinds;
+    private final BindPlugin binder;
+    private final PostBindPlugin[] postBinds;
+    private final RuntimeSteps runtime;
+
+    /**
+     * @param equivalentPodReuse decisions made from one equivalent pod's window before a full one, ≥ 0 (0: off)
+     */
+    public FrameworkCycle(Profile profile, NodesToScore nodesToScore, int equivalentPodReuse, RuntimeSteps runtime) {
+        this.decisions = new DecisionReuse(new SchedulingAlgorithm(profile, nodesToScore), equivalentPodReuse);
+        this.runtime = runtime;
+        this.preEnqueues = profile.preEnqueues().toArray(PreEnqueuePlugin[]::new);
+        this.postFilters = profile.postFilters().toArray(PostFilterPlugin[]::new);
+        List<ReservePlugin> r = new ArrayList<>(runtime.reservers());
+        r.addAll(profile.reservers());
+        this.reservers = r.toArray(ReservePlugin[]::new);
+        List<PermitPlugin> p = new ArrayList<>(profile.permits());
+        p.addAll(runtime.permits());
+        this.permits = p.toArray(PermitPlugin[]::new);
+        this.preBinds = profile.preBinds().toArray(PreBindPlugin[]::new);
+        this.binder = profile.binders().isEmpty() ? runtime.binder() : profile.binders().get(0);
+        this.postBinds = profile.postBinds().toArray(PostBindPlugin[]::new);
+    }
+
+    /** Whether the profile has PreEnqueue plugins (without any, every pod is admitted to the queue). */
+    public boolean gatesPods() {
+        return preEnqueues.length > 0;
+    }
+
+    /** PreEnqueue: SUCCESS when the pod may be queued, else the first plugin's reason to hold it back. */
+    public Status preEnqueue(PodRequest pod) {
+        for (PreEnqueuePlugin p : preEnqueues) {
+            Status s = p.preEnqueue(pod);
+            if (!s.isSuccess()) {
+                return s;
+            }
+        }
+        return Status.SUCCESS;
+    }
+
+    /** The scheduling cycle of {@code pod} on {@code snapshot}: a decision, then Reserve and Permit on its node. */
+    public CycleOutcome schedule(ClusterSnapshot snapshot, PodRequest pod, long seed) {
+        CycleState state = new CycleState();
+        ScheduleResult result = decisions.schedule(snapshot, pod, seed, state);
+        if (!result.isPlaced()) {
+            return new CycleOutcome.Unschedulable(result.diagnosis(), postFilter(state, pod, snapshot, result), result.evaluated());
+        }
+        String node = result.node();
+        try {
+            for (ReservePlugin p : reservers) {
+                Status s = p.reserve(state, pod, node);
+                if (!s.isSuccess()) {
+                    unreserve(state, pod, node); // every reserver, as kube-scheduler: unreserve is idempotent
+                    return new CycleOutcome.Rejected(node, s);
+                }
+            }
+            for (PermitPlugin p : permits) {
+                Status s = p.permit(state, pod, node);
+                if (!s.isSuccess()) {
+                    unreserve(state, pod, node);
+                    return new CycleOutcome.Rejected(node, s);
+                }
+            }
+        } catch (RuntimeException e) {
+            unreserve(state, pod, node);
+            throw e;
+        }
+        return new CycleOutcome.Reserved(pod, node, result.score(), result.evaluated(), result.feasible(), state);
+    }
+
+    private PostFilterResult postFilter(CycleState state, PodRequest pod, ClusterSnapshot snapshot, ScheduleResult result) {
+        for (PostFilterPlugin p : postFilters) {
+            PostFilterResult r = p.postFilter(state, pod, snapshot, result.diagnosis());
+            if (r.status().isSuccess()) {
+                return r;
+            }
+        }
+        return PostFilterResult.NONE;
+    }
+
+    /**
+     * The binding cycle: PreBind (on the runtime's pre-bind executor, only if the profile has PreBind plugins), Bind,
+     * and on success PostBind. {@code done} is called exactly once, on the thread that finished, with the outcome; a
+     * failure is not unreserved here — the runtime calls {@link #unreserve} on its decision thread.
+     */
+    public void bind(CycleOutcome.Reserved r, Consumer<BindResult> done) {
+        Consumer<BindResult> once = exactlyOnce(result -> {
+            if (result.code() == BindResult.Code.BOUND) {
+                for (PostBindPlugin p : postBinds) {
+                    p.postBind(r.state(), r.pod(), r.node());
+                }
+            }
+            done.accept(result);
+        });
+        if (preBinds.length == 0) {
+            callBinder(r, once);
+            return;
+        }
+        runtime.preBindExecutor().execute(() -> {
+            for (PreBindPlugin p : preBinds) {
+                Status s;
+                try {
+                    s = p.preBind(r.state(), r.pod(), r.node());
+                } catch (RuntimeException e) {
+                    s = Status.error(p.name(), "PreBind failed: " + e);
+                }
+                if (!s.isSuccess()) {
+                    once.accept(BindResult.failed(p.name() + ": " + s.message()));
+                    return;
+                }
+            }
+            callBinder(r, once);
+        });
+    }
+
+    private void callBinder(CycleOutcome.Reserved r, Consumer<BindResult> done) {
+        try {
+            binder.bind(r.state(), r.pod(), r.node(), done);
+        } catch (RuntimeException e) {
+            done.accept(BindResult.failed(binder.name() + " failed: " + e));
+        }
+    }
+
+    private static Consumer<BindResult> exactlyOnce(Consumer<BindResult> done) {
+        AtomicBoolean called = new AtomicBoolean();
+        return result -> {
+            if (called.compareAndSet(false, true)) {
+                done.accept(result);
+            }
+        };
+    }
+
+    /** Unreserve after a failed binding: every reserver, in reverse order (decision thread). */
+    public void unreserve(CycleOutcome.Reserved r) {
+        unreserve(r.state(), r.pod(), r.node());
+    }
+
+    private void unreserve(CycleState state, PodRequest pod, String node) {
+        for (int j = reservers.length - 1; j >= 0; j--) {
+            reservers[j].unreserve(state, pod, node);
+        }
+    }
+
+    /** Every node's verdict and every feasible node's scores for {@code pod} (for {@code qshard explain}). */
+    public Explanation explain(ClusterSnapshot snapshot, PodRequest pod) {
+        return decisions.algorithm().explain(snapshot, pod);
+    }
+
+    /** Full decisions so far (any thread). */
+    public long fullDecisions() {
+        return decisions.fullDecisions();
+    }
+
+    /** Decisions made from an equivalent pod's window so far (any thread). */
+    public long reusedDecisions() {
+        return decisions.reusedDecisions();
+    }
+}
