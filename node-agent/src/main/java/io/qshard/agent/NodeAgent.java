@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single-node engine (DESIGN.md, "Node agent"). Every sample interval, on one thread: read the pod cgroups and
+ * The single-node engine (docs/architecture.md, "The node agent"). Every sample interval, on one thread: read the pod cgroups and
  * the node's counters, re-apply isolation (burstable quota, besteffort box), evict besteffort pods when the box has
  * stayed under one core past its grace or memory is short; every report interval — sooner when node cpu moved by
  * more than the fast-path fraction — write the node's {@code NodeUsage} with its batch ceiling and advertise the

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * The batch and free work of a scenario: jobs of random size and length, created so that a standing backlog of
  * pending pods is always there to fill whatever room the pools leave (the issue's "filling with batch/free work").
- * Sizes are in the batch extended resources, as those tiers ask (DESIGN.md). Deterministic for a seed. Not
+ * Sizes are in the batch extended resources, as those tiers ask (docs/architecture.md). Deterministic for a seed. Not
  * thread-safe.
  */
 final class JobStream {

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code qshard migrate}: the leader-elected migration loop (DESIGN.md, "Migration loop"). Every interval, while it
+ * {@code qshard migrate}: the leader-elected migration loop (docs/architecture.md, "The migration loop"). Every interval, while it
  * leads: plan on the cluster view's thread ({@link MigrationPlanner}, with the tiers' own algorithms and the hot-node
  * view the schedulers use), then evict through the Eviction API (PodDisruptionBudgets hold) within the cluster-wide
  * rate, recording every decision — Events on the node and the pod, a log line, counters. In dry-run it plans and

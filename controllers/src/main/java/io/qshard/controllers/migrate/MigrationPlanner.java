@@ -21,7 +21,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Plans one cycle of the migration loop (DESIGN.md, "Migration loop") on an immutable view. Pure; thread-safe.
+ * Plans one cycle of the migration loop (docs/architecture.md, "The migration loop") on an immutable view. Pure; thread-safe.
  *
  * <p>For each hot node, hottest first: if it is cooling down from an eviction, skip; else the excess is its load
  * (usage, or the predicted peak for a node only predicted hot) above {@code targetUtilization}. A node only predicted

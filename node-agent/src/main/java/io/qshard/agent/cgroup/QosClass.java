@@ -2,7 +2,7 @@ package io.qshard.agent.cgroup;
 
 /**
  * The kubelet's QoS classes, each with its own place in the kubepods cgroup hierarchy: Guaranteed pods sit directly
- * under kubepods, Burstable and BestEffort pods under a parent per class. qshard's tiers map onto them (DESIGN.md):
+ * under kubepods, Burstable and BestEffort pods under a parent per class. qshard's tiers map onto them (docs/architecture.md):
  * prod is Guaranteed, mid Burstable, batch and free BestEffort.
  */
 public enum QosClass {

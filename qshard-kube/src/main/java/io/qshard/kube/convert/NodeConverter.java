@@ -14,7 +14,7 @@ import io.qshard.kube.api.OversaleRatio;
 /**
  * API Node → core {@link Node}: labels, taints, unschedulable, and allocatable (status.allocatable, or
  * capacity when a node reports none). Real allocatable divides native cpu/memory by the oversale ratios the webhook
- * <em>applied</em> to the allocatable the object holds ({@value OversaleRatio#APPLIED_ANNOTATION}, DESIGN.md
+ * <em>applied</em> to the allocatable the object holds ({@value OversaleRatio#APPLIED_ANNOTATION}, docs/architecture.md
  * "Oversale webhook") — not by the ratio annotations the controller sets, which the kubelet's next status write
  * applies: dividing by a freshly lowered ratio would overstate the real capacity prod is placed against. No applied
  * annotation (no webhook, or it was down): allocatable is the real one. Stateless.

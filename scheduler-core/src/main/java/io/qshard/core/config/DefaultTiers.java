@@ -9,7 +9,7 @@ import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Tier;
 
 /**
- * The four tiers qshard ships with (DESIGN.md, "Quality tiers"). A {@code qshard.yaml} may override any
+ * The four tiers qshard ships with (docs/architecture.md, "Tiers and how each sizes its pods"). A {@code qshard.yaml} may override any
  * field of these or add tiers.
  */
 public final class DefaultTiers {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * validated by the config loader, which names the field.
  *
  * <p>With predictions on, a tier's usage in the pools is its predicted peak over {@code horizon} at
- * {@code quantile} (DESIGN.md, "Dynamic resource view"), and each node's hotspot probability — the chance its cpu
+ * {@code quantile} (docs/architecture.md, "The pools"), and each node's hotspot probability — the chance its cpu
  * crosses {@code hotspotThreshold} percent within the horizon — feeds the {@code HotspotAvoidance} plugin and the
  * migration loop. With predictions off, a tier's usage is its last reported figure and no node is predicted hot.
  *

@@ -3,7 +3,7 @@ package io.qshard.core.isolation;
 import io.qshard.core.pool.PoolConfig;
 
 /**
- * The single-node engine's cpu rules (DESIGN.md, "Node agent"; the seeds' "isolation and backoff"), as pure
+ * The single-node engine's cpu rules (docs/architecture.md, "The node agent"; the seeds' "isolation and backoff"), as pure
  * arithmetic on milli-cores so the node agent, the simulator and the offline scenarios apply the same ones:
  * <pre>
  * peakCap         = realAllocatable × targetUtilization;   margin = realAllocatable × safetyMargin

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>{@code allocatable} is what the node reports (what a kubelet admits against). Where the oversale
  * webhook runs, its native cpu/memory are scaled up by the node's oversale ratio; {@code realAllocatable}
- * is reported ÷ ratio, the capacity prod is accounted against (DESIGN.md, "How a pod asks for a tier").
+ * is reported ÷ ratio, the capacity prod is accounted against (docs/architecture.md, "Tiers and how each sizes its pods").
  * Without oversale both are equal.
  *
  * @param name            node name

@@ -2,7 +2,7 @@ package io.qshard.core.model;
 
 /**
  * Which capacity a tier draws on, and so how its pods ask for resources so a kubelet admits them
- * (DESIGN.md, "How a pod asks for a tier").
+ * (docs/architecture.md, "Tiers and how each sizes its pods").
  */
 public enum PoolRule {
     /** Node allocatable by requests, never overcommitted; pods are Guaranteed (native requests = limits). */

@@ -13,7 +13,7 @@ import io.qshard.core.snapshot.NodeState;
 /**
  * How much a new pod of each accounting class may still take on a node — the tightest of the class's pool
  * and what a kubelet would admit. {@code usage(class)} is {@link NodeState#usageOf}: the real usage (with estimates
- * for young pods) while the node has a fresh report, else the conservative view of DESIGN.md, Σ requests of the
+ * for young pods) while the node has a fresh report, else the conservative view (docs/architecture.md, "The usage view"), Σ requests of the
  * class. Immutable and thread-safe.
  *
  * <pre>
@@ -23,7 +23,7 @@ import io.qshard.core.snapshot.NodeState;
  * batch pool = peakCap − peak(prod) − peak(mid) − margin − usage(batch)
  * free pool  = batch pool − usage(free)
  *   usage(c) = Σ estimate of class c's pods ({@link NodeState#usageOf}); peak(c) = usage(c) raised to its predicted
- *   peak over the horizon ({@link NodeState#peakUsageOf}), per DESIGN.md
+ *   peak over the horizon ({@link NodeState#peakUsageOf}), per docs/architecture.md, "The pools"
  * batch/free room = min(pool, min(advertised batch allocatable, published ceiling) − Σ batch requests(batch + free))
  * </pre>
  * The published ceiling ({@link io.qshard.core.usage.ClassUsage#batchCeiling}) is what the node's reporter will

@@ -3,7 +3,7 @@ package io.qshard.core.pool;
 import java.time.Duration;
 
 /**
- * Parameters of the dynamic resource view (DESIGN.md, "Dynamic resource view"). Immutable; validated by
+ * Parameters of the dynamic resource view (docs/architecture.md, "The pools"). Immutable; validated by
  * the config loader.
  *
  * @param cpuTargetUtilization    peakCap = allocatable × this, for cpu; (0, 1]

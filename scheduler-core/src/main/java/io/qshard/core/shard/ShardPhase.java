@@ -1,7 +1,7 @@
 package io.qshard.core.shard;
 
 /**
- * Where a tier's shard map is in an epoch change (DESIGN.md, "Shards and instances"): the two-step change releases
+ * Where a tier's shard map is in an epoch change (docs/architecture.md, "Shards"): the two-step change releases
  * moving nodes everywhere before anyone acquires them, so no node is active in two shards of a tier at any instant.
  */
 public enum ShardPhase {

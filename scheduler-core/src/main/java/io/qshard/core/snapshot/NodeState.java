@@ -276,7 +276,7 @@ public final class NodeState {
     /**
      * What the pools count as the usage of class {@code rule}, resource {@code r} (0 cpu, 1 memory): the real usage
      * when a fresh report exists, else the requests — native plus batch extended resources, as batch and free pods
-     * ask with the latter (DESIGN.md's conservative view).
+     * ask with the latter (the conservative view, docs/architecture.md).
      */
     public long usageOf(PoolRule rule, int r) {
         return usage == null ? requestedBy(rule, r) + requestedBy(rule, BATCH_CPU + r) : usage.used(rule, r);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The usage of each tier on one node, as the pools of DESIGN.md use it ("Dynamic resource view"). Immutable.
+ * The usage of each tier on one node, as the pools use it (docs/architecture.md, "The pools"). Immutable.
  *
  * <p>With a fresh report (no older than {@code staleAfter}): the tier's reported usage, plus, for every pod on the
  * node that is younger than one report interval or missing from the report, the part of
@@ -40,7 +40,7 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier, Usage b
     /**
      * @param predicted predicted peak usage per tier over the scheduling horizon
      * @return this view with the predictions attached: a pool counts the tiers above it at their predicted peak
-     *         (DESIGN.md: usage(tier) is the predicted peak, not the last sample) and its own tier's pods at their
+     *         (docs/architecture.md, "The pools": usage(tier) is the predicted peak, not the last sample) and its own tier's pods at their
      *         estimates; the conservative view is returned unchanged
      */
     public UsageView withPredictedPeaks(Map<String, Usage> predicted) {

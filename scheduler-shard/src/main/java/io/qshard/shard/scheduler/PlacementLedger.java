@@ -7,7 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The in-flight ledger of the tier schedulers of one process: a placement assumed by one tier reaches every other
- * tier before that tier decides again, so two tiers never book the same room on a node (DESIGN.md: "placements by any
+ * tier before that tier decides again, so two tiers never book the same room on a node (docs/architecture.md, "The usage view": "placements by any
  * tier or shard enter every other scheduler's view at once"). Each decision runs under one process-wide lock; the
  * deciding scheduler first applies what its peers told it, then decides, assumes and tells its peers, all under the
  * lock. Each scheduler still owns its state: peers' placements arrive through its inbox. Across processes the apiserver

@@ -22,7 +22,7 @@ import io.qshard.shard.shardmap.ShardMapWatcher;
 import io.qshard.shard.usage.UsageTracker;
 
 /**
- * A sharded tier instance's side of a map change (DESIGN.md, "Shards and instances"): it releases nodes at once,
+ * A sharded tier instance's side of a map change (docs/architecture.md, "Shards"): it releases nodes at once,
  * acknowledges the map ({@code ShardMap.status.acks}) once no binding to a released node is in flight, and only then
  * acquires the new ones; it keeps every pending pod of the tier and queues only those its shard owns, re-checking
  * ownership every tick; shard 0's leader maintains the map. For an unsharded tier it does nothing.
