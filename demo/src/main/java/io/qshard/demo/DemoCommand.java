@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import io.qshard.simulator.BackgroundLoad;
+import io.qshard.simulator.SyntheticLoad;
 import io.qshard.simulator.TraceDirectory;
 import io.qshard.simulator.TraceLoad;
 import picocli.CommandLine.Command;
@@ -22,10 +23,11 @@ import picocli.CommandLine.Spec;
 /** {@code qshard demo}: the README's first command. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run qshard end to end on a local control plane it starts itself (etcd, kube-apiserver, "
-                + "kube-controller-manager): simulated nodes whose prod load replays real traces, the four tier schedulers "
-                + "(batch with 2 shards), the migration loop, prod Deployments first, then mid, batch and free. A progress line "
-                + "every 5 s; at the end a report (utilisation before/after, pods per tier, hot node-time, scheduling "
-                + "throughput) and an SVG chart of cluster cpu over time. Ctrl-C tears everything down.",
+                + "kube-controller-manager): simulated nodes whose prod load replays real traces (a built-in "
+                + "synthetic diurnal load when there are none), the four tier schedulers (batch with 2 shards), the "
+                + "migration loop, prod Deployments first, then mid, batch and free. A progress line every 5 s; at the "
+                + "end a report (utilisation before/after, pods per tier, hot node-time, scheduling throughput) and an "
+                + "SVG chart of cluster cpu over time. Ctrl-C tears everything down.",
                 "Default: 200 nodes, ~5 minutes in all."})
 public final class DemoCommand implements Callable<Integer>, io.qshard.cli.QshardSubcommand {
     /** Default number of simulated nodes. */
@@ -43,10 +45,11 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
             description = "How long to run with every tier, the \"after\" (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
     @Option(names = "--traces", paramLabel = "DIR", defaultValue = "../shared/traces",
-            description = "timestamp_s,cpu_pct,mem_pct traces for the nodes' prod load (default: ${DEFAULT-VALUE}, beside the "
-                    + "repository; without it a constant 25 %% load).")
+            description = "timestamp_s,cpu_pct,mem_pct traces for the nodes' prod load (default: ${DEFAULT-VALUE}, "
+                    + "beside the repository). Without that directory: a built-in synthetic diurnal load (a daily "
+                    + "cycle per node, noise, occasional spikes above 90 %%; from --seed).")
     Path traces;
-    @Option(names = "--speedup", paramLabel = "X", defaultValue = "300", description = "Trace seconds per second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--speedup", paramLabel = "X", defaultValue = "300", description = "Trace seconds per second, real or synthetic (default: ${DEFAULT-VALUE}).")
     double speedup;
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "qshard-demo-report",
             description = "Where the report and the chart go (default: ${DEFAULT-VALUE}).")
@@ -54,7 +57,8 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
     @Option(names = "--manifests", paramLabel = "DIR", defaultValue = "manifests",
             description = "The repository's manifests/ (CRDs) (default: ${DEFAULT-VALUE}, run from the repository root).")
     Path manifests;
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the workload's churn (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the workload's churn and of the synthetic load (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "Run on this existing, disposable cluster (it needs a controller-manager) instead of a local control "
@@ -89,9 +93,10 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
                 throw new UserError(e.getMessage());
             }
         } else {
-            o.printf("No traces at %s: the prod load is a constant 25 %% (pass --traces DIR for real ones).%n", traces.toAbsolutePath());
-            load = TraceLoad.constant(0.25, 0.25);
-            label = "constant 25 % prod load";
+            o.printf("No traces at %s: the prod load is a synthetic diurnal one (pass --traces DIR for real ones).%n",
+                    traces.toAbsolutePath().normalize());
+            load = new SyntheticLoad(seed, speedup);
+            label = "synthetic diurnal prod load at " + (int) speedup + "x";
         }
         try (DemoCluster cluster = kubeconfig == null ? DemoCluster.local(o, true) : DemoCluster.external(kubeconfig)) {
             DemoReport report = new DemoRun(settings, load, label, manifests, o).run(cluster);

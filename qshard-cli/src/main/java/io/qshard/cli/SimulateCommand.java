@@ -10,9 +10,11 @@ import io.qshard.predict.backtest.TraceCsv;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.shard.scheduler.SchedulerProcess;
+import io.qshard.simulator.BackgroundLoad;
 import io.qshard.simulator.PodUtilisation;
 import io.qshard.simulator.SimulationSettings;
 import io.qshard.simulator.SimulatorProcess;
+import io.qshard.simulator.SyntheticLoad;
 import io.qshard.simulator.TraceDirectory;
 import io.qshard.simulator.TraceLoad;
 import java.io.IOException;
@@ -36,8 +38,9 @@ import picocli.CommandLine.Option;
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Play the nodes that have no kubelet, as KWOK does: mark bound pods Running and Ready, finish "
                 + "deleting terminating pods, write a NodeUsage report per node every interval (background prod load "
-                + "from traces, other pods at request × utilisation) and advertise each node's batch pool as the "
-                + "qshard.io/batch-cpu / qshard.io/batch-memory extended resources.",
+                + "from real traces, else a built-in synthetic diurnal one; other pods at request × utilisation) and "
+                + "advertise each node's batch pool as the qshard.io/batch-cpu / qshard.io/batch-memory extended "
+                + "resources.",
                 "Needs the NodeUsage CRD (manifests/crds/nodeusage.yaml). Runs until SIGTERM/SIGINT."})
 public final class SimulateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SimulateCommand.class);
@@ -59,23 +62,26 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--traces", paramLabel = "DIR",
             description = "timestamp_s,cpu_pct,mem_pct traces for the background (prod) load; node i plays trace "
-                    + "i mod n. Default: a constant --load.")
+                    + "i mod n. Default: a built-in synthetic diurnal load (a daily cycle per node, noise, occasional "
+                    + "spikes above 90 %%; from --seed), or a constant --load.")
     Path traces;
 
     @Option(names = "--speedup", paramLabel = "X", defaultValue = "60",
-            description = "Trace seconds replayed per real second (default: ${DEFAULT-VALUE}).")
+            description = "Trace seconds replayed per real second, real or synthetic (default: ${DEFAULT-VALUE}).")
     double speedup;
 
-    @Option(names = "--load", paramLabel = "FRACTION", defaultValue = "0.25",
-            description = "Constant background cpu and memory load without --traces (default: ${DEFAULT-VALUE}).")
-    double load;
+    @Option(names = "--load", paramLabel = "FRACTION",
+            description = "A constant background cpu and memory load, in [0, 2], instead of the synthetic one (not with "
+                    + "--traces).")
+    Double load;
 
     @Option(names = "--utilisation", paramLabel = "LOW,HIGH", defaultValue = "0.2,0.6",
             description = "Each non-prod pod uses request × u, u drawn per pod from uniform(LOW, HIGH) "
                     + "(default: ${DEFAULT-VALUE}).")
     String utilisation;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the per-pod draw (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the per-pod draw and of the synthetic load (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--writers", paramLabel = "N", defaultValue = "16",
@@ -99,14 +105,26 @@ public final class SimulateCommand implements Callable<Integer> {
         if (writers < 1 || writers > 256) {
             throw new UserError("--writers must be in 1..256, was " + writers);
         }
-        if (!(load >= 0 && load <= 2)) {
+        if (load != null && !(load >= 0 && load <= 2)) {
             throw new UserError("--load must be in [0, 2], was " + load);
         }
+        if (!(speedup > 0 && speedup < Double.POSITIVE_INFINITY)) {
+            throw new UserError("--speedup must be finite and > 0, was " + speedup);
+        }
+        if (load != null && traces != null) {
+            throw new UserError("--load and --traces exclude each other: a constant load or real traces");
+        }
         PodUtilisation model;
-        TraceLoad background;
+        BackgroundLoad background;
         try {
             model = PodUtilisation.parse(utilisation, seed);
-            background = traces == null ? TraceLoad.constant(load, load) : new TraceLoad(TraceDirectory.read(traces), speedup);
+            if (traces != null) {
+                background = new TraceLoad(TraceDirectory.read(traces), speedup);
+            } else if (load != null) {
+                background = TraceLoad.constant(load, load);
+            } else {
+                background = new SyntheticLoad(seed, speedup);
+            }
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -121,6 +139,9 @@ public final class SimulateCommand implements Callable<Integer> {
         QshardConfig cfg = RunCommand.loadConfig(config);
         KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-simulate").close();
+        if (background instanceof SyntheticLoad) {
+            LOG.info("No --traces: the prod load is a synthetic diurnal one (pass --traces DIR for real ones).");
+        }
         SimulationSettings settings = new SimulationSettings(labels, background, model, Duration.ofSeconds(intervalSeconds),
                 writers, isolation);
         SimulatorProcess process = SimulatorProcess.start(io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-simulate"),
