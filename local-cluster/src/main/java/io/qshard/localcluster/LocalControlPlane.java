@@ -308,9 +308,10 @@ public final class LocalControlPlane implements AutoCloseable {
             throw new ControlPlaneException("no revision in etcd range answer: " + body);
         }
         long revision = Long.parseLong(m.group(1));
-        probe.postJson(base + "compaction", "{\"revision\":\"" + revision + "\",\"physical\":true}")
-                .filter(r -> r.statusCode() == 200)
-                .orElseThrow(() -> new ControlPlaneException("etcd compaction to " + revision + " failed"));
+        if (probe.postJson(base + "compaction", "{\"revision\":\"" + revision + "\",\"physical\":true}")
+                .filter(r -> r.statusCode() == 200).isEmpty()) {
+            throw new ControlPlaneException("etcd compaction to " + revision + " failed");
+        }
         return revision;
     }
 
