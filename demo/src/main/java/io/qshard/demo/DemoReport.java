@@ -45,8 +45,9 @@ public record DemoReport(String text, UsageSampler.PhaseStats before, UsageSampl
         b.append("utilisation (mean cpu used / real allocatable, from the nodes' usage reports):\n");
         line(b, "before", before);
         line(b, "after ", after);
+        // what the borrowing tiers use: everything but prod, after minus before (prod's own daily drift is not a gain)
         b.append(String.format(Locale.ROOT, "  → %+.1f points of the cluster's cpu put to work by the borrowing tiers%n%n",
-                100 * (after.meanCpu() - before.meanCpu())));
+                100 * ((after.meanCpu() - after.meanProdCpu()) - (before.meanCpu() - before.meanProdCpu()))));
         b.append("pods per tier now (bound / pending):");
         tiers.forEach((t, c) -> b.append(String.format(Locale.ROOT, "  %s %d/%d", t, c[0], c[1])));
         b.append(String.format(Locale.ROOT, "%n%nscheduling: %d bindings in all; the %d prod pods were bound %.1f s after submission "

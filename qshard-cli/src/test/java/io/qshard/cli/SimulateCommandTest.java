@@ -27,6 +27,8 @@ class SimulateCommandTest {
         assertUserError("--traces " + dir + " holds no *.csv file", "simulate", "--traces", dir.toString());
         assertUserError("--node-selector must be KEY=VALUE", "simulate", "--node-selector", "oops");
         assertUserError("--writers must be in 1..256", "simulate", "--writers", "0");
+        assertUserError("--load and --traces exclude each other", "simulate", "--load", "0.3", "--traces", dir.toString());
+        assertUserError("--speedup must be finite and > 0", "simulate", "--speedup", "0");
     }
 
     @Test
