@@ -60,12 +60,12 @@ public record MigrationConfig(boolean enabled, double hotThreshold, int hotRepor
         }
     }
 
-    /** @return the defaults: on, hot above 90 % for 3 reports or predicted, cool under 85 %, evict to 80 % */
     /** The hot-node rule these settings define (shared by the schedulers and the migration loop). */
     public io.qshard.core.usage.HotNodes.Rule hotRule() {
         return new io.qshard.core.usage.HotNodes.Rule(hotThreshold, hotReports, predictive, coolThreshold);
     }
 
+    /** @return the defaults: on, hot above 90 % for 3 reports or predicted, cool under 85 %, evict to 80 % */
     public static MigrationConfig defaults() {
         return new MigrationConfig(true, DEFAULT_HOT_THRESHOLD, DEFAULT_HOT_REPORTS, true, DEFAULT_COOL_THRESHOLD,
                 DEFAULT_TARGET, DEFAULT_INTERVAL, DEFAULT_COOLDOWN, DEFAULT_MAX_EVICTIONS_PER_MINUTE, DEFAULT_MAX_PER_NODE,

@@ -8,8 +8,13 @@ import io.qshard.core.framework.PostFilterResult;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 
-/** How a pod's scheduling cycle ended ({@link FrameworkCycle#schedule}). Immutable, except the cycle's state. */
+/**
+ * How a pod's scheduling cycle ended ({@link FrameworkCycle#schedule}). Immutable, except the cycle's state. Each carries
+ * {@code decisionNanos}: the time the decision took (PreFilter … pick), without Reserve and Permit.
+ */
 public sealed interface CycleOutcome {
+    /** The time the decision took (PreFilter … pick, or … PostFilter), nanoseconds. */
+    long decisionNanos();
 
     /**
      * No node passed the filters.
@@ -18,7 +23,8 @@ public sealed interface CycleOutcome {
      * @param postFilter what the PostFilter plugins found (a nominated node), or {@link PostFilterResult#NONE}
      * @param evaluated  nodes run through the filters
      */
-    record Unschedulable(Diagnosis diagnosis, PostFilterResult postFilter, int evaluated) implements CycleOutcome {
+    record Unschedulable(Diagnosis diagnosis, PostFilterResult postFilter, int evaluated, long decisionNanos)
+            implements CycleOutcome {
         public Unschedulable {
             Objects.requireNonNull(diagnosis, "diagnosis");
             Objects.requireNonNull(postFilter, "postFilter");
@@ -31,7 +37,7 @@ public sealed interface CycleOutcome {
      * @param node   the node chosen
      * @param status the refusal (its plugin and reasons)
      */
-    record Rejected(String node, Status status) implements CycleOutcome {
+    record Rejected(String node, Status status, long decisionNanos) implements CycleOutcome {
     }
 
     /**
@@ -45,7 +51,7 @@ public sealed interface CycleOutcome {
      * @param feasible  nodes that passed them
      * @param state     the cycle's state, handed on to the binding cycle
      */
-    record Reserved(PodRequest pod, String node, long score, int evaluated, int feasible, CycleState state)
-            implements CycleOutcome {
+    record Reserved(PodRequest pod, String node, long score, int evaluated, int feasible, CycleState state,
+                    long decisionNanos) implements CycleOutcome {
     }
 }

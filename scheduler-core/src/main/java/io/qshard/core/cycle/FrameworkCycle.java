@@ -3,6 +3,7 @@ package io.qshard.core.cycle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import io.qshard.core.algorithm.DecisionReuse;
@@ -38,9 +39,13 @@ import io.qshard.core.snapshot.ClusterSnapshot;
  * The filter/score part is {@link DecisionReuse} over the profile's {@link SchedulingAlgorithm}: a function of
  * (snapshot, pod, seed). Threading: {@link #schedule} and {@link #unreserve} on the decision thread; {@link #bind}
  * starts there and completes wherever the binder answers; {@link #preEnqueue} on any thread. Expected refusals are
- * outcomes; an exception from a plugin is a bug and propagates, after the reservations made so far are undone.
+ * outcomes. An exception from a plugin is a bug: from a filter, scorer, Reserve or Permit plugin it propagates out of
+ * {@link #schedule} after every reserver was unreserved (the runtime requeues the pod with backoff); from PreEnqueue
+ * it holds the pod back; from PreBind or Bind it fails the binding; from Unreserve or PostBind it is logged and
+ * counted ({@link #pluginErrors}, and told to the runtime's {@link RuntimeSteps#pluginFailed}) and the other plugins still run — the runtime's own reservation is always undone.
  */
 public final class FrameworkCycle {
+
     private final DecisionReuse decisions;
     private final PreEnqueuePlugin[] preEnqueues;
     private final PostFilterPlugin[] postFilters;
@@ -50,6 +55,7 @@ public final class FrameworkCycle {
     private final BindPlugin binder;
     private final PostBindPlugin[] postBinds;
     private final RuntimeSteps runtime;
+    private final LongAdder pluginErrors = new LongAdder();
 
     /**
      * @param equivalentPodReuse decisions made from one equivalent pod's window before a full one, ≥ 0 (0: off)
@@ -75,10 +81,19 @@ public final class FrameworkCycle {
         return preEnqueues.length > 0;
     }
 
-    /** PreEnqueue: SUCCESS when the pod may be queued, else the first plugin's reason to hold it back. */
+    /**
+     * PreEnqueue: SUCCESS when the pod may be queued, else the first plugin's reason to hold it back. A plugin that
+     * throws holds the pod back too (logged, counted): it is asked again on the pod's next update.
+     */
     public Status preEnqueue(PodRequest pod) {
         for (PreEnqueuePlugin p : preEnqueues) {
-            Status s = p.preEnqueue(pod);
+            Status s;
+            try {
+                s = p.preEnqueue(pod);
+            } catch (RuntimeException e) {
+                failed(p.name(), "PreEnqueue", pod, e);
+                s = Status.error(p.name(), "PreEnqueue failed: " + e);
+            }
             if (!s.isSuccess()) {
                 return s;
             }
@@ -89,9 +104,12 @@ public final class FrameworkCycle {
     /** The scheduling cycle of {@code pod} on {@code snapshot}: a decision, then Reserve and Permit on its node. */
     public CycleOutcome schedule(ClusterSnapshot snapshot, PodRequest pod, long seed) {
         CycleState state = new CycleState();
+        long t0 = System.nanoTime();
         ScheduleResult result = decisions.schedule(snapshot, pod, seed, state);
+        long decisionNanos = System.nanoTime() - t0;
         if (!result.isPlaced()) {
-            return new CycleOutcome.Unschedulable(result.diagnosis(), postFilter(state, pod, snapshot, result), result.evaluated());
+            return new CycleOutcome.Unschedulable(result.diagnosis(), postFilter(state, pod, snapshot, result), result.evaluated(),
+                    decisionNanos);
         }
         String node = result.node();
         try {
@@ -99,21 +117,21 @@ public final class FrameworkCycle {
                 Status s = p.reserve(state, pod, node);
                 if (!s.isSuccess()) {
                     unreserve(state, pod, node); // every reserver, as kube-scheduler: unreserve is idempotent
-                    return new CycleOutcome.Rejected(node, s);
+                    return new CycleOutcome.Rejected(node, s, decisionNanos);
                 }
             }
             for (PermitPlugin p : permits) {
                 Status s = p.permit(state, pod, node);
                 if (!s.isSuccess()) {
                     unreserve(state, pod, node);
-                    return new CycleOutcome.Rejected(node, s);
+                    return new CycleOutcome.Rejected(node, s, decisionNanos);
                 }
             }
         } catch (RuntimeException e) {
             unreserve(state, pod, node);
             throw e;
         }
-        return new CycleOutcome.Reserved(pod, node, result.score(), result.evaluated(), result.feasible(), state);
+        return new CycleOutcome.Reserved(pod, node, result.score(), result.evaluated(), result.feasible(), state, decisionNanos);
     }
 
     private PostFilterResult postFilter(CycleState state, PodRequest pod, ClusterSnapshot snapshot, ScheduleResult result) {
@@ -128,17 +146,22 @@ public final class FrameworkCycle {
 
     /**
      * The binding cycle: PreBind (on the runtime's pre-bind executor, only if the profile has PreBind plugins), Bind,
-     * and on success PostBind. {@code done} is called exactly once, on the thread that finished, with the outcome; a
-     * failure is not unreserved here — the runtime calls {@link #unreserve} on its decision thread.
+     * and on success PostBind. {@code done} is called exactly once, on the thread that finished, with the outcome, before
+     * the PostBind plugins; a failure is not unreserved here — the runtime calls {@link #unreserve} on its decision
+     * thread.
      */
     public void bind(CycleOutcome.Reserved r, Consumer<BindResult> done) {
         Consumer<BindResult> once = exactlyOnce(result -> {
+            done.accept(result);
             if (result.code() == BindResult.Code.BOUND) {
                 for (PostBindPlugin p : postBinds) {
-                    p.postBind(r.state(), r.pod(), r.node());
+                    try {
+                        p.postBind(r.state(), r.pod(), r.node());
+                    } catch (RuntimeException e) {
+                        failed(p.name(), "PostBind", r.pod(), e);
+                    }
                 }
             }
-            done.accept(result);
         });
         if (preBinds.length == 0) {
             callBinder(r, once);
@@ -183,10 +206,25 @@ public final class FrameworkCycle {
         unreserve(r.state(), r.pod(), r.node());
     }
 
+    /** Every reserver in reverse order, each on its own: one that throws does not keep the others (the cache) from it. */
     private void unreserve(CycleState state, PodRequest pod, String node) {
         for (int j = reservers.length - 1; j >= 0; j--) {
-            reservers[j].unreserve(state, pod, node);
+            try {
+                reservers[j].unreserve(state, pod, node);
+            } catch (RuntimeException e) {
+                failed(reservers[j].name(), "Unreserve", pod, e);
+            }
         }
+    }
+
+    private void failed(String plugin, String point, PodRequest pod, RuntimeException e) {
+        pluginErrors.increment();
+        runtime.pluginFailed().failed(plugin, point, pod, e);
+    }
+
+    /** Exceptions caught from PreEnqueue, Unreserve and PostBind plugins so far (any thread). */
+    public long pluginErrors() {
+        return pluginErrors.sum();
     }
 
     /** Every node's verdict and every feasible node's scores for {@code pod} (for {@code qshard explain}). */

@@ -6,6 +6,9 @@ import java.util.Map;
 /**
  * Scratch space for one scheduling cycle of one pod: PreFilter/PreScore compute something once, Filter/Score
  * read it for every node, and the later steps (Reserve … PostBind) may read it too. Values are treated as immutable.
+ * When a decision reuses an equivalent pod's window ({@code DecisionReuse}), PreFilter and PreScore did not run for
+ * this pod: their values are the window's leader's, so they must depend only on the pod's scheduling fields (what a
+ * node-local plugin may read: not uid, name or creation time).
  * Not thread-safe: one cycle runs on one thread at a time (the binding cycle hands it over to the binder's thread).
  */
 public final class CycleState {

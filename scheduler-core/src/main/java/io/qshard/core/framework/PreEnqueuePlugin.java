@@ -9,6 +9,9 @@ import io.qshard.core.model.PodRequest;
  * pure and cheap.
  */
 public interface PreEnqueuePlugin extends Plugin {
-    /** @return {@link Status#SUCCESS}, or why the pod must wait (its reasons are shown to the operator) */
+    /**
+     * @return {@link Status#SUCCESS}, or why the pod must wait; held pods are counted as the queue's {@code gated} set
+     *         ({@code qshard_queue_pods{queue="gated"}})
+     */
     Status preEnqueue(PodRequest pod);
 }

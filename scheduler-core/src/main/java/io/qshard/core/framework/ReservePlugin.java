@@ -13,6 +13,10 @@ public interface ReservePlugin extends Plugin {
     /** @return {@link Status#SUCCESS}, or why the pod cannot be reserved (it is then unreserved and retried) */
     Status reserve(CycleState state, PodRequest pod, String nodeName);
 
-    /** Undoes {@link #reserve}; idempotent; must not throw. */
+    /**
+     * Undoes {@link #reserve}; idempotent; must not throw. As in kube-scheduler it is called on every reserver when the
+     * pod's reservation is undone — also on one whose {@code reserve} did not run or refused, which then has nothing
+     * to undo.
+     */
     void unreserve(CycleState state, PodRequest pod, String nodeName);
 }

@@ -21,7 +21,7 @@ import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 
 /**
- * Pending pods of one scheduler instance, in three sets as in kube-scheduler:
+ * Pending pods of one scheduler instance, in three sets as in kube-scheduler (and the gated pods, below):
  * <ul>
  *   <li><b>active</b> — ready to try, highest priority first, then oldest, then uid;</li>
  *   <li><b>backoff</b> — failed recently, retried once their per-pod backoff expires;</li>

@@ -286,4 +286,90 @@ class FrameworkCycleTest {
         assertThatThrownBy(() -> c.schedule(two, pod, 1)).hasMessage("plugin bug");
         assertThat(calls).containsExactly("Cache.reserve", "Boom.unreserve", "Cache.unreserve");
     }
+
+    /** A reserver whose unreserve always throws (a buggy plugin); as the profile's, it is unreserved before the cache. */
+    private FrameworkCycle withBrokenUnreserve(BindPlugin binder) {
+        RuntimeSteps runtime = new RuntimeSteps(List.of(new Recorder("Cache"), new Recorder("Broken") {
+            @Override
+            public void unreserve(CycleState state, PodRequest p, String nodeName) {
+                calls.add("Broken.unreserve");
+                throw new IllegalStateException("plugin bug");
+            }
+        }), List.of(new Recorder("Lease")), binder, Runnable::run);
+        var config = new QshardConfigLoader(ShippedPlugins.registry())
+                .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated]}]", "t");
+        return new FrameworkCycle(Profile.build(config.tier("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
+                NodesToScore.adaptive(), 0, runtime);
+    }
+
+    @Test
+    void anUnreserveThatThrowsDoesNotKeepTheOthersFromUndoing() {
+        FrameworkCycle c = withBrokenUnreserve(runtimeBinder);
+        refuse = "Lease.permit";
+        assertThat(c.schedule(two, pod, 1)).isInstanceOf(CycleOutcome.Rejected.class);
+        assertThat(calls).endsWith("Broken.unreserve", "Cache.unreserve");
+        assertThat(c.pluginErrors()).isEqualTo(1);
+
+        calls.clear();
+        refuse = "";
+        CycleOutcome.Reserved r = (CycleOutcome.Reserved) c.schedule(two, pod, 1);
+        c.unreserve(r); // after a failed binding
+        assertThat(calls).endsWith("Broken.unreserve", "Cache.unreserve");
+        assertThat(c.pluginErrors()).isEqualTo(2);
+    }
+
+    @Test
+    void aPostBindThatThrowsComesAfterTheOutcomeWasDelivered() {
+        PluginRegistry registry = ShippedPlugins.registry().register("BadPostBind", ctx -> new PostBindPlugin() {
+            @Override
+            public String name() {
+                return "BadPostBind";
+            }
+
+            @Override
+            public void postBind(CycleState state, PodRequest p, String nodeName) {
+                throw new IllegalStateException("plugin bug");
+            }
+        });
+        var config = new QshardConfigLoader(registry).parse(
+                "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, BadPostBind]}]", "t");
+        FrameworkCycle c = new FrameworkCycle(Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
+                NodesToScore.adaptive(), 0, RuntimeSteps.binderOnly(runtimeBinder));
+        CycleOutcome.Reserved r = (CycleOutcome.Reserved) c.schedule(two, pod, 1);
+        List<BindResult> results = new ArrayList<>();
+        c.bind(r, results::add);
+        pendingBind.get().accept(BindResult.BOUND);
+        assertThat(results).containsExactly(BindResult.BOUND);
+        assertThat(c.pluginErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void aPreEnqueueThatThrowsHoldsThePodBack() {
+        PluginRegistry registry = ShippedPlugins.registry().register("BadGate", ctx -> new PreEnqueuePlugin() {
+            @Override
+            public String name() {
+                return "BadGate";
+            }
+
+            @Override
+            public Status preEnqueue(PodRequest p) {
+                throw new IllegalStateException("plugin bug");
+            }
+        });
+        var config = new QshardConfigLoader(registry).parse(
+                "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, BadGate]}]", "t");
+        FrameworkCycle c = new FrameworkCycle(Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
+                NodesToScore.adaptive(), 0, RuntimeSteps.binderOnly(runtimeBinder));
+        Status s = c.preEnqueue(pod);
+        assertThat(s.code()).isEqualTo(Status.Code.ERROR);
+        assertThat(s.plugin()).isEqualTo("BadGate");
+        assertThat(c.pluginErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void everyOutcomeCarriesTheDecisionsTimeWithoutReserveAndPermit() {
+        FrameworkCycle c = cycle(", Steps");
+        assertThat(c.schedule(two, pod, 1).decisionNanos()).isPositive();
+        assertThat(c.schedule(two, pod("huge", "prod", 64_000, 1).build(), 1).decisionNanos()).isPositive();
+    }
 }

@@ -1,5 +1,6 @@
 package io.qshard.shard.scheduler;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.qshard.core.framework.BindPlugin;
@@ -11,16 +12,21 @@ import io.qshard.shard.binder.PodBinder;
 
 /**
  * The runtime's default Bind step: the pod's binding through a {@link PodBinder} (the API's {@code pods/binding}),
- * its outcome translated into the framework's {@link BindResult}. Called on the decision thread; blocks only while the
- * binder has no room (its backpressure). Thread-safe.
+ * its outcome translated into the framework's {@link BindResult}. Called on the decision thread, or on a pre-bind
+ * thread when the profile has PreBind plugins; blocks only while the binder has no room (its backpressure). A binding
+ * is not handed over once the instance no longer leads (NOT_SENT): PreBind may have run after the lease was lost.
+ * Thread-safe.
  */
 final class ApiBind implements BindPlugin {
     static final String NAME = "DefaultBinder";
 
     private final PodBinder binder;
+    private final BooleanSupplier leading;
 
-    ApiBind(PodBinder binder) {
+    /** @param leading whether the instance leads its shard now (thread-safe) */
+    ApiBind(PodBinder binder, BooleanSupplier leading) {
         this.binder = binder;
+        this.leading = leading;
     }
 
     @Override
@@ -30,6 +36,10 @@ final class ApiBind implements BindPlugin {
 
     @Override
     public void bind(CycleState state, PodRequest pod, String nodeName, Consumer<BindResult> done) {
+        if (!leading.getAsBoolean()) {
+            done.accept(new BindResult(BindResult.Code.NOT_SENT, "leadership lost before the binding was sent"));
+            return;
+        }
         try {
             binder.bind(pod.namespace(), pod.name(), pod.uid(), nodeName, outcome -> done.accept(result(outcome)));
         } catch (InterruptedException e) {

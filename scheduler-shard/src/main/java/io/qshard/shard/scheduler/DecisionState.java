@@ -10,8 +10,9 @@ import io.qshard.shard.usage.UsageTracker;
 /**
  * What one scheduler instance's decision thread owns, in one place: the cluster state it decides on, its queue, the
  * placements it assumed and the informer has not confirmed yet, every node the informer has (active in this shard or
- * not), and the usage view. Handed to the collaborators that run on that thread ({@link ShardHandoff},
- * {@link CacheReservation}). Not thread-safe: the decision thread only (the queue alone is thread-safe).
+ * not), and the usage view. Handed whole to {@link ShardHandoff}, which runs on that thread ({@link CacheReservation}
+ * gets its cluster state and assumed map). Not thread-safe: the decision thread only (the queue alone is
+ * thread-safe).
  *
  * @param cluster the nodes of this shard with their bound and assumed pods
  * @param queue   the pending pods this instance schedules

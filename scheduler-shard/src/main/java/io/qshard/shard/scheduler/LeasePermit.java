@@ -10,7 +10,8 @@ import io.qshard.core.model.PodRequest;
 /**
  * The runtime's own Permit step, run after the profile's: a placement is bound only while this instance leads its
  * shard's Lease and the node is still active in its shard — either may have changed while it decided (a leader that
- * loses the lease stops binding at once; a released node takes no new pod). Decision thread only.
+ * has learnt it lost the lease reserves nothing more; a released node takes no new pod). {@link ApiBind} checks the
+ * lease again when it hands the binding over. Decision thread only.
  */
 final class LeasePermit implements PermitPlugin {
     static final String NAME = "LeaseAndShard";

@@ -26,6 +26,8 @@ public final class SchedulerMetrics {
     public final LongAdder unschedulable = new LongAdder();
     /** Decisions that failed with an unexpected error (plugin bug). */
     public final LongAdder errors = new LongAdder();
+    /** Decisions whose node a Reserve or Permit step refused (lease lost, node released while deciding). */
+    public final LongAdder rejected = new LongAdder();
     /** Bindings written. */
     public final LongAdder bound = new LongAdder();
     /** Bindings refused because the pod was already bound. */

@@ -44,11 +44,12 @@ final class SchedulerMetricsExport {
             out.sample(s.metrics().scheduled.sum(), t, i, "scheduled");
             out.sample(s.metrics().unschedulable.sum(), t, i, "unschedulable");
             out.sample(s.metrics().errors.sum(), t, i, "error");
+            out.sample(s.metrics().rejected.sum(), t, i, "rejected");
         }));
         perInstance(m, true, "qshard_scheduling_decisions_reused_total",
                 "decisions made from the kept window of an equivalent pod's decision (the other attempts decided in full)",
                 TierScheduler::decisionsReused);
-        var decisions = m.histogram("qshard_scheduling_decision_duration_seconds", "time of one scheduling decision (filter + score)",
+        var decisions = m.histogram("qshard_scheduling_decision_duration_seconds", "time of one scheduling decision (PreFilter … pick, without Reserve and Permit)",
                 SchedulerMetrics.DECISION_BUCKETS, "tier", "shard");
         var e2e = m.histogram("qshard_scheduling_e2e_duration_seconds", "time from a pod entering the queue to its binding",
                 SchedulerMetrics.E2E_BUCKETS, "tier", "shard");
@@ -56,12 +57,13 @@ final class SchedulerMetricsExport {
             String shard = Integer.toString(s.shard());
             s.metrics().export(decisions.labels(s.tier().name(), shard), e2e.labels(s.tier().name(), shard));
         }
-        m.gaugeWithCallback("qshard_queue_pods", "pending pods this instance owns, by queue", List.of("tier", "shard", "queue"),
-                out -> each((s, t, i) -> {
+        m.gaugeWithCallback("qshard_queue_pods", "pending pods this instance owns, by queue (gated: held back by PreEnqueue)",
+                List.of("tier", "shard", "queue"), out -> each((s, t, i) -> {
                     SchedulingQueue.Sizes q = s.queueSizes();
                     out.sample(q.active(), t, i, "active");
                     out.sample(q.backoff(), t, i, "backoff");
                     out.sample(q.unschedulable(), t, i, "unschedulable");
+                    out.sample(q.gated(), t, i, "gated");
                 }));
         perInstance(m, false, "qshard_bindings_in_flight", "bindings written and not yet answered", s -> s.queueSizes().inFlight());
         m.counterWithCallback("qshard_bindings_total", "binding outcomes (already_bound and pod_gone are dropped, not retried)",

@@ -7,10 +7,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ import io.qshard.shard.usage.UsageTracker;
  * <p>Sharded tiers: the instance places only on its shard's active nodes for the map's phase ({@link ShardGate}) and
  * queues only the pending pods it owns; {@link ShardHandoff} releases nodes at once and acquires them only after
  * acknowledging the map; the instance decides only while it leads its shard's Lease ({@link #lead}) — a leader that
- * loses the lease stops binding at once.
+ * learns it lost the lease decides nothing more, sends no binding not yet sent, and lets those in flight land.
  *
  * <p>Everything it writes goes through the injected {@link SchedulerPorts}. Thread-safety: the
  * {@link ClusterEventListener} methods may be called from any thread (they only enqueue); {@link #start}/{@link #stop}/
@@ -105,12 +106,19 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.bindBatch = SchedulerPorts.bindBatch(settings);
         String name = "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "");
         Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock));
-        this.preBind = profile.preBinds().isEmpty() ? null : Executors.newFixedThreadPool(4, r -> daemon(r, name + "-prebind"));
+        // PreBind runs off the decision thread; its queue is bounded like the binder's, and a full one makes the decision
+        // thread run the step itself: the backpressure the binder gives when there is no PreBind
+        this.preBind = profile.preBinds().isEmpty() ? null : new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(bindBatch), r -> daemon(r, name + "-prebind"), new ThreadPoolExecutor.CallerRunsPolicy());
         var assumed = new HashMap<String, String>();
         var nodes = new HashMap<String, Node>();
         RuntimeSteps runtime = new RuntimeSteps(
                 List.of(new CacheReservation(state, assumed, p -> ledger.assumed(this, p), uid -> ledger.forgotten(this, uid))),
-                List.of(new LeasePermit(() -> leading, gate)), new ApiBind(binder), preBind == null ? Runnable::run : preBind);
+                List.of(new LeasePermit(() -> leading, gate)), new ApiBind(binder, () -> leading),
+                preBind == null ? Runnable::run : preBind, (plugin, point, pod, e) -> {
+                    metrics.errors.increment();
+                    LOG.error("tier {}: {} plugin {} failed on {} (a bug; the cycle went on)", tier.name(), point, plugin, pod.key(), e);
+                });
         this.framework = new FrameworkCycle(profile, config.nodesToScore(), config.equivalentPodReuse(), runtime);
         // the queue asks the framework's PreEnqueue plugins (if any) before it takes a pod
         this.queue = new SchedulingQueue(clock, config.backoff(), config.unschedulableTimeout(),
@@ -472,7 +480,6 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         }
         ClusterSnapshot snapshot = state.snapshot();
         lastSnapshot = snapshot;
-        long t0 = System.nanoTime();
         CycleOutcome outcome;
         try {
             outcome = framework.schedule(snapshot, pod, seed++);
@@ -482,12 +489,13 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             queue.requeueAfterError(q);
             return;
         }
-        metrics.decision(System.nanoTime() - t0);
+        metrics.decision(outcome.decisionNanos());
         if (outcome instanceof CycleOutcome.Unschedulable u) {
             metrics.unschedulable.increment();
             queue.requeueUnschedulable(q);
             reporter.unschedulable(pod, u.diagnosis().message());
         } else if (outcome instanceof CycleOutcome.Rejected) {
+            metrics.rejected.increment();
             queue.requeueAfterError(q); // lost the lease, or the node left the shard, while deciding
         } else {
             CycleOutcome.Reserved r = (CycleOutcome.Reserved) outcome;
@@ -511,20 +519,30 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             }
             case POD_GONE -> {
                 metrics.podGone.increment();
-                framework.unreserve(r);
+                unreserve(r);
                 queue.done(pod.uid());
             }
             case NOT_SENT -> {
-                framework.unreserve(r); // abandoned before it was written: the pod is still pending
+                unreserve(r); // abandoned before it was written: the pod is still pending
                 queue.requeueAfterError(q);
             }
             case FAILED -> {
                 metrics.bindErrors.increment();
                 LOG.warn("tier {}: binding {} to {} failed: {} (retrying with backoff)", tier.name(), pod.key(), r.node(),
                         result.message());
-                framework.unreserve(r);
+                unreserve(r);
                 queue.requeueAfterError(q);
             }
+        }
+    }
+
+    /**
+     * Undoes a failed binding's reservation — unless the pod reflector confirmed the pod bound meanwhile (a binding
+     * answered late, or a timeout after it was written): then the API is the truth and nothing is undone.
+     */
+    private void unreserve(CycleOutcome.Reserved r) {
+        if (decision.assumed().containsKey(r.pod().uid())) {
+            framework.unreserve(r);
         }
     }
 

@@ -179,4 +179,48 @@ class TierSchedulerTest {
         assertThat(binder.sent().get(1)).extracting(HeldBinder.Call::name, HeldBinder.Call::node).containsExactly("g", "n1");
         assertThat(s.queueSizes().gated()).isZero();
     }
+
+    /** A profile reserver (a quota, say) that records what it is told. */
+    static final class Quota implements io.qshard.core.framework.ReservePlugin {
+        static final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String name() {
+            return "Quota";
+        }
+
+        @Override
+        public Status reserve(io.qshard.core.framework.CycleState state, PodRequest pod, String nodeName) {
+            calls.add("reserve " + pod.name());
+            return Status.SUCCESS;
+        }
+
+        @Override
+        public void unreserve(io.qshard.core.framework.CycleState state, PodRequest pod, String nodeName) {
+            calls.add("unreserve " + pod.name());
+        }
+    }
+
+    @Test
+    void aBindingThatFailsAfterTheWatchConfirmedThePodUndoesNothing() {
+        Quota.calls.clear();
+        PluginRegistry registry = ShippedPlugins.registry().register("Quota", ctx -> new Quota());
+        QshardConfig config = new QshardConfigLoader(registry).parse(
+                "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Quota]}]", "t");
+        HeldBinder binder = new HeldBinder(32, 8);
+        TierScheduler s = start(config, registry, SchedulerSettings.defaults(), binder);
+        s.nodeUpserted(node("n1"));
+        s.nodeUpserted(node("n2"));
+        s.podUpserted(pod("p", Map.of()), false, false);
+        await().until(() -> binder.sent().size() == 1);
+        HeldBinder.Call c = binder.oldestInFlight();
+        s.podUpserted(pod("p", Map.of()).boundTo(c.node()), false, false); // the watch shows it bound …
+        binder.answer(BindOutcome.Kind.FAILED); // … and then its binding's answer says it failed (a late timeout, say)
+
+        s.podUpserted(pod("q", Map.of()), false, false); // a barrier: the decision thread handles events in order
+        await().until(() -> binder.sent().size() == 2);
+        assertThat(binder.sent().get(1).node()).as("p still holds its node").isNotEqualTo(c.node());
+        assertThat(Quota.calls).containsExactly("reserve p", "reserve q");
+        assertThat(s.metrics().bindErrors.sum()).isEqualTo(1);
+    }
 }
