@@ -24,7 +24,16 @@ import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.algorithm.ScheduleResult;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.DefaultTiers;
+import io.qshard.core.cycle.CycleOutcome;
+import io.qshard.core.cycle.FrameworkCycle;
+import io.qshard.core.cycle.RuntimeSteps;
+import io.qshard.core.framework.BindPlugin;
+import io.qshard.core.framework.BindResult;
+import io.qshard.core.framework.CycleState;
+import io.qshard.core.framework.PermitPlugin;
 import io.qshard.core.framework.PluginContext;
+import io.qshard.core.framework.ReservePlugin;
+import io.qshard.core.framework.Status;
 import io.qshard.core.framework.Profile;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.plugins.ShippedPlugins;
@@ -41,7 +50,9 @@ import io.qshard.core.snapshot.ClusterState;
  * {@code HotspotAvoidance} added here, so both hotspot plugins read the heat the synthetic cluster carries
  * ({@link SyntheticCluster#heat}). The cluster is the synthetic one of {@link DecisionBenchmark} (filled to a mean
  * 80 % of cpu requests); after 2,000 pods it starts again from the same snapshot. One thread; the cost includes the
- * assume ({@code NodeState.reserve} and the snapshot update).
+ * assume ({@code NodeState.reserve} and the snapshot update). {@link #decideAndAssume} is the decision alone;
+ * {@link #cycleReserveAndBind} is the same through the {@link FrameworkCycle} the runtime calls — the assume as its
+ * Reserve step, a Permit, and a Bind that answers at once — so the difference is what the framework's steps cost.
  *
  * <pre>java -jar bench/target/benchmarks.jar ReplicaRunBenchmark</pre>
  */
@@ -65,6 +76,7 @@ public class ReplicaRunBenchmark {
     public String tier;
 
     private DecisionReuse reuse;
+    private FrameworkCycle cycle;
     private ClusterSnapshot base;
     private ClusterSnapshot snapshot;
     private PodRequest[] pods;
@@ -84,6 +96,46 @@ public class ReplicaRunBenchmark {
         SchedulingAlgorithm algorithm = new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), PluginContext.defaults()),
                 NodesToScore.adaptive());
         reuse = new DecisionReuse(algorithm, maxReuses);
+        ReservePlugin assume = new ReservePlugin() {
+            @Override
+            public String name() {
+                return "Assume";
+            }
+
+            @Override
+            public Status reserve(CycleState state, PodRequest pod, String node) {
+                snapshot = snapshot.with(snapshot.node(node).orElseThrow().reserve(pod.boundTo(node)));
+                return Status.SUCCESS;
+            }
+
+            @Override
+            public void unreserve(CycleState state, PodRequest pod, String node) {
+            }
+        };
+        PermitPlugin permit = new PermitPlugin() {
+            @Override
+            public String name() {
+                return "Permit";
+            }
+
+            @Override
+            public Status permit(CycleState state, PodRequest pod, String node) {
+                return Status.SUCCESS;
+            }
+        };
+        BindPlugin bind = new BindPlugin() {
+            @Override
+            public String name() {
+                return "Bind";
+            }
+
+            @Override
+            public void bind(CycleState state, PodRequest pod, String node, java.util.function.Consumer<BindResult> done) {
+                done.accept(BindResult.BOUND);
+            }
+        };
+        cycle = new FrameworkCycle(Profile.build(t, ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive(),
+                maxReuses, new RuntimeSteps(List.of(assume), List.of(permit), bind, Runnable::run));
         ClusterState state = SyntheticCluster.build(nodes, 0, 42);
         SyntheticCluster.heat(state, 43);
         base = state.snapshot();
@@ -107,5 +159,18 @@ public class ReplicaRunBenchmark {
             snapshot = snapshot.with(snapshot.node(r.node()).orElseThrow().reserve(pod.boundTo(r.node())));
         }
         return r;
+    }
+
+    @Benchmark
+    public CycleOutcome cycleReserveAndBind() {
+        if (next == RUN) {
+            next = 0;
+            snapshot = base;
+        }
+        CycleOutcome o = cycle.schedule(snapshot, pods[next++], seed++);
+        if (o instanceof CycleOutcome.Reserved r) {
+            cycle.bind(r, result -> { });
+        }
+        return o;
     }
 }
