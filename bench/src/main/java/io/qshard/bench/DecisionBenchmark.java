@@ -1,7 +1,15 @@
 package io.qshard.bench;
 
+import io.qshard.core.algorithm.NodesToScore;
+import io.qshard.core.algorithm.ScheduleResult;
+import io.qshard.core.algorithm.SchedulingAlgorithm;
+import io.qshard.core.config.DefaultTiers;
+import io.qshard.core.framework.PluginContext;
+import io.qshard.core.framework.Profile;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.core.snapshot.ClusterSnapshot;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,16 +23,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.qshard.core.algorithm.NodesToScore;
-import io.qshard.core.algorithm.ScheduleResult;
-import io.qshard.core.algorithm.SchedulingAlgorithm;
-import io.qshard.core.config.DefaultTiers;
-import io.qshard.core.framework.PluginContext;
-import io.qshard.core.framework.Profile;
-import io.qshard.core.model.PodRequest;
-import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.core.snapshot.ClusterSnapshot;
-
 /**
  * Scheduling decisions per second for one prod pod (1c / 2Gi) with the default prod plugin set, one thread,
  * on a synthetic cluster filled to 50–95% (mean 80%) of cpu requests. Adaptive nodesToScore, as shipped.
@@ -35,7 +33,9 @@ import io.qshard.core.snapshot.ClusterSnapshot;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class DecisionBenchmark {
@@ -49,8 +49,10 @@ public class DecisionBenchmark {
 
     @Setup
     public void setUp() {
-        algorithm = new SchedulingAlgorithm(Profile.build(DefaultTiers.named(DefaultTiers.PROD), ShippedPlugins.registry(),
-                PluginContext.defaults()), NodesToScore.adaptive());
+        algorithm = new SchedulingAlgorithm(
+                Profile.build(
+                        DefaultTiers.named(DefaultTiers.PROD), ShippedPlugins.registry(), PluginContext.defaults()),
+                NodesToScore.adaptive());
         snapshot = SyntheticCluster.build(nodes, 0, 42).snapshot();
         pod = SyntheticCluster.prodPod("pending", 1000, 2L << 30);
     }

@@ -12,8 +12,7 @@ import java.util.Locale;
  * <pre>java -Xmx1g -XX:+UseSerialGC -cp bench/target/benchmarks.jar io.qshard.bench.PredictorHeapBench 80000</pre>
  */
 public final class PredictorHeapBench {
-    private PredictorHeapBench() {
-    }
+    private PredictorHeapBench() {}
 
     public static void main(String[] args) {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 80_000;
@@ -23,8 +22,12 @@ public final class PredictorHeapBench {
         long after = usedAfterGc(mem);
         long fleetArrays = 16L * 1024 * 8 + 16 + 4L * series; // the shared value curve and the reference array
         double perSeries = (after - before - fleetArrays) / (double) series;
-        System.out.printf(Locale.ROOT, "%d series: %.1f MiB after full GC, %.0f bytes per series; checkpoint of one "
-                        + "series %d bytes%n", series, (after - before) / (1024.0 * 1024.0), perSeries,
+        System.out.printf(
+                Locale.ROOT,
+                "%d series: %.1f MiB after full GC, %.0f bytes per series; checkpoint of one " + "series %d bytes%n",
+                series,
+                (after - before) / (1024.0 * 1024.0),
+                perSeries,
                 fleet.predictors[0].checkpoint().length);
         if (fleet.predictors.length < 0) {
             System.out.println();

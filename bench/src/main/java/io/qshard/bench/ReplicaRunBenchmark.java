@@ -1,24 +1,5 @@
 package io.qshard.bench;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
-
 import io.qshard.core.algorithm.DecisionReuse;
 import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.algorithm.ScheduleResult;
@@ -32,15 +13,32 @@ import io.qshard.core.framework.BindResult;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.PermitPlugin;
 import io.qshard.core.framework.PluginContext;
+import io.qshard.core.framework.Profile;
 import io.qshard.core.framework.ReservePlugin;
 import io.qshard.core.framework.Status;
-import io.qshard.core.framework.Profile;
 import io.qshard.core.model.PodRequest;
-import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.core.model.Tier;
+import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.core.plugins.hotspot.HotspotAvoidance;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.ClusterState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decisions per second for a run of equivalent pods — the replicas of one workload, 100m / 128Mi each as in the
@@ -60,7 +58,9 @@ import io.qshard.core.snapshot.ClusterState;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ReplicaRunBenchmark {
@@ -93,8 +93,8 @@ public class ReplicaRunBenchmark {
             weights.put(HotspotAvoidance.NAME, 1);
             t = new Tier(t.name(), t.schedulerName(), t.priority(), t.poolRule(), plugins, weights, 1);
         }
-        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), PluginContext.defaults()),
-                NodesToScore.adaptive());
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(
+                Profile.build(t, ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive());
         reuse = new DecisionReuse(algorithm, maxReuses);
         ReservePlugin assume = new ReservePlugin() {
             @Override
@@ -109,8 +109,7 @@ public class ReplicaRunBenchmark {
             }
 
             @Override
-            public void unreserve(CycleState state, PodRequest pod, String node) {
-            }
+            public void unreserve(CycleState state, PodRequest pod, String node) {}
         };
         PermitPlugin permit = new PermitPlugin() {
             @Override
@@ -130,19 +129,24 @@ public class ReplicaRunBenchmark {
             }
 
             @Override
-            public void bind(CycleState state, PodRequest pod, String node, java.util.function.Consumer<BindResult> done) {
+            public void bind(
+                    CycleState state, PodRequest pod, String node, java.util.function.Consumer<BindResult> done) {
                 done.accept(BindResult.BOUND);
             }
         };
-        cycle = new FrameworkCycle(Profile.build(t, ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive(),
-                maxReuses, new RuntimeSteps(List.of(assume), List.of(permit), bind, Runnable::run));
+        cycle = new FrameworkCycle(
+                Profile.build(t, ShippedPlugins.registry(), PluginContext.defaults()),
+                NodesToScore.adaptive(),
+                maxReuses,
+                new RuntimeSteps(List.of(assume), List.of(permit), bind, Runnable::run));
         ClusterState state = SyntheticCluster.build(nodes, 0, 42);
         SyntheticCluster.heat(state, 43);
         base = state.snapshot();
         snapshot = base;
         pods = new PodRequest[RUN];
         for (int i = 0; i < RUN; i++) {
-            pods[i] = DefaultTiers.BATCH.equals(tier) ? SyntheticCluster.batchPod("replica-" + i, 100, 128L << 20)
+            pods[i] = DefaultTiers.BATCH.equals(tier)
+                    ? SyntheticCluster.batchPod("replica-" + i, 100, 128L << 20)
                     : SyntheticCluster.prodPod("replica-" + i, 100, 128L << 20);
         }
     }
@@ -169,7 +173,7 @@ public class ReplicaRunBenchmark {
         }
         CycleOutcome o = cycle.schedule(snapshot, pods[next++], seed++);
         if (o instanceof CycleOutcome.Reserved r) {
-            cycle.bind(r, result -> { });
+            cycle.bind(r, result -> {});
         }
         return o;
     }

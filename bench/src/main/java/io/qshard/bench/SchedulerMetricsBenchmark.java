@@ -1,7 +1,8 @@
 package io.qshard.bench;
 
+import io.qshard.kube.metrics.PrometheusMetrics;
+import io.qshard.shard.scheduler.SchedulerMetrics;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,9 +15,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.qshard.kube.metrics.PrometheusMetrics;
-import io.qshard.shard.scheduler.SchedulerMetrics;
-
 /**
  * What the scheduler's per-pod metric calls cost, exported as the scheduler process exports them: on the decision
  * thread one latency and one counter per decision ({@code decided}), on the binding answer thread one counter and one
@@ -28,7 +26,9 @@ import io.qshard.shard.scheduler.SchedulerMetrics;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 6, time = 1)
 public class SchedulerMetricsBenchmark {
@@ -39,8 +39,11 @@ public class SchedulerMetricsBenchmark {
     public void setUp() {
         metrics = new SchedulerMetrics();
         PrometheusMetrics exported = new PrometheusMetrics();
-        metrics.export(exported.histogram("d_seconds", "d", SchedulerMetrics.DECISION_BUCKETS, "tier", "shard").labels("prod", "0"),
-                exported.histogram("e_seconds", "e", SchedulerMetrics.E2E_BUCKETS, "tier", "shard").labels("prod", "0"));
+        metrics.export(
+                exported.histogram("d_seconds", "d", SchedulerMetrics.DECISION_BUCKETS, "tier", "shard")
+                        .labels("prod", "0"),
+                exported.histogram("e_seconds", "e", SchedulerMetrics.E2E_BUCKETS, "tier", "shard")
+                        .labels("prod", "0"));
     }
 
     @Benchmark

@@ -1,16 +1,15 @@
 package io.qshard.bench;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-
 import io.qshard.core.config.DefaultTiers;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
 import io.qshard.core.snapshot.ClusterState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Deterministic synthetic clusters of core records for benchmarks: node shapes 16c/64Gi, 32c/128Gi,
@@ -23,8 +22,7 @@ public final class SyntheticCluster {
     private static final long GI = 1L << 30;
     private static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
 
-    private SyntheticCluster() {
-    }
+    private SyntheticCluster() {}
 
     /** A cluster state with {@code nodes} nodes and about {@code podsPerNode} bound pods each (0 = fill to target). */
     public static ClusterState build(int nodes, int podsPerNode, long seed) {
@@ -33,10 +31,17 @@ public final class SyntheticCluster {
         int uid = 0;
         for (int i = 0; i < nodes; i++) {
             int shape = 16 << r.nextInt(3);
-            Node n = Node.of(String.format("node-%05d", i),
+            Node n = Node.of(
+                    String.format("node-%05d", i),
                     Map.of("topology.kubernetes.io/zone", "zone-" + (i % 3), "kubernetes.io/hostname", "node-" + i),
-                    List.of(), new Resources(shape * 1000L, shape * 4 * GI, 110, shape * (100L + r.nextInt(301)),
-                            shape * 4 * GI / 10 * (1 + r.nextInt(4))), false);
+                    List.of(),
+                    new Resources(
+                            shape * 1000L,
+                            shape * 4 * GI,
+                            110,
+                            shape * (100L + r.nextInt(301)),
+                            shape * 4 * GI / 10 * (1 + r.nextInt(4))),
+                    false);
             state.upsertNode(n);
             double u = r.nextDouble();
             double target = 0.95 - 0.45 * u * u; // in [0.50, 0.95], mean 0.95 − 0.45/3 = 0.80
@@ -70,15 +75,37 @@ public final class SyntheticCluster {
 
     /** A pending batch pod of the given size (asked in the batch resources, BestEffort natively). */
     public static PodRequest batchPod(String uid, long milliCpu, long memoryBytes) {
-        return new PodRequest(uid, "bench", uid, DefaultTiers.BATCH, PoolRule.BATCH_POOL,
-                Resources.batch(milliCpu, memoryBytes).withPods(1), Map.of(), null, List.of(),
-                DefaultTiers.named(DefaultTiers.BATCH).priority(), CREATED, null, null);
+        return new PodRequest(
+                uid,
+                "bench",
+                uid,
+                DefaultTiers.BATCH,
+                PoolRule.BATCH_POOL,
+                Resources.batch(milliCpu, memoryBytes).withPods(1),
+                Map.of(),
+                null,
+                List.of(),
+                DefaultTiers.named(DefaultTiers.BATCH).priority(),
+                CREATED,
+                null,
+                null);
     }
 
     /** A pending prod pod of the given size. */
     public static PodRequest prodPod(String uid, long milliCpu, long memoryBytes) {
-        return new PodRequest(uid, "bench", uid, DefaultTiers.PROD, PoolRule.ALLOCATABLE,
-                new Resources(milliCpu, memoryBytes, 1, 0, 0), Map.of(), null, List.of(),
-                DefaultTiers.named(DefaultTiers.PROD).priority(), CREATED, null, null);
+        return new PodRequest(
+                uid,
+                "bench",
+                uid,
+                DefaultTiers.PROD,
+                PoolRule.ALLOCATABLE,
+                new Resources(milliCpu, memoryBytes, 1, 0, 0),
+                Map.of(),
+                null,
+                List.of(),
+                DefaultTiers.named(DefaultTiers.PROD).priority(),
+                CREATED,
+                null,
+                null);
     }
 }

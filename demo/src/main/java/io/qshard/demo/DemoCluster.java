@@ -1,14 +1,13 @@
 package io.qshard.demo;
 
-import java.io.PrintStream;
-import java.nio.file.Path;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.kube.client.ApiserverConnection;
+import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.localcluster.ControlPlaneOptions;
 import io.qshard.localcluster.KubeClients;
 import io.qshard.localcluster.LocalControlPlane;
-import io.qshard.kube.client.ApiserverConnection;
-import io.qshard.kube.client.KubeconfigResolver;
+import java.io.PrintStream;
+import java.nio.file.Path;
 
 /**
  * The cluster a demo runs on: a local control plane it starts (and stops on close), or an existing cluster
@@ -17,13 +16,15 @@ import io.qshard.kube.client.KubeconfigResolver;
 public final class DemoCluster implements AutoCloseable {
     /** Label on every node the demo registers. */
     public static final String DEMO_LABEL = "qshard.io/demo";
+
     private static final String USER_AGENT = "qshard-demo";
 
     private final LocalControlPlane controlPlane;
     private final KubernetesClient client;
     private final io.fabric8.kubernetes.client.Config config;
 
-    private DemoCluster(LocalControlPlane controlPlane, KubernetesClient client, io.fabric8.kubernetes.client.Config config) {
+    private DemoCluster(
+            LocalControlPlane controlPlane, KubernetesClient client, io.fabric8.kubernetes.client.Config config) {
         this.controlPlane = controlPlane;
         this.client = client;
         this.config = config;
@@ -31,13 +32,18 @@ public final class DemoCluster implements AutoCloseable {
 
     /** Starts etcd + kube-apiserver (+ controller-manager) on loopback. */
     public static DemoCluster local(PrintStream out, boolean controllerManager) {
-        out.println("Starting a local control plane (etcd + kube-apiserver " + io.qshard.localcluster.KubeBinaries.KUBERNETES_VERSION
+        out.println("Starting a local control plane (etcd + kube-apiserver "
+                + io.qshard.localcluster.KubeBinaries.KUBERNETES_VERSION
                 + (controllerManager ? " + kube-controller-manager" : "") + ") on loopback...");
         long t0 = System.nanoTime();
-        LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withControllerManager(controllerManager));
+        LocalControlPlane cp =
+                LocalControlPlane.start(ControlPlaneOptions.defaults().withControllerManager(controllerManager));
         out.printf("  up in %.1f s; kubeconfig: %s%n", (System.nanoTime() - t0) / 1e9, cp.kubeconfig());
-        return new DemoCluster(cp, KubeClients.forControlPlane(cp, USER_AGENT),
-                io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()));
+        return new DemoCluster(
+                cp,
+                KubeClients.forControlPlane(cp, USER_AGENT),
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        cp.kubeconfig().toFile()));
     }
 
     /** Uses the cluster of an existing kubeconfig; fails fast with one line if it is missing or unreachable. */
@@ -65,7 +71,10 @@ public final class DemoCluster implements AutoCloseable {
         try {
             if (controlPlane == null) { // an existing cluster: take back everything the demo made
                 client.apps().deployments().inNamespace(DemoWorkload.NAMESPACE).delete();
-                client.pods().inNamespace(DemoWorkload.NAMESPACE).withGracePeriod(0).delete();
+                client.pods()
+                        .inNamespace(DemoWorkload.NAMESPACE)
+                        .withGracePeriod(0)
+                        .delete();
                 client.namespaces().withName(DemoWorkload.NAMESPACE).delete();
                 if (client.supports(io.qshard.kube.api.NodeUsage.class)) {
                     client.resources(io.qshard.kube.api.NodeUsage.class).list().getItems().stream()
@@ -73,7 +82,9 @@ public final class DemoCluster implements AutoCloseable {
                             .forEach(u -> client.resource(u).delete());
                 }
                 if (client.supports(io.qshard.kube.api.ShardMap.class)) {
-                    client.resources(io.qshard.kube.api.ShardMap.class).withName("batch").delete();
+                    client.resources(io.qshard.kube.api.ShardMap.class)
+                            .withName("batch")
+                            .delete();
                 }
                 client.nodes().withLabel(DEMO_LABEL).delete();
             }

@@ -3,17 +3,15 @@ package io.qshard.demo;
 import io.qshard.kube.process.DurationConverter;
 import io.qshard.kube.process.UserError;
 import io.qshard.localcluster.ControlPlaneException;
-
+import io.qshard.simulator.BackgroundLoad;
+import io.qshard.simulator.SyntheticLoad;
+import io.qshard.simulator.TraceDirectory;
+import io.qshard.simulator.TraceLoad;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-
-import io.qshard.simulator.BackgroundLoad;
-import io.qshard.simulator.SyntheticLoad;
-import io.qshard.simulator.TraceDirectory;
-import io.qshard.simulator.TraceLoad;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,66 +19,120 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code qshard demo}: the README's first command. */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run qshard end to end on a local control plane it starts itself (etcd, kube-apiserver, "
-                + "kube-controller-manager): simulated nodes whose prod load replays real traces (a built-in "
-                + "synthetic diurnal load when there are none), the four tier schedulers (batch with 2 shards), the "
-                + "migration loop, prod Deployments first, then mid, batch and free. A progress line every 5 s; at the "
-                + "end a report (utilisation before/after, pods per tier, hot node-time, scheduling throughput) and an "
-                + "SVG chart of cluster cpu over time. Ctrl-C tears everything down.",
-                "Default: 200 nodes, ~5 minutes in all."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run qshard end to end on a local control plane it starts itself (etcd, kube-apiserver, "
+                    + "kube-controller-manager): simulated nodes whose prod load replays real traces (a built-in "
+                    + "synthetic diurnal load when there are none), the four tier schedulers (batch with 2 shards), the "
+                    + "migration loop, prod Deployments first, then mid, batch and free. A progress line every 5 s; at the "
+                    + "end a report (utilisation before/after, pods per tier, hot node-time, scheduling throughput) and an "
+                    + "SVG chart of cluster cpu over time. Ctrl-C tears everything down.",
+            "Default: 200 nodes, ~5 minutes in all."
+        })
 public final class DemoCommand implements Callable<Integer>, io.qshard.cli.QshardSubcommand {
     /** Default number of simulated nodes. */
     public static final int DEFAULT_NODES = DemoSettings.DEFAULT_NODES;
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--nodes", paramLabel = "N", defaultValue = "" + DEFAULT_NODES,
+
+    @Option(
+            names = "--nodes",
+            paramLabel = "N",
+            defaultValue = "" + DEFAULT_NODES,
             description = "Simulated nodes (1..5000, default: ${DEFAULT-VALUE}).")
     int nodes;
-    @Option(names = "--baseline", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+
+    @Option(
+            names = "--baseline",
+            paramLabel = "DURATION",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
             description = "How long to run with prod only, the \"before\" (default: ${DEFAULT-VALUE}).")
     long baselineSeconds;
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "3m", converter = DurationConverter.class,
+
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            defaultValue = "3m",
+            converter = DurationConverter.class,
             description = "How long to run with every tier, the \"after\" (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
-    @Option(names = "--traces", paramLabel = "DIR", defaultValue = "../shared/traces",
+
+    @Option(
+            names = "--traces",
+            paramLabel = "DIR",
+            defaultValue = "../shared/traces",
             description = "timestamp_s,cpu_pct,mem_pct traces for the nodes' prod load (default: ${DEFAULT-VALUE}, "
                     + "beside the repository). Without that directory: a built-in synthetic diurnal load (a daily "
                     + "cycle per node, noise, occasional spikes above 90 %%; from --seed).")
     Path traces;
-    @Option(names = "--speedup", paramLabel = "X", defaultValue = "300", description = "Trace seconds per second, real or synthetic (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--speedup",
+            paramLabel = "X",
+            defaultValue = "300",
+            description = "Trace seconds per second, real or synthetic (default: ${DEFAULT-VALUE}).")
     double speedup;
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "qshard-demo-report",
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "qshard-demo-report",
             description = "Where the report and the chart go (default: ${DEFAULT-VALUE}).")
     Path out;
-    @Option(names = "--manifests", paramLabel = "DIR", defaultValue = "manifests",
-            description = "The repository's manifests/ (CRDs) (default: ${DEFAULT-VALUE}, run from the repository root).")
+
+    @Option(
+            names = "--manifests",
+            paramLabel = "DIR",
+            defaultValue = "manifests",
+            description =
+                    "The repository's manifests/ (CRDs) (default: ${DEFAULT-VALUE}, run from the repository root).")
     Path manifests;
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Seed of the workload's churn and of the synthetic load (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Run on this existing, disposable cluster (it needs a controller-manager) instead of a local control "
-                    + "plane; its ShardMap of the batch tier is replaced, and the demo's nodes, workloads and reports are "
-                    + "removed at the end.")
+
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
+            description =
+                    "Run on this existing, disposable cluster (it needs a controller-manager) instead of a local control "
+                            + "plane; its ShardMap of the batch tier is replaced, and the demo's nodes, workloads and reports are "
+                            + "removed at the end.")
     Path kubeconfig;
 
     @Override
     public Integer call() throws Exception {
         DemoSettings settings;
         try {
-            settings = new DemoSettings(nodes, Duration.ofSeconds(baselineSeconds), Duration.ofSeconds(durationSeconds), speedup,
-                    Files.isDirectory(traces) ? traces : null, out, seed);
+            settings = new DemoSettings(
+                    nodes,
+                    Duration.ofSeconds(baselineSeconds),
+                    Duration.ofSeconds(durationSeconds),
+                    speedup,
+                    Files.isDirectory(traces) ? traces : null,
+                    out,
+                    seed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (!Files.isRegularFile(manifests.resolve("crds/nodeusage.yaml"))) {
-            throw new UserError("no CRDs under " + manifests.toAbsolutePath() + ": run from the repository root or pass --manifests DIR");
+            throw new UserError("no CRDs under " + manifests.toAbsolutePath()
+                    + ": run from the repository root or pass --manifests DIR");
         }
         PrintStream o = System.out;
-        if (System.getenv("QSHARD_LOG_LEVEL") == null) { // the progress lines are the demo's output; warnings still show
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.qshard")).setLevel(ch.qos.logback.classic.Level.WARN);
+        if (System.getenv("QSHARD_LOG_LEVEL")
+                == null) { // the progress lines are the demo's output; warnings still show
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.qshard"))
+                    .setLevel(ch.qos.logback.classic.Level.WARN);
         }
         BackgroundLoad load;
         String label;
@@ -93,7 +145,8 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
                 throw new UserError(e.getMessage());
             }
         } else {
-            o.printf("No traces at %s: the prod load is a synthetic diurnal one (pass --traces DIR for real ones).%n",
+            o.printf(
+                    "No traces at %s: the prod load is a synthetic diurnal one (pass --traces DIR for real ones).%n",
                     traces.toAbsolutePath().normalize());
             load = new SyntheticLoad(seed, speedup);
             label = "synthetic diurnal prod load at " + (int) speedup + "x";
@@ -101,7 +154,8 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
         try (DemoCluster cluster = kubeconfig == null ? DemoCluster.local(o, true) : DemoCluster.external(kubeconfig)) {
             DemoReport report = new DemoRun(settings, load, label, manifests, o).run(cluster);
             o.print(report.text());
-            o.println("Tearing down" + (cluster.isLocal() ? " the local control plane..." : ": removing the demo's objects..."));
+            o.println("Tearing down"
+                    + (cluster.isLocal() ? " the local control plane..." : ": removing the demo's objects..."));
         } catch (ControlPlaneException e) {
             throw new UserError(e.getMessage(), e); // the local control plane could not start: one line, exit 2
         }

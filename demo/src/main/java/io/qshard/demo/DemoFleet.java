@@ -1,26 +1,25 @@
 package io.qshard.demo;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.NodeFixture;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The demo's nodes: API objects without kubelets (the simulator plays them), three shapes — 8 cores / 32Gi,
  * 16 / 64Gi, 32 / 128Gi — over two zones, labelled {@link DemoCluster#DEMO_LABEL}. Stateless.
  */
 public final class DemoFleet {
-    private DemoFleet() {
-    }
+    private DemoFleet() {}
 
     /** Node {@code i}: 8 &lt;&lt; (i mod 3) cores, 4Gi per core. */
     public static Node node(int i) {
         int size = 8 << (i % 3);
         return NodeFixture.node(String.format("demo-node-%03d", i))
-                .cpu(Integer.toString(size)).memory((size * 4) + "Gi")
+                .cpu(Integer.toString(size))
+                .memory((size * 4) + "Gi")
                 .label(DemoCluster.DEMO_LABEL, "true")
                 .label("topology.kubernetes.io/zone", i % 2 == 0 ? "zone-a" : "zone-b")
                 .build();

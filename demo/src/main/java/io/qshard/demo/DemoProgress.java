@@ -1,12 +1,11 @@
 package io.qshard.demo;
 
-import java.io.PrintStream;
-import java.time.Duration;
-import java.util.Locale;
-
 import io.qshard.controllers.migrate.MigrationController;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.TierScheduler;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The demo's clock and its live line: every 5 s one usage sample and one line — phase, cluster cpu (and prod's
@@ -25,7 +24,12 @@ final class DemoProgress {
     private long lastBound;
     private double peakRate;
 
-    DemoProgress(SchedulerProcess schedulers, MigrationController migration, UsageSampler sampler, int nodes, PrintStream out) {
+    DemoProgress(
+            SchedulerProcess schedulers,
+            MigrationController migration,
+            UsageSampler sampler,
+            int nodes,
+            PrintStream out) {
         this.schedulers = schedulers;
         this.migration = migration;
         this.sampler = sampler;
@@ -54,19 +58,39 @@ final class DemoProgress {
         double rate = (bound - lastBound) / (double) TICK.toSeconds();
         lastBound = bound;
         peakRate = Math.max(peakRate, rate);
-        long pending = schedulers.schedulers().stream().mapToLong(x -> x.queueSizes().pending()).sum();
-        out.printf(Locale.ROOT, "[%4.0fs] %-9s | cpu used %5.1f%% (prod %5.1f%%) | hot %3d/%d | bound prod %d mid %d batch %d free %d "
-                        + "| pending %d | evicted %d | %4.0f binds/s%n", s.seconds(), phase, 100 * s.cpu(), 100 * s.prodCpu(),
-                s.hotNodes(), nodes, bound("prod"), bound("mid"), bound("batch"), bound("free"), pending,
-                migration.evicted.sum(), rate);
+        long pending = schedulers.schedulers().stream()
+                .mapToLong(x -> x.queueSizes().pending())
+                .sum();
+        out.printf(
+                Locale.ROOT,
+                "[%4.0fs] %-9s | cpu used %5.1f%% (prod %5.1f%%) | hot %3d/%d | bound prod %d mid %d batch %d free %d "
+                        + "| pending %d | evicted %d | %4.0f binds/s%n",
+                s.seconds(),
+                phase,
+                100 * s.cpu(),
+                100 * s.prodCpu(),
+                s.hotNodes(),
+                nodes,
+                bound("prod"),
+                bound("mid"),
+                bound("batch"),
+                bound("free"),
+                pending,
+                migration.evicted.sum(),
+                rate);
     }
 
     long bound(String tier) {
-        return schedulers.schedulers().stream().filter(x -> x.tier().name().equals(tier)).mapToLong(x -> x.metrics().bound.sum()).sum();
+        return schedulers.schedulers().stream()
+                .filter(x -> x.tier().name().equals(tier))
+                .mapToLong(x -> x.metrics().bound.sum())
+                .sum();
     }
 
     long totalBound() {
-        return schedulers.schedulers().stream().mapToLong((TierScheduler x) -> x.metrics().bound.sum()).sum();
+        return schedulers.schedulers().stream()
+                .mapToLong((TierScheduler x) -> x.metrics().bound.sum())
+                .sum();
     }
 
     double elapsed() {

@@ -1,5 +1,10 @@
 package io.qshard.demo;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.controllers.migrate.MigrationController;
+import io.qshard.shard.scheduler.SchedulerProcess;
+import io.qshard.shard.scheduler.TierScheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,24 +12,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.HdrHistogram.Histogram;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.controllers.migrate.MigrationController;
-import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.shard.scheduler.TierScheduler;
 
 /**
  * The demo's final report: utilisation before and after, pods per tier, hot node-time, scheduling throughput and
  * latency, migration, and where the chart is. Immutable once built; {@link #text()} is what is printed and saved.
  */
-public record DemoReport(String text, UsageSampler.PhaseStats before, UsageSampler.PhaseStats after,
-                         Map<String, long[]> podsPerTier, Path chart, Path file) {
+public record DemoReport(
+        String text,
+        UsageSampler.PhaseStats before,
+        UsageSampler.PhaseStats after,
+        Map<String, long[]> podsPerTier,
+        Path chart,
+        Path file) {
 
-    static DemoReport build(KubernetesClient admin, SchedulerProcess schedulers, MigrationController migration, DemoProgress progress,
-                            int prodPods, double prodBurstSeconds, Path chart, DemoSettings s) throws IOException {
+    static DemoReport build(
+            KubernetesClient admin,
+            SchedulerProcess schedulers,
+            MigrationController migration,
+            DemoProgress progress,
+            int prodPods,
+            double prodBurstSeconds,
+            Path chart,
+            DemoSettings s)
+            throws IOException {
         UsageSampler.PhaseStats before = progress.sampler().stats(DemoRun.BEFORE);
         UsageSampler.PhaseStats after = progress.sampler().stats(DemoRun.AFTER);
         Map<String, long[]> tiers = new LinkedHashMap<>();
@@ -40,18 +51,29 @@ public record DemoReport(String text, UsageSampler.PhaseStats before, UsageSampl
         }
         StringBuilder b = new StringBuilder();
         String load = s.traces() == null ? "synthetic diurnal (no traces)" : "real traces from " + s.traces();
-        b.append(String.format(Locale.ROOT, "%n=== qshard demo report ===%n%d nodes, %d cores; prod load: %s%n%n", s.nodes(),
-                DemoFleet.cores(s.nodes()), load + " at " + (int) s.speedup() + "x"));
+        b.append(String.format(
+                Locale.ROOT,
+                "%n=== qshard demo report ===%n%d nodes, %d cores; prod load: %s%n%n",
+                s.nodes(),
+                DemoFleet.cores(s.nodes()),
+                load + " at " + (int) s.speedup() + "x"));
         b.append("utilisation (mean cpu used / real allocatable, from the nodes' usage reports):\n");
         line(b, "before", before);
         line(b, "after ", after);
         // what the borrowing tiers use: everything but prod, after minus before (prod's own daily drift is not a gain)
-        b.append(String.format(Locale.ROOT, "  → %+.1f points of the cluster's cpu put to work by the borrowing tiers%n%n",
+        b.append(String.format(
+                Locale.ROOT,
+                "  → %+.1f points of the cluster's cpu put to work by the borrowing tiers%n%n",
                 100 * ((after.meanCpu() - after.meanProdCpu()) - (before.meanCpu() - before.meanProdCpu()))));
         b.append("pods per tier now (bound / pending):");
         tiers.forEach((t, c) -> b.append(String.format(Locale.ROOT, "  %s %d/%d", t, c[0], c[1])));
-        b.append(String.format(Locale.ROOT, "%n%nscheduling: %d bindings in all; the %d prod pods were bound %.1f s after submission "
-                + "(Deployment controller included); peak %.0f bindings/s%n", progress.totalBound(), prodPods, prodBurstSeconds,
+        b.append(String.format(
+                Locale.ROOT,
+                "%n%nscheduling: %d bindings in all; the %d prod pods were bound %.1f s after submission "
+                        + "(Deployment controller included); peak %.0f bindings/s%n",
+                progress.totalBound(),
+                prodPods,
+                prodBurstSeconds,
                 progress.peakRate()));
         b.append("  queue → bound latency p50 / p99:");
         for (String t : tiers.keySet()) {
@@ -61,20 +83,36 @@ public record DemoReport(String text, UsageSampler.PhaseStats before, UsageSampl
                     h.add(x.metrics().endToEndHistogram());
                 }
             }
-            b.append(String.format(Locale.ROOT, "  %s %d/%d ms", t, h.getValueAtPercentile(50), h.getValueAtPercentile(99)));
+            b.append(String.format(
+                    Locale.ROOT, "  %s %d/%d ms", t, h.getValueAtPercentile(50), h.getValueAtPercentile(99)));
         }
-        b.append(String.format(Locale.ROOT, "%n%nmigration: %d evictions, %d refused by budgets, %d hot-node cycles skipped "
-                        + "(nowhere to go); hot node-time overall %.2f %%%n", migration.evicted.sum(), migration.blocked.sum(),
-                migration.skipped.sum(), 100 * progress.sampler().hotNodeTime()));
+        b.append(String.format(
+                Locale.ROOT,
+                "%n%nmigration: %d evictions, %d refused by budgets, %d hot-node cycles skipped "
+                        + "(nowhere to go); hot node-time overall %.2f %%%n",
+                migration.evicted.sum(),
+                migration.blocked.sum(),
+                migration.skipped.sum(),
+                100 * progress.sampler().hotNodeTime()));
         Path file = s.out().resolve("report.txt");
-        b.append(String.format(Locale.ROOT, "%nchart (cluster cpu over time): %s%nthis report: %s%n", chart.toAbsolutePath(),
+        b.append(String.format(
+                Locale.ROOT,
+                "%nchart (cluster cpu over time): %s%nthis report: %s%n",
+                chart.toAbsolutePath(),
                 file.toAbsolutePath()));
         Files.writeString(file, b.toString());
         return new DemoReport(b.toString(), before, after, tiers, chart, file);
     }
 
     private static void line(StringBuilder b, String label, UsageSampler.PhaseStats p) {
-        b.append(String.format(Locale.ROOT, "  %s (%s, %d samples): %5.1f %% used (prod %5.1f %%), hot node-time %.2f %%%n", label,
-                p.phase(), p.samples(), 100 * p.meanCpu(), 100 * p.meanProdCpu(), 100 * p.hotNodeTime()));
+        b.append(String.format(
+                Locale.ROOT,
+                "  %s (%s, %d samples): %5.1f %% used (prod %5.1f %%), hot node-time %.2f %%%n",
+                label,
+                p.phase(),
+                p.samples(),
+                100 * p.meanCpu(),
+                100 * p.meanProdCpu(),
+                100 * p.hotNodeTime()));
     }
 }

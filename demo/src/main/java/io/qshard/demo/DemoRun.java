@@ -1,5 +1,19 @@
 package io.qshard.demo;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.controllers.migrate.MigrationController;
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.kube.api.Crds;
+import io.qshard.kube.metrics.MetricsHttpServer;
+import io.qshard.kube.metrics.PrometheusMetrics;
+import io.qshard.shard.scheduler.SchedulerProcess;
+import io.qshard.shard.scheduler.SchedulerSettings;
+import io.qshard.simulator.BackgroundLoad;
+import io.qshard.simulator.PodUtilisation;
+import io.qshard.simulator.SimulationSettings;
+import io.qshard.simulator.SimulatorProcess;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -7,21 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.core.config.QshardConfig;
-import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.kube.api.Crds;
-import io.qshard.kube.metrics.MetricsHttpServer;
-import io.qshard.kube.metrics.PrometheusMetrics;
-import io.qshard.controllers.migrate.MigrationController;
-import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.shard.scheduler.SchedulerSettings;
-import io.qshard.simulator.BackgroundLoad;
-import io.qshard.simulator.PodUtilisation;
-import io.qshard.simulator.SimulationSettings;
-import io.qshard.simulator.SimulatorProcess;
 
 /**
  * The demo, start to end, on a cluster: nodes played by the simulator (real traces as the prod load, the node
@@ -57,26 +56,48 @@ public final class DemoRun {
         Crds.install(admin, manifests.resolve("crds/shardmap.yaml"), Duration.ofSeconds(60));
         // batch runs with 2 shards here: a map left by an earlier run (other nodes, other count) would strand nodes
         admin.resources(io.qshard.kube.api.ShardMap.class).withName("batch").delete();
-        out.printf("Registering %d nodes (8, 16 and 32 cores; API objects played by the simulator)...%n", settings.nodes());
+        out.printf(
+                "Registering %d nodes (8, 16 and 32 cores; API objects played by the simulator)...%n",
+                settings.nodes());
         DemoFleet.register(admin, settings.nodes());
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(DemoWorkload.NAMESPACE).endMetadata().build())
+        admin.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(DemoWorkload.NAMESPACE)
+                        .endMetadata()
+                        .build())
                 .serverSideApply();
         QshardConfig cfg = QshardConfig.defaults().withShards("batch", 2);
-        SimulationSettings sim = SimulationSettings.of(load).withNodeLabels(Map.of(DemoCluster.DEMO_LABEL, "true"))
-                .withUtilisation(new PodUtilisation(0.5, 1.0, settings.seed())).withInterval(TICK).withWriters(8).withIsolation(true);
-        out.printf("Starting the simulator (%s), the schedulers (prod, mid, batch ×2 shards, free) and the migration loop...%n", loadLabel);
-        try (SimulatorProcess simulator = SimulatorProcess.start(client(cluster, "qshard-demo-simulator"), cfg, sim,
-                Duration.ofSeconds(60), clock)) {
-            PrometheusMetrics metrics = new PrometheusMetrics(); // the schedulers' and the migration loop's, on one port
-            SchedulerProcess schedulers = SchedulerProcess.startInstances(client(cluster, "qshard-demo-scheduler"), cfg,
-                    ShippedPlugins.registry(), SchedulerProcess.allShards(cfg.tiers()), SchedulerSettings.defaults(),
-                    Duration.ofSeconds(60), clock, metrics);
-            try (MigrationController migration = new MigrationController(client(cluster, "qshard-demo-migrate"), cfg, false, null,
-                    "demo", clock, metrics);
-                 MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0), metrics,
-                         schedulers::notReadyReason)) {
+        SimulationSettings sim = SimulationSettings.of(load)
+                .withNodeLabels(Map.of(DemoCluster.DEMO_LABEL, "true"))
+                .withUtilisation(new PodUtilisation(0.5, 1.0, settings.seed()))
+                .withInterval(TICK)
+                .withWriters(8)
+                .withIsolation(true);
+        out.printf(
+                "Starting the simulator (%s), the schedulers (prod, mid, batch ×2 shards, free) and the migration loop...%n",
+                loadLabel);
+        try (SimulatorProcess simulator = SimulatorProcess.start(
+                client(cluster, "qshard-demo-simulator"), cfg, sim, Duration.ofSeconds(60), clock)) {
+            PrometheusMetrics metrics =
+                    new PrometheusMetrics(); // the schedulers' and the migration loop's, on one port
+            SchedulerProcess schedulers = SchedulerProcess.startInstances(
+                    client(cluster, "qshard-demo-scheduler"),
+                    cfg,
+                    ShippedPlugins.registry(),
+                    SchedulerProcess.allShards(cfg.tiers()),
+                    SchedulerSettings.defaults(),
+                    Duration.ofSeconds(60),
+                    clock,
+                    metrics);
+            try (MigrationController migration = new MigrationController(
+                            client(cluster, "qshard-demo-migrate"), cfg, false, null, "demo", clock, metrics);
+                    MetricsHttpServer http = new MetricsHttpServer(
+                            new InetSocketAddress("127.0.0.1", 0), metrics, schedulers::notReadyReason)) {
                 migration.start(Duration.ofSeconds(60));
-                out.printf("  metrics (schedulers and migration) while it runs: curl http://127.0.0.1:%d/metrics%n", http.port());
+                out.printf(
+                        "  metrics (schedulers and migration) while it runs: curl http://127.0.0.1:%d/metrics%n",
+                        http.port());
                 return phases(admin, schedulers, migration);
             } finally {
                 schedulers.stop(Duration.ofSeconds(5));
@@ -84,27 +105,37 @@ public final class DemoRun {
         }
     }
 
-    private DemoReport phases(KubernetesClient admin, SchedulerProcess schedulers, MigrationController migration) throws Exception {
+    private DemoReport phases(KubernetesClient admin, SchedulerProcess schedulers, MigrationController migration)
+            throws Exception {
         DemoProgress progress = new DemoProgress(schedulers, migration, new UsageSampler(admin), settings.nodes(), out);
         DemoWorkload workload = new DemoWorkload(admin, DemoFleet.cores(settings.nodes()), settings.seed());
         int prod = workload.submitProd();
-        out.printf("%nSubmitted %d prod pods (Deployments, Guaranteed, ~75 %% of the cores requested). Waiting for them to be bound...%n", prod);
+        out.printf(
+                "%nSubmitted %d prod pods (Deployments, Guaranteed, ~75 %% of the cores requested). Waiting for them to be bound...%n",
+                prod);
         long t0 = System.nanoTime();
         long burstEnd = t0 + Duration.ofSeconds(120).toNanos();
         while (progress.bound("prod") < prod && System.nanoTime() < burstEnd) {
             progress.tick("starting");
         }
         double prodBurst = (System.nanoTime() - t0) / 1e9;
-        out.printf("%nBefore: prod only, for %d s (allocation high, real usage low — what qshard is for)%n", settings.baseline().toSeconds());
+        out.printf(
+                "%nBefore: prod only, for %d s (allocation high, real usage low — what qshard is for)%n",
+                settings.baseline().toSeconds());
         progress.runFor(BEFORE, settings.baseline(), null);
         double switchAt = progress.elapsed();
         int borrowers = workload.submitBorrowers();
-        out.printf("%nAfter: submitted %d mid, batch and free pods; running %d s with churn (Deployments rescaled every 30 s)%n",
+        out.printf(
+                "%nAfter: submitted %d mid, batch and free pods; running %d s with churn (Deployments rescaled every 30 s)%n",
                 borrowers, settings.duration().toSeconds());
         progress.runFor(AFTER, settings.duration(), workload);
         Path out = settings.out();
         Files.createDirectories(out);
-        Path chart = SvgChart.write(out.resolve("cpu.svg"), progress.sampler().samples(), switchAt, settings.nodes(),
+        Path chart = SvgChart.write(
+                out.resolve("cpu.svg"),
+                progress.sampler().samples(),
+                switchAt,
+                settings.nodes(),
                 "qshard demo: cluster cpu usage, " + settings.nodes() + " nodes (" + loadLabel + ")");
         return DemoReport.build(admin, schedulers, migration, progress, prod, prodBurst, chart, settings);
     }

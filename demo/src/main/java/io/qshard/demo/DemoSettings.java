@@ -8,9 +8,11 @@ import java.time.Duration;
  * diurnal load when null) at {@code speedup} trace seconds per second; first {@code baseline} with prod only, then
  * {@code duration} with every tier; results under {@code out}. Immutable.
  */
-public record DemoSettings(int nodes, Duration baseline, Duration duration, double speedup, Path traces, Path out, long seed) {
+public record DemoSettings(
+        int nodes, Duration baseline, Duration duration, double speedup, Path traces, Path out, long seed) {
     /** Default: 200 nodes, 1 min of prod only, then 3 min with every tier, traces at 300× (4 trace hours / min… 20 h in all). */
     public static final int DEFAULT_NODES = 200;
+
     public static final Duration DEFAULT_BASELINE = Duration.ofSeconds(60);
     public static final Duration DEFAULT_DURATION = Duration.ofMinutes(3);
     public static final double DEFAULT_SPEEDUP = 300;

@@ -1,15 +1,14 @@
 package io.qshard.demo;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.model.ResourceNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The demo's mixed workload, as Deployments the way manifests/examples/ asks per tier: prod Guaranteed (requests =
@@ -20,6 +19,7 @@ import io.qshard.core.model.ResourceNames;
 public final class DemoWorkload {
     /** Namespace of every demo workload. */
     public static final String NAMESPACE = "qshard-demo";
+
     private static final int PROD_POD_CORES = 4;
 
     private final KubernetesClient client;
@@ -36,16 +36,32 @@ public final class DemoWorkload {
     /** Prod Deployments requesting ~75 % of the cluster's cores; returns the replicas created. */
     public int submitProd() {
         int pods = (int) (cores * 0.75 / PROD_POD_CORES);
-        return spread("prod-web", "prod", pods, 10, Map.of("cpu", PROD_POD_CORES + "", "memory", (PROD_POD_CORES * 3) + "Gi"), true);
+        return spread(
+                "prod-web",
+                "prod",
+                pods,
+                10,
+                Map.of("cpu", PROD_POD_CORES + "", "memory", (PROD_POD_CORES * 3) + "Gi"),
+                true);
     }
 
     /** mid, batch and free Deployments: ~5 %, ~30 % and ~15 % of the cores; returns the replicas created. */
     public int submitBorrowers() {
         int mid = spread("mid-api", "mid", (int) (cores * 0.05), 4, Map.of("cpu", "1", "memory", "2Gi"), false);
-        int batch = spread("batch-etl", "batch", (int) (cores * 0.30 / 2), 8,
-                Map.of(ResourceNames.BATCH_CPU, "2000", ResourceNames.BATCH_MEMORY, Long.toString(4L << 30)), true);
-        int free = spread("free-crawl", "free", (int) (cores * 0.15), 6,
-                Map.of(ResourceNames.BATCH_CPU, "1000", ResourceNames.BATCH_MEMORY, Long.toString(2L << 30)), true);
+        int batch = spread(
+                "batch-etl",
+                "batch",
+                (int) (cores * 0.30 / 2),
+                8,
+                Map.of(ResourceNames.BATCH_CPU, "2000", ResourceNames.BATCH_MEMORY, Long.toString(4L << 30)),
+                true);
+        int free = spread(
+                "free-crawl",
+                "free",
+                (int) (cores * 0.15),
+                6,
+                Map.of(ResourceNames.BATCH_CPU, "1000", ResourceNames.BATCH_MEMORY, Long.toString(2L << 30)),
+                true);
         return mid + batch + free;
     }
 
@@ -53,7 +69,11 @@ public final class DemoWorkload {
     public void churn() {
         for (int k = 0; k < 2 && !elastic.isEmpty(); k++) {
             String name = elastic.get(random.nextInt(elastic.size()));
-            Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+            Deployment d = client.apps()
+                    .deployments()
+                    .inNamespace(NAMESPACE)
+                    .withName(name)
+                    .get();
             if (d == null) {
                 continue;
             }
@@ -63,7 +83,8 @@ public final class DemoWorkload {
         }
     }
 
-    private int spread(String prefix, String tier, int pods, int deployments, Map<String, String> resources, boolean limits) {
+    private int spread(
+            String prefix, String tier, int pods, int deployments, Map<String, String> resources, boolean limits) {
         int made = 0;
         for (int i = 0; i < deployments; i++) {
             int replicas = pods / deployments + (i < pods % deployments ? 1 : 0);
@@ -71,7 +92,11 @@ public final class DemoWorkload {
                 continue;
             }
             String name = prefix + "-" + i;
-            client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(name, tier, replicas, resources, limits)).create();
+            client.apps()
+                    .deployments()
+                    .inNamespace(NAMESPACE)
+                    .resource(deployment(name, tier, replicas, resources, limits))
+                    .create();
             if (tier.equals("batch") || tier.equals("free")) {
                 elastic.add(name);
             }
@@ -80,16 +105,40 @@ public final class DemoWorkload {
         return made;
     }
 
-    private static Deployment deployment(String name, String tier, int replicas, Map<String, String> resources, boolean limits) {
+    private static Deployment deployment(
+            String name, String tier, int replicas, Map<String, String> resources, boolean limits) {
         Map<String, Quantity> q = new java.util.LinkedHashMap<>();
         resources.forEach((k, v) -> q.put(k, new Quantity(v)));
-        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE).addToLabels("qshard.io/tier", tier)
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NAMESPACE)
+                .addToLabels("qshard.io/tier", tier)
                 .endMetadata()
-                .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", name).endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", name).addToLabels("qshard.io/tier", tier).endMetadata()
-                .withNewSpec().withSchedulerName("qshard-" + tier).withTerminationGracePeriodSeconds(0L)
-                .addNewContainer().withName("main").withImage("registry.k8s.io/pause:3.9")
-                .withNewResources().withRequests(q).withLimits(limits ? q : null).endResources().endContainer()
-                .endSpec().endTemplate().endSpec().build();
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .addToLabels("qshard.io/tier", tier)
+                .endMetadata()
+                .withNewSpec()
+                .withSchedulerName("qshard-" + tier)
+                .withTerminationGracePeriodSeconds(0L)
+                .addNewContainer()
+                .withName("main")
+                .withImage("registry.k8s.io/pause:3.9")
+                .withNewResources()
+                .withRequests(q)
+                .withLimits(limits ? q : null)
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 }

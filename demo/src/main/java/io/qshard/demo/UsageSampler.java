@@ -1,14 +1,13 @@
 package io.qshard.demo;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.UsageAmount;
+import io.qshard.kube.convert.NodeConverter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.kube.convert.NodeConverter;
-import io.qshard.kube.api.NodeUsage;
-import io.qshard.kube.api.UsageAmount;
 
 /**
  * Samples the cluster's cpu from the nodes' {@code NodeUsage} reports: total and prod usage as a share of the real
@@ -20,12 +19,10 @@ public final class UsageSampler {
     public static final double HOT = 0.90;
 
     /** One sample; shares in [0, 1+]. */
-    public record Sample(double seconds, String phase, double cpu, double prodCpu, int hotNodes, int reporting) {
-    }
+    public record Sample(double seconds, String phase, double cpu, double prodCpu, int hotNodes, int reporting) {}
 
     /** Means over the samples of one phase. */
-    public record PhaseStats(String phase, int samples, double meanCpu, double meanProdCpu, double hotNodeTime) {
-    }
+    public record PhaseStats(String phase, int samples, double meanCpu, double meanProdCpu, double hotNodeTime) {}
 
     private final KubernetesClient client;
     private final Map<String, Long> allocMilli = new HashMap<>();
@@ -35,8 +32,13 @@ public final class UsageSampler {
 
     public UsageSampler(KubernetesClient client) {
         this.client = client;
-        client.nodes().withLabel(DemoCluster.DEMO_LABEL).list().getItems()
-                .forEach(n -> allocMilli.put(n.getMetadata().getName(), NodeConverter.convert(n).realAllocatable().milliCpu()));
+        client.nodes()
+                .withLabel(DemoCluster.DEMO_LABEL)
+                .list()
+                .getItems()
+                .forEach(n -> allocMilli.put(
+                        n.getMetadata().getName(),
+                        NodeConverter.convert(n).realAllocatable().milliCpu()));
     }
 
     /** Reads every report once and records a sample. */
@@ -53,7 +55,9 @@ public final class UsageSampler {
             }
             reporting++;
             long u = nu.getStatus().getNode().getCpuMilli();
-            UsageAmount p = nu.getStatus().getTiers() == null ? null : nu.getStatus().getTiers().get("prod");
+            UsageAmount p = nu.getStatus().getTiers() == null
+                    ? null
+                    : nu.getStatus().getTiers().get("prod");
             used += u;
             prod += p == null ? 0 : p.getCpuMilli();
             alloc += a;
@@ -61,7 +65,13 @@ public final class UsageSampler {
                 hot++;
             }
         }
-        Sample s = new Sample(seconds, phase, alloc == 0 ? 0 : (double) used / alloc, alloc == 0 ? 0 : (double) prod / alloc, hot, reporting);
+        Sample s = new Sample(
+                seconds,
+                phase,
+                alloc == 0 ? 0 : (double) used / alloc,
+                alloc == 0 ? 0 : (double) prod / alloc,
+                hot,
+                reporting);
         samples.add(s);
         hotNodeSamples += hot;
         nodeSamples += reporting;
@@ -88,7 +98,8 @@ public final class UsageSampler {
                 nodes += s.reporting();
             }
         }
-        return new PhaseStats(phase, n, n == 0 ? 0 : cpu / n, n == 0 ? 0 : prod / n, nodes == 0 ? 0 : (double) hot / nodes);
+        return new PhaseStats(
+                phase, n, n == 0 ? 0 : cpu / n, n == 0 ? 0 : prod / n, nodes == 0 ? 0 : (double) hot / nodes);
     }
 
     /** Hot node-samples over all node-samples so far. */

@@ -1,9 +1,12 @@
 package io.qshard.demo;
 
-import io.qshard.cli.Main;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.cli.Main;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.localcluster.LocalControlPlane;
+import io.qshard.localcluster.junit.RealControlPlane;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,17 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.localcluster.LocalControlPlane;
-import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.kube.api.NodeUsage;
 
 /**
  * A short demo on an existing cluster (the shared control plane, with controller-manager): every tier gets pods bound,
@@ -34,15 +30,30 @@ class DemoCommandIT {
     private static final Pattern TIER = Pattern.compile("(prod|mid|batch|free) (\\d+)/(\\d+)");
 
     @Test
-    void aShortDemoBindsEveryTierReportsAndCleansUp(KubernetesClient admin, LocalControlPlane cp, @TempDir Path out) throws Exception {
+    void aShortDemoBindsEveryTierReportsAndCleansUp(KubernetesClient admin, LocalControlPlane cp, @TempDir Path out)
+            throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int exit;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = Main.commandLine().execute("demo", "--kubeconfig", cp.kubeconfig().toString(), "--nodes", "12",
-                    "--baseline", "10s", "--duration", "20s", "--out", out.toString(), "--manifests", "../manifests",
-                    "--traces", "../../shared/traces");
+            exit = Main.commandLine()
+                    .execute(
+                            "demo",
+                            "--kubeconfig",
+                            cp.kubeconfig().toString(),
+                            "--nodes",
+                            "12",
+                            "--baseline",
+                            "10s",
+                            "--duration",
+                            "20s",
+                            "--out",
+                            out.toString(),
+                            "--manifests",
+                            "../manifests",
+                            "--traces",
+                            "../../shared/traces");
         } finally {
             System.setOut(original);
         }
@@ -65,16 +76,26 @@ class DemoCommandIT {
         perTier = perTier.substring(0, perTier.indexOf('\n'));
         int tiers = 0;
         for (Matcher m = TIER.matcher(perTier); m.find(); tiers++) {
-            assertThat(Long.parseLong(m.group(2))).as("%s bound in: %s%n%s", m.group(1), perTier, text).isPositive();
+            assertThat(Long.parseLong(m.group(2)))
+                    .as("%s bound in: %s%n%s", m.group(1), perTier, text)
+                    .isPositive();
         }
         assertThat(tiers).isEqualTo(4);
 
-        Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("cpu.svg").toFile());
+        Document svg = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(out.resolve("cpu.svg").toFile());
         assertThat(svg.getElementsByTagName("polyline").getLength()).isEqualTo(2);
         assertThat(Files.readString(out.resolve("report.txt"))).contains("utilisation");
 
-        assertThat(admin.nodes().withLabel(DemoCluster.DEMO_LABEL).list().getItems()).isEmpty();
-        assertThat(admin.apps().deployments().inNamespace(DemoWorkload.NAMESPACE).list().getItems()).isEmpty();
+        assertThat(admin.nodes().withLabel(DemoCluster.DEMO_LABEL).list().getItems())
+                .isEmpty();
+        assertThat(admin.apps()
+                        .deployments()
+                        .inNamespace(DemoWorkload.NAMESPACE)
+                        .list()
+                        .getItems())
+                .isEmpty();
         assertThat(admin.resources(NodeUsage.class).list().getItems())
                 .noneMatch(u -> u.getMetadata().getName().startsWith("demo-node-"));
     }

@@ -1,26 +1,20 @@
 package io.qshard.demo;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.qshard.cli.CliRun;
 import io.qshard.cli.CliRun.Result;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.process.UserError;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import picocli.CommandLine;
 
 /**
  * The demo given a bad kubeconfig path or an unreachable apiserver fails with exit code 2 and one line
@@ -30,10 +24,18 @@ import picocli.CommandLine;
 class DemoCommandTest {
     @Test
     void missingKubeconfigFileIsOneLineNamingTheFlag(@TempDir Path dir) {
-        Result r = CliRun.run("demo", "--manifests", "../manifests", "--kubeconfig", dir.resolve("nope").toString());
+        Result r = CliRun.run(
+                "demo",
+                "--manifests",
+                "../manifests",
+                "--kubeconfig",
+                dir.resolve("nope").toString());
         assertThat(r.exit()).isEqualTo(UserError.EXIT_CODE);
-        assertThat(r.errLines()).singleElement().asString()
-                .startsWith("error: kubeconfig ").contains("not found (from --kubeconfig)");
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("error: kubeconfig ")
+                .contains("not found (from --kubeconfig)");
     }
 
     @Test
@@ -49,9 +51,12 @@ class DemoCommandTest {
             Path kc = kubeconfig(dir, "https://127.0.0.1:" + port);
             Result r = CliRun.run("demo", "--manifests", "../manifests", "--kubeconfig", kc.toString());
             assertThat(r.exit()).isEqualTo(UserError.EXIT_CODE);
-            assertThat(r.errLines()).singleElement().asString()
+            assertThat(r.errLines())
+                    .singleElement()
+                    .asString()
                     .startsWith("error: cannot reach the apiserver at https://127.0.0.1:" + port)
-                    .contains("refused").contains("check that it is running");
+                    .contains("refused")
+                    .contains("check that it is running");
         }
     }
 
@@ -64,7 +69,9 @@ class DemoCommandTest {
             Result r = CliRun.run("demo", "--manifests", "../manifests", "--kubeconfig", kc.toString());
             assertThat(r.exit()).isEqualTo(UserError.EXIT_CODE);
             long probe = ApiserverConnection.PROBE_TIMEOUT_MS / 1000;
-            assertThat(r.errLines()).singleElement().asString()
+            assertThat(r.errLines())
+                    .singleElement()
+                    .asString()
                     .startsWith("error: cannot reach the apiserver at https://127.0.0.1:" + silent.getLocalPort())
                     .containsPattern("no answer within (" + probe + "|" + 2 * probe + ") s;");
         }

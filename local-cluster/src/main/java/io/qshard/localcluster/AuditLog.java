@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,9 +63,13 @@ public final class AuditLog {
                 }
                 try {
                     JsonNode n = JSON.readTree(line);
-                    out.add(new Event(n.path("verb").asString(), n.path("user").path("username").asString(),
-                            n.path("userAgent").asString(), n.path("requestURI").asString(),
-                            n.path("stage").asString(), n.path("responseStatus").path("code").asInt(0)));
+                    out.add(new Event(
+                            n.path("verb").asString(),
+                            n.path("user").path("username").asString(),
+                            n.path("userAgent").asString(),
+                            n.path("requestURI").asString(),
+                            n.path("stage").asString(),
+                            n.path("responseStatus").path("code").asInt(0)));
                 } catch (JacksonException partialLine) {
                     // the apiserver may be mid-write on the last line
                 }

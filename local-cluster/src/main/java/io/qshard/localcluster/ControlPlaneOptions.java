@@ -16,8 +16,8 @@ import java.util.Set;
  * @param startTimeout      how long to wait for each component to become healthy
  * @param extraApiserverArgs further kube-apiserver flags, appended last
  */
-public record ControlPlaneOptions(boolean controllerManager, Set<String> auditVerbs, Duration startTimeout,
-                                  List<String> extraApiserverArgs) {
+public record ControlPlaneOptions(
+        boolean controllerManager, Set<String> auditVerbs, Duration startTimeout, List<String> extraApiserverArgs) {
 
     /** Verbs audited by default: enough to show where informers list from and what clients write. */
     public static final Set<String> DEFAULT_AUDIT_VERBS = Set.of("list", "watch", "create");

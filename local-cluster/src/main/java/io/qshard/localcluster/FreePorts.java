@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Picks free TCP ports on 127.0.0.1. A port may be taken between the pick and its use; callers retry. */
 final class FreePorts {
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     static int pick() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

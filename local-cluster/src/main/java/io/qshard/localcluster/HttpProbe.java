@@ -12,7 +12,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Optional;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -30,14 +29,17 @@ final class HttpProbe {
     }
 
     static HttpProbe plain() {
-        return new HttpProbe(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), null);
+        return new HttpProbe(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), null);
     }
 
     static HttpProbe tls(String caPem, String bearerToken) {
-        return new HttpProbe(HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(2))
-                .sslContext(trusting(caPem))
-                .build(), bearerToken);
+        return new HttpProbe(
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(2))
+                        .sslContext(trusting(caPem))
+                        .build(),
+                bearerToken);
     }
 
     /** GET; empty when the server cannot be reached; otherwise status and body. */
@@ -47,8 +49,10 @@ final class HttpProbe {
 
     /** POST a JSON body; empty when the server cannot be reached. */
     Optional<HttpResponse<String>> postJson(String url, String json) {
-        return send(request(url).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(request(url)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     private HttpRequest.Builder request(String url) {
@@ -74,8 +78,10 @@ final class HttpProbe {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
-            ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
+            ks.setCertificateEntry(
+                    "ca",
+                    CertificateFactory.getInstance("X.509")
+                            .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
             SSLContext ctx = SSLContext.getInstance("TLS");

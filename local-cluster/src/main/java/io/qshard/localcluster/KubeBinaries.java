@@ -35,7 +35,8 @@ public record KubeBinaries(Path etcd, Path kubeApiserver, Path kubeControllerMan
         Path cache = cacheDir(cacheProperty, env);
         Path bin = cache.resolve("k8s-" + KUBERNETES_VERSION).resolve("bin");
         Path etcd = onPath("etcd", env).orElseThrow(() -> missing("etcd (Debian package etcd-server)"));
-        return new KubeBinaries(etcd,
+        return new KubeBinaries(
+                etcd,
                 executable(bin.resolve("kube-apiserver")),
                 executable(bin.resolve("kube-controller-manager")),
                 executable(bin.resolve("kube-scheduler")));
@@ -78,7 +79,7 @@ public record KubeBinaries(Path etcd, Path kubeApiserver, Path kubeControllerMan
     }
 
     private static ControlPlaneException missing(String what) {
-        return new ControlPlaneException("control-plane binary not found: " + what
-                + "; run " + INSTALL_SCRIPT + " (it installs and builds everything once, cached under ~/.cache/qshard)");
+        return new ControlPlaneException("control-plane binary not found: " + what + "; run " + INSTALL_SCRIPT
+                + " (it installs and builds everything once, cached under ~/.cache/qshard)");
     }
 }

@@ -1,16 +1,14 @@
 package io.qshard.localcluster;
 
-import java.nio.file.Path;
-
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
 
 /** Builds fabric8 clients for a kubeconfig file, with an identifying user agent (shown in audit logs). */
 public final class KubeClients {
-    private KubeClients() {
-    }
+    private KubeClients() {}
 
     /**
      * A client for the kubeconfig's current context.

@@ -7,8 +7,7 @@ import java.util.Base64;
 final class Kubeconfig {
     static final String CONTEXT = "qshard-local";
 
-    private Kubeconfig() {
-    }
+    private Kubeconfig() {}
 
     static String render(String server, String caPem, String token) {
         String ca = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));

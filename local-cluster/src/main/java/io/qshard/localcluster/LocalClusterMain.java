@@ -11,8 +11,7 @@ import java.util.Map;
  * component, then {@code ready}. Flags: {@code --controller-manager}.
  */
 public final class LocalClusterMain {
-    private LocalClusterMain() {
-    }
+    private LocalClusterMain() {}
 
     public static void main(String[] args) throws IOException {
         boolean kcm = Arrays.asList(args).contains("--controller-manager");

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +41,9 @@ public final class LocalControlPlane implements AutoCloseable {
      * the RBAC the manifests grant it ({@link #kubeconfigAs}).
      */
     public static final String SERVICE_ACCOUNT_NAMESPACE = "qshard-system";
-    public static final List<String> SERVICE_ACCOUNTS = List.of("qshard-scheduler", "qshard-migrate", "qshard-agent",
-            "qshard-webhook", "qshard-oversale");
+
+    public static final List<String> SERVICE_ACCOUNTS =
+            List.of("qshard-scheduler", "qshard-migrate", "qshard-agent", "qshard-webhook", "qshard-oversale");
     private static final Logger LOG = LoggerFactory.getLogger(LocalControlPlane.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Pattern REVISION = Pattern.compile("\"revision\"\\s*:\\s*\"?(\\d+)");
@@ -91,7 +91,11 @@ public final class LocalControlPlane implements AutoCloseable {
         long t0 = System.nanoTime();
         writePki();
         etcd = launch("etcd", etcdCommand());
-        await(etcd, HttpProbe.plain(), "http://127.0.0.1:" + etcdClientPort + "/health", r -> r.body().contains("true"));
+        await(
+                etcd,
+                HttpProbe.plain(),
+                "http://127.0.0.1:" + etcdClientPort + "/health",
+                r -> r.body().contains("true"));
         apiserver = launch("kube-apiserver", apiserverCommand());
         awaitApiserverReady();
         write("admin.kubeconfig", Kubeconfig.render(apiserverUrl(), caPem, adminToken));
@@ -106,13 +110,27 @@ public final class LocalControlPlane implements AutoCloseable {
         Pki ca = Pki.newCa("qshard-local-ca");
         caPem = ca.caPem();
         write("pki/ca.crt", caPem);
-        ca.issueServing("kube-apiserver", List.of("127.0.0.1", "localhost", "kubernetes", "kubernetes.default",
-                "kubernetes.default.svc", "10.0.0.1")).write(pki, "apiserver");
+        ca.issueServing(
+                        "kube-apiserver",
+                        List.of(
+                                "127.0.0.1",
+                                "localhost",
+                                "kubernetes",
+                                "kubernetes.default",
+                                "kubernetes.default.svc",
+                                "10.0.0.1"))
+                .write(pki, "apiserver");
         Pki.signingKeyPair().write(pki, "service-account");
         StringBuilder tokens = new StringBuilder(adminToken + "," + ADMIN_USER + ",uid-admin,\"system:masters\"\n");
         for (String sa : SERVICE_ACCOUNTS) {
-            tokens.append(serviceAccountToken(sa)).append(',').append(serviceAccountUser(sa)).append(",uid-").append(sa)
-                    .append(",\"system:serviceaccounts,system:serviceaccounts:").append(SERVICE_ACCOUNT_NAMESPACE).append("\"\n");
+            tokens.append(serviceAccountToken(sa))
+                    .append(',')
+                    .append(serviceAccountUser(sa))
+                    .append(",uid-")
+                    .append(sa)
+                    .append(",\"system:serviceaccounts,system:serviceaccounts:")
+                    .append(SERVICE_ACCOUNT_NAMESPACE)
+                    .append("\"\n");
         }
         write("tokens.csv", tokens.toString());
         if (!options.auditVerbs().isEmpty()) {
@@ -124,25 +142,40 @@ public final class LocalControlPlane implements AutoCloseable {
                     - level: Metadata
                       verbs: [%s]
                     - level: None
-                    """.formatted(String.join(", ", options.auditVerbs().stream().sorted().map(v -> "\"" + v + "\"").toList())));
+                    """.formatted(String.join(
+                    ", ",
+                    options.auditVerbs().stream()
+                            .sorted()
+                            .map(v -> "\"" + v + "\"")
+                            .toList())));
         }
     }
 
     private List<String> etcdCommand() {
         String client = "http://127.0.0.1:" + etcdClientPort;
         String peer = "http://127.0.0.1:" + etcdPeerPort;
-        return List.of(binaries.etcd().toString(), "--name=qshard", "--data-dir=" + mkdir("etcd"),
-                "--listen-client-urls=" + client, "--advertise-client-urls=" + client,
-                "--listen-peer-urls=" + peer, "--initial-advertise-peer-urls=" + peer,
-                "--initial-cluster=qshard=" + peer, "--logger=zap", "--log-level=warn");
+        return List.of(
+                binaries.etcd().toString(),
+                "--name=qshard",
+                "--data-dir=" + mkdir("etcd"),
+                "--listen-client-urls=" + client,
+                "--advertise-client-urls=" + client,
+                "--listen-peer-urls=" + peer,
+                "--initial-advertise-peer-urls=" + peer,
+                "--initial-cluster=qshard=" + peer,
+                "--logger=zap",
+                "--log-level=warn");
     }
 
     private List<String> apiserverCommand() {
         Path pki = run.resolve("pki");
-        List<String> cmd = new ArrayList<>(List.of(binaries.kubeApiserver().toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                binaries.kubeApiserver().toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdClientPort,
-                "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-                "--secure-port=" + apiserverPort, "--insecure-port=0",
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                "--secure-port=" + apiserverPort,
+                "--insecure-port=0",
                 "--cert-dir=" + pki,
                 "--tls-cert-file=" + pki.resolve("apiserver.crt"),
                 "--tls-private-key-file=" + pki.resolve("apiserver.key"),
@@ -154,7 +187,9 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--service-account-issuer=https://kubernetes.default.svc",
                 "--service-cluster-ip-range=10.0.0.0/24",
                 "--disable-admission-plugins=ServiceAccount,TaintNodesByCondition",
-                "--allow-privileged=true", "--profiling=false", "--v=0"));
+                "--allow-privileged=true",
+                "--profiling=false",
+                "--v=0"));
         if (!options.auditVerbs().isEmpty()) {
             cmd.add("--audit-policy-file=" + run.resolve("audit-policy.yaml"));
             cmd.add("--audit-log-path=" + auditLogPath());
@@ -164,11 +199,16 @@ public final class LocalControlPlane implements AutoCloseable {
     }
 
     private List<String> controllerManagerCommand() {
-        return List.of(binaries.kubeControllerManager().toString(),
-                "--kubeconfig=" + kubeconfig(), "--leader-elect=false",
+        return List.of(
+                binaries.kubeControllerManager().toString(),
+                "--kubeconfig=" + kubeconfig(),
+                "--leader-elect=false",
                 "--controllers=*,-nodelifecycle,-serviceaccount-token,-csrsigning",
-                "--kube-api-qps=500", "--kube-api-burst=1000", // ReplicaSets of thousands of pods in seconds, not minutes
-                "--port=0", "--secure-port=0", "--v=0");
+                "--kube-api-qps=500",
+                "--kube-api-burst=1000", // ReplicaSets of thousands of pods in seconds, not minutes
+                "--port=0",
+                "--secure-port=0",
+                "--v=0");
     }
 
     private ManagedProcess launch(String name, List<String> command) {
@@ -231,14 +271,19 @@ public final class LocalControlPlane implements AutoCloseable {
         synchronized (lock) {
             Path file = run.resolve(serviceAccount + ".kubeconfig");
             if (!java.nio.file.Files.exists(file)) {
-                write(serviceAccount + ".kubeconfig", Kubeconfig.render(apiserverUrl(), caPem, serviceAccountToken(serviceAccount)));
+                write(
+                        serviceAccount + ".kubeconfig",
+                        Kubeconfig.render(apiserverUrl(), caPem, serviceAccountToken(serviceAccount)));
             }
             return file;
         }
     }
 
     private String serviceAccountToken(String serviceAccount) {
-        return java.util.UUID.nameUUIDFromBytes((adminToken + "/" + serviceAccount).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        return java.util
+                .UUID
+                .nameUUIDFromBytes(
+                        (adminToken + "/" + serviceAccount).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .toString();
     }
 
@@ -302,14 +347,16 @@ public final class LocalControlPlane implements AutoCloseable {
         String base = "http://127.0.0.1:" + etcdClientPort + "/v3/kv/";
         String anyKey = Base64.getEncoder().encodeToString("/".getBytes());
         String body = probe.postJson(base + "range", "{\"key\":\"" + anyKey + "\",\"limit\":1}")
-                .map(HttpResponse::body).orElseThrow(() -> new ControlPlaneException("etcd unreachable"));
+                .map(HttpResponse::body)
+                .orElseThrow(() -> new ControlPlaneException("etcd unreachable"));
         Matcher m = REVISION.matcher(body);
         if (!m.find()) {
             throw new ControlPlaneException("no revision in etcd range answer: " + body);
         }
         long revision = Long.parseLong(m.group(1));
         if (probe.postJson(base + "compaction", "{\"revision\":\"" + revision + "\",\"physical\":true}")
-                .filter(r -> r.statusCode() == 200).isEmpty()) {
+                .filter(r -> r.statusCode() == 200)
+                .isEmpty()) {
             throw new ControlPlaneException("etcd compaction to " + revision + " failed");
         }
         return revision;
@@ -389,7 +436,7 @@ public final class LocalControlPlane implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LocalControlPlane{apiserver=" + apiserverUrl() + ", etcd=http://127.0.0.1:" + etcdClientPort
-                + ", pids=" + pids() + ", dir=" + run.path() + "}";
+        return "LocalControlPlane{apiserver=" + apiserverUrl() + ", etcd=http://127.0.0.1:" + etcdClientPort + ", pids="
+                + pids() + ", dir=" + run.path() + "}";
     }
 }

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -80,14 +79,20 @@ public final class Pki {
         KeyPair key = rsaKeyPair();
         List<GeneralName> names = new ArrayList<>();
         for (String san : sans) {
-            names.add(isIpLiteral(san) ? new GeneralName(GeneralName.iPAddress, san) : new GeneralName(GeneralName.dNSName, san));
+            names.add(
+                    isIpLiteral(san)
+                            ? new GeneralName(GeneralName.iPAddress, san)
+                            : new GeneralName(GeneralName.dNSName, san));
         }
         try {
-            X509v3CertificateBuilder b = builder(new X500Name("CN=" + caCertName()), new X500Name("CN=" + commonName), key);
+            X509v3CertificateBuilder b =
+                    builder(new X500Name("CN=" + caCertName()), new X500Name("CN=" + commonName), key);
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(
+                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            b.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             X509Certificate cert = sign(b, caKey);
             return new KeyAndCert(pem(key.getPrivate()), pem(cert));
         } catch (IOException e) {
@@ -126,8 +131,13 @@ public final class Pki {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair key) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).abs(),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, key.getPublic());
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                new BigInteger(64, RANDOM).abs(),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(VALIDITY)),
+                subject,
+                key.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair signer) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,9 @@ final class RunDirectory {
         reapStale(base);
         try {
             Path dir = Files.createTempDirectory(base, PREFIX);
-            Files.writeString(dir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+            Files.writeString(
+                    dir.resolve(OWNER_FILE),
+                    Long.toString(ProcessHandle.current().pid()));
             return new RunDirectory(dir);
         } catch (IOException e) {
             throw new ControlPlaneException("cannot create a run directory under " + base + ": " + e.getMessage(), e);
@@ -67,8 +68,12 @@ final class RunDirectory {
     /** Records a child pid so that a later run can kill it if this JVM dies without cleaning up. */
     void recordChild(long pid) {
         try {
-            Files.writeString(dir.resolve(PIDS_FILE), pid + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    dir.resolve(PIDS_FILE),
+                    pid + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,7 +110,8 @@ final class RunDirectory {
 
     private static boolean ownerAlive(Path run) {
         try {
-            long owner = Long.parseLong(Files.readString(run.resolve(OWNER_FILE)).trim());
+            long owner =
+                    Long.parseLong(Files.readString(run.resolve(OWNER_FILE)).trim());
             return ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
         } catch (IOException | NumberFormatException e) {
             // No owner file yet: a run being created right now, or garbage. Leave young dirs alone.
@@ -129,7 +135,10 @@ final class RunDirectory {
                 }
                 long pid = Long.parseLong(line.trim());
                 ProcessHandle.of(pid)
-                        .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(run.toString())).orElse(false))
+                        .filter(h -> h.info()
+                                .arguments()
+                                .map(a -> String.join(" ", a).contains(run.toString()))
+                                .orElse(false))
                         .ifPresent(ProcessHandle::destroyForcibly);
             }
         } catch (IOException | NumberFormatException e) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +22,7 @@ class KubeBinariesTest {
     void cacheDirPrefersPropertyThenEnvironment() {
         assertThat(KubeBinaries.cacheDir("/a", Map.of("QSHARD_CACHE", "/b"))).isEqualTo(Path.of("/a"));
         assertThat(KubeBinaries.cacheDir(null, Map.of("QSHARD_CACHE", "/b"))).isEqualTo(Path.of("/b"));
-        assertThat(KubeBinaries.cacheDir("", Map.of())).isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "qshard"));
+        assertThat(KubeBinaries.cacheDir("", Map.of()))
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "qshard"));
     }
 }

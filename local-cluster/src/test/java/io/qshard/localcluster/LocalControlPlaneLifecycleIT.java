@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,8 +25,10 @@ class LocalControlPlaneLifecycleIT {
     @ValueSource(strings = {"SIGTERM", "SIGKILL"})
     void aStoppedJvmLeavesNothingBehind(String signal) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                LocalClusterMain.class.getName()).redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(
+                        java.toString(), "-cp", System.getProperty("java.class.path"), LocalClusterMain.class.getName())
+                .redirectErrorStream(true)
+                .start();
         List<String> out = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(jvm.getInputStream()))) {
@@ -43,8 +44,15 @@ class LocalControlPlaneLifecycleIT {
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> out.contains("ready") || !jvm.isAlive());
             assertThat(out).as("child output").contains("ready");
-            List<Long> pids = out.stream().filter(l -> l.startsWith("pid ")).map(l -> Long.parseLong(l.replaceFirst(".*=", ""))).toList();
-            Path runDir = Path.of(out.stream().filter(l -> l.startsWith("run-dir=")).findFirst().orElseThrow().substring(8));
+            List<Long> pids = out.stream()
+                    .filter(l -> l.startsWith("pid "))
+                    .map(l -> Long.parseLong(l.replaceFirst(".*=", "")))
+                    .toList();
+            Path runDir = Path.of(out.stream()
+                    .filter(l -> l.startsWith("run-dir="))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(8));
             assertThat(pids).hasSize(2);
             assertThat(pids).allMatch(LocalControlPlaneLifecycleIT::alive);
 
@@ -54,12 +62,15 @@ class LocalControlPlaneLifecycleIT {
                 jvm.destroyForcibly();
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> !jvm.isAlive());
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pids).noneMatch(LocalControlPlaneLifecycleIT::alive));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(pids).noneMatch(LocalControlPlaneLifecycleIT::alive));
             if (signal.equals("SIGKILL")) {
                 assertThat(runDir).as("no Java code ran on SIGKILL").exists();
                 RunDirectory.reapStale(runDir.getParent());
             }
-            assertThat(Files.exists(runDir)).as("run dir %s removed; child output:%n%s", runDir, String.join("\n", out)).isFalse();
+            assertThat(Files.exists(runDir))
+                    .as("run dir %s removed; child output:%n%s", runDir, String.join("\n", out))
+                    .isFalse();
         } finally {
             jvm.destroyForcibly();
         }

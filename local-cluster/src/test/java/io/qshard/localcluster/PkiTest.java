@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class PkiTest {

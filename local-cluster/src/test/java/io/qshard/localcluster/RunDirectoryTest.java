@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,9 @@ class RunDirectoryTest {
         try {
             Files.writeString(dead.resolve("children.pids"), bystander.pid() + "\n");
             RunDirectory.reapStale(base);
-            assertThat(bystander.isAlive()).as("a recycled pid must not be killed").isTrue();
+            assertThat(bystander.isAlive())
+                    .as("a recycled pid must not be killed")
+                    .isTrue();
             assertThat(dead).doesNotExist();
         } finally {
             bystander.destroyForcibly();

@@ -1,10 +1,8 @@
 package io.qshard.agent;
 
-import io.qshard.agent.metrics.AgentMetrics;
-
 import io.qshard.agent.kube.LocalPod;
-
 import io.qshard.agent.kube.ReportWriter;
+import io.qshard.agent.metrics.AgentMetrics;
 import io.qshard.agent.sample.NodeSample;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.Node;
@@ -60,7 +58,9 @@ final class AgentReports {
         boolean moved = Math.abs(sample.node().milliCpu() - lastReportedCpu)
                 > settings.fastPathChange() * node.realAllocatable().milliCpu();
         boolean notTooSoon = lastReport == null
-                || Duration.between(lastReport, now).compareTo(settings.sampleInterval().multipliedBy(2)) >= 0;
+                || Duration.between(lastReport, now)
+                                .compareTo(settings.sampleInterval().multipliedBy(2))
+                        >= 0;
         if (!due && !(moved && notTooSoon)) {
             return;
         }
@@ -73,8 +73,13 @@ final class AgentReports {
         report(sample, node, pods, byUid, now, window);
     }
 
-    private void report(NodeSample sample, Node node, List<LocalPod> pods, Function<String, LocalPod> byUid, Instant now,
-                        Duration window) {
+    private void report(
+            NodeSample sample,
+            Node node,
+            List<LocalPod> pods,
+            Function<String, LocalPod> byUid,
+            Instant now,
+            Duration window) {
         QshardConfig config = settings.config();
         Map<String, Usage> tiers = new HashMap<>();
         Usage inPods = Usage.ZERO;
@@ -89,12 +94,21 @@ final class AgentReports {
             state = state.reserve(request(p, node.name(), config));
         }
         UsageReport raw = new UsageReport(node.name(), now, window, sample.node(), tiers, sample.pods());
-        ClassUsage usage = ClassUsage.of(UsageView.of(state.pods(), raw, now, config.pools().estimates()), config::classOfTier,
+        ClassUsage usage = ClassUsage.of(
+                UsageView.of(state.pods(), raw, now, config.pools().estimates()),
+                config::classOfTier,
                 config.pools().estimateFactor());
         Resources bound = state.requestedBy(PoolRule.BATCH_POOL).plus(state.requestedBy(PoolRule.FREE_POOL));
         Resources advertised = lastAdvertised != null ? lastAdvertised : node.allocatable();
-        BatchAdvertiser.Decision d = advertiser.tick(node.name(), room.batchPool(state.withUsage(usage)), bound, advertised, now);
-        UsageReport report = new UsageReport(node.name(), now, window, sample.node(), tiers, sample.pods(),
+        BatchAdvertiser.Decision d =
+                advertiser.tick(node.name(), room.batchPool(state.withUsage(usage)), bound, advertised, now);
+        UsageReport report = new UsageReport(
+                node.name(),
+                now,
+                window,
+                sample.node(),
+                tiers,
+                sample.pods(),
                 new Usage(d.ceiling().batchMilliCpu(), d.ceiling().batchMemoryBytes()));
         if (writes.report(report, tierNames, byUid)) {
             metrics.reports.increment();
@@ -115,9 +129,25 @@ final class AgentReports {
     }
 
     private static PodRequest request(LocalPod p, String node, QshardConfig config) {
-        Tier tier = p.tier() == null ? null : config.tiers().stream().filter(t -> t.name().equals(p.tier())).findFirst()
-                .orElse(null);
-        return new PodRequest(p.uid(), p.namespace(), p.name(), p.tier(), tier == null ? PoolRule.ALLOCATABLE : tier.poolRule(),
-                p.requests(), Map.of(), null, List.of(), p.priority(), Instant.EPOCH, null, node);
+        Tier tier = p.tier() == null
+                ? null
+                : config.tiers().stream()
+                        .filter(t -> t.name().equals(p.tier()))
+                        .findFirst()
+                        .orElse(null);
+        return new PodRequest(
+                p.uid(),
+                p.namespace(),
+                p.name(),
+                p.tier(),
+                tier == null ? PoolRule.ALLOCATABLE : tier.poolRule(),
+                p.requests(),
+                Map.of(),
+                null,
+                List.of(),
+                p.priority(),
+                Instant.EPOCH,
+                null,
+                node);
     }
 }

@@ -27,10 +27,23 @@ import java.util.Objects;
  * @param metricsPort     port of {@code /metrics} and {@code /healthz} (0: any free port)
  * @param config          tiers and pools (the same {@code qshard.yaml} the schedulers use)
  */
-public record AgentSettings(String nodeName, Path cgroupRoot, String cgroupParent, String cgroupVersion, CgroupDriver driver,
-                            Path procRoot, UsageSampler.NodeSource nodeSource, Duration reportInterval,
-                            Duration sampleInterval, double fastPathChange, long evictBelowMilli, Duration evictGrace,
-                            double memoryThreshold, boolean dryRun, int metricsPort, QshardConfig config) {
+public record AgentSettings(
+        String nodeName,
+        Path cgroupRoot,
+        String cgroupParent,
+        String cgroupVersion,
+        CgroupDriver driver,
+        Path procRoot,
+        UsageSampler.NodeSource nodeSource,
+        Duration reportInterval,
+        Duration sampleInterval,
+        double fastPathChange,
+        long evictBelowMilli,
+        Duration evictGrace,
+        double memoryThreshold,
+        boolean dryRun,
+        int metricsPort,
+        QshardConfig config) {
     public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofSeconds(1);
     public static final double DEFAULT_FAST_PATH_CHANGE = 0.10;
@@ -41,7 +54,8 @@ public record AgentSettings(String nodeName, Path cgroupRoot, String cgroupParen
     public AgentSettings {
         Objects.requireNonNull(nodeName, "nodeName");
         if (nodeName.isBlank()) {
-            throw new IllegalArgumentException("--node-name is required (in a DaemonSet: from spec.nodeName via the downward API)");
+            throw new IllegalArgumentException(
+                    "--node-name is required (in a DaemonSet: from spec.nodeName via the downward API)");
         }
         if (sampleInterval.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("--sample-interval must be at least 100ms, was " + sampleInterval);

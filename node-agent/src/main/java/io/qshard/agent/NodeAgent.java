@@ -1,10 +1,5 @@
 package io.qshard.agent;
 
-import io.qshard.agent.metrics.AgentMetrics;
-import io.qshard.kube.metrics.Metrics;
-
-import io.qshard.agent.kube.LocalPod;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.agent.cgroup.CgroupFiles;
 import io.qshard.agent.cgroup.CgroupIo;
@@ -15,14 +10,17 @@ import io.qshard.agent.isolation.BoxEvictionRule;
 import io.qshard.agent.isolation.Isolator;
 import io.qshard.agent.isolation.MemoryPressureRule;
 import io.qshard.agent.kube.AgentWrites;
+import io.qshard.agent.kube.LocalPod;
 import io.qshard.agent.kube.LocalPods;
 import io.qshard.agent.kube.OwnNode;
+import io.qshard.agent.metrics.AgentMetrics;
 import io.qshard.agent.sample.NodeSample;
 import io.qshard.agent.sample.ProcStats;
 import io.qshard.agent.sample.UsageSampler;
 import io.qshard.core.isolation.IsolationPolicy;
 import io.qshard.core.model.Node;
 import io.qshard.core.pool.BatchAdvertiser;
+import io.qshard.kube.metrics.Metrics;
 import io.qshard.kube.write.Evictions;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,18 +67,27 @@ public final class NodeAgent implements AutoCloseable {
     public NodeAgent(AgentSettings settings, KubernetesClient client, Clock clock, Metrics exported) {
         this.settings = settings;
         this.clock = clock;
-        this.io = CgroupVersions.open(settings.cgroupRoot(), settings.cgroupVersion(),
-                new CgroupLayout(settings.driver(), settings.cgroupParent()), files);
+        this.io = CgroupVersions.open(
+                settings.cgroupRoot(),
+                settings.cgroupVersion(),
+                new CgroupLayout(settings.driver(), settings.cgroupParent()),
+                files);
         this.sampler = new UsageSampler(io, new ProcStats(settings.procRoot(), files), settings.nodeSource(), clock);
         this.pods = new LocalPods(client, settings.nodeName(), settings.config());
         this.node = new OwnNode(client, settings.nodeName());
-        String reporter = "qshard-agent/" + (System.getenv("POD_NAME") == null ? settings.nodeName() : System.getenv("POD_NAME"));
+        String reporter =
+                "qshard-agent/" + (System.getenv("POD_NAME") == null ? settings.nodeName() : System.getenv("POD_NAME"));
         this.writes = new AgentWrites(client, settings.nodeName(), reporter);
         this.evictions = new Evictions(client);
         this.boxRule = new BoxEvictionRule(settings.evictBelowMilli(), settings.evictGrace());
         this.memoryRule = new MemoryPressureRule(settings.memoryThreshold(), Duration.ofMinutes(2));
-        this.reports = new AgentReports(settings, writes, metrics,
-                new BatchAdvertiser(BatchAdvertiser.holdDownFor(settings.reportInterval()), BatchAdvertiser.DEFAULT_CHANGE_THRESHOLD));
+        this.reports = new AgentReports(
+                settings,
+                writes,
+                metrics,
+                new BatchAdvertiser(
+                        BatchAdvertiser.holdDownFor(settings.reportInterval()),
+                        BatchAdvertiser.DEFAULT_CHANGE_THRESHOLD));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-agent"));
         metrics.export(exported, files.readErrors::sum, files.writeErrors::sum);
     }
@@ -91,10 +98,17 @@ public final class NodeAgent implements AutoCloseable {
         node.start(syncTimeout);
         isolator = new Isolator(io, IsolationPolicy.of(settings.config().pools()), metrics, settings.dryRun());
         sampler.sample(); // the first sample has no window: it only primes the counters
-        loop.scheduleWithFixedDelay(this::tick, settings.sampleInterval().toMillis(), settings.sampleInterval().toMillis(),
+        loop.scheduleWithFixedDelay(
+                this::tick,
+                settings.sampleInterval().toMillis(),
+                settings.sampleInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
-        LOG.info("node agent on {} started: cgroup {} ({}), report every {} s{}", settings.nodeName(),
-                io.getClass().getSimpleName(), settings.driver(), settings.reportInterval().toSeconds(),
+        LOG.info(
+                "node agent on {} started: cgroup {} ({}), report every {} s{}",
+                settings.nodeName(),
+                io.getClass().getSimpleName(),
+                settings.driver(),
+                settings.reportInterval().toSeconds(),
                 settings.dryRun() ? ", DRY RUN: nothing is enforced" : "");
     }
 
@@ -118,18 +132,24 @@ public final class NodeAgent implements AutoCloseable {
             metrics.nodeCpuMilli.set(sample.node().milliCpu());
             Instant now = clock.instant();
             List<LocalPod> local = pods.all();
-            long burstableRequests = local.stream().filter(p -> p.qos() == QosClass.BURSTABLE)
-                    .mapToLong(p -> p.requests().milliCpu()).sum();
+            long burstableRequests = local.stream()
+                    .filter(p -> p.qos() == QosClass.BURSTABLE)
+                    .mapToLong(p -> p.requests().milliCpu())
+                    .sum();
             Isolator.Quotas quotas = isolator.apply(sample, n.realAllocatable().milliCpu(), burstableRequests);
             for (LocalPod p : boxRule.check(quotas.besteffort(), now, local)) {
-                evict(p, "besteffort box " + quotas.besteffort() + "m has been under " + settings.evictBelowMilli()
-                        + "m for " + settings.evictGrace().toSeconds() + " s");
+                evict(
+                        p,
+                        "besteffort box " + quotas.besteffort() + "m has been under " + settings.evictBelowMilli()
+                                + "m for " + settings.evictGrace().toSeconds() + " s");
                 metrics.boxEvictions.increment();
             }
-            for (LocalPod p : memoryRule.check(sample.node().memoryBytes(), n.realAllocatable().memoryBytes(), local,
-                    sample.pods(), now)) {
-                evict(p, "node memory " + (sample.node().memoryBytes() >> 20) + " MiB is above "
-                        + Math.round(100 * settings.memoryThreshold()) + " % of allocatable");
+            for (LocalPod p : memoryRule.check(
+                    sample.node().memoryBytes(), n.realAllocatable().memoryBytes(), local, sample.pods(), now)) {
+                evict(
+                        p,
+                        "node memory " + (sample.node().memoryBytes() >> 20) + " MiB is above "
+                                + Math.round(100 * settings.memoryThreshold()) + " % of allocatable");
                 metrics.memoryEvictions.increment();
             }
             reports.maybeReport(sample, n, local, pods::get, now);

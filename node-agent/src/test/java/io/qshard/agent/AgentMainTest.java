@@ -10,14 +10,16 @@ import picocli.CommandLine;
 
 class AgentMainTest {
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "--cgroup-driver=docker | --cgroup-driver must be cgroupfs or systemd",
-            "--node-usage-from=disk | --node-usage-from must be proc or kubepods",
-            "--memory-threshold=95 | --memory-threshold must be in (0, 1]",
-            "--fast-path-change=0 | --fast-path-change must be in (0, 1]",
-            "--sample-interval-ms=10 | --sample-interval must be at least 100ms",
-            "--metrics-port=70000 | --metrics-port must be in 0..65535",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--cgroup-driver=docker | --cgroup-driver must be cgroupfs or systemd",
+                "--node-usage-from=disk | --node-usage-from must be proc or kubepods",
+                "--memory-threshold=95 | --memory-threshold must be in (0, 1]",
+                "--fast-path-change=0 | --fast-path-change must be in (0, 1]",
+                "--sample-interval-ms=10 | --sample-interval must be at least 100ms",
+                "--metrics-port=70000 | --metrics-port must be in 0..65535",
+            })
     void badFlagsFailAtStartupNamingTheFlag(String flag, String message) {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new AgentMain());
@@ -32,8 +34,20 @@ class AgentMainTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"--node-name", "--cgroup-root", "--cgroup-parent", "--cgroup-driver", "--dry-run", "--evict-grace",
-            "--memory-threshold", "--fast-path-change", "--interval", "--metrics-port", "--kubeconfig", "--config"})
+    @CsvSource({
+        "--node-name",
+        "--cgroup-root",
+        "--cgroup-parent",
+        "--cgroup-driver",
+        "--dry-run",
+        "--evict-grace",
+        "--memory-threshold",
+        "--fast-path-change",
+        "--interval",
+        "--metrics-port",
+        "--kubeconfig",
+        "--config"
+    })
     void helpDocumentsEveryFlag(String flag) {
         StringWriter out = new StringWriter();
         CommandLine cl = new CommandLine(new AgentMain());

@@ -11,14 +11,14 @@ import io.qshard.agent.sample.UsageSampler;
 import io.qshard.agent.testing.FakeCgroups;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.ResourceNames;
-import io.qshard.localcluster.LocalControlPlane;
-import io.qshard.localcluster.fixtures.Namespaces;
-import io.qshard.localcluster.fixtures.ServiceAccounts;
-import io.qshard.localcluster.fixtures.NodeFixture;
-import io.qshard.localcluster.fixtures.PodFixture;
-import io.qshard.localcluster.junit.RealControlPlane;
 import io.qshard.kube.api.NodeUsage;
 import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.localcluster.LocalControlPlane;
+import io.qshard.localcluster.fixtures.Namespaces;
+import io.qshard.localcluster.fixtures.NodeFixture;
+import io.qshard.localcluster.fixtures.PodFixture;
+import io.qshard.localcluster.fixtures.ServiceAccounts;
+import io.qshard.localcluster.junit.RealControlPlane;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,41 +44,49 @@ class BoxEvictionIT {
     private static final String NODE = "agent-evict";
 
     @Test
-    void aBoxUnderOneCorePastTheGraceEvictsEveryBesteffortPodOfTheNodeAndNothingElse(KubernetesClient admin,
-            LocalControlPlane cp, @TempDir Path dir) throws Exception {
+    void aBoxUnderOneCorePastTheGraceEvictsEveryBesteffortPodOfTheNodeAndNothingElse(
+            KubernetesClient admin, LocalControlPlane cp, @TempDir Path dir) throws Exception {
         Fleet f = fleet(admin, "agent-evict");
         try (Counters counters = new Counters(dir, f);
-             KubernetesClient client = client(admin, cp);
-             NodeAgent agent = new NodeAgent(settings(dir, false), client, Clock.systemUTC())) {
+                KubernetesClient client = client(admin, cp);
+                NodeAgent agent = new NodeAgent(settings(dir, false), client, Clock.systemUTC())) {
             agent.start(Duration.ofSeconds(30));
-            await().atMost(Duration.ofSeconds(20)).until(() -> f.besteffort.stream().allMatch(p -> terminating(admin, p)));
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> f.besteffort.stream().allMatch(p -> terminating(admin, p)));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4))
                     .until(() -> f.others.stream().noneMatch(p -> terminating(admin, p)));
             // evicted pods stay Terminating (no kubelet here; on a node, for their grace period): never asked twice
             long evictions = agent.metrics().boxEvictions.sum();
             assertThat(evictions).isEqualTo(f.besteffort.size());
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> agent.metrics().boxEvictions.sum() == evictions);
             // the agent reported the node's usage and advertised a batch pool (0 here: prod leaves none)
             NodeUsage nu = admin.resources(NodeUsage.class).withName(NODE).get();
             // ~3500m (the writer's 100 ms steps against the 250 ms samples make the figure jitter)
             assertThat(nu.getStatus().getTiers().get("prod").getCpuMilli()).isBetween(2_000L, 5_000L);
             assertThat(nu.getStatus().getBatchCeiling()).isNotNull();
-            assertThat(admin.nodes().withName(NODE).get().getStatus().getAllocatable()).containsKey(ResourceNames.BATCH_CPU);
-            assertThat(agent.metrics().apiErrors.sum()).as("API writes refused (RBAC?)").isZero();
+            assertThat(admin.nodes().withName(NODE).get().getStatus().getAllocatable())
+                    .containsKey(ResourceNames.BATCH_CPU);
+            assertThat(agent.metrics().apiErrors.sum())
+                    .as("API writes refused (RBAC?)")
+                    .isZero();
         } finally {
             cleanUp(admin, f);
         }
     }
 
     @Test
-    void dryRunEvictsNothingAndWritesNoCgroup(KubernetesClient admin, LocalControlPlane cp, @TempDir Path dir) throws Exception {
+    void dryRunEvictsNothingAndWritesNoCgroup(KubernetesClient admin, LocalControlPlane cp, @TempDir Path dir)
+            throws Exception {
         Fleet f = fleet(admin, "agent-dry");
         try (Counters counters = new Counters(dir, f);
-             KubernetesClient client = client(admin, cp);
-             NodeAgent agent = new NodeAgent(settings(dir, true), client, Clock.systemUTC())) {
+                KubernetesClient client = client(admin, cp);
+                NodeAgent agent = new NodeAgent(settings(dir, true), client, Clock.systemUTC())) {
             agent.start(Duration.ofSeconds(30));
-            await().atMost(Duration.ofSeconds(20)).until(() -> agent.metrics().boxEvictions.sum() >= f.besteffort.size());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> agent.metrics().boxEvictions.sum() >= f.besteffort.size());
             assertThat(f.all()).noneMatch(p -> terminating(admin, p));
             String besteffort = counters.fake.layout.classParent(QosClass.BESTEFFORT);
             assertThat(counters.fake.cpuFile(besteffort, "cpu.cfs_quota_us")).isEqualTo("-1");
@@ -99,16 +107,76 @@ class BoxEvictionIT {
         NodeUsageCrd.install(admin, Path.of("..").resolve(NodeUsageCrd.MANIFEST), Duration.ofSeconds(30));
         admin.resources(NodeUsage.class).withName(NODE).delete();
         String ns = Namespaces.fresh(admin, prefix);
-        admin.nodes().resource(NodeFixture.node(NODE).cpu("4").memory("16Gi").build()).create();
-        admin.nodes().resource(NodeFixture.node(NODE + "-other").cpu("4").memory("16Gi").build()).create();
+        admin.nodes()
+                .resource(NodeFixture.node(NODE).cpu("4").memory("16Gi").build())
+                .create();
+        admin.nodes()
+                .resource(NodeFixture.node(NODE + "-other")
+                        .cpu("4")
+                        .memory("16Gi")
+                        .build())
+                .create();
         Map<String, Pod> pods = new LinkedHashMap<>();
-        pods.put("prod", bound(admin, PodFixture.pod("prod").namespace(ns).tier("prod").cpuMilli(3_500).build(), NODE));
-        pods.put("mid", bound(admin, PodFixture.pod("mid").namespace(ns).tier("mid").cpuMilli(200).build(), NODE));
-        pods.put("batch-1", bound(admin, PodFixture.pod("batch-1").namespace(ns).tier("batch").cpuMilli(100).build(), NODE));
-        pods.put("batch-2", bound(admin, PodFixture.pod("batch-2").namespace(ns).tier("batch").cpuMilli(100).build(), NODE));
-        pods.put("free-1", bound(admin, PodFixture.pod("free-1").namespace(ns).tier("free").cpuMilli(100).build(), NODE));
-        pods.put("elsewhere", bound(admin, PodFixture.pod("elsewhere").namespace(ns).tier("batch").cpuMilli(100).build(),
-                NODE + "-other"));
+        pods.put(
+                "prod",
+                bound(
+                        admin,
+                        PodFixture.pod("prod")
+                                .namespace(ns)
+                                .tier("prod")
+                                .cpuMilli(3_500)
+                                .build(),
+                        NODE));
+        pods.put(
+                "mid",
+                bound(
+                        admin,
+                        PodFixture.pod("mid")
+                                .namespace(ns)
+                                .tier("mid")
+                                .cpuMilli(200)
+                                .build(),
+                        NODE));
+        pods.put(
+                "batch-1",
+                bound(
+                        admin,
+                        PodFixture.pod("batch-1")
+                                .namespace(ns)
+                                .tier("batch")
+                                .cpuMilli(100)
+                                .build(),
+                        NODE));
+        pods.put(
+                "batch-2",
+                bound(
+                        admin,
+                        PodFixture.pod("batch-2")
+                                .namespace(ns)
+                                .tier("batch")
+                                .cpuMilli(100)
+                                .build(),
+                        NODE));
+        pods.put(
+                "free-1",
+                bound(
+                        admin,
+                        PodFixture.pod("free-1")
+                                .namespace(ns)
+                                .tier("free")
+                                .cpuMilli(100)
+                                .build(),
+                        NODE));
+        pods.put(
+                "elsewhere",
+                bound(
+                        admin,
+                        PodFixture.pod("elsewhere")
+                                .namespace(ns)
+                                .tier("batch")
+                                .cpuMilli(100)
+                                .build(),
+                        NODE + "-other"));
         List<Pod> besteffort = List.of(pods.get("batch-1"), pods.get("batch-2"), pods.get("free-1"));
         List<Pod> others = List.of(pods.get("prod"), pods.get("mid"), pods.get("elsewhere"));
         return new Fleet(ns, pods, besteffort, others);
@@ -133,10 +201,14 @@ class BoxEvictionIT {
             rates.put(l.classParent(QosClass.BESTEFFORT), 60L);
             rates.put(l.kubepods(), 3_760L);
             rates.keySet().forEach(fake::create);
-            writer.scheduleAtFixedRate(() -> {
-                long elapsed = System.nanoTime() - start;
-                rates.forEach((cg, milli) -> fake.set(cg, elapsed * milli / 1000, 64L << 20, 0));
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            writer.scheduleAtFixedRate(
+                    () -> {
+                        long elapsed = System.nanoTime() - start;
+                        rates.forEach((cg, milli) -> fake.set(cg, elapsed * milli / 1000, 64L << 20, 0));
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -146,9 +218,23 @@ class BoxEvictionIT {
     }
 
     private static AgentSettings settings(Path dir, boolean dryRun) {
-        return new AgentSettings(NODE, dir.resolve("cgroup"), "", "1", CgroupDriver.CGROUPFS, Path.of("/proc"),
-                UsageSampler.NodeSource.KUBEPODS, Duration.ofSeconds(2), Duration.ofMillis(250), 0.1, 1_000,
-                Duration.ofSeconds(2), 1.0, dryRun, 0, QshardConfig.defaults());
+        return new AgentSettings(
+                NODE,
+                dir.resolve("cgroup"),
+                "",
+                "1",
+                CgroupDriver.CGROUPFS,
+                Path.of("/proc"),
+                UsageSampler.NodeSource.KUBEPODS,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(250),
+                0.1,
+                1_000,
+                Duration.ofSeconds(2),
+                1.0,
+                dryRun,
+                0,
+                QshardConfig.defaults());
     }
 
     /**
@@ -160,8 +246,10 @@ class BoxEvictionIT {
      * informers, reports, advertisements and evictions all run under it, so a verb missing there fails this test.
      */
     private static KubernetesClient client(KubernetesClient admin, LocalControlPlane cp) {
-        Path kubeconfig = ServiceAccounts.kubeconfigWithRbac(admin, cp, "qshard-agent", Path.of("..", "manifests", "node-agent", "rbac.yaml"));
-        return io.qshard.kube.client.ApiClients.create(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), "qshard-it-agent");
+        Path kubeconfig = ServiceAccounts.kubeconfigWithRbac(
+                admin, cp, "qshard-agent", Path.of("..", "manifests", "node-agent", "rbac.yaml"));
+        return io.qshard.kube.client.ApiClients.create(
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), "qshard-it-agent");
     }
 
     private static String uid(Fleet f, String name) {
@@ -175,7 +263,10 @@ class BoxEvictionIT {
 
     /** Evicted: the apiserver set a deletion timestamp (no kubelet will finish the deletion) or the pod is gone. */
     private static boolean terminating(KubernetesClient admin, Pod p) {
-        Pod now = admin.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName()).get();
+        Pod now = admin.pods()
+                .inNamespace(p.getMetadata().getNamespace())
+                .withName(p.getMetadata().getName())
+                .get();
         return now == null || now.getMetadata().getDeletionTimestamp() != null;
     }
 

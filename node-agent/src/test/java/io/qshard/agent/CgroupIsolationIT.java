@@ -43,16 +43,42 @@ class CgroupIsolationIT {
     private static final Duration WINDOW = Duration.ofSeconds(3);
 
     @Test
-    void burstableAndBesteffortBackOffWhenGuaranteedLoadRisesAndRecoverWhenItFalls(KubernetesClient admin, LocalControlPlane cp)
-            throws Exception {
-        assumeTrue(RealCgroups.available(), "needs writable cgroup v1 cpu, cpuacct and memory hierarchies (root on a v1 host)");
+    void burstableAndBesteffortBackOffWhenGuaranteedLoadRisesAndRecoverWhenItFalls(
+            KubernetesClient admin, LocalControlPlane cp) throws Exception {
+        assumeTrue(
+                RealCgroups.available(),
+                "needs writable cgroup v1 cpu, cpuacct and memory hierarchies (root on a v1 host)");
         String ns = Namespaces.fresh(admin, "agent-cgroups");
-        admin.nodes().resource(NodeFixture.node("agent-real").cpu("2").memory("8Gi").build()).create();
-        Pod g = bound(admin, PodFixture.pod("g").namespace(ns).tier("prod").cpuMilli(1000).memoryMi(256).build());
-        Pod b = bound(admin, PodFixture.pod("b").namespace(ns).tier("mid").cpuMilli(200).memoryMi(256).build());
-        Pod e = bound(admin, PodFixture.pod("e").namespace(ns).tier("batch").cpuMilli(500).memoryMi(256).build());
+        admin.nodes()
+                .resource(NodeFixture.node("agent-real").cpu("2").memory("8Gi").build())
+                .create();
+        Pod g = bound(
+                admin,
+                PodFixture.pod("g")
+                        .namespace(ns)
+                        .tier("prod")
+                        .cpuMilli(1000)
+                        .memoryMi(256)
+                        .build());
+        Pod b = bound(
+                admin,
+                PodFixture.pod("b")
+                        .namespace(ns)
+                        .tier("mid")
+                        .cpuMilli(200)
+                        .memoryMi(256)
+                        .build());
+        Pod e = bound(
+                admin,
+                PodFixture.pod("e")
+                        .namespace(ns)
+                        .tier("batch")
+                        .cpuMilli(500)
+                        .memoryMi(256)
+                        .build());
 
-        String parent = "qshard-it-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
+        String parent =
+                "qshard-it-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
         CgroupLayout layout = new CgroupLayout(CgroupDriver.CGROUPFS, parent);
         String gp = layout.pod(QosClass.GUARANTEED, g.getMetadata().getUid());
         String bp = layout.pod(QosClass.BURSTABLE, b.getMetadata().getUid());
@@ -66,35 +92,59 @@ class CgroupIsolationIT {
             cg.spin(gp);
             cg.spin(bp);
             cg.spin(ep);
-            AgentSettings settings = new AgentSettings("agent-real", RealCgroups.ROOT, parent, "1", CgroupDriver.CGROUPFS,
-                    Path.of("/proc"), UsageSampler.NodeSource.KUBEPODS, Duration.ofSeconds(2), Duration.ofMillis(500), 0.1,
-                    1_000, Duration.ofMinutes(10), 1.0, false, 0, QshardConfig.defaults());
+            AgentSettings settings = new AgentSettings(
+                    "agent-real",
+                    RealCgroups.ROOT,
+                    parent,
+                    "1",
+                    CgroupDriver.CGROUPFS,
+                    Path.of("/proc"),
+                    UsageSampler.NodeSource.KUBEPODS,
+                    Duration.ofSeconds(2),
+                    Duration.ofMillis(500),
+                    0.1,
+                    1_000,
+                    Duration.ofMinutes(10),
+                    1.0,
+                    false,
+                    0,
+                    QshardConfig.defaults());
             String burstable = layout.classParent(QosClass.BURSTABLE);
             String besteffort = layout.classParent(QosClass.BESTEFFORT);
             String sharesBefore = cg.cpuFile(besteffort, "cpu.shares");
             String idleBefore = cg.cpuFile(besteffort, "cpu.idle");
             try (KubernetesClient client = io.qshard.kube.client.ApiClients.create(
-                    io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "qshard-it-agent");
-                 NodeAgent agent = new NodeAgent(settings, client, Clock.systemUTC())) {
+                            io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                                    cp.kubeconfig().toFile()),
+                            "qshard-it-agent");
+                    NodeAgent agent = new NodeAgent(settings, client, Clock.systemUTC())) {
                 agent.start(Duration.ofSeconds(30));
                 // shares 2, read back as the idle weight (3) once cpu.idle is set
-                assertThat(Long.parseLong(cg.cpuFile(besteffort, "cpu.shares"))).as("lowest weight").isLessThanOrEqualTo(3);
-                assertThat(cg.cpuFile(besteffort, "cpu.idle")).as("idle scheduling").isEqualTo("1");
+                assertThat(Long.parseLong(cg.cpuFile(besteffort, "cpu.shares")))
+                        .as("lowest weight")
+                        .isLessThanOrEqualTo(3);
+                assertThat(cg.cpuFile(besteffort, "cpu.idle"))
+                        .as("idle scheduling")
+                        .isEqualTo("1");
 
                 // phase A: Guaranteed light
-                await().atMost(Duration.ofSeconds(15)).until(() -> cg.quotaMilli(besteffort) > 0 && cg.quotaMilli(burstable) >= 1_000);
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> cg.quotaMilli(besteffort) > 0 && cg.quotaMilli(burstable) >= 1_000);
                 long[] a = measure(cg, bp, ep);
                 // phase B: Guaranteed rises to 1.2 cores
                 cg.quota(gp, 1_200);
-                await().atMost(Duration.ofSeconds(15)).until(() -> cg.quotaMilli(burstable) <= 600 && cg.quotaMilli(besteffort) <= 20);
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> cg.quotaMilli(burstable) <= 600 && cg.quotaMilli(besteffort) <= 20);
                 long burstableQuotaB = cg.quotaMilli(burstable);
                 long[] bb = measure(cg, bp, ep);
                 // phase C: Guaranteed falls back
                 cg.quota(gp, 300);
-                await().atMost(Duration.ofSeconds(15)).until(() -> cg.quotaMilli(burstable) >= 1_000 && cg.quotaMilli(besteffort) >= 100);
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> cg.quotaMilli(burstable) >= 1_000 && cg.quotaMilli(besteffort) >= 100);
                 long[] c = measure(cg, bp, ep);
 
-                System.out.printf("measured burstable/besteffort m: light %d/%d, heavy %d/%d (burstable quota %dm), light again %d/%d%n",
+                System.out.printf(
+                        "measured burstable/besteffort m: light %d/%d, heavy %d/%d (burstable quota %dm), light again %d/%d%n",
                         a[0], a[1], bb[0], bb[1], burstableQuotaB, c[0], c[1]);
                 assertThat(bb[0]).as("burstable under its lowered quota").isLessThanOrEqualTo(burstableQuotaB + 60);
                 assertThat(bb[0]).as("burstable backs off").isLessThan(a[0] - 250);
@@ -116,7 +166,8 @@ class CgroupIsolationIT {
     }
 
     /** cpu rates (milli-cores) of two cgroups over {@link #WINDOW}, from the kernel's cpuacct counters. */
-    private static long[] measure(RealCgroups cg, String first, String second) throws IOException, InterruptedException {
+    private static long[] measure(RealCgroups cg, String first, String second)
+            throws IOException, InterruptedException {
         long f0 = cg.cpuNanos(first);
         long s0 = cg.cpuNanos(second);
         long t0 = System.nanoTime();

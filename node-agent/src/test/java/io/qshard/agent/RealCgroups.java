@@ -27,7 +27,9 @@ final class RealCgroups implements AutoCloseable {
 
     /** Whether this machine has writable cgroup v1 cpu, cpuacct and memory hierarchies (root on a v1 host). */
     static boolean available() {
-        return CONTROLLERS.stream().allMatch(c -> Files.isWritable(ROOT.resolve(c)) && Files.exists(ROOT.resolve(c).resolve("tasks")));
+        return CONTROLLERS.stream()
+                .allMatch(c -> Files.isWritable(ROOT.resolve(c))
+                        && Files.exists(ROOT.resolve(c).resolve("tasks")));
     }
 
     /** Creates {@code relative} (and its parents) in every controller. */
@@ -60,24 +62,32 @@ final class RealCgroups implements AutoCloseable {
 
     /** Sets a cgroup's own cpu quota, milli-cores (how the test makes a pod's load rise and fall). */
     void quota(String relative, long milli) throws IOException {
-        Files.writeString(ROOT.resolve("cpu").resolve(relative).resolve("cpu.cfs_quota_us"), Long.toString(milli * 100));
+        Files.writeString(
+                ROOT.resolve("cpu").resolve(relative).resolve("cpu.cfs_quota_us"), Long.toString(milli * 100));
     }
 
     /** @return the cpu quota the cgroup has now, milli-cores (-1: none) */
     long quotaMilli(String relative) throws IOException {
-        long q = Long.parseLong(Files.readString(ROOT.resolve("cpu").resolve(relative).resolve("cpu.cfs_quota_us")).trim());
-        long period = Long.parseLong(Files.readString(ROOT.resolve("cpu").resolve(relative).resolve("cpu.cfs_period_us")).trim());
+        long q = Long.parseLong(
+                Files.readString(ROOT.resolve("cpu").resolve(relative).resolve("cpu.cfs_quota_us"))
+                        .trim());
+        long period = Long.parseLong(
+                Files.readString(ROOT.resolve("cpu").resolve(relative).resolve("cpu.cfs_period_us"))
+                        .trim());
         return q < 0 ? -1 : q * 1000 / period;
     }
 
     /** @return a cpu controller file's content, trimmed */
     String cpuFile(String relative, String file) throws IOException {
-        return Files.readString(ROOT.resolve("cpu").resolve(relative).resolve(file)).trim();
+        return Files.readString(ROOT.resolve("cpu").resolve(relative).resolve(file))
+                .trim();
     }
 
     /** @return cumulative cpu time of the cgroup, from the kernel's own accounting, ns */
     long cpuNanos(String relative) throws IOException {
-        return Long.parseLong(Files.readString(ROOT.resolve("cpuacct").resolve(relative).resolve("cpuacct.usage")).trim());
+        return Long.parseLong(
+                Files.readString(ROOT.resolve("cpuacct").resolve(relative).resolve("cpuacct.usage"))
+                        .trim());
     }
 
     @Override
@@ -93,7 +103,8 @@ final class RealCgroups implements AutoCloseable {
             }
         }
         List<String> deepestFirst = new ArrayList<>(created);
-        deepestFirst.sort(Comparator.comparingInt((String s) -> s.split("/").length).reversed());
+        deepestFirst.sort(
+                Comparator.comparingInt((String s) -> s.split("/").length).reversed());
         for (String p : deepestFirst) {
             for (String c : CONTROLLERS) {
                 try {

@@ -1,7 +1,7 @@
 package io.qshard.oversale;
 
-import io.qshard.kube.api.OversaleRatio;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.qshard.kube.api.OversaleRatio;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -80,15 +80,30 @@ public final class AdmissionHandler {
         JsonNode appliedNode = annotations.path(OversaleRatio.APPLIED_ANNOTATION);
         String appliedBefore = appliedNode.isString() ? appliedNode.stringValue() : null;
         double[] applied = OversaleRatio.applied(appliedBefore);
-        applied[0] = scale(name, "cpu", OversaleRatio.CPU_ANNOTATION, maxCpu, node, old, annotations, patch, warnings, applied[0]);
-        applied[1] = scale(name, "memory", OversaleRatio.MEMORY_ANNOTATION, maxMemory, node, old, annotations, patch, warnings,
+        applied[0] = scale(
+                name, "cpu", OversaleRatio.CPU_ANNOTATION, maxCpu, node, old, annotations, patch, warnings, applied[0]);
+        applied[1] = scale(
+                name,
+                "memory",
+                OversaleRatio.MEMORY_ANNOTATION,
+                maxMemory,
+                node,
+                old,
+                annotations,
+                patch,
+                warnings,
                 applied[1]);
         String appliedNow = OversaleRatio.appliedText(applied[0], applied[1]);
         if (!appliedNow.equals(appliedBefore) && (appliedBefore != null || applied[0] != 1 || applied[1] != 1)) {
             ObjectNode op = patch.addObject();
             if (annotations.isObject()) {
                 op.put("op", "add"); // adds or replaces the member
-                op.put("path", "/metadata/annotations/" + OversaleRatio.APPLIED_ANNOTATION.replace("~", "~0").replace("/", "~1"));
+                op.put(
+                        "path",
+                        "/metadata/annotations/"
+                                + OversaleRatio.APPLIED_ANNOTATION
+                                        .replace("~", "~0")
+                                        .replace("/", "~1"));
                 op.put("value", appliedNow);
             } else {
                 op.put("op", "add");
@@ -124,8 +139,17 @@ public final class AdmissionHandler {
      * @return the ratio the object's allocatable carries for this resource afterwards: the one applied when the
      *         writer sent a value (1 when none applies), else {@code appliedBefore}
      */
-    private double scale(String node, String resource, String annotation, double max, JsonNode object, JsonNode old,
-                         JsonNode annotations, ArrayNode patch, List<String> warnings, double appliedBefore) {
+    private double scale(
+            String node,
+            String resource,
+            String annotation,
+            double max,
+            JsonNode object,
+            JsonNode old,
+            JsonNode annotations,
+            ArrayNode patch,
+            List<String> warnings,
+            double appliedBefore) {
         boolean isCpu = "cpu".equals(resource);
         long sent = amount(object.path("status").path("allocatable").path(resource), isCpu);
         long before = amount(old.path("status").path("allocatable").path(resource), isCpu);
@@ -134,7 +158,8 @@ public final class AdmissionHandler {
         Optional<OversaleRatio.Parsed> ratio = OversaleRatio.parse(a.isString() ? a.stringValue() : null, max);
         if (ratio.isPresent() && !ratio.get().valid()) {
             metrics.refusedRatios.increment();
-            String w = "qshard oversale: node " + node + " annotation " + annotation + " ignored: " + ratio.get().problem();
+            String w = "qshard oversale: node " + node + " annotation " + annotation + " ignored: "
+                    + ratio.get().problem();
             warnings.add(w);
             LOG.warn("{}", w);
         }
@@ -145,7 +170,8 @@ public final class AdmissionHandler {
             return 1.0; // the writer's real value stays as sent
         }
         long capacity = amount(object.path("status").path("capacity").path(resource), isCpu);
-        long value = AllocatableScaling.scaled(sent, before, capacity, ratio.get().ratio(), max);
+        long value =
+                AllocatableScaling.scaled(sent, before, capacity, ratio.get().ratio(), max);
         if (value < 0) {
             return 1.0;
         }
@@ -163,7 +189,9 @@ public final class AdmissionHandler {
         }
         try {
             BigDecimal v = Quantity.getAmountInBytes(new Quantity(q.stringValue()));
-            return (milli ? v.multiply(BigDecimal.valueOf(1000)) : v).setScale(0, RoundingMode.CEILING).longValueExact();
+            return (milli ? v.multiply(BigDecimal.valueOf(1000)) : v)
+                    .setScale(0, RoundingMode.CEILING)
+                    .longValueExact();
         } catch (RuntimeException e) {
             return -1;
         }

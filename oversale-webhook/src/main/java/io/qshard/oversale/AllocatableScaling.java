@@ -14,8 +14,7 @@ import java.math.RoundingMode;
  * allocatable on every status update where it differs from the stored one, which a scaled node always does.
  */
 public final class AllocatableScaling {
-    private AllocatableScaling() {
-    }
+    private AllocatableScaling() {}
 
     /**
      * @param sent     allocatable in the incoming object (milli-cores or bytes)
@@ -29,9 +28,14 @@ public final class AllocatableScaling {
         if (sent < 0 || (old >= 0 && sent == old) || ratio == 1.0) {
             return -1;
         }
-        long value = BigDecimal.valueOf(sent).multiply(BigDecimal.valueOf(ratio)).setScale(0, RoundingMode.FLOOR).longValueExact();
+        long value = BigDecimal.valueOf(sent)
+                .multiply(BigDecimal.valueOf(ratio))
+                .setScale(0, RoundingMode.FLOOR)
+                .longValueExact();
         if (capacity >= 0) {
-            long cap = BigDecimal.valueOf(capacity).multiply(BigDecimal.valueOf(max)).setScale(0, RoundingMode.FLOOR)
+            long cap = BigDecimal.valueOf(capacity)
+                    .multiply(BigDecimal.valueOf(max))
+                    .setScale(0, RoundingMode.FLOOR)
                     .longValueExact();
             value = Math.min(value, cap);
         }

@@ -23,6 +23,7 @@ public final class WebhookMetrics {
     public final LongAdder refusedRatios = new LongAdder();
     /** Requests that were not a readable AdmissionReview (answered 400). */
     public final LongAdder malformed = new LongAdder();
+
     private final LongAdder latencySumNanos = new LongAdder();
     private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
     private final Histogram total = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
@@ -36,9 +37,16 @@ public final class WebhookMetrics {
     public WebhookMetrics(Metrics exported) {
         counter(exported, "qshard_webhook_reviews_total", "admission reviews answered", reviews);
         counter(exported, "qshard_webhook_patched_total", "reviews answered with a patch", patched);
-        counter(exported, "qshard_webhook_refused_ratios_total", "ratio annotations refused (left as sent, with a warning)",
+        counter(
+                exported,
+                "qshard_webhook_refused_ratios_total",
+                "ratio annotations refused (left as sent, with a warning)",
                 refusedRatios);
-        counter(exported, "qshard_webhook_malformed_total", "requests that were not a readable AdmissionReview", malformed);
+        counter(
+                exported,
+                "qshard_webhook_malformed_total",
+                "requests that were not a readable AdmissionReview",
+                malformed);
         exported.summaryWithCallback("qshard_webhook_review_seconds", "time to answer a review", List.of(), out -> {
             Histogram h = latency();
             double[] values = new double[QUANTILES.length];

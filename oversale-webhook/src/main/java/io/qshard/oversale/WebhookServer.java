@@ -34,6 +34,7 @@ public final class WebhookServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
     /** Largest request body read: 3 MiB (a Node object is typically a few KiB). */
     public static final int MAX_BODY = 3 << 20;
+
     private static final long RELOAD_CHECK_MS = 5_000;
 
     private final Vertx vertx;
@@ -49,19 +50,34 @@ public final class WebhookServer implements AutoCloseable {
      * @param metricsPort plain-HTTP port of /metrics (0: any free one, see {@link #metricsPort()}; negative: none)
      * @param threads     event loops (one per core the webhook may use)
      */
-    public WebhookServer(InetSocketAddress address, WebhookTls tls, AdmissionHandler handler, PrometheusMetrics metrics,
-                         int metricsPort, int threads) {
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setUseDaemonThread(true)
-                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    public WebhookServer(
+            InetSocketAddress address,
+            WebhookTls tls,
+            AdmissionHandler handler,
+            PrometheusMetrics metrics,
+            int metricsPort,
+            int threads) {
+        this.vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(threads)
+                .setUseDaemonThread(true)
+                .setFileSystemOptions(
+                        new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         this.nativeTls = OpenSSLEngineOptions.isAvailable();
-        HttpServerOptions options = new HttpServerOptions().setSsl(true).setTcpNoDelay(true).setReusePort(false)
+        HttpServerOptions options = new HttpServerOptions()
+                .setSsl(true)
+                .setTcpNoDelay(true)
+                .setReusePort(false)
                 .setKeyCertOptions(keyCert(tls))
                 .setSslEngineOptions(nativeTls ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
         try {
-            this.https = await(vertx.createHttpServer(options).requestHandler(req -> route(req, handler))
+            this.https = await(vertx.createHttpServer(options)
+                    .requestHandler(req -> route(req, handler))
                     .listen(address.getPort(), address.getHostString()));
-            this.metricsServer = metricsPort < 0 ? null : await(vertx.createHttpServer()
-                    .requestHandler(req -> scrape(req.response(), metrics)).listen(metricsPort));
+            this.metricsServer = metricsPort < 0
+                    ? null
+                    : await(vertx.createHttpServer()
+                            .requestHandler(req -> scrape(req.response(), metrics))
+                            .listen(metricsPort));
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
@@ -83,8 +99,12 @@ public final class WebhookServer implements AutoCloseable {
                 }
             }
         });
-        LOG.info("oversale webhook serving https://{}:{}/mutate (TLS: {}){}", address.getHostString(), port(),
-                nativeTls ? "BoringSSL via netty-tcnative" : "JDK JSSE", metricsServer == null ? "" : ", /metrics on port " + metricsPort());
+        LOG.info(
+                "oversale webhook serving https://{}:{}/mutate (TLS: {}){}",
+                address.getHostString(),
+                port(),
+                nativeTls ? "BoringSSL via netty-tcnative" : "JDK JSSE",
+                metricsServer == null ? "" : ", /metrics on port " + metricsPort());
     }
 
     /** @return the plain-HTTP port of /metrics (the one bound, when 0 was asked), or -1 when it serves none */
@@ -156,7 +176,9 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     private static PemKeyCertOptions keyCert(WebhookTls tls) {
-        return new PemKeyCertOptions().setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString());
+        return new PemKeyCertOptions()
+                .setCertPath(tls.cert().toString())
+                .setKeyPath(tls.key().toString());
     }
 
     private static FileTime mtime(Path p) {

@@ -38,7 +38,8 @@ public record WebhookTls(Path cert, Path key) {
         } catch (IOException | CertificateException e) {
             throw new IllegalArgumentException("cannot read --tls-cert " + cert + ": " + e.getMessage(), e);
         }
-        try (Reader r = Files.newBufferedReader(key); PEMParser p = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(key);
+                PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             if (!(o instanceof PEMKeyPair) && !(o instanceof PrivateKeyInfo)) {
                 throw new IllegalArgumentException("--tls-key " + key + " holds no PEM private key");

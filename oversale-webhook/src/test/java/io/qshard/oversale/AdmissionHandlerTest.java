@@ -1,9 +1,9 @@
 package io.qshard.oversale;
 
-import io.qshard.kube.api.OversaleRatio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.qshard.kube.api.OversaleRatio;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +43,11 @@ class AdmissionHandlerTest {
         assertThat(r.path("patchType").stringValue()).isEqualTo("JSONPatch");
         // cpu 15890m × 1.5 = 23835m; memory 63654680Ki × 1.2 = 65182392320 × 1.2 = 78218870784 B
         // and records what it applied, for the schedulers' real allocatable
-        assertThat(patch(r).toString()).isEqualTo("[{\"op\":\"replace\",\"path\":\"/status/allocatable/cpu\",\"value\":\"23835m\"},"
-                + "{\"op\":\"replace\",\"path\":\"/status/allocatable/memory\",\"value\":\"78218870784\"},"
-                + "{\"op\":\"add\",\"path\":\"/metadata/annotations/qshard.io~1oversale-applied\",\"value\":\"cpu=1.5,memory=1.2\"}]");
+        assertThat(patch(r).toString())
+                .isEqualTo(
+                        "[{\"op\":\"replace\",\"path\":\"/status/allocatable/cpu\",\"value\":\"23835m\"},"
+                                + "{\"op\":\"replace\",\"path\":\"/status/allocatable/memory\",\"value\":\"78218870784\"},"
+                                + "{\"op\":\"add\",\"path\":\"/metadata/annotations/qshard.io~1oversale-applied\",\"value\":\"cpu=1.5,memory=1.2\"}]");
         assertThat(metrics.patched.sum()).isEqualTo(1);
     }
 
@@ -60,7 +62,8 @@ class AdmissionHandlerTest {
         AdmissionHandler tight = new AdmissionHandler(1.5, 1.5, new WebhookMetrics());
         ((ObjectNode) object(rev).path("metadata").path("annotations")).put(OversaleRatio.CPU_ANNOTATION, "1.5");
         ((ObjectNode) object(rev).path("status").path("capacity")).put("cpu", "15");
-        JsonNode capped = patch(JSON.readTree(tight.handle(JSON.writeValueAsBytes(rev))).path("response"));
+        JsonNode capped =
+                patch(JSON.readTree(tight.handle(JSON.writeValueAsBytes(rev))).path("response"));
         // 15890 × 1.5 = 23835m, capped at 15 cores × 1.5 = 22500m
         assertThat(capped.get(0).path("value").stringValue()).isEqualTo("22500m");
     }
@@ -93,7 +96,9 @@ class AdmissionHandlerTest {
             JsonNode r = answer(rev);
             assertThat(r.path("allowed").booleanValue()).as(bad).isTrue();
             assertThat(r.has("patch")).as(bad).isFalse();
-            assertThat(r.path("warnings").get(0).stringValue()).as(bad).contains("qshard.io/cpu-oversale-ratio ignored");
+            assertThat(r.path("warnings").get(0).stringValue())
+                    .as(bad)
+                    .contains("qshard.io/cpu-oversale-ratio ignored");
         }
         assertThat(metrics.refusedRatios.sum()).isEqualTo(6);
         // a non-string annotation value (not valid in the API, but never trusted) is treated as absent
@@ -115,7 +120,8 @@ class AdmissionHandlerTest {
         ObjectNode quiet = review();
         ((ObjectNode) object(quiet).path("status").path("allocatable")).put("cpu", "23835m");
         ((ObjectNode) object(quiet).path("status").path("allocatable")).put("memory", "78385616Ki");
-        ((ObjectNode) object(quiet).path("metadata").path("annotations")).put(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
+        ((ObjectNode) object(quiet).path("metadata").path("annotations"))
+                .put(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
         assertThat(answer(quiet).has("patch")).isFalse();
     }
 
@@ -130,9 +136,11 @@ class AdmissionHandlerTest {
     @Test
     void somethingThatIsNotAReviewIsRefusedWith400() {
         assertThatThrownBy(() -> handler.handle("{not json".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(AdmissionHandler.MalformedReview.class).hasMessageContaining("not JSON");
+                .isInstanceOf(AdmissionHandler.MalformedReview.class)
+                .hasMessageContaining("not JSON");
         assertThatThrownBy(() -> handler.handle("{\"kind\":\"AdmissionReview\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(AdmissionHandler.MalformedReview.class).hasMessageContaining("request.uid");
+                .isInstanceOf(AdmissionHandler.MalformedReview.class)
+                .hasMessageContaining("request.uid");
         assertThat(metrics.malformed.sum()).isEqualTo(2);
     }
 }

@@ -1,7 +1,5 @@
 package io.qshard.oversale;
 
-import io.qshard.kube.api.OversaleRatio;
-import io.qshard.kube.metrics.PrometheusMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +10,8 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.qshard.kube.api.OversaleRatio;
+import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.localcluster.Pki;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
@@ -53,22 +53,34 @@ class OversaleWebhookIT {
     @BeforeAll
     static void serveAndRegister(KubernetesClient admin, @TempDir Path dir) {
         Pki ca = Pki.newCa("qshard-webhook-it-ca");
-        Path[] files = ca.issueServing("qshard-webhook", List.of("127.0.0.1", "localhost")).write(dir, "webhook");
-        server = new WebhookServer(new InetSocketAddress("127.0.0.1", 0), new WebhookTls(files[1], files[0]),
-                new AdmissionHandler(2.0, 2.0, METRICS), EXPORTED, 0, 1);
+        Path[] files = ca.issueServing("qshard-webhook", List.of("127.0.0.1", "localhost"))
+                .write(dir, "webhook");
+        server = new WebhookServer(
+                new InetSocketAddress("127.0.0.1", 0),
+                new WebhookTls(files[1], files[0]),
+                new AdmissionHandler(2.0, 2.0, METRICS),
+                EXPORTED,
+                0,
+                1);
         assertThat(server.nativeTls()).as("BoringSSL loads on this machine").isTrue();
         String caBundle = Base64.getEncoder().encodeToString(ca.caPem().getBytes(StandardCharsets.UTF_8));
-        admin.resource(registration(CONFIG, "https://127.0.0.1:" + server.port() + "/mutate", caBundle,
-                OversaleRatio.OPT_IN_LABEL)).serverSideApply();
+        admin.resource(registration(
+                        CONFIG, "https://127.0.0.1:" + server.port() + "/mutate", caBundle, OversaleRatio.OPT_IN_LABEL))
+                .serverSideApply();
         // a second registration whose webhook is down: nothing listens on port 1
-        admin.resource(registration(DOWN, "https://127.0.0.1:1/mutate", caBundle, LABEL_DOWN)).serverSideApply();
+        admin.resource(registration(DOWN, "https://127.0.0.1:1/mutate", caBundle, LABEL_DOWN))
+                .serverSideApply();
         // the apiserver picks registrations up asynchronously: a probe node shows when it is in force
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            admin.nodes().withName("ov-probe").delete();
-            await().atMost(Duration.ofSeconds(10)).until(() -> admin.nodes().withName("ov-probe").get() == null);
-            Node n = admin.resource(node("ov-probe", true, "1.5", "1.2")).create();
-            return allocatable(n).get(0) == SCALED_CPU;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    admin.nodes().withName("ov-probe").delete();
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> admin.nodes().withName("ov-probe").get() == null);
+                    Node n =
+                            admin.resource(node("ov-probe", true, "1.5", "1.2")).create();
+                    return allocatable(n).get(0) == SCALED_CPU;
+                });
     }
 
     @AfterAll
@@ -88,14 +100,21 @@ class OversaleWebhookIT {
         Node afterHeartbeat = heartbeat(admin, "ov-heartbeat");
         assertThat(allocatable(afterHeartbeat)).containsExactly(SCALED_CPU, SCALED_MEMORY);
         // the apiserver keeps the webhook's record of what it applied on a nodes/status write
-        assertThat(afterHeartbeat.getMetadata().getAnnotations()).containsEntry(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
+        assertThat(afterHeartbeat.getMetadata().getAnnotations())
+                .containsEntry(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
         assertThat(afterHeartbeat.getStatus().getCapacity().get("cpu")).isEqualTo(new Quantity("16"));
         assertThat(afterHeartbeat.getStatus().getCapacity().get("memory")).isEqualTo(new Quantity("64Gi"));
         // a write that does not send allocatable (the node agent's batch resources) leaves the scaled value as it is
-        Node batch = admin.nodes().withName("ov-heartbeat").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"status\":{\"capacity\":{\"qshard.io/batch-cpu\":\"4000\"},\"allocatable\":{\"qshard.io/batch-cpu\":\"4000\"}}}");
+        Node batch = admin.nodes()
+                .withName("ov-heartbeat")
+                .subresource("status")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"status\":{\"capacity\":{\"qshard.io/batch-cpu\":\"4000\"},\"allocatable\":{\"qshard.io/batch-cpu\":\"4000\"}}}");
         assertThat(allocatable(batch)).containsExactly(SCALED_CPU, SCALED_MEMORY);
-        assertThat(allocatable(heartbeat(admin, "ov-heartbeat"))).as("and the next heartbeat again").containsExactly(SCALED_CPU, SCALED_MEMORY);
+        assertThat(allocatable(heartbeat(admin, "ov-heartbeat")))
+                .as("and the next heartbeat again")
+                .containsExactly(SCALED_CPU, SCALED_MEMORY);
     }
 
     @Test
@@ -131,31 +150,63 @@ class OversaleWebhookIT {
     @Test
     void metricsAreServedOnTheirOwnPort(KubernetesClient admin) throws Exception {
         admin.resource(node("ov-metrics", true, "1.5", "1.2")).create(); // one review at least
-        String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(text.lines()).contains("# TYPE qshard_webhook_reviews_total counter", "# TYPE qshard_webhook_review_seconds summary")
+        String text = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(text.lines())
+                .contains("# TYPE qshard_webhook_reviews_total counter", "# TYPE qshard_webhook_review_seconds summary")
                 .anyMatch(l -> l.startsWith("qshard_webhook_review_seconds{quantile=\"0.99\"} "));
         assertThat(sample(text, "qshard_webhook_reviews_total")).isGreaterThanOrEqualTo(1);
         assertThat(sample(text, "qshard_webhook_review_seconds_count")).isGreaterThanOrEqualTo(1);
-        assertThat(sample(text, "qshard_webhook_review_seconds_sum")).as("a real sum of the review times").isPositive();
+        assertThat(sample(text, "qshard_webhook_review_seconds_sum"))
+                .as("a real sum of the review times")
+                .isPositive();
     }
 
     private static double sample(String text, String name) {
-        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError(name + " not in\n" + text));
+        return text.lines()
+                .filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not in\n" + text));
     }
 
     private static MutatingWebhookConfiguration registration(String name, String url, String caBundle, String label) {
-        return new MutatingWebhookConfigurationBuilder().withNewMetadata().withName(name).endMetadata()
-                .addNewWebhook().withName("oversale.qshard.io")
-                .withNewClientConfig().withUrl(url).withCaBundle(caBundle).endClientConfig()
-                .addNewRule().withOperations("UPDATE").withApiGroups("").withApiVersions("v1").withResources("nodes/status").endRule()
-                .addNewRule().withOperations("CREATE").withApiGroups("").withApiVersions("v1").withResources("nodes").endRule()
-                .withFailurePolicy("Ignore").withTimeoutSeconds(2).withSideEffects("None")
+        return new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .addNewWebhook()
+                .withName("oversale.qshard.io")
+                .withNewClientConfig()
+                .withUrl(url)
+                .withCaBundle(caBundle)
+                .endClientConfig()
+                .addNewRule()
+                .withOperations("UPDATE")
+                .withApiGroups("")
+                .withApiVersions("v1")
+                .withResources("nodes/status")
+                .endRule()
+                .addNewRule()
+                .withOperations("CREATE")
+                .withApiGroups("")
+                .withApiVersions("v1")
+                .withResources("nodes")
+                .endRule()
+                .withFailurePolicy("Ignore")
+                .withTimeoutSeconds(2)
+                .withSideEffects("None")
                 .withAdmissionReviewVersions("v1")
-                .withNewObjectSelector().withMatchLabels(Map.of(label, "true")).endObjectSelector()
-                .endWebhook().build();
+                .withNewObjectSelector()
+                .withMatchLabels(Map.of(label, "true"))
+                .endObjectSelector()
+                .endWebhook()
+                .build();
     }
 
     private static Node node(String name, boolean optIn, String cpuRatio, String memoryRatio) {
@@ -164,8 +215,12 @@ class OversaleWebhookIT {
             f.label(OversaleRatio.OPT_IN_LABEL, "true");
         }
         Node n = f.build();
-        n.getMetadata().setAnnotations(Map.of(OversaleRatio.CPU_ANNOTATION, cpuRatio, OversaleRatio.MEMORY_ANNOTATION, memoryRatio));
-        n.getStatus().setAllocatable(Map.of("cpu", new Quantity("15"), "memory", new Quantity("60Gi"), "pods", new Quantity("110")));
+        n.getMetadata()
+                .setAnnotations(
+                        Map.of(OversaleRatio.CPU_ANNOTATION, cpuRatio, OversaleRatio.MEMORY_ANNOTATION, memoryRatio));
+        n.getStatus()
+                .setAllocatable(
+                        Map.of("cpu", new Quantity("15"), "memory", new Quantity("60Gi"), "pods", new Quantity("110")));
         return n;
     }
 
@@ -175,12 +230,19 @@ class OversaleWebhookIT {
         String patch = "{\"status\":{\"allocatable\":{\"cpu\":\"15\",\"memory\":\"60Gi\",\"pods\":\"110\"},"
                 + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\","
                 + "\"message\":\"kubelet is posting ready status\",\"lastHeartbeatTime\":\"" + now + "\"}]}}";
-        return admin.nodes().withName(name).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+        return admin.nodes()
+                .withName(name)
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
     }
 
     /** cpu in milli-cores and memory in bytes, whatever notation the apiserver stored them in. */
     private static List<Long> allocatable(Node n) {
-        return List.of(Quantity.getAmountInBytes(n.getStatus().getAllocatable().get("cpu")).movePointRight(3).longValueExact(),
-                Quantity.getAmountInBytes(n.getStatus().getAllocatable().get("memory")).longValueExact());
+        return List.of(
+                Quantity.getAmountInBytes(n.getStatus().getAllocatable().get("cpu"))
+                        .movePointRight(3)
+                        .longValueExact(),
+                Quantity.getAmountInBytes(n.getStatus().getAllocatable().get("memory"))
+                        .longValueExact());
     }
 }

@@ -15,10 +15,14 @@ class WebhookMetricsTest {
         m.took(100_000);
         m.took(200_000);
         m.took(300_000);
-        assertThat(exported.text().lines()).contains("# TYPE qshard_webhook_reviews_total counter", "qshard_webhook_reviews_total 3.0",
-                "# TYPE qshard_webhook_review_seconds summary", "qshard_webhook_review_seconds_count 3",
-                "qshard_webhook_review_seconds_sum 6.0E-4")
-                .anyMatch(l -> l.startsWith("qshard_webhook_review_seconds{quantile=\"0.5\"} 2.0"))  // 200 µs (3 digits)
+        assertThat(exported.text().lines())
+                .contains(
+                        "# TYPE qshard_webhook_reviews_total counter",
+                        "qshard_webhook_reviews_total 3.0",
+                        "# TYPE qshard_webhook_review_seconds summary",
+                        "qshard_webhook_review_seconds_count 3",
+                        "qshard_webhook_review_seconds_sum 6.0E-4")
+                .anyMatch(l -> l.startsWith("qshard_webhook_review_seconds{quantile=\"0.5\"} 2.0")) // 200 µs (3 digits)
                 .anyMatch(l -> l.startsWith("qshard_webhook_review_seconds{quantile=\"0.999\"} 3.0"));
     }
 }

@@ -12,13 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 class WebhookTlsTest {
     @Test
     void aGoodPairLoadsAndABadOneFailsNamingTheFile(@TempDir Path dir) throws Exception {
-        Path[] files = Pki.newCa("ca").issueServing("webhook", List.of("127.0.0.1")).write(dir, "w");
+        Path[] files =
+                Pki.newCa("ca").issueServing("webhook", List.of("127.0.0.1")).write(dir, "w");
         new WebhookTls(files[1], files[0]).validate();
-        assertThatThrownBy(() -> new WebhookTls(dir.resolve("absent.crt"), files[0])).hasMessageContaining("--tls-cert")
+        assertThatThrownBy(() -> new WebhookTls(dir.resolve("absent.crt"), files[0]))
+                .hasMessageContaining("--tls-cert")
                 .hasMessageContaining("absent.crt");
         Path garbage = Files.writeString(dir.resolve("garbage.key"), "not a key");
-        assertThatThrownBy(() -> new WebhookTls(files[1], garbage)).hasMessageContaining("--tls-key").hasMessageContaining("garbage.key");
-        assertThatThrownBy(() -> new WebhookTls(files[0], files[0])).as("a key where the certificate belongs")
+        assertThatThrownBy(() -> new WebhookTls(files[1], garbage))
+                .hasMessageContaining("--tls-key")
+                .hasMessageContaining("garbage.key");
+        assertThatThrownBy(() -> new WebhookTls(files[0], files[0]))
+                .as("a key where the certificate belongs")
                 .hasMessageContaining("--tls-cert");
     }
 }

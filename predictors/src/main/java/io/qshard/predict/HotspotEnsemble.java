@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 public final class HotspotEnsemble {
     /** Floats this ensemble keeps in a pending window's record. */
     public static final int RECORD_LENGTH = 4;
+
     private static final int CLASSIFIER = 0;
     private static final int CONDITIONAL = 1;
     private static final int FIRST_RULE = 2;
@@ -64,8 +65,8 @@ public final class HotspotEnsemble {
         this.rules = new HotspotRules(config.hotspotThreshold(), config.residualHalfLifeSeconds());
         this.conditional = new HotspotEstimator(config.residualHalfLifeSeconds(), config.minResiduals());
         this.recentMax = new RecentMaxForecaster(Math.max(8, config.horizonSeconds() / 8 * 8));
-        this.selector = new HotspotSelector(FIRST_MODEL + models, config.scoreHalfLifeSeconds(), PERSISTENCE_RULE,
-                SWITCH_MARGIN);
+        this.selector = new HotspotSelector(
+                FIRST_MODEL + models, config.scoreHalfLifeSeconds(), PERSISTENCE_RULE, SWITCH_MARGIN);
     }
 
     /** Feeds a valid sample (after the caller's validation). */
@@ -99,8 +100,8 @@ public final class HotspotEnsemble {
     public void matured(long start, float[] record, int offset, double actualMax) {
         double last = record[offset];
         double horizonMax = record[offset + 1];
-        selector.record(start, (int) record[offset + 2], (int) record[offset + 3],
-                actualMax > config.hotspotThreshold());
+        selector.record(
+                start, (int) record[offset + 2], (int) record[offset + 3], actualMax > config.hotspotThreshold());
         classifier.record(start, last, horizonMax, actualMax);
         rules.record(start, last, horizonMax, actualMax);
         conditional.record(start, last, actualMax);
@@ -117,8 +118,11 @@ public final class HotspotEnsemble {
     /** @return the name of the selected candidate */
     public String selected() {
         int c = selector.best();
-        return c == CLASSIFIER ? "classifier" : c < 0 || c == CONDITIONAL ? "conditional"
-                : c < FIRST_MODEL ? "rule-" + (c - FIRST_RULE) : "model-" + (c - FIRST_MODEL);
+        return c == CLASSIFIER
+                ? "classifier"
+                : c < 0 || c == CONDITIONAL
+                        ? "conditional"
+                        : c < FIRST_MODEL ? "rule-" + (c - FIRST_RULE) : "model-" + (c - FIRST_MODEL);
     }
 
     private double candidate(int c, double threshold, long horizonSeconds, double horizonMax) {
@@ -158,7 +162,11 @@ public final class HotspotEnsemble {
 
     /** @return the size of {@link #save}'s output */
     public int checkpointBytes() {
-        return 16 + classifier.checkpointBytes() + rules.checkpointBytes() + conditional.checkpointBytes()
-                + recentMax.checkpointBytes() + selector.checkpointBytes();
+        return 16
+                + classifier.checkpointBytes()
+                + rules.checkpointBytes()
+                + conditional.checkpointBytes()
+                + recentMax.checkpointBytes()
+                + selector.checkpointBytes();
     }
 }

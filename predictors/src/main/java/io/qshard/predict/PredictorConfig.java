@@ -13,9 +13,15 @@ package io.qshard.predict;
  *                                threshold, in the series' unit), finite
  * @param hotspotCut              probability from which a window counts as predicted hot, in (0, 1]
  */
-public record PredictorConfig(long horizonSeconds, double selectionQuantile, long residualHalfLifeSeconds,
-                              long scoreHalfLifeSeconds, int windowsPerHorizon, int minResiduals,
-                              double hotspotThreshold, double hotspotCut) {
+public record PredictorConfig(
+        long horizonSeconds,
+        double selectionQuantile,
+        long residualHalfLifeSeconds,
+        long scoreHalfLifeSeconds,
+        int windowsPerHorizon,
+        int minResiduals,
+        double hotspotThreshold,
+        double hotspotCut) {
     /** Default horizon: 30 minutes. */
     public static final long DEFAULT_HORIZON_SECONDS = 1800;
     /** Default selection quantile: 0.85 (the quantile the pools ask for; selection should rank at the same one). */
@@ -52,15 +58,28 @@ public record PredictorConfig(long horizonSeconds, double selectionQuantile, lon
 
     /** @return the defaults with another horizon */
     public static PredictorConfig withHorizon(long horizonSeconds) {
-        return new PredictorConfig(horizonSeconds, DEFAULT_SELECTION_QUANTILE, DEFAULT_RESIDUAL_HALF_LIFE_SECONDS,
-                DEFAULT_SCORE_HALF_LIFE_SECONDS, DEFAULT_WINDOWS_PER_HORIZON, DEFAULT_MIN_RESIDUALS,
-                DEFAULT_HOTSPOT_THRESHOLD, DEFAULT_HOTSPOT_CUT);
+        return new PredictorConfig(
+                horizonSeconds,
+                DEFAULT_SELECTION_QUANTILE,
+                DEFAULT_RESIDUAL_HALF_LIFE_SECONDS,
+                DEFAULT_SCORE_HALF_LIFE_SECONDS,
+                DEFAULT_WINDOWS_PER_HORIZON,
+                DEFAULT_MIN_RESIDUALS,
+                DEFAULT_HOTSPOT_THRESHOLD,
+                DEFAULT_HOTSPOT_CUT);
     }
 
     /** @return these settings with another selection quantile, hotspot threshold and cut */
     public PredictorConfig tunedFor(double quantile, double threshold, double cut) {
-        return new PredictorConfig(horizonSeconds, quantile, residualHalfLifeSeconds, scoreHalfLifeSeconds,
-                windowsPerHorizon, minResiduals, threshold, cut);
+        return new PredictorConfig(
+                horizonSeconds,
+                quantile,
+                residualHalfLifeSeconds,
+                scoreHalfLifeSeconds,
+                windowsPerHorizon,
+                minResiduals,
+                threshold,
+                cut);
     }
 
     private static void require(boolean ok, String field, Object value, String rule) {

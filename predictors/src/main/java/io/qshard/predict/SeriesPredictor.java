@@ -68,8 +68,13 @@ public final class SeriesPredictor implements UsagePredictor {
 
     /** @return the default ensemble: Holt, seasonal, decaying histogram and recent max, selected per series */
     public static SeriesPredictor ensemble(PredictorConfig config) {
-        return new SeriesPredictor(config, List.of(new HoltForecaster(), new SeasonalForecaster(),
-                new DecayingHistogramForecaster(), new RecentMaxForecaster()));
+        return new SeriesPredictor(
+                config,
+                List.of(
+                        new HoltForecaster(),
+                        new SeasonalForecaster(),
+                        new DecayingHistogramForecaster(),
+                        new RecentMaxForecaster()));
     }
 
     /** @return a predictor that uses one model, bounded by its residuals */
@@ -95,7 +100,8 @@ public final class SeriesPredictor implements UsagePredictor {
                 double base = models[m].forecastPeak(timeSeconds, config.horizonSeconds());
                 record[m] = (float) base;
                 record[n + m] = warm(m) && !Double.isNaN(base)
-                        ? (float) bound(m, base, config.selectionQuantile(), 1) : Float.NaN;
+                        ? (float) bound(m, base, config.selectionQuantile(), 1)
+                        : Float.NaN;
             }
             hotspot.open(record, 2 * n);
             pending.open(timeSeconds, record);
@@ -109,7 +115,8 @@ public final class SeriesPredictor implements UsagePredictor {
                 residuals[m].add(start, actualMax - window[m]);
             }
             float bound = window[n + m];
-            losses[m] = Float.isNaN(bound) ? Double.NaN
+            losses[m] = Float.isNaN(bound)
+                    ? Double.NaN
                     : ModelSelector.pinball(actualMax, bound, config.selectionQuantile());
         }
         peakSelector.recordLosses(start, losses);
@@ -194,7 +201,8 @@ public final class SeriesPredictor implements UsagePredictor {
     }
 
     private double scale(long horizonSeconds) {
-        return horizonSeconds == config.horizonSeconds() ? 1
+        return horizonSeconds == config.horizonSeconds()
+                ? 1
                 : Math.sqrt((double) horizonSeconds / config.horizonSeconds());
     }
 
@@ -243,7 +251,9 @@ public final class SeriesPredictor implements UsagePredictor {
         try {
             if (in.getInt() != MAGIC || in.getInt() != signature()) {
                 throw new IllegalArgumentException("not a checkpoint of a predictor with models "
-                        + java.util.Arrays.stream(models).map(PeakForecaster::name).toList() + ", horizon "
+                        + java.util.Arrays.stream(models)
+                                .map(PeakForecaster::name)
+                                .toList() + ", horizon "
                         + config.horizonSeconds() + " s and hotspot threshold " + config.hotspotThreshold());
             }
             lastTime = in.getLong();

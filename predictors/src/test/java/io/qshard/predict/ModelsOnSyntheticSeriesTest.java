@@ -56,12 +56,14 @@ class ModelsOnSyntheticSeriesTest {
      * the one the predictor later observes (a shared {@code Random} would draw new noise at every call).
      */
     private static LongToDoubleFunction noisy(LongToDoubleFunction base, double sd, long seed) {
-        return t -> Math.max(0, base.applyAsDouble(t)
-                + sd * new SplittableRandom(seed * 1_000_003 + t).nextGaussian());
+        return t -> Math.max(0, base.applyAsDouble(t) + sd * new SplittableRandom(seed * 1_000_003 + t).nextGaussian());
     }
 
     private static List<Supplier<PeakForecaster>> models() {
-        return List.of(HoltForecaster::new, SeasonalForecaster::new, DecayingHistogramForecaster::new,
+        return List.of(
+                HoltForecaster::new,
+                SeasonalForecaster::new,
+                DecayingHistogramForecaster::new,
                 RecentMaxForecaster::new);
     }
 
@@ -131,7 +133,9 @@ class ModelsOnSyntheticSeriesTest {
         byte[] saved = original.checkpoint();
         SeriesPredictor restored = SeriesPredictor.single(PredictorConfig.defaults(), model.get());
         restored.restore(saved);
-        assertThat(restored.checkpoint()).as("checkpoint of the restored predictor").isEqualTo(saved);
+        assertThat(restored.checkpoint())
+                .as("checkpoint of the restored predictor")
+                .isEqualTo(saved);
         int compared = 0;
         for (; t <= 3 * Series.DAY; t += STEP) {
             if (!present(s, t)) {
@@ -142,8 +146,11 @@ class ModelsOnSyntheticSeriesTest {
             restored.observe(t, v);
             double peak = original.predictPeak(H, 0.85);
             assertThat(peak).as("prediction at %d s", t).isFinite();
-            assertThat(restored.predictPeak(H, 0.85)).as("restored prediction at %d s", t).isEqualTo(peak);
-            assertThat(restored.hotspotProbability(50, H)).as("restored hotspot probability at %d s", t)
+            assertThat(restored.predictPeak(H, 0.85))
+                    .as("restored prediction at %d s", t)
+                    .isEqualTo(peak);
+            assertThat(restored.hotspotProbability(50, H))
+                    .as("restored hotspot probability at %d s", t)
                     .isEqualTo(original.hotspotProbability(50, H));
             compared++;
         }

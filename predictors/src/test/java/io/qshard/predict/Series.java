@@ -8,8 +8,7 @@ public final class Series {
     /** One day in seconds. */
     public static final long DAY = 86_400;
 
-    private Series() {
-    }
+    private Series() {}
 
     /** A daily sine between {@code mean − amplitude} and {@code mean + amplitude}, peaking at 06:00. */
     public static LongToDoubleFunction dailySine(double mean, double amplitude) {

@@ -18,8 +18,7 @@ class SeriesPredictorTest {
     }
 
     /** As above, counting only misses by more than {@code tolerance}. */
-    private static double underRate(SeriesPredictor p, LongToDoubleFunction f, long until, double q,
-                                    double tolerance) {
+    private static double underRate(SeriesPredictor p, LongToDoubleFunction f, long until, double q, double tolerance) {
         int points = 0;
         int under = 0;
         for (long t = 0; t <= until; t += 300) {
@@ -52,11 +51,15 @@ class SeriesPredictorTest {
         // 0.5-unit residual bucket and miss by less than that: misses beyond the bucket resolution must stay below
         // 1 − the selection quantile (0.85)
         LongToDoubleFunction ramp = t -> 5 + 90.0 * t / (4 * Series.DAY);
-        double holt = underRate(SeriesPredictor.single(PredictorConfig.defaults(), new HoltForecaster()), ramp,
-                4 * Series.DAY, 0.95);
+        double holt = underRate(
+                SeriesPredictor.single(PredictorConfig.defaults(), new HoltForecaster()), ramp, 4 * Series.DAY, 0.95);
         assertThat(holt).isLessThan(0.05);
-        double ensemble = underRate(SeriesPredictor.ensemble(PredictorConfig.defaults()), ramp, 4 * Series.DAY,
-                PredictorConfig.DEFAULT_SELECTION_QUANTILE, 0.5);
+        double ensemble = underRate(
+                SeriesPredictor.ensemble(PredictorConfig.defaults()),
+                ramp,
+                4 * Series.DAY,
+                PredictorConfig.DEFAULT_SELECTION_QUANTILE,
+                0.5);
         assertThat(ensemble).isLessThan(1 - PredictorConfig.DEFAULT_SELECTION_QUANTILE);
     }
 
@@ -113,8 +116,8 @@ class SeriesPredictorTest {
     void invalidAndOutOfOrderSamplesAreIgnoredAndCounted() {
         SeriesPredictor p = SeriesPredictor.single(PredictorConfig.defaults(), new RecentMaxForecaster());
         p.observe(100, 10);
-        p.observe(50, 99);           // older
-        p.observe(100, 99);          // same time
+        p.observe(50, 99); // older
+        p.observe(100, 99); // same time
         p.observe(200, Double.NaN);
         p.observe(300, -1);
         p.observe(400, Double.POSITIVE_INFINITY);
@@ -159,16 +162,20 @@ class SeriesPredictorTest {
         holt.observe(0, 1);
         SeriesPredictor ensemble = SeriesPredictor.ensemble(PredictorConfig.defaults());
         assertThatThrownBy(() -> ensemble.restore(holt.checkpoint()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a checkpoint");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a checkpoint");
         byte[] bytes = ensemble.checkpoint();
         assertThatThrownBy(() -> SeriesPredictor.ensemble(PredictorConfig.defaults())
-                .restore(java.util.Arrays.copyOf(bytes, 20))).hasMessageContaining("truncated");
+                        .restore(java.util.Arrays.copyOf(bytes, 20)))
+                .hasMessageContaining("truncated");
     }
 
     @Test
     void configErrorsNameTheField() {
-        assertThatThrownBy(() -> new PredictorConfig(1800, 1.5, 1, 1, 8, 20, 80, 0.35)).hasMessageContaining("selectionQuantile");
-        assertThatThrownBy(() -> new PredictorConfig(1800, 0.9, 1, 1, 64, 20, 80, 0.35)).hasMessageContaining("windowsPerHorizon");
+        assertThatThrownBy(() -> new PredictorConfig(1800, 1.5, 1, 1, 8, 20, 80, 0.35))
+                .hasMessageContaining("selectionQuantile");
+        assertThatThrownBy(() -> new PredictorConfig(1800, 0.9, 1, 1, 64, 20, 80, 0.35))
+                .hasMessageContaining("windowsPerHorizon");
         assertThatThrownBy(() -> PredictorConfig.withHorizon(0)).hasMessageContaining("horizonSeconds");
     }
 }

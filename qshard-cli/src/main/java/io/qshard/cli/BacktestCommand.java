@@ -2,7 +2,6 @@ package io.qshard.cli;
 
 import io.qshard.kube.process.DurationConverter;
 import io.qshard.kube.process.UserError;
-
 import io.qshard.predict.PredictorConfig;
 import io.qshard.predict.backtest.Backtest;
 import io.qshard.predict.backtest.BacktestOptions;
@@ -24,49 +23,79 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code qshard predict backtest}: scores the predictors and the baselines on usage traces, with no look-ahead. */
-@Command(name = "backtest", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Walk every trace forward in time and score the predictors against the baselines "
-                + "(last value, max of the last hour, p95 of the last 24 h).",
-                "Input: CSV files timestamp_s,cpu_pct,mem_pct (header optional). Malformed rows are reported "
-                        + "with file and line and skipped; a file without valid rows is an error."})
+@Command(
+        name = "backtest",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Walk every trace forward in time and score the predictors against the baselines "
+                    + "(last value, max of the last hour, p95 of the last 24 h).",
+            "Input: CSV files timestamp_s,cpu_pct,mem_pct (header optional). Malformed rows are reported "
+                    + "with file and line and skipped; a file without valid rows is an error."
+        })
 public final class BacktestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--traces", paramLabel = "DIR", required = true,
+    @Option(
+            names = "--traces",
+            paramLabel = "DIR",
+            required = true,
             description = "Directory of *.csv traces; the file-name prefix before '-' is the source.")
     Path traces;
 
-    @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
+    @Option(
+            names = "--horizon",
+            paramLabel = "DURATION",
+            defaultValue = "30m",
+            converter = DurationConverter.class,
             description = "Look-ahead of every prediction (90s, 30m, 2h…; default: ${DEFAULT-VALUE}).")
     long horizon;
 
-    @Option(names = "--threshold", paramLabel = "PCT", defaultValue = "80",
+    @Option(
+            names = "--threshold",
+            paramLabel = "PCT",
+            defaultValue = "80",
             description = "A window is a hotspot when its maximum is above this (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--quantile", paramLabel = "Q", defaultValue = "" + BacktestOptions.DEFAULT_QUANTILE,
+    @Option(
+            names = "--quantile",
+            paramLabel = "Q",
+            defaultValue = "" + BacktestOptions.DEFAULT_QUANTILE,
             description = "Quantile of the predicted peak, in (0, 1); the models are also ranked at it "
                     + "(default: ${DEFAULT-VALUE}).")
     double quantile;
 
-    @Option(names = "--hotspot-cut", paramLabel = "P", defaultValue = "" + PredictorConfig.DEFAULT_HOTSPOT_CUT,
+    @Option(
+            names = "--hotspot-cut",
+            paramLabel = "P",
+            defaultValue = "" + PredictorConfig.DEFAULT_HOTSPOT_CUT,
             description = "Hotspot probability from which the predictor counts a window as hot (default: "
                     + "${DEFAULT-VALUE}).")
     double hotspotCut;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
+    @Option(
+            names = "--warmup",
+            paramLabel = "DURATION",
+            defaultValue = "24h",
+            converter = DurationConverter.class,
             description = "Score nothing before the first sample + this (default: ${DEFAULT-VALUE}).")
     long warmup;
 
-    @Option(names = "--resource", paramLabel = "cpu|mem", defaultValue = "cpu",
+    @Option(
+            names = "--resource",
+            paramLabel = "cpu|mem",
+            defaultValue = "cpu",
             description = "Column to backtest: cpu (cpu_pct) or mem (mem_pct) (default: ${DEFAULT-VALUE}).")
     String resource;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
     Path jsonOut;
 
-    @Option(names = "--predictions-out", paramLabel = "DIR",
+    @Option(
+            names = "--predictions-out",
+            paramLabel = "DIR",
             description = "Write, per input file, DIR/<same name>.csv with timestamp_s,predicted_peak,"
                     + "hotspot_probability of the selected model at every sample after the warm-up.")
     Path predictionsOut;
@@ -86,7 +115,12 @@ public final class BacktestCommand implements Callable<Integer> {
         }
         BacktestOptions options;
         try {
-            options = new BacktestOptions(horizon, threshold, quantile, warmup, column,
+            options = new BacktestOptions(
+                    horizon,
+                    threshold,
+                    quantile,
+                    warmup,
+                    column,
                     PredictorConfig.withHorizon(horizon).tunedFor(quantile, threshold, hotspotCut));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
@@ -120,8 +154,16 @@ public final class BacktestCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         BacktestResult result = Backtest.run(loaded, options, predictionsOut);
-        out.printf("%d traces with %s data, %d rows skipped, horizon %d s, threshold %s, quantile %s, hotspot cut %s, "
-                        + "%.1f s%n", result.traces(), resource, skipped.get(), horizon, threshold, quantile, hotspotCut,
+        out.printf(
+                "%d traces with %s data, %d rows skipped, horizon %d s, threshold %s, quantile %s, hotspot cut %s, "
+                        + "%.1f s%n",
+                result.traces(),
+                resource,
+                skipped.get(),
+                horizon,
+                threshold,
+                quantile,
+                hotspotCut,
                 (System.nanoTime() - started) / 1e9);
         out.print(result.toMarkdown());
         out.flush();

@@ -7,11 +7,19 @@ import picocli.CommandLine.Option;
  * picocli mixin: {@code --lease-namespace} and {@code --identity}.
  */
 public final class ElectionOptions {
-    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "",
-            description = "Namespace of the leader-election Lease, so replicas can stand by; empty: act without election "
-                    + "(one replica) (default: none; the manifests use qshard-system).")
+    @Option(
+            names = "--lease-namespace",
+            paramLabel = "NS",
+            defaultValue = "",
+            description =
+                    "Namespace of the leader-election Lease, so replicas can stand by; empty: act without election "
+                            + "(one replica) (default: none; the manifests use qshard-system).")
     String leaseNamespace;
-    @Option(names = "--identity", paramLabel = "NAME", defaultValue = "${env:POD_NAME}",
+
+    @Option(
+            names = "--identity",
+            paramLabel = "NAME",
+            defaultValue = "${env:POD_NAME}",
             description = "This replica's identity in the Lease (default: $POD_NAME, else the host name).")
     String identity;
 

@@ -1,15 +1,13 @@
 package io.qshard.cli;
 
-import java.util.ServiceLoader;
-
 import io.qshard.core.config.ConfigException;
 import io.qshard.kube.process.UserError;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 
 /** Entry point of {@code bin/qshard} / {@code java -jar qshard.jar}. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

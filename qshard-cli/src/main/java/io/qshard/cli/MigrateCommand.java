@@ -1,16 +1,14 @@
 package io.qshard.cli;
 
-import io.qshard.kube.process.DurationConverter;
-import io.qshard.kube.process.StopSignals;
-import io.qshard.kube.process.UserError;
-
+import io.qshard.controllers.migrate.MigrationController;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.kube.metrics.MetricsHttpServer;
 import io.qshard.kube.metrics.PrometheusMetrics;
-import io.qshard.controllers.migrate.MigrationController;
-import io.qshard.shard.scheduler.SchedulerProcess;
+import io.qshard.kube.process.DurationConverter;
+import io.qshard.kube.process.StopSignals;
+import io.qshard.kube.process.UserError;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,28 +18,50 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code qshard migrate}: the migration loop, until SIGTERM. */
-@Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false, subcommands = MigratePlanCommand.class,
-        description = {"Move lower-tier pods off hot nodes: a node above migration.hotThreshold for migration.hotReports "
-                + "reports (or predicted to cross it, once near) loses free, then batch, then mid pods — the fewest that "
-                + "bring it under migration.targetUtilization, each checked to fit on another node that is not hot — "
-                + "through the Eviction API (PodDisruptionBudgets hold), within the rate, per-node, per-workload and "
-                + "cooldown limits of qshard.yaml. Every decision is an Event and a log line.",
-                "One replica acts at a time (Lease qshard-migrate). `qshard migrate plan` prints the next cycle. "
-                        + "SIGTERM stops it (exit 0)."})
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        subcommands = MigratePlanCommand.class,
+        description = {
+            "Move lower-tier pods off hot nodes: a node above migration.hotThreshold for migration.hotReports "
+                    + "reports (or predicted to cross it, once near) loses free, then batch, then mid pods — the fewest that "
+                    + "bring it under migration.targetUtilization, each checked to fit on another node that is not hot — "
+                    + "through the Eviction API (PodDisruptionBudgets hold), within the rate, per-node, per-workload and "
+                    + "cooldown limits of qshard.yaml. Every decision is an Event and a log line.",
+            "One replica acts at a time (Lease qshard-migrate). `qshard migrate plan` prints the next cycle. "
+                    + "SIGTERM stops it (exit 0)."
+        })
 public final class MigrateCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "qshard.yaml (tiers, pools, predictions, migration). Default: built in.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "qshard.yaml (tiers, pools, predictions, migration). Default: built in.")
     Path config;
+
     @Option(names = "--dry-run", description = "Plan and report every cycle; evict nothing.")
     boolean dryRun;
+
     @picocli.CommandLine.Mixin
     ElectionOptions election;
+
     @Mixin
     KubeconfigOption cluster;
-    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9405",
-            description = "Serve /metrics (evictions by result, hot nodes), /healthz and /readyz (synced and acting) on this "
-                    + "port; 0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            defaultValue = "9405",
+            description =
+                    "Serve /metrics (evictions by result, hot nodes), /healthz and /readyz (synced and acting) on this "
+                            + "port; 0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
-    @Option(names = "--sync-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+
+    @Option(
+            names = "--sync-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
             description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
     long syncTimeoutSeconds;
 
@@ -54,8 +74,14 @@ public final class MigrateCommand implements Callable<Integer> {
         KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-migrate").close();
         PrometheusMetrics metrics = new PrometheusMetrics();
-        try (MigrationController controller = new MigrationController(io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-migrate"),
-                cfg, dryRun, election.leaseNamespaceOrNull(), election.identityOrHostname(), Clock.systemUTC(), metrics)) {
+        try (MigrationController controller = new MigrationController(
+                io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-migrate"),
+                cfg,
+                dryRun,
+                election.leaseNamespaceOrNull(),
+                election.identityOrHostname(),
+                Clock.systemUTC(),
+                metrics)) {
             try (MetricsHttpServer http = new MetricsHttpServer(
                     new java.net.InetSocketAddress(metricsPort), metrics, controller::notReadyReason)) {
                 controller.start(Duration.ofSeconds(syncTimeoutSeconds));

@@ -5,7 +5,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code qshard predict}: the usage predictors, offline. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
         description = "Usage and hotspot prediction tools.",
         subcommands = {BacktestCommand.class})
 public final class PredictCommand implements Runnable {

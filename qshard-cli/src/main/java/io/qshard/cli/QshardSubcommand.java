@@ -6,5 +6,4 @@ package io.qshard.cli;
  * {@code qshard demo} from its own jar. An implementation is a picocli {@code @Command} class with a public no-arg
  * constructor, listed in {@code META-INF/services/io.qshard.cli.QshardSubcommand}.
  */
-public interface QshardSubcommand {
-}
+public interface QshardSubcommand {}

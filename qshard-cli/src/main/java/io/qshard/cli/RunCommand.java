@@ -1,9 +1,18 @@
 package io.qshard.cli;
 
+import io.qshard.core.config.ConfigException;
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.config.QshardConfigLoader;
+import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.kube.metrics.MetricsHttpServer;
+import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.kube.process.DurationConverter;
 import io.qshard.kube.process.StopSignals;
 import io.qshard.kube.process.UserError;
-
+import io.qshard.shard.binder.Binder;
+import io.qshard.shard.scheduler.SchedulerProcess;
+import io.qshard.shard.scheduler.SchedulerSettings;
+import io.qshard.shard.status.PodStatusReporter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,41 +22,34 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.qshard.core.config.ConfigException;
-import io.qshard.core.config.QshardConfig;
-import io.qshard.core.config.QshardConfigLoader;
-import io.qshard.core.model.Tier;
-import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.shard.binder.Binder;
-import io.qshard.kube.metrics.MetricsHttpServer;
-import io.qshard.kube.metrics.PrometheusMetrics;
-import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.shard.scheduler.SchedulerSettings;
-import io.qshard.shard.status.PodStatusReporter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code qshard run}: a tier scheduler that binds pods through the API until SIGTERM. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the scheduler of one tier (or of all tiers) against a cluster.",
-                "Pods choose a tier with spec.schedulerName (qshard-prod, qshard-mid, qshard-batch, qshard-free by default).",
-                "SIGTERM / Ctrl-C stops taking pods, lets in-flight bindings finish (up to --grace) and exits 0."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the scheduler of one tier (or of all tiers) against a cluster.",
+            "Pods choose a tier with spec.schedulerName (qshard-prod, qshard-mid, qshard-batch, qshard-free by default).",
+            "SIGTERM / Ctrl-C stops taking pods, lets in-flight bindings finish (up to --grace) and exits 0."
+        })
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "qshard.yaml with tiers, pools and scheduling parameters (default: the built-in four tiers).")
     Path config;
 
@@ -55,55 +57,99 @@ public final class RunCommand implements Callable<Integer> {
     Which which;
 
     static final class Which {
-        @Option(names = "--tier", paramLabel = "TIER", required = true, description = "The tier to schedule (prod, mid, batch, free, or one from --config).")
+        @Option(
+                names = "--tier",
+                paramLabel = "TIER",
+                required = true,
+                description = "The tier to schedule (prod, mid, batch, free, or one from --config).")
         String tier;
 
-        @Option(names = "--all-tiers", required = true, description = "Run every configured tier's scheduler in this process.")
+        @Option(
+                names = "--all-tiers",
+                required = true,
+                description = "Run every configured tier's scheduler in this process.")
         boolean allTiers;
     }
 
-    @Option(names = "--shard", paramLabel = "N", defaultValue = "0",
-            description = "The shard of the tier to run, 0..shards-1 (default: ${DEFAULT-VALUE}); with --all-tiers every shard runs.")
+    @Option(
+            names = "--shard",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "The shard of the tier to run, 0..shards-1 (default: ${DEFAULT-VALUE}); with --all-tiers every shard runs.")
     int shard;
 
     @Mixin
     KubeconfigOption cluster;
 
-    @Option(names = "--bind-concurrency", paramLabel = "N", defaultValue = "" + Binder.DEFAULT_CONCURRENCY,
-            description = "Bindings in flight at most, per tier (default: ${DEFAULT-VALUE}); a quarter as many more may be "
-                    + "decided ahead and wait for a slot, so the slots stay full.")
+    @Option(
+            names = "--bind-concurrency",
+            paramLabel = "N",
+            defaultValue = "" + Binder.DEFAULT_CONCURRENCY,
+            description =
+                    "Bindings in flight at most, per tier (default: ${DEFAULT-VALUE}); a quarter as many more may be "
+                            + "decided ahead and wait for a slot, so the slots stay full.")
     int bindConcurrency;
 
-    @Option(names = "--scheduled-events-per-second", paramLabel = "R", defaultValue = "" + PodStatusReporter.DEFAULT_SCHEDULED_PER_SECOND,
-            description = "Per-pod Scheduled events at most; beyond that one summary event every 10 s (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scheduled-events-per-second",
+            paramLabel = "R",
+            defaultValue = "" + PodStatusReporter.DEFAULT_SCHEDULED_PER_SECOND,
+            description =
+                    "Per-pod Scheduled events at most; beyond that one summary event every 10 s (default: ${DEFAULT-VALUE}).")
     double scheduledEvents;
 
-    @Option(names = "--failed-events-per-second", paramLabel = "R", defaultValue = "" + PodStatusReporter.DEFAULT_FAILED_PER_SECOND,
-            description = "FailedScheduling events + PodScheduled condition writes at most (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--failed-events-per-second",
+            paramLabel = "R",
+            defaultValue = "" + PodStatusReporter.DEFAULT_FAILED_PER_SECOND,
+            description =
+                    "FailedScheduling events + PodScheduled condition writes at most (default: ${DEFAULT-VALUE}).")
     double failedEvents;
 
-    @Option(names = "--sync-timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Give up if the informers have not listed nodes and pods within this time (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sync-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description =
+                    "Give up if the informers have not listed nodes and pods within this time (default: ${DEFAULT-VALUE}).")
     int syncTimeoutSeconds;
 
-    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(
+            names = "--grace",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
             description = "On SIGTERM, wait this long for in-flight bindings (default: ${DEFAULT-VALUE}).")
     int graceSeconds;
 
-    @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "",
+    @Option(
+            names = "--lease-namespace",
+            paramLabel = "NS",
+            defaultValue = "",
             description = "Elect one leader per (tier, shard) on Leases qshard-<tier>-<shard> in this namespace, so "
                     + "replicas can stand by; empty: decide without election (one replica per shard) (default: none).")
     String leaseNamespace;
 
-    @Option(names = "--identity", paramLabel = "NAME", defaultValue = "${env:POD_NAME}",
-            description = "This replica's identity in the Leases and shard acknowledgements (default: $POD_NAME, else host-pid).")
+    @Option(
+            names = "--identity",
+            paramLabel = "NAME",
+            defaultValue = "${env:POD_NAME}",
+            description =
+                    "This replica's identity in the Leases and shard acknowledgements (default: $POD_NAME, else host-pid).")
     String identity;
 
-    @Option(names = "--lease-duration", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+    @Option(
+            names = "--lease-duration",
+            paramLabel = "DURATION",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
             description = "A standby takes over this long after the leader's last renewal (default: ${DEFAULT-VALUE}).")
     long leaseSeconds;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9402",
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            defaultValue = "9402",
             description = "Serve /metrics, /healthz and /readyz (ready = informers synced and leading) on this port; "
                     + "0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
@@ -122,9 +168,14 @@ public final class RunCommand implements Callable<Integer> {
             settings = new SchedulerSettings(bindConcurrency, scheduledEvents, failedEvents);
             if (!leaseNamespace.isBlank()) {
                 Duration lease = Duration.ofSeconds(leaseSeconds);
-                settings = settings.withElection(leaseNamespace, identity == null || identity.isBlank()
-                        ? SchedulerSettings.defaultIdentity() : identity, lease, lease.multipliedBy(2).dividedBy(3),
-                        lease.dividedBy(7).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : lease.dividedBy(7));
+                settings = settings.withElection(
+                        leaseNamespace,
+                        identity == null || identity.isBlank() ? SchedulerSettings.defaultIdentity() : identity,
+                        lease,
+                        lease.multipliedBy(2).dividedBy(3),
+                        lease.dividedBy(7).compareTo(Duration.ofSeconds(1)) < 0
+                                ? Duration.ofSeconds(1)
+                                : lease.dividedBy(7));
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -135,10 +186,21 @@ public final class RunCommand implements Callable<Integer> {
         AtomicReference<SchedulerProcess> started = new AtomicReference<>();
         PrometheusMetrics metrics = new PrometheusMetrics(); // empty until the process has synced
         // up before the informers sync, so probes read "not ready" rather than a closed port
-        try (MetricsHttpServer http = new MetricsHttpServer(new InetSocketAddress(metricsPort), metrics,
-                () -> started.get() == null ? Optional.of("informers not synced") : started.get().notReadyReason())) {
-            SchedulerProcess process = SchedulerProcess.start(cluster.kubeconfig, cfg, ShippedPlugins.registry(), instances, settings,
-                    Duration.ofSeconds(syncTimeoutSeconds), Clock.systemUTC(), metrics);
+        try (MetricsHttpServer http = new MetricsHttpServer(
+                new InetSocketAddress(metricsPort),
+                metrics,
+                () -> started.get() == null
+                        ? Optional.of("informers not synced")
+                        : started.get().notReadyReason())) {
+            SchedulerProcess process = SchedulerProcess.start(
+                    cluster.kubeconfig,
+                    cfg,
+                    ShippedPlugins.registry(),
+                    instances,
+                    settings,
+                    Duration.ofSeconds(syncTimeoutSeconds),
+                    Clock.systemUTC(),
+                    metrics);
             started.set(process);
             StopSignals.await();
             LOG.info("shutting down: no new pods; waiting up to {} s for in-flight bindings", graceSeconds);
@@ -155,7 +217,9 @@ public final class RunCommand implements Callable<Integer> {
     /** {@code qshard.yaml} from {@code file}, or the built-in tiers when null; invalid config is a {@link UserError}. */
     static QshardConfig loadConfig(java.nio.file.Path file) {
         try {
-            return file == null ? QshardConfig.defaults() : new QshardConfigLoader(ShippedPlugins.registry()).load(file);
+            return file == null
+                    ? QshardConfig.defaults()
+                    : new QshardConfigLoader(ShippedPlugins.registry()).load(file);
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), e);
         }

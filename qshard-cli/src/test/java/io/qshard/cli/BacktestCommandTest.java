@@ -1,9 +1,8 @@
 package io.qshard.cli;
 
-import io.qshard.kube.process.UserError;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qshard.kube.process.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +17,10 @@ class BacktestCommandTest {
         StringBuilder sb = new StringBuilder("timestamp_s,cpu_pct,mem_pct\n");
         for (long t = 0; t < 3 * 86_400; t += 300) {
             double cpu = 55 + 35 * Math.sin(2 * Math.PI * t / 86_400.0);
-            sb.append(t).append(',').append(String.format(java.util.Locale.ROOT, "%.2f", cpu)).append(",40\n");
+            sb.append(t)
+                    .append(',')
+                    .append(String.format(java.util.Locale.ROOT, "%.2f", cpu))
+                    .append(",40\n");
             if (t == 600) {
                 sb.append(extraRows);
             }
@@ -33,16 +35,33 @@ class BacktestCommandTest {
         trace(traces.resolve("src-2.csv"), "");
         Path json = dir.resolve("report.json");
         Path predictions = dir.resolve("predictions");
-        CliRun.Result r = CliRun.run("predict", "backtest", "--traces", traces.toString(),
-                "--horizon", "30m", "--out", json.toString(), "--predictions-out", predictions.toString());
+        CliRun.Result r = CliRun.run(
+                "predict",
+                "backtest",
+                "--traces",
+                traces.toString(),
+                "--horizon",
+                "30m",
+                "--out",
+                json.toString(),
+                "--predictions-out",
+                predictions.toString());
         assertThat(r.exit()).isZero();
         // malformed rows: reported with file and line, skipped; the rest of the file is used
-        assertThat(r.errLines()).containsExactly(
-                "warning: " + traces.resolve("src-1.csv") + ":5: timestamp_s 'abc' is not a number; row skipped",
-                "warning: " + traces.resolve("src-1.csv") + ":6: cpu_pct -5 is not a finite value >= 0; row skipped");
-        assertThat(r.out()).contains("2 traces with cpu data, 2 rows skipped, horizon 1800 s").contains("### src (")
-                .contains("| **selected** |").contains("- src: ");
-        assertThat(Files.readString(json)).contains("\"horizonSeconds\": 1800").contains("\"src\": {")
+        assertThat(r.errLines())
+                .containsExactly(
+                        "warning: " + traces.resolve("src-1.csv")
+                                + ":5: timestamp_s 'abc' is not a number; row skipped",
+                        "warning: " + traces.resolve("src-1.csv")
+                                + ":6: cpu_pct -5 is not a finite value >= 0; row skipped");
+        assertThat(r.out())
+                .contains("2 traces with cpu data, 2 rows skipped, horizon 1800 s")
+                .contains("### src (")
+                .contains("| **selected** |")
+                .contains("- src: ");
+        assertThat(Files.readString(json))
+                .contains("\"horizonSeconds\": 1800")
+                .contains("\"src\": {")
                 .contains("\"p95-24h\": {\"points\": ");
         List<String> rows = Files.readAllLines(predictions.resolve("src-2.csv"));
         assertThat(rows.get(0)).isEqualTo("timestamp_s,predicted_peak,hotspot_probability");
@@ -55,17 +74,28 @@ class BacktestCommandTest {
         Files.writeString(dir.resolve("empty-1.csv"), "timestamp_s,cpu_pct,mem_pct\n");
         CliRun.Result r = CliRun.run("predict", "backtest", "--traces", dir.toString());
         assertThat(r.exit()).isEqualTo(UserError.EXIT_CODE);
-        assertThat(r.errLines()).singleElement().asString().startsWith("error: ")
-                .contains(dir.resolve("empty-1.csv").toString()).contains("empty");
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("error: ")
+                .contains(dir.resolve("empty-1.csv").toString())
+                .contains("empty");
     }
 
     @Test
     void badFlagsAreUserErrors(@TempDir Path dir) {
-        assertThat(CliRun.run("predict", "backtest", "--traces", dir.resolve("none").toString()).err())
+        assertThat(CliRun.run(
+                                "predict",
+                                "backtest",
+                                "--traces",
+                                dir.resolve("none").toString())
+                        .err())
                 .contains("is not a directory");
-        assertThat(CliRun.run("predict", "backtest", "--traces", dir.toString(), "--horizon", "soon").err())
+        assertThat(CliRun.run("predict", "backtest", "--traces", dir.toString(), "--horizon", "soon")
+                        .err())
                 .contains("'soon' is not a duration");
-        assertThat(CliRun.run("predict", "backtest", "--traces", dir.toString(), "--quantile", "1.5").err())
+        assertThat(CliRun.run("predict", "backtest", "--traces", dir.toString(), "--quantile", "1.5")
+                        .err())
                 .contains("error: --quantile must be in (0, 1), was 1.5");
     }
 }

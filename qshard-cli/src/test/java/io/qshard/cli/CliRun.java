@@ -3,13 +3,11 @@ package io.qshard.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-
 import picocli.CommandLine;
 
 /** Runs a {@code qshard} command line in-process, as {@code bin/qshard} would, and keeps what it printed. */
 public final class CliRun {
-    private CliRun() {
-    }
+    private CliRun() {}
 
     /** What a command returned and printed. */
     public record Result(int exit, String out, String err) {

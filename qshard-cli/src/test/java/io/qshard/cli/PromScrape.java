@@ -37,7 +37,9 @@ final class PromScrape {
     }
 
     static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -68,7 +70,9 @@ final class PromScrape {
         TreeMap<Double, Double> out = new TreeMap<>();
         Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher("");
         samples.forEach((k, v) -> {
-            if (k.startsWith(name + "_bucket{") && Arrays.stream(labels).allMatch(k::contains) && le.reset(k).find()) {
+            if (k.startsWith(name + "_bucket{")
+                    && Arrays.stream(labels).allMatch(k::contains)
+                    && le.reset(k).find()) {
                 out.merge(number(le.group(1)), v, Double::sum);
             }
         });

@@ -51,7 +51,9 @@ public record NodeUsageFigures(Usage node, Map<String, Usage> byTier, Map<String
             Resources r = p.requests();
             Usage u;
             if (isProd(p)) {
-                u = new Usage(share(prodCpu, r.milliCpu(), prodRequestCpu), share(prodMemory, r.memoryBytes(), prodRequestMemory));
+                u = new Usage(
+                        share(prodCpu, r.milliCpu(), prodRequestCpu),
+                        share(prodMemory, r.memoryBytes(), prodRequestMemory));
             } else {
                 u = new Usage(r.milliCpu() + r.batchMilliCpu(), r.memoryBytes() + r.batchMemoryBytes())
                         .times(utilisation.of(p.uid()));
@@ -112,7 +114,8 @@ public record NodeUsageFigures(Usage node, Map<String, Usage> byTier, Map<String
     }
 
     private static boolean isBestEffort(PodRequest p) {
-        return p.poolRule() == io.qshard.core.model.PoolRule.BATCH_POOL || p.poolRule() == io.qshard.core.model.PoolRule.FREE_POOL;
+        return p.poolRule() == io.qshard.core.model.PoolRule.BATCH_POOL
+                || p.poolRule() == io.qshard.core.model.PoolRule.FREE_POOL;
     }
 
     private static boolean isProd(PodRequest p) {

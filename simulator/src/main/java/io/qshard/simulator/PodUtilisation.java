@@ -32,7 +32,8 @@ public record PodUtilisation(double low, double high, long seed) {
         String[] parts = text.split(",");
         try {
             if (parts.length == 2) {
-                return new PodUtilisation(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()), seed);
+                return new PodUtilisation(
+                        Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()), seed);
             }
         } catch (NumberFormatException e) {
             // fall through

@@ -14,8 +14,13 @@ import java.util.Objects;
  * @param writers     concurrent API writes, 1..256
  * @param isolation   whether to play the node agent's isolation too (batch and free throttled to the besteffort box)
  */
-public record SimulationSettings(Map<String, String> nodeLabels, BackgroundLoad load, PodUtilisation utilisation,
-                                 Duration interval, int writers, boolean isolation) {
+public record SimulationSettings(
+        Map<String, String> nodeLabels,
+        BackgroundLoad load,
+        PodUtilisation utilisation,
+        Duration interval,
+        int writers,
+        boolean isolation) {
     /** Default report interval: 10 s. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     /** Default concurrent writes: 16. */

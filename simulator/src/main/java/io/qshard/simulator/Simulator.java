@@ -46,6 +46,7 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
 
     /** The API writes and their counters. */
     public final SimulatorWrites writes;
+
     private final Predicate<Node> selects;
     private final BackgroundLoad load;
     private final PodUtilisation utilisation;
@@ -82,9 +83,17 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
      *                    besteffort box ({@link io.qshard.core.isolation.IsolationPolicy}) sized from the last report
      * @param clock       time source
      */
-    public Simulator(KubernetesClient client, QshardConfig config, Predicate<Node> selects, BackgroundLoad load,
-                     PodUtilisation utilisation, Duration interval, String reporter, int writers, boolean isolation,
-                     Clock clock) {
+    public Simulator(
+            KubernetesClient client,
+            QshardConfig config,
+            Predicate<Node> selects,
+            BackgroundLoad load,
+            PodUtilisation utilisation,
+            Duration interval,
+            String reporter,
+            int writers,
+            boolean isolation,
+            Clock clock) {
         this.config = config;
         this.selects = selects;
         this.load = load;
@@ -101,7 +110,8 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
         });
         this.start = clock.instant();
         this.writes = new SimulatorWrites(client, clock, interval, reporter, started, finalising, lastAdvertised);
-        this.advertiser = new io.qshard.core.pool.BatchAdvertiser(io.qshard.core.pool.BatchAdvertiser.holdDownFor(interval),
+        this.advertiser = new io.qshard.core.pool.BatchAdvertiser(
+                io.qshard.core.pool.BatchAdvertiser.holdDownFor(interval),
                 io.qshard.core.pool.BatchAdvertiser.DEFAULT_CHANGE_THRESHOLD);
         java.util.List<String> names = new java.util.ArrayList<>();
         config.tiers().forEach(t -> names.add(t.name()));
@@ -192,9 +202,11 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
             for (int k = 0; k < snapshot.size(); k++) {
                 NodeState node = snapshot.node(k);
                 int i = nodeIndex.getOrDefault(node.name(), 0);
-                NodeUsageFigures f = figures(node, load.cpu(node.name(), i, elapsed), load.memory(node.name(), i, elapsed));
+                NodeUsageFigures f =
+                        figures(node, load.cpu(node.name(), i, elapsed), load.memory(node.name(), i, elapsed));
                 Resources bound = node.requestedBy(PoolRule.BATCH_POOL).plus(node.requestedBy(PoolRule.FREE_POOL));
-                Resources advertised = lastAdvertised.getOrDefault(node.name(), node.node().allocatable());
+                Resources advertised =
+                        lastAdvertised.getOrDefault(node.name(), node.node().allocatable());
                 io.qshard.core.pool.BatchAdvertiser.Decision d =
                         advertiser.tick(node.name(), batchPool(node, f, now), bound, advertised, now);
                 writers.execute(() -> writes.writeUsage(node.name(), f, tierNames, d.ceiling(), now));
@@ -217,9 +229,10 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
         if (isolation == null) {
             return f;
         }
-        long prodMid = f.cpuOf(tier -> config.classOfTier(tier) == PoolRule.ALLOCATABLE
-                || config.classOfTier(tier) == PoolRule.MID_POOL);
-        long box = isolation.besteffortMilli(node.realAllocatable(NodeState.CPU), lastProdMid.getOrDefault(node.name(), prodMid), 0);
+        long prodMid = f.cpuOf(tier ->
+                config.classOfTier(tier) == PoolRule.ALLOCATABLE || config.classOfTier(tier) == PoolRule.MID_POOL);
+        long box = isolation.besteffortMilli(
+                node.realAllocatable(NodeState.CPU), lastProdMid.getOrDefault(node.name(), prodMid), 0);
         lastProdMid.put(node.name(), prodMid);
         return f.throttled(node, box);
     }
@@ -228,7 +241,8 @@ public final class Simulator implements ClusterEventListener, AutoCloseable {
     private Resources batchPool(NodeState node, NodeUsageFigures f, Instant now) {
         UsageReport report = new UsageReport(node.name(), now, interval, f.node(), f.byTier(), f.byPod());
         UsageView view = UsageView.of(node.pods(), report, now, config.pools().estimates());
-        ClassUsage usage = ClassUsage.of(view, config::classOfTier, config.pools().estimateFactor());
+        ClassUsage usage =
+                ClassUsage.of(view, config::classOfTier, config.pools().estimateFactor());
         return room.batchPool(node.withUsage(usage));
     }
 

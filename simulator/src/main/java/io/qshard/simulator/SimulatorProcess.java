@@ -3,8 +3,8 @@ package io.qshard.simulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.Node;
-import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.informer.ClusterInformers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -31,14 +31,27 @@ public final class SimulatorProcess implements AutoCloseable {
      * @param syncTimeout how long to wait for the informers
      * @param clock       time source
      */
-    public static SimulatorProcess start(KubernetesClient client, QshardConfig config, SimulationSettings settings,
-                                         Duration syncTimeout, Clock clock) {
+    public static SimulatorProcess start(
+            KubernetesClient client,
+            QshardConfig config,
+            SimulationSettings settings,
+            Duration syncTimeout,
+            Clock clock) {
         Map<String, String> nodeLabels = settings.nodeLabels();
         Predicate<Node> selects = n -> nodeLabels.entrySet().stream()
                 .allMatch(e -> e.getValue().equals(n.labels().get(e.getKey())));
         String reporter = "simulate/" + (System.getenv("HOSTNAME") == null ? "local" : System.getenv("HOSTNAME"));
-        Simulator simulator = new Simulator(client, config, selects, settings.load(), settings.utilisation(),
-                settings.interval(), reporter, settings.writers(), settings.isolation(), clock);
+        Simulator simulator = new Simulator(
+                client,
+                config,
+                selects,
+                settings.load(),
+                settings.utilisation(),
+                settings.interval(),
+                reporter,
+                settings.writers(),
+                settings.isolation(),
+                clock);
         ClusterInformers informers = new ClusterInformers(client, new PodConverter(config));
         informers.addListener(simulator);
         try {

@@ -1,6 +1,5 @@
 package io.qshard.simulator;
 
-import io.qshard.kube.write.Patches;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -11,6 +10,7 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.write.Patches;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,8 +51,14 @@ public final class SimulatorWrites {
     /** Nodes whose report or advertisement could not be written since the last tick (the tick drains it). */
     final java.util.Queue<String> failedNodes = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    SimulatorWrites(KubernetesClient client, Clock clock, Duration interval, String reporter, Set<String> started,
-                    Set<String> finalising, Map<String, Resources> lastAdvertised) {
+    SimulatorWrites(
+            KubernetesClient client,
+            Clock clock,
+            Duration interval,
+            String reporter,
+            Set<String> started,
+            Set<String> finalising,
+            Map<String, Resources> lastAdvertised) {
         this.client = client;
         this.clock = clock;
         this.interval = interval;
@@ -83,7 +89,11 @@ public final class SimulatorWrites {
 
     void finalise(PodRequest pod) {
         try {
-            client.pods().inNamespace(pod.namespace()).withName(pod.name()).withGracePeriod(0).delete();
+            client.pods()
+                    .inNamespace(pod.namespace())
+                    .withName(pod.name())
+                    .withGracePeriod(0)
+                    .delete();
             podsFinalised.increment();
         } catch (KubernetesClientException e) {
             finalising.remove(pod.uid());
@@ -92,7 +102,8 @@ public final class SimulatorWrites {
         }
     }
 
-    void writeUsage(String node, NodeUsageFigures f, java.util.Collection<String> tiers, Resources ceiling, Instant now) {
+    void writeUsage(
+            String node, NodeUsageFigures f, java.util.Collection<String> tiers, Resources ceiling, Instant now) {
         try {
             if (usageObjects.add(node)) {
                 NodeUsage nu = new NodeUsage();
@@ -105,7 +116,10 @@ public final class SimulatorWrites {
                     }
                 }
             }
-            Patches.status(client, Patches.stub(new NodeUsage(), null, node), PatchType.JSON_MERGE,
+            Patches.status(
+                    client,
+                    Patches.stub(new NodeUsage(), null, node),
+                    PatchType.JSON_MERGE,
                     UsageJson.status(f, tiers, ceiling, now, interval, reporter));
             usageWrites.increment();
         } catch (KubernetesClientException e) {
@@ -119,10 +133,13 @@ public final class SimulatorWrites {
     void advertise(String node, Resources pool) {
         String cpu = Long.toString(pool.batchMilliCpu());
         String memory = Long.toString(pool.batchMemoryBytes());
-        String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + cpu + "\",\"" + ResourceNames.BATCH_MEMORY + "\":\""
-                + memory + "\"}";
+        String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + cpu + "\",\"" + ResourceNames.BATCH_MEMORY
+                + "\":\"" + memory + "\"}";
         try {
-            Patches.status(client, Patches.stub(new Node(), null, node), PatchType.JSON_MERGE,
+            Patches.status(
+                    client,
+                    Patches.stub(new Node(), null, node),
+                    PatchType.JSON_MERGE,
                     "{\"status\":{\"capacity\":" + amounts + ",\"allocatable\":" + amounts + "}}");
             advertised.increment();
         } catch (KubernetesClientException e) {

@@ -62,9 +62,8 @@ public final class SyntheticLoad implements BackgroundLoad {
     }
 
     /** One node's draw. */
-    private record Profile(long key, double base, double amp, double peakHour, double spikeChance, double memBase,
-                           double memAmp) {
-    }
+    private record Profile(
+            long key, double base, double amp, double peakHour, double spikeChance, double memBase, double memAmp) {}
 
     @Override
     public double cpu(String node, int index, double elapsedSeconds) {
@@ -81,16 +80,22 @@ public final class SyntheticLoad implements BackgroundLoad {
         Profile p = profile(node);
         double t = elapsedSeconds * speedup;
         double smooth = p.base() + p.amp() * day(t, p.peakHour());
-        return clamp(p.memBase() + p.memAmp() * day(t - HOUR, p.peakHour()) + spike(p, t).over(smooth) / 4
+        return clamp(p.memBase()
+                + p.memAmp() * day(t - HOUR, p.peakHour())
+                + spike(p, t).over(smooth) / 4
                 + noise(p.key(), 2, t, MEMORY_KNOT, MEMORY_NOISE));
     }
 
     private Profile profile(String node) {
         long key = mix(seed ^ mix(node.hashCode() + 0x632BE59BD9B4E019L));
-        return new Profile(key, 0.12 + 0.18 * unit(key, 10, 0), 0.04 + 0.12 * unit(key, 11, 0),
+        return new Profile(
+                key,
+                0.12 + 0.18 * unit(key, 10, 0),
+                0.04 + 0.12 * unit(key, 11, 0),
                 PEAK_HOUR + PEAK_JITTER_HOURS * (2 * unit(key, 12, 0) - 1),
                 unit(key, 13, 0) < SPIKY_SHARE ? SPIKY_CHANCE : CALM_CHANCE,
-                0.35 + 0.20 * unit(key, 14, 0), 0.02 + 0.06 * unit(key, 15, 0));
+                0.35 + 0.20 * unit(key, 14, 0),
+                0.02 + 0.06 * unit(key, 15, 0));
     }
 
     /** The daily cycle at trace time {@code t}: 1 at the node's peak hour, −1 twelve hours away. */

@@ -1,24 +1,21 @@
 package io.qshard.simulator;
 
+import io.qshard.predict.backtest.Trace;
+import io.qshard.predict.backtest.TraceCsv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.qshard.predict.backtest.Trace;
-import io.qshard.predict.backtest.TraceCsv;
 
 /** Reads a directory of {@code timestamp_s,cpu_pct,mem_pct} traces (every {@code *.csv}, in name order). */
 public final class TraceDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(TraceDirectory.class);
 
-    private TraceDirectory() {
-    }
+    private TraceDirectory() {}
 
     /**
      * @param dir a directory holding at least one {@code *.csv} trace; malformed rows are logged with file and line
@@ -32,7 +29,8 @@ public final class TraceDirectory {
         }
         List<Trace> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
                 out.add(TraceCsv.read(f, w -> LOG.warn("{}", w)));
             }
         } catch (IOException e) {

@@ -30,7 +30,11 @@ public final class TraceLoad implements BackgroundLoad {
 
     /** A constant load (for tests and for runs without traces). */
     public static TraceLoad constant(double cpuFraction, double memoryFraction) {
-        Trace t = new Trace("constant", "constant", new long[] {0, 1}, new double[] {cpuFraction * 100, cpuFraction * 100},
+        Trace t = new Trace(
+                "constant",
+                "constant",
+                new long[] {0, 1},
+                new double[] {cpuFraction * 100, cpuFraction * 100},
                 new double[] {memoryFraction * 100, memoryFraction * 100});
         return new TraceLoad(List.of(t), 1);
     }

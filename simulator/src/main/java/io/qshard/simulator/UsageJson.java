@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** The JSON merge patch of a {@code NodeUsage} status, written by hand: it is on the simulator's hot path. */
 final class UsageJson {
-    private UsageJson() {
-    }
+    private UsageJson() {}
 
     /**
      * @param f        the figures
@@ -16,11 +15,20 @@ final class UsageJson {
      *                 keys it does not mention, so a tier whose last pod left would otherwise keep its old usage
      * @param ceiling  the batch ceiling to publish, batch components ({@code Resources.batch}), or null
      */
-    static String status(NodeUsageFigures f, java.util.Collection<String> tiers, io.qshard.core.model.Resources ceiling,
-                         Instant now, Duration window, String reporter) {
+    static String status(
+            NodeUsageFigures f,
+            java.util.Collection<String> tiers,
+            io.qshard.core.model.Resources ceiling,
+            Instant now,
+            Duration window,
+            String reporter) {
         StringBuilder sb = new StringBuilder(256 + 96 * f.byPod().size());
-        sb.append("{\"status\":{\"timestamp\":\"").append(now).append("\",\"windowSeconds\":")
-                .append(Math.max(1, window.toSeconds())).append(",\"reporter\":\"").append(reporter)
+        sb.append("{\"status\":{\"timestamp\":\"")
+                .append(now)
+                .append("\",\"windowSeconds\":")
+                .append(Math.max(1, window.toSeconds()))
+                .append(",\"reporter\":\"")
+                .append(reporter)
                 .append("\",\"node\":");
         amount(sb, f.node());
         if (ceiling != null) {
@@ -39,8 +47,13 @@ final class UsageJson {
         sb.append("},\"pods\":[");
         sep = "";
         for (Map.Entry<String, Usage> e : f.byPod().entrySet()) {
-            sb.append(sep).append("{\"uid\":\"").append(e.getKey()).append("\",\"cpuMilli\":")
-                    .append(e.getValue().milliCpu()).append(",\"memoryBytes\":").append(e.getValue().memoryBytes())
+            sb.append(sep)
+                    .append("{\"uid\":\"")
+                    .append(e.getKey())
+                    .append("\",\"cpuMilli\":")
+                    .append(e.getValue().milliCpu())
+                    .append(",\"memoryBytes\":")
+                    .append(e.getValue().memoryBytes())
                     .append('}');
             sep = ",";
         }
@@ -48,6 +61,10 @@ final class UsageJson {
     }
 
     private static void amount(StringBuilder sb, Usage u) {
-        sb.append("{\"cpuMilli\":").append(u.milliCpu()).append(",\"memoryBytes\":").append(u.memoryBytes()).append('}');
+        sb.append("{\"cpuMilli\":")
+                .append(u.milliCpu())
+                .append(",\"memoryBytes\":")
+                .append(u.memoryBytes())
+                .append('}');
     }
 }

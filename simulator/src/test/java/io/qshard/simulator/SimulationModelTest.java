@@ -22,8 +22,20 @@ class SimulationModelTest {
     private static final long GI = 1L << 30;
 
     private static PodRequest pod(String uid, String tier, PoolRule rule, Resources r) {
-        return new PodRequest(uid, "ns", uid, tier, rule, r.withPods(1), Map.of(), null, List.of(), 0,
-                Instant.EPOCH, (OwnerRef) null, "n1");
+        return new PodRequest(
+                uid,
+                "ns",
+                uid,
+                tier,
+                rule,
+                r.withPods(1),
+                Map.of(),
+                null,
+                List.of(),
+                0,
+                Instant.EPOCH,
+                (OwnerRef) null,
+                "n1");
     }
 
     @Test
@@ -45,12 +57,13 @@ class SimulationModelTest {
     @Test
     void tracesReplayAtTheSpeedUpAndWrapAround() {
         // samples at 0, 100, 200 s: 10 %, 50 %, 90 %; span 200 s
-        Trace t = new Trace("x-1", "x", new long[] {0, 100, 200}, new double[] {10, 50, 90}, new double[] {20, 20, Double.NaN});
+        Trace t = new Trace(
+                "x-1", "x", new long[] {0, 100, 200}, new double[] {10, 50, 90}, new double[] {20, 20, Double.NaN});
         TraceLoad load = new TraceLoad(List.of(t), 10);
         assertThat(load.cpu(0, 0)).isEqualTo(0.10);
-        assertThat(load.cpu(0, 5)).isEqualTo(0.10);   // 50 trace-seconds: still the first sample
-        assertThat(load.cpu(0, 10)).isEqualTo(0.50);  // 100 trace-seconds
-        assertThat(load.cpu(0, 25)).isEqualTo(0.10);  // 250 → wraps to 50
+        assertThat(load.cpu(0, 5)).isEqualTo(0.10); // 50 trace-seconds: still the first sample
+        assertThat(load.cpu(0, 10)).isEqualTo(0.50); // 100 trace-seconds
+        assertThat(load.cpu(0, 25)).isEqualTo(0.10); // 250 → wraps to 50
         assertThat(load.memory(0, 10)).isEqualTo(0.20);
         assertThatThrownBy(() -> new TraceLoad(List.of(), 1)).hasMessageContaining("at least one trace");
     }

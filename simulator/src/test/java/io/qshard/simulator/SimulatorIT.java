@@ -9,15 +9,15 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.ResourceNames;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.kube.api.NodeUsageStatus;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.kube.api.NodeUsage;
-import io.qshard.kube.api.NodeUsageCrd;
-import io.qshard.kube.api.NodeUsageStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,15 +42,23 @@ class SimulatorIT {
         String ns = Namespaces.fresh(admin, "simulator");
         List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            nodes.add(NodeFixture.node("sim-" + i).cpu("10").memory("40Gi").label("sim", "it").build());
+            nodes.add(NodeFixture.node("sim-" + i)
+                    .cpu("10")
+                    .memory("40Gi")
+                    .label("sim", "it")
+                    .build());
         }
         nodes.add(NodeFixture.node("not-sim").cpu("10").memory("40Gi").build());
         Bulk.create(admin, nodes, 4);
         List<Pod> prod = new ArrayList<>();
         for (Node n : nodes) {
             for (int k = 0; k < 4; k++) {
-                Pod p = PodFixture.pod(n.getMetadata().getName() + "-p" + k).namespace(ns).tier("prod").cpuMilli(2_000)
-                        .memoryMi(4096).build();
+                Pod p = PodFixture.pod(n.getMetadata().getName() + "-p" + k)
+                        .namespace(ns)
+                        .tier("prod")
+                        .cpuMilli(2_000)
+                        .memoryMi(4096)
+                        .build();
                 p.getSpec().setNodeName(n.getMetadata().getName());
                 prod.add(p);
             }
@@ -58,15 +66,24 @@ class SimulatorIT {
         Bulk.create(admin, prod, 8);
 
         KubernetesClient client = io.qshard.kube.client.ApiClients.create(
-                io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "qshard-it-simulator");
-        try (SimulatorProcess sim = SimulatorProcess.start(client, QshardConfig.defaults(),
-                SimulationSettings.of(TraceLoad.constant(0.2, 0.3)).withNodeLabels(Map.of("sim", "it"))
-                        .withInterval(Duration.ofSeconds(1)).withWriters(4), Duration.ofSeconds(30), Clock.systemUTC())) {
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        cp.kubeconfig().toFile()),
+                "qshard-it-simulator");
+        try (SimulatorProcess sim = SimulatorProcess.start(
+                client,
+                QshardConfig.defaults(),
+                SimulationSettings.of(TraceLoad.constant(0.2, 0.3))
+                        .withNodeLabels(Map.of("sim", "it"))
+                        .withInterval(Duration.ofSeconds(1))
+                        .withWriters(4),
+                Duration.ofSeconds(30),
+                Clock.systemUTC())) {
             // pods on its nodes run; the other node's pods are not its business
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 for (Pod p : admin.pods().inNamespace(ns).list().getItems()) {
                     boolean ours = p.getSpec().getNodeName().startsWith("sim-");
-                    assertThat(p.getStatus().getPhase()).as(p.getMetadata().getName())
+                    assertThat(p.getStatus().getPhase())
+                            .as(p.getMetadata().getName())
                             .isEqualTo(ours ? "Running" : "Pending");
                     if (ours) {
                         assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
@@ -79,20 +96,25 @@ class SimulatorIT {
             // usage reports for its nodes only, and the batch pool advertised
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 for (int i = 0; i < 3; i++) {
-                    NodeUsage nu = admin.resources(NodeUsage.class).withName("sim-" + i).get();
+                    NodeUsage nu = admin.resources(NodeUsage.class)
+                            .withName("sim-" + i)
+                            .get();
                     assertThat(nu).isNotNull();
                     NodeUsageStatus s = nu.getStatus();
                     assertThat(s.getTiers().get("prod").getCpuMilli()).isEqualTo(2_000);
                     assertThat(s.getPods()).hasSize(4);
-                    Map<String, Quantity> alloc = admin.nodes().withName("sim-" + i).get().getStatus().getAllocatable();
+                    Map<String, Quantity> alloc =
+                            admin.nodes().withName("sim-" + i).get().getStatus().getAllocatable();
                     assertThat(alloc.get(ResourceNames.BATCH_CPU)).isEqualTo(new Quantity("6000"));
                 }
-                assertThat(admin.resources(NodeUsage.class).withName("not-sim").get()).isNull();
+                assertThat(admin.resources(NodeUsage.class).withName("not-sim").get())
+                        .isNull();
             });
             // a deleted pod (graceful, as a user deletes) is finalised by the simulator
             admin.pods().inNamespace(ns).withName("sim-0-p0").delete();
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> admin.pods().inNamespace(ns).withName("sim-0-p0").get() == null);
+                    .until(() ->
+                            admin.pods().inNamespace(ns).withName("sim-0-p0").get() == null);
             assertThat(sim.simulator().writes.writeErrors.sum()).isZero();
             assertThat(sim.simulator().writes.podsFinalised.sum()).isEqualTo(1);
         } finally {

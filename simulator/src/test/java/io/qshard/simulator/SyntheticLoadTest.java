@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
  */
 class SyntheticLoadTest {
     private static final int NODES = 200;
-    private static final double STEP = 300;               // 5 trace minutes, the real traces' usual interval
+    private static final double STEP = 300; // 5 trace minutes, the real traces' usual interval
     private static final double TWO_DAYS = 2 * 86_400;
-    private static final double DEMO_REPORT = 5 * 300;    // one demo report (5 s) at the demo's 300×, in trace seconds
+    private static final double DEMO_REPORT = 5 * 300; // one demo report (5 s) at the demo's 300×, in trace seconds
     private static final double HOT = 0.9;
 
     private static final SyntheticLoad LOAD = new SyntheticLoad(1, 1); // elapsed seconds = trace seconds
@@ -43,7 +43,8 @@ class SyntheticLoadTest {
             assertThat(fast.memory("n1", 0, s)).isEqualTo(LOAD.memory("n1", 0, s * 300));
         }
         for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertThatThrownBy(() -> new SyntheticLoad(1, bad)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> new SyntheticLoad(1, bad))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("speed-up");
         }
     }
@@ -60,7 +61,7 @@ class SyntheticLoadTest {
 
     @Test
     void theClusterSwingsByDayAndItsNodesDiffer() {
-        double[] byHour = new double[48];     // cluster mean cpu per trace hour over two days
+        double[] byHour = new double[48]; // cluster mean cpu per trace hour over two days
         double[] nodeMean = new double[NODES];
         int perHour = (int) (3_600 / STEP);
         for (int i = 0; i < NODES; i++) {
@@ -74,10 +75,11 @@ class SyntheticLoadTest {
         for (int d = 0; d < 2; d++) {
             double afternoon = mean(byHour, 24 * d + 9, 24 * d + 11);
             double night = mean(byHour, 24 * d + 21, 24 * d + 23);
-            assertThat(afternoon - night).as("day %d: afternoon %.3f, night %.3f", d, afternoon, night)
+            assertThat(afternoon - night)
+                    .as("day %d: afternoon %.3f, night %.3f", d, afternoon, night)
                     .isGreaterThan(0.1);
         }
-        for (int h = 0; h < 24; h++) {   // the same day twice, up to noise and spikes
+        for (int h = 0; h < 24; h++) { // the same day twice, up to noise and spikes
             assertThat(Math.abs(byHour[h] - byHour[h + 24])).as("hour %d", h).isLessThan(0.05);
         }
         double lo = Double.MAX_VALUE;
@@ -89,7 +91,9 @@ class SyntheticLoadTest {
             all += m / NODES;
         }
         assertThat(hi - lo).as("per-node means %.3f..%.3f", lo, hi).isGreaterThan(0.1);
-        assertThat(all).as("mean cpu: clusters at ~80 %% allocation use under a quarter").isBetween(0.15, 0.3);
+        assertThat(all)
+                .as("mean cpu: clusters at ~80 %% allocation use under a quarter")
+                .isBetween(0.15, 0.3);
         assertThat(LOAD.cpu(node(0), 0, 3_600)).isNotEqualTo(LOAD.cpu(node(1), 1, 3_600));
     }
 
@@ -105,9 +109,11 @@ class SyntheticLoadTest {
                 memorySteps += Math.abs(LOAD.memory(node(i), i, t) - LOAD.memory(node(i), i, t - DEMO_REPORT));
             }
             memoryAfternoon += LOAD.memory(node(i), i, 10 * 3_600); // 14:30
-            memoryNight += LOAD.memory(node(i), i, 22 * 3_600);     // 02:30
+            memoryNight += LOAD.memory(node(i), i, 22 * 3_600); // 02:30
         }
-        assertThat(memorySteps).as("cpu moves %.1f, memory %.1f", cpuSteps, memorySteps).isLessThan(cpuSteps / 2);
+        assertThat(memorySteps)
+                .as("cpu moves %.1f, memory %.1f", cpuSteps, memorySteps)
+                .isLessThan(cpuSteps / 2);
         assertThat(memoryAfternoon).isGreaterThan(memoryNight);
     }
 
@@ -115,8 +121,8 @@ class SyntheticLoadTest {
     void someNodesRunHotForAWhile() {
         long samples = 0;
         long hot = 0;
-        long hotInLongStretches = 0;      // in stretches of at least three demo reports (the hot-node rule's count)
-        int nodesHotInADemo = 0;          // above 90 % at least once in the demo's ~20 trace hours
+        long hotInLongStretches = 0; // in stretches of at least three demo reports (the hot-node rule's count)
+        int nodesHotInADemo = 0; // above 90 % at least once in the demo's ~20 trace hours
         for (int i = 0; i < NODES; i++) {
             int run = 0;
             boolean hotInDemo = false;
@@ -135,9 +141,12 @@ class SyntheticLoadTest {
             nodesHotInADemo += hotInDemo ? 1 : 0;
         }
         double share = (double) hot / samples;
-        assertThat(share).as("hot node-time (the real traces: 2.4 %% of samples)").isBetween(0.005, 0.05);
+        assertThat(share)
+                .as("hot node-time (the real traces: 2.4 %% of samples)")
+                .isBetween(0.005, 0.05);
         assertThat(nodesHotInADemo).as("nodes above 90 %% in 20 trace hours").isBetween(NODES / 10, NODES / 2);
-        assertThat((double) hotInLongStretches / hot).as("hot node-time in stretches of ≥ 3 demo reports")
+        assertThat((double) hotInLongStretches / hot)
+                .as("hot node-time in stretches of ≥ 3 demo reports")
                 .isGreaterThan(0.4);
     }
 

@@ -6,6 +6,7 @@ import io.qshard.agent.cgroup.CgroupDriver;
 import io.qshard.agent.cgroup.CgroupLayout;
 import io.qshard.agent.cgroup.QosClass;
 import io.qshard.bench.e2e.CpuTime;
+import io.qshard.kube.api.NodeUsageCrd;
 import io.qshard.localcluster.ControlPlaneOptions;
 import io.qshard.localcluster.KubeClients;
 import io.qshard.localcluster.LocalControlPlane;
@@ -13,7 +14,6 @@ import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
-import io.qshard.kube.api.NodeUsageCrd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +41,13 @@ import picocli.CommandLine.Option;
 public final class AgentOverheadBench implements Callable<Integer> {
     @Option(names = "--pods", defaultValue = "100")
     int pods;
+
     @Option(names = "--seconds", defaultValue = "120", description = "Measured window.")
     int seconds;
+
     @Option(names = "--warm-up", defaultValue = "30", description = "Seconds before measuring.")
     int warmUp;
+
     @Option(names = "--agent-jar", defaultValue = "node-agent/target/qshard-agent.jar")
     Path agentJar;
 
@@ -54,20 +57,32 @@ public final class AgentOverheadBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean real = Files.isWritable(Path.of("/sys/fs/cgroup/cpu")) && Files.isWritable(Path.of("/sys/fs/cgroup/cpuacct"))
+        boolean real = Files.isWritable(Path.of("/sys/fs/cgroup/cpu"))
+                && Files.isWritable(Path.of("/sys/fs/cgroup/cpuacct"))
                 && Files.isWritable(Path.of("/sys/fs/cgroup/memory"));
         Path root = real ? Path.of("/sys/fs/cgroup") : Files.createTempDirectory(Path.of("/dev/shm"), "agent-bench");
         String parent = "qshard-bench-" + ProcessHandle.current().pid();
         List<Path> created = new ArrayList<>();
-        try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
-             KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
+        try (LocalControlPlane cp =
+                        LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
+                KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
             NodeUsageCrd.install(admin, NodeUsageCrd.MANIFEST, Duration.ofSeconds(30));
-            admin.nodes().resource(NodeFixture.node("overhead").cpu("32").memory("128Gi").build()).create();
+            admin.nodes()
+                    .resource(NodeFixture.node("overhead")
+                            .cpu("32")
+                            .memory("128Gi")
+                            .build())
+                    .create();
             String ns = Namespaces.fresh(admin, "overhead");
             String[] tiers = {"prod", "mid", "batch", "free"};
             List<Pod> list = new ArrayList<>();
             for (int i = 0; i < pods; i++) {
-                Pod p = PodFixture.pod("p-" + i).namespace(ns).tier(tiers[i % 4]).cpuMilli(100).memoryMi(128).build();
+                Pod p = PodFixture.pod("p-" + i)
+                        .namespace(ns)
+                        .tier(tiers[i % 4])
+                        .cpuMilli(100)
+                        .memoryMi(128)
+                        .build();
                 p.getSpec().setNodeName("overhead");
                 list.add(p);
             }
@@ -80,7 +95,8 @@ public final class AgentOverheadBench implements Callable<Integer> {
                     default -> QosClass.BESTEFFORT;
                 };
                 for (String c : List.of("cpu", "cpuacct", "memory")) {
-                    Path dir = root.resolve(c).resolve(layout.pod(qos, p.getMetadata().getUid()));
+                    Path dir = root.resolve(c)
+                            .resolve(layout.pod(qos, p.getMetadata().getUid()));
                     Files.createDirectories(dir);
                     if (!real) {
                         Files.writeString(dir.resolve("cpuacct.usage"), "0");
@@ -90,10 +106,29 @@ public final class AgentOverheadBench implements Callable<Integer> {
                     created.add(dir);
                 }
             }
-            Process agent = new ProcessBuilder("java", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                    agentJar.toString(), "--node-name", "overhead", "--cgroup-root", root.toString(), "--cgroup-parent", parent,
-                    "--cgroup-version", "1", "--kubeconfig", cp.kubeconfig().toString(), "--metrics-port", "0")
-                    .redirectErrorStream(true).redirectOutput(Files.createTempFile("agent-overhead", ".log").toFile()).start();
+            Process agent = new ProcessBuilder(
+                            "java",
+                            "-Xmx64m",
+                            "-XX:+UseSerialGC",
+                            "-XX:TieredStopAtLevel=1",
+                            "-jar",
+                            agentJar.toString(),
+                            "--node-name",
+                            "overhead",
+                            "--cgroup-root",
+                            root.toString(),
+                            "--cgroup-parent",
+                            parent,
+                            "--cgroup-version",
+                            "1",
+                            "--kubeconfig",
+                            cp.kubeconfig().toString(),
+                            "--metrics-port",
+                            "0")
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            Files.createTempFile("agent-overhead", ".log").toFile())
+                    .start();
             Thread.sleep(warmUp * 1000L); // benchmark warm-up, not synchronisation
             double cpu0 = CpuTime.of(agent.pid());
             long t0 = System.nanoTime();
@@ -103,9 +138,16 @@ public final class AgentOverheadBench implements Callable<Integer> {
             String heap = jcmd(agent.pid());
             agent.destroy(); // SIGTERM: the agent lifts its isolation and exits 0
             int exit = agent.waitFor();
-            System.out.printf(Locale.ROOT, "%d pod cgroups (%s), %d s measured: agent cpu %.2f %% of one core; heap after "
-                            + "full GC: %s; exit %d%n", pods, real ? "real cgroup v1" : "tmpfs copy", seconds, 100 * cpu / wall,
-                    heap, exit);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d pod cgroups (%s), %d s measured: agent cpu %.2f %% of one core; heap after "
+                            + "full GC: %s; exit %d%n",
+                    pods,
+                    real ? "real cgroup v1" : "tmpfs copy",
+                    seconds,
+                    100 * cpu / wall,
+                    heap,
+                    exit);
         } finally {
             created.sort(Comparator.comparingInt((Path p) -> p.getNameCount()).reversed());
             for (String c : List.of("cpu", "cpuacct", "memory")) {
@@ -116,18 +158,28 @@ public final class AgentOverheadBench implements Callable<Integer> {
     }
 
     private static String jcmd(long pid) throws IOException, InterruptedException {
-        new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor();
-        Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+        new ProcessBuilder("jcmd", Long.toString(pid), "GC.run")
+                .redirectErrorStream(true)
+                .start()
+                .waitFor();
+        Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         long usedK = 0;
-        for (String line : out.lines().filter(l -> l.contains("generation") && l.contains("used")).toList()) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
+        for (String line : out.lines()
+                .filter(l -> l.contains("generation") && l.contains("used"))
+                .toList()) {
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("used (\\d+)K").matcher(line);
             if (m.find()) {
                 usedK += Long.parseLong(m.group(1));
             }
         }
-        return usedK == 0 ? out.trim() : String.format(Locale.ROOT, "%.1f MiB used (young + old generation)", usedK / 1024.0);
+        return usedK == 0
+                ? out.trim()
+                : String.format(Locale.ROOT, "%.1f MiB used (young + old generation)", usedK / 1024.0);
     }
 
     private static void deleteTree(Path top, boolean cgroupfs) throws IOException {
@@ -136,7 +188,9 @@ public final class AgentOverheadBench implements Callable<Integer> {
         }
         List<Path> all;
         try (var walk = Files.walk(top)) {
-            all = walk.filter(p -> !cgroupfs || Files.isDirectory(p)).sorted(Comparator.reverseOrder()).toList();
+            all = walk.filter(p -> !cgroupfs || Files.isDirectory(p))
+                    .sorted(Comparator.reverseOrder())
+                    .toList();
         }
         for (Path p : all) {
             Files.deleteIfExists(p);

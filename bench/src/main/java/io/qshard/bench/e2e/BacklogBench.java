@@ -1,5 +1,12 @@
 package io.qshard.bench.e2e;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.bench.e2e.BacklogRound.Result;
+import io.qshard.localcluster.ControlPlaneOptions;
+import io.qshard.localcluster.KubeBinaries;
+import io.qshard.localcluster.KubeClients;
+import io.qshard.localcluster.LocalControlPlane;
+import io.qshard.shard.binder.Binder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -8,15 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-
-import io.qshard.bench.e2e.BacklogRound.Result;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.localcluster.ControlPlaneOptions;
-import io.qshard.localcluster.KubeBinaries;
-import io.qshard.localcluster.KubeClients;
-import io.qshard.localcluster.LocalControlPlane;
-import io.qshard.shard.binder.Binder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,37 +27,59 @@ import picocli.CommandLine.Option;
  * (M − 1) / (last binding − first binding) as seen by a watch, so process start-up is excluded for all;
  * wall time from start to the last binding is reported too. Results go to stdout and bench/RESULTS.md.
  */
-@Command(name = "backlog-bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "backlog-bench",
+        mixinStandardHelpOptions = true,
         description = "qshard vs kube-scheduler 1.20 vs the raw binding ceiling, same run, same apiserver.")
 public final class BacklogBench implements Callable<Integer> {
     @CommandLine.Mixin
     BacklogOptions o;
 
-    @Option(names = "--warmup", defaultValue = "0",
-            description = "Older warm-up pods per contender, bound before the measured backlog (JIT warm-up; default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "0",
+            description =
+                    "Older warm-up pods per contender, bound before the measured backlog (JIT warm-up; default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--warmup-rounds", defaultValue = "1",
-            description = "Rounds of the lean bind loop run first and not counted, so that the apiserver's and etcd's first "
-                    + "burst after start (heap growth, caches) is not charged to whichever contender goes first (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup-rounds",
+            defaultValue = "1",
+            description =
+                    "Rounds of the lean bind loop run first and not counted, so that the apiserver's and etcd's first "
+                            + "burst after start (heap growth, caches) is not charged to whichever contender goes first (default: ${DEFAULT-VALUE}).")
     int warmupRounds;
 
-    @Option(names = "--raw-concurrency", defaultValue = "" + Binder.DEFAULT_CONCURRENCY,
+    @Option(
+            names = "--raw-concurrency",
+            defaultValue = "" + Binder.DEFAULT_CONCURRENCY,
             description = "Concurrency of the raw binding client (default: qshard's default, ${DEFAULT-VALUE}).")
     int rawConcurrency;
 
-    @Option(names = "--only", split = ",", description = "Run only these contenders: kube, qshard, naive, raw, raw-watch, baseline (default: all; the ratios need all).")
+    @Option(
+            names = "--only",
+            split = ",",
+            description =
+                    "Run only these contenders: kube, qshard, naive, raw, raw-watch, baseline (default: all; the ratios need all).")
     List<String> only;
 
-    @Option(names = "--qshard-java-opts", description = "QSHARD_JAVA_OPTS for the qshard process (default: unset, the launcher's defaults).")
+    @Option(
+            names = "--qshard-java-opts",
+            description = "QSHARD_JAVA_OPTS for the qshard process (default: unset, the launcher's defaults).")
     String qshardJavaOpts;
 
-    @Option(names = "--qshard-args", defaultValue = "", description = "Extra arguments for `qshard run` (default: none — its defaults).")
+    @Option(
+            names = "--qshard-args",
+            defaultValue = "",
+            description = "Extra arguments for `qshard run` (default: none — its defaults).")
     String qshardArgs;
 
-    @Option(names = "--baseline-launcher", paramLabel = "PATH",
-            description = "Also run another build of qshard as a sixth contender, e.g. the launcher of a `git worktree` of the "
-                    + "commit before a change (…/bin/qshard): before and after in one run, on one apiserver.")
+    @Option(
+            names = "--baseline-launcher",
+            paramLabel = "PATH",
+            description =
+                    "Also run another build of qshard as a sixth contender, e.g. the launcher of a `git worktree` of the "
+                            + "commit before a change (…/bin/qshard): before and after in one run, on one apiserver.")
     Path baselineLauncher;
 
     /** schedulerName of the raw client's pods (no scheduler handles it). */
@@ -76,39 +96,89 @@ public final class BacklogBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // profiling on: each contender starts right after a forced apiserver GC (BacklogRound.collectApiserverGarbage)
-        try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of())
-                .withExtraApiserverArgs(List.of("--profiling=true")));
-             KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
+        try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults()
+                        .withAuditVerbs(Set.of())
+                        .withExtraApiserverArgs(List.of("--profiling=true")));
+                KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
             o.registerFleet(admin);
             Path logs = Files.createDirectories(Path.of("bench", "target", "e2e-logs"));
             KubeBinaries bin = KubeBinaries.locate();
             List<Contender> contenders = new ArrayList<>(List.of(
-                    new ProcessContender("kube-scheduler 1.20", "default-scheduler", kc -> List.of(bin.kubeScheduler().toString(),
-                            "--kubeconfig=" + kc, "--leader-elect=false", "--kube-api-qps=5000", "--kube-api-burst=5000",
-                            "--port=0", "--secure-port=0", "--v=0"), logs.resolve("kube-scheduler.log")),
-                    new ProcessContender("qshard (defaults)", "qshard-prod", kc -> {
-                        List<String> cmd = new ArrayList<>(List.of(o.launcher.toAbsolutePath().toString(), "run", "--tier", "prod",
-                                "--kubeconfig", kc.toString(), "--metrics-port", "0"));
-                        if (!qshardArgs.isBlank()) {
-                            cmd.addAll(List.of(qshardArgs.trim().split("\\s+")));
-                        }
-                        return cmd;
-                    }, logs.resolve("qshard.log"), qshardJavaOpts),
-                    new ProcessContender("plain fabric8 bind loop", NAIVE_SCHEDULER_NAME, kc -> List.of(
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                            "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), NaiveBindMain.class.getName(),
-                            kc.toString(), NAIVE_SCHEDULER_NAME, Integer.toString(rawConcurrency)), logs.resolve("naive.log")),
+                    new ProcessContender(
+                            "kube-scheduler 1.20",
+                            "default-scheduler",
+                            kc -> List.of(
+                                    bin.kubeScheduler().toString(),
+                                    "--kubeconfig=" + kc,
+                                    "--leader-elect=false",
+                                    "--kube-api-qps=5000",
+                                    "--kube-api-burst=5000",
+                                    "--port=0",
+                                    "--secure-port=0",
+                                    "--v=0"),
+                            logs.resolve("kube-scheduler.log")),
+                    new ProcessContender(
+                            "qshard (defaults)",
+                            "qshard-prod",
+                            kc -> {
+                                List<String> cmd = new ArrayList<>(List.of(
+                                        o.launcher.toAbsolutePath().toString(),
+                                        "run",
+                                        "--tier",
+                                        "prod",
+                                        "--kubeconfig",
+                                        kc.toString(),
+                                        "--metrics-port",
+                                        "0"));
+                                if (!qshardArgs.isBlank()) {
+                                    cmd.addAll(List.of(qshardArgs.trim().split("\\s+")));
+                                }
+                                return cmd;
+                            },
+                            logs.resolve("qshard.log"),
+                            qshardJavaOpts),
+                    new ProcessContender(
+                            "plain fabric8 bind loop",
+                            NAIVE_SCHEDULER_NAME,
+                            kc -> List.of(
+                                    Path.of(System.getProperty("java.home"), "bin", "java")
+                                            .toString(),
+                                    "-XX:TieredStopAtLevel=1",
+                                    "-XX:+UseSerialGC",
+                                    "-cp",
+                                    System.getProperty("java.class.path"),
+                                    NaiveBindMain.class.getName(),
+                                    kc.toString(),
+                                    NAIVE_SCHEDULER_NAME,
+                                    Integer.toString(rawConcurrency)),
+                            logs.resolve("naive.log")),
                     leanLoop("lean bind loop (qshard's binder)", RAW_SCHEDULER_NAME, 0, logs.resolve("raw.log")),
-                    leanLoop("lean bind loop + one pod watch", RAW_WATCH_SCHEDULER_NAME, 1, logs.resolve("raw-watch.log"))));
+                    leanLoop(
+                            "lean bind loop + one pod watch",
+                            RAW_WATCH_SCHEDULER_NAME,
+                            1,
+                            logs.resolve("raw-watch.log"))));
             List<String> keys = new ArrayList<>(List.of("kube", "qshard", "naive", "raw", "raw-watch"));
             if (baselineLauncher != null) {
-                contenders.add(new ProcessContender("qshard (baseline build)", "qshard-prod", kc -> List.of(
-                        baselineLauncher.toAbsolutePath().toString(), "run", "--tier", "prod", "--kubeconfig", kc.toString(),
-                        "--metrics-port", "0"), logs.resolve("qshard-baseline.log"), qshardJavaOpts));
+                contenders.add(new ProcessContender(
+                        "qshard (baseline build)",
+                        "qshard-prod",
+                        kc -> List.of(
+                                baselineLauncher.toAbsolutePath().toString(),
+                                "run",
+                                "--tier",
+                                "prod",
+                                "--kubeconfig",
+                                kc.toString(),
+                                "--metrics-port",
+                                "0"),
+                        logs.resolve("qshard-baseline.log"),
+                        qshardJavaOpts));
                 keys.add("baseline");
             }
             for (int w = 0; w < warmupRounds; w++) {
-                System.out.println("control-plane warm-up round " + (w + 1) + " of " + warmupRounds + " (not counted):");
+                System.out.println(
+                        "control-plane warm-up round " + (w + 1) + " of " + warmupRounds + " (not counted):");
                 BacklogRound.run(admin, cp, contenders.get(3), o, 0, 0);
             }
             List<List<Result>> byContender = new ArrayList<>();
@@ -141,10 +211,21 @@ public final class BacklogBench implements Callable<Integer> {
      * reflector and dropped (every scheduler keeps one: it is what the apiserver and the client pay for it).
      */
     private ProcessContender leanLoop(String name, String schedulerName, int watches, Path log) {
-        return new ProcessContender(name, schedulerName, kc -> List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Draw.watches=" + watches, "-cp", System.getProperty("java.class.path"),
-                RawBindMain.class.getName(), kc.toString(), schedulerName, Integer.toString(rawConcurrency)), log);
+        return new ProcessContender(
+                name,
+                schedulerName,
+                kc -> List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-Draw.watches=" + watches,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        RawBindMain.class.getName(),
+                        kc.toString(),
+                        schedulerName,
+                        Integer.toString(rawConcurrency)),
+                log);
     }
 
     private String table(List<Result> out, List<List<Result>> all) {
@@ -154,33 +235,64 @@ public final class BacklogBench implements Callable<Integer> {
         Result lean = out.get(3);
         Result leanWatch = out.get(4);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%d nodes, measured backlog of %d pods per contender%s, %d rounds after %d uncounted "
-                        + "control-plane warm-up round(s), %s%n%n", o.nodes, o.pods,
-                warmup > 0 ? " after " + warmup + " older warm-up pods bound first" : " (cold start)", o.rounds, warmupRounds, LocalDate.now()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%d nodes, measured backlog of %d pods per contender%s, %d rounds after %d uncounted "
+                        + "control-plane warm-up round(s), %s%n%n",
+                o.nodes,
+                o.pods,
+                warmup > 0 ? " after " + warmup + " older warm-up pods bound first" : " (cold start)",
+                o.rounds,
+                warmupRounds,
+                LocalDate.now()));
         sb.append("| contender (median round) | bound | pods/s (first→last binding) | wall s (start→last binding) "
                 + "| CPU s: contender | apiserver | etcd | first→last binding: contender | apiserver | etcd |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : out) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", r.name(),
-                    r.bound(), r.podsPerSecond(), r.wallSeconds(), r.contenderCpu(), r.apiserverCpu(), r.etcdCpu(),
-                    r.burst().contenderCpu(), r.burst().apiserverCpu(), r.burst().etcdCpu()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+                    r.name(),
+                    r.bound(),
+                    r.podsPerSecond(),
+                    r.wallSeconds(),
+                    r.contenderCpu(),
+                    r.apiserverCpu(),
+                    r.etcdCpu(),
+                    r.burst().contenderCpu(),
+                    r.burst().apiserverCpu(),
+                    r.burst().etcdCpu()));
         }
-        sb.append(String.format(Locale.ROOT, "%n| qshard ÷ … | ratio of the medians | median of the per-round ratios |%n|---|---:|---:|%n"
+        sb.append(String.format(
+                Locale.ROOT,
+                "%n| qshard ÷ … | ratio of the medians | median of the per-round ratios |%n|---|---:|---:|%n"
                         + "| kube-scheduler 1.20 | **%.2f×** | %.2f× |%n| plain fabric8 bind loop (the issue's naive ceiling) | **%.0f%%** | %.0f%% |%n"
                         + "| lean bind loop (qshard's own binder) | **%.0f%%** | %.0f%% |%n"
                         + "| lean bind loop + one pod watch (what any scheduler's watch leaves) | %.0f%% | %.0f%% |%n",
-                qshard.podsPerSecond() / kube.podsPerSecond(), medianRatio(all, 1, 0),
-                100 * qshard.podsPerSecond() / naive.podsPerSecond(), 100 * medianRatio(all, 1, 2),
-                100 * qshard.podsPerSecond() / lean.podsPerSecond(), 100 * medianRatio(all, 1, 3),
-                100 * qshard.podsPerSecond() / leanWatch.podsPerSecond(), 100 * medianRatio(all, 1, 4)));
+                qshard.podsPerSecond() / kube.podsPerSecond(),
+                medianRatio(all, 1, 0),
+                100 * qshard.podsPerSecond() / naive.podsPerSecond(),
+                100 * medianRatio(all, 1, 2),
+                100 * qshard.podsPerSecond() / lean.podsPerSecond(),
+                100 * medianRatio(all, 1, 3),
+                100 * qshard.podsPerSecond() / leanWatch.podsPerSecond(),
+                100 * medianRatio(all, 1, 4)));
         if (out.size() > 5) {
-            sb.append(String.format(Locale.ROOT, "| qshard (baseline build) — the same scheduler before the change | **%.0f%%** | %.0f%% |%n",
-                    100 * qshard.podsPerSecond() / out.get(5).podsPerSecond(), 100 * medianRatio(all, 1, 5)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| qshard (baseline build) — the same scheduler before the change | **%.0f%%** | %.0f%% |%n",
+                    100 * qshard.podsPerSecond() / out.get(5).podsPerSecond(),
+                    100 * medianRatio(all, 1, 5)));
         }
         sb.append("\nEvery round, pods/s (order rotated each round):\n\n");
         for (int i = 0; i < out.size(); i++) {
-            sb.append("- ").append(out.get(i).name()).append(": ").append(all.get(i).stream()
-                    .map(r -> String.format(Locale.ROOT, "%.0f", r.podsPerSecond())).toList()).append('\n');
+            sb.append("- ")
+                    .append(out.get(i).name())
+                    .append(": ")
+                    .append(all.get(i).stream()
+                            .map(r -> String.format(Locale.ROOT, "%.0f", r.podsPerSecond()))
+                            .toList())
+                    .append('\n');
         }
         return sb.toString();
     }

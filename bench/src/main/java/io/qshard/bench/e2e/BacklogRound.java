@@ -1,13 +1,5 @@
 package io.qshard.bench.e2e;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -17,6 +9,13 @@ import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.PodFixture;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One measured round of an end-to-end backlog benchmark: a fresh namespace with {@code pods} pending prod-shaped pods
@@ -27,9 +26,15 @@ import io.qshard.localcluster.fixtures.PodFixture;
  */
 final class BacklogRound {
     /** The outcome of one round; rates in pods per second, times in seconds. */
-    record Result(String name, int bound, double podsPerSecond, double wallSeconds, double contenderCpu,
-                  double apiserverCpu, double etcdCpu, Burst burst) {
-    }
+    record Result(
+            String name,
+            int bound,
+            double podsPerSecond,
+            double wallSeconds,
+            double contenderCpu,
+            double apiserverCpu,
+            double etcdCpu,
+            Burst burst) {}
 
     /**
      * CPU seconds spent between the first and the last binding (sampled every 50 ms, so ±50 ms at either end) —
@@ -39,13 +44,13 @@ final class BacklogRound {
         static final Burst NONE = new Burst(0, 0, 0);
     }
 
-    private BacklogRound() {
-    }
+    private BacklogRound() {}
 
     /**
      * @param round numbers the apiserver profile's file when {@code o.apiserverProfile} is set
      */
-    static Result run(KubernetesClient admin, LocalControlPlane cp, Contender c, BacklogOptions o, int warmup, int round)
+    static Result run(
+            KubernetesClient admin, LocalControlPlane cp, Contender c, BacklogOptions o, int warmup, int round)
             throws Exception {
         int pods = o.pods;
         String warm = Namespaces.fresh(admin, "warmup");
@@ -59,7 +64,8 @@ final class BacklogRound {
         long apiserver = cp.pids().get("kube-apiserver");
         long etcd = cp.pids().get("etcd");
         long self = ProcessHandle.current().pid();
-        try (BindWatcher watcher = new BindWatcher(admin, ns, pods); c) {
+        try (BindWatcher watcher = new BindWatcher(admin, ns, pods);
+                c) {
             c.reset();
             collectApiserverGarbage(admin);
             double api0 = CpuTime.of(apiserver);
@@ -74,7 +80,9 @@ final class BacklogRound {
             CompletableFuture<Path> profile = null;
             while (watcher.bound() < pods && System.nanoTime() < deadline) {
                 Thread.sleep(50); // harness progress polling, not test synchronisation
-                double cpu = pids.isEmpty() ? CpuTime.of(self) - self0 : pids.stream().mapToDouble(CpuTime::of).sum();
+                double cpu = pids.isEmpty()
+                        ? CpuTime.of(self) - self0
+                        : pids.stream().mapToDouble(CpuTime::of).sum();
                 contenderCpu = Math.max(contenderCpu, cpu); // a process that exited reads 0: keep the last reading
                 if (atFirst == null && watcher.firstNanos() != 0) {
                     atFirst = new double[] {contenderCpu, CpuTime.of(apiserver), CpuTime.of(etcd)};
@@ -82,8 +90,14 @@ final class BacklogRound {
                         profile = ApiserverProfile.start(admin, o.apiserverProfile, c.name(), round);
                     }
                 }
-                if (!pids.isEmpty() && pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))) {
-                    System.out.printf("%s: every process exited (see its log) with %d/%d bound%n", c.name(), watcher.bound(), pods);
+                if (!pids.isEmpty()
+                        && pids.stream()
+                                .noneMatch(p -> ProcessHandle.of(p)
+                                        .map(ProcessHandle::isAlive)
+                                        .orElse(false))) {
+                    System.out.printf(
+                            "%s: every process exited (see its log) with %d/%d bound%n",
+                            c.name(), watcher.bound(), pods);
                     break;
                 }
             }
@@ -91,19 +105,37 @@ final class BacklogRound {
             double wall = (watcher.lastNanos() - t0) / 1e9;
             double apiNow = CpuTime.of(apiserver);
             double etcdNow = CpuTime.of(etcd);
-            Burst burst = atFirst == null ? Burst.NONE
+            Burst burst = atFirst == null
+                    ? Burst.NONE
                     : new Burst(contenderCpu - atFirst[0], apiNow - atFirst[1], etcdNow - atFirst[2]);
-            Result r = new Result(c.name(), watcher.bound(), rate, wall, contenderCpu, apiNow - api0, etcdNow - etcd0, burst);
-            System.out.printf(Locale.ROOT, "%s: %d/%d bound, %.0f pods/s, %.1f s wall, cpu s: contender %.1f apiserver %.1f etcd %.1f"
-                            + " (first→last binding: %.1f / %.1f / %.1f)%n", c.name(), r.bound(), pods, rate, wall, r.contenderCpu(),
-                    r.apiserverCpu(), r.etcdCpu(), burst.contenderCpu(), burst.apiserverCpu(), burst.etcdCpu());
+            Result r = new Result(
+                    c.name(), watcher.bound(), rate, wall, contenderCpu, apiNow - api0, etcdNow - etcd0, burst);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: %d/%d bound, %.0f pods/s, %.1f s wall, cpu s: contender %.1f apiserver %.1f etcd %.1f"
+                            + " (first→last binding: %.1f / %.1f / %.1f)%n",
+                    c.name(),
+                    r.bound(),
+                    pods,
+                    rate,
+                    wall,
+                    r.contenderCpu(),
+                    r.apiserverCpu(),
+                    r.etcdCpu(),
+                    burst.contenderCpu(),
+                    burst.apiserverCpu(),
+                    burst.etcdCpu());
             System.out.printf("%s: bindings seen %s%n", c.name(), watcher.window());
             BindingTimeline timeline = watcher.timeline();
             System.out.printf("%s: timeline %s%n", c.name(), timeline);
             if (profile != null) {
-                System.out.printf("%s: apiserver CPU profile of %d s from the first binding: %s (bindings in those %d s: ~%d)%n",
-                        c.name(), ApiserverProfile.SECONDS, profile.get(ApiserverProfile.SECONDS + 30L, TimeUnit.SECONDS),
-                        ApiserverProfile.SECONDS, timeline == null ? 0 : timeline.boundWithin(ApiserverProfile.SECONDS));
+                System.out.printf(
+                        "%s: apiserver CPU profile of %d s from the first binding: %s (bindings in those %d s: ~%d)%n",
+                        c.name(),
+                        ApiserverProfile.SECONDS,
+                        profile.get(ApiserverProfile.SECONDS + 30L, TimeUnit.SECONDS),
+                        ApiserverProfile.SECONDS,
+                        timeline == null ? 0 : timeline.boundWithin(ApiserverProfile.SECONDS));
             }
             return r;
         } finally {
@@ -121,7 +153,9 @@ final class BacklogRound {
     static void collectApiserverGarbage(KubernetesClient admin) throws Exception {
         var http = admin.getHttpClient();
         var request = http.newHttpRequestBuilder()
-                .uri(java.net.URI.create(io.qshard.kube.client.ApiserverConnection.baseUrl(admin) + "/debug/pprof/heap?gc=1")).build();
+                .uri(java.net.URI.create(
+                        io.qshard.kube.client.ApiserverConnection.baseUrl(admin) + "/debug/pprof/heap?gc=1"))
+                .build();
         var response = http.sendAsync(request, byte[].class).get(60, TimeUnit.SECONDS);
         if (response.code() != 200) {
             throw new IllegalStateException("apiserver garbage collection: HTTP " + response.code()
@@ -138,8 +172,11 @@ final class BacklogRound {
 
     /** Deletes the round's pods (grace 0: no kubelet). */
     private static void cleanUp(LocalControlPlane cp, String... namespaces) {
-        Config cfg = new ConfigBuilder(Config.fromKubeconfig(cp.kubeconfig().toFile())).withRequestTimeout(300_000).build();
-        try (KubernetesClient slow = new KubernetesClientBuilder().withConfig(cfg).build()) {
+        Config cfg = new ConfigBuilder(Config.fromKubeconfig(cp.kubeconfig().toFile()))
+                .withRequestTimeout(300_000)
+                .build();
+        try (KubernetesClient slow =
+                new KubernetesClientBuilder().withConfig(cfg).build()) {
             for (String ns : namespaces) {
                 slow.pods().inNamespace(ns).withGracePeriod(0).delete();
             }
@@ -149,8 +186,13 @@ final class BacklogRound {
     private static List<Pod> backlog(String ns, int n, Contender c) {
         List<Pod> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(PodFixture.pod("p-" + i).namespace(ns).tier("prod").schedulerName(c.schedulerName())
-                    .cpuMilli(100).memoryMi(128).build());
+            out.add(PodFixture.pod("p-" + i)
+                    .namespace(ns)
+                    .tier("prod")
+                    .schedulerName(c.schedulerName())
+                    .cpuMilli(100)
+                    .memoryMi(128)
+                    .build());
         }
         return out;
     }

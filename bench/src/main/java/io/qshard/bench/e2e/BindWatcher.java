@@ -1,22 +1,22 @@
 package io.qshard.bench.e2e;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-
 /** Watches a namespace and records when each pod first shows a nodeName (each bind time). Thread-safe. */
 final class BindWatcher implements AutoCloseable {
     private final Set<String> bound = ConcurrentHashMap.newKeySet();
     /** {@link System#nanoTime} of each binding, in the order seen, up to the expected number. */
     private final AtomicLongArray times;
+
     private final AtomicInteger recorded = new AtomicInteger();
     private final AtomicLong first = new AtomicLong();
     private final AtomicLong last = new AtomicLong();
@@ -31,7 +31,9 @@ final class BindWatcher implements AutoCloseable {
             @Override
             public void eventReceived(Action action, Pod pod) {
                 String node = pod.getSpec().getNodeName();
-                if (node != null && !node.isEmpty() && bound.add(pod.getMetadata().getUid())) {
+                if (node != null
+                        && !node.isEmpty()
+                        && bound.add(pod.getMetadata().getUid())) {
                     long now = System.nanoTime();
                     if (first.compareAndSet(0, now)) {
                         firstAt = java.time.Instant.now();
@@ -46,8 +48,7 @@ final class BindWatcher implements AutoCloseable {
             }
 
             @Override
-            public void onClose(WatcherException cause) {
-            }
+            public void onClose(WatcherException cause) {}
         });
     }
 

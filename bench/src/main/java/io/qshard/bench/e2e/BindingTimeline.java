@@ -15,6 +15,7 @@ import java.util.Locale;
 record BindingTimeline(double[] secondsTo, int[] perBucket, double middleRate) {
     /** The quantiles of {@link #secondsTo}. */
     static final double[] QUANTILES = {0.10, 0.50, 0.90, 0.99, 1.0};
+
     static final long BUCKET_NANOS = 250_000_000L;
 
     /**
@@ -61,7 +62,9 @@ record BindingTimeline(double[] secondsTo, int[] perBucket, double middleRate) {
         for (int q = 0; q < QUANTILES.length; q++) {
             b.append(String.format(Locale.ROOT, "%.0f%% %.2f s, ", QUANTILES[q] * 100, secondsTo[q]));
         }
-        return b.append("per 250 ms ").append(Arrays.toString(perBucket))
-                .append(String.format(Locale.ROOT, ", 10→90%%: %.0f pods/s", middleRate)).toString();
+        return b.append("per 250 ms ")
+                .append(Arrays.toString(perBucket))
+                .append(String.format(Locale.ROOT, ", 10→90%%: %.0f pods/s", middleRate))
+                .toString();
     }
 }

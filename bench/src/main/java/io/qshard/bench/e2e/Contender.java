@@ -14,8 +14,7 @@ interface Contender extends AutoCloseable {
     void start(Path kubeconfig, String namespace) throws Exception;
 
     /** Prepares for another round (a contender is started and closed once per round). */
-    default void reset() {
-    }
+    default void reset() {}
 
     /** Pids of its processes (CPU accounting); empty when it runs inside the harness's JVM. */
     default java.util.List<Long> pids() {

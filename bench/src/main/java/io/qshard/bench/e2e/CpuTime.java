@@ -8,8 +8,7 @@ import java.nio.file.Path;
 public final class CpuTime {
     private static final double TICKS = 100.0; // USER_HZ on Linux
 
-    private CpuTime() {
-    }
+    private CpuTime() {}
 
     public static double of(long pid) {
         try {

@@ -20,7 +20,8 @@ final class ProcessContender implements Contender {
     }
 
     /** @param javaOpts QSHARD_JAVA_OPTS for the process, or null to leave it unset */
-    ProcessContender(String name, String schedulerName, Function<Path, List<String>> command, Path log, String javaOpts) {
+    ProcessContender(
+            String name, String schedulerName, Function<Path, List<String>> command, Path log, String javaOpts) {
         this.name = name;
         this.schedulerName = schedulerName;
         this.command = command;
@@ -40,7 +41,8 @@ final class ProcessContender implements Contender {
 
     @Override
     public void start(Path kubeconfig, String namespace) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command.apply(kubeconfig)).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command.apply(kubeconfig))
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove("QSHARD_JAVA_OPTS");
         if (javaOpts != null) {

@@ -1,20 +1,18 @@
 package io.qshard.bench.e2e;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.kube.convert.RawPod;
+import io.qshard.kube.informer.PodReflector;
+import io.qshard.shard.binder.BindOutcome;
+import io.qshard.shard.binder.Binder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.shard.binder.BindOutcome;
-import io.qshard.shard.binder.Binder;
-import io.qshard.kube.informer.PodReflector;
-import io.qshard.kube.convert.RawPod;
-import io.qshard.shard.scheduler.SchedulerProcess;
 
 /**
  * The raw binding ceiling as its own process: lists the pending pods of one schedulerName once (oldest
@@ -27,17 +25,19 @@ import io.qshard.shard.scheduler.SchedulerProcess;
  * <pre>java -cp benchmarks.jar io.qshard.bench.e2e.RawBindMain KUBECONFIG SCHEDULER_NAME CONCURRENCY</pre>
  */
 public final class RawBindMain {
-    private RawBindMain() {
-    }
+    private RawBindMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         Path kubeconfig = Path.of(args[0]);
         String schedulerName = args[1];
         int concurrency = Integer.parseInt(args[2]);
-        try (KubernetesClient client = io.qshard.kube.client.ApiClients.create(Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
-             Binder binder = new Binder(client, concurrency)) {
-            // -Draw.watches=N pod watches as a scheduler keeps, synced before the first binding (decoded by qshard's reflector
-            // and dropped; diagnostic -Draw.protobuf=true: asked for in protobuf, bytes counted only) — what a watch costs:
+        try (KubernetesClient client = io.qshard.kube.client.ApiClients.create(
+                        Config.fromKubeconfig(kubeconfig.toFile()), "bench-raw-binder");
+                Binder binder = new Binder(client, concurrency)) {
+            // -Draw.watches=N pod watches as a scheduler keeps, synced before the first binding (decoded by qshard's
+            // reflector
+            // and dropped; diagnostic -Draw.protobuf=true: asked for in protobuf, bytes counted only) — what a watch
+            // costs:
             // the bench's "lean bind loop + one pod watch" contender (bench/RESULTS.md)
             List<PodReflector> watches = new ArrayList<>();
             List<AtomicLong> protobufBytes = new ArrayList<>();
@@ -48,16 +48,27 @@ public final class RawBindMain {
                     watches.add(droppingWatch(client));
                 }
             }
-            List<String> nodes = client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).sorted().toList();
-            List<Pod> pods = new ArrayList<>(client.pods().inAnyNamespace().withField("spec.schedulerName", schedulerName)
-                    .withField("spec.nodeName", "").list().getItems());
+            List<String> nodes = client.nodes().list().getItems().stream()
+                    .map(n -> n.getMetadata().getName())
+                    .sorted()
+                    .toList();
+            List<Pod> pods = new ArrayList<>(client.pods()
+                    .inAnyNamespace()
+                    .withField("spec.schedulerName", schedulerName)
+                    .withField("spec.nodeName", "")
+                    .list()
+                    .getItems());
             pods.sort(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()));
             CountDownLatch done = new CountDownLatch(pods.size());
             System.out.println("binding " + pods.size() + " pods from " + java.time.LocalTime.now());
             int i = 0;
             for (Pod p : pods) {
-                binder.bind(p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getMetadata().getUid(),
-                        nodes.get(i++ % nodes.size()), (BindOutcome o) -> {
+                binder.bind(
+                        p.getMetadata().getNamespace(),
+                        p.getMetadata().getName(),
+                        p.getMetadata().getUid(),
+                        nodes.get(i++ % nodes.size()),
+                        (BindOutcome o) -> {
                             if (o.kind() != BindOutcome.Kind.BOUND) {
                                 System.err.println("bind failed: " + o);
                             }
@@ -75,12 +86,10 @@ public final class RawBindMain {
     private static PodReflector droppingWatch(KubernetesClient client) {
         PodReflector watch = new PodReflector(client, new PodReflector.Sink() {
             @Override
-            public void upsert(RawPod pod) {
-            }
+            public void upsert(RawPod pod) {}
 
             @Override
-            public void delete(String uid) {
-            }
+            public void delete(String uid) {}
         });
         watch.start().join();
         return watch;

@@ -1,5 +1,12 @@
 package io.qshard.bench.e2e;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.bench.e2e.BacklogRound.Result;
+import io.qshard.kube.api.Crds;
+import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.localcluster.ControlPlaneOptions;
+import io.qshard.localcluster.KubeClients;
+import io.qshard.localcluster.LocalControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,14 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.bench.e2e.BacklogRound.Result;
-import io.qshard.localcluster.ControlPlaneOptions;
-import io.qshard.localcluster.KubeClients;
-import io.qshard.localcluster.LocalControlPlane;
-import io.qshard.kube.api.Crds;
-import io.qshard.kube.api.NodeUsageCrd;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,12 +28,18 @@ import picocli.CommandLine.Option;
  * ({@code qshard run --all-tiers}). Same pods, same nodes, order rotated each round, medians reported; results go to
  * stdout and to the shards section of bench/RESULTS.md.
  */
-@Command(name = "shard-backlog-bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "shard-backlog-bench",
+        mixinStandardHelpOptions = true,
         description = "The end-to-end backlog with 1 shard vs N shards, same run, same apiserver.")
 public final class ShardBacklogBench implements Callable<Integer> {
     @CommandLine.Mixin
     BacklogOptions o;
-    @Option(names = "--shards", defaultValue = "4", description = "Shards of the sharded contenders (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--shards",
+            defaultValue = "4",
+            description = "Shards of the sharded contenders (default: ${DEFAULT-VALUE}).")
     int shards;
 
     public static void main(String[] args) {
@@ -51,16 +56,33 @@ public final class ShardBacklogBench implements Callable<Integer> {
         contenders.add(qshard("1 shard", sn, one, logs.resolve("shard-1.log"), "--tier", "prod"));
         List<ProcessContender> members = new ArrayList<>();
         for (int s = 0; s < shards; s++) {
-            members.add(qshard("shard " + s, sn, many, logs.resolve("shards-" + shards + "-p" + s + ".log"),
-                    "--tier", "prod", "--shard", Integer.toString(s)));
+            members.add(qshard(
+                    "shard " + s,
+                    sn,
+                    many,
+                    logs.resolve("shards-" + shards + "-p" + s + ".log"),
+                    "--tier",
+                    "prod",
+                    "--shard",
+                    Integer.toString(s)));
         }
         contenders.add(new ProcessGroupContender(shards + " shards, " + shards + " processes", sn, members));
-        contenders.add(qshard(shards + " shards, one process", sn, many, logs.resolve("shards-" + shards + "-1p.log"), "--all-tiers"));
-        try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
-             KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
+        contenders.add(qshard(
+                shards + " shards, one process",
+                sn,
+                many,
+                logs.resolve("shards-" + shards + "-1p.log"),
+                "--all-tiers"));
+        try (LocalControlPlane cp =
+                        LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
+                KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
             o.registerFleet(admin);
-            Crds.install(admin, Path.of("manifests", "crds", "shardmap.yaml"), Duration.ofSeconds(60)); // a sharded tier needs it
-            NodeUsageCrd.install(admin, NodeUsageCrd.MANIFEST, Duration.ofSeconds(60)); // the same view for every contender
+            Crds.install(
+                    admin,
+                    Path.of("manifests", "crds", "shardmap.yaml"),
+                    Duration.ofSeconds(60)); // a sharded tier needs it
+            NodeUsageCrd.install(
+                    admin, NodeUsageCrd.MANIFEST, Duration.ofSeconds(60)); // the same view for every contender
             List<List<Result>> all = new ArrayList<>();
             contenders.forEach(c -> all.add(new ArrayList<>()));
             for (int round = 0; round < o.rounds; round++) {
@@ -77,12 +99,23 @@ public final class ShardBacklogBench implements Callable<Integer> {
     }
 
     private ProcessContender qshard(String name, String schedulerName, Path config, Path log, String... args) {
-        return new ProcessContender(name, schedulerName, kc -> {
-            List<String> cmd = new ArrayList<>(List.of(o.launcher.toAbsolutePath().toString(), "run", "--config",
-                    config.toAbsolutePath().toString(), "--kubeconfig", kc.toString(), "--metrics-port", "0"));
-            cmd.addAll(List.of(args));
-            return cmd;
-        }, log);
+        return new ProcessContender(
+                name,
+                schedulerName,
+                kc -> {
+                    List<String> cmd = new ArrayList<>(List.of(
+                            o.launcher.toAbsolutePath().toString(),
+                            "run",
+                            "--config",
+                            config.toAbsolutePath().toString(),
+                            "--kubeconfig",
+                            kc.toString(),
+                            "--metrics-port",
+                            "0"));
+                    cmd.addAll(List.of(args));
+                    return cmd;
+                },
+                log);
     }
 
     /** A qshard.yaml with only the prod tier's shard count changed. */
@@ -91,16 +124,30 @@ public final class ShardBacklogBench implements Callable<Integer> {
     }
 
     private String table(List<List<Result>> all) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
                 "%d nodes, backlog of %d prod pods per contender (cold start), %d rounds, %s%n%n"
                         + "| contender (median round) | bound | pods/s (first→last binding) | wall s (start→last binding) "
                         + "| CPU s: qshard | apiserver | etcd | every round, pods/s |%n|---|---:|---:|---:|---:|---:|---:|---|%n",
-                o.nodes, o.pods, o.rounds, LocalDate.now()));
+                o.nodes,
+                o.pods,
+                o.rounds,
+                LocalDate.now()));
         for (List<Result> rs : all) {
             Result r = BacklogRound.median(rs);
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %s |%n", r.name(), r.bound(),
-                    r.podsPerSecond(), r.wallSeconds(), r.contenderCpu(), r.apiserverCpu(), r.etcdCpu(),
-                    rs.stream().map(x -> String.format(Locale.ROOT, "%.0f", x.podsPerSecond())).toList()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %s |%n",
+                    r.name(),
+                    r.bound(),
+                    r.podsPerSecond(),
+                    r.wallSeconds(),
+                    r.contenderCpu(),
+                    r.apiserverCpu(),
+                    r.etcdCpu(),
+                    rs.stream()
+                            .map(x -> String.format(Locale.ROOT, "%.0f", x.podsPerSecond()))
+                            .toList()));
         }
         return sb.toString();
     }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageCrd;
 import io.qshard.localcluster.ControlPlaneOptions;
 import io.qshard.localcluster.KubeClients;
 import io.qshard.localcluster.LocalControlPlane;
@@ -20,8 +22,6 @@ import io.qshard.simulator.PodUtilisation;
 import io.qshard.simulator.SimulationSettings;
 import io.qshard.simulator.SimulatorProcess;
 import io.qshard.simulator.TraceLoad;
-import io.qshard.kube.api.NodeUsage;
-import io.qshard.kube.api.NodeUsageCrd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -49,15 +48,24 @@ import picocli.CommandLine.Option;
 public final class UtilisationScenarioBench implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "40")
     int nodes;
+
     @Option(names = "--minutes", defaultValue = "4")
     int minutes;
+
     @Option(names = "--traces", defaultValue = "../shared/traces")
     Path traces;
+
     @Option(names = "--speedup", defaultValue = "600", description = "Trace seconds per real second.")
     double speedup;
+
     @Option(names = "--utilisation", defaultValue = "0.6,1.0", description = "Batch/free pods use request × u.")
     String utilisation;
-    @Option(names = "--isolation", negatable = true, defaultValue = "false", fallbackValue = "true",
+
+    @Option(
+            names = "--isolation",
+            negatable = true,
+            defaultValue = "false",
+            fallbackValue = "true",
             description = "Play the node agent's besteffort box in the simulator.")
     boolean isolation;
 
@@ -69,24 +77,33 @@ public final class UtilisationScenarioBench implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Trace> loaded = new ArrayList<>();
         try (Stream<Path> files = Files.list(traces)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
-                loaded.add(TraceCsv.read(f, w -> { }));
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+                loaded.add(TraceCsv.read(f, w -> {}));
             }
         }
-        try (LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
-             KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
+        try (LocalControlPlane cp =
+                        LocalControlPlane.start(ControlPlaneOptions.defaults().withAuditVerbs(Set.of()));
+                KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
             NodeUsageCrd.install(admin, NodeUsageCrd.MANIFEST, Duration.ofSeconds(30));
             List<Node> fleet = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
-                fleet.add(NodeFixture.node(String.format("u-%04d", i)).cpu("8").memory("32Gi").build());
+                fleet.add(NodeFixture.node(String.format("u-%04d", i))
+                        .cpu("8")
+                        .memory("32Gi")
+                        .build());
             }
             Bulk.create(admin, fleet, 16);
             String ns = Namespaces.fresh(admin, "utilisation");
             List<Pod> pods = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
                 for (int k = 0; k < 4; k++) { // prod: 4 × 1600m = 80 % of 8 cores requested
-                    Pod p = PodFixture.pod("prod-" + i + "-" + k).namespace(ns).tier("prod").cpuMilli(1600)
-                            .memoryMi(6 * 1024).build();
+                    Pod p = PodFixture.pod("prod-" + i + "-" + k)
+                            .namespace(ns)
+                            .tier("prod")
+                            .cpuMilli(1600)
+                            .memoryMi(6 * 1024)
+                            .build();
                     p.getSpec().setNodeName(String.format("u-%04d", i));
                     pods.add(p);
                 }
@@ -94,20 +111,46 @@ public final class UtilisationScenarioBench implements Callable<Integer> {
             Bulk.create(admin, pods, 16);
             QshardConfig cfg = QshardConfig.defaults();
             KubernetesClient simClient = io.qshard.kube.client.ApiClients.create(
-                    io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "bench-simulator");
+                    io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                            cp.kubeconfig().toFile()),
+                    "bench-simulator");
             KubernetesClient schedClient = io.qshard.kube.client.ApiClients.create(
-                    io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), "bench-scheduler");
-            try (SimulatorProcess sim = SimulatorProcess.start(simClient, cfg,
-                    SimulationSettings.of(new TraceLoad(loaded, speedup)).withUtilisation(PodUtilisation.parse(utilisation, 1))
-                            .withInterval(Duration.ofSeconds(2)).withWriters(8).withIsolation(isolation),
-                    Duration.ofSeconds(60), Clock.systemUTC())) {
-                SchedulerProcess all = SchedulerProcess.start(schedClient, cfg, ShippedPlugins.registry(), cfg.tiers(),
-                        SchedulerSettings.defaults(), Duration.ofSeconds(60), Clock.systemUTC());
+                    io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                            cp.kubeconfig().toFile()),
+                    "bench-scheduler");
+            try (SimulatorProcess sim = SimulatorProcess.start(
+                    simClient,
+                    cfg,
+                    SimulationSettings.of(new TraceLoad(loaded, speedup))
+                            .withUtilisation(PodUtilisation.parse(utilisation, 1))
+                            .withInterval(Duration.ofSeconds(2))
+                            .withWriters(8)
+                            .withIsolation(isolation),
+                    Duration.ofSeconds(60),
+                    Clock.systemUTC())) {
+                SchedulerProcess all = SchedulerProcess.start(
+                        schedClient,
+                        cfg,
+                        ShippedPlugins.registry(),
+                        cfg.tiers(),
+                        SchedulerSettings.defaults(),
+                        Duration.ofSeconds(60),
+                        Clock.systemUTC());
                 try {
                     List<Pod> filler = new ArrayList<>();
                     for (int i = 0; i < nodes * 8; i++) {
-                        filler.add(PodFixture.pod("batch-" + i).namespace(ns).tier("batch").cpuMilli(500).memoryMi(1024).build());
-                        filler.add(PodFixture.pod("free-" + i).namespace(ns).tier("free").cpuMilli(250).memoryMi(512).build());
+                        filler.add(PodFixture.pod("batch-" + i)
+                                .namespace(ns)
+                                .tier("batch")
+                                .cpuMilli(500)
+                                .memoryMi(1024)
+                                .build());
+                        filler.add(PodFixture.pod("free-" + i)
+                                .namespace(ns)
+                                .tier("free")
+                                .cpuMilli(250)
+                                .memoryMi(512)
+                                .build());
                     }
                     Bulk.create(admin, filler, 16);
                     long end = System.nanoTime() + minutes * 60_000_000_000L;
@@ -121,7 +164,8 @@ public final class UtilisationScenarioBench implements Callable<Integer> {
                         if (System.nanoTime() < warm) {
                             continue;
                         }
-                        for (NodeUsage nu : admin.resources(NodeUsage.class).list().getItems()) {
+                        for (NodeUsage nu :
+                                admin.resources(NodeUsage.class).list().getItems()) {
                             if (nu.getStatus() == null || nu.getStatus().getNode() == null) {
                                 continue;
                             }
@@ -136,11 +180,22 @@ public final class UtilisationScenarioBench implements Callable<Integer> {
                         }
                     }
                     long bound = admin.pods().inNamespace(ns).list().getItems().stream()
-                            .filter(p -> p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty()).count();
-                    System.out.printf(Locale.ROOT, "%d nodes, %d min (%.0f trace hours), %d node-samples: mean cpu usage "
+                            .filter(p -> p.getSpec().getNodeName() != null
+                                    && !p.getSpec().getNodeName().isEmpty())
+                            .count();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%d nodes, %d min (%.0f trace hours), %d node-samples: mean cpu usage "
                                     + "%.1f %% (prod %.1f %%), node-samples above 90 %%: %.2f %%; pods bound %d of %d%n",
-                            nodes, minutes, minutes * 60 * speedup / 3600, samples, 100 * sum / samples,
-                            100 * prodSum / samples, 100.0 * hot / samples, bound, pods.size() + filler.size());
+                            nodes,
+                            minutes,
+                            minutes * 60 * speedup / 3600,
+                            samples,
+                            100 * sum / samples,
+                            100 * prodSum / samples,
+                            100.0 * hot / samples,
+                            bound,
+                            pods.size() + filler.size());
                 } finally {
                     all.stop(Duration.ofSeconds(5));
                 }

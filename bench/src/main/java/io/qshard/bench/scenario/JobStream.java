@@ -25,16 +25,20 @@ final class JobStream {
      * @param memoryPerCore   memory per requested core, bytes
      * @param meanRuntimeSeconds mean job runtime (exponential), simulated seconds
      */
-    record Settings(double backlogPerNode, double freeShare, long minCpuMilli, long maxCpuMilli, long memoryPerCore,
-                    long meanRuntimeSeconds) {
+    record Settings(
+            double backlogPerNode,
+            double freeShare,
+            long minCpuMilli,
+            long maxCpuMilli,
+            long memoryPerCore,
+            long meanRuntimeSeconds) {
         static Settings defaults() {
             return new Settings(1.0, 1.0 / 3, 500, 2_000, 2L << 30, 2 * 3600);
         }
     }
 
     /** A job's pod and how long it runs once placed. */
-    record Job(PodRequest pod, long runtimeSeconds) {
-    }
+    record Job(PodRequest pod, long runtimeSeconds) {}
 
     private final Settings settings;
     private final Tier batch;
@@ -57,7 +61,8 @@ final class JobStream {
     /** A new job created at {@code now}. */
     Job next(Instant now) {
         Tier tier = random.nextDouble() < settings.freeShare() ? free : batch;
-        long cpu = settings.minCpuMilli() + 100 * random.nextLong((settings.maxCpuMilli() - settings.minCpuMilli()) / 100 + 1);
+        long cpu = settings.minCpuMilli()
+                + 100 * random.nextLong((settings.maxCpuMilli() - settings.minCpuMilli()) / 100 + 1);
         long memory = cpu * settings.memoryPerCore() / 1000;
         return new Job(pod(tier, cpu, memory, now, "job-" + next++), runtime());
     }
@@ -70,13 +75,30 @@ final class JobStream {
     /** The pod a controller re-creates for an evicted one: same size and tier, a new uid, created now. */
     PodRequest recreate(PodRequest evicted, Instant now) {
         Tier tier = batch.name().equals(evicted.tier()) ? batch : free;
-        return pod(tier, evicted.requests().batchMilliCpu(), evicted.requests().batchMemoryBytes(), now,
+        return pod(
+                tier,
+                evicted.requests().batchMilliCpu(),
+                evicted.requests().batchMemoryBytes(),
+                now,
                 evicted.owner().name() + "-r" + next++);
     }
 
     private static PodRequest pod(Tier tier, long cpu, long memory, Instant now, String name) {
-        OwnerRef owner = new OwnerRef("ReplicaSet", name.replaceAll("-r\\d+$", ""), "rs-" + name.replaceAll("-r\\d+$", ""));
-        return new PodRequest("uid-" + name, "scenario", name, tier.name(), tier.poolRule(),
-                new Resources(0, 0, 1, cpu, memory), Map.of(), null, List.of(), tier.priority(), now, owner, null);
+        OwnerRef owner =
+                new OwnerRef("ReplicaSet", name.replaceAll("-r\\d+$", ""), "rs-" + name.replaceAll("-r\\d+$", ""));
+        return new PodRequest(
+                "uid-" + name,
+                "scenario",
+                name,
+                tier.name(),
+                tier.poolRule(),
+                new Resources(0, 0, 1, cpu, memory),
+                Map.of(),
+                null,
+                List.of(),
+                tier.priority(),
+                now,
+                owner,
+                null);
     }
 }

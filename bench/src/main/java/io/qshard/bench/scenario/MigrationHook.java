@@ -1,10 +1,10 @@
 package io.qshard.bench.scenario;
 
-import io.qshard.core.config.MigrationConfig;
 import io.qshard.controllers.migrate.EvictionLedger;
 import io.qshard.controllers.migrate.MigrationPlan;
 import io.qshard.controllers.migrate.MigrationPlanner;
 import io.qshard.controllers.migrate.TrackerFacts;
+import io.qshard.core.config.MigrationConfig;
 import java.time.Instant;
 
 /**
@@ -28,8 +28,12 @@ final class MigrationHook implements TraceScenario.StepHook {
             planner = new MigrationPlanner(config, s::algorithm);
         }
         var snapshot = s.state().snapshot();
-        MigrationPlan plan = planner.plan(snapshot, new TrackerFacts(s.tracker(), snapshot, config.transientHorizon()), ledger,
-                uid -> false, now);
+        MigrationPlan plan = planner.plan(
+                snapshot,
+                new TrackerFacts(s.tracker(), snapshot, config.transientHorizon()),
+                ledger,
+                uid -> false,
+                now);
         for (MigrationPlan.Move m : plan.moves()) {
             if (!ledger.allowNow(now)) {
                 break;

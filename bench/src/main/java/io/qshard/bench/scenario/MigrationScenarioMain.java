@@ -23,18 +23,25 @@ import picocli.CommandLine.Option;
 public final class MigrationScenarioMain implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "200")
     int nodes;
+
     @Option(names = "--days", defaultValue = "2")
     double days;
+
     @Option(names = "--warm-up-hours", defaultValue = "24")
     double warmUpHours;
+
     @Option(names = "--traces", defaultValue = "../shared/traces")
     Path traces;
+
     @Option(names = "--sources", defaultValue = "alibaba2018,bitbrains_rnd", split = ",")
     List<String> sources;
+
     @Option(names = "--utilisation", defaultValue = "0.6,1.0")
     String utilisation;
+
     @Option(names = "--seed", defaultValue = "1")
     long seed;
+
     @Option(names = "--isolation", description = "off, on or both (default: ${DEFAULT-VALUE})", defaultValue = "both")
     String isolation;
 
@@ -45,17 +52,27 @@ public final class MigrationScenarioMain implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         QshardConfig cfg = QshardConfig.defaults();
-        ScenarioOptions base = UtilisationScenarioMain.defaults(nodes, UtilisationScenarioMain.loadTraces(traces, sources), cfg,
-                PodUtilisation.parse(utilisation, seed), Duration.ofMinutes(Math.round(warmUpHours * 60)),
-                Duration.ofMinutes(Math.round(days * 24 * 60)), seed);
-        System.out.printf("%d nodes, %.0f h warm-up + %.0f h measured, 1-min reports; hot = cpu above 90 %% "
-                + "(migration: hot for 3 reports or predicted, evict down to 80 %%, cooldown 5 min)%n%n", nodes, warmUpHours, days * 24);
+        ScenarioOptions base = UtilisationScenarioMain.defaults(
+                nodes,
+                UtilisationScenarioMain.loadTraces(traces, sources),
+                cfg,
+                PodUtilisation.parse(utilisation, seed),
+                Duration.ofMinutes(Math.round(warmUpHours * 60)),
+                Duration.ofMinutes(Math.round(days * 24 * 60)),
+                seed);
+        System.out.printf(
+                "%d nodes, %.0f h warm-up + %.0f h measured, 1-min reports; hot = cpu above 90 %% "
+                        + "(migration: hot for 3 reports or predicted, evict down to 80 %%, cooldown 5 min)%n%n",
+                nodes, warmUpHours, days * 24);
         System.out.println(ScenarioResult.header());
-        for (boolean iso : isolation.equals("both") ? new boolean[] {false, true} : new boolean[] {isolation.equals("on")}) {
+        for (boolean iso :
+                isolation.equals("both") ? new boolean[] {false, true} : new boolean[] {isolation.equals("on")}) {
             String i = iso ? "isolation on" : "isolation off";
             MigrationConfig m = base.config().migration();
             run(i + ", migration off", base.withIsolation(iso), null);
-            run(i + ", migration reactive only", withMigration(base.withIsolation(iso), m.withPredictive(false)),
+            run(
+                    i + ", migration reactive only",
+                    withMigration(base.withIsolation(iso), m.withPredictive(false)),
                     m.withPredictive(false));
             run(i + ", migration predictive", withMigration(base.withIsolation(iso), m), m);
         }

@@ -29,10 +29,22 @@ import java.util.Objects;
  * @param hotThreshold        node cpu usage above which a node-step counts as hot, fraction
  * @param seed                seeds the job stream and the tie-breaks
  */
-public record ScenarioOptions(int nodes, long nodeCpuMilli, long nodeMemoryBytes, List<Trace> traces,
-                              double prodRequestFraction, double prodMemoryLoad, JobStream.Settings jobs,
-                              PodUtilisation utilisation, boolean isolation, QshardConfig config, Duration step,
-                              Duration warmUp, Duration measured, double hotThreshold, long seed) {
+public record ScenarioOptions(
+        int nodes,
+        long nodeCpuMilli,
+        long nodeMemoryBytes,
+        List<Trace> traces,
+        double prodRequestFraction,
+        double prodMemoryLoad,
+        JobStream.Settings jobs,
+        PodUtilisation utilisation,
+        boolean isolation,
+        QshardConfig config,
+        Duration step,
+        Duration warmUp,
+        Duration measured,
+        double hotThreshold,
+        long seed) {
     public ScenarioOptions {
         traces = List.copyOf(traces);
         Objects.requireNonNull(config, "config");
@@ -43,13 +55,41 @@ public record ScenarioOptions(int nodes, long nodeCpuMilli, long nodeMemoryBytes
 
     /** @return these options with other isolation */
     public ScenarioOptions withIsolation(boolean on) {
-        return new ScenarioOptions(nodes, nodeCpuMilli, nodeMemoryBytes, traces, prodRequestFraction, prodMemoryLoad, jobs,
-                utilisation, on, config, step, warmUp, measured, hotThreshold, seed);
+        return new ScenarioOptions(
+                nodes,
+                nodeCpuMilli,
+                nodeMemoryBytes,
+                traces,
+                prodRequestFraction,
+                prodMemoryLoad,
+                jobs,
+                utilisation,
+                on,
+                config,
+                step,
+                warmUp,
+                measured,
+                hotThreshold,
+                seed);
     }
 
     /** @return these options with another scheduler configuration */
     public ScenarioOptions withConfig(QshardConfig other) {
-        return new ScenarioOptions(nodes, nodeCpuMilli, nodeMemoryBytes, traces, prodRequestFraction, prodMemoryLoad, jobs,
-                utilisation, isolation, other, step, warmUp, measured, hotThreshold, seed);
+        return new ScenarioOptions(
+                nodes,
+                nodeCpuMilli,
+                nodeMemoryBytes,
+                traces,
+                prodRequestFraction,
+                prodMemoryLoad,
+                jobs,
+                utilisation,
+                isolation,
+                other,
+                step,
+                warmUp,
+                measured,
+                hotThreshold,
+                seed);
     }
 }

@@ -18,13 +18,32 @@ import java.util.Locale;
  * @param placed          pods placed while running (warm-up included)
  * @param completed       jobs that ran to completion
  */
-public record ScenarioResult(long nodeSteps, double meanCpu, double meanProd, double hotShare, double prodHotShare,
-                             double throttled, long evictions, double evictionsPerHour, long placed, long completed) {
+public record ScenarioResult(
+        long nodeSteps,
+        double meanCpu,
+        double meanProd,
+        double hotShare,
+        double prodHotShare,
+        double throttled,
+        long evictions,
+        double evictionsPerHour,
+        long placed,
+        long completed) {
 
     /** One line for a results table. */
     public String row(String label) {
-        return String.format(Locale.ROOT, "| %s | %.1f %% | %.1f %% | %.2f %% | %.2f %% | %.1f %% | %d | %.1f | %d |",
-                label, meanCpu, meanProd, hotShare, prodHotShare, throttled, evictions, evictionsPerHour, completed);
+        return String.format(
+                Locale.ROOT,
+                "| %s | %.1f %% | %.1f %% | %.2f %% | %.2f %% | %.1f %% | %d | %.1f | %d |",
+                label,
+                meanCpu,
+                meanProd,
+                hotShare,
+                prodHotShare,
+                throttled,
+                evictions,
+                evictionsPerHour,
+                completed);
     }
 
     /** The header matching {@link #row}. */
@@ -83,10 +102,17 @@ public record ScenarioResult(long nodeSteps, double meanCpu, double meanProd, do
 
         ScenarioResult build(Duration measured) {
             double hours = measured.toSeconds() / 3600.0;
-            return new ScenarioResult(nodeSteps, 100 * used / allocatable, 100 * prod / allocatable,
-                    100.0 * hot / nodeSteps, 100.0 * prodHot / nodeSteps,
+            return new ScenarioResult(
+                    nodeSteps,
+                    100 * used / allocatable,
+                    100 * prod / allocatable,
+                    100.0 * hot / nodeSteps,
+                    100.0 * prodHot / nodeSteps,
                     besteffortDemand == 0 ? 0 : 100 * (besteffortDemand - besteffortUsed) / besteffortDemand,
-                    evictions, evictions / hours, placed, completed);
+                    evictions,
+                    evictions / hours,
+                    placed,
+                    completed);
         }
     }
 }

@@ -17,9 +17,9 @@ import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.usage.ClassUsage;
 import io.qshard.core.usage.UsageReport;
 import io.qshard.core.usage.UsageView;
+import io.qshard.shard.usage.UsageTracker;
 import io.qshard.simulator.NodeUsageFigures;
 import io.qshard.simulator.TraceLoad;
-import io.qshard.shard.usage.UsageTracker;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,20 +65,22 @@ public final class TraceScenario {
         void afterReports(TraceScenario scenario, Instant now);
     }
 
-    private record Running(String uid, long end) {
-    }
+    private record Running(String uid, long end) {}
 
     public TraceScenario(ScenarioOptions options) {
         this.o = options;
         this.tracker = new UsageTracker(options.config());
         this.room = new NodeRoom(options.config().pools());
-        this.advertiser = new BatchAdvertiser(BatchAdvertiser.holdDownFor(options.step()), BatchAdvertiser.DEFAULT_CHANGE_THRESHOLD);
-        this.isolation = options.isolation() ? IsolationPolicy.of(options.config().pools()) : null;
+        this.advertiser = new BatchAdvertiser(
+                BatchAdvertiser.holdDownFor(options.step()), BatchAdvertiser.DEFAULT_CHANGE_THRESHOLD);
+        this.isolation =
+                options.isolation() ? IsolationPolicy.of(options.config().pools()) : null;
         this.load = new TraceLoad(options.traces(), 1);
         this.stream = new JobStream(options.jobs(), options.config(), options.seed());
         this.seed = options.seed();
         this.result = new ScenarioResult.Builder(options.hotThreshold());
-        PluginContext context = new PluginContext(options.config().pools(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
+        PluginContext context =
+                new PluginContext(options.config().pools(), java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
         for (String tier : List.of("batch", "free")) {
             Profile p = Profile.build(options.config().tier(tier), ShippedPlugins.registry(), context);
             algorithms.put(tier, new SchedulingAlgorithm(p, options.config().nodesToScore()));
@@ -136,7 +138,9 @@ public final class TraceScenario {
             return;
         }
         PodRequest pod = state.node(node).orElseThrow().pods().stream()
-                .filter(p -> p.uid().equals(uid)).findFirst().orElseThrow();
+                .filter(p -> p.uid().equals(uid))
+                .findFirst()
+                .orElseThrow();
         state.removePod(uid);
         runtimes.remove(uid);
         PodRequest again = stream.recreate(pod, now);
@@ -154,9 +158,20 @@ public final class TraceScenario {
             String name = String.format("n-%04d", i);
             state.upsertNode(Node.of(name, Map.of(), List.of(), new Resources(cpu, memory, 110, 0, 0), false));
             for (int k = 0; k < 4; k++) { // prod: four pods requesting prodRequestFraction of the cpu together
-                PodRequest prod = new PodRequest("prod-" + i + "-" + k, "scenario", "prod-" + i + "-" + k, "prod",
-                        PoolRule.ALLOCATABLE, new Resources((long) (cpu * o.prodRequestFraction() / 4), memory / 8, 1, 0, 0),
-                        Map.of(), null, List.of(), 9000, T0.minusSeconds(86_400), null, name);
+                PodRequest prod = new PodRequest(
+                        "prod-" + i + "-" + k,
+                        "scenario",
+                        "prod-" + i + "-" + k,
+                        "prod",
+                        PoolRule.ALLOCATABLE,
+                        new Resources((long) (cpu * o.prodRequestFraction() / 4), memory / 8, 1, 0, 0),
+                        Map.of(),
+                        null,
+                        List.of(),
+                        9000,
+                        T0.minusSeconds(86_400),
+                        null,
+                        name);
                 state.upsertPod(prod);
             }
         }
@@ -181,8 +196,8 @@ public final class TraceScenario {
             long demand = f.node().milliCpu();
             long prodMid = f.cpuOf(tier -> "prod".equals(tier) || "mid".equals(tier) || UsageView.OTHER.equals(tier));
             if (isolation != null) {
-                long box = isolation.besteffortMilli(node.realAllocatable(NodeState.CPU),
-                        lastProdMid.getOrDefault(node.name(), prodMid), 0);
+                long box = isolation.besteffortMilli(
+                        node.realAllocatable(NodeState.CPU), lastProdMid.getOrDefault(node.name(), prodMid), 0);
                 f = f.throttled(node, box);
             }
             lastProdMid.put(node.name(), prodMid);
@@ -191,17 +206,42 @@ public final class TraceScenario {
             }
             Resources bound = node.requestedBy(PoolRule.BATCH_POOL).plus(node.requestedBy(PoolRule.FREE_POOL));
             UsageReport raw = new UsageReport(node.name(), now, o.step(), f.node(), f.byTier(), f.byPod());
-            ClassUsage current = ClassUsage.of(UsageView.of(node.pods(), raw, now, o.config().pools().estimates()),
-                    o.config()::classOfTier, o.config().pools().estimateFactor());
-            BatchAdvertiser.Decision d = advertiser.tick(node.name(), room.batchPool(node.withUsage(current)), bound,
-                    node.node().allocatable(), now);
+            ClassUsage current = ClassUsage.of(
+                    UsageView.of(node.pods(), raw, now, o.config().pools().estimates()),
+                    o.config()::classOfTier,
+                    o.config().pools().estimateFactor());
+            BatchAdvertiser.Decision d = advertiser.tick(
+                    node.name(),
+                    room.batchPool(node.withUsage(current)),
+                    bound,
+                    node.node().allocatable(),
+                    now);
             if (d.advertise() != null) {
                 Resources a = node.node().allocatable();
-                state.upsertNode(Node.of(node.name(), Map.of(), List.of(), new Resources(a.milliCpu(), a.memoryBytes(),
-                        a.pods(), d.advertise().batchMilliCpu(), d.advertise().batchMemoryBytes()), false));
+                state.upsertNode(Node.of(
+                        node.name(),
+                        Map.of(),
+                        List.of(),
+                        new Resources(
+                                a.milliCpu(),
+                                a.memoryBytes(),
+                                a.pods(),
+                                d.advertise().batchMilliCpu(),
+                                d.advertise().batchMemoryBytes()),
+                        false));
             }
-            tracker.reported(new UsageReport(node.name(), now, o.step(), f.node(), f.byTier(), f.byPod(), new io.qshard.core.usage.Usage(
-                    d.ceiling().batchMilliCpu(), d.ceiling().batchMemoryBytes())), state, now);
+            tracker.reported(
+                    new UsageReport(
+                            node.name(),
+                            now,
+                            o.step(),
+                            f.node(),
+                            f.byTier(),
+                            f.byPod(),
+                            new io.qshard.core.usage.Usage(
+                                    d.ceiling().batchMilliCpu(), d.ceiling().batchMemoryBytes())),
+                    state,
+                    now);
         }
     }
 

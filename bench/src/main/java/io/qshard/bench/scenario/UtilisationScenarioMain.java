@@ -27,30 +27,54 @@ import picocli.CommandLine.Option;
  *
  * <pre>java -cp bench/target/benchmarks.jar io.qshard.bench.scenario.UtilisationScenarioMain --nodes 200 --days 2</pre>
  */
-@Command(name = "utilisation-scenario", mixinStandardHelpOptions = true,
+@Command(
+        name = "utilisation-scenario",
+        mixinStandardHelpOptions = true,
         description = "Offline trace scenario: mean cpu usage and hot node-time with batch/free filling.")
 public final class UtilisationScenarioMain implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "200", description = "Fleet size (default: ${DEFAULT-VALUE}).")
     int nodes;
+
     @Option(names = "--days", defaultValue = "2", description = "Measured simulated days (default: ${DEFAULT-VALUE}).")
     double days;
-    @Option(names = "--warm-up-hours", defaultValue = "24", description = "Simulated hours before measuring (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--warm-up-hours",
+            defaultValue = "24",
+            description = "Simulated hours before measuring (default: ${DEFAULT-VALUE}).")
     double warmUpHours;
-    @Option(names = "--traces", defaultValue = "../shared/traces", description = "Trace directory (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--traces",
+            defaultValue = "../shared/traces",
+            description = "Trace directory (default: ${DEFAULT-VALUE}).")
     Path traces;
-    @Option(names = "--sources", defaultValue = "alibaba2018,bitbrains_rnd", split = ",",
+
+    @Option(
+            names = "--sources",
+            defaultValue = "alibaba2018,bitbrains_rnd",
+            split = ",",
             description = "Trace file prefixes to use (default: ${DEFAULT-VALUE}: mean cpu ≈ 26 %%).")
     List<String> sources;
-    @Option(names = "--utilisation", defaultValue = "0.6,1.0", description = "Batch/free demand = request × u (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--utilisation",
+            defaultValue = "0.6,1.0",
+            description = "Batch/free demand = request × u (default: ${DEFAULT-VALUE}).")
     String utilisation;
+
     @Option(names = "--config", description = "qshard.yaml for the schedulers (default: built in).")
     Path config;
+
     @Option(names = "--seed", defaultValue = "1")
     long seed;
+
     @Option(names = "--quantile", description = "Override predictions.quantile (default: the config's).")
     Double quantile;
+
     @Option(names = "--horizon-minutes", description = "Override predictions.horizon (default: the config's).")
     Integer horizonMinutes;
+
     @Option(names = "--only", description = "Run only the variants whose label contains this text.")
     String only;
 
@@ -61,23 +85,44 @@ public final class UtilisationScenarioMain implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<Trace> loaded = loadTraces(traces, sources);
-        QshardConfig loadedCfg = config == null ? QshardConfig.defaults() : new QshardConfigLoader(ShippedPlugins.registry()).load(config);
+        QshardConfig loadedCfg = config == null
+                ? QshardConfig.defaults()
+                : new QshardConfigLoader(ShippedPlugins.registry()).load(config);
         io.qshard.core.config.PredictionConfig p = loadedCfg.predictions();
-        QshardConfig cfg = loadedCfg.withPredictions(new io.qshard.core.config.PredictionConfig(p.enabled(),
+        QshardConfig cfg = loadedCfg.withPredictions(new io.qshard.core.config.PredictionConfig(
+                p.enabled(),
                 horizonMinutes == null ? p.horizon() : Duration.ofMinutes(horizonMinutes),
-                quantile == null ? p.quantile() : quantile, p.hotspotThreshold()));
-        ScenarioOptions base = defaults(nodes, loaded, cfg, PodUtilisation.parse(utilisation, seed),
-                Duration.ofMinutes(Math.round(warmUpHours * 60)), Duration.ofMinutes(Math.round(days * 24 * 60)), seed);
-        System.out.printf("%d nodes, %d traces (%s), %.0f h warm-up + %.0f h measured, 1-min reports; predictions: "
-                        + "%d min horizon, quantile %.2f%n%n", nodes, loaded.size(), String.join("+", sources), warmUpHours,
-                days * 24, cfg.predictions().horizon().toMinutes(), cfg.predictions().quantile());
+                quantile == null ? p.quantile() : quantile,
+                p.hotspotThreshold()));
+        ScenarioOptions base = defaults(
+                nodes,
+                loaded,
+                cfg,
+                PodUtilisation.parse(utilisation, seed),
+                Duration.ofMinutes(Math.round(warmUpHours * 60)),
+                Duration.ofMinutes(Math.round(days * 24 * 60)),
+                seed);
+        System.out.printf(
+                "%d nodes, %d traces (%s), %.0f h warm-up + %.0f h measured, 1-min reports; predictions: "
+                        + "%d min horizon, quantile %.2f%n%n",
+                nodes,
+                loaded.size(),
+                String.join("+", sources),
+                warmUpHours,
+                days * 24,
+                cfg.predictions().horizon().toMinutes(),
+                cfg.predictions().quantile());
         System.out.println(ScenarioResult.header());
         run("isolation off, predictions on", base.withIsolation(false));
         run("isolation on, predictions on", base.withIsolation(true));
-        run("isolation off, predictions off", base.withIsolation(false)
-                .withConfig(cfg.withPredictions(cfg.predictions().withEnabled(false))));
-        run("isolation on, predictions off", base.withIsolation(true)
-                .withConfig(cfg.withPredictions(cfg.predictions().withEnabled(false))));
+        run(
+                "isolation off, predictions off",
+                base.withIsolation(false)
+                        .withConfig(cfg.withPredictions(cfg.predictions().withEnabled(false))));
+        run(
+                "isolation on, predictions off",
+                base.withIsolation(true)
+                        .withConfig(cfg.withPredictions(cfg.predictions().withEnabled(false))));
         return 0;
     }
 
@@ -91,29 +136,55 @@ public final class UtilisationScenarioMain implements Callable<Integer> {
     }
 
     /** The scenario's defaults: 16-core / 64 GiB nodes, prod requesting 80 %, prod memory 40 %, 1-min steps. */
-    static ScenarioOptions defaults(int nodes, List<Trace> traces, QshardConfig config, PodUtilisation utilisation,
-                                    Duration warmUp, Duration measured, long seed) {
+    static ScenarioOptions defaults(
+            int nodes,
+            List<Trace> traces,
+            QshardConfig config,
+            PodUtilisation utilisation,
+            Duration warmUp,
+            Duration measured,
+            long seed) {
         QshardConfig oneMinuteReports = config.withPools(new io.qshard.core.pool.PoolConfig(
-                config.pools().cpuTargetUtilization(), config.pools().memoryTargetUtilization(),
-                config.pools().cpuSafetyMargin(), config.pools().memorySafetyMargin(), config.pools().estimateFactor(),
-                Duration.ofMinutes(1), Duration.ofMinutes(6)));
-        return new ScenarioOptions(nodes, 16_000, 64L << 30, traces, 0.8, 0.4, JobStream.Settings.defaults(), utilisation,
-                false, oneMinuteReports, Duration.ofMinutes(1), warmUp, measured, 0.9, seed);
+                config.pools().cpuTargetUtilization(),
+                config.pools().memoryTargetUtilization(),
+                config.pools().cpuSafetyMargin(),
+                config.pools().memorySafetyMargin(),
+                config.pools().estimateFactor(),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(6)));
+        return new ScenarioOptions(
+                nodes,
+                16_000,
+                64L << 30,
+                traces,
+                0.8,
+                0.4,
+                JobStream.Settings.defaults(),
+                utilisation,
+                false,
+                oneMinuteReports,
+                Duration.ofMinutes(1),
+                warmUp,
+                measured,
+                0.9,
+                seed);
     }
 
     /** Every {@code *.csv} in {@code dir} whose name starts with one of {@code prefixes}, sorted by name. */
     static List<Trace> loadTraces(Path dir, List<String> prefixes) throws IOException {
         List<Trace> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
                 String name = f.getFileName().toString();
                 if (prefixes.isEmpty() || prefixes.stream().anyMatch(name::startsWith)) {
-                    out.add(TraceCsv.read(f, w -> { }));
+                    out.add(TraceCsv.read(f, w -> {}));
                 }
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("no trace in " + dir + " matches " + Arrays.toString(prefixes.toArray()));
+            throw new IllegalArgumentException(
+                    "no trace in " + dir + " matches " + Arrays.toString(prefixes.toArray()));
         }
         return out;
     }

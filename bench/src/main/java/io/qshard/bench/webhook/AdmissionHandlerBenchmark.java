@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-XX:+UseSerialGC"})
 public class AdmissionHandlerBenchmark {
     private AdmissionHandler handler;
     private byte[] review;
@@ -37,8 +39,8 @@ public class AdmissionHandlerBenchmark {
     @Setup
     public void setUp() throws IOException {
         handler = new AdmissionHandler(2.0, 1.5, new WebhookMetrics());
-        review = Files.readAllBytes(Path.of(System.getProperty("qshard.review",
-                "oversale-webhook/src/test/resources/node-status-review.json")));
+        review = Files.readAllBytes(Path.of(
+                System.getProperty("qshard.review", "oversale-webhook/src/test/resources/node-status-review.json")));
     }
 
     @Benchmark

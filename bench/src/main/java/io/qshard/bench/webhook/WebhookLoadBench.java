@@ -38,24 +38,41 @@ import picocli.CommandLine.Option;
 public final class WebhookLoadBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds.")
     int seconds;
-    @Option(names = "--warm-up", defaultValue = "15", description = "Seconds of closed-loop load first (the JIT compiles).")
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "15",
+            description = "Seconds of closed-loop load first (the JIT compiles).")
     int warmUp;
-    @Option(names = "--settle", defaultValue = "10",
+
+    @Option(
+            names = "--settle",
+            defaultValue = "10",
             description = "Seconds the measured schedule runs before it is recorded (start-up transients).")
     int settle;
+
     @Option(names = "--connections", defaultValue = "8")
     int connections;
-    @Option(names = "--rate", defaultValue = "0",
+
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
             description = "Reviews per second in all, sent on a fixed schedule (open loop; latency counted from the "
                     + "intended send time, so stalls are not hidden); 0: each connection sends as fast as it can.")
     double rate;
+
     @Option(names = "--server-threads", defaultValue = "1")
     int serverThreads;
-    @Option(names = "--server-java-opts", defaultValue = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+
+    @Option(
+            names = "--server-java-opts",
+            defaultValue = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
             description = "The server JVM's options (default: bin/qshard's).")
     String serverOpts;
+
     @Option(names = "--jar", defaultValue = "qshard-cli/target/qshard.jar")
     Path jar;
+
     @Option(names = "--review", defaultValue = "oversale-webhook/src/test/resources/node-status-review.json")
     Path review;
 
@@ -73,18 +90,42 @@ public final class WebhookLoadBench implements Callable<Integer> {
         Path[] files = ca.issueServing("webhook", List.of("127.0.0.1")).write(dir, "webhook");
         Files.writeString(dir.resolve("ca.crt"), ca.caPem());
         int port = 20_000 + (int) (ProcessHandle.current().pid() % 20_000);
-        new ProcessBuilder("taskset", "-cp", "0", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+        new ProcessBuilder(
+                        "taskset",
+                        "-cp",
+                        "0",
+                        Long.toString(ProcessHandle.current().pid()))
+                .start()
+                .waitFor();
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", "1", "java"));
         cmd.addAll(List.of(serverOpts.trim().split("\\s+")));
-        cmd.addAll(List.of("-jar", jar.toString(), "webhook", "--tls-cert", files[1].toString(), "--tls-key", files[0].toString(),
-                "--bind", "127.0.0.1", "--port", Integer.toString(port), "--threads", Integer.toString(serverThreads),
-                "--metrics-port", "0"));
-        Process server = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile()).start();
+        cmd.addAll(List.of(
+                "-jar",
+                jar.toString(),
+                "webhook",
+                "--tls-cert",
+                files[1].toString(),
+                "--tls-key",
+                files[0].toString(),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--threads",
+                Integer.toString(serverThreads),
+                "--metrics-port",
+                "0"));
+        Process server = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile())
+                .start();
         try {
             SSLContext tls = trusting(dir.resolve("ca.crt"));
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(tls)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             byte[] body = Files.readAllBytes(review);
             URI uri = URI.create("https://127.0.0.1:" + port + "/mutate");
             awaitUp(client, uri, body);
@@ -116,11 +157,21 @@ public final class WebhookLoadBench implements Callable<Integer> {
             double cpu = CpuTime.of(server.pid()) - cpu0[0];
             double self = CpuTime.of(ProcessHandle.current().pid()) - cpu0[1];
             Histogram h = recorder.getIntervalHistogram();
-            System.out.printf(Locale.ROOT, "%d connections, %s, server on 1 core (%s): %.0f reviews/s, server cpu %.0f %% of its "
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d connections, %s, server on 1 core (%s): %.0f reviews/s, server cpu %.0f %% of its "
                             + "core (client %.0f %%); client-side latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms; errors %d%n",
-                    connections, rate > 0 ? String.format(Locale.ROOT, "open loop at %.0f/s", rate) : "closed loop",
-                    serverOpts, h.getTotalCount() / wall, 100 * cpu / wall, 100 * self / wall, h.getValueAtPercentile(50) / 1e6,
-                    h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, errors.get());
+                    connections,
+                    rate > 0 ? String.format(Locale.ROOT, "open loop at %.0f/s", rate) : "closed loop",
+                    serverOpts,
+                    h.getTotalCount() / wall,
+                    100 * cpu / wall,
+                    100 * self / wall,
+                    h.getValueAtPercentile(50) / 1e6,
+                    h.getValueAtPercentile(99) / 1e6,
+                    h.getValueAtPercentile(99.9) / 1e6,
+                    h.getMaxValue() / 1e6,
+                    errors.get());
         } finally {
             server.destroy();
             server.waitFor();
@@ -129,8 +180,15 @@ public final class WebhookLoadBench implements Callable<Integer> {
     }
 
     /** Connects every connection first (TLS handshake, one request), then runs all schedules from a common start. */
-    private void run(SSLContext tls, int port, byte[] body, int forSeconds, double perSecond, Recorder recorder,
-                     AtomicLong errors) throws Exception {
+    private void run(
+            SSLContext tls,
+            int port,
+            byte[] body,
+            int forSeconds,
+            double perSecond,
+            Recorder recorder,
+            AtomicLong errors)
+            throws Exception {
         List<LeanHttpsClient> clients = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             LeanHttpsClient c = new LeanHttpsClient(tls, "127.0.0.1", port, "/mutate", body);
@@ -156,7 +214,8 @@ public final class WebhookLoadBench implements Callable<Integer> {
         }
     }
 
-    private static void load(LeanHttpsClient c, long first, long end, long interval, Recorder recorder, AtomicLong errors) {
+    private static void load(
+            LeanHttpsClient c, long first, long end, long interval, Recorder recorder, AtomicLong errors) {
         long next = first;
         java.util.concurrent.locks.LockSupport.parkNanos(first - System.nanoTime());
         try {
@@ -190,8 +249,13 @@ public final class WebhookLoadBench implements Callable<Integer> {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
-                if (client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (client.send(
+                                        HttpRequest.newBuilder(uri)
+                                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException e) {

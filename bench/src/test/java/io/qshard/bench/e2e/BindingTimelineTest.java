@@ -12,7 +12,9 @@ class BindingTimelineTest {
     @Test
     void slowStartShowsInTheFirstBucketsAndNotInTheMiddleRate() {
         // 11 bindings: one every 100 ms for the first 5 (0..400 ms), then one every 10 ms (410..460 ms), then 1 s later
-        long[] t = {0, 100 * MS, 200 * MS, 300 * MS, 400 * MS, 410 * MS, 420 * MS, 430 * MS, 440 * MS, 450 * MS, 1450 * MS};
+        long[] t = {
+            0, 100 * MS, 200 * MS, 300 * MS, 400 * MS, 410 * MS, 420 * MS, 430 * MS, 440 * MS, 450 * MS, 1450 * MS
+        };
         BindingTimeline timeline = BindingTimeline.of(reversed(t)); // order of arrival does not matter
         // nearest rank of n = 11: 10% → index 1 (100 ms), 50% → 5 (410 ms), 90% → 9 (450 ms), 99% → 10, 100% → 10
         assertThat(timeline.secondsTo()).containsExactly(new double[] {0.10, 0.41, 0.45, 1.45, 1.45}, within(1e-9));
@@ -24,8 +26,10 @@ class BindingTimelineTest {
         assertThat(timeline.boundWithin(0.3)).isEqualTo(3);
         assertThat(timeline.boundWithin(0.5)).isEqualTo(10);
         assertThat(timeline.boundWithin(10)).isEqualTo(11);
-        assertThat(timeline.toString()).startsWith("10% 0.10 s, 50% 0.41 s, 90% 0.45 s, 99% 1.45 s, 100% 1.45 s")
-                .contains("per 250 ms [3, 7, 0, 0, 0, 1]").endsWith("10→90%: 23 pods/s");
+        assertThat(timeline.toString())
+                .startsWith("10% 0.10 s, 50% 0.41 s, 90% 0.45 s, 99% 1.45 s, 100% 1.45 s")
+                .contains("per 250 ms [3, 7, 0, 0, 0, 1]")
+                .endsWith("10→90%: 23 pods/s");
     }
 
     @Test
@@ -38,7 +42,8 @@ class BindingTimelineTest {
 
     @Test
     void needsTwoBindings() {
-        assertThatThrownBy(() -> BindingTimeline.of(new long[] {1})).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BindingTimeline.of(new long[] {1}))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 2");
     }
 

@@ -54,7 +54,8 @@ public final class EvictionLedger {
 
     /** @return whether the cluster-wide rate allows one more eviction now */
     public boolean allowNow(Instant now) {
-        while (!lastMinute.isEmpty() && Duration.between(lastMinute.peekFirst(), now).compareTo(Duration.ofMinutes(1)) >= 0) {
+        while (!lastMinute.isEmpty()
+                && Duration.between(lastMinute.peekFirst(), now).compareTo(Duration.ofMinutes(1)) >= 0) {
             lastMinute.removeFirst();
         }
         return lastMinute.size() < perMinute;

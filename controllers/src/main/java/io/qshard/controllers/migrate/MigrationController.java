@@ -1,6 +1,7 @@
 package io.qshard.controllers.migrate;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.controllers.view.ClusterView;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.MigrationConfig;
 import io.qshard.core.config.QshardConfig;
@@ -8,12 +9,11 @@ import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
 import io.qshard.core.model.Tier;
 import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.kube.informer.ClusterInformers;
-import io.qshard.kube.write.Evictions;
 import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.leader.LeaderElection;
 import io.qshard.kube.metrics.Metrics;
-import io.qshard.controllers.view.ClusterView;
+import io.qshard.kube.write.Evictions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,13 +61,19 @@ public final class MigrationController implements AutoCloseable {
     private final KubernetesClient client;
     private final String leaseNamespace;
     private final String identity;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-migrate"));
+    private final ScheduledExecutorService loop =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-migrate"));
     private LeaderElection election;
     private volatile int hotNodes;
 
     /** As {@link #MigrationController(KubernetesClient, QshardConfig, boolean, String, String, Clock, Metrics)}, unexported. */
-    public MigrationController(KubernetesClient client, QshardConfig config, boolean dryRun, String leaseNamespace,
-                               String identity, Clock clock) {
+    public MigrationController(
+            KubernetesClient client,
+            QshardConfig config,
+            boolean dryRun,
+            String leaseNamespace,
+            String identity,
+            Clock clock) {
         this(client, config, dryRun, leaseNamespace, identity, clock, Metrics.NOOP);
     }
 
@@ -77,8 +83,14 @@ public final class MigrationController implements AutoCloseable {
      * @param metrics        where its counters and gauges are registered (evictions by result, dry-run plans, skips,
      *                       hot nodes, leadership)
      */
-    public MigrationController(KubernetesClient client, QshardConfig config, boolean dryRun, String leaseNamespace,
-                               String identity, Clock clock, Metrics metrics) {
+    public MigrationController(
+            KubernetesClient client,
+            QshardConfig config,
+            boolean dryRun,
+            String leaseNamespace,
+            String identity,
+            Clock clock,
+            Metrics metrics) {
         this.client = client;
         this.config = config.migration();
         this.dryRun = dryRun;
@@ -93,39 +105,58 @@ public final class MigrationController implements AutoCloseable {
         PluginContext ctx = new PluginContext(config.pools(), clock);
         Map<String, SchedulingAlgorithm> algorithms = new HashMap<>();
         for (Tier t : config.tiers()) {
-            algorithms.put(t.name(), new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), ctx), config.nodesToScore()));
+            algorithms.put(
+                    t.name(),
+                    new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), ctx), config.nodesToScore()));
         }
         this.planner = new MigrationPlanner(this.config, algorithms::get);
-        this.ledger = new EvictionLedger(this.config.cooldown(), this.config.maxPerWorkload(), this.config.maxEvictionsPerMinute());
+        this.ledger = new EvictionLedger(
+                this.config.cooldown(), this.config.maxPerWorkload(), this.config.maxEvictionsPerMinute());
         register(metrics);
     }
 
     private void register(Metrics m) {
-        m.counterWithCallback("qshard_migration_evictions_total", "evictions asked for, by result", List.of("result"), out -> {
-            out.sample(evicted.sum(), "evicted");
-            out.sample(blocked.sum(), "blocked_by_budget");
-            out.sample(errors.sum(), "failed");
-        });
-        m.counterWithCallback("qshard_migration_planned_total", "evictions a dry run would have asked for", List.of(),
+        m.counterWithCallback(
+                "qshard_migration_evictions_total", "evictions asked for, by result", List.of("result"), out -> {
+                    out.sample(evicted.sum(), "evicted");
+                    out.sample(blocked.sum(), "blocked_by_budget");
+                    out.sample(errors.sum(), "failed");
+                });
+        m.counterWithCallback(
+                "qshard_migration_planned_total",
+                "evictions a dry run would have asked for",
+                List.of(),
                 out -> out.sample(planned.sum()));
-        m.counterWithCallback("qshard_migration_skipped_total", "hot nodes left alone in a cycle (cooldown, nowhere to go, a passing spike)",
-                List.of(), out -> out.sample(skipped.sum()));
-        m.gaugeWithCallback("qshard_migration_hot_nodes", "nodes hot by the migration rule at the last cycle", List.of(),
+        m.counterWithCallback(
+                "qshard_migration_skipped_total",
+                "hot nodes left alone in a cycle (cooldown, nowhere to go, a passing spike)",
+                List.of(),
+                out -> out.sample(skipped.sum()));
+        m.gaugeWithCallback(
+                "qshard_migration_hot_nodes",
+                "nodes hot by the migration rule at the last cycle",
+                List.of(),
                 out -> out.sample(hotNodes));
-        m.gaugeWithCallback("qshard_migration_leader", "1 while this replica acts", List.of(), out -> out.sample(acting() ? 1 : 0));
+        m.gaugeWithCallback(
+                "qshard_migration_leader", "1 while this replica acts", List.of(), out -> out.sample(acting() ? 1 : 0));
     }
 
     /** Syncs the informers, contends for the Lease (when configured) and starts the cycles. */
     public void start(Duration syncTimeout) {
         informers.start(syncTimeout);
         if (leaseNamespace != null) {
-            election = new LeaderElection(client, leaseNamespace, "qshard-migrate", identity, () -> { }, () -> { });
+            election = new LeaderElection(client, leaseNamespace, "qshard-migrate", identity, () -> {}, () -> {});
         }
         long every = config.interval().toMillis();
         loop.scheduleWithFixedDelay(this::cycleIfLeading, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("migration loop started: hot above {} % for {} reports{}, evict to {} %, every {} s{}",
-                Math.round(100 * config.hotThreshold()), config.hotReports(), config.predictive() ? " or predicted" : "",
-                Math.round(100 * config.targetUtilization()), config.interval().toSeconds(), dryRun ? ", DRY RUN" : "");
+        LOG.info(
+                "migration loop started: hot above {} % for {} reports{}, evict to {} %, every {} s{}",
+                Math.round(100 * config.hotThreshold()),
+                config.hotReports(),
+                config.predictive() ? " or predicted" : "",
+                Math.round(100 * config.targetUtilization()),
+                config.interval().toSeconds(),
+                dryRun ? ", DRY RUN" : "");
     }
 
     /** Nodes hot by the migration rule at the last plan (0 before the first). Thread-safe. */
@@ -161,10 +192,11 @@ public final class MigrationController implements AutoCloseable {
     public MigrationPlan plan() throws Exception {
         Instant now = clock.instant();
         return view.read(s -> {
-            TrackerFacts facts = new TrackerFacts(s.usage(), s.cluster().snapshot(), config.transientHorizon());
-            hotNodes = facts.hotNodes();
-            return planner.plan(s.cluster().snapshot(), facts, ledger, view::isDeleting, now);
-        }).get(30, TimeUnit.SECONDS);
+                    TrackerFacts facts = new TrackerFacts(s.usage(), s.cluster().snapshot(), config.transientHorizon());
+                    hotNodes = facts.hotNodes();
+                    return planner.plan(s.cluster().snapshot(), facts, ledger, view::isDeleting, now);
+                })
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** Carries out a plan: evictions within the rate, every decision reported. */
@@ -176,17 +208,20 @@ public final class MigrationController implements AutoCloseable {
         }
         for (MigrationPlan.Move m : plan.moves()) {
             if (!ledger.allowNow(now)) {
-                LOG.info("migration: cluster-wide rate of {} evictions/min reached; the rest waits", config.maxEvictionsPerMinute());
+                LOG.info(
+                        "migration: cluster-wide rate of {} evictions/min reached; the rest waits",
+                        config.maxEvictionsPerMinute());
                 break;
             }
-            String message = "Migrating: " + m.reason() + "; " + m.pod().tier() + " pod uses " + m.usage() + "m; fits on "
-                    + m.target() + " (its scheduler decides)";
+            String message = "Migrating: " + m.reason() + "; " + m.pod().tier() + " pod uses " + m.usage()
+                    + "m; fits on " + m.target() + " (its scheduler decides)";
             if (dryRun) {
                 planned.increment();
                 LOG.info("dry-run: would evict {} from {}: {}", m.pod().key(), m.from(), message);
                 continue;
             }
-            Evictions.Outcome outcome = evictions.evict(m.pod().namespace(), m.pod().name());
+            Evictions.Outcome outcome =
+                    evictions.evict(m.pod().namespace(), m.pod().name());
             switch (outcome) {
                 case EVICTED -> {
                     evicted.increment();
@@ -197,7 +232,10 @@ public final class MigrationController implements AutoCloseable {
                 case BLOCKED_BY_BUDGET -> {
                     blocked.increment();
                     ledger.refused(m.from(), now);
-                    LOG.info("eviction of {} from {} blocked by a PodDisruptionBudget", m.pod().key(), m.from());
+                    LOG.info(
+                            "eviction of {} from {} blocked by a PodDisruptionBudget",
+                            m.pod().key(),
+                            m.from());
                     events.blocked(m, now);
                 }
                 case GONE -> LOG.debug("{} is gone already", m.pod().key());

@@ -37,8 +37,14 @@ final class MigrationEvents {
 
     void blocked(MigrationPlan.Move m, Instant now) {
         if (due("blocked/" + m.pod().uid(), now)) {
-            record(pod(m), m.pod().namespace(), "MigrationBlocked", "not evicted from hot node " + m.from() + " ("
-                    + m.reason() + "): a PodDisruptionBudget does not allow it now", "Warning", now);
+            record(
+                    pod(m),
+                    m.pod().namespace(),
+                    "MigrationBlocked",
+                    "not evicted from hot node " + m.from() + " (" + m.reason()
+                            + "): a PodDisruptionBudget does not allow it now",
+                    "Warning",
+                    now);
         }
     }
 
@@ -58,22 +64,47 @@ final class MigrationEvents {
     }
 
     private static ObjectReference node(String name) {
-        return new ObjectReferenceBuilder().withKind("Node").withName(name).withUid(name).build();
+        return new ObjectReferenceBuilder()
+                .withKind("Node")
+                .withName(name)
+                .withUid(name)
+                .build();
     }
 
     private static ObjectReference pod(MigrationPlan.Move m) {
-        return new ObjectReferenceBuilder().withKind("Pod").withApiVersion("v1").withNamespace(m.pod().namespace())
-                .withName(m.pod().name()).withUid(m.pod().uid()).build();
+        return new ObjectReferenceBuilder()
+                .withKind("Pod")
+                .withApiVersion("v1")
+                .withNamespace(m.pod().namespace())
+                .withName(m.pod().name())
+                .withUid(m.pod().uid())
+                .build();
     }
 
-    private void record(ObjectReference about, String namespace, String reason, String message, String type, Instant now) {
+    private void record(
+            ObjectReference about, String namespace, String reason, String message, String type, Instant now) {
         try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata().withName(about.getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                    .withNamespace(namespace).endMetadata()
-                    .withInvolvedObject(about).withReason(reason).withMessage(message).withType(type)
-                    .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
-                    .withNewSource().withComponent("qshard-migrate").endSource().build()).create();
+            client.v1()
+                    .events()
+                    .inNamespace(namespace)
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withName(about.getName() + "."
+                                    + UUID.randomUUID().toString().substring(0, 8))
+                            .withNamespace(namespace)
+                            .endMetadata()
+                            .withInvolvedObject(about)
+                            .withReason(reason)
+                            .withMessage(message)
+                            .withType(type)
+                            .withFirstTimestamp(now.toString())
+                            .withLastTimestamp(now.toString())
+                            .withCount(1)
+                            .withNewSource()
+                            .withComponent("qshard-migrate")
+                            .endSource()
+                            .build())
+                    .create();
         } catch (KubernetesClientException e) {
             LOG.debug("cannot record {} event on {}: {}", reason, about.getName(), e.getMessage());
         }

@@ -22,10 +22,8 @@ public record MigrationPlan(List<Move> moves, List<Skip> skips) {
      * @param usage    the victim's cpu usage, milli-cores
      * @param reason   why the node is hot, for Events ("node usage 94 % > 90 % for 3 reports")
      */
-    public record Move(PodRequest pod, String from, String target, long usage, String reason) {
-    }
+    public record Move(PodRequest pod, String from, String target, long usage, String reason) {}
 
     /** @param node a hot node @param reason why nothing leaves it this cycle */
-    public record Skip(String node, String reason) {
-    }
+    public record Skip(String node, String reason) {}
 }

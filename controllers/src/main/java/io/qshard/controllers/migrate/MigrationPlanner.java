@@ -78,7 +78,8 @@ public final class MigrationPlanner {
      * @param now      the loop's clock
      * @return the plan
      */
-    public MigrationPlan plan(ClusterSnapshot snapshot, Facts facts, EvictionLedger ledger, Predicate<String> leaving, Instant now) {
+    public MigrationPlan plan(
+            ClusterSnapshot snapshot, Facts facts, EvictionLedger ledger, Predicate<String> leaving, Instant now) {
         List<MigrationPlan.Move> moves = new ArrayList<>();
         List<MigrationPlan.Skip> skips = new ArrayList<>();
         List<NodeState> hot = new ArrayList<>();
@@ -107,41 +108,60 @@ public final class MigrationPlanner {
                 continue; // predicted to cross, but not near yet: the schedulers already keep new work off it
             }
             if (!config.transientHorizon().isZero() && facts.coolsSoon(name, config.coolThreshold())) {
-                skips.add(new MigrationPlan.Skip(name, why + "; expected back under " + Math.round(100 * config.coolThreshold())
-                        + " % within " + config.transientHorizon().toMinutes() + " min (a passing spike)"));
+                skips.add(new MigrationPlan.Skip(
+                        name,
+                        why + "; expected back under " + Math.round(100 * config.coolThreshold()) + " % within "
+                                + config.transientHorizon().toMinutes() + " min (a passing spike)"));
                 continue;
             }
             Map<String, Usage> podUsage = facts.report(name).pods();
             List<PodRequest> candidates = node.pods().stream()
                     .filter(p -> p.tier() != null && p.poolRule() != PoolRule.ALLOCATABLE)
-                    .filter(p -> p.owner() != null && !Set.of("DaemonSet", "Node").contains(p.owner().kind()))
+                    .filter(p -> p.owner() != null
+                            && !Set.of("DaemonSet", "Node").contains(p.owner().kind()))
                     .filter(p -> !leaving.test(p.uid()) && !ledger.asked(p.uid()))
                     .filter(p -> ledger.workloadAllows(p.owner().uid(), now))
                     .toList();
-            List<Integer> priorities = candidates.stream().map(PodRequest::priority).distinct().sorted().toList();
+            List<Integer> priorities = candidates.stream()
+                    .map(PodRequest::priority)
+                    .distinct()
+                    .sorted()
+                    .toList();
             int taken = 0;
             boolean nowhere = false;
             for (int priority : priorities) {
-                List<PodRequest> tier = new ArrayList<>(candidates.stream().filter(p -> p.priority() == priority).toList());
+                List<PodRequest> tier = new ArrayList<>(candidates.stream()
+                        .filter(p -> p.priority() == priority)
+                        .toList());
                 while (excess > 0 && taken < config.maxPerNode() && !tier.isEmpty()) {
                     PodRequest victim = rightSized(tier, excess, podUsage);
                     tier.remove(victim);
-                    ScheduleResult fit = algorithmOfTier.apply(victim.tier()).schedule(working, victim.boundTo(null), victim.uid().hashCode());
+                    ScheduleResult fit = algorithmOfTier
+                            .apply(victim.tier())
+                            .schedule(
+                                    working, victim.boundTo(null), victim.uid().hashCode());
                     if (!fit.isPlaced()) {
                         nowhere = true;
                         continue;
                     }
                     long used = usage(victim, podUsage);
-                    working = working.with(working.node(fit.node()).orElseThrow().reserve(victim.boundTo(fit.node())));
+                    working =
+                            working.with(working.node(fit.node()).orElseThrow().reserve(victim.boundTo(fit.node())));
                     moves.add(new MigrationPlan.Move(victim, name, fit.node(), used, why));
                     excess -= used;
                     taken++;
                 }
             }
             if (taken == 0) {
-                skips.add(new MigrationPlan.Skip(name, why + (candidates.isEmpty() ? "; no pod may leave it (prod, "
-                        + "no controller, DaemonSet, already leaving, or its workload's cap)" : nowhere
-                        ? "; none of its lower-tier pods fits on another node that is not hot" : "")));
+                skips.add(new MigrationPlan.Skip(
+                        name,
+                        why
+                                + (candidates.isEmpty()
+                                        ? "; no pod may leave it (prod, "
+                                                + "no controller, DaemonSet, already leaving, or its workload's cap)"
+                                        : nowhere
+                                                ? "; none of its lower-tier pods fits on another node that is not hot"
+                                                : "")));
             }
         }
         return new MigrationPlan(moves, skips);
@@ -172,18 +192,28 @@ public final class MigrationPlanner {
     private double load(NodeState n, Facts facts) {
         double used = facts.report(n.name()).nodeUsage().milliCpu();
         Usage peak = facts.peak(n.name());
-        return facts.state(n.name()) == HotNodes.State.PREDICTED && peak != null ? Math.max(used, peak.milliCpu()) : used;
+        return facts.state(n.name()) == HotNodes.State.PREDICTED && peak != null
+                ? Math.max(used, peak.milliCpu())
+                : used;
     }
 
     private String reason(NodeState n, Facts facts) {
         double alloc = n.realAllocatable(NodeState.CPU);
         double used = facts.report(n.name()).nodeUsage().milliCpu() / alloc;
         if (facts.state(n.name()) == HotNodes.State.HOT) {
-            return String.format(Locale.ROOT, "node usage %.0f %% > %.0f %% for %d reports", 100 * used,
-                    100 * config.hotThreshold(), config.hotReports());
+            return String.format(
+                    Locale.ROOT,
+                    "node usage %.0f %% > %.0f %% for %d reports",
+                    100 * used,
+                    100 * config.hotThreshold(),
+                    config.hotReports());
         }
         Usage peak = facts.peak(n.name());
-        return String.format(Locale.ROOT, "node usage %.0f %%, predicted peak %.0f %% > %.0f %% within the horizon", 100 * used,
-                peak == null ? 0 : 100 * peak.milliCpu() / alloc, 100 * config.hotThreshold());
+        return String.format(
+                Locale.ROOT,
+                "node usage %.0f %%, predicted peak %.0f %% > %.0f %% within the horizon",
+                100 * used,
+                peak == null ? 0 : 100 * peak.milliCpu() / alloc,
+                100 * config.hotThreshold());
     }
 }

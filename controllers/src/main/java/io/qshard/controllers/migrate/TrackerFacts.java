@@ -1,13 +1,12 @@
 package io.qshard.controllers.migrate;
 
-import java.time.Duration;
-
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.usage.HotNodes;
 import io.qshard.core.usage.Usage;
 import io.qshard.core.usage.UsageReport;
 import io.qshard.shard.usage.UsageTracker;
+import java.time.Duration;
 
 /**
  * The planner's facts read from a usage view ({@link UsageTracker}) over one snapshot — shared by the controller and

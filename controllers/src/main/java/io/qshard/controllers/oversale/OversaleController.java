@@ -1,18 +1,18 @@
 package io.qshard.controllers.oversale;
 
-import io.qshard.kube.write.Patches;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.qshard.controllers.view.ClusterView;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.kube.api.OversaleRatio;
-import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.leader.LeaderElection;
 import io.qshard.kube.metrics.Metrics;
-import io.qshard.controllers.view.ClusterView;
+import io.qshard.kube.write.Patches;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +47,8 @@ public final class OversaleController implements AutoCloseable {
     private final Clock clock;
     private final ClusterView view;
     private final ClusterInformers informers;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-oversale"));
+    private final ScheduledExecutorService loop =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-oversale"));
     private volatile LeaderElection election;
 
     /** A controller whose counters are kept but not exported. */
@@ -56,33 +57,53 @@ public final class OversaleController implements AutoCloseable {
     }
 
     /** @param metrics where its counters (changes, refused ratios, write errors) and leadership are registered */
-    public OversaleController(KubernetesClient client, QshardConfig config, OversaleSettings settings, Clock clock, Metrics metrics) {
+    public OversaleController(
+            KubernetesClient client, QshardConfig config, OversaleSettings settings, Clock clock, Metrics metrics) {
         this.client = client;
         this.settings = settings;
         this.clock = clock;
         this.view = new ClusterView(config, clock, "oversale");
         this.informers = new ClusterInformers(client, new PodConverter(config));
         informers.addListener(view);
-        metrics.counterWithCallback("qshard_oversale_ratio_changes_total", "ratio changes written (in dry-run: planned)", List.of(),
+        metrics.counterWithCallback(
+                "qshard_oversale_ratio_changes_total",
+                "ratio changes written (in dry-run: planned)",
+                List.of(),
                 out -> out.sample(changes.sum()));
-        metrics.counterWithCallback("qshard_oversale_refused_ratios_total", "invalid ratio annotations found and replaced",
-                List.of(), out -> out.sample(refused.sum()));
-        metrics.counterWithCallback("qshard_oversale_write_errors_total", "ratio writes that failed (retried next cycle)",
-                List.of(), out -> out.sample(errors.sum()));
-        metrics.gaugeWithCallback("qshard_oversale_leader", "1 while this replica acts", List.of(), out -> out.sample(acting() ? 1 : 0));
+        metrics.counterWithCallback(
+                "qshard_oversale_refused_ratios_total",
+                "invalid ratio annotations found and replaced",
+                List.of(),
+                out -> out.sample(refused.sum()));
+        metrics.counterWithCallback(
+                "qshard_oversale_write_errors_total",
+                "ratio writes that failed (retried next cycle)",
+                List.of(),
+                out -> out.sample(errors.sum()));
+        metrics.gaugeWithCallback(
+                "qshard_oversale_leader", "1 while this replica acts", List.of(), out -> out.sample(acting() ? 1 : 0));
     }
 
     /** Syncs the informers, contends for the Lease (when configured) and starts the cycles. */
     public void start(Duration syncTimeout) {
         informers.start(syncTimeout);
         if (settings.leaseNamespace() != null) {
-            election = new LeaderElection(client, settings.leaseNamespace(), "qshard-oversale", settings.identity(), () -> { }, () -> { });
+            election = new LeaderElection(
+                    client, settings.leaseNamespace(), "qshard-oversale", settings.identity(), () -> {}, () -> {});
         }
-        loop.scheduleWithFixedDelay(this::cycleIfLeading, settings.period().toMillis(), settings.period().toMillis(),
+        loop.scheduleWithFixedDelay(
+                this::cycleIfLeading,
+                settings.period().toMillis(),
+                settings.period().toMillis(),
                 TimeUnit.MILLISECONDS);
-        LOG.info("oversale controller started: every {} s, cpu ≤ {}, memory ≤ {}, step ≤ {}, at most every {} min{}",
-                settings.period().toSeconds(), settings.cpu().max(), settings.memory().max(), settings.cpu().maxStep(),
-                settings.cpu().minInterval().toMinutes(), settings.dryRun() ? ", DRY RUN" : "");
+        LOG.info(
+                "oversale controller started: every {} s, cpu ≤ {}, memory ≤ {}, step ≤ {}, at most every {} min{}",
+                settings.period().toSeconds(),
+                settings.cpu().max(),
+                settings.memory().max(),
+                settings.cpu().maxStep(),
+                settings.cpu().minInterval().toMinutes(),
+                settings.dryRun() ? ", DRY RUN" : "");
     }
 
     /** @return whether this replica acts (leads, or runs without election) */
@@ -115,8 +136,16 @@ public final class OversaleController implements AutoCloseable {
         List<OversalePlan.Facts> plan = view.read(s -> OversalePlan.compute(s, settings.cpu(), settings.memory()))
                 .get(30, TimeUnit.SECONDS);
         for (OversalePlan.Facts f : plan) {
-            report(f.node(), OversaleRatio.CPU_ANNOTATION, f.cpuRatio(), settings.cpu().max());
-            report(f.node(), OversaleRatio.MEMORY_ANNOTATION, f.memoryRatio(), settings.memory().max());
+            report(
+                    f.node(),
+                    OversaleRatio.CPU_ANNOTATION,
+                    f.cpuRatio(),
+                    settings.cpu().max());
+            report(
+                    f.node(),
+                    OversaleRatio.MEMORY_ANNOTATION,
+                    f.memoryRatio(),
+                    settings.memory().max());
             if (f.changes()) {
                 apply(f);
             }
@@ -128,17 +157,35 @@ public final class OversaleController implements AutoCloseable {
         var parsed = OversaleRatio.parse(value, max);
         if (parsed.isPresent() && !parsed.get().valid()) {
             refused.increment();
-            LOG.warn("node {}: {}={} refused: {} (replacing it)", node, annotation, value, parsed.get().problem());
-            event(node, "OversaleRatioRefused", annotation + "='" + value + "' refused: " + parsed.get().problem(), "Warning");
+            LOG.warn(
+                    "node {}: {}={} refused: {} (replacing it)",
+                    node,
+                    annotation,
+                    value,
+                    parsed.get().problem());
+            event(
+                    node,
+                    "OversaleRatioRefused",
+                    annotation + "='" + value + "' refused: " + parsed.get().problem(),
+                    "Warning");
         }
     }
 
     private void apply(OversalePlan.Facts f) {
-        String why = String.format(Locale.ROOT, "cpu %s → %s, memory %s → %s (requested %dm / %d MiB of %dm / %d MiB real; "
-                        + "predicted peak %s)", f.cpuRatio(), f.nextCpu() == null ? f.cpuRatio() : f.nextCpu(),
-                f.memoryRatio(), f.nextMemory() == null ? f.memoryRatio() : f.nextMemory(), f.requested().milliCpu(),
-                f.requested().memoryBytes() >> 20, f.realCpu(), f.realMemory() >> 20,
-                f.peak() == null ? "unknown: no fresh report" : f.peak().milliCpu() + "m / " + (f.peak().memoryBytes() >> 20) + " MiB");
+        String why = String.format(
+                Locale.ROOT,
+                "cpu %s → %s, memory %s → %s (requested %dm / %d MiB of %dm / %d MiB real; " + "predicted peak %s)",
+                f.cpuRatio(),
+                f.nextCpu() == null ? f.cpuRatio() : f.nextCpu(),
+                f.memoryRatio(),
+                f.nextMemory() == null ? f.memoryRatio() : f.nextMemory(),
+                f.requested().milliCpu(),
+                f.requested().memoryBytes() >> 20,
+                f.realCpu(),
+                f.realMemory() >> 20,
+                f.peak() == null
+                        ? "unknown: no fresh report"
+                        : f.peak().milliCpu() + "m / " + (f.peak().memoryBytes() >> 20) + " MiB");
         changes.increment();
         if (settings.dryRun()) {
             LOG.info("dry-run: node {}: would set {}", f.node(), why);
@@ -146,14 +193,29 @@ public final class OversaleController implements AutoCloseable {
         }
         StringBuilder ann = new StringBuilder("{\"metadata\":{\"annotations\":{");
         if (f.nextCpu() != null) {
-            ann.append('"').append(OversaleRatio.CPU_ANNOTATION).append("\":\"").append(f.nextCpu()).append("\",");
+            ann.append('"')
+                    .append(OversaleRatio.CPU_ANNOTATION)
+                    .append("\":\"")
+                    .append(f.nextCpu())
+                    .append("\",");
         }
         if (f.nextMemory() != null) {
-            ann.append('"').append(OversaleRatio.MEMORY_ANNOTATION).append("\":\"").append(f.nextMemory()).append("\",");
+            ann.append('"')
+                    .append(OversaleRatio.MEMORY_ANNOTATION)
+                    .append("\":\"")
+                    .append(f.nextMemory())
+                    .append("\",");
         }
-        ann.append('"').append(OversalePlan.CHANGED_AT).append("\":\"").append(clock.instant()).append("\"}}}");
+        ann.append('"')
+                .append(OversalePlan.CHANGED_AT)
+                .append("\":\"")
+                .append(clock.instant())
+                .append("\"}}}");
         try {
-            Patches.object(client, Patches.stub(new io.fabric8.kubernetes.api.model.Node(), null, f.node()), PatchType.JSON_MERGE,
+            Patches.object(
+                    client,
+                    Patches.stub(new io.fabric8.kubernetes.api.model.Node(), null, f.node()),
+                    PatchType.JSON_MERGE,
                     ann.toString());
             LOG.info("node {}: {}", f.node(), why);
             event(f.node(), "OversaleRatioChanged", why, "Normal");
@@ -166,13 +228,30 @@ public final class OversaleController implements AutoCloseable {
     private void event(String node, String reason, String message, String type) {
         Instant now = clock.instant();
         try {
-            client.v1().events().inNamespace("default").resource(new EventBuilder()
-                    .withNewMetadata().withName(node + "." + UUID.randomUUID().toString().substring(0, 8)).withNamespace("default")
-                    .endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder().withKind("Node").withName(node).withUid(node).build())
-                    .withReason(reason).withMessage(message).withType(type)
-                    .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
-                    .withNewSource().withComponent("qshard-oversale").endSource().build()).create();
+            client.v1()
+                    .events()
+                    .inNamespace("default")
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withName(node + "." + UUID.randomUUID().toString().substring(0, 8))
+                            .withNamespace("default")
+                            .endMetadata()
+                            .withInvolvedObject(new ObjectReferenceBuilder()
+                                    .withKind("Node")
+                                    .withName(node)
+                                    .withUid(node)
+                                    .build())
+                            .withReason(reason)
+                            .withMessage(message)
+                            .withType(type)
+                            .withFirstTimestamp(now.toString())
+                            .withLastTimestamp(now.toString())
+                            .withCount(1)
+                            .withNewSource()
+                            .withComponent("qshard-oversale")
+                            .endSource()
+                            .build())
+                    .create();
         } catch (KubernetesClientException e) {
             LOG.debug("cannot record event on node {}: {}", node, e.getMessage());
         }

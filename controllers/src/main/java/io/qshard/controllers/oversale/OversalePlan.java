@@ -1,11 +1,11 @@
 package io.qshard.controllers.oversale;
 
+import io.qshard.controllers.view.ClusterView;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.usage.Usage;
 import io.qshard.kube.api.OversaleRatio;
-import io.qshard.controllers.view.ClusterView;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,8 +19,7 @@ public final class OversalePlan {
     /** Annotation with the time the controller last changed a node's ratios (RFC 3339). */
     public static final String CHANGED_AT = "qshard.io/oversale-changed-at";
 
-    private OversalePlan() {
-    }
+    private OversalePlan() {}
 
     /**
      * What the controller knows of one node, and what it decided.
@@ -35,8 +34,16 @@ public final class OversalePlan {
      * @param nextCpu       the new cpu ratio, or null to leave it
      * @param nextMemory    the new memory ratio, or null to leave it
      */
-    public record Facts(String node, long realCpu, long realMemory, Usage requested, Usage peak, String cpuRatio,
-                        String memoryRatio, Double nextCpu, Double nextMemory) {
+    public record Facts(
+            String node,
+            long realCpu,
+            long realMemory,
+            Usage requested,
+            Usage peak,
+            String cpuRatio,
+            String memoryRatio,
+            Double nextCpu,
+            Double nextMemory) {
         public boolean changes() {
             return nextCpu != null || nextMemory != null;
         }
@@ -69,8 +76,10 @@ public final class OversalePlan {
             String mr = n.annotations().get(OversaleRatio.MEMORY_ANNOTATION);
             Instant last = changedAt(n.annotations().get(CHANGED_AT));
             Double nextCpu = cpu.next(realCpu, reqCpu, peak == null ? -1 : peak.milliCpu(), cr, last, now);
-            Double nextMemory = memory.next(realMemory, reqMemory, peak == null ? -1 : peak.memoryBytes(), mr, last, now);
-            out.add(new Facts(n.name(), realCpu, realMemory, new Usage(reqCpu, reqMemory), peak, cr, mr, nextCpu, nextMemory));
+            Double nextMemory =
+                    memory.next(realMemory, reqMemory, peak == null ? -1 : peak.memoryBytes(), mr, last, now);
+            out.add(new Facts(
+                    n.name(), realCpu, realMemory, new Usage(reqCpu, reqMemory), peak, cr, mr, nextCpu, nextMemory));
         }
         return out;
     }

@@ -52,7 +52,8 @@ public record RatioPolicy(double max, double targetUtilization, double maxStep, 
      * @param now             the controller's clock
      * @return the new ratio, or null to leave it
      */
-    public Double next(long realAllocatable, long requested, long predictedPeak, String current, Instant lastChange, Instant now) {
+    public Double next(
+            long realAllocatable, long requested, long predictedPeak, String current, Instant lastChange, Instant now) {
         var parsed = OversaleRatio.parse(current, max);
         boolean invalid = parsed.isPresent() && !parsed.get().valid();
         double cur = parsed.isPresent() && parsed.get().valid() ? parsed.get().ratio() : 1.0;

@@ -42,16 +42,30 @@ class MigrationPlannerTest {
     @BeforeEach
     void fleet() {
         for (String n : List.of("n1", "n2")) {
-            state.upsertNode(Node.of(n, Map.of(), List.of(), new Resources(10_000, 40L << 30, 110, 8_000, 32L << 30), false));
+            state.upsertNode(
+                    Node.of(n, Map.of(), List.of(), new Resources(10_000, 40L << 30, 110, 8_000, 32L << 30), false));
         }
         ledger = new EvictionLedger(Duration.ofMinutes(5), 2, 100);
     }
 
     private PodRequest pod(String name, String tierName, long cpu, long usage, String owner, String node) {
         Tier tier = CONFIG.tier(tierName);
-        Resources r = "prod".equals(tierName) ? new Resources(cpu, 1L << 30, 1, 0, 0) : new Resources(0, 0, 1, cpu, 1L << 30);
-        PodRequest p = new PodRequest("uid-" + name, "ns", name, tierName, tier.poolRule(), r, Map.of(), null, List.of(),
-                tier.priority(), NOW.minusSeconds(3600), owner == null ? null : new OwnerRef("ReplicaSet", owner, "rs-" + owner), node);
+        Resources r =
+                "prod".equals(tierName) ? new Resources(cpu, 1L << 30, 1, 0, 0) : new Resources(0, 0, 1, cpu, 1L << 30);
+        PodRequest p = new PodRequest(
+                "uid-" + name,
+                "ns",
+                name,
+                tierName,
+                tier.poolRule(),
+                r,
+                Map.of(),
+                null,
+                List.of(),
+                tier.priority(),
+                NOW.minusSeconds(3600),
+                owner == null ? null : new OwnerRef("ReplicaSet", owner, "rs-" + owner),
+                node);
         state.upsertPod(p);
         podUsage.put(p.uid(), new Usage(usage, 1L << 30));
         return p;
@@ -64,7 +78,9 @@ class MigrationPlannerTest {
         PluginContext ctx = new PluginContext(CONFIG.pools(), Clock.systemUTC());
         Map<String, SchedulingAlgorithm> algorithms = new HashMap<>();
         for (Tier t : CONFIG.tiers()) {
-            algorithms.put(t.name(), new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), ctx), CONFIG.nodesToScore()));
+            algorithms.put(
+                    t.name(),
+                    new SchedulingAlgorithm(Profile.build(t, ShippedPlugins.registry(), ctx), CONFIG.nodesToScore()));
         }
         MigrationPlanner.Facts facts = new MigrationPlanner.Facts() {
             @Override
@@ -74,8 +90,10 @@ class MigrationPlannerTest {
 
             @Override
             public UsageReport report(String node) {
-                return "n1".equals(node) ? new UsageReport("n1", NOW, Duration.ofSeconds(10), new Usage(9_500, 20L << 30),
-                        Map.of(), podUsage) : null;
+                return "n1".equals(node)
+                        ? new UsageReport(
+                                "n1", NOW, Duration.ofSeconds(10), new Usage(9_500, 20L << 30), Map.of(), podUsage)
+                        : null;
             }
 
             @Override
@@ -83,7 +101,8 @@ class MigrationPlannerTest {
                 return null;
             }
         };
-        return new MigrationPlanner(MigrationConfig.defaults(), algorithms::get).plan(state.snapshot(), facts, ledger, uid -> false, NOW);
+        return new MigrationPlanner(MigrationConfig.defaults(), algorithms::get)
+                .plan(state.snapshot(), facts, ledger, uid -> false, NOW);
     }
 
     @Test
@@ -115,7 +134,9 @@ class MigrationPlannerTest {
         pod("bare", "batch", 500, 400, null, "n1");
         MigrationPlan p = plan();
         assertThat(p.moves()).isEmpty();
-        assertThat(p.skips()).singleElement().satisfies(s -> assertThat(s.reason()).contains("no pod may leave it"));
+        assertThat(p.skips())
+                .singleElement()
+                .satisfies(s -> assertThat(s.reason()).contains("no pod may leave it"));
     }
 
     @Test
@@ -124,7 +145,9 @@ class MigrationPlannerTest {
         pod("free-1", "free", 2_000, 1_700, "crawl", "n1");
         MigrationPlan p = plan();
         assertThat(p.moves()).isEmpty();
-        assertThat(p.skips()).singleElement().satisfies(s -> assertThat(s.reason()).contains("fits on another node"));
+        assertThat(p.skips())
+                .singleElement()
+                .satisfies(s -> assertThat(s.reason()).contains("fits on another node"));
     }
 
     @Test
@@ -135,7 +158,9 @@ class MigrationPlannerTest {
         ledger = new EvictionLedger(Duration.ofMinutes(5), 2, 100);
         ledger.evicted("n9", "rs-crawl", "uid-a", NOW.minusSeconds(60));
         ledger.evicted("n9", "rs-crawl", "uid-b", NOW.minusSeconds(30));
-        assertThat(plan().moves()).as("its workload lost 2 pods within the cooldown").isEmpty();
+        assertThat(plan().moves())
+                .as("its workload lost 2 pods within the cooldown")
+                .isEmpty();
     }
 
     @Test

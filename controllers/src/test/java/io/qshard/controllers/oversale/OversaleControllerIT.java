@@ -8,17 +8,16 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.config.QshardConfig;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.kube.api.NodeUsageStatus;
+import io.qshard.kube.api.OversaleRatio;
+import io.qshard.kube.api.UsageAmount;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
-import io.qshard.kube.api.OversaleRatio;
-import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.kube.api.NodeUsage;
-import io.qshard.kube.api.NodeUsageCrd;
-import io.qshard.kube.api.NodeUsageStatus;
-import io.qshard.kube.api.UsageAmount;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,13 +43,18 @@ import org.junit.jupiter.api.Test;
 @RealControlPlane
 class OversaleControllerIT {
     @Test
-    void ratiosFollowRoomInStepsNeverBelowRequestsAndBadOnesAreReplaced(KubernetesClient admin, LocalControlPlane cp) throws Exception {
+    void ratiosFollowRoomInStepsNeverBelowRequestsAndBadOnesAreReplaced(KubernetesClient admin, LocalControlPlane cp)
+            throws Exception {
         NodeUsageCrd.install(admin, Path.of("..").resolve(NodeUsageCrd.MANIFEST), Duration.ofSeconds(30));
         admin.resources(NodeUsage.class).delete();
         String ns = Namespaces.fresh(admin, "oversale");
         node(admin, "ovc-room", true, Map.of());
         node(admin, "ovc-bad", true, Map.of(OversaleRatio.CPU_ANNOTATION, "abc"));
-        node(admin, "ovc-floor", true, Map.of(OversaleRatio.CPU_ANNOTATION, "1.6", OversaleRatio.MEMORY_ANNOTATION, "1.0"));
+        node(
+                admin,
+                "ovc-floor",
+                true,
+                Map.of(OversaleRatio.CPU_ANNOTATION, "1.6", OversaleRatio.MEMORY_ANNOTATION, "1.0"));
         node(admin, "ovc-out", false, Map.of(OversaleRatio.CPU_ANNOTATION, "1.3"));
         pod(admin, ns, "room-1", "ovc-room", 8_000);
         pod(admin, ns, "floor-1", "ovc-floor", 12_500);
@@ -60,11 +64,17 @@ class OversaleControllerIT {
         report(admin, "ovc-floor", 12_000, 20L << 30);
         report(admin, "ovc-out", 1_000, 10L << 30);
 
-        OversaleSettings settings = new OversaleSettings(new RatioPolicy(2.0, 0.85, 0.1, Duration.ofHours(1)),
-                new RatioPolicy(1.5, 0.90, 0.1, Duration.ofHours(1)), Duration.ofHours(1), false, null, "it");
+        OversaleSettings settings = new OversaleSettings(
+                new RatioPolicy(2.0, 0.85, 0.1, Duration.ofHours(1)),
+                new RatioPolicy(1.5, 0.90, 0.1, Duration.ofHours(1)),
+                Duration.ofHours(1),
+                false,
+                null,
+                "it");
         try (OversaleController dry = controller(admin, cp, settings(settings, true))) {
             dry.start(Duration.ofSeconds(30));
-            await().atMost(Duration.ofSeconds(10)).until(() -> dry.cycle().stream().anyMatch(f -> f.peak() != null && f.changes()));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> dry.cycle().stream().anyMatch(f -> f.peak() != null && f.changes()));
             assertThat(annotations(admin, "ovc-room")).doesNotContainKey(OversaleRatio.CPU_ANNOTATION);
             assertThat(annotations(admin, "ovc-bad")).containsEntry(OversaleRatio.CPU_ANNOTATION, "abc");
             assertThat(dry.changes.sum()).isPositive();
@@ -75,18 +85,24 @@ class OversaleControllerIT {
                 List<OversalePlan.Facts> plan = controller.cycle();
                 return plan.size() == 3 && plan.stream().allMatch(f -> f.peak() != null);
             });
-            assertThat(annotations(admin, "ovc-room")).containsEntry(OversaleRatio.CPU_ANNOTATION, "1.1")
-                    .containsEntry(OversaleRatio.MEMORY_ANNOTATION, "1.1").containsKey(OversalePlan.CHANGED_AT);
+            assertThat(annotations(admin, "ovc-room"))
+                    .containsEntry(OversaleRatio.CPU_ANNOTATION, "1.1")
+                    .containsEntry(OversaleRatio.MEMORY_ANNOTATION, "1.1")
+                    .containsKey(OversalePlan.CHANGED_AT);
             assertThat(annotations(admin, "ovc-bad")).containsEntry(OversaleRatio.CPU_ANNOTATION, "1.1");
             assertThat(annotations(admin, "ovc-floor")).containsEntry(OversaleRatio.CPU_ANNOTATION, "1.57");
-            assertThat(annotations(admin, "ovc-out")).containsEntry(OversaleRatio.CPU_ANNOTATION, "1.3")
+            assertThat(annotations(admin, "ovc-out"))
+                    .containsEntry(OversaleRatio.CPU_ANNOTATION, "1.3")
                     .doesNotContainKey(OversalePlan.CHANGED_AT);
             assertThat(controller.refused.sum()).isPositive();
-            await().atMost(Duration.ofSeconds(10)).until(() -> admin.v1().events().inNamespace("default").list().getItems().stream()
-                    .anyMatch(e -> "OversaleRatioRefused".equals(e.getReason()) && "ovc-bad".equals(e.getInvolvedObject().getName())));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> admin.v1().events().inNamespace("default").list().getItems().stream()
+                            .anyMatch(e -> "OversaleRatioRefused".equals(e.getReason())
+                                    && "ovc-bad".equals(e.getInvolvedObject().getName())));
             // within the minimum interval nothing changes again
             long changes = controller.changes.sum();
-            await().atMost(Duration.ofSeconds(10)).until(() -> controller.cycle().stream().noneMatch(OversalePlan.Facts::changes));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> controller.cycle().stream().noneMatch(OversalePlan.Facts::changes));
             assertThat(controller.changes.sum()).isEqualTo(changes);
         } finally {
             admin.pods().inNamespace(ns).withGracePeriod(0).delete();
@@ -99,9 +115,10 @@ class OversaleControllerIT {
     }
 
     /** The controller runs as its ServiceAccount with exactly the RBAC of manifests/oversale/controller.yaml. */
-    private static OversaleController controller(KubernetesClient admin, LocalControlPlane cp, OversaleSettings settings) {
-        java.nio.file.Path kubeconfig = io.qshard.localcluster.fixtures.ServiceAccounts.kubeconfigWithRbac(admin, cp, "qshard-oversale",
-                java.nio.file.Path.of("..", "manifests", "oversale", "controller.yaml"));
+    private static OversaleController controller(
+            KubernetesClient admin, LocalControlPlane cp, OversaleSettings settings) {
+        java.nio.file.Path kubeconfig = io.qshard.localcluster.fixtures.ServiceAccounts.kubeconfigWithRbac(
+                admin, cp, "qshard-oversale", java.nio.file.Path.of("..", "manifests", "oversale", "controller.yaml"));
         KubernetesClient client = io.qshard.kube.client.ApiClients.create(
                 io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), "qshard-it-oversale");
         return new OversaleController(client, QshardConfig.defaults(), settings, Clock.systemUTC());
@@ -118,7 +135,12 @@ class OversaleControllerIT {
     }
 
     private static void pod(KubernetesClient admin, String ns, String name, String node, long cpuMilli) {
-        Pod p = PodFixture.pod(name).namespace(ns).tier("prod").cpuMilli(cpuMilli).memoryMi(1024).build();
+        Pod p = PodFixture.pod(name)
+                .namespace(ns)
+                .tier("prod")
+                .cpuMilli(cpuMilli)
+                .memoryMi(1024)
+                .build();
         p.getSpec().setNodeName(node);
         admin.resource(p).create();
     }

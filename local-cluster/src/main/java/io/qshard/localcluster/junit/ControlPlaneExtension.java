@@ -1,5 +1,9 @@
 package io.qshard.localcluster.junit;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.localcluster.ControlPlaneOptions;
+import io.qshard.localcluster.KubeClients;
+import io.qshard.localcluster.LocalControlPlane;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -7,11 +11,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.localcluster.ControlPlaneOptions;
-import io.qshard.localcluster.KubeClients;
-import io.qshard.localcluster.LocalControlPlane;
 
 /**
  * JUnit 5 extension behind {@link RealControlPlane}: one control plane per test JVM, kept in the root
@@ -25,7 +24,8 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
     @Override
     public void beforeAll(ExtensionContext context) {
         Shared shared = shared(context);
-        RealControlPlane options = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), RealControlPlane.class)
+        RealControlPlane options = AnnotationSupport.findAnnotation(
+                        context.getRequiredTestClass(), RealControlPlane.class)
                 .orElseThrow();
         if (options.controllerManager()) {
             shared.controlPlane.ensureControllerManager();

@@ -23,6 +23,7 @@ public final class CgroupFiles {
     public final LongAdder readErrors = new LongAdder();
     /** Control files that could not be written. */
     public final LongAdder writeErrors = new LongAdder();
+
     private final Set<Path> warned = ConcurrentHashMap.newKeySet();
 
     /** @return the file's first line trimmed, or null (counted, warned) */
@@ -85,7 +86,11 @@ public final class CgroupFiles {
         } catch (IOException | SecurityException e) {
             writeErrors.increment();
             if (warned.add(file)) {
-                LOG.warn("cannot write {} to {}: {} (further failures on this file are only counted)", value, file, e.toString());
+                LOG.warn(
+                        "cannot write {} to {}: {} (further failures on this file are only counted)",
+                        value,
+                        file,
+                        e.toString());
             }
             return false;
         }

@@ -53,6 +53,5 @@ public interface CgroupIo {
      * @param weight v1 {@code cpu.shares}, v2 {@code cpu.weight}
      * @param idle   {@code cpu.idle}
      */
-    record CpuSettings(String quota, String weight, String idle) {
-    }
+    record CpuSettings(String quota, String weight, String idle) {}
 }

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 public final class CgroupLayout {
     private static final Pattern CGROUPFS_POD = Pattern.compile("pod([0-9a-fA-F-]{8,64})");
-    private static final Pattern SYSTEMD_POD = Pattern.compile("kubepods(?:-(?:burstable|besteffort))?-pod([0-9a-fA-F_]{8,64})\\.slice");
+    private static final Pattern SYSTEMD_POD =
+            Pattern.compile("kubepods(?:-(?:burstable|besteffort))?-pod([0-9a-fA-F_]{8,64})\\.slice");
 
     private final CgroupDriver driver;
     private final String parent;
@@ -53,7 +54,8 @@ public final class CgroupLayout {
         if (qos == QosClass.GUARANTEED) {
             return kubepods();
         }
-        return join(kubepods(), driver == CgroupDriver.CGROUPFS ? qos.segment() : "kubepods-" + qos.segment() + ".slice");
+        return join(
+                kubepods(), driver == CgroupDriver.CGROUPFS ? qos.segment() : "kubepods-" + qos.segment() + ".slice");
     }
 
     /** @return the cgroup of the pod with {@code uid} in class {@code qos}, relative */
@@ -81,7 +83,10 @@ public final class CgroupLayout {
                 for (Path child : children.filter(Files::isDirectory).toList()) {
                     String uid = uidOf(child.getFileName().toString());
                     if (uid != null) {
-                        out.add(new PodCgroup(uid, qos, join(classParent(qos), child.getFileName().toString())));
+                        out.add(new PodCgroup(
+                                uid,
+                                qos,
+                                join(classParent(qos), child.getFileName().toString())));
                     }
                 }
             }

@@ -82,7 +82,8 @@ public final class CgroupV1Io implements CgroupIo {
         if (period <= 0) {
             return false;
         }
-        return files.write(dir.resolve("cpu.cfs_quota_us"), Long.toString(Math.max(MIN_QUOTA_US, milli * period / 1000)));
+        return files.write(
+                dir.resolve("cpu.cfs_quota_us"), Long.toString(Math.max(MIN_QUOTA_US, milli * period / 1000)));
     }
 
     @Override

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Picks the cgroup version of a root: v1 when a {@code cpu} controller hierarchy is mounted there, else v2. */
 public final class CgroupVersions {
-    private CgroupVersions() {
-    }
+    private CgroupVersions() {}
 
     /**
      * @param root    the cgroup mount root
@@ -29,7 +28,8 @@ public final class CgroupVersions {
                 throw new IllegalArgumentException("--cgroup-root " + root + " holds neither cgroup v1 controllers "
                         + "(cpu/, cpuacct/) nor a cgroup v2 hierarchy (cgroup.controllers)");
             }
-            default -> throw new IllegalArgumentException("--cgroup-version must be 1, 2 or auto, was '" + version + "'");
+            default ->
+                throw new IllegalArgumentException("--cgroup-version must be 1, 2 or auto, was '" + version + "'");
         };
     }
 }

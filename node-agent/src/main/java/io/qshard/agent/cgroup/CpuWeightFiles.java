@@ -30,7 +30,9 @@ final class CpuWeightFiles {
     }
 
     CgroupIo.CpuSettings save(Path dir) {
-        return new CgroupIo.CpuSettings(files.read(dir.resolve(quota)), files.read(dir.resolve(weight)),
+        return new CgroupIo.CpuSettings(
+                files.read(dir.resolve(quota)),
+                files.read(dir.resolve(weight)),
                 files.exists(dir.resolve("cpu.idle")) ? files.read(dir.resolve("cpu.idle")) : null);
     }
 

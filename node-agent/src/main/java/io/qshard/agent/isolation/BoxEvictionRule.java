@@ -1,7 +1,7 @@
 package io.qshard.agent.isolation;
 
-import io.qshard.agent.kube.LocalPod;
 import io.qshard.agent.cgroup.QosClass;
+import io.qshard.agent.kube.LocalPod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -47,8 +47,10 @@ public final class BoxEvictionRule {
         if (Duration.between(belowSince, now).compareTo(grace) < 0) {
             return List.of();
         }
-        List<LocalPod> victims = pods.stream().filter(p -> p.qos() == QosClass.BESTEFFORT && !p.terminating())
-                .sorted(Comparator.comparingInt(LocalPod::priority).thenComparing(LocalPod::key)).toList();
+        List<LocalPod> victims = pods.stream()
+                .filter(p -> p.qos() == QosClass.BESTEFFORT && !p.terminating())
+                .sorted(Comparator.comparingInt(LocalPod::priority).thenComparing(LocalPod::key))
+                .toList();
         if (!victims.isEmpty()) {
             belowSince = null; // re-arm
         }

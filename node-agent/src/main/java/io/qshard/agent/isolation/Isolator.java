@@ -1,8 +1,8 @@
 package io.qshard.agent.isolation;
 
-import io.qshard.agent.metrics.AgentMetrics;
 import io.qshard.agent.cgroup.CgroupIo;
 import io.qshard.agent.cgroup.QosClass;
+import io.qshard.agent.metrics.AgentMetrics;
 import io.qshard.agent.sample.NodeSample;
 import io.qshard.core.isolation.IsolationPolicy;
 import org.slf4j.Logger;
@@ -34,8 +34,7 @@ public final class Isolator {
     private long besteffortQuota = -1;
 
     /** What the last {@link #apply} decided, milli-cores. */
-    public record Quotas(long burstable, long besteffort) {
-    }
+    public record Quotas(long burstable, long besteffort) {}
 
     public Isolator(CgroupIo io, IsolationPolicy policy, AgentMetrics metrics, boolean dryRun) {
         this.io = io;
@@ -81,7 +80,8 @@ public final class Isolator {
             return;
         }
         boolean ok = io.restore(burstable, burstableSaved) & io.restore(besteffort, besteffortSaved);
-        LOG.info("isolation lifted: {} and {} restored{}", burstable, besteffort, ok ? "" : " (with errors, see above)");
+        LOG.info(
+                "isolation lifted: {} and {} restored{}", burstable, besteffort, ok ? "" : " (with errors, see above)");
         metrics.burstableQuotaMilli.set(-1);
         metrics.besteffortBoxMilli.set(-1);
     }

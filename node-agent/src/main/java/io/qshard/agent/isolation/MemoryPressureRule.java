@@ -1,7 +1,7 @@
 package io.qshard.agent.isolation;
 
-import io.qshard.agent.kube.LocalPod;
 import io.qshard.agent.cgroup.QosClass;
+import io.qshard.agent.kube.LocalPod;
 import io.qshard.core.usage.Usage;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +42,8 @@ public final class MemoryPressureRule {
      * @param now              the agent's clock
      * @return the pods to evict now (possibly none)
      */
-    public List<LocalPod> check(long nodeMemoryBytes, long allocatableBytes, List<LocalPod> pods, Map<String, Usage> usage,
-                                Instant now) {
+    public List<LocalPod> check(
+            long nodeMemoryBytes, long allocatableBytes, List<LocalPod> pods, Map<String, Usage> usage, Instant now) {
         asked.values().removeIf(t -> Duration.between(t, now).compareTo(settle) > 0);
         long limit = (long) (threshold * allocatableBytes);
         long leaving = 0;
@@ -57,7 +57,8 @@ public final class MemoryPressureRule {
         List<LocalPod> candidates = pods.stream()
                 .filter(p -> p.qos() == QosClass.BESTEFFORT && !p.terminating() && !asked.containsKey(p.uid()))
                 .sorted(Comparator.comparingInt(LocalPod::priority)
-                        .thenComparing(p -> -usage.getOrDefault(p.uid(), Usage.ZERO).memoryBytes()))
+                        .thenComparing(
+                                p -> -usage.getOrDefault(p.uid(), Usage.ZERO).memoryBytes()))
                 .toList();
         List<LocalPod> victims = new ArrayList<>();
         for (LocalPod p : candidates) {

@@ -1,6 +1,5 @@
 package io.qshard.agent.kube;
 
-import io.qshard.kube.write.Patches;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -13,6 +12,7 @@ import io.qshard.kube.api.NodeUsage;
 import io.qshard.kube.api.NodeUsageStatus;
 import io.qshard.kube.api.PodUsage;
 import io.qshard.kube.api.UsageAmount;
+import io.qshard.kube.write.Patches;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -62,8 +62,13 @@ public final class AgentWrites implements ReportWriter {
         List<PodUsage> list = new ArrayList<>();
         report.pods().forEach((uid, u) -> {
             LocalPod p = pods.apply(uid);
-            list.add(new PodUsage(uid, p == null ? null : p.namespace(), p == null ? null : p.name(),
-                    p == null ? null : p.tier(), u.milliCpu(), u.memoryBytes()));
+            list.add(new PodUsage(
+                    uid,
+                    p == null ? null : p.namespace(),
+                    p == null ? null : p.name(),
+                    p == null ? null : p.tier(),
+                    u.milliCpu(),
+                    u.memoryBytes()));
         });
         s.setPods(list);
         if (report.batchCeiling() != null) {
@@ -95,10 +100,13 @@ public final class AgentWrites implements ReportWriter {
     /** Advertises the batch pool as the node's {@code qshard.io/batch-cpu} / {@code qshard.io/batch-memory}. */
     @Override
     public boolean advertise(Resources batch) {
-        String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + batch.batchMilliCpu() + "\",\"" + ResourceNames.BATCH_MEMORY
-                + "\":\"" + batch.batchMemoryBytes() + "\"}";
+        String amounts = "{\"" + ResourceNames.BATCH_CPU + "\":\"" + batch.batchMilliCpu() + "\",\""
+                + ResourceNames.BATCH_MEMORY + "\":\"" + batch.batchMemoryBytes() + "\"}";
         try {
-            Patches.status(client, Patches.stub(new io.fabric8.kubernetes.api.model.Node(), null, node), PatchType.JSON_MERGE,
+            Patches.status(
+                    client,
+                    Patches.stub(new io.fabric8.kubernetes.api.model.Node(), null, node),
+                    PatchType.JSON_MERGE,
                     "{\"status\":{\"capacity\":" + amounts + ",\"allocatable\":" + amounts + "}}");
             return true;
         } catch (KubernetesClientException e) {

@@ -16,8 +16,15 @@ import java.util.Objects;
  * @param requests  effective requests (native and batch extended resources)
  * @param terminating it has a deletion timestamp: on its way out (its usage still counts; it is never evicted again)
  */
-public record LocalPod(String uid, String namespace, String name, String tier, int priority, QosClass qos,
-                       Resources requests, boolean terminating) {
+public record LocalPod(
+        String uid,
+        String namespace,
+        String name,
+        String tier,
+        int priority,
+        QosClass qos,
+        Resources requests,
+        boolean terminating) {
     public LocalPod {
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(qos, "qos");

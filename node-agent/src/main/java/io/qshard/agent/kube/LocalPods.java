@@ -31,13 +31,17 @@ public final class LocalPods implements AutoCloseable {
 
     /** Pods skipped as malformed. */
     public final LongAdder malformed = new LongAdder();
+
     private final QshardConfig config;
     private final SharedIndexInformer<Pod> informer;
     private final Map<String, LocalPod> byUid = new ConcurrentHashMap<>();
 
     public LocalPods(KubernetesClient client, String nodeName, QshardConfig config) {
         this.config = config;
-        this.informer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        this.informer = client.pods()
+                .inAnyNamespace()
+                .withField("spec.nodeName", nodeName)
+                .runnableInformer(0);
         informer.exceptionHandler((started, t) -> {
             LOG.warn("pod informer: {} (retrying)", t.toString());
             return true;
@@ -86,17 +90,28 @@ public final class LocalPods implements AutoCloseable {
             byUid.put(p.uid(), p);
         } catch (RuntimeException e) {
             malformed.increment();
-            LOG.warn("skipping pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
+            LOG.warn(
+                    "skipping pod {}/{}: {}",
+                    pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 
     /** The agent's view of one API pod. */
     static LocalPod convert(Pod pod, QshardConfig config) {
-        Tier tier = config.tierForSchedulerName(pod.getSpec().getSchedulerName()).orElse(null);
+        Tier tier =
+                config.tierForSchedulerName(pod.getSpec().getSchedulerName()).orElse(null);
         Integer priority = pod.getSpec().getPriority();
-        return new LocalPod(pod.getMetadata().getUid(), pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                tier == null ? null : tier.name(), priority != null ? priority : tier != null ? tier.priority() : 0,
-                qos(pod), requests(pod), pod.getMetadata().getDeletionTimestamp() != null);
+        return new LocalPod(
+                pod.getMetadata().getUid(),
+                pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(),
+                tier == null ? null : tier.name(),
+                priority != null ? priority : tier != null ? tier.priority() : 0,
+                qos(pod),
+                requests(pod),
+                pod.getMetadata().getDeletionTimestamp() != null);
     }
 
     /** The pod's QoS class: as the apiserver recorded it, else computed as the kubelet does (cpu and memory only). */
@@ -114,8 +129,10 @@ public final class LocalPods implements AutoCloseable {
         boolean any = false;
         boolean guaranteed = true;
         for (Container c : pod.getSpec().getContainers()) {
-            Map<String, Quantity> req = c.getResources() == null ? null : c.getResources().getRequests();
-            Map<String, Quantity> lim = c.getResources() == null ? null : c.getResources().getLimits();
+            Map<String, Quantity> req =
+                    c.getResources() == null ? null : c.getResources().getRequests();
+            Map<String, Quantity> lim =
+                    c.getResources() == null ? null : c.getResources().getLimits();
             for (String r : List.of(ResourceNames.CPU, ResourceNames.MEMORY)) {
                 Quantity rq = req == null ? null : req.get(r);
                 Quantity lq = lim == null ? null : lim.get(r);
@@ -145,8 +162,12 @@ public final class LocalPods implements AutoCloseable {
         if (q == null) {
             return;
         }
-        long[] one = {milli(q.get(ResourceNames.CPU)), value(q.get(ResourceNames.MEMORY)),
-                value(q.get(ResourceNames.BATCH_CPU)), value(q.get(ResourceNames.BATCH_MEMORY))};
+        long[] one = {
+            milli(q.get(ResourceNames.CPU)),
+            value(q.get(ResourceNames.MEMORY)),
+            value(q.get(ResourceNames.BATCH_CPU)),
+            value(q.get(ResourceNames.BATCH_MEMORY))
+        };
         for (int i = 0; i < 4; i++) {
             sum[i] = max ? Math.max(sum[i], one[i]) : sum[i] + one[i];
         }

@@ -23,11 +23,13 @@ public final class AgentMetrics {
     public final LongAdder quotaChanges = new LongAdder();
     /** Evictions asked for, by reason. */
     public final LongAdder boxEvictions = new LongAdder();
+
     public final LongAdder memoryEvictions = new LongAdder();
     /** Evictions the API refused (PodDisruptionBudget) or that failed. */
     public final LongAdder evictionsRefused = new LongAdder();
     /** Current burstable quota and besteffort box, milli-cores (-1: unlimited / not set). */
     public final AtomicLong burstableQuotaMilli = new AtomicLong(-1);
+
     public final AtomicLong besteffortBoxMilli = new AtomicLong(-1);
     /** Last sampled node cpu, milli-cores. */
     public final AtomicLong nodeCpuMilli = new AtomicLong();
@@ -42,7 +44,11 @@ public final class AgentMetrics {
         counter(m, "qshard_agent_reports_total", "NodeUsage reports written", reports::sum);
         counter(m, "qshard_agent_fast_reports_total", "reports written early because usage moved", fastReports::sum);
         counter(m, "qshard_agent_api_errors_total", "API writes that failed", apiErrors::sum);
-        counter(m, "qshard_agent_advertisements_total", "batch resources written on the node status", advertisements::sum);
+        counter(
+                m,
+                "qshard_agent_advertisements_total",
+                "batch resources written on the node status",
+                advertisements::sum);
         counter(m, "qshard_agent_quota_changes_total", "cpu quota changes", quotaChanges::sum);
         m.counterWithCallback("qshard_agent_evictions_total", "evictions asked for", List.of("reason"), out -> {
             out.sample(boxEvictions.sum(), "besteffort_box");
@@ -51,8 +57,16 @@ public final class AgentMetrics {
         counter(m, "qshard_agent_evictions_refused_total", "evictions refused or failed", evictionsRefused::sum);
         counter(m, "qshard_agent_cgroup_read_errors_total", "control files that could not be read", readErrors);
         counter(m, "qshard_agent_cgroup_write_errors_total", "control files that could not be written", writeErrors);
-        gauge(m, "qshard_agent_burstable_quota_millicores", "burstable cpu quota (-1: unlimited)", burstableQuotaMilli::get);
-        gauge(m, "qshard_agent_besteffort_box_millicores", "besteffort cpu box (-1: unlimited)", besteffortBoxMilli::get);
+        gauge(
+                m,
+                "qshard_agent_burstable_quota_millicores",
+                "burstable cpu quota (-1: unlimited)",
+                burstableQuotaMilli::get);
+        gauge(
+                m,
+                "qshard_agent_besteffort_box_millicores",
+                "besteffort cpu box (-1: unlimited)",
+                besteffortBoxMilli::get);
         gauge(m, "qshard_agent_node_cpu_millicores", "node cpu usage, last sample", nodeCpuMilli::get);
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param classes per QoS class: its parent cgroup's usage (Guaranteed: kubepods minus the other two)
  * @param pods    per pod uid
  */
-public record NodeSample(Instant at, Duration window, Usage node, Map<QosClass, Usage> classes, Map<String, Usage> pods) {
+public record NodeSample(
+        Instant at, Duration window, Usage node, Map<QosClass, Usage> classes, Map<String, Usage> pods) {
     public NodeSample {
         classes = Map.copyOf(classes);
         pods = Map.copyOf(pods);
@@ -29,6 +30,10 @@ public record NodeSample(Instant at, Duration window, Usage node, Map<QosClass, 
 
     /** @return cpu the agent must not lend: the node minus what burstable and besteffort pods use, milli-cores */
     public long protectedCpuMilli() {
-        return Math.max(0, node.milliCpu() - of(QosClass.BURSTABLE).milliCpu() - of(QosClass.BESTEFFORT).milliCpu());
+        return Math.max(
+                0,
+                node.milliCpu()
+                        - of(QosClass.BURSTABLE).milliCpu()
+                        - of(QosClass.BESTEFFORT).milliCpu());
     }
 }

@@ -32,8 +32,7 @@ public final class ProcStats {
      * @param total busy + idle + iowait
      * @param cpus  online cpus
      */
-    public record CpuTimes(long busy, long total, int cpus) {
-    }
+    public record CpuTimes(long busy, long total, int cpus) {}
 
     /** @return the cpu counters, or null when {@code /proc/stat} cannot be read */
     public CpuTimes cpu() {

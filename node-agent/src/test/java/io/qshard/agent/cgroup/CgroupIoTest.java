@@ -26,7 +26,9 @@ class CgroupIoTest {
         fake.create(pod);
         fake.set(pod, 5_000_000_000L, 300L << 20, 100L << 20);
         assertThat(fake.io.cpuUsageNanos(pod)).isEqualTo(5_000_000_000L);
-        assertThat(fake.io.memoryWorkingSetBytes(pod)).as("usage − inactive file").isEqualTo(200L << 20);
+        assertThat(fake.io.memoryWorkingSetBytes(pod))
+                .as("usage − inactive file")
+                .isEqualTo(200L << 20);
         assertThat(fake.io.pods()).containsExactly(new PodCgroup(UID, QosClass.BURSTABLE, pod));
         assertThat(fake.files.readErrors.sum()).isZero();
     }
@@ -48,19 +50,24 @@ class CgroupIoTest {
         assertThat(fake.cpuFile(parent, fake.quotaFile())).isEqualTo(version == 1 ? "1000" : "1000 100000");
 
         assertThat(fake.io.setLowestCpuWeight(parent)).isTrue();
-        assertThat(fake.cpuFile(parent, version == 1 ? "cpu.shares" : "cpu.weight")).isEqualTo(version == 1 ? "2" : "1");
+        assertThat(fake.cpuFile(parent, version == 1 ? "cpu.shares" : "cpu.weight"))
+                .isEqualTo(version == 1 ? "2" : "1");
         if (version == 1) {
-            assertThat(fake.cpuFile(parent, "cpu.idle")).as("idle scheduling where the kernel has it").isEqualTo("1");
+            assertThat(fake.cpuFile(parent, "cpu.idle"))
+                    .as("idle scheduling where the kernel has it")
+                    .isEqualTo("1");
         }
 
         assertThat(fake.io.restore(parent, saved)).isTrue();
         assertThat(fake.io.cpuQuotaMilli(parent)).isEqualTo(CgroupIo.UNLIMITED);
-        assertThat(fake.cpuFile(parent, version == 1 ? "cpu.shares" : "cpu.weight")).isEqualTo(version == 1 ? "1024" : "100");
+        assertThat(fake.cpuFile(parent, version == 1 ? "cpu.shares" : "cpu.weight"))
+                .isEqualTo(version == 1 ? "1024" : "100");
     }
 
     @ParameterizedTest(name = "v{0} {1}")
     @MethodSource("layouts")
-    void missingOrMalformedFilesAreCountedNotThrown(int version, CgroupDriver driver, @TempDir Path root) throws Exception {
+    void missingOrMalformedFilesAreCountedNotThrown(int version, CgroupDriver driver, @TempDir Path root)
+            throws Exception {
         FakeCgroups fake = new FakeCgroups(root, version, driver);
         String gone = fake.layout.pod(QosClass.BESTEFFORT, UID);
         assertThat(fake.io.cpuUsageNanos(gone)).isEqualTo(-1);
@@ -70,13 +77,16 @@ class CgroupIoTest {
 
         String bad = fake.layout.pod(QosClass.BURSTABLE, UID);
         fake.create(bad);
-        Path usage = version == 1 ? root.resolve("cpuacct").resolve(bad).resolve("cpuacct.usage") : root.resolve(bad).resolve("cpu.stat");
+        Path usage = version == 1
+                ? root.resolve("cpuacct").resolve(bad).resolve("cpuacct.usage")
+                : root.resolve(bad).resolve("cpu.stat");
         Files.writeString(usage, version == 1 ? "garbage" : "usage_usec lots\n");
         long before = fake.files.readErrors.sum();
         assertThat(fake.io.cpuUsageNanos(bad)).isEqualTo(-1);
         assertThat(fake.files.readErrors.sum()).isEqualTo(before + 1);
 
-        assertThat(fake.io.setCpuQuotaMilli(fake.layout.classParent(QosClass.BURSTABLE) + "/absent", 500)).isFalse();
+        assertThat(fake.io.setCpuQuotaMilli(fake.layout.classParent(QosClass.BURSTABLE) + "/absent", 500))
+                .isFalse();
         assertThat(fake.files.writeErrors.sum() + fake.files.readErrors.sum()).isGreaterThan(before + 1);
     }
 }

@@ -15,14 +15,16 @@ class CgroupLayoutTest {
     private static final String UID = "6b1a2c3d-0000-4abc-8def-0123456789ab";
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-            "CGROUPFS | GUARANTEED | kubepods/pod6b1a2c3d-0000-4abc-8def-0123456789ab",
-            "CGROUPFS | BURSTABLE  | kubepods/burstable/pod6b1a2c3d-0000-4abc-8def-0123456789ab",
-            "CGROUPFS | BESTEFFORT | kubepods/besteffort/pod6b1a2c3d-0000-4abc-8def-0123456789ab",
-            "SYSTEMD  | GUARANTEED | kubepods.slice/kubepods-pod6b1a2c3d_0000_4abc_8def_0123456789ab.slice",
-            "SYSTEMD  | BURSTABLE  | kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod6b1a2c3d_0000_4abc_8def_0123456789ab.slice",
-            "SYSTEMD  | BESTEFFORT | kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod6b1a2c3d_0000_4abc_8def_0123456789ab.slice",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "CGROUPFS | GUARANTEED | kubepods/pod6b1a2c3d-0000-4abc-8def-0123456789ab",
+                "CGROUPFS | BURSTABLE  | kubepods/burstable/pod6b1a2c3d-0000-4abc-8def-0123456789ab",
+                "CGROUPFS | BESTEFFORT | kubepods/besteffort/pod6b1a2c3d-0000-4abc-8def-0123456789ab",
+                "SYSTEMD  | GUARANTEED | kubepods.slice/kubepods-pod6b1a2c3d_0000_4abc_8def_0123456789ab.slice",
+                "SYSTEMD  | BURSTABLE  | kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod6b1a2c3d_0000_4abc_8def_0123456789ab.slice",
+                "SYSTEMD  | BESTEFFORT | kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod6b1a2c3d_0000_4abc_8def_0123456789ab.slice",
+            })
     void podCgroupsAreNamedAsEachDriverNamesThem(CgroupDriver driver, QosClass qos, String expected) {
         assertThat(new CgroupLayout(driver, "").pod(qos, UID)).isEqualTo(expected);
         assertThat(new CgroupLayout(driver, "/it-1/").pod(qos, UID)).isEqualTo("it-1/" + expected);
@@ -30,16 +32,20 @@ class CgroupLayoutTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"CGROUPFS", "SYSTEMD"})
-    void podsAreFoundInEveryClassWithTheirUidsAndOtherDirectoriesIgnored(CgroupDriver driver, @TempDir Path root) throws Exception {
+    void podsAreFoundInEveryClassWithTheirUidsAndOtherDirectoriesIgnored(CgroupDriver driver, @TempDir Path root)
+            throws Exception {
         CgroupLayout layout = new CgroupLayout(driver, "");
         for (QosClass qos : QosClass.values()) {
             Files.createDirectories(root.resolve(layout.pod(qos, UID.replace("6b1a", "aaa" + qos.ordinal()))));
         }
         Files.createDirectories(root.resolve(layout.kubepods()).resolve("not-a-pod"));
-        Files.createDirectories(root.resolve(layout.classParent(QosClass.BURSTABLE)).resolve("system.slice"));
+        Files.createDirectories(
+                root.resolve(layout.classParent(QosClass.BURSTABLE)).resolve("system.slice"));
         List<PodCgroup> pods = layout.pods(root);
-        assertThat(pods).extracting(PodCgroup::uid).containsExactlyInAnyOrder(
-                UID.replace("6b1a", "aaa0"), UID.replace("6b1a", "aaa1"), UID.replace("6b1a", "aaa2"));
+        assertThat(pods)
+                .extracting(PodCgroup::uid)
+                .containsExactlyInAnyOrder(
+                        UID.replace("6b1a", "aaa0"), UID.replace("6b1a", "aaa1"), UID.replace("6b1a", "aaa2"));
         assertThat(pods).allSatisfy(p -> assertThat(p.relative()).isEqualTo(layout.pod(p.qos(), p.uid())));
     }
 
@@ -55,7 +61,8 @@ class CgroupLayoutTest {
         FakeCgroups v1 = new FakeCgroups(root.resolve("v1"), 1, CgroupDriver.CGROUPFS);
         v1.create("kubepods");
         assertThat(CgroupVersions.open(v1.root, "auto", v1.layout, v1.files)).isInstanceOf(CgroupV1Io.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CgroupVersions.open(root.resolve("empty"), "auto", v1.layout, v1.files))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> CgroupVersions.open(root.resolve("empty"), "auto", v1.layout, v1.files))
                 .hasMessageContaining("--cgroup-root");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CgroupVersions.open(root, "3", v1.layout, v1.files))
                 .hasMessageContaining("--cgroup-version must be 1, 2 or auto");

@@ -29,14 +29,21 @@ class UsageSamplerTest {
     void ratesComeFromCounterDeltasOverTheWindow(int version, CgroupDriver driver, @TempDir Path dir) {
         FakeCgroups fake = new FakeCgroups(dir.resolve("cg"), version, driver);
         var l = fake.layout;
-        for (String cg : List.of(l.kubepods(), l.classParent(QosClass.BURSTABLE), l.classParent(QosClass.BESTEFFORT),
-                l.pod(QosClass.GUARANTEED, G), l.pod(QosClass.BURSTABLE, B), l.pod(QosClass.BESTEFFORT, E))) {
+        for (String cg : List.of(
+                l.kubepods(),
+                l.classParent(QosClass.BURSTABLE),
+                l.classParent(QosClass.BESTEFFORT),
+                l.pod(QosClass.GUARANTEED, G),
+                l.pod(QosClass.BURSTABLE, B),
+                l.pod(QosClass.BESTEFFORT, E))) {
             fake.create(cg);
         }
         StepClock clock = new StepClock(Instant.parse("2026-12-01T00:00:00Z"));
-        UsageSampler sampler = new UsageSampler(fake.io, new ProcStats(dir.resolve("proc"), fake.files),
-                UsageSampler.NodeSource.KUBEPODS, clock);
-        assertThat(sampler.sample()).as("the first call only primes the counters").isNull();
+        UsageSampler sampler = new UsageSampler(
+                fake.io, new ProcStats(dir.resolve("proc"), fake.files), UsageSampler.NodeSource.KUBEPODS, clock);
+        assertThat(sampler.sample())
+                .as("the first call only primes the counters")
+                .isNull();
 
         // 2 s later: guaranteed pod used 3 cpu-seconds (1500m), burstable 1 s (500m), besteffort 0.4 s (200m)
         clock.advance(Duration.ofSeconds(2));
@@ -49,7 +56,9 @@ class UsageSamplerTest {
         NodeSample s = sampler.sample();
 
         assertThat(s.window()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(s.pods()).containsEntry(G, new Usage(1_500, 1L << 30)).containsEntry(B, new Usage(500, 512L << 20))
+        assertThat(s.pods())
+                .containsEntry(G, new Usage(1_500, 1L << 30))
+                .containsEntry(B, new Usage(500, 512L << 20))
                 .containsEntry(E, new Usage(200, 256L << 20));
         assertThat(s.of(QosClass.BURSTABLE).milliCpu()).isEqualTo(500);
         assertThat(s.of(QosClass.BESTEFFORT).milliCpu()).isEqualTo(200);
@@ -70,11 +79,13 @@ class UsageSamplerTest {
         FakeCgroups fake = new FakeCgroups(dir.resolve("cg"), version, driver);
         fake.create(fake.layout.kubepods());
         Path proc = dir.resolve("proc");
-        FakeCgroups.write(proc.resolve("meminfo"), "MemTotal:       16000000 kB\nMemFree: 1 kB\nMemAvailable:   12000000 kB\n");
+        FakeCgroups.write(
+                proc.resolve("meminfo"), "MemTotal:       16000000 kB\nMemFree: 1 kB\nMemAvailable:   12000000 kB\n");
         // user nice system idle iowait irq softirq steal
         FakeCgroups.write(proc.resolve("stat"), "cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 1\ncpu1 1\ncpu2 1\ncpu3 1\n");
         StepClock clock = new StepClock(Instant.parse("2026-12-01T00:00:00Z"));
-        UsageSampler sampler = new UsageSampler(fake.io, new ProcStats(proc, fake.files), UsageSampler.NodeSource.PROC, clock);
+        UsageSampler sampler =
+                new UsageSampler(fake.io, new ProcStats(proc, fake.files), UsageSampler.NodeSource.PROC, clock);
         sampler.sample();
         clock.advance(Duration.ofSeconds(1));
         // +300 busy of +400 total on 4 cpus = 75 % of 4 cores = 3000m

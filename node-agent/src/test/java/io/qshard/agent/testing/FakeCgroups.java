@@ -56,8 +56,11 @@ public final class FakeCgroups {
     public void set(String relative, long cpuNanos, long memoryBytes, long inactiveFileBytes) {
         if (version == 1) {
             write(root.resolve("cpuacct").resolve(relative).resolve("cpuacct.usage"), Long.toString(cpuNanos));
-            write(root.resolve("memory").resolve(relative).resolve("memory.usage_in_bytes"), Long.toString(memoryBytes));
-            write(root.resolve("memory").resolve(relative).resolve("memory.stat"),
+            write(
+                    root.resolve("memory").resolve(relative).resolve("memory.usage_in_bytes"),
+                    Long.toString(memoryBytes));
+            write(
+                    root.resolve("memory").resolve(relative).resolve("memory.stat"),
                     "cache 0\ninactive_file 1\ntotal_inactive_file " + inactiveFileBytes + "\n");
         } else {
             write(root.resolve(relative).resolve("cpu.stat"), "usage_usec " + cpuNanos / 1000 + "\nuser_usec 0\n");
@@ -69,7 +72,10 @@ public final class FakeCgroups {
     /** Reads a control file of the cpu controller (v1) or the unified hierarchy (v2). */
     public String cpuFile(String relative, String file) {
         try {
-            return Files.readString((version == 1 ? root.resolve("cpu") : root).resolve(relative).resolve(file)).trim();
+            return Files.readString((version == 1 ? root.resolve("cpu") : root)
+                            .resolve(relative)
+                            .resolve(file))
+                    .trim();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -82,8 +88,11 @@ public final class FakeCgroups {
 
     /** Every layout the agent supports, for parameterised tests: (version, driver). */
     public static List<Object[]> layouts() {
-        return List.of(new Object[] {1, CgroupDriver.CGROUPFS}, new Object[] {1, CgroupDriver.SYSTEMD},
-                new Object[] {2, CgroupDriver.CGROUPFS}, new Object[] {2, CgroupDriver.SYSTEMD});
+        return List.of(
+                new Object[] {1, CgroupDriver.CGROUPFS},
+                new Object[] {1, CgroupDriver.SYSTEMD},
+                new Object[] {2, CgroupDriver.CGROUPFS},
+                new Object[] {2, CgroupDriver.SYSTEMD});
     }
 
     public static void write(Path file, String content) {

@@ -30,8 +30,7 @@ public final class Backtest {
     /** The contender whose predictions are the product: the per-series selected model. */
     public static final String SELECTED = "selected";
 
-    private Backtest() {
-    }
+    private Backtest() {}
 
     /** The contenders in report order: baselines, then each model alone (with its residual bound), then selected. */
     public static Map<String, Supplier<UsagePredictor>> contenders(PredictorConfig config) {
@@ -41,7 +40,8 @@ public final class Backtest {
         c.put("p95-24h", Baseline::p95Last24h);
         c.put(HoltForecaster.NAME, () -> SeriesPredictor.single(config, new HoltForecaster()));
         c.put(SeasonalForecaster.NAME, () -> SeriesPredictor.single(config, new SeasonalForecaster()));
-        c.put(DecayingHistogramForecaster.NAME,
+        c.put(
+                DecayingHistogramForecaster.NAME,
                 () -> SeriesPredictor.single(config, new DecayingHistogramForecaster()));
         c.put(RecentMaxForecaster.NAME, () -> SeriesPredictor.single(config, new RecentMaxForecaster()));
         c.put(SELECTED, () -> SeriesPredictor.ensemble(config));
@@ -60,13 +60,16 @@ public final class Backtest {
         Map<String, Supplier<UsagePredictor>> contenders = contenders(options.predictorConfig());
         Map<String, Map<String, Score>> bySource = new TreeMap<>();
         Map<String, Map<String, Integer>> selections = new TreeMap<>();
-        List<Trace> withData = traces.stream().filter(t -> hasData(t.values(options.resource()))).toList();
+        List<Trace> withData = traces.stream()
+                .filter(t -> hasData(t.values(options.resource())))
+                .toList();
         withData.parallelStream().forEach(trace -> {
             TraceOutcome outcome = runOne(trace, options, contenders, predictionsDir);
             synchronized (bySource) {
                 for (String source : List.of(trace.source(), BacktestResult.OVERALL)) {
                     Map<String, Score> scores = bySource.computeIfAbsent(source, s -> new LinkedHashMap<>());
-                    outcome.scores.forEach((name, score) -> scores.computeIfAbsent(name, n -> new Score()).merge(score));
+                    outcome.scores.forEach((name, score) ->
+                            scores.computeIfAbsent(name, n -> new Score()).merge(score));
                     selections.computeIfAbsent(source, s -> new TreeMap<>()).merge(outcome.selected, 1, Integer::sum);
                 }
             }
@@ -84,11 +87,13 @@ public final class Backtest {
         return false;
     }
 
-    private record TraceOutcome(Map<String, Score> scores, String selected) {
-    }
+    private record TraceOutcome(Map<String, Score> scores, String selected) {}
 
-    private static TraceOutcome runOne(Trace trace, BacktestOptions options,
-                                       Map<String, Supplier<UsagePredictor>> contenders, Path predictionsDir) {
+    private static TraceOutcome runOne(
+            Trace trace,
+            BacktestOptions options,
+            Map<String, Supplier<UsagePredictor>> contenders,
+            Path predictionsDir) {
         long[] time = trace.time();
         double[] values = trace.values(options.resource());
         double[] future = FutureMax.of(time, values, options.horizonSeconds());
@@ -101,7 +106,8 @@ public final class Backtest {
         }
         int selected = names.indexOf(SELECTED);
         long evaluateFrom = time[0] + options.warmupSeconds();
-        try (BufferedWriter out = predictionsDir == null ? null
+        try (BufferedWriter out = predictionsDir == null
+                ? null
                 : Files.newBufferedWriter(predictionsDir.resolve(trace.name() + ".csv"))) {
             if (out != null) {
                 out.write("timestamp_s,predicted_peak,hotspot_probability\n");
@@ -119,13 +125,13 @@ public final class Backtest {
                     }
                     double peak = predictors[c].predictPeak(options.horizonSeconds(), options.quantile());
                     if (!Double.isNaN(future[i])) {
-                        boolean predictedHot = predictors[c].predictsHotspot(options.threshold(),
-                                options.horizonSeconds());
+                        boolean predictedHot =
+                                predictors[c].predictsHotspot(options.threshold(), options.horizonSeconds());
                         scores[c].add(peak, future[i], predictedHot, actuallyHot);
                     }
                     if (c == selected && out != null) {
-                        double probability = predictors[c].hotspotProbability(options.threshold(),
-                                options.horizonSeconds());
+                        double probability =
+                                predictors[c].hotspotProbability(options.threshold(), options.horizonSeconds());
                         out.write(time[i] + "," + round(peak) + "," + round(probability) + "\n");
                     }
                 }

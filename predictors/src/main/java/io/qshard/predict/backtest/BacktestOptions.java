@@ -13,7 +13,13 @@ import io.qshard.predict.PredictorConfig;
  * @param predictorConfig settings of the predictors: its horizon is {@code horizonSeconds}; its
  *                        {@code hotspotCut} decides when the selected model predicts a hotspot
  */
-public record BacktestOptions(long horizonSeconds, double threshold, double quantile, long warmupSeconds, Trace.Resource resource, PredictorConfig predictorConfig) {
+public record BacktestOptions(
+        long horizonSeconds,
+        double threshold,
+        double quantile,
+        long warmupSeconds,
+        Trace.Resource resource,
+        PredictorConfig predictorConfig) {
     /** Default horizon: 30 minutes. */
     public static final long DEFAULT_HORIZON_SECONDS = 1800;
     /** Default hotspot threshold: 80 (%). */
@@ -45,8 +51,13 @@ public record BacktestOptions(long horizonSeconds, double threshold, double quan
 
     /** @return the defaults for a horizon and threshold */
     public static BacktestOptions of(long horizonSeconds, double threshold) {
-        return new BacktestOptions(horizonSeconds, threshold, DEFAULT_QUANTILE, DEFAULT_WARMUP_SECONDS,
-                Trace.Resource.CPU, PredictorConfig.withHorizon(horizonSeconds)
+        return new BacktestOptions(
+                horizonSeconds,
+                threshold,
+                DEFAULT_QUANTILE,
+                DEFAULT_WARMUP_SECONDS,
+                Trace.Resource.CPU,
+                PredictorConfig.withHorizon(horizonSeconds)
                         .tunedFor(DEFAULT_QUANTILE, threshold, PredictorConfig.DEFAULT_HOTSPOT_CUT));
     }
 }

@@ -16,8 +16,12 @@ import java.util.Map;
  * @param selections  source → model the selected predictor ended on → number of series
  * @param traces      number of traces
  */
-public record BacktestResult(BacktestOptions options, List<String> contenders, Map<String, Map<String, Score>> bySource,
-                             Map<String, Map<String, Integer>> selections, int traces) {
+public record BacktestResult(
+        BacktestOptions options,
+        List<String> contenders,
+        Map<String, Map<String, Score>> bySource,
+        Map<String, Map<String, Integer>> selections,
+        int traces) {
     /** The pseudo-source pooling every trace. */
     public static final String OVERALL = "overall";
     /** The baselines the selected model must beat. */
@@ -32,18 +36,25 @@ public record BacktestResult(BacktestOptions options, List<String> contenders, M
             for (String baseline : BASELINES) {
                 Score b = scores.get(baseline);
                 if (!(selected.f1() > b.f1()) && !(Double.isNaN(b.f1()) && Double.isNaN(selected.f1()))) {
-                    failures.add(String.format(Locale.ROOT, "F1 %.3f not above %s's %.3f", selected.f1(), baseline,
-                            b.f1()));
+                    failures.add(
+                            String.format(Locale.ROOT, "F1 %.3f not above %s's %.3f", selected.f1(), baseline, b.f1()));
                 }
                 if (!(selected.underPredictionRate() < b.underPredictionRate())) {
-                    failures.add(String.format(Locale.ROOT, "under-prediction %.1f%% not below %s's %.1f%%",
-                            100 * selected.underPredictionRate(), baseline, 100 * b.underPredictionRate()));
+                    failures.add(String.format(
+                            Locale.ROOT,
+                            "under-prediction %.1f%% not below %s's %.1f%%",
+                            100 * selected.underPredictionRate(),
+                            baseline,
+                            100 * b.underPredictionRate()));
                 }
             }
             Score p95 = scores.get("p95-24h");
             if (selected.overProvisioning() > p95.overProvisioning()) {
-                failures.add(String.format(Locale.ROOT, "over-provisioning %.2f above p95-24h's %.2f",
-                        selected.overProvisioning(), p95.overProvisioning()));
+                failures.add(String.format(
+                        Locale.ROOT,
+                        "over-provisioning %.2f above p95-24h's %.2f",
+                        selected.overProvisioning(),
+                        p95.overProvisioning()));
             }
             result.put(source, failures);
         });
@@ -55,23 +66,36 @@ public record BacktestResult(BacktestOptions options, List<String> contenders, M
         StringBuilder sb = new StringBuilder();
         bySource.forEach((source, scores) -> {
             Score any = scores.values().iterator().next();
-            sb.append(String.format(Locale.ROOT, "%n### %s (%d points, %d hot)%n%n", source, any.points(),
-                    any.hotPoints()));
+            sb.append(String.format(
+                    Locale.ROOT, "%n### %s (%d points, %d hot)%n%n", source, any.points(), any.hotPoints()));
             sb.append("| contender | peak MAE | under-prediction | over-provisioning (when above) | mean excess "
                     + "| hotspot precision | recall | F1 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
             for (String name : contenders) {
                 Score s = scores.get(name);
-                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f%% | %.2f | %.2f | %s | %s | %s |%n",
-                        Backtest.SELECTED.equals(name) ? "**selected**" : name, s.mae(),
-                        100 * s.underPredictionRate(), s.overProvisioning(), s.meanExcess(), f(s.precision()),
-                        f(s.recall()), f(s.f1())));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.2f | %.1f%% | %.2f | %.2f | %s | %s | %s |%n",
+                        Backtest.SELECTED.equals(name) ? "**selected**" : name,
+                        s.mae(),
+                        100 * s.underPredictionRate(),
+                        s.overProvisioning(),
+                        s.meanExcess(),
+                        f(s.precision()),
+                        f(s.recall()),
+                        f(s.f1())));
             }
-            sb.append("\nmodel in use at the end of each series: ").append(selections.get(source)).append('\n');
+            sb.append("\nmodel in use at the end of each series: ")
+                    .append(selections.get(source))
+                    .append('\n');
         });
         sb.append("\nAcceptance (selected beats every baseline on F1 and under-prediction, over-provisioning "
                 + "≤ p95-24h):\n\n");
-        acceptance().forEach((source, failures) -> sb.append("- ").append(source).append(": ")
-                .append(failures.isEmpty() ? "pass" : "FAIL — " + String.join("; ", failures)).append('\n'));
+        acceptance()
+                .forEach((source, failures) -> sb.append("- ")
+                        .append(source)
+                        .append(": ")
+                        .append(failures.isEmpty() ? "pass" : "FAIL — " + String.join("; ", failures))
+                        .append('\n'));
         return sb.toString();
     }
 
@@ -82,11 +106,17 @@ public record BacktestResult(BacktestOptions options, List<String> contenders, M
     /** @return the result as JSON */
     public String toJson() {
         StringBuilder sb = new StringBuilder("{\n");
-        sb.append(String.format(Locale.ROOT, "  \"horizonSeconds\": %d, \"threshold\": %s, \"quantile\": %s, "
+        sb.append(String.format(
+                Locale.ROOT,
+                "  \"horizonSeconds\": %d, \"threshold\": %s, \"quantile\": %s, "
                         + "\"hotspotCut\": %s, \"warmupSeconds\": %d, \"resource\": \"%s\", \"traces\": %d,%n",
-                options.horizonSeconds(), options.threshold(), options.quantile(),
+                options.horizonSeconds(),
+                options.threshold(),
+                options.quantile(),
                 options.predictorConfig().hotspotCut(),
-                options.warmupSeconds(), options.resource().name().toLowerCase(Locale.ROOT), traces));
+                options.warmupSeconds(),
+                options.resource().name().toLowerCase(Locale.ROOT),
+                traces));
         sb.append("  \"sources\": {");
         String sourceSep = "\n";
         for (var entry : bySource.entrySet()) {
@@ -94,11 +124,22 @@ public record BacktestResult(BacktestOptions options, List<String> contenders, M
             String sep = "\n";
             for (String name : contenders) {
                 Score s = entry.getValue().get(name);
-                sb.append(sep).append(String.format(Locale.ROOT, "      \"%s\": {\"points\": %d, \"hotPoints\": %d, "
-                                + "\"peakMae\": %s, \"underPredictionRate\": %s, \"overProvisioning\": %s, "
-                                + "\"meanExcess\": %s, \"precision\": %s, \"recall\": %s, \"f1\": %s}",
-                        name, s.points(), s.hotPoints(), j(s.mae()), j(s.underPredictionRate()),
-                        j(s.overProvisioning()), j(s.meanExcess()), j(s.precision()), j(s.recall()), j(s.f1())));
+                sb.append(sep)
+                        .append(String.format(
+                                Locale.ROOT,
+                                "      \"%s\": {\"points\": %d, \"hotPoints\": %d, "
+                                        + "\"peakMae\": %s, \"underPredictionRate\": %s, \"overProvisioning\": %s, "
+                                        + "\"meanExcess\": %s, \"precision\": %s, \"recall\": %s, \"f1\": %s}",
+                                name,
+                                s.points(),
+                                s.hotPoints(),
+                                j(s.mae()),
+                                j(s.underPredictionRate()),
+                                j(s.overProvisioning()),
+                                j(s.meanExcess()),
+                                j(s.precision()),
+                                j(s.recall()),
+                                j(s.f1())));
                 sep = ",\n";
             }
             sb.append("\n    }");
@@ -107,7 +148,10 @@ public record BacktestResult(BacktestOptions options, List<String> contenders, M
         sb.append("\n  },\n  \"acceptance\": {");
         String sep = "\n";
         for (var entry : acceptance().entrySet()) {
-            sb.append(sep).append("    \"").append(entry.getKey()).append("\": ")
+            sb.append(sep)
+                    .append("    \"")
+                    .append(entry.getKey())
+                    .append("\": ")
                     .append(entry.getValue().isEmpty() ? "\"pass\"" : "\"fail\"");
             sep = ",\n";
         }

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** The actual outcome of every evaluation point: the maximum of the samples in {@code (t_i, t_i + horizon]}. */
 final class FutureMax {
-    private FutureMax() {
-    }
+    private FutureMax() {}
 
     /**
      * @param time    strictly increasing sample times

@@ -17,8 +17,7 @@ import java.util.function.Consumer;
  * traces have a few).
  */
 public final class TraceCsv {
-    private TraceCsv() {
-    }
+    private TraceCsv() {}
 
     /**
      * @param file     the CSV file

@@ -22,6 +22,7 @@ public final class DecayingHistogramForecaster implements PeakForecaster {
     public static final long DEFAULT_HALF_LIFE_SECONDS = 86_400;
     /** Default percentile: 0.95. */
     public static final double DEFAULT_PERCENTILE = 0.95;
+
     private final double percentile;
     private final HalvingCounts weights;
 

@@ -68,8 +68,8 @@ public final class HotspotEstimator {
                 if (i < bucketOfX) {
                     below += w;
                 } else if (i == bucketOfX) {
-                    double share = x <= EDGES[0] ? 0 : x >= EDGES[BUCKETS] ? 1
-                            : (x - EDGES[i]) / (EDGES[i + 1] - EDGES[i]);
+                    double share =
+                            x <= EDGES[0] ? 0 : x >= EDGES[BUCKETS] ? 1 : (x - EDGES[i]) / (EDGES[i + 1] - EDGES[i]);
                     below += w * share;
                 }
             }

@@ -89,7 +89,8 @@ public final class PeriodDetector {
             if (period < 2 || period > n / 2) {
                 continue;
             }
-            double p = Math.max(power[(int) Math.floor((double) n / period)],
+            double p = Math.max(
+                    power[(int) Math.floor((double) n / period)],
                     power[Math.min(power.length - 1, (int) Math.ceil((double) n / period))]);
             if (p < minPowerRatio * median) {
                 continue;

@@ -12,6 +12,7 @@ public final class RecentMaxForecaster implements PeakForecaster {
     public static final String NAME = "recent-max";
     /** Default window: 1 hour. */
     public static final long DEFAULT_WINDOW_SECONDS = 3600;
+
     private static final int BINS = 8;
 
     private final BinnedMaxHistory history;

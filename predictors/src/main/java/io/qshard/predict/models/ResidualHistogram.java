@@ -17,8 +17,11 @@ public final class ResidualHistogram {
     /** Bucket edges for the models' residuals: 72 buckets. */
     public static final double[] FINE = fineEdges();
     /** Bucket edges for the hotspot bands: 28 buckets, finer on the positive side. */
-    public static final double[] COARSE = {-100, -60, -40, -30, -20, -15, -10, -7, -5, -3, -2, -1, 0, 1, 2, 3, 5, 7,
-        10, 13, 16, 20, 25, 30, 40, 50, 60, 80, 100};
+    public static final double[] COARSE = {
+        -100, -60, -40, -30, -20, -15, -10, -7, -5, -3, -2, -1, 0, 1, 2, 3, 5, 7, 10, 13, 16, 20, 25, 30, 40, 50, 60,
+        80, 100
+    };
+
     private final double[] edges;
     private final HalvingCounts counts;
     private int added;

@@ -20,6 +20,7 @@ public final class SeasonalForecaster implements PeakForecaster {
     public static final long BIN_SECONDS = 1800;
     /** Buckets kept: 128 (64 hours). */
     public static final int BINS = 128;
+
     private static final int[] CANDIDATES = {4, 6, 8, 12, 16, 24, 48};
     private static final int DETECT_EVERY_BINS = 12;
     private static final int RECENT_BINS = 2;

@@ -97,8 +97,8 @@ public final class PendingWindows {
     public void restore(ByteBuffer in) {
         size = in.getInt();
         if (size < 0 || size > start.length) {
-            throw new IllegalArgumentException("checkpoint holds " + size + " pending windows, at most "
-                    + start.length + " fit");
+            throw new IllegalArgumentException(
+                    "checkpoint holds " + size + " pending windows, at most " + start.length + " fit");
         }
         lastOpened = in.getLong();
         head = 0;

@@ -31,13 +31,14 @@ class BacktestTest {
 
     @Test
     void scoresEveryContenderPerSourceAndOverall() {
-        BacktestResult r = Backtest.run(List.of(sine("a-1", 1, null, 0), sine("b-1", 2, null, 0)),
-                BacktestOptions.of(1800, 80), null);
+        BacktestResult r = Backtest.run(
+                List.of(sine("a-1", 1, null, 0), sine("b-1", 2, null, 0)), BacktestOptions.of(1800, 80), null);
         assertThat(r.bySource()).containsOnlyKeys("a", "b", BacktestResult.OVERALL);
         assertThat(r.bySource().get("a")).containsOnlyKeys(r.contenders());
         // days 2 and 3 are scored (2 × 288 samples) except the last sample, whose window holds no sample
         assertThat(r.bySource().get("a").get(Backtest.SELECTED).points()).isEqualTo(2 * 288 - 1);
-        assertThat(r.bySource().get(BacktestResult.OVERALL).get("p95-24h").points()).isEqualTo(2 * (2 * 288 - 1));
+        assertThat(r.bySource().get(BacktestResult.OVERALL).get("p95-24h").points())
+                .isEqualTo(2 * (2 * 288 - 1));
         assertThat(r.toMarkdown()).contains("| **selected** |");
         assertThat(r.toJson()).contains("\"selected\": {\"points\": " + (2 * (2 * 288 - 1)));
     }

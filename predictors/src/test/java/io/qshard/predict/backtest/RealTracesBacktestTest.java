@@ -24,7 +24,12 @@ class RealTracesBacktestTest {
             return Path.of(env);
         }
         // the module directory is <repo>/predictors; the traces are <repo>/../shared/traces
-        return Path.of("").toAbsolutePath().getParent().getParent().resolve("shared").resolve("traces");
+        return Path.of("")
+                .toAbsolutePath()
+                .getParent()
+                .getParent()
+                .resolve("shared")
+                .resolve("traces");
     }
 
     @Test
@@ -34,7 +39,8 @@ class RealTracesBacktestTest {
         List<Trace> loaded = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
                 loaded.add(TraceCsv.read(f, warnings::add));
             }
         }

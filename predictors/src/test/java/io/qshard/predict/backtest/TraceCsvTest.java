@@ -17,17 +17,20 @@ class TraceCsvTest {
     @Test
     void malformedRowsAreReportedWithFileAndLineAndSkipped() throws Exception {
         Path file = dir.resolve("azurev1-42.csv");
-        Files.writeString(file, String.join("\n",
-                "timestamp_s,cpu_pct,mem_pct",
-                "0,10.5,",
-                "300,abc,",          // 3: non-numeric
-                "600,-4,",           // 4: negative
-                "900,NaN,",          // 5: NaN
-                "600,12,",           // 6: valid (the rows at 300 and 900 were skipped)
-                "500,13,",           // 7: before 600
-                "1200,101.5,40",
-                "1500",              // 9: one column
-                ""));
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "timestamp_s,cpu_pct,mem_pct",
+                        "0,10.5,",
+                        "300,abc,", // 3: non-numeric
+                        "600,-4,", // 4: negative
+                        "900,NaN,", // 5: NaN
+                        "600,12,", // 6: valid (the rows at 300 and 900 were skipped)
+                        "500,13,", // 7: before 600
+                        "1200,101.5,40",
+                        "1500", // 9: one column
+                        ""));
         List<String> warnings = new ArrayList<>();
         Trace trace = TraceCsv.read(file, warnings::add);
         assertThat(trace.name()).isEqualTo("azurev1-42");
@@ -48,8 +51,9 @@ class TraceCsvTest {
     void emptyFileIsAnErrorNamingTheFile() throws Exception {
         Path file = dir.resolve("bitbrains_rnd-1.csv");
         Files.writeString(file, "timestamp_s,cpu_pct,mem_pct\n");
-        assertThatThrownBy(() -> TraceCsv.read(file, w -> { }))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(file.toString())
+        assertThatThrownBy(() -> TraceCsv.read(file, w -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file.toString())
                 .hasMessageContaining("empty");
     }
 
@@ -57,6 +61,6 @@ class TraceCsvTest {
     void headerIsOptional() throws Exception {
         Path file = dir.resolve("x.csv");
         Files.writeString(file, "0,1,2\n60,3,4\n");
-        assertThat(TraceCsv.read(file, w -> { }).size()).isEqualTo(2);
+        assertThat(TraceCsv.read(file, w -> {}).size()).isEqualTo(2);
     }
 }

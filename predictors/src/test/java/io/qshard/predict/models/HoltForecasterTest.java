@@ -29,7 +29,8 @@ class HoltForecasterTest {
         long now = t - 60;
         assertThat(holt.trend()).isCloseTo(0.01, within(0.001));
         // damped drift over 30 min: 0.01 × 3600 × (1 − e^−0.5) = 14.2; the forecast is above the last value
-        assertThat(holt.forecastPeak(now, 1800)).isGreaterThan(10 + 0.01 * now)
+        assertThat(holt.forecastPeak(now, 1800))
+                .isGreaterThan(10 + 0.01 * now)
                 .isLessThan(10 + 0.01 * (now + 1800) + 1);
     }
 

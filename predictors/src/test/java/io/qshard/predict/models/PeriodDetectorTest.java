@@ -48,7 +48,9 @@ class PeriodDetectorTest {
 
     @Test
     void lengthMustBeAPowerOfTwo() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PeriodDetector().detect(new double[100], CANDIDATES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power of two");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new PeriodDetector().detect(new double[100], CANDIDATES))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("power of two");
     }
 }

@@ -9,7 +9,7 @@ class RecentMaxForecasterTest {
     @Test
     void forecastIsTheMaximumOfTheLastHour() {
         RecentMaxForecaster r = new RecentMaxForecaster();
-        r.observe(0, 90);          // more than an hour before the end: forgotten
+        r.observe(0, 90); // more than an hour before the end: forgotten
         for (long t = 600; t <= 7200; t += 60) {
             r.observe(t, t == 6000 ? 70 : 30);
         }

@@ -19,7 +19,8 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        // Modules come as target/classes in a reactor build and as jars otherwise; test classes as test-classes or test-jars.
+        // Modules come as target/classes in a reactor build and as jars otherwise; test classes as test-classes or
+        // test-jars.
         ImportOption noTests = location -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
         production = new ClassFileImporter().withImportOption(noTests).importPackages("io.qshard");
     }
@@ -31,42 +32,80 @@ class ArchitectureTest {
 
     @Test
     void coreAndPredictorsArePure() {
-        noClasses().that().resideInAnyPackage("io.qshard.core..", "io.qshard.predict..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("io.qshard.core..", "io.qshard.predict..", "java..",
-                        "com.google.common..", "org.apache.commons.math3..", "org.snakeyaml..", "org.slf4j..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.qshard.core..", "io.qshard.predict..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages(
+                        "io.qshard.core..",
+                        "io.qshard.predict..",
+                        "java..",
+                        "com.google.common..",
+                        "org.apache.commons.math3..",
+                        "org.snakeyaml..",
+                        "org.slf4j..")
                 .check(production);
     }
 
     @Test
     void coreDoesNotCallBackIntoTheRuntime() {
-        noClasses().that().resideInAPackage("io.qshard.core..").should().dependOnClassesThat()
-                .resideInAPackage("io.qshard.predict..").check(production);
+        noClasses()
+                .that()
+                .resideInAPackage("io.qshard.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.qshard.predict..")
+                .check(production);
     }
 
     @Test
     void noProductionClassUsesTheLocalControlPlane() {
-        noClasses().that().resideOutsideOfPackage("io.qshard.localcluster..").should().dependOnClassesThat()
-                .resideInAPackage("io.qshard.localcluster..").check(production);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.qshard.localcluster..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.qshard.localcluster..")
+                .check(production);
     }
 
     @Test
     void theApiEdgeKnowsNothingOfTheProcessesAroundIt() {
-        noClasses().that().resideInAPackage("io.qshard.kube..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.qshard.shard..", "io.qshard.controllers..", "io.qshard.simulator..", "io.qshard.agent..",
-                        "io.qshard.oversale..", "io.qshard.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.qshard.kube..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.qshard.shard..",
+                        "io.qshard.controllers..",
+                        "io.qshard.simulator..",
+                        "io.qshard.agent..",
+                        "io.qshard.oversale..",
+                        "io.qshard.cli..")
                 .check(production);
     }
 
     @Test
     void theNodeAgentDependsOnTheApiEdgeOnly() {
-        noClasses().that().resideInAPackage("io.qshard.agent..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.qshard.shard..", "io.qshard.controllers..", "io.qshard.simulator..", "io.qshard.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.qshard.agent..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.qshard.shard..", "io.qshard.controllers..", "io.qshard.simulator..", "io.qshard.cli..")
                 .check(production);
     }
 
     @Test
     void theSchedulerRuntimeDoesNotKnowTheControllersOrTheSimulator() {
-        noClasses().that().resideInAPackage("io.qshard.shard..").should().dependOnClassesThat()
+        noClasses()
+                .that()
+                .resideInAPackage("io.qshard.shard..")
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage("io.qshard.controllers..", "io.qshard.simulator..", "io.qshard.cli..")
                 .check(production);
     }

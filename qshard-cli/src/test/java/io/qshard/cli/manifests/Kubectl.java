@@ -1,5 +1,6 @@
 package io.qshard.cli.manifests;
 
+import io.qshard.localcluster.KubeBinaries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,12 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.qshard.localcluster.KubeBinaries;
-
 /** Runs the cached kubectl 1.20 (with its built-in kustomize) against a kubeconfig; output and exit code. */
 final class Kubectl {
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     private final Path kubeconfig;
 
@@ -21,7 +19,8 @@ final class Kubectl {
     }
 
     Result run(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(KubeBinaries.locate().kubectl().toString(), "--kubeconfig", kubeconfig.toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(KubeBinaries.locate().kubectl().toString(), "--kubeconfig", kubeconfig.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes(); // ends when kubectl exits

@@ -2,17 +2,6 @@ package io.qshard.cli.manifests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -28,6 +17,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.junit.RealControlPlane;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code manifests/} as an operator installs it: rendered by kubectl 1.20's kustomize, applied to the real apiserver
@@ -40,33 +38,58 @@ class ManifestsIT {
     private static final Path MANIFESTS = Path.of("..", "manifests");
 
     @Test
-    void appliesCleanlyAndGrantsEachComponentExactlyWhatItUses(KubernetesClient admin, LocalControlPlane cp) throws Exception {
+    void appliesCleanlyAndGrantsEachComponentExactlyWhatItUses(KubernetesClient admin, LocalControlPlane cp)
+            throws Exception {
         Kubectl kubectl = new Kubectl(cp.kubeconfig());
         Kubectl.Result rendered = kubectl.run("kustomize", MANIFESTS.toString());
         assertThat(rendered.exitCode()).as(rendered.output()).isZero();
-        List<HasMetadata> objects = admin.load(new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8))).items();
-        assertThat(objects).extracting(HasMetadata::getKind).contains("Namespace", "CustomResourceDefinition", "PriorityClass",
-                "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "DaemonSet", "Service",
-                "MutatingWebhookConfiguration", "ConfigMap");
+        List<HasMetadata> objects = admin.load(
+                        new ByteArrayInputStream(rendered.output().getBytes(StandardCharsets.UTF_8)))
+                .items();
+        assertThat(objects)
+                .extracting(HasMetadata::getKind)
+                .contains(
+                        "Namespace",
+                        "CustomResourceDefinition",
+                        "PriorityClass",
+                        "ServiceAccount",
+                        "ClusterRole",
+                        "ClusterRoleBinding",
+                        "Role",
+                        "RoleBinding",
+                        "Deployment",
+                        "DaemonSet",
+                        "Service",
+                        "MutatingWebhookConfiguration",
+                        "ConfigMap");
         try {
             // a namespaced object's dry run needs its namespace: create it first, as `kubectl create ns` would
-            assertOk(kubectl.run("apply", "-f", MANIFESTS.resolve("namespace.yaml").toString()));
+            assertOk(kubectl.run(
+                    "apply", "-f", MANIFESTS.resolve("namespace.yaml").toString()));
             assertOk(kubectl.run("apply", "-k", MANIFESTS.toString(), "--dry-run=server"));
             assertOk(kubectl.run("apply", "-k", MANIFESTS.toString()));
             assertOk(kubectl.run("apply", "-k", MANIFESTS.toString()));
-            assertThat(admin.configMaps().inNamespace(RbacNeeds.NAMESPACE).list().getItems())
+            assertThat(admin.configMaps()
+                            .inNamespace(RbacNeeds.NAMESPACE)
+                            .list()
+                            .getItems())
                     .anySatisfy(c -> assertThat(c.getData()).containsKey("qshard.yaml"));
 
             for (String component : RbacNeeds.COMPONENTS) {
                 Set<String> granted = granted(objects, component);
-                assertThat(granted).as("RBAC granted to %s (verb group/resource namespace)", component)
+                assertThat(granted)
+                        .as("RBAC granted to %s (verb group/resource namespace)", component)
                         .isEqualTo(RbacNeeds.of(component));
                 for (String need : RbacNeeds.of(component)) {
-                    assertThat(allowed(admin, component, need)).as("%s may %s", component, need).isTrue();
+                    assertThat(allowed(admin, component, need))
+                            .as("%s may %s", component, need)
+                            .isTrue();
                 }
                 for (String other : RbacNeeds.SHOULD_BE_DENIED) {
                     if (!RbacNeeds.of(component).contains(other)) {
-                        assertThat(allowed(admin, component, other)).as("%s may not %s", component, other).isFalse();
+                        assertThat(allowed(admin, component, other))
+                                .as("%s may not %s", component, other)
+                                .isFalse();
                     }
                 }
             }
@@ -85,7 +108,11 @@ class ManifestsIT {
             }
         } finally {
             // nothing else in this JVM should meet a webhook without a server, or scheduler Deployments
-            admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName("qshard-oversale").delete();
+            admin.admissionRegistration()
+                    .v1()
+                    .mutatingWebhookConfigurations()
+                    .withName("qshard-oversale")
+                    .delete();
             admin.apps().deployments().inNamespace(RbacNeeds.NAMESPACE).delete();
             admin.apps().daemonSets().inNamespace(RbacNeeds.NAMESPACE).delete();
         }
@@ -102,15 +129,19 @@ class ManifestsIT {
             if (o instanceof ClusterRoleBinding b && bindsTo(b.getSubjects(), sa)) {
                 out.addAll(expand(rules(objects, b.getRoleRef(), null), "*"));
             } else if (o instanceof RoleBinding b && bindsTo(b.getSubjects(), sa)) {
-                out.addAll(expand(rules(objects, b.getRoleRef(), b.getMetadata().getNamespace()), b.getMetadata().getNamespace()));
+                out.addAll(expand(
+                        rules(objects, b.getRoleRef(), b.getMetadata().getNamespace()),
+                        b.getMetadata().getNamespace()));
             }
         }
         return out;
     }
 
     private static boolean bindsTo(List<Subject> subjects, String sa) {
-        return subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind()) && sa.equals(s.getName())
-                && RbacNeeds.NAMESPACE.equals(s.getNamespace()));
+        return subjects.stream()
+                .anyMatch(s -> "ServiceAccount".equals(s.getKind())
+                        && sa.equals(s.getName())
+                        && RbacNeeds.NAMESPACE.equals(s.getNamespace()));
     }
 
     private static List<PolicyRule> rules(List<HasMetadata> objects, RoleRef ref, String namespace) {
@@ -119,7 +150,9 @@ class ManifestsIT {
                 if ("ClusterRole".equals(ref.getKind()) && o instanceof ClusterRole r) {
                     return r.getRules();
                 }
-                if ("Role".equals(ref.getKind()) && o instanceof Role r && namespace.equals(r.getMetadata().getNamespace())) {
+                if ("Role".equals(ref.getKind())
+                        && o instanceof Role r
+                        && namespace.equals(r.getMetadata().getNamespace())) {
                     return r.getRules();
                 }
             }
@@ -152,11 +185,25 @@ class ManifestsIT {
         String group = core ? "" : path[0];
         String resource = core ? path[0] : path[1];
         String sub = core ? (path.length > 1 ? path[1] : null) : (path.length > 2 ? path[2] : null);
-        SubjectAccessReview r = admin.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
-                .withNewSpec().withUser(LocalControlPlane.serviceAccountUser(sa))
-                .withGroups("system:serviceaccounts", "system:serviceaccounts:" + RbacNeeds.NAMESPACE, "system:authenticated")
-                .withNewResourceAttributes().withVerb(f[0]).withGroup(group).withResource(resource).withSubresource(sub)
-                .withNamespace("*".equals(f[2]) ? null : f[2]).endResourceAttributes().endSpec().build());
+        SubjectAccessReview r = admin.authorization()
+                .v1()
+                .subjectAccessReview()
+                .create(new SubjectAccessReviewBuilder()
+                        .withNewSpec()
+                        .withUser(LocalControlPlane.serviceAccountUser(sa))
+                        .withGroups(
+                                "system:serviceaccounts",
+                                "system:serviceaccounts:" + RbacNeeds.NAMESPACE,
+                                "system:authenticated")
+                        .withNewResourceAttributes()
+                        .withVerb(f[0])
+                        .withGroup(group)
+                        .withResource(resource)
+                        .withSubresource(sub)
+                        .withNamespace("*".equals(f[2]) ? null : f[2])
+                        .endResourceAttributes()
+                        .endSpec()
+                        .build());
         return r.getStatus().getAllowed();
     }
 }

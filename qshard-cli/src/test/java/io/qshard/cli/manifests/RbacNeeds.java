@@ -13,46 +13,90 @@ import java.util.Set;
  */
 final class RbacNeeds {
     static final String NAMESPACE = "qshard-system";
-    static final List<String> COMPONENTS = List.of("qshard-scheduler", "qshard-migrate", "qshard-agent", "qshard-webhook",
-            "qshard-oversale");
+    static final List<String> COMPONENTS =
+            List.of("qshard-scheduler", "qshard-migrate", "qshard-agent", "qshard-webhook", "qshard-oversale");
 
     private static final Set<String> LEASES = Set.of( // fabric8's LeaseLock: get, create, then patch to renew
-            "get coordination.k8s.io/leases " + NAMESPACE, "create coordination.k8s.io/leases " + NAMESPACE,
+            "get coordination.k8s.io/leases " + NAMESPACE,
+            "create coordination.k8s.io/leases " + NAMESPACE,
             "patch coordination.k8s.io/leases " + NAMESPACE);
 
     static final Map<String, Set<String>> TABLE = Map.of(
-            "qshard-scheduler", union(LEASES, Set.of(
-                    "list nodes *", "watch nodes *", "list pods *", "watch pods *", // node informer, pod reflector
-                    "create pods/binding *", "patch pods/status *", "create events *", // binder, PodStatusReporter
-                    "list qshard.io/nodeusages *", "watch qshard.io/nodeusages *", // usage view
-                    "list qshard.io/shardmaps *", "watch qshard.io/shardmaps *", // ShardMapWatcher
-                    "create qshard.io/shardmaps *", "update qshard.io/shardmaps *", // ShardMapMaintainer (shard 0)
-                    "patch qshard.io/shardmaps/status *")), // ShardAcks
-            "qshard-migrate", union(LEASES, Set.of(
-                    "list nodes *", "watch nodes *", "list pods *", "watch pods *", // ClusterView's informers
-                    "list qshard.io/nodeusages *", "watch qshard.io/nodeusages *",
-                    "create pods/eviction *", "create events *")), // Evictions, MigrationEvents
-            "qshard-agent", Set.of(
-                    "list pods *", "watch pods *", // LocalPods (field selector spec.nodeName)
-                    "list nodes *", "watch nodes *", // OwnNode (field selector metadata.name)
-                    "patch nodes/status *", // batch pool advertisement
-                    "get qshard.io/nodeusages *", "create qshard.io/nodeusages *", "patch qshard.io/nodeusages/status *",
-                    "create pods/eviction *"), // besteffort box, memory pressure
+            "qshard-scheduler",
+                    union(
+                            LEASES,
+                            Set.of(
+                                    "list nodes *",
+                                    "watch nodes *",
+                                    "list pods *",
+                                    "watch pods *", // node informer, pod reflector
+                                    "create pods/binding *",
+                                    "patch pods/status *",
+                                    "create events *", // binder, PodStatusReporter
+                                    "list qshard.io/nodeusages *",
+                                    "watch qshard.io/nodeusages *", // usage view
+                                    "list qshard.io/shardmaps *",
+                                    "watch qshard.io/shardmaps *", // ShardMapWatcher
+                                    "create qshard.io/shardmaps *",
+                                    "update qshard.io/shardmaps *", // ShardMapMaintainer (shard 0)
+                                    "patch qshard.io/shardmaps/status *")), // ShardAcks
+            "qshard-migrate",
+                    union(
+                            LEASES,
+                            Set.of(
+                                    "list nodes *",
+                                    "watch nodes *",
+                                    "list pods *",
+                                    "watch pods *", // ClusterView's informers
+                                    "list qshard.io/nodeusages *",
+                                    "watch qshard.io/nodeusages *",
+                                    "create pods/eviction *",
+                                    "create events *")), // Evictions, MigrationEvents
+            "qshard-agent",
+                    Set.of(
+                            "list pods *",
+                            "watch pods *", // LocalPods (field selector spec.nodeName)
+                            "list nodes *",
+                            "watch nodes *", // OwnNode (field selector metadata.name)
+                            "patch nodes/status *", // batch pool advertisement
+                            "get qshard.io/nodeusages *",
+                            "create qshard.io/nodeusages *",
+                            "patch qshard.io/nodeusages/status *",
+                            "create pods/eviction *"), // besteffort box, memory pressure
             "qshard-webhook", Set.of(), // serves TLS from mounted files; reads nothing from the API
-            "qshard-oversale", union(LEASES, Set.of(
-                    "list nodes *", "watch nodes *", "patch nodes *", // ratio annotations
-                    "list pods *", "watch pods *", "list qshard.io/nodeusages *", "watch qshard.io/nodeusages *",
-                    "create events *")));
+            "qshard-oversale",
+                    union(
+                            LEASES,
+                            Set.of(
+                                    "list nodes *",
+                                    "watch nodes *",
+                                    "patch nodes *", // ratio annotations
+                                    "list pods *",
+                                    "watch pods *",
+                                    "list qshard.io/nodeusages *",
+                                    "watch qshard.io/nodeusages *",
+                                    "create events *")));
 
     /** A sample nobody should have unless listed: the usual escalations. */
-    static final List<String> SHOULD_BE_DENIED = List.of("get secrets *", "list secrets *", "delete pods *", "create pods *",
-            "update nodes *", "delete nodes *", "create pods/binding *", "create pods/eviction *", "patch nodes/status *",
-            "create rbac.authorization.k8s.io/clusterrolebindings *", "update coordination.k8s.io/leases default", "delete qshard.io/shardmaps *",
-            "create apiextensions.k8s.io/customresourcedefinitions *", "patch coordination.k8s.io/leases kube-system",
-            "get nodes *", "get pods *"); // status patches go without a read first (kube.Patches)
+    static final List<String> SHOULD_BE_DENIED = List.of(
+            "get secrets *",
+            "list secrets *",
+            "delete pods *",
+            "create pods *",
+            "update nodes *",
+            "delete nodes *",
+            "create pods/binding *",
+            "create pods/eviction *",
+            "patch nodes/status *",
+            "create rbac.authorization.k8s.io/clusterrolebindings *",
+            "update coordination.k8s.io/leases default",
+            "delete qshard.io/shardmaps *",
+            "create apiextensions.k8s.io/customresourcedefinitions *",
+            "patch coordination.k8s.io/leases kube-system",
+            "get nodes *",
+            "get pods *"); // status patches go without a read first (kube.Patches)
 
-    private RbacNeeds() {
-    }
+    private RbacNeeds() {}
 
     static Set<String> of(String component) {
         return TABLE.get(component);

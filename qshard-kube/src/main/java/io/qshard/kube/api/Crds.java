@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Installs a CRD from its manifest (server-side apply) and waits until the apiserver serves it. */
 public final class Crds {
-    private Crds() {
-    }
+    private Crds() {}
 
     /**
      * @param client  an admin client
@@ -24,16 +23,29 @@ public final class Crds {
     public static String install(KubernetesClient client, Path file, Duration timeout) {
         CustomResourceDefinition crd;
         try (InputStream in = Files.newInputStream(file)) {
-            crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+            crd = client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .load(in)
+                    .item();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the CRD manifest " + file, e);
         }
         client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
         String name = crd.getMetadata().getName();
-        client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(
-                c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(name)
+                .waitUntilCondition(
+                        c -> c != null
+                                && c.getStatus() != null
+                                && c.getStatus().getConditions() != null
+                                && c.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                                k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
         return name;
     }
 }

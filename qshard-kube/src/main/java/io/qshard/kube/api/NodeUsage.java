@@ -20,6 +20,7 @@ public class NodeUsage extends CustomResource<Void, NodeUsageStatus> {
     public static final String GROUP = "qshard.io";
     /** API version. */
     public static final String VERSION = "v1alpha1";
+
     private static final long serialVersionUID = 1L;
     // cluster-scoped: deliberately does not implement io.fabric8.kubernetes.api.model.Namespaced
 }

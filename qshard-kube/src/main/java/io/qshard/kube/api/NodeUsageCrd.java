@@ -1,14 +1,8 @@
 package io.qshard.kube.api;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Installs the {@code NodeUsage} CRD from {@code manifests/crds/nodeusage.yaml} (the demo, the simulator's tests and
@@ -20,8 +14,7 @@ public final class NodeUsageCrd {
     /** Where the manifest lives, relative to the repository root. */
     public static final Path MANIFEST = Path.of("manifests", "crds", "nodeusage.yaml");
 
-    private NodeUsageCrd() {
-    }
+    private NodeUsageCrd() {}
 
     /**
      * Creates or replaces the CRD and waits for {@code Established=True}.
@@ -33,5 +26,4 @@ public final class NodeUsageCrd {
     public static void install(KubernetesClient client, Path file, Duration timeout) {
         io.qshard.kube.api.Crds.install(client, file, timeout);
     }
-
 }

@@ -24,8 +24,7 @@ public final class OversaleRatio {
     /** Largest ratio anything may ever set: 3. */
     public static final double ABSOLUTE_MAX = 3.0;
 
-    private OversaleRatio() {
-    }
+    private OversaleRatio() {}
 
     /** A parsed annotation: the ratio, or why it is refused. */
     public record Parsed(double ratio, String problem) {
@@ -83,7 +82,7 @@ public final class OversaleRatio {
                     switch (part.substring(0, eq).trim()) {
                         case "cpu" -> r[0] = v;
                         case "memory" -> r[1] = v;
-                        default -> { }
+                        default -> {}
                     }
                 }
             } catch (NumberFormatException e) {

@@ -7,8 +7,7 @@ public class PodUsage extends UsageAmount {
     private String name;
     private String tier;
 
-    public PodUsage() {
-    }
+    public PodUsage() {}
 
     public PodUsage(String uid, String namespace, String name, String tier, long cpuMilli, long memoryBytes) {
         super(cpuMilli, memoryBytes);

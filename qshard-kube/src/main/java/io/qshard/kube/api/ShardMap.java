@@ -1,6 +1,5 @@
 package io.qshard.kube.api;
 
-import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -17,5 +16,6 @@ public class ShardMap extends CustomResource<ShardMapSpec, ShardMapStatus> {
     public static final String VERSION = "v1alpha1";
     /** The CRD manifest, relative to the repository root. */
     public static final String MANIFEST = "manifests/crds/shardmap.yaml";
+
     private static final long serialVersionUID = 1L;
 }

@@ -5,8 +5,7 @@ public class UsageAmount {
     private Long cpuMilli;
     private Long memoryBytes;
 
-    public UsageAmount() {
-    }
+    public UsageAmount() {}
 
     public UsageAmount(long cpuMilli, long memoryBytes) {
         this.cpuMilli = cpuMilli;

@@ -1,16 +1,5 @@
 package io.qshard.kube.client;
 
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import javax.net.ssl.SSLException;
-
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,6 +8,15 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.qshard.kube.process.UserError;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * Opens a client and proves the apiserver answers {@code /version} before anything else runs, failing fast
@@ -28,8 +26,7 @@ public final class ApiserverConnection {
     /** Connect and request timeout of the reachability probe, milliseconds. */
     public static final int PROBE_TIMEOUT_MS = 5_000;
 
-    private ApiserverConnection() {
-    }
+    private ApiserverConnection() {}
 
     /**
      * Builds a client for {@code resolved} with the given user agent and checks {@code /version}.
@@ -38,34 +35,46 @@ public final class ApiserverConnection {
      */
     public static KubernetesClient open(KubeconfigResolver.Resolved resolved, String userAgent) {
         Config probeConfig = new ConfigBuilder(resolved.config())
-                .withConnectionTimeout(PROBE_TIMEOUT_MS).withRequestTimeout(PROBE_TIMEOUT_MS)
-                .withRequestRetryBackoffLimit(0).withUserAgent(userAgent).build();
-        try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(probeConfig).build()) {
-            HttpRequest request = probe.getHttpClient().newHttpRequestBuilder()
+                .withConnectionTimeout(PROBE_TIMEOUT_MS)
+                .withRequestTimeout(PROBE_TIMEOUT_MS)
+                .withRequestRetryBackoffLimit(0)
+                .withUserAgent(userAgent)
+                .build();
+        try (KubernetesClient probe =
+                new KubernetesClientBuilder().withConfig(probeConfig).build()) {
+            HttpRequest request = probe.getHttpClient()
+                    .newHttpRequestBuilder()
                     .uri(URI.create(probe.getMasterUrl().toString()).resolve("/version"))
-                    .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS).build();
-            HttpResponse<String> response = probe.getHttpClient().sendAsync(request, String.class)
+                    .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .build();
+            HttpResponse<String> response = probe.getHttpClient()
+                    .sendAsync(request, String.class)
                     .get(2L * PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             if (response.code() == 401 || response.code() == 403) {
                 throw new UserError(where(resolved) + " rejected the credentials (HTTP " + response.code()
                         + "); check the kubeconfig's user");
             }
-            if (response.code() != 200 || response.body() == null || !response.body().contains("gitVersion")) {
+            if (response.code() != 200
+                    || response.body() == null
+                    || !response.body().contains("gitVersion")) {
                 throw new UserError(where(resolved) + " answered /version with HTTP " + response.code()
                         + ", not like a kube-apiserver; check the kubeconfig's server address");
             }
         } catch (ExecutionException e) {
             throw new UserError(describe(e.getCause(), resolved), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new UserError("cannot reach " + where(resolved) + ": no answer within " + 2 * PROBE_TIMEOUT_MS / 1000
-                    + " s; check the server address and the network path to it", e);
+            throw new UserError(
+                    "cannot reach " + where(resolved) + ": no answer within " + 2 * PROBE_TIMEOUT_MS / 1000
+                            + " s; check the server address and the network path to it",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while connecting to " + where(resolved), e);
         } catch (KubernetesClientException e) {
             throw new UserError(describe(e, resolved), e);
         }
-        Config config = new ConfigBuilder(resolved.config()).withUserAgent(userAgent).build();
+        Config config =
+                new ConfigBuilder(resolved.config()).withUserAgent(userAgent).build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
@@ -86,7 +95,8 @@ public final class ApiserverConnection {
     static String describe(Throwable e, KubeconfigResolver.Resolved resolved) {
         String where = where(resolved);
         for (Throwable root = e; root != null; root = root.getCause() == root ? null : root.getCause()) {
-            if (root instanceof SocketTimeoutException || root instanceof TimeoutException
+            if (root instanceof SocketTimeoutException
+                    || root instanceof TimeoutException
                     || root.getClass().getSimpleName().contains("Timeout")) {
                 return "cannot reach " + where + ": no answer within " + PROBE_TIMEOUT_MS / 1000
                         + " s; check the server address and the network path to it";

@@ -1,12 +1,11 @@
 package io.qshard.kube.client;
 
+import io.fabric8.kubernetes.client.Config;
+import io.qshard.kube.process.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-
-import io.fabric8.kubernetes.client.Config;
-import io.qshard.kube.process.UserError;
 
 /**
  * Finds the cluster to talk to the way kubectl does: {@code --kubeconfig}, then {@code KUBECONFIG}
@@ -16,8 +15,7 @@ import io.qshard.kube.process.UserError;
 public final class KubeconfigResolver {
     static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
-    private KubeconfigResolver() {
-    }
+    private KubeconfigResolver() {}
 
     /**
      * A client configuration and where it came from (for messages).
@@ -25,8 +23,7 @@ public final class KubeconfigResolver {
      * @param config fabric8 configuration, current context applied
      * @param source e.g. {@code --kubeconfig /x}, {@code KUBECONFIG}, {@code ~/.kube/config}, {@code in-cluster}
      */
-    public record Resolved(Config config, String source) {
-    }
+    public record Resolved(Config config, String source) {}
 
     /** Resolves from the flag (may be null) and this process's environment. */
     public static Resolved resolve(Path flag) {
@@ -43,8 +40,11 @@ public final class KubeconfigResolver {
         }
         String list = env.get("KUBECONFIG");
         if (list != null && !list.isBlank()) {
-            Path first = Arrays.stream(list.split(":")).filter(s -> !s.isBlank()).map(Path::of)
-                    .filter(Files::isRegularFile).findFirst()
+            Path first = Arrays.stream(list.split(":"))
+                    .filter(s -> !s.isBlank())
+                    .map(Path::of)
+                    .filter(Files::isRegularFile)
+                    .findFirst()
                     .orElseThrow(() -> new UserError("none of the files in KUBECONFIG exists (" + list
                             + "); fix KUBECONFIG or pass --kubeconfig"));
             return new Resolved(load(first, "KUBECONFIG"), "KUBECONFIG " + first);

@@ -21,8 +21,11 @@ public final class NativeTlsHttpClientFactory extends Vertx5HttpClientFactory {
      * One Vert.x instance with one event loop for every client of the process: on a 2-core node that shares
      * its CPUs with the apiserver, more I/O threads only add context switches. Daemon threads.
      */
-    private static final Vertx SHARED = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setUseDaemonThread(true)
-            .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    private static final Vertx SHARED = Vertx.vertx(new VertxOptions()
+            .setEventLoopPoolSize(1)
+            .setUseDaemonThread(true)
+            .setFileSystemOptions(
+                    new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
 
     public NativeTlsHttpClientFactory() {
         super(SHARED);
@@ -34,7 +37,8 @@ public final class NativeTlsHttpClientFactory extends Vertx5HttpClientFactory {
     }
 
     @Override
-    protected void additionalConfig(WebClientOptions options, WebSocketClientOptions webSocketOptions, PoolOptions poolOptions) {
+    protected void additionalConfig(
+            WebClientOptions options, WebSocketClientOptions webSocketOptions, PoolOptions poolOptions) {
         if (available()) { // engine options only matter for https/wss connections
             options.setSslEngineOptions(new OpenSSLEngineOptions());
             webSocketOptions.setSslEngineOptions(new OpenSSLEngineOptions());

@@ -10,15 +10,19 @@ import java.time.LocalDate;
  * (fractions, offsets) goes to {@link Instant#parse}. Stateless and thread-safe.
  */
 final class ApiTimes {
-    private ApiTimes() {
-    }
+    private ApiTimes() {}
 
     /**
      * @throws java.time.format.DateTimeParseException if {@code text} is not an RFC 3339 instant
      */
     static Instant parse(String text) {
-        if (text.length() != 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(19) != 'Z') {
+        if (text.length() != 20
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':'
+                || text.charAt(19) != 'Z') {
             return Instant.parse(text);
         }
         int year = digits(text, 0, 4);
@@ -27,8 +31,17 @@ final class ApiTimes {
         int hour = digits(text, 11, 2);
         int minute = digits(text, 14, 2);
         int second = digits(text, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-                || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 31
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return Instant.parse(text); // a leap second, or not digits: let the JDK decide (and explain)
         }
         long days;

@@ -1,15 +1,14 @@
 package io.qshard.kube.convert;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import io.qshard.core.model.Taint;
 import io.qshard.kube.api.OversaleRatio;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * API Node → core {@link Node}: labels, taints, unschedulable, and allocatable (status.allocatable, or
@@ -25,14 +24,14 @@ public final class NodeConverter {
     /** Annotation with the memory oversale ratio the controller wants. */
     public static final String MEMORY_RATIO = OversaleRatio.MEMORY_ANNOTATION;
 
-    private NodeConverter() {
-    }
+    private NodeConverter() {}
 
     /** @throws ConversionException naming the node and the bad field */
     public static Node convert(io.fabric8.kubernetes.api.model.Node api) {
         String name = api.getMetadata().getName();
         try {
-            Map<String, Quantity> alloc = api.getStatus() == null ? null : api.getStatus().getAllocatable();
+            Map<String, Quantity> alloc =
+                    api.getStatus() == null ? null : api.getStatus().getAllocatable();
             if (alloc == null || alloc.isEmpty()) {
                 alloc = api.getStatus() == null ? Map.of() : api.getStatus().getCapacity();
             }
@@ -40,21 +39,31 @@ public final class NodeConverter {
                 alloc = Map.of();
             }
             Resources reported = new Resources(
-                    Quantities.milli(alloc.get(ResourceNames.CPU)), Quantities.value(alloc.get(ResourceNames.MEMORY)),
+                    Quantities.milli(alloc.get(ResourceNames.CPU)),
+                    Quantities.value(alloc.get(ResourceNames.MEMORY)),
                     alloc.containsKey(ResourceNames.PODS) ? Quantities.value(alloc.get(ResourceNames.PODS)) : 110,
-                    Quantities.value(alloc.get(ResourceNames.BATCH_CPU)), Quantities.value(alloc.get(ResourceNames.BATCH_MEMORY)));
+                    Quantities.value(alloc.get(ResourceNames.BATCH_CPU)),
+                    Quantities.value(alloc.get(ResourceNames.BATCH_MEMORY)));
             Map<String, String> annotations = api.getMetadata().getAnnotations();
-            double[] applied = OversaleRatio.applied(annotations == null ? null : annotations.get(OversaleRatio.APPLIED_ANNOTATION));
-            Resources real = new Resources((long) (reported.milliCpu() / applied[0]), (long) (reported.memoryBytes() / applied[1]),
-                    reported.pods(), reported.batchMilliCpu(), reported.batchMemoryBytes());
+            double[] applied = OversaleRatio.applied(
+                    annotations == null ? null : annotations.get(OversaleRatio.APPLIED_ANNOTATION));
+            Resources real = new Resources(
+                    (long) (reported.milliCpu() / applied[0]),
+                    (long) (reported.memoryBytes() / applied[1]),
+                    reported.pods(),
+                    reported.batchMilliCpu(),
+                    reported.batchMemoryBytes());
             List<Taint> taints = new ArrayList<>();
             if (api.getSpec() != null && api.getSpec().getTaints() != null) {
                 for (io.fabric8.kubernetes.api.model.Taint t : api.getSpec().getTaints()) {
                     taints.add(new Taint(t.getKey(), t.getValue(), Taint.Effect.fromApi(t.getEffect())));
                 }
             }
-            boolean unschedulable = api.getSpec() != null && Boolean.TRUE.equals(api.getSpec().getUnschedulable());
-            Map<String, String> labels = api.getMetadata().getLabels() == null ? Map.of() : api.getMetadata().getLabels();
+            boolean unschedulable =
+                    api.getSpec() != null && Boolean.TRUE.equals(api.getSpec().getUnschedulable());
+            Map<String, String> labels = api.getMetadata().getLabels() == null
+                    ? Map.of()
+                    : api.getMetadata().getLabels();
             Map<String, String> kept = new java.util.HashMap<>();
             if (annotations != null) {
                 annotations.forEach((k, v) -> {

@@ -19,8 +19,7 @@ import java.util.Map;
  * it) and throws {@link ConversionException} naming the field for anything it cannot use. Stateless.
  */
 public final class NodeUsageConverter {
-    private NodeUsageConverter() {
-    }
+    private NodeUsageConverter() {}
 
     /** @throws ConversionException for a report without the required fields or with invalid values */
     public static UsageReport convert(NodeUsage nu) {
@@ -32,7 +31,9 @@ public final class NodeUsageConverter {
         }
         Instant timestamp;
         try {
-            timestamp = s.getTimestamp() == null ? null : OffsetDateTime.parse(s.getTimestamp()).toInstant();
+            timestamp = s.getTimestamp() == null
+                    ? null
+                    : OffsetDateTime.parse(s.getTimestamp()).toInstant();
         } catch (DateTimeParseException e) {
             throw new ConversionException(where + ": status.timestamp '" + s.getTimestamp() + "' is not RFC 3339");
         }
@@ -65,8 +66,8 @@ public final class NodeUsageConverter {
             throw new ConversionException(where + ": " + field + " needs cpuMilli and memoryBytes");
         }
         if (u.getCpuMilli() < 0 || u.getMemoryBytes() < 0) {
-            throw new ConversionException(where + ": " + field + " is negative (" + u.getCpuMilli() + "m, "
-                    + u.getMemoryBytes() + " B)");
+            throw new ConversionException(
+                    where + ": " + field + " is negative (" + u.getCpuMilli() + "m, " + u.getMemoryBytes() + " B)");
         }
         return new Usage(u.getCpuMilli(), u.getMemoryBytes());
     }

@@ -1,11 +1,5 @@
 package io.qshard.kube.convert;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import io.fabric8.kubernetes.api.model.NodeSelector;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
 import io.qshard.core.config.QshardConfig;
@@ -15,8 +9,13 @@ import io.qshard.core.model.NodeSelectorTerm;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Taint;
-import io.qshard.core.model.Toleration;
 import io.qshard.core.model.Tier;
+import io.qshard.core.model.Toleration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decoded pod ({@link RawPod}) → core {@link PodRequest}. Requests are the pod's effective requests as the
@@ -39,13 +38,18 @@ public final class PodConverter {
      *
      * @throws ConversionException naming the pod and what is wrong with it
      */
-    public PodRequest convert(io.fabric8.kubernetes.api.model.Pod pod, io.fabric8.kubernetes.client.utils.KubernetesSerialization json) {
+    public PodRequest convert(
+            io.fabric8.kubernetes.api.model.Pod pod, io.fabric8.kubernetes.client.utils.KubernetesSerialization json) {
         try (tools.jackson.core.JsonParser p = PodJsonReader.MAPPER.createParser(json.asJson(pod))) {
             p.nextToken();
             return convert(PodJsonReader.read(p));
         } catch (RuntimeException e) {
-            throw e instanceof ConversionException c ? c : new ConversionException("pod " + pod.getMetadata().getNamespace() + "/"
-                    + pod.getMetadata().getName() + ": " + e.getMessage(), e);
+            throw e instanceof ConversionException c
+                    ? c
+                    : new ConversionException(
+                            "pod " + pod.getMetadata().getNamespace() + "/"
+                                    + pod.getMetadata().getName() + ": " + e.getMessage(),
+                            e);
         }
     }
 
@@ -54,11 +58,20 @@ public final class PodConverter {
         try {
             Tier tier = config.tierForSchedulerName(pod.schedulerName()).orElse(null);
             String created = pod.creationTimestamp();
-            return new PodRequest(pod.uid(), intern(pod.namespace()), pod.name(), tier == null ? null : tier.name(),
-                    tier == null ? PoolRule.ALLOCATABLE : tier.poolRule(), pod.requests(), pod.nodeSelector(),
-                    affinity(pod.affinity()), tolerations(pod.tolerations()),
+            return new PodRequest(
+                    pod.uid(),
+                    intern(pod.namespace()),
+                    pod.name(),
+                    tier == null ? null : tier.name(),
+                    tier == null ? PoolRule.ALLOCATABLE : tier.poolRule(),
+                    pod.requests(),
+                    pod.nodeSelector(),
+                    affinity(pod.affinity()),
+                    tolerations(pod.tolerations()),
                     pod.priority() != null ? pod.priority() : tier != null ? tier.priority() : 0,
-                    created == null ? Instant.EPOCH : ApiTimes.parse(created), pod.owner(), pod.nodeName());
+                    created == null ? Instant.EPOCH : ApiTimes.parse(created),
+                    pod.owner(),
+                    pod.nodeName());
         } catch (RuntimeException e) {
             throw new ConversionException("pod " + pod.key() + ": " + e.getMessage(), e);
         }
@@ -77,7 +90,8 @@ public final class PodConverter {
         List<NodeAffinity.WeightedTerm> preferred = new ArrayList<>();
         if (na.getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
             for (PreferredSchedulingTerm p : na.getPreferredDuringSchedulingIgnoredDuringExecution()) {
-                preferred.add(new NodeAffinity.WeightedTerm(p.getWeight() == null ? 1 : p.getWeight(), term(p.getPreference())));
+                preferred.add(new NodeAffinity.WeightedTerm(
+                        p.getWeight() == null ? 1 : p.getWeight(), term(p.getPreference())));
             }
         }
         return new NodeAffinity(required, preferred);
@@ -118,9 +132,13 @@ public final class PodConverter {
         }
         List<Toleration> out = new ArrayList<>();
         for (var t : in) {
-            Taint.Effect effect = t.getEffect() == null || t.getEffect().isEmpty() ? null : Taint.Effect.fromApi(t.getEffect());
-            out.add(new Toleration(t.getKey(), "Exists".equals(t.getOperator()) ? Toleration.Operator.EXISTS
-                    : Toleration.Operator.EQUAL, t.getValue(), effect));
+            Taint.Effect effect =
+                    t.getEffect() == null || t.getEffect().isEmpty() ? null : Taint.Effect.fromApi(t.getEffect());
+            out.add(new Toleration(
+                    t.getKey(),
+                    "Exists".equals(t.getOperator()) ? Toleration.Operator.EXISTS : Toleration.Operator.EQUAL,
+                    t.getValue(),
+                    effect));
         }
         return out;
     }

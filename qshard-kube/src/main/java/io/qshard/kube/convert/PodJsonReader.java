@@ -1,16 +1,15 @@
 package io.qshard.kube.convert;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.qshard.core.model.OwnerRef;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
@@ -29,10 +28,10 @@ public final class PodJsonReader {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // sub-objects are bound mid-stream
             .build();
+
     private static final int N = 5;
 
-    private PodJsonReader() {
-    }
+    private PodJsonReader() {}
 
     /** Reads one Pod object; the parser must be positioned on its START_OBJECT and is left on its END_OBJECT. */
     public static RawPod read(JsonParser p) {
@@ -147,7 +146,8 @@ public final class PodJsonReader {
                 case "operator" -> t.setOperator(text(p, v));
                 case "value" -> t.setValue(text(p, v));
                 case "effect" -> t.setEffect(text(p, v));
-                case "tolerationSeconds" -> t.setTolerationSeconds(v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null);
+                case "tolerationSeconds" ->
+                    t.setTolerationSeconds(v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null);
                 default -> p.skipChildren();
             }
         }
@@ -280,9 +280,22 @@ public final class PodJsonReader {
             for (int i = 0; i < N; i++) {
                 r[i] = Math.max(sum[i], init[i]) + (overhead == null ? 0 : overhead[i]);
             }
-            return new RawPod(namespace, name, uid, resourceVersion, created, deleting, owner, schedulerName,
-                    nodeName == null || nodeName.isEmpty() ? null : nodeName, priority, nodeSelector, affinity,
-                    tolerations, new Resources(r[0], r[1], 1, r[3], r[4]), phase);
+            return new RawPod(
+                    namespace,
+                    name,
+                    uid,
+                    resourceVersion,
+                    created,
+                    deleting,
+                    owner,
+                    schedulerName,
+                    nodeName == null || nodeName.isEmpty() ? null : nodeName,
+                    priority,
+                    nodeSelector,
+                    affinity,
+                    tolerations,
+                    new Resources(r[0], r[1], 1, r[3], r[4]),
+                    phase);
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.qshard.kube.convert;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-
-import io.fabric8.kubernetes.api.model.Quantity;
 
 /**
  * Converts Kubernetes quantities to {@code long}s: cpu to milli-cores (rounded up, as the kubelet does),
@@ -11,8 +10,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
  * directly (the common case, no BigDecimal); anything else falls back to fabric8's parser. Stateless.
  */
 public final class Quantities {
-    private Quantities() {
-    }
+    private Quantities() {}
 
     /** Milli-units: {@code "500m"} → 500, {@code "2"} → 2000, {@code "1.5"} → 1500. */
     public static long milli(Quantity q) {

@@ -1,12 +1,11 @@
 package io.qshard.kube.convert;
 
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.qshard.core.model.OwnerRef;
 import io.qshard.core.model.Resources;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The fields of a Pod that scheduling reads, as decoded by {@link PodJsonReader} (everything else in the
@@ -28,10 +27,22 @@ import io.qshard.core.model.Resources;
  * @param requests          effective requests: max(Σ containers, max init container) + overhead, pods = 1
  * @param phase             status.phase, or null
  */
-public record RawPod(String namespace, String name, String uid, String resourceVersion, String creationTimestamp,
-                     boolean deleting, OwnerRef owner, String schedulerName, String nodeName, Integer priority,
-                     Map<String, String> nodeSelector, Affinity affinity, List<Toleration> tolerations,
-                     Resources requests, String phase) {
+public record RawPod(
+        String namespace,
+        String name,
+        String uid,
+        String resourceVersion,
+        String creationTimestamp,
+        boolean deleting,
+        OwnerRef owner,
+        String schedulerName,
+        String nodeName,
+        Integer priority,
+        Map<String, String> nodeSelector,
+        Affinity affinity,
+        List<Toleration> tolerations,
+        Resources requests,
+        String phase) {
 
     /** Succeeded or Failed: no longer uses resources. */
     public boolean finished() {

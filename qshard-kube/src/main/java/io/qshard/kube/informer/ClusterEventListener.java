@@ -25,14 +25,11 @@ public interface ClusterEventListener {
     void podDeleted(String uid);
 
     /** A node's usage report arrived or changed (converted; not yet checked against this instance's nodes). */
-    default void usageReported(UsageReport report) {
-    }
+    default void usageReported(UsageReport report) {}
 
     /** A node's usage report was deleted: that node falls back to the conservative view. */
-    default void usageRemoved(String node) {
-    }
+    default void usageRemoved(String node) {}
 
     /** The informers (re-)listed and are in sync again; {@code relists} counts lists after the first. */
-    default void synced(int relists) {
-    }
+    default void synced(int relists) {}
 }

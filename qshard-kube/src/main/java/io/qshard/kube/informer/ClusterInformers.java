@@ -1,12 +1,19 @@
 package io.qshard.kube.informer;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.usage.UsageReport;
+import io.qshard.kube.api.NodeUsage;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.kube.convert.ConversionException;
 import io.qshard.kube.convert.NodeConverter;
 import io.qshard.kube.convert.NodeUsageConverter;
 import io.qshard.kube.convert.PodConverter;
 import io.qshard.kube.convert.RawPod;
-
+import io.qshard.kube.process.UserError;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,18 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.qshard.core.model.PodRequest;
-import io.qshard.core.usage.UsageReport;
-import io.qshard.kube.process.UserError;
-import io.qshard.kube.api.NodeUsage;
 
 /**
  * The node informer and the pod reflector of one process, shared by its tier schedulers. Both list from the
@@ -63,8 +60,11 @@ public final class ClusterInformers implements AutoCloseable {
             usageInformer.addEventHandler(new UsageHandler());
         } else {
             this.usageInformer = null;
-            LOG.warn("the cluster does not serve {}/{} NodeUsage (manifests/crds/nodeusage.yaml): every node keeps "
-                    + "the conservative view (usage = requests)", NodeUsage.GROUP, NodeUsage.VERSION);
+            LOG.warn(
+                    "the cluster does not serve {}/{} NodeUsage (manifests/crds/nodeusage.yaml): every node keeps "
+                            + "the conservative view (usage = requests)",
+                    NodeUsage.GROUP,
+                    NodeUsage.VERSION);
         }
     }
 
@@ -87,8 +87,12 @@ public final class ClusterInformers implements AutoCloseable {
      * @throws UserError if they have not synced within {@code timeout}
      */
     public void start(Duration timeout) {
-        CompletableFuture<Void> both = CompletableFuture.allOf(nodeInformer.start().toCompletableFuture(), podReflector.start(),
-                usageInformer == null ? CompletableFuture.completedFuture(null) : usageInformer.start().toCompletableFuture());
+        CompletableFuture<Void> both = CompletableFuture.allOf(
+                nodeInformer.start().toCompletableFuture(),
+                podReflector.start(),
+                usageInformer == null
+                        ? CompletableFuture.completedFuture(null)
+                        : usageInformer.start().toCompletableFuture());
         try {
             both.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -101,7 +105,10 @@ public final class ClusterInformers implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while waiting for the informers to sync");
         }
-        LOG.info("informers synced: {} nodes, {} pods", nodeInformer.getStore().list().size(), podsSeen.sum());
+        LOG.info(
+                "informers synced: {} nodes, {} pods",
+                nodeInformer.getStore().list().size(),
+                podsSeen.sum());
     }
 
     /** True once both informers have delivered their initial list. */

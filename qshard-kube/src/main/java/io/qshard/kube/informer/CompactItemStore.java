@@ -1,13 +1,12 @@
 package io.qshard.kube.informer;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * An informer item store that keeps, per object, only its key, resourceVersion and uid — what the informer
@@ -34,7 +33,9 @@ public final class CompactItemStore<T extends HasMetadata> implements ItemStore<
 
     @Override
     public T put(String key, T obj) {
-        return restore(key, store.put(key, new String[] {obj.getMetadata().getResourceVersion(), obj.getMetadata().getUid()}));
+        return restore(key, store.put(key, new String[] {
+            obj.getMetadata().getResourceVersion(), obj.getMetadata().getUid()
+        }));
     }
 
     @Override

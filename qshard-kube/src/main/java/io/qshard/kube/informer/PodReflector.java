@@ -1,10 +1,13 @@
 package io.qshard.kube.informer;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.kube.convert.PodJsonReader;
 import io.qshard.kube.convert.RawPod;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -20,15 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.AsyncBody;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -61,8 +57,7 @@ public final class PodReflector implements AutoCloseable {
         void delete(String uid);
 
         /** A re-list (after the first) finished; {@code count} pods were listed. */
-        default void relisted(int count) {
-        }
+        default void relisted(int count) {}
     }
 
     private final HttpClient http;
@@ -146,24 +141,31 @@ public final class PodReflector implements AutoCloseable {
             return;
         }
         lists.incrementAndGet();
-        HttpRequest req = http.newHttpRequestBuilder().uri(URI.create(base + (fromCache ? "?resourceVersion=0" : ""))).build();
-        http.sendAsync(req, InputStream.class).whenComplete((resp, err) -> loop.execute(() -> {
-            try (InputStream in = resp == null ? null : resp.body()) {
-                if (err != null || resp.code() != 200) {
-                    throw new IllegalStateException(err != null ? KubeconfigResolver.oneLine(err) : "HTTP " + resp.code());
-                }
-                int count = readList(in);
-                backoffMillis = initialBackoffMillis;
-                if (synced.isDone()) {
-                    sink.relisted(count);
-                }
-                synced.complete(null);
-                watch();
-            } catch (Exception e) {
-                LOG.warn("pod list failed: {} (retrying in {} ms)", KubeconfigResolver.oneLine(e), backoffMillis);
-                retry(() -> list(fromCache));
-            }
-        }));
+        HttpRequest req = http.newHttpRequestBuilder()
+                .uri(URI.create(base + (fromCache ? "?resourceVersion=0" : "")))
+                .build();
+        http.sendAsync(req, InputStream.class)
+                .whenComplete((resp, err) -> loop.execute(() -> {
+                    try (InputStream in = resp == null ? null : resp.body()) {
+                        if (err != null || resp.code() != 200) {
+                            throw new IllegalStateException(
+                                    err != null ? KubeconfigResolver.oneLine(err) : "HTTP " + resp.code());
+                        }
+                        int count = readList(in);
+                        backoffMillis = initialBackoffMillis;
+                        if (synced.isDone()) {
+                            sink.relisted(count);
+                        }
+                        synced.complete(null);
+                        watch();
+                    } catch (Exception e) {
+                        LOG.warn(
+                                "pod list failed: {} (retrying in {} ms)",
+                                KubeconfigResolver.oneLine(e),
+                                backoffMillis);
+                        retry(() -> list(fromCache));
+                    }
+                }));
     }
 
     private int readList(InputStream in) {
@@ -205,43 +207,53 @@ public final class PodReflector implements AutoCloseable {
             return;
         }
         int timeout = 300 + ThreadLocalRandom.current().nextInt(300);
-        HttpRequest req = http.newHttpRequestBuilder().uri(URI.create(base + "?watch=true&allowWatchBookmarks=true&resourceVersion="
-                + resourceVersion + "&timeoutSeconds=" + timeout)).build();
+        HttpRequest req = http.newHttpRequestBuilder()
+                .uri(URI.create(base + "?watch=true&allowWatchBookmarks=true&resourceVersion=" + resourceVersion
+                        + "&timeoutSeconds=" + timeout))
+                .build();
         LineSplitter lines = new LineSplitter();
         http.consumeBytes(req, (List<ByteBuffer> buffers, AsyncBody body) -> {
-            lines.feed(buffers);
-            body.consume();
-        }).whenComplete((resp, err) -> {
-            if (err != null || resp.code() != 200) {
-                String why = err != null ? KubeconfigResolver.oneLine(err) : "HTTP " + resp.code();
-                if (resp != null) {
-                    resp.body().cancel(); // the error's body is not read: release the connection
-                }
-                loop.execute(() -> {
-                    LOG.warn("pod watch failed: {} (retrying in {} ms)", why, backoffMillis);
-                    retry(resp != null && resp.code() == 410 ? () -> list(false) : this::watch);
+                    lines.feed(buffers);
+                    body.consume();
+                })
+                .whenComplete((resp, err) -> {
+                    if (err != null || resp.code() != 200) {
+                        String why = err != null ? KubeconfigResolver.oneLine(err) : "HTTP " + resp.code();
+                        if (resp != null) {
+                            resp.body().cancel(); // the error's body is not read: release the connection
+                        }
+                        loop.execute(() -> {
+                            LOG.warn("pod watch failed: {} (retrying in {} ms)", why, backoffMillis);
+                            retry(resp != null && resp.code() == 410 ? () -> list(false) : this::watch);
+                        });
+                        return;
+                    }
+                    watchBody = resp.body();
+                    if (closed) { // close() may have run before watchBody was set: it could not cancel this watch
+                        resp.body().cancel();
+                        return;
+                    }
+                    resp.body()
+                            .done()
+                            .whenComplete((v, e) -> loop.execute(() -> {
+                                if (lines.gone) {
+                                    LOG.info(
+                                            "pod watch: resourceVersion {} too old (410 Gone); re-listing",
+                                            resourceVersion);
+                                    list(false);
+                                } else if (e != null && !closed) {
+                                    LOG.warn(
+                                            "pod watch broke: {} (resuming in {} ms)",
+                                            KubeconfigResolver.oneLine(e),
+                                            backoffMillis);
+                                    retry(this::watch);
+                                } else {
+                                    backoffMillis = initialBackoffMillis;
+                                    watch(); // ended normally (timeoutSeconds): resume where we were
+                                }
+                            }));
+                    resp.body().consume();
                 });
-                return;
-            }
-            watchBody = resp.body();
-            if (closed) { // close() may have run before watchBody was set: it could not cancel this watch
-                resp.body().cancel();
-                return;
-            }
-            resp.body().done().whenComplete((v, e) -> loop.execute(() -> {
-                if (lines.gone) {
-                    LOG.info("pod watch: resourceVersion {} too old (410 Gone); re-listing", resourceVersion);
-                    list(false);
-                } else if (e != null && !closed) {
-                    LOG.warn("pod watch broke: {} (resuming in {} ms)", KubeconfigResolver.oneLine(e), backoffMillis);
-                    retry(this::watch);
-                } else {
-                    backoffMillis = initialBackoffMillis;
-                    watch(); // ended normally (timeoutSeconds): resume where we were
-                }
-            }));
-            resp.body().consume();
-        });
     }
 
     private void retry(Runnable action) {

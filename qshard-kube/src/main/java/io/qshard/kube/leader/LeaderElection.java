@@ -21,6 +21,7 @@ public final class LeaderElection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
     /** Defaults as kube-scheduler's: lease 15 s, renew deadline 10 s, retry every 2 s. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(15);
+
     public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RETRY = Duration.ofSeconds(2);
 
@@ -38,27 +39,49 @@ public final class LeaderElection implements AutoCloseable {
      * @param onStart   run (on the elector's thread) when this replica becomes leader
      * @param onStop    run when it stops being leader (lost the lease, or closing)
      */
-    public LeaderElection(KubernetesClient client, String namespace, String name, String identity, Runnable onStart,
-                          Runnable onStop) {
+    public LeaderElection(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            String identity,
+            Runnable onStart,
+            Runnable onStop) {
         this(client, namespace, name, identity, DEFAULT_LEASE, DEFAULT_RENEW_DEADLINE, DEFAULT_RETRY, onStart, onStop);
     }
 
-    public LeaderElection(KubernetesClient client, String namespace, String name, String identity, Duration leaseDuration,
-                          Duration renewDeadline, Duration retryPeriod, Runnable onStart, Runnable onStop) {
+    public LeaderElection(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod,
+            Runnable onStart,
+            Runnable onStop) {
         this.lease = namespace + "/" + name;
-        LeaderElector elector = client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName(name)
-                .withLock(new LeaseLock(namespace, name, identity)).withLeaseDuration(leaseDuration)
-                .withRenewDeadline(renewDeadline).withRetryPeriod(retryPeriod).withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> {
-                    leading.set(true);
-                    LOG.info("{} leads {}", identity, lease);
-                    onStart.run();
-                }, () -> {
-                    leading.set(false);
-                    LOG.info("{} no longer leads {}", identity, lease);
-                    onStop.run();
-                }, newLeader -> LOG.info("{}: leader is {}", lease, newLeader)))
-                .build()).build();
+        LeaderElector elector = client.leaderElector()
+                .withConfig(new LeaderElectionConfigBuilder()
+                        .withName(name)
+                        .withLock(new LeaseLock(namespace, name, identity))
+                        .withLeaseDuration(leaseDuration)
+                        .withRenewDeadline(renewDeadline)
+                        .withRetryPeriod(retryPeriod)
+                        .withReleaseOnCancel(true)
+                        .withLeaderCallbacks(new LeaderCallbacks(
+                                () -> {
+                                    leading.set(true);
+                                    LOG.info("{} leads {}", identity, lease);
+                                    onStart.run();
+                                },
+                                () -> {
+                                    leading.set(false);
+                                    LOG.info("{} no longer leads {}", identity, lease);
+                                    onStop.run();
+                                },
+                                newLeader -> LOG.info("{}: leader is {}", lease, newLeader)))
+                        .build())
+                .build();
         this.running = elector.start();
     }
 

@@ -1,5 +1,7 @@
 package io.qshard.kube.metrics;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -7,12 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * {@code /metrics} (the Prometheus text format of a {@link PrometheusMetrics}; a failing callback answers 500),
@@ -30,7 +28,8 @@ public final class MetricsHttpServer implements AutoCloseable {
      * @param metrics        the registry served on {@code /metrics} (scraped on this server's thread)
      * @param notReadyReason empty when ready, else the reason (one line)
      */
-    public MetricsHttpServer(InetSocketAddress address, PrometheusMetrics metrics, Supplier<Optional<String>> notReadyReason)
+    public MetricsHttpServer(
+            InetSocketAddress address, PrometheusMetrics metrics, Supplier<Optional<String>> notReadyReason)
             throws IOException {
         server = HttpServer.create(address, 16);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {

@@ -5,9 +5,9 @@ import java.util.function.Consumer;
 
 /** {@link Metrics#NOOP}: instruments that record nothing, callbacks never called; label arity is checked. Stateless. */
 final class NoopMetrics implements Metrics {
-    private static final Counter COUNTER = amount -> { };
-    private static final Gauge GAUGE = value -> { };
-    private static final Histogram HISTOGRAM = value -> { };
+    private static final Counter COUNTER = amount -> {};
+    private static final Gauge GAUGE = value -> {};
+    private static final Histogram HISTOGRAM = value -> {};
 
     @Override
     public Family<Counter> counter(String name, String help, String... labelNames) {
@@ -25,16 +25,14 @@ final class NoopMetrics implements Metrics {
     }
 
     @Override
-    public void counterWithCallback(String name, String help, List<String> labelNames, Consumer<Samples> collect) {
-    }
+    public void counterWithCallback(String name, String help, List<String> labelNames, Consumer<Samples> collect) {}
 
     @Override
-    public void gaugeWithCallback(String name, String help, List<String> labelNames, Consumer<Samples> collect) {
-    }
+    public void gaugeWithCallback(String name, String help, List<String> labelNames, Consumer<Samples> collect) {}
 
     @Override
-    public void summaryWithCallback(String name, String help, List<String> labelNames, Consumer<SummarySamples> collect) {
-    }
+    public void summaryWithCallback(
+            String name, String help, List<String> labelNames, Consumer<SummarySamples> collect) {}
 
     private static <T> Family<T> family(T instrument, int labels) {
         return values -> {

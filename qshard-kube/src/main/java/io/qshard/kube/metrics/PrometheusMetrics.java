@@ -1,5 +1,14 @@
 package io.qshard.kube.metrics;
 
+import io.prometheus.metrics.core.datapoints.DataPoint;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.StatefulMetric;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,16 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-
-import io.prometheus.metrics.core.datapoints.DataPoint;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.SummaryWithCallback;
-import io.prometheus.metrics.core.metrics.StatefulMetric;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.Quantile;
-import io.prometheus.metrics.model.snapshots.Quantiles;
 
 /**
  * {@link Metrics} over a {@link PrometheusRegistry} of its own (the Prometheus Java client 1.x): classic-bucket
@@ -40,16 +39,24 @@ public final class PrometheusMetrics implements Metrics {
     @Override
     public Family<Counter> counter(String name, String help, String... labelNames) {
         check(name, true, List.of(labelNames));
-        var c = io.prometheus.metrics.core.metrics.Counter.builder().name(name).help(help).labelNames(labelNames)
-                .withoutExemplars().register(registry);
+        var c = io.prometheus.metrics.core.metrics.Counter.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labelNames)
+                .withoutExemplars()
+                .register(registry);
         return family(c, labelNames.length, dp -> dp::inc);
     }
 
     @Override
     public Family<Gauge> gauge(String name, String help, String... labelNames) {
         check(name, false, List.of(labelNames));
-        var g = io.prometheus.metrics.core.metrics.Gauge.builder().name(name).help(help).labelNames(labelNames)
-                .withoutExemplars().register(registry);
+        var g = io.prometheus.metrics.core.metrics.Gauge.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labelNames)
+                .withoutExemplars()
+                .register(registry);
         return family(g, labelNames.length, dp -> dp::set);
     }
 
@@ -63,36 +70,55 @@ public final class PrometheusMetrics implements Metrics {
                         + "was " + java.util.Arrays.toString(upperBounds));
             }
         }
-        var h = io.prometheus.metrics.core.metrics.Histogram.builder().name(name).help(help).labelNames(labelNames)
-                .classicOnly().classicUpperBounds(upperBounds).withoutExemplars().register(registry);
+        var h = io.prometheus.metrics.core.metrics.Histogram.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labelNames)
+                .classicOnly()
+                .classicUpperBounds(upperBounds)
+                .withoutExemplars()
+                .register(registry);
         return family(h, labelNames.length, dp -> dp::observe);
     }
 
     @Override
     public void counterWithCallback(String name, String help, List<String> labelNames, Consumer<Samples> collect) {
         check(name, true, labelNames);
-        CounterWithCallback.builder().name(name).help(help).labelNames(labelNames.toArray(String[]::new))
-                .callback(cb -> collect.accept(cb::call)).register(registry);
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labelNames.toArray(String[]::new))
+                .callback(cb -> collect.accept(cb::call))
+                .register(registry);
     }
 
     @Override
     public void gaugeWithCallback(String name, String help, List<String> labelNames, Consumer<Samples> collect) {
         check(name, false, labelNames);
-        GaugeWithCallback.builder().name(name).help(help).labelNames(labelNames.toArray(String[]::new))
-                .callback(cb -> collect.accept(cb::call)).register(registry);
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labelNames.toArray(String[]::new))
+                .callback(cb -> collect.accept(cb::call))
+                .register(registry);
     }
 
     @Override
-    public void summaryWithCallback(String name, String help, List<String> labelNames, Consumer<SummarySamples> collect) {
+    public void summaryWithCallback(
+            String name, String help, List<String> labelNames, Consumer<SummarySamples> collect) {
         check(name, false, labelNames);
-        SummaryWithCallback.builder().name(name).help(help).labelNames(labelNames.toArray(String[]::new))
+        SummaryWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labelNames.toArray(String[]::new))
                 .callback(cb -> collect.accept((count, sum, ranks, values, labelValues) -> {
                     Quantile[] q = new Quantile[ranks.length];
                     for (int i = 0; i < q.length; i++) {
                         q[i] = new Quantile(ranks[i], values[i]);
                     }
                     cb.call(count, sum, Quantiles.of(q), labelValues);
-                })).register(registry);
+                }))
+                .register(registry);
     }
 
     /** @return every registered family in the Prometheus text format, scraped now (callbacks run on this thread) */
@@ -111,10 +137,15 @@ public final class PrometheusMetrics implements Metrics {
             throw new IllegalArgumentException("metric name '" + name + "' is not a Prometheus name");
         }
         if (counter != name.endsWith("_total")) {
-            throw new IllegalArgumentException("metric name '" + name + "': counters, and only counters, end in _total");
+            throw new IllegalArgumentException(
+                    "metric name '" + name + "': counters, and only counters, end in _total");
         }
         for (String l : labelNames) {
-            if (l == null || !LABEL_NAME.matcher(l).matches() || l.startsWith("__") || l.equals("le") || l.equals("quantile")) {
+            if (l == null
+                    || !LABEL_NAME.matcher(l).matches()
+                    || l.startsWith("__")
+                    || l.equals("le")
+                    || l.equals("quantile")) {
                 throw new IllegalArgumentException("metric " + name + ": label name '" + l + "' is not allowed");
             }
         }
@@ -123,7 +154,8 @@ public final class PrometheusMetrics implements Metrics {
         }
     }
 
-    private static <D extends DataPoint, T> Family<T> family(StatefulMetric<D, ?> metric, int labels, Function<D, T> wrap) {
+    private static <D extends DataPoint, T> Family<T> family(
+            StatefulMetric<D, ?> metric, int labels, Function<D, T> wrap) {
         return values -> {
             if (values.length != labels) {
                 throw new IllegalArgumentException("expected " + labels + " label values, got " + values.length);

@@ -8,8 +8,7 @@ import sun.misc.Signal;
  * exits with 143, and an operator (and Kubernetes) should see 0 for a clean stop.
  */
 public final class StopSignals {
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     /** Blocks until SIGTERM or SIGINT arrives. */
     public static void await() throws InterruptedException {

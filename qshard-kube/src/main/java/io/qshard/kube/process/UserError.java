@@ -7,6 +7,7 @@ package io.qshard.kube.process;
 public final class UserError extends RuntimeException {
     /** Exit status for errors the operator can fix. */
     public static final int EXIT_CODE = 2;
+
     private static final long serialVersionUID = 1L;
 
     public UserError(String message) {

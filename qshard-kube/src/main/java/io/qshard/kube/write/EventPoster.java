@@ -1,13 +1,5 @@
 package io.qshard.kube.write;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
@@ -15,6 +7,13 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.qshard.core.model.PodRequest;
 import io.qshard.kube.client.ApiserverConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.core.io.JsonStringEncoder;
 
 /**
@@ -51,9 +50,11 @@ public final class EventPoster {
                 .post("application/json", body(pod, type, reason, message, now, component))
                 .build();
         try {
-            HttpResponse<String> response = http.sendAsync(request, String.class).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            HttpResponse<String> response =
+                    http.sendAsync(request, String.class).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (response.code() != 201 && response.code() != 200) {
-                throw new KubernetesClientException("HTTP " + response.code() + ": " + response.body(), response.code(), null);
+                throw new KubernetesClientException(
+                        "HTTP " + response.code() + ": " + response.body(), response.code(), null);
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new KubernetesClientException("event not written: " + e.getMessage(), e);
@@ -66,7 +67,8 @@ public final class EventPoster {
     /** The Event as JSON; every string quoted by Jackson's encoder (messages carry quotes and braces). */
     static byte[] body(PodRequest pod, String type, String reason, String message, Instant now, String component) {
         String at = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        StringBuilder b = new StringBuilder(512).append("{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"generateName\":");
+        StringBuilder b = new StringBuilder(512)
+                .append("{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"generateName\":");
         q(b, pod.name() + ".").append(",\"namespace\":");
         q(b, pod.namespace()).append("},\"involvedObject\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"namespace\":");
         q(b, pod.namespace()).append(",\"name\":");

@@ -1,12 +1,11 @@
 package io.qshard.kube.write;
 
-import io.qshard.kube.client.KubeconfigResolver;
-
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.qshard.kube.client.KubeconfigResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,11 @@ public final class Evictions {
         try {
             var pod = client.pods().inNamespace(namespace).withName(name);
             boolean accepted = v1
-                    ? pod.evict(new EvictionBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                    ? pod.evict(new EvictionBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withNamespace(namespace)
+                            .endMetadata()
                             .build())
                     : pod.evict();
             return accepted ? Outcome.EVICTED : Outcome.BLOCKED_BY_BUDGET;
@@ -67,8 +70,10 @@ public final class Evictions {
     private static boolean servesPolicyV1(KubernetesClient client) {
         try {
             APIGroup policy = client.getApiGroup("policy");
-            return policy != null && policy.getVersions().stream().map(GroupVersionForDiscovery::getVersion)
-                    .anyMatch("v1"::equals);
+            return policy != null
+                    && policy.getVersions().stream()
+                            .map(GroupVersionForDiscovery::getVersion)
+                            .anyMatch("v1"::equals);
         } catch (KubernetesClientException e) {
             LOG.warn("cannot discover the policy API group ({}); evicting through policy/v1beta1", e.getMessage());
             return false;

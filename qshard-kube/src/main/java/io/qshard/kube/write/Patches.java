@@ -12,12 +12,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * stub that carries only the name ({@code client.resource(stub)}) sends the PATCH alone. Stateless.
  */
 public final class Patches {
-    private Patches() {
-    }
+    private Patches() {}
 
     /** {@code object} named {@code namespace/name} (namespace null for cluster-scoped kinds), nothing else set. */
     public static <T extends HasMetadata> T stub(T object, String namespace, String name) {
-        object.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        object.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         return object;
     }
 

@@ -63,11 +63,14 @@ class NodeUsageCrdIT {
     @Test
     void wellFormedReportRoundTrips(KubernetesClient admin) {
         create(admin, "crd-ok");
-        writeStatus(admin, "crd-ok", s -> { });
-        NodeUsageStatus read = admin.resources(NodeUsage.class).withName("crd-ok").get().getStatus();
+        writeStatus(admin, "crd-ok", s -> {});
+        NodeUsageStatus read =
+                admin.resources(NodeUsage.class).withName("crd-ok").get().getStatus();
         assertThat(read.getNode().getCpuMilli()).isEqualTo(3_500);
         assertThat(read.getTiers().get("batch").getMemoryBytes()).isEqualTo(2L << 30);
-        assertThat(read.getPods()).singleElement().satisfies(p -> assertThat(p.getUid()).isEqualTo("uid-1"));
+        assertThat(read.getPods())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getUid()).isEqualTo("uid-1"));
         assertThat(read.getReporter()).isEqualTo("simulate/test");
     }
 

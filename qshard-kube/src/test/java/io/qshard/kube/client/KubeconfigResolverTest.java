@@ -3,15 +3,13 @@ package io.qshard.kube.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.qshard.kube.process.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.qshard.kube.process.UserError;
 
 class KubeconfigResolverTest {
     private static Path kubeconfig(Path dir, String name, String server) throws IOException {
@@ -33,18 +31,26 @@ class KubeconfigResolverTest {
         kubeconfig(dir.resolve("home/.kube"), "config", "https://home:6443");
         Map<String, String> envVars = Map.of("KUBECONFIG", dir.resolve("missing") + ":" + env);
 
-        assertThat(KubeconfigResolver.resolve(flag, envVars, dir.resolve("home")).config().getMasterUrl()).contains("flag");
+        assertThat(KubeconfigResolver.resolve(flag, envVars, dir.resolve("home"))
+                        .config()
+                        .getMasterUrl())
+                .contains("flag");
         KubeconfigResolver.Resolved fromEnv = KubeconfigResolver.resolve(null, envVars, dir.resolve("home"));
         assertThat(fromEnv.config().getMasterUrl()).contains("env");
         assertThat(fromEnv.source()).startsWith("KUBECONFIG");
-        assertThat(KubeconfigResolver.resolve(null, Map.of(), dir.resolve("home")).config().getMasterUrl()).contains("home");
+        assertThat(KubeconfigResolver.resolve(null, Map.of(), dir.resolve("home"))
+                        .config()
+                        .getMasterUrl())
+                .contains("home");
     }
 
     @Test
     void nothingConfiguredIsOneLineSayingWhatToDo(@TempDir Path dir) {
         assertThatThrownBy(() -> KubeconfigResolver.resolve(null, Map.of(), dir))
-                .isInstanceOf(UserError.class).hasMessageStartingWith("no cluster configured: pass --kubeconfig");
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith("no cluster configured: pass --kubeconfig");
         assertThatThrownBy(() -> KubeconfigResolver.resolve(null, Map.of("KUBECONFIG", "/nope/a:/nope/b"), dir))
-                .isInstanceOf(UserError.class).hasMessageContaining("none of the files in KUBECONFIG exists");
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("none of the files in KUBECONFIG exists");
     }
 }

@@ -3,11 +3,10 @@ package io.qshard.kube.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
+import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonParser;
 
 class PodJsonReaderTest {
@@ -63,14 +62,17 @@ class PodJsonReaderTest {
         assertThat(r.priority()).isEqualTo(5000);
         assertThat(r.nodeSelector()).containsEntry("zone", "a");
         assertThat(r.affinity().required()).hasSize(1);
-        assertThat(r.affinity().requiredMatches(java.util.Map.of("disk", "ssd"))).isTrue();
+        assertThat(r.affinity().requiredMatches(java.util.Map.of("disk", "ssd")))
+                .isTrue();
         assertThat(r.nodeName()).isNull();
     }
 
     @Test
     void podsOfOtherSchedulersCountAsProdAndTerminalPhasesAreFinished() {
-        RawPod raw = read(POD.replace("qshard-batch", "default-scheduler").replace("\"Pending\"", "\"Succeeded\"")
-                .replace("\"priority\":5000,", "").replace("\"name\":\"main\",", "\"name\":\"main\",\"x\":1,"));
+        RawPod raw = read(POD.replace("qshard-batch", "default-scheduler")
+                .replace("\"Pending\"", "\"Succeeded\"")
+                .replace("\"priority\":5000,", "")
+                .replace("\"name\":\"main\",", "\"name\":\"main\",\"x\":1,"));
         assertThat(raw.finished()).isTrue();
         PodRequest r = new PodConverter(QshardConfig.defaults()).convert(raw);
         assertThat(r.tier()).isNull();
@@ -80,11 +82,16 @@ class PodJsonReaderTest {
 
     @Test
     void tolerationsReadFieldByFieldEqualTheModelsBinding() {
-        String json = "[{\"key\":\"node.kubernetes.io/not-ready\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":300},"
-                + "{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"gpu\",\"effect\":\"NoSchedule\",\"extra\":{\"a\":[1]}},"
-                + "{\"operator\":\"Exists\"},{\"key\":\"k\",\"value\":null,\"tolerationSeconds\":null}]";
-        java.util.List<io.fabric8.kubernetes.api.model.Toleration> expected = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
-                .unmarshal(json, new tools.jackson.core.type.TypeReference<java.util.List<io.fabric8.kubernetes.api.model.Toleration>>() { });
+        String json =
+                "[{\"key\":\"node.kubernetes.io/not-ready\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":300},"
+                        + "{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"gpu\",\"effect\":\"NoSchedule\",\"extra\":{\"a\":[1]}},"
+                        + "{\"operator\":\"Exists\"},{\"key\":\"k\",\"value\":null,\"tolerationSeconds\":null}]";
+        java.util.List<io.fabric8.kubernetes.api.model.Toleration> expected =
+                new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                        .unmarshal(
+                                json,
+                                new tools.jackson.core.type.TypeReference<
+                                        java.util.List<io.fabric8.kubernetes.api.model.Toleration>>() {});
         java.util.List<io.fabric8.kubernetes.api.model.Toleration> actual = new java.util.ArrayList<>();
         try (JsonParser p = PodJsonReader.MAPPER.createParser(json)) {
             p.nextToken();
@@ -98,14 +105,16 @@ class PodJsonReaderTest {
             assertThat(actual.get(i).getOperator()).isEqualTo(expected.get(i).getOperator());
             assertThat(actual.get(i).getValue()).isEqualTo(expected.get(i).getValue());
             assertThat(actual.get(i).getEffect()).isEqualTo(expected.get(i).getEffect());
-            assertThat(actual.get(i).getTolerationSeconds()).isEqualTo(expected.get(i).getTolerationSeconds());
+            assertThat(actual.get(i).getTolerationSeconds())
+                    .isEqualTo(expected.get(i).getTolerationSeconds());
         }
         assertThatThrownBy(() -> {
-            try (JsonParser p = PodJsonReader.MAPPER.createParser("{\"key\":{\"x\":1}}")) {
-                p.nextToken();
-                PodJsonReader.toleration(p);
-            }
-        }).hasMessageContaining("toleration");
+                    try (JsonParser p = PodJsonReader.MAPPER.createParser("{\"key\":{\"x\":1}}")) {
+                        p.nextToken();
+                        PodJsonReader.toleration(p);
+                    }
+                })
+                .hasMessageContaining("toleration");
     }
 
     @Test
@@ -116,7 +125,6 @@ class PodJsonReaderTest {
 
     @Test
     void aBadQuantityIsAClearError() {
-        assertThatThrownBy(() -> read(POD.replace("\"900\"", "\"lots\"")))
-                .isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> read(POD.replace("\"900\"", "\"lots\""))).isInstanceOf(RuntimeException.class);
     }
 }

@@ -3,21 +3,29 @@ package io.qshard.kube.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.fabric8.kubernetes.api.model.Quantity;
-
 class QuantitiesTest {
     @ParameterizedTest(name = "{0} → {1} milli")
-    @CsvSource({"500m, 500", "2, 2000", "1.5, 1500", "0.1, 100", "1001m, 1001", "1k, 1000000", "100u, 1"}) // 100µ rounds up
+    @CsvSource({"500m, 500", "2, 2000", "1.5, 1500", "0.1, 100", "1001m, 1001", "1k, 1000000", "100u, 1"
+    }) // 100µ rounds up
     void milli(String q, long expected) {
         assertThat(Quantities.milli(new Quantity(q))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource({"1Gi, 1073741824", "128Mi, 134217728", "1k, 1000", "1M, 1000000", "123, 123", "1.5Gi, 1610612736",
-            "1e3, 1000", "500m, 1"}) // fractional bytes round up
+    @CsvSource({
+        "1Gi, 1073741824",
+        "128Mi, 134217728",
+        "1k, 1000",
+        "1M, 1000000",
+        "123, 123",
+        "1.5Gi, 1610612736",
+        "1e3, 1000",
+        "500m, 1"
+    }) // fractional bytes round up
     void value(String q, long expected) {
         assertThat(Quantities.value(new Quantity(q))).isEqualTo(expected);
     }

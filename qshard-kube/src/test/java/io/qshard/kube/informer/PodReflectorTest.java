@@ -11,43 +11,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.qshard.kube.convert.RawPod;
+import io.qshard.kube.testing.HeldHttpClient;
+import io.qshard.kube.testing.HeldStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.qshard.kube.convert.RawPod;
-import io.qshard.kube.testing.HeldHttpClient;
-import io.qshard.kube.testing.HeldStream;
 
 /** The pod reflector against an HTTP client the test answers: LIST, WATCH, resume, 410 Gone, retries, close. */
 class PodReflectorTest {
     private final HeldHttpClient http = new HeldHttpClient();
     /** What the sink was told, in order: "upsert uid@resourceVersion", "delete uid", "relisted count". */
     private final List<String> seen = new CopyOnWriteArrayList<>();
-    private final PodReflector reflector = new PodReflector(http, "https://apiserver:6443", new PodReflector.Sink() {
-        @Override
-        public void upsert(RawPod pod) {
-            seen.add("upsert " + pod.uid() + "@" + pod.resourceVersion());
-        }
 
-        @Override
-        public void delete(String uid) {
-            seen.add("delete " + uid);
-        }
+    private final PodReflector reflector = new PodReflector(
+            http,
+            "https://apiserver:6443",
+            new PodReflector.Sink() {
+                @Override
+                public void upsert(RawPod pod) {
+                    seen.add("upsert " + pod.uid() + "@" + pod.resourceVersion());
+                }
 
-        @Override
-        public void relisted(int count) {
-            seen.add("relisted " + count);
-        }
-    }, Duration.ofMillis(1));
+                @Override
+                public void delete(String uid) {
+                    seen.add("delete " + uid);
+                }
+
+                @Override
+                public void relisted(int count) {
+                    seen.add("relisted " + count);
+                }
+            },
+            Duration.ofMillis(1));
 
     @AfterEach
     void close() {
@@ -56,8 +59,10 @@ class PodReflectorTest {
 
     /** For the reflector's own threads: a generous deadline, polled often (every step of a test waits once). */
     private static ConditionFactory await() {
-        return Awaitility.await().atMost(Duration.ofSeconds(10))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(2));
     }
 
     /** Awaits the next LIST and answers it with these pods at this list resourceVersion. */
@@ -95,9 +100,13 @@ class PodReflectorTest {
         assertThat(seen).containsExactly("upsert u1@90", "upsert u2@95"); // the first list is no re-list
         assertThat(reflector.malformed()).isEqualTo(1);
         assertThat(watch.request().uri().getPath()).isEqualTo("/api/v1/pods");
-        assertThat(query(watch.request())).containsEntry("watch", "true").containsEntry("allowWatchBookmarks", "true")
-                .containsEntry("resourceVersion", "100").containsKey("timeoutSeconds");
-        assertThat(Integer.parseInt(query(watch.request()).get("timeoutSeconds"))).isBetween(300, 599);
+        assertThat(query(watch.request()))
+                .containsEntry("watch", "true")
+                .containsEntry("allowWatchBookmarks", "true")
+                .containsEntry("resourceVersion", "100")
+                .containsKey("timeoutSeconds");
+        assertThat(Integer.parseInt(query(watch.request()).get("timeoutSeconds")))
+                .isBetween(300, 599);
         assertThat(reflector.lists()).isEqualTo(1);
     }
 
@@ -149,7 +158,9 @@ class PodReflectorTest {
         HeldStream refusedWith500 = awaitWatch();
         refusedWith500.respond(500);
         HeldStream refused = awaitWatch();
-        assertThat(refusedWith500.cancelled()).as("the error response's body is released").isTrue();
+        assertThat(refusedWith500.cancelled())
+                .as("the error response's body is released")
+                .isTrue();
         refused.refuse(new IOException("connection refused"));
         HeldStream erroring = awaitWatch();
         erroring.respond(200);
@@ -182,8 +193,16 @@ class PodReflectorTest {
 
         HeldStream next = awaitWatch();
         assertThat(query(next.request())).containsEntry("resourceVersion", "150");
-        assertThat(seen).containsExactly("upsert u1@90", "upsert u2@91", "upsert u3@92", "delete u3",
-                "upsert u1@120", "upsert u4@140", "delete u2", "relisted 2");
+        assertThat(seen)
+                .containsExactly(
+                        "upsert u1@90",
+                        "upsert u2@91",
+                        "upsert u3@92",
+                        "delete u3",
+                        "upsert u1@120",
+                        "upsert u4@140",
+                        "delete u2",
+                        "relisted 2");
         assertThat(reflector.lists()).isEqualTo(2);
     }
 
@@ -203,9 +222,18 @@ class PodReflectorTest {
         assertThat(query(again)).doesNotContainKey("resourceVersion");
         HeldStream third = awaitWatch();
         assertThat(query(third.request())).containsEntry("resourceVersion", "170");
-        assertThat(seen).containsExactly("upsert u1@90", "upsert u2@91", "upsert u3@101",
-                "upsert u2@91", "upsert u3@101", "delete u1", "relisted 2",
-                "upsert u2@91", "upsert u3@101", "relisted 2");
+        assertThat(seen)
+                .containsExactly(
+                        "upsert u1@90",
+                        "upsert u2@91",
+                        "upsert u3@101",
+                        "upsert u2@91",
+                        "upsert u3@101",
+                        "delete u1",
+                        "relisted 2",
+                        "upsert u2@91",
+                        "upsert u3@101",
+                        "relisted 2");
         assertThat(reflector.lists()).isEqualTo(3);
     }
 
@@ -277,14 +305,18 @@ class PodReflectorTest {
 
     @Test
     void aNonPositiveBackoffIsRefusedByName() {
-        assertThatThrownBy(() -> new PodReflector(http, "https://apiserver:6443", new PodReflector.Sink() {
-            @Override
-            public void upsert(RawPod pod) {
-            }
+        assertThatThrownBy(() -> new PodReflector(
+                        http,
+                        "https://apiserver:6443",
+                        new PodReflector.Sink() {
+                            @Override
+                            public void upsert(RawPod pod) {}
 
-            @Override
-            public void delete(String uid) {
-            }
-        }, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initialBackoff");
+                            @Override
+                            public void delete(String uid) {}
+                        },
+                        Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("initialBackoff");
     }
 }

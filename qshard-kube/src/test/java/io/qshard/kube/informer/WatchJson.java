@@ -1,9 +1,8 @@
 package io.qshard.kube.informer;
 
+import io.fabric8.kubernetes.client.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import io.fabric8.kubernetes.client.http.HttpRequest;
 
 /** The apiserver's JSON for pod LISTs and WATCH events, as {@link PodReflectorTest} answers them. */
 final class WatchJson {
@@ -12,8 +11,7 @@ final class WatchJson {
             {"metadata":{"name":"bad","namespace":"ns","uid":"bad","resourceVersion":"99"},
              "spec":{"tolerations":[{"key":5,"operator":"Exists"}],"schedulerName":"qshard-batch"}}""";
 
-    private WatchJson() {
-    }
+    private WatchJson() {}
 
     static String pod(String uid, String resourceVersion) {
         return "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"p-" + uid
@@ -34,15 +32,19 @@ final class WatchJson {
     }
 
     static String bookmark(String resourceVersion) {
-        return event("BOOKMARK", "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\""
-                + resourceVersion + "\"}}");
+        return event(
+                "BOOKMARK",
+                "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"" + resourceVersion
+                        + "\"}}");
     }
 
     /** An {@code ERROR} event carrying a Status with this code ({@code 410}: the resourceVersion is too old). */
     static String error(int code) {
-        return event("ERROR", "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-                + "\"message\":\"" + (code == 410 ? "too old resource version" : "internal error") + "\","
-                + "\"code\":" + code + "}");
+        return event(
+                "ERROR",
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                        + "\"message\":\"" + (code == 410 ? "too old resource version" : "internal error") + "\","
+                        + "\"code\":" + code + "}");
     }
 
     /** The request's query parameters, in order (undecoded). */

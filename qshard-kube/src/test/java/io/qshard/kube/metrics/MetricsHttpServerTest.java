@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.api.Test;
 
 class MetricsHttpServerTest {
@@ -21,10 +20,12 @@ class MetricsHttpServerTest {
         PrometheusMetrics metrics = new PrometheusMetrics();
         metrics.counter("t_reports_total", "reports").labels().inc(3);
         AtomicReference<Optional<String>> why = new AtomicReference<>(Optional.of("informers not synced"));
-        try (MetricsHttpServer server = new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0), metrics, why::get)) {
+        try (MetricsHttpServer server =
+                new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0), metrics, why::get)) {
             HttpResponse<String> scrape = get(server, "/metrics");
             assertThat(scrape.statusCode()).isEqualTo(200);
-            assertThat(scrape.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(scrape.headers().firstValue("Content-Type"))
+                    .contains("text/plain; version=0.0.4; charset=utf-8");
             assertThat(scrape.body().lines()).contains("# TYPE t_reports_total counter", "t_reports_total 3.0");
             assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
             HttpResponse<String> notReady = get(server, "/readyz");
@@ -54,7 +55,9 @@ class MetricsHttpServerTest {
     }
 
     private static HttpResponse<String> get(MetricsHttpServer server, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

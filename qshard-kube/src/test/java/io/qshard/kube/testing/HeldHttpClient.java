@@ -1,5 +1,11 @@
 package io.qshard.kube.testing;
 
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.StandardHttpRequest;
+import io.fabric8.kubernetes.client.http.WebSocket;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.Reader;
@@ -10,13 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import io.fabric8.kubernetes.client.http.AsyncBody;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.http.StandardHttpRequest;
-import io.fabric8.kubernetes.client.http.WebSocket;
 
 /**
  * A fabric8 {@link HttpClient} that holds every request until the test answers it: the bind path's and the pod
@@ -31,8 +30,7 @@ import io.fabric8.kubernetes.client.http.WebSocket;
  * anywhere; {@link #close()} does nothing. Thread-safe.
  */
 public final class HeldHttpClient implements HttpClient {
-    private record Call(HttpRequest request, Class<?> type, CompletableFuture<HttpResponse<?>> future) {
-    }
+    private record Call(HttpRequest request, Class<?> type, CompletableFuture<HttpResponse<?>> future) {}
 
     private final ConcurrentLinkedQueue<Call> held = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<HeldStream> streams = new ConcurrentLinkedQueue<>();
@@ -103,8 +101,8 @@ public final class HeldHttpClient implements HttpClient {
     }
 
     @Override
-    public CompletableFuture<HttpResponse<AsyncBody>> consumeBytes(HttpRequest request,
-                                                                   AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+    public CompletableFuture<HttpResponse<AsyncBody>> consumeBytes(
+            HttpRequest request, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
         HeldStream stream = new HeldStream(request, consumer);
         sent(request);
         streams.add(stream);
@@ -132,8 +130,7 @@ public final class HeldHttpClient implements HttpClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private void sent(HttpRequest request) {
         requests.add(request);

@@ -1,11 +1,10 @@
 package io.qshard.kube.testing;
 
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 
 /** A response of {@link HeldHttpClient}: a status and a body, no headers. Immutable. */
 record HeldResponse<T>(int code, T body, HttpRequest request) implements HttpResponse<T> {

@@ -1,14 +1,13 @@
 package io.qshard.kube.testing;
 
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import io.fabric8.kubernetes.client.http.AsyncBody;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 
 /**
  * One held {@link HeldHttpClient#consumeBytes} request (a watch), answered by the test: first {@link #respond} (or
@@ -28,6 +27,7 @@ public final class HeldStream implements AsyncBody {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     /** Chunks ({@code ByteBuffer[]}), then possibly the end ({@link #END}) or a break (a {@link Throwable}). */
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
+
     private int demand;
     private boolean delivering;
     private boolean cancelled;

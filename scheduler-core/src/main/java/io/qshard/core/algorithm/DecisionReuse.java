@@ -1,10 +1,9 @@
 package io.qshard.core.algorithm;
 
-import java.util.Objects;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterSnapshot;
+import java.util.Objects;
 
 /**
  * Decides runs of equivalent pods — the replicas of one workload, which arrive together — without filtering and
@@ -32,6 +31,7 @@ public final class DecisionReuse {
     final DecisionWindow window = new DecisionWindow();
     /** Written by the decision thread only; volatile so that metrics may read them from another thread. */
     private volatile long full;
+
     private volatile long reused;
 
     /**
@@ -99,10 +99,16 @@ public final class DecisionReuse {
 
     /** Whether a plugin could tell {@code a} from {@code b}: false when equal on every field but identity and node. */
     static boolean equivalent(PodRequest a, PodRequest b) {
-        return a == b || b != null && Objects.equals(a.tier(), b.tier()) && a.poolRule() == b.poolRule()
-                && a.priority() == b.priority() && a.requests().equals(b.requests())
-                && Objects.equals(a.namespace(), b.namespace()) && Objects.equals(a.owner(), b.owner())
-                && a.nodeSelector().equals(b.nodeSelector()) && a.affinity().equals(b.affinity())
-                && a.tolerations().equals(b.tolerations());
+        return a == b
+                || b != null
+                        && Objects.equals(a.tier(), b.tier())
+                        && a.poolRule() == b.poolRule()
+                        && a.priority() == b.priority()
+                        && a.requests().equals(b.requests())
+                        && Objects.equals(a.namespace(), b.namespace())
+                        && Objects.equals(a.owner(), b.owner())
+                        && a.nodeSelector().equals(b.nodeSelector())
+                        && a.affinity().equals(b.affinity())
+                        && a.tolerations().equals(b.tolerations());
     }
 }

@@ -1,11 +1,10 @@
 package io.qshard.core.algorithm;
 
-import java.util.Arrays;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.FilterPlugin;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;
+import java.util.Arrays;
 
 /**
  * What a full decision saw, kept so that the next decision for an equivalent pod can redo only what changed: the
@@ -21,16 +20,20 @@ final class DecisionWindow {
      * active; a copy once the window is complete, so later steps of the leader's cycle cannot change it.
      */
     CycleState state;
+
     FilterPlugin[] filters;
     /** Snapshot size and ring start of the filter pass. */
     int size;
+
     int start;
     /** Nodes walked: {@code scanned[0..evaluated)}; {@code slot[i]} is the feasible slot of scanned node i, or −1. */
     int evaluated;
+
     NodeState[] scanned = new NodeState[0];
     int[] slot = new int[0];
     /** Feasible nodes {@code feasible[0..found)} and raw scores {@code raw[scorer][0..found)}. */
     int found;
+
     NodeState[] feasible;
     long[][] raw;
     /** Scorers PreScore skipped (null: none). */

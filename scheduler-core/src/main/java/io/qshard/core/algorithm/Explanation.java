@@ -1,9 +1,8 @@
 package io.qshard.core.algorithm;
 
+import io.qshard.core.framework.Diagnosis;
 import java.util.List;
 import java.util.Map;
-
-import io.qshard.core.framework.Diagnosis;
 
 /**
  * Why a pod goes where it goes, computed over every node of a snapshot (no early stop, no sampling): the filter
@@ -26,8 +25,7 @@ public record Explanation(Diagnosis diagnosis, List<NodeScore> ranked, List<Stri
      * @param total  Σ weight × score
      * @param scores per plugin name, normalised score in [0, 100] (-1 for a plugin its PreScore skipped)
      */
-    public record NodeScore(String node, long total, Map<String, Long> scores) {
-    }
+    public record NodeScore(String node, long total, Map<String, Long> scores) {}
 
     public Explanation {
         ranked = List.copyOf(ranked);

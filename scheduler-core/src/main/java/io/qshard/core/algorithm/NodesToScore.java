@@ -19,7 +19,8 @@ public record NodesToScore(int percentage) {
 
     public NodesToScore {
         if (percentage < 0 || percentage > 100) {
-            throw new IllegalArgumentException("percentageOfNodesToScore must be 0 (adaptive) or 1..100, was " + percentage);
+            throw new IllegalArgumentException(
+                    "percentageOfNodesToScore must be 0 (adaptive) or 1..100, was " + percentage);
         }
     }
 

@@ -1,8 +1,7 @@
 package io.qshard.core.algorithm;
 
-import java.util.Optional;
-
 import io.qshard.core.framework.Diagnosis;
+import java.util.Optional;
 
 /**
  * The decision for one pod. Immutable.

@@ -1,9 +1,5 @@
 package io.qshard.core.algorithm;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.Diagnosis;
 import io.qshard.core.framework.FilterPlugin;
@@ -16,6 +12,9 @@ import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Places one pod: PreFilter → Filter (from a start node derived from the seed, stopping after
@@ -46,7 +45,8 @@ public final class SchedulingAlgorithm {
             weights[i] = profile.weight(i);
         }
         this.nodesToScore = nodesToScore;
-        this.nodeLocal = allNodeLocal(preFilters) && allNodeLocal(filters) && allNodeLocal(preScores) && allNodeLocal(scorers);
+        this.nodeLocal =
+                allNodeLocal(preFilters) && allNodeLocal(filters) && allNodeLocal(preScores) && allNodeLocal(scorers);
     }
 
     /** Decides where {@code pod} goes on {@code snapshot}. Never throws for expected rejections. */
@@ -67,8 +67,13 @@ public final class SchedulingAlgorithm {
      * @param keep       when not null, records the decision's window into it; valid only if it scored ≥ 2 nodes
      * @param state      the cycle's state, empty; PreFilter and PreScore write into it for the cycle's later steps
      */
-    ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed, int fixedStart, DecisionWindow keep,
-                          CycleState state) {
+    ScheduleResult decide(
+            ClusterSnapshot snapshot,
+            PodRequest pod,
+            long seed,
+            int fixedStart,
+            DecisionWindow keep,
+            CycleState state) {
         int n = snapshot.size();
         FilterPlugin[] filters = this.filters;
         for (PreFilterPlugin p : preFilters) {
@@ -190,7 +195,8 @@ public final class SchedulingAlgorithm {
         }
         w.reuses++;
         into.putAll(w.state);
-        int best = pickBest(total, found, new SplittableRandom(mix(seed ^ pod.uid().hashCode())));
+        int best =
+                pickBest(total, found, new SplittableRandom(mix(seed ^ pod.uid().hashCode())));
         return ScheduleResult.placed(w.feasible[best].name(), total[best], w.evaluated, found);
     }
 
@@ -248,7 +254,8 @@ public final class SchedulingAlgorithm {
                 }
                 ranked.add(new Explanation.NodeScore(feasible[k].name(), total, scores));
             }
-            ranked.sort(java.util.Comparator.comparingLong(Explanation.NodeScore::total).reversed()
+            ranked.sort(java.util.Comparator.comparingLong(Explanation.NodeScore::total)
+                    .reversed()
                     .thenComparing(Explanation.NodeScore::node));
         }
         return new Explanation(diagnosis, ranked, names, w);
@@ -281,7 +288,8 @@ public final class SchedulingAlgorithm {
     }
 
     /** Weighted totals of the feasible nodes; with {@code keep}, each scorer's raw scores stay in the window. */
-    private long[] score(CycleState state, PodRequest pod, NodeState[] feasible, int found, boolean[] skip, DecisionWindow keep) {
+    private long[] score(
+            CycleState state, PodRequest pod, NodeState[] feasible, int found, boolean[] skip, DecisionWindow keep) {
         long[] total = new long[found];
         long[] buffer = keep == null ? new long[found] : null;
         for (int j = 0; j < scorers.length; j++) {

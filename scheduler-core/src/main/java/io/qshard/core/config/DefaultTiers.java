@@ -1,12 +1,11 @@
 package io.qshard.core.config;
 
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Tier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.qshard.core.model.PoolRule;
-import io.qshard.core.model.Tier;
 
 /**
  * The four tiers qshard ships with (docs/architecture.md, "Tiers and how each sizes its pods"). A {@code qshard.yaml} may override any
@@ -25,12 +24,13 @@ public final class DefaultTiers {
     public static final List<String> DEFAULT_FILTERS =
             List.of("NodeUnschedulable", "TierResourceFit", "TaintToleration", "NodeAffinity");
     /** Scorers for prod: spread by requests, keep cpu/memory balanced, mix profiles. */
-    public static final List<String> PROD_SCORERS = List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
+    public static final List<String> PROD_SCORERS =
+            List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
     /** Scorers for the borrowing tiers (grown by the usage and predictor plugins later). */
-    public static final List<String> POOL_SCORERS = List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
+    public static final List<String> POOL_SCORERS =
+            List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
 
-    private DefaultTiers() {
-    }
+    private DefaultTiers() {}
 
     /** prod, mid, batch, free — in priority order. */
     public static List<Tier> all() {
@@ -43,8 +43,11 @@ public final class DefaultTiers {
 
     /** The default tier named {@code name}. */
     public static Tier named(String name) {
-        return all().stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown tier '" + name + "' (known: prod, mid, batch, free)"));
+        return all().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("unknown tier '" + name + "' (known: prod, mid, batch, free)"));
     }
 
     /** Filters the borrowing tiers run besides {@link #DEFAULT_FILTERS}: keep off hot nodes (the migration rule). */

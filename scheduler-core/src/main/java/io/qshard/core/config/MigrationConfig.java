@@ -27,9 +27,19 @@ import java.util.Objects;
  * @param transientHorizon      a hot node the predictors expect (median) back under coolThreshold within this is left
  *                              alone: a passing spike; zero turns this off
  */
-public record MigrationConfig(boolean enabled, double hotThreshold, int hotReports, boolean predictive, double coolThreshold,
-                              double targetUtilization, Duration interval, Duration cooldown, int maxEvictionsPerMinute,
-                              int maxPerNode, int maxPerWorkload, Duration transientHorizon) {
+public record MigrationConfig(
+        boolean enabled,
+        double hotThreshold,
+        int hotReports,
+        boolean predictive,
+        double coolThreshold,
+        double targetUtilization,
+        Duration interval,
+        Duration cooldown,
+        int maxEvictionsPerMinute,
+        int maxPerNode,
+        int maxPerWorkload,
+        Duration transientHorizon) {
     public static final double DEFAULT_HOT_THRESHOLD = 0.90;
     public static final int DEFAULT_HOT_REPORTS = 3;
     public static final double DEFAULT_COOL_THRESHOLD = 0.85;
@@ -53,10 +63,12 @@ public record MigrationConfig(boolean enabled, double hotThreshold, int hotRepor
             throw new IllegalArgumentException("coolThreshold " + coolThreshold + " must be in (0, hotThreshold]");
         }
         if (!(targetUtilization > 0 && targetUtilization <= coolThreshold)) {
-            throw new IllegalArgumentException("targetUtilization " + targetUtilization + " must be in (0, coolThreshold]");
+            throw new IllegalArgumentException(
+                    "targetUtilization " + targetUtilization + " must be in (0, coolThreshold]");
         }
         if (hotReports < 1 || maxEvictionsPerMinute < 1 || maxPerNode < 1 || maxPerWorkload < 1) {
-            throw new IllegalArgumentException("hotReports, maxEvictionsPerMinute, maxPerNode and maxPerWorkload must be >= 1");
+            throw new IllegalArgumentException(
+                    "hotReports, maxEvictionsPerMinute, maxPerNode and maxPerWorkload must be >= 1");
         }
     }
 
@@ -67,15 +79,36 @@ public record MigrationConfig(boolean enabled, double hotThreshold, int hotRepor
 
     /** @return the defaults: on, hot above 90 % for 3 reports or predicted, cool under 85 %, evict to 80 % */
     public static MigrationConfig defaults() {
-        return new MigrationConfig(true, DEFAULT_HOT_THRESHOLD, DEFAULT_HOT_REPORTS, true, DEFAULT_COOL_THRESHOLD,
-                DEFAULT_TARGET, DEFAULT_INTERVAL, DEFAULT_COOLDOWN, DEFAULT_MAX_EVICTIONS_PER_MINUTE, DEFAULT_MAX_PER_NODE,
-                DEFAULT_MAX_PER_WORKLOAD, DEFAULT_TRANSIENT_HORIZON);
+        return new MigrationConfig(
+                true,
+                DEFAULT_HOT_THRESHOLD,
+                DEFAULT_HOT_REPORTS,
+                true,
+                DEFAULT_COOL_THRESHOLD,
+                DEFAULT_TARGET,
+                DEFAULT_INTERVAL,
+                DEFAULT_COOLDOWN,
+                DEFAULT_MAX_EVICTIONS_PER_MINUTE,
+                DEFAULT_MAX_PER_NODE,
+                DEFAULT_MAX_PER_WORKLOAD,
+                DEFAULT_TRANSIENT_HORIZON);
     }
 
     /** @return these settings with prediction switched on or off */
     public MigrationConfig withPredictive(boolean on) {
-        return new MigrationConfig(enabled, hotThreshold, hotReports, on, coolThreshold, targetUtilization, interval, cooldown,
-                maxEvictionsPerMinute, maxPerNode, maxPerWorkload, predictiveHorizon(on));
+        return new MigrationConfig(
+                enabled,
+                hotThreshold,
+                hotReports,
+                on,
+                coolThreshold,
+                targetUtilization,
+                interval,
+                cooldown,
+                maxEvictionsPerMinute,
+                maxPerNode,
+                maxPerWorkload,
+                predictiveHorizon(on));
     }
 
     private Duration predictiveHorizon(boolean on) {
@@ -84,7 +117,18 @@ public record MigrationConfig(boolean enabled, double hotThreshold, int hotRepor
 
     /** @return these settings with the loop switched on or off */
     public MigrationConfig withEnabled(boolean on) {
-        return new MigrationConfig(on, hotThreshold, hotReports, predictive, coolThreshold, targetUtilization, interval, cooldown,
-                maxEvictionsPerMinute, maxPerNode, maxPerWorkload, transientHorizon);
+        return new MigrationConfig(
+                on,
+                hotThreshold,
+                hotReports,
+                predictive,
+                coolThreshold,
+                targetUtilization,
+                interval,
+                cooldown,
+                maxEvictionsPerMinute,
+                maxPerNode,
+                maxPerWorkload,
+                transientHorizon);
     }
 }

@@ -33,7 +33,8 @@ public record PredictionConfig(boolean enabled, Duration horizon, double quantil
             throw new IllegalArgumentException("quantile " + quantile + " is out of range [0.5, 0.99]");
         }
         if (!(hotspotThreshold >= 1 && hotspotThreshold <= 100)) {
-            throw new IllegalArgumentException("hotspotThreshold " + hotspotThreshold + " is out of range [1, 100] (percent)");
+            throw new IllegalArgumentException(
+                    "hotspotThreshold " + hotspotThreshold + " is out of range [1, 100] (percent)");
         }
     }
 

@@ -1,14 +1,13 @@
 package io.qshard.core.config;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Collectors;
-
 import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.model.Tier;
 import io.qshard.core.pool.PoolConfig;
 import io.qshard.core.queue.BackoffPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The whole scheduler configuration ({@code qshard.yaml}), validated. Immutable.
@@ -25,9 +24,16 @@ import io.qshard.core.queue.BackoffPolicy;
  * @param equivalentPodReuse   decisions made from one kept decision window for equivalent pods before a full decision
  *                             ({@link io.qshard.core.algorithm.DecisionReuse}), ≥ 0; 0 decides every pod in full
  */
-public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
-                           Duration unschedulableTimeout, PredictionConfig predictions, MigrationConfig migration,
-                           Duration shardRotation, int equivalentPodReuse) {
+public record QshardConfig(
+        List<Tier> tiers,
+        PoolConfig pools,
+        NodesToScore nodesToScore,
+        BackoffPolicy backoff,
+        Duration unschedulableTimeout,
+        PredictionConfig predictions,
+        MigrationConfig migration,
+        Duration shardRotation,
+        int equivalentPodReuse) {
     public QshardConfig {
         tiers = List.copyOf(tiers);
         java.util.Objects.requireNonNull(predictions, "predictions");
@@ -39,48 +45,115 @@ public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore node
     }
 
     /** A configuration with the default {@link PredictionConfig}, {@link MigrationConfig}, shard rotation and reuse. */
-    public QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore nodesToScore, BackoffPolicy backoff,
-                        Duration unschedulableTimeout) {
-        this(tiers, pools, nodesToScore, backoff, unschedulableTimeout, PredictionConfig.defaults(), MigrationConfig.defaults(),
-                io.qshard.core.shard.PodOwnership.DEFAULT_ROTATION, io.qshard.core.algorithm.DecisionReuse.DEFAULT_MAX_REUSES);
+    public QshardConfig(
+            List<Tier> tiers,
+            PoolConfig pools,
+            NodesToScore nodesToScore,
+            BackoffPolicy backoff,
+            Duration unschedulableTimeout) {
+        this(
+                tiers,
+                pools,
+                nodesToScore,
+                backoff,
+                unschedulableTimeout,
+                PredictionConfig.defaults(),
+                MigrationConfig.defaults(),
+                io.qshard.core.shard.PodOwnership.DEFAULT_ROTATION,
+                io.qshard.core.algorithm.DecisionReuse.DEFAULT_MAX_REUSES);
     }
 
     /** The built-in configuration: four default tiers, default pools and scheduling parameters. */
     public static QshardConfig defaults() {
-        return new QshardConfig(DefaultTiers.all(), PoolConfig.defaults(), NodesToScore.adaptive(), BackoffPolicy.defaults(),
+        return new QshardConfig(
+                DefaultTiers.all(),
+                PoolConfig.defaults(),
+                NodesToScore.adaptive(),
+                BackoffPolicy.defaults(),
                 io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT);
     }
 
     /** @return this configuration with other pool parameters */
     public QshardConfig withPools(PoolConfig other) {
-        return new QshardConfig(tiers, other, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation,
+        return new QshardConfig(
+                tiers,
+                other,
+                nodesToScore,
+                backoff,
+                unschedulableTimeout,
+                predictions,
+                migration,
+                shardRotation,
                 equivalentPodReuse);
     }
 
     /** @return this configuration with other prediction settings */
     public QshardConfig withPredictions(PredictionConfig other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, other, migration, shardRotation, equivalentPodReuse);
+        return new QshardConfig(
+                tiers,
+                pools,
+                nodesToScore,
+                backoff,
+                unschedulableTimeout,
+                other,
+                migration,
+                shardRotation,
+                equivalentPodReuse);
     }
 
     /** @return this configuration with other migration settings */
     public QshardConfig withMigration(MigrationConfig other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, other, shardRotation, equivalentPodReuse);
+        return new QshardConfig(
+                tiers,
+                pools,
+                nodesToScore,
+                backoff,
+                unschedulableTimeout,
+                predictions,
+                other,
+                shardRotation,
+                equivalentPodReuse);
     }
 
     /** @return this configuration with other tiers (e.g. another shard count) */
     public QshardConfig withTiers(List<Tier> other) {
-        return new QshardConfig(other, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation,
+        return new QshardConfig(
+                other,
+                pools,
+                nodesToScore,
+                backoff,
+                unschedulableTimeout,
+                predictions,
+                migration,
+                shardRotation,
                 equivalentPodReuse);
     }
 
     /** @return this configuration with another shard rotation */
     public QshardConfig withShardRotation(Duration other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, other, equivalentPodReuse);
+        return new QshardConfig(
+                tiers,
+                pools,
+                nodesToScore,
+                backoff,
+                unschedulableTimeout,
+                predictions,
+                migration,
+                other,
+                equivalentPodReuse);
     }
 
     /** @return this configuration with another {@code equivalentPodReuse} (0: every pod decided in full) */
     public QshardConfig withEquivalentPodReuse(int other) {
-        return new QshardConfig(tiers, pools, nodesToScore, backoff, unschedulableTimeout, predictions, migration, shardRotation,
+        return new QshardConfig(
+                tiers,
+                pools,
+                nodesToScore,
+                backoff,
+                unschedulableTimeout,
+                predictions,
+                migration,
+                shardRotation,
                 other);
     }
 
@@ -88,8 +161,17 @@ public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore node
     public QshardConfig withShards(String name, int shards) {
         List<Tier> out = new java.util.ArrayList<>();
         for (Tier t : tiers) {
-            out.add(t.name().equals(name) ? new Tier(t.name(), t.schedulerName(), t.priority(), t.poolRule(), t.plugins(),
-                    t.scoreWeights(), shards) : t);
+            out.add(
+                    t.name().equals(name)
+                            ? new Tier(
+                                    t.name(),
+                                    t.schedulerName(),
+                                    t.priority(),
+                                    t.poolRule(),
+                                    t.plugins(),
+                                    t.scoreWeights(),
+                                    shards)
+                            : t);
         }
         return withTiers(out);
     }
@@ -100,9 +182,14 @@ public record QshardConfig(List<Tier> tiers, PoolConfig pools, NodesToScore node
      * @throws ConfigException naming the configured tiers if there is none
      */
     public Tier tier(String name) {
-        return tiers.stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new ConfigException("--tier", "", "unknown tier '" + name + "' (configured: "
-                        + tiers.stream().map(Tier::name).collect(Collectors.joining(", ")) + ")"));
+        return tiers.stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(
+                        "--tier",
+                        "",
+                        "unknown tier '" + name + "' (configured: "
+                                + tiers.stream().map(Tier::name).collect(Collectors.joining(", ")) + ")"));
     }
 
     /**

@@ -1,5 +1,13 @@
 package io.qshard.core.config;
 
+import io.qshard.core.algorithm.NodesToScore;
+import io.qshard.core.framework.PluginContext;
+import io.qshard.core.framework.PluginRegistry;
+import io.qshard.core.framework.Profile;
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Tier;
+import io.qshard.core.pool.PoolConfig;
+import io.qshard.core.queue.BackoffPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,19 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-
-import io.qshard.core.algorithm.NodesToScore;
-import io.qshard.core.framework.PluginContext;
-import io.qshard.core.framework.PluginRegistry;
-import io.qshard.core.framework.Profile;
-import io.qshard.core.model.PoolRule;
-import io.qshard.core.model.Tier;
-import io.qshard.core.pool.PoolConfig;
-import io.qshard.core.queue.BackoffPolicy;
 
 /**
  * Loads {@code qshard.yaml}: tiers listed there are merged over the built-in ones by name (any field left
@@ -36,8 +34,15 @@ import io.qshard.core.queue.BackoffPolicy;
  */
 public final class QshardConfigLoader {
     private static final Pattern TIER_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
-    private static final Map<String, PoolRule> POOLS = Map.of("allocatable", PoolRule.ALLOCATABLE,
-            "mid", PoolRule.MID_POOL, "batch", PoolRule.BATCH_POOL, "free", PoolRule.FREE_POOL);
+    private static final Map<String, PoolRule> POOLS = Map.of(
+            "allocatable",
+            PoolRule.ALLOCATABLE,
+            "mid",
+            PoolRule.MID_POOL,
+            "batch",
+            PoolRule.BATCH_POOL,
+            "free",
+            PoolRule.FREE_POOL);
     private static final int MAX_SHARDS = 64;
 
     private final PluginRegistry registry;
@@ -63,31 +68,58 @@ public final class QshardConfigLoader {
         try {
             doc = new Load(LoadSettings.builder().setLabel(source).build()).loadFromString(yaml);
         } catch (YamlEngineException e) {
-            throw new ConfigException(source, "", "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new ConfigException(
+                    source,
+                    "",
+                    "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
         YamlMap root = new YamlMap(source, "", doc);
         List<Tier> tiers = tiers(root);
         PoolConfig pools = pools(root.map("pools"));
         YamlMap sched = root.map("scheduling");
-        NodesToScore nodesToScore = new NodesToScore((int) range(sched, "percentageOfNodesToScore",
-                sched.integer("percentageOfNodesToScore").orElse((long) NodesToScore.ADAPTIVE), 0, 100));
-        Duration initial = positive(sched, "backoffInitial", sched.duration("backoffInitial").orElse(BackoffPolicy.DEFAULT_INITIAL));
-        Duration max = positive(sched, "backoffMax", sched.duration("backoffMax").orElse(BackoffPolicy.DEFAULT_MAX));
+        NodesToScore nodesToScore = new NodesToScore((int) range(
+                sched,
+                "percentageOfNodesToScore",
+                sched.integer("percentageOfNodesToScore").orElse((long) NodesToScore.ADAPTIVE),
+                0,
+                100));
+        Duration initial = positive(
+                sched, "backoffInitial", sched.duration("backoffInitial").orElse(BackoffPolicy.DEFAULT_INITIAL));
+        Duration max =
+                positive(sched, "backoffMax", sched.duration("backoffMax").orElse(BackoffPolicy.DEFAULT_MAX));
         if (max.compareTo(initial) < 0) {
             throw sched.error(sched.field("backoffMax"), max + " is shorter than backoffInitial " + initial);
         }
-        Duration unschedulableTimeout = positive(sched, "unschedulableTimeout",
-                sched.duration("unschedulableTimeout").orElse(io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT));
-        Duration rotation = positive(sched, "shardRotation",
+        Duration unschedulableTimeout = positive(
+                sched,
+                "unschedulableTimeout",
+                sched.duration("unschedulableTimeout")
+                        .orElse(io.qshard.core.queue.SchedulingQueue.DEFAULT_UNSCHEDULABLE_TIMEOUT));
+        Duration rotation = positive(
+                sched,
+                "shardRotation",
                 sched.duration("shardRotation").orElse(io.qshard.core.shard.PodOwnership.DEFAULT_ROTATION));
-        int reuse = (int) range(sched, "equivalentPodReuse",
-                sched.integer("equivalentPodReuse").orElse((long) io.qshard.core.algorithm.DecisionReuse.DEFAULT_MAX_REUSES), 0, 1000);
+        int reuse = (int) range(
+                sched,
+                "equivalentPodReuse",
+                sched.integer("equivalentPodReuse")
+                        .orElse((long) io.qshard.core.algorithm.DecisionReuse.DEFAULT_MAX_REUSES),
+                0,
+                1000);
         sched.finish();
         PredictionConfig predictions = predictions(root.map("predictions"));
         MigrationConfig migration = migration(root.map("migration"));
         root.finish();
-        QshardConfig config = new QshardConfig(tiers, pools, nodesToScore, new BackoffPolicy(initial, max), unschedulableTimeout,
-                predictions, migration, rotation, reuse);
+        QshardConfig config = new QshardConfig(
+                tiers,
+                pools,
+                nodesToScore,
+                new BackoffPolicy(initial, max),
+                unschedulableTimeout,
+                predictions,
+                migration,
+                rotation,
+                reuse);
         checkProfiles(config, source);
         return config;
     }
@@ -110,8 +142,10 @@ public final class QshardConfigLoader {
         for (Tier t : byName.values()) {
             String other = schedulerNames.putIfAbsent(t.schedulerName(), t.name());
             if (other != null) {
-                throw root.error("tiers", "schedulerName '" + t.schedulerName() + "' is used by tiers '" + other
-                        + "' and '" + t.name() + "'; each tier needs its own");
+                throw root.error(
+                        "tiers",
+                        "schedulerName '" + t.schedulerName() + "' is used by tiers '" + other + "' and '" + t.name()
+                                + "'; each tier needs its own");
             }
         }
         List<Tier> out = new ArrayList<>(byName.values());
@@ -128,22 +162,31 @@ public final class QshardConfigLoader {
             }
         }
         String schedulerName = t.string("schedulerName").orElseGet(() -> base.schedulerName());
-        int priority = (int) range(t, "priority", t.integer("priority").orElseGet(() -> (long) base.priority()),
-                -2_000_000_000L, 1_000_000_000L);
-        PoolRule pool = t.string("pool").map(p -> {
-            PoolRule r = POOLS.get(p);
-            if (r == null) {
-                throw t.error(t.field("pool"), "unknown pool '" + p + "' (allocatable, mid, batch, free)");
-            }
-            return r;
-        }).orElseGet(() -> base.poolRule());
-        List<String> plugins = t.stringList("plugins").orElseGet(() -> base == null ? DefaultTiers.pluginsFor(pool) : base.plugins());
+        int priority = (int) range(
+                t,
+                "priority",
+                t.integer("priority").orElseGet(() -> (long) base.priority()),
+                -2_000_000_000L,
+                1_000_000_000L);
+        PoolRule pool = t.string("pool")
+                .map(p -> {
+                    PoolRule r = POOLS.get(p);
+                    if (r == null) {
+                        throw t.error(t.field("pool"), "unknown pool '" + p + "' (allocatable, mid, batch, free)");
+                    }
+                    return r;
+                })
+                .orElseGet(() -> base.poolRule());
+        List<String> plugins =
+                t.stringList("plugins").orElseGet(() -> base == null ? DefaultTiers.pluginsFor(pool) : base.plugins());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < plugins.size(); i++) {
             String p = plugins.get(i);
             if (registry.factory(p).isEmpty()) {
-                throw t.error(t.field("plugins") + "[" + i + "]", "unknown plugin '" + p + "' (registered: "
-                        + String.join(", ", registry.names()) + "; or the class name of a Plugin on the classpath)");
+                throw t.error(
+                        t.field("plugins") + "[" + i + "]",
+                        "unknown plugin '" + p + "' (registered: " + String.join(", ", registry.names())
+                                + "; or the class name of a Plugin on the classpath)");
             }
             if (!seen.add(p)) {
                 throw t.error(t.field("plugins") + "[" + i + "]", "plugin '" + p + "' is listed twice");
@@ -166,7 +209,8 @@ public final class QshardConfigLoader {
                 weights.put(plugin, (int) range(w, plugin, w.integer(plugin).orElseThrow(), 1, 100));
             }
         }
-        int shards = (int) range(t, "shards", t.integer("shards").orElseGet(() -> base == null ? 1L : base.shards()), 1, MAX_SHARDS);
+        int shards = (int) range(
+                t, "shards", t.integer("shards").orElseGet(() -> base == null ? 1L : base.shards()), 1, MAX_SHARDS);
         t.finish();
         return new Tier(name, schedulerName, priority, pool, plugins, weights, shards);
     }
@@ -175,7 +219,8 @@ public final class QshardConfigLoader {
         PoolConfig d = PoolConfig.defaults();
         YamlMap target = p.map("targetUtilization");
         double cpuTarget = fraction(target, "cpu", target.number("cpu").orElse(d.cpuTargetUtilization()), false);
-        double memTarget = fraction(target, "memory", target.number("memory").orElse(d.memoryTargetUtilization()), false);
+        double memTarget =
+                fraction(target, "memory", target.number("memory").orElse(d.memoryTargetUtilization()), false);
         target.finish();
         YamlMap margin = p.map("safetyMargin");
         double cpuMargin = fraction(margin, "cpu", margin.number("cpu").orElse(d.cpuSafetyMargin()), true);
@@ -188,7 +233,8 @@ public final class QshardConfigLoader {
         if (!(factor > 0 && factor <= 10)) {
             throw p.error(p.field("estimateFactor"), factor + " is out of range (0, 10]");
         }
-        Duration interval = positive(p, "reportInterval", p.duration("reportInterval").orElse(d.reportInterval()));
+        Duration interval =
+                positive(p, "reportInterval", p.duration("reportInterval").orElse(d.reportInterval()));
         Duration stale = positive(p, "staleAfter", p.duration("staleAfter").orElse(d.staleAfter()));
         if (stale.compareTo(interval) < 0) {
             throw p.error(p.field("staleAfter"), stale + " is shorter than reportInterval " + interval);
@@ -210,8 +256,10 @@ public final class QshardConfigLoader {
         }
         double threshold = p.number("hotspotThreshold").orElse(d.hotspotThreshold());
         if (!(threshold >= 1 && threshold <= 100)) {
-            throw p.error(p.field("hotspotThreshold"), threshold + " is out of range [1, 100] (percent of allocatable"
-                    + (threshold < 1 ? ", not a fraction)" : ")"));
+            throw p.error(
+                    p.field("hotspotThreshold"),
+                    threshold + " is out of range [1, 100] (percent of allocatable"
+                            + (threshold < 1 ? ", not a fraction)" : ")"));
         }
         p.finish();
         return new PredictionConfig(enabled, horizon, quantile, threshold);
@@ -225,21 +273,40 @@ public final class QshardConfigLoader {
         boolean predictive = m.has("predictive") ? m.bool("predictive") : d.predictive();
         double cool = fraction(m, "coolThreshold", m.number("coolThreshold").orElse(d.coolThreshold()), false);
         if (cool > hot) {
-            throw m.error(m.field("coolThreshold"), cool + " is above hotThreshold " + hot + " (the hysteresis band is below it)");
+            throw m.error(
+                    m.field("coolThreshold"),
+                    cool + " is above hotThreshold " + hot + " (the hysteresis band is below it)");
         }
-        double target = fraction(m, "targetUtilization", m.number("targetUtilization").orElse(d.targetUtilization()), false);
+        double target =
+                fraction(m, "targetUtilization", m.number("targetUtilization").orElse(d.targetUtilization()), false);
         if (target > cool) {
             throw m.error(m.field("targetUtilization"), target + " is above coolThreshold " + cool);
         }
         Duration interval = positive(m, "interval", m.duration("interval").orElse(d.interval()));
         Duration cooldown = positive(m, "cooldown", m.duration("cooldown").orElse(d.cooldown()));
-        int rate = (int) range(m, "maxEvictionsPerMinute", m.integer("maxEvictionsPerMinute")
-                .orElse((long) d.maxEvictionsPerMinute()), 1, 10_000);
+        int rate = (int) range(
+                m,
+                "maxEvictionsPerMinute",
+                m.integer("maxEvictionsPerMinute").orElse((long) d.maxEvictionsPerMinute()),
+                1,
+                10_000);
         int perNode = (int) range(m, "maxPerNode", m.integer("maxPerNode").orElse((long) d.maxPerNode()), 1, 1_000);
-        int perWorkload = (int) range(m, "maxPerWorkload", m.integer("maxPerWorkload").orElse((long) d.maxPerWorkload()), 1, 1_000);
+        int perWorkload = (int)
+                range(m, "maxPerWorkload", m.integer("maxPerWorkload").orElse((long) d.maxPerWorkload()), 1, 1_000);
         Duration transientHorizon = m.duration("transientHorizon").orElse(d.transientHorizon());
         m.finish();
-        return new MigrationConfig(enabled, hot, reports, predictive, cool, target, interval, cooldown, rate, perNode, perWorkload,
+        return new MigrationConfig(
+                enabled,
+                hot,
+                reports,
+                predictive,
+                cool,
+                target,
+                interval,
+                cooldown,
+                rate,
+                perNode,
+                perWorkload,
                 transientHorizon);
     }
 
@@ -257,8 +324,10 @@ public final class QshardConfigLoader {
 
     private static double fraction(YamlMap m, String key, double v, boolean zeroAllowed) {
         if (zeroAllowed ? !(v >= 0 && v < 1) : !(v > 0 && v <= 1)) {
-            throw m.error(m.field(key), v + " is out of range " + (zeroAllowed ? "[0, 1)" : "(0, 1]")
-                    + (v > 1 ? " (a fraction, not a percentage)" : ""));
+            throw m.error(
+                    m.field(key),
+                    v + " is out of range " + (zeroAllowed ? "[0, 1)" : "(0, 1]")
+                            + (v > 1 ? " (a fraction, not a percentage)" : ""));
         }
         return v;
     }

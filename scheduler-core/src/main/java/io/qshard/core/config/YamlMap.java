@@ -100,12 +100,13 @@ final class YamlMap {
             throw error(field(key), "expected a duration like 500ms, 10s, 5m or 1h, found " + describe(v));
         }
         long n = Long.parseLong(m.group(1));
-        return Optional.of(switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        });
+        return Optional.of(
+                switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                });
     }
 
     Optional<List<String>> stringList(String key) {
@@ -177,7 +178,13 @@ final class YamlMap {
         if (v == null) {
             return "nothing";
         }
-        String kind = v instanceof Map ? "a mapping" : v instanceof List ? "a list" : v instanceof String ? "text" : "a " + v.getClass().getSimpleName().toLowerCase();
+        String kind = v instanceof Map
+                ? "a mapping"
+                : v instanceof List
+                        ? "a list"
+                        : v instanceof String
+                                ? "text"
+                                : "a " + v.getClass().getSimpleName().toLowerCase();
         String text = String.valueOf(v);
         return kind + " '" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "'";
     }

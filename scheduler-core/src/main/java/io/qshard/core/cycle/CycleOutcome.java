@@ -1,12 +1,11 @@
 package io.qshard.core.cycle;
 
-import java.util.Objects;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.Diagnosis;
 import io.qshard.core.framework.PostFilterResult;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
+import java.util.Objects;
 
 /**
  * How a pod's scheduling cycle ended ({@link FrameworkCycle#schedule}). Immutable, except the cycle's state. Each carries
@@ -37,8 +36,7 @@ public sealed interface CycleOutcome {
      * @param node   the node chosen
      * @param status the refusal (its plugin and reasons)
      */
-    record Rejected(String node, Status status, long decisionNanos) implements CycleOutcome {
-    }
+    record Rejected(String node, Status status, long decisionNanos) implements CycleOutcome {}
 
     /**
      * The pod is reserved on {@code node} (the runtime's cache assumed it): bind it with {@link FrameworkCycle#bind},
@@ -51,7 +49,7 @@ public sealed interface CycleOutcome {
      * @param feasible  nodes that passed them
      * @param state     the cycle's state, handed on to the binding cycle
      */
-    record Reserved(PodRequest pod, String node, long score, int evaluated, int feasible, CycleState state,
-                    long decisionNanos) implements CycleOutcome {
-    }
+    record Reserved(
+            PodRequest pod, String node, long score, int evaluated, int feasible, CycleState state, long decisionNanos)
+            implements CycleOutcome {}
 }

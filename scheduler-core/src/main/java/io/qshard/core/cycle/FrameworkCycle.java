@@ -1,11 +1,5 @@
 package io.qshard.core.cycle;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
-
 import io.qshard.core.algorithm.DecisionReuse;
 import io.qshard.core.algorithm.Explanation;
 import io.qshard.core.algorithm.NodesToScore;
@@ -25,6 +19,11 @@ import io.qshard.core.framework.ReservePlugin;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * One tier's scheduling framework: runs a pod through every extension point of its profile, as kube-scheduler's
@@ -72,7 +71,9 @@ public final class FrameworkCycle {
         p.addAll(runtime.permits());
         this.permits = p.toArray(PermitPlugin[]::new);
         this.preBinds = profile.preBinds().toArray(PreBindPlugin[]::new);
-        this.binder = profile.binders().isEmpty() ? runtime.binder() : profile.binders().get(0);
+        this.binder = profile.binders().isEmpty()
+                ? runtime.binder()
+                : profile.binders().get(0);
         this.postBinds = profile.postBinds().toArray(PostBindPlugin[]::new);
     }
 
@@ -108,8 +109,8 @@ public final class FrameworkCycle {
         ScheduleResult result = decisions.schedule(snapshot, pod, seed, state);
         long decisionNanos = System.nanoTime() - t0;
         if (!result.isPlaced()) {
-            return new CycleOutcome.Unschedulable(result.diagnosis(), postFilter(state, pod, snapshot, result), result.evaluated(),
-                    decisionNanos);
+            return new CycleOutcome.Unschedulable(
+                    result.diagnosis(), postFilter(state, pod, snapshot, result), result.evaluated(), decisionNanos);
         }
         String node = result.node();
         try {
@@ -131,10 +132,12 @@ public final class FrameworkCycle {
             unreserve(state, pod, node);
             throw e;
         }
-        return new CycleOutcome.Reserved(pod, node, result.score(), result.evaluated(), result.feasible(), state, decisionNanos);
+        return new CycleOutcome.Reserved(
+                pod, node, result.score(), result.evaluated(), result.feasible(), state, decisionNanos);
     }
 
-    private PostFilterResult postFilter(CycleState state, PodRequest pod, ClusterSnapshot snapshot, ScheduleResult result) {
+    private PostFilterResult postFilter(
+            CycleState state, PodRequest pod, ClusterSnapshot snapshot, ScheduleResult result) {
         for (PostFilterPlugin p : postFilters) {
             PostFilterResult r = p.postFilter(state, pod, snapshot, result.diagnosis());
             if (r.status().isSuccess()) {

@@ -1,12 +1,11 @@
 package io.qshard.core.cycle;
 
-import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.Executor;
-
 import io.qshard.core.framework.BindPlugin;
 import io.qshard.core.framework.PermitPlugin;
 import io.qshard.core.framework.ReservePlugin;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * What the runtime contributes to every cycle of a tier, around the profile's plugins: its cache's reservation (run
@@ -20,8 +19,12 @@ import io.qshard.core.framework.ReservePlugin;
  * @param pluginFailed    told of an exception the cycle caught from a PreEnqueue, Unreserve or PostBind plugin (to log
  *                        and count it); called on the thread that ran the plugin
  */
-public record RuntimeSteps(List<ReservePlugin> reservers, List<PermitPlugin> permits, BindPlugin binder,
-                           Executor preBindExecutor, PluginFailures pluginFailed) {
+public record RuntimeSteps(
+        List<ReservePlugin> reservers,
+        List<PermitPlugin> permits,
+        BindPlugin binder,
+        Executor preBindExecutor,
+        PluginFailures pluginFailed) {
     public RuntimeSteps {
         reservers = List.copyOf(reservers);
         permits = List.copyOf(permits);
@@ -31,8 +34,9 @@ public record RuntimeSteps(List<ReservePlugin> reservers, List<PermitPlugin> per
     }
 
     /** The runtime's steps, plugin failures ignored (they are still counted by the cycle). */
-    public RuntimeSteps(List<ReservePlugin> reservers, List<PermitPlugin> permits, BindPlugin binder, Executor preBindExecutor) {
-        this(reservers, permits, binder, preBindExecutor, (plugin, point, pod, e) -> { });
+    public RuntimeSteps(
+            List<ReservePlugin> reservers, List<PermitPlugin> permits, BindPlugin binder, Executor preBindExecutor) {
+        this(reservers, permits, binder, preBindExecutor, (plugin, point, pod, e) -> {});
     }
 
     /** Only a binder: no cache reservation, no permits, PreBind on the calling thread (tools and tests). */

@@ -1,8 +1,7 @@
 package io.qshard.core.framework;
 
-import java.util.function.Consumer;
-
 import io.qshard.core.model.PodRequest;
+import java.util.function.Consumer;
 
 /**
  * Writes a pod's binding (kube-scheduler's Bind). The runtime supplies the default one (the {@code pods/binding} API);

@@ -20,8 +20,7 @@ public final class CycleState {
      * @param <T>  value type
      * @param name for debugging
      */
-    public record Key<T>(String name) {
-    }
+    public record Key<T>(String name) {}
 
     public <T> void write(Key<T> key, T value) {
         values.put(key, value);

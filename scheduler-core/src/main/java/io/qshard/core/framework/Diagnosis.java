@@ -74,7 +74,8 @@ public final class Diagnosis {
             return "0/0 nodes available: no nodes in this scheduler's shard.";
         }
         List<Map.Entry<String, Integer>> entries = new ArrayList<>(reasonCounts.entrySet());
-        entries.sort(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue).reversed()
+        entries.sort(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
+                .reversed()
                 .thenComparing(Map.Entry::getKey));
         StringBuilder sb = new StringBuilder("0/").append(totalNodes).append(" nodes available");
         String sep = ": ";

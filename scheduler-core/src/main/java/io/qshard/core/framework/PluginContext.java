@@ -1,10 +1,9 @@
 package io.qshard.core.framework;
 
-import java.time.Clock;
-import java.util.Objects;
-
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.pool.PoolConfig;
+import java.time.Clock;
+import java.util.Objects;
 
 /**
  * What a plugin factory may use to build a plugin: cluster-wide configuration and the injected clock. Nothing live:

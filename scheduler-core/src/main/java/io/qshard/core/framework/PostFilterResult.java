@@ -10,7 +10,8 @@ import java.util.Objects;
  */
 public record PostFilterResult(Status status, String nominatedNode) {
     /** Nothing to offer. */
-    public static final PostFilterResult NONE = new PostFilterResult(Status.unschedulable("PostFilter", "no post-filter"), null);
+    public static final PostFilterResult NONE =
+            new PostFilterResult(Status.unschedulable("PostFilter", "no post-filter"), null);
 
     public PostFilterResult {
         Objects.requireNonNull(status, "status");

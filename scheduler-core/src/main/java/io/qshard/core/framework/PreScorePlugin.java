@@ -1,6 +1,5 @@
 package io.qshard.core.framework;
 
-
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;
 

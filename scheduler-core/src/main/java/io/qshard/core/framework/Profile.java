@@ -1,10 +1,9 @@
 package io.qshard.core.framework;
 
+import io.qshard.core.model.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import io.qshard.core.model.Tier;
 
 /**
  * A tier's instantiated plugins, grouped by extension point in the tier's configured order, with the score
@@ -80,11 +79,13 @@ public final class Profile {
         List<Plugin> plugins = new ArrayList<>();
         for (String name : tier.plugins()) {
             Plugin p = registry.factory(name)
-                    .orElseThrow(() -> new IllegalArgumentException("tier '" + tier.name() + "' plugins: unknown plugin '"
-                            + name + "' (registered: " + String.join(", ", registry.names()) + ")"))
+                    .orElseThrow(
+                            () -> new IllegalArgumentException("tier '" + tier.name() + "' plugins: unknown plugin '"
+                                    + name + "' (registered: " + String.join(", ", registry.names()) + ")"))
                     .apply(context);
             if (!p.name().equals(name) && !p.getClass().getName().equals(name)) {
-                throw new IllegalArgumentException("plugin factory '" + name + "' built a plugin named '" + p.name() + "'");
+                throw new IllegalArgumentException(
+                        "plugin factory '" + name + "' built a plugin named '" + p.name() + "'");
             }
             plugins.add(p);
         }

@@ -31,8 +31,7 @@ public interface ScorePlugin extends Plugin {
      * Rescales {@code scores[0..count)} in place into [0, MAX_SCORE]. The default leaves them as they are,
      * for plugins whose raw score is already in range.
      */
-    default void normalize(CycleState state, PodRequest pod, long[] scores, int count) {
-    }
+    default void normalize(CycleState state, PodRequest pod, long[] scores, int count) {}
 
     /**
      * Scales non-negative raw scores to [0, MAX_SCORE] proportionally to the maximum; with {@code reverse},

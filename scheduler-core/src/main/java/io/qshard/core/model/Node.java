@@ -20,8 +20,14 @@ import java.util.Objects;
  * @param unschedulable   {@code spec.unschedulable} (cordoned)
  * @param annotations     the node's {@code qshard.io/} annotations (oversale ratios and their bookkeeping); no others
  */
-public record Node(String name, Map<String, String> labels, List<Taint> taints, Resources allocatable,
-                   Resources realAllocatable, boolean unschedulable, Map<String, String> annotations) {
+public record Node(
+        String name,
+        Map<String, String> labels,
+        List<Taint> taints,
+        Resources allocatable,
+        Resources realAllocatable,
+        boolean unschedulable,
+        Map<String, String> annotations) {
     /** Prefix of the annotations a node record keeps. */
     public static final String ANNOTATION_PREFIX = "qshard.io/";
 
@@ -35,14 +41,19 @@ public record Node(String name, Map<String, String> labels, List<Taint> taints, 
     }
 
     /** A node without qshard annotations. */
-    public Node(String name, Map<String, String> labels, List<Taint> taints, Resources allocatable, Resources realAllocatable,
-                boolean unschedulable) {
+    public Node(
+            String name,
+            Map<String, String> labels,
+            List<Taint> taints,
+            Resources allocatable,
+            Resources realAllocatable,
+            boolean unschedulable) {
         this(name, labels, taints, allocatable, realAllocatable, unschedulable, Map.of());
     }
 
     /** A node without oversale: real allocatable = reported allocatable. */
-    public static Node of(String name, Map<String, String> labels, List<Taint> taints, Resources allocatable,
-                          boolean unschedulable) {
+    public static Node of(
+            String name, Map<String, String> labels, List<Taint> taints, Resources allocatable, boolean unschedulable) {
         return new Node(name, labels, taints, allocatable, allocatable, unschedulable);
     }
 }

@@ -24,8 +24,7 @@ public record NodeAffinity(List<NodeSelectorTerm> required, List<WeightedTerm> p
      * @param weight 1..100
      * @param term   the term
      */
-    public record WeightedTerm(int weight, NodeSelectorTerm term) {
-    }
+    public record WeightedTerm(int weight, NodeSelectorTerm term) {}
 
     /** Whether the required terms admit a node with these labels (any term matches, or there are none). */
     public boolean requiredMatches(Map<String, String> labels) {

@@ -16,7 +16,14 @@ public record NodeSelectorRequirement(String key, Operator operator, List<String
     }
 
     /** Node selector operators. */
-    public enum Operator { IN, NOT_IN, EXISTS, DOES_NOT_EXIST, GT, LT }
+    public enum Operator {
+        IN,
+        NOT_IN,
+        EXISTS,
+        DOES_NOT_EXIST,
+        GT,
+        LT
+    }
 
     /** Whether a node with these labels satisfies the requirement. */
     public boolean matches(Map<String, String> labels) {

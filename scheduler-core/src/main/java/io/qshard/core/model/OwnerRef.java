@@ -8,5 +8,4 @@ package io.qshard.core.model;
  * @param name owner name
  * @param uid  owner uid
  */
-public record OwnerRef(String kind, String name, String uid) {
-}
+public record OwnerRef(String kind, String name, String uid) {}

@@ -22,15 +22,27 @@ import java.util.Objects;
  * @param owner        controller owner, or null
  * @param nodeName     the node it is bound or assumed to, or null while pending
  */
-public record PodRequest(String uid, String namespace, String name, String tier, PoolRule poolRule, Resources requests,
-                         Map<String, String> nodeSelector, NodeAffinity affinity, List<Toleration> tolerations,
-                         int priority, Instant creationTime, OwnerRef owner, String nodeName) {
+public record PodRequest(
+        String uid,
+        String namespace,
+        String name,
+        String tier,
+        PoolRule poolRule,
+        Resources requests,
+        Map<String, String> nodeSelector,
+        NodeAffinity affinity,
+        List<Toleration> tolerations,
+        int priority,
+        Instant creationTime,
+        OwnerRef owner,
+        String nodeName) {
     public PodRequest {
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(poolRule, "poolRule");
         Objects.requireNonNull(requests, "requests");
         if (requests.pods() != 1) {
-            throw new IllegalArgumentException("pod " + namespace + "/" + name + ": requests.pods must be 1, was " + requests.pods());
+            throw new IllegalArgumentException(
+                    "pod " + namespace + "/" + name + ": requests.pods must be 1, was " + requests.pods());
         }
         nodeSelector = Map.copyOf(nodeSelector);
         affinity = affinity == null ? NodeAffinity.NONE : affinity;
@@ -45,8 +57,20 @@ public record PodRequest(String uid, String namespace, String name, String tier,
 
     /** The same pod bound (or assumed) to {@code node}. */
     public PodRequest boundTo(String node) {
-        return new PodRequest(uid, namespace, name, tier, poolRule, requests, nodeSelector, affinity, tolerations,
-                priority, creationTime, owner, node);
+        return new PodRequest(
+                uid,
+                namespace,
+                name,
+                tier,
+                poolRule,
+                requests,
+                nodeSelector,
+                affinity,
+                tolerations,
+                priority,
+                creationTime,
+                owner,
+                node);
     }
 
     /** Whether a qshard tier owns this pod (false for pods of other schedulers). */

@@ -17,6 +17,5 @@ public final class ResourceNames {
     /** Extended resource for batch/free memory, integer bytes. */
     public static final String BATCH_MEMORY = "qshard.io/batch-memory";
 
-    private ResourceNames() {
-    }
+    private ResourceNames() {}
 }

@@ -26,8 +26,12 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
      */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Resources r && milliCpu == r.milliCpu && memoryBytes == r.memoryBytes && pods == r.pods
-                && batchMilliCpu == r.batchMilliCpu && batchMemoryBytes == r.batchMemoryBytes;
+        return o instanceof Resources r
+                && milliCpu == r.milliCpu
+                && memoryBytes == r.memoryBytes
+                && pods == r.pods
+                && batchMilliCpu == r.batchMilliCpu
+                && batchMemoryBytes == r.batchMemoryBytes;
     }
 
     @Override
@@ -51,13 +55,21 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
     }
 
     public Resources plus(Resources o) {
-        return new Resources(milliCpu + o.milliCpu, memoryBytes + o.memoryBytes, pods + o.pods,
-                batchMilliCpu + o.batchMilliCpu, batchMemoryBytes + o.batchMemoryBytes);
+        return new Resources(
+                milliCpu + o.milliCpu,
+                memoryBytes + o.memoryBytes,
+                pods + o.pods,
+                batchMilliCpu + o.batchMilliCpu,
+                batchMemoryBytes + o.batchMemoryBytes);
     }
 
     public Resources minus(Resources o) {
-        return new Resources(milliCpu - o.milliCpu, memoryBytes - o.memoryBytes, pods - o.pods,
-                batchMilliCpu - o.batchMilliCpu, batchMemoryBytes - o.batchMemoryBytes);
+        return new Resources(
+                milliCpu - o.milliCpu,
+                memoryBytes - o.memoryBytes,
+                pods - o.pods,
+                batchMilliCpu - o.batchMilliCpu,
+                batchMemoryBytes - o.batchMemoryBytes);
     }
 
     public Resources withPods(long n) {
@@ -66,14 +78,21 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
 
     /** Component-wise max. */
     public Resources max(Resources o) {
-        return new Resources(Math.max(milliCpu, o.milliCpu), Math.max(memoryBytes, o.memoryBytes), Math.max(pods, o.pods),
-                Math.max(batchMilliCpu, o.batchMilliCpu), Math.max(batchMemoryBytes, o.batchMemoryBytes));
+        return new Resources(
+                Math.max(milliCpu, o.milliCpu),
+                Math.max(memoryBytes, o.memoryBytes),
+                Math.max(pods, o.pods),
+                Math.max(batchMilliCpu, o.batchMilliCpu),
+                Math.max(batchMemoryBytes, o.batchMemoryBytes));
     }
 
     /** True when every component of this is ≤ the same component of {@code capacity}. */
     public boolean fitsIn(Resources capacity) {
-        return milliCpu <= capacity.milliCpu && memoryBytes <= capacity.memoryBytes && pods <= capacity.pods
-                && batchMilliCpu <= capacity.batchMilliCpu && batchMemoryBytes <= capacity.batchMemoryBytes;
+        return milliCpu <= capacity.milliCpu
+                && memoryBytes <= capacity.memoryBytes
+                && pods <= capacity.pods
+                && batchMilliCpu <= capacity.batchMilliCpu
+                && batchMemoryBytes <= capacity.batchMemoryBytes;
     }
 
     /** True when no component is negative. */
@@ -109,6 +128,7 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
     public String toString() {
         return "cpu=" + milliCpu + "m mem=" + (memoryBytes >> 20) + "Mi pods=" + pods
                 + (batchMilliCpu != 0 || batchMemoryBytes != 0
-                        ? " batch-cpu=" + batchMilliCpu + "m batch-mem=" + (batchMemoryBytes >> 20) + "Mi" : "");
+                        ? " batch-cpu=" + batchMilliCpu + "m batch-mem=" + (batchMemoryBytes >> 20) + "Mi"
+                        : "");
     }
 }

@@ -18,7 +18,9 @@ public record Taint(String key, String value, Effect effect) {
 
     /** Kubernetes taint effects. */
     public enum Effect {
-        NO_SCHEDULE("NoSchedule"), PREFER_NO_SCHEDULE("PreferNoSchedule"), NO_EXECUTE("NoExecute");
+        NO_SCHEDULE("NoSchedule"),
+        PREFER_NO_SCHEDULE("PreferNoSchedule"),
+        NO_EXECUTE("NoExecute");
 
         private final String apiName;
 
@@ -38,7 +40,8 @@ public record Taint(String key, String value, Effect effect) {
                     return e;
                 }
             }
-            throw new IllegalArgumentException("unknown taint effect '" + name + "' (NoSchedule, PreferNoSchedule, NoExecute)");
+            throw new IllegalArgumentException(
+                    "unknown taint effect '" + name + "' (NoSchedule, PreferNoSchedule, NoExecute)");
         }
 
         private static final Effect[] ALL = values();

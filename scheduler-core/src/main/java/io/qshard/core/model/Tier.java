@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param scoreWeights  weight per enabled score plugin, 1..100; plugins missing here weigh 1
  * @param shards        scheduler shards (node partitions) for this tier, ≥ 1
  */
-public record Tier(String name, String schedulerName, int priority, PoolRule poolRule, List<String> plugins,
-                   Map<String, Integer> scoreWeights, int shards) {
+public record Tier(
+        String name,
+        String schedulerName,
+        int priority,
+        PoolRule poolRule,
+        List<String> plugins,
+        Map<String, Integer> scoreWeights,
+        int shards) {
 
     public Tier {
         Objects.requireNonNull(name, "name");

@@ -17,18 +17,25 @@ public record Toleration(String key, Operator operator, String value, Taint.Effe
     }
 
     /** Toleration operators. */
-    public enum Operator { EQUAL, EXISTS }
+    public enum Operator {
+        EQUAL,
+        EXISTS
+    }
 
     /** Field-wise; written out for the same reason as {@link Resources#equals}. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Toleration t && operator == t.operator && effect == t.effect && key.equals(t.key)
+        return o instanceof Toleration t
+                && operator == t.operator
+                && effect == t.effect
+                && key.equals(t.key)
                 && value.equals(t.value);
     }
 
     @Override
     public int hashCode() {
-        return ((key.hashCode() * 31 + operator.hashCode()) * 31 + value.hashCode()) * 31 + java.util.Objects.hashCode(effect);
+        return ((key.hashCode() * 31 + operator.hashCode()) * 31 + value.hashCode()) * 31
+                + java.util.Objects.hashCode(effect);
     }
 
     /** Whether this toleration tolerates {@code taint}. */

@@ -13,8 +13,7 @@ import io.qshard.core.plugins.tainttoleration.TaintToleration;
 
 /** Every plugin qshard ships, registered by name. */
 public final class ShippedPlugins {
-    private ShippedPlugins() {
-    }
+    private ShippedPlugins() {}
 
     /** A new registry with the shipped plugins; register your own on it before building profiles. */
     public static PluginRegistry registry() {

@@ -1,5 +1,6 @@
 package io.qshard.core.pool;
 
+import io.qshard.core.model.Resources;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -7,8 +8,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-
-import io.qshard.core.model.Resources;
 
 /**
  * Decides, for the reporter of a node's usage (the node agent, or the simulator for nodes without a kubelet), what
@@ -49,7 +48,8 @@ public final class BatchAdvertiser {
      */
     public BatchAdvertiser(Duration holdDown, double changeThreshold) {
         if (holdDown.compareTo(MIN_HOLD_DOWN) < 0) {
-            throw new IllegalArgumentException("hold-down must be at least " + MIN_HOLD_DOWN.toSeconds() + " s, was " + holdDown);
+            throw new IllegalArgumentException(
+                    "hold-down must be at least " + MIN_HOLD_DOWN.toSeconds() + " s, was " + holdDown);
         }
         if (!(changeThreshold >= 0 && changeThreshold < 1)) {
             throw new IllegalArgumentException("change threshold must be in [0, 1), was " + changeThreshold);
@@ -79,7 +79,8 @@ public final class BatchAdvertiser {
         Deque<Published> past = history.computeIfAbsent(node, n -> new ArrayDeque<>());
         past.addLast(new Published(now, ceiling));
         boolean coversHoldDown = !past.peekFirst().at().isAfter(now.minus(holdDown));
-        while (past.size() > 1 && past.peekFirst().at().isBefore(now.minus(holdDown))
+        while (past.size() > 1
+                && past.peekFirst().at().isBefore(now.minus(holdDown))
                 && !past.stream().skip(1).findFirst().orElseThrow().at().isAfter(now.minus(holdDown))) {
             past.removeFirst(); // keep exactly one entry at or before the window's start
         }
@@ -138,6 +139,5 @@ public final class BatchAdvertiser {
         }
     }
 
-    private record Published(Instant at, Resources ceiling) {
-    }
+    private record Published(Instant at, Resources ceiling) {}
 }

@@ -49,9 +49,15 @@ public final class NodeRoom {
         boolean nativeComponent = c == CPU || c == MEMORY;
         if (nativeComponent) {
             return switch (rule) {
-                case ALLOCATABLE -> Math.min(node.realAllocatable(c) - node.requestedBy(PoolRule.ALLOCATABLE, c), admit);
-                case MID_POOL -> Math.min(peak(node, c) - node.peakUsageOf(PoolRule.ALLOCATABLE, c) - margin(node, c)
-                        - node.usageOf(PoolRule.MID_POOL, c), admit);
+                case ALLOCATABLE ->
+                    Math.min(node.realAllocatable(c) - node.requestedBy(PoolRule.ALLOCATABLE, c), admit);
+                case MID_POOL ->
+                    Math.min(
+                            peak(node, c)
+                                    - node.peakUsageOf(PoolRule.ALLOCATABLE, c)
+                                    - margin(node, c)
+                                    - node.usageOf(PoolRule.MID_POOL, c),
+                            admit);
                 case BATCH_POOL, FREE_POOL -> admit;
             };
         }
@@ -71,18 +77,25 @@ public final class NodeRoom {
 
     /** {@link #room} for every component. */
     public Resources roomFor(PoolRule rule, NodeState node) {
-        return new Resources(room(rule, node, CPU), room(rule, node, MEMORY), room(rule, node, PODS),
-                room(rule, node, BATCH_CPU), room(rule, node, BATCH_MEMORY));
+        return new Resources(
+                room(rule, node, CPU),
+                room(rule, node, MEMORY),
+                room(rule, node, PODS),
+                room(rule, node, BATCH_CPU),
+                room(rule, node, BATCH_MEMORY));
     }
 
     /** The batch pool of a node (what the node agent / simulator advertises as batch allocatable), ≥ 0. */
     public Resources batchPool(NodeState node) {
-        return Resources.batch(Math.max(0, batchPoolBeforeBatch(node, CPU)), Math.max(0, batchPoolBeforeBatch(node, MEMORY)));
+        return Resources.batch(
+                Math.max(0, batchPoolBeforeBatch(node, CPU)), Math.max(0, batchPoolBeforeBatch(node, MEMORY)));
     }
 
     /** peakCap − peak(prod) − peak(mid) − margin, for native resource r (0 cpu, 1 memory). */
     private long batchPoolBeforeBatch(NodeState node, int r) {
-        return peak(node, r) - node.peakUsageOf(PoolRule.ALLOCATABLE, r) - node.peakUsageOf(PoolRule.MID_POOL, r)
+        return peak(node, r)
+                - node.peakUsageOf(PoolRule.ALLOCATABLE, r)
+                - node.peakUsageOf(PoolRule.MID_POOL, r)
                 - margin(node, r);
     }
 

@@ -14,8 +14,14 @@ import java.time.Duration;
  * @param reportInterval          how often nodes report usage
  * @param staleAfter              a usage report older than this falls back to the conservative view
  */
-public record PoolConfig(double cpuTargetUtilization, double memoryTargetUtilization, double cpuSafetyMargin,
-                         double memorySafetyMargin, double estimateFactor, Duration reportInterval, Duration staleAfter) {
+public record PoolConfig(
+        double cpuTargetUtilization,
+        double memoryTargetUtilization,
+        double cpuSafetyMargin,
+        double memorySafetyMargin,
+        double estimateFactor,
+        Duration reportInterval,
+        Duration staleAfter) {
 
     public static final double DEFAULT_CPU_TARGET_UTILIZATION = 0.85;
     public static final double DEFAULT_MEMORY_TARGET_UTILIZATION = 0.90;
@@ -31,8 +37,13 @@ public record PoolConfig(double cpuTargetUtilization, double memoryTargetUtiliza
     }
 
     public static PoolConfig defaults() {
-        return new PoolConfig(DEFAULT_CPU_TARGET_UTILIZATION, DEFAULT_MEMORY_TARGET_UTILIZATION,
-                DEFAULT_CPU_SAFETY_MARGIN, DEFAULT_MEMORY_SAFETY_MARGIN, DEFAULT_ESTIMATE_FACTOR,
-                DEFAULT_REPORT_INTERVAL, DEFAULT_STALE_AFTER);
+        return new PoolConfig(
+                DEFAULT_CPU_TARGET_UTILIZATION,
+                DEFAULT_MEMORY_TARGET_UTILIZATION,
+                DEFAULT_CPU_SAFETY_MARGIN,
+                DEFAULT_MEMORY_SAFETY_MARGIN,
+                DEFAULT_ESTIMATE_FACTOR,
+                DEFAULT_REPORT_INTERVAL,
+                DEFAULT_STALE_AFTER);
     }
 }

@@ -19,8 +19,16 @@ import io.qshard.core.snapshot.NodeState;
  * @param roomMemory         the same, memory
  * @param nodes              nodes summed
  */
-public record PoolTotals(long capacityMilliCpu, long capacityMemory, long requestedMilliCpu, long requestedMemory,
-                         long usageMilliCpu, long usageMemory, long roomMilliCpu, long roomMemory, int nodes) {
+public record PoolTotals(
+        long capacityMilliCpu,
+        long capacityMemory,
+        long requestedMilliCpu,
+        long requestedMemory,
+        long usageMilliCpu,
+        long usageMemory,
+        long roomMilliCpu,
+        long roomMemory,
+        int nodes) {
 
     /** Sums {@code rule}'s pool over every node of {@code snapshot}; O(nodes), allocation-free per node. Pure. */
     public static PoolTotals of(ClusterSnapshot snapshot, PoolRule rule, NodeRoom room) {

@@ -1,8 +1,7 @@
 package io.qshard.core.queue;
 
-import java.time.Instant;
-
 import io.qshard.core.model.PodRequest;
+import java.time.Instant;
 
 /**
  * A pending pod as the queue tracks it. Immutable; the queue replaces entries as they change.

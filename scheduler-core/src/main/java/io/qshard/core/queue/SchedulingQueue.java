@@ -1,5 +1,7 @@
 package io.qshard.core.queue;
 
+import io.qshard.core.framework.Status;
+import io.qshard.core.model.PodRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +16,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-
 import java.util.function.Function;
-
-import io.qshard.core.framework.Status;
-import io.qshard.core.model.PodRequest;
 
 /**
  * Pending pods of one scheduler instance, in three sets as in kube-scheduler (and the gated pods, below):
@@ -37,12 +35,12 @@ import io.qshard.core.model.PodRequest;
 public final class SchedulingQueue {
     public static final Duration DEFAULT_UNSCHEDULABLE_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final Comparator<QueuedPod> BY_PRIORITY = Comparator
-            .comparingInt((QueuedPod q) -> -q.pod().priority())
+    private static final Comparator<QueuedPod> BY_PRIORITY = Comparator.comparingInt(
+                    (QueuedPod q) -> -q.pod().priority())
             .thenComparing(q -> q.pod().creationTime())
             .thenComparing(QueuedPod::uid);
-    private static final Comparator<QueuedPod> BY_EXPIRY = Comparator
-            .comparing(QueuedPod::backoffUntil).thenComparing(QueuedPod::uid);
+    private static final Comparator<QueuedPod> BY_EXPIRY =
+            Comparator.comparing(QueuedPod::backoffUntil).thenComparing(QueuedPod::uid);
 
     private final Clock clock;
     private final BackoffPolicy backoff;
@@ -60,6 +58,7 @@ public final class SchedulingQueue {
     private final Map<String, PodRequest> inFlight = new HashMap<>();
     /** Pods the PreEnqueue check holds back: uid → latest version. */
     private final Map<String, PodRequest> gated = new HashMap<>();
+
     private final Function<PodRequest, Status> preEnqueue;
     private long schedulingCycle;
     private long moveRequestCycle = -1;
@@ -73,8 +72,11 @@ public final class SchedulingQueue {
      * @param preEnqueue the PreEnqueue check ({@code FrameworkCycle::preEnqueue}); null admits every pod. Called under
      *                   the queue's lock: it must be pure and cheap.
      */
-    public SchedulingQueue(Clock clock, BackoffPolicy backoff, Duration unschedulableTimeout,
-                           Function<PodRequest, Status> preEnqueue) {
+    public SchedulingQueue(
+            Clock clock,
+            BackoffPolicy backoff,
+            Duration unschedulableTimeout,
+            Function<PodRequest, Status> preEnqueue) {
         this.clock = clock;
         this.backoff = backoff;
         this.unschedulableTimeout = unschedulableTimeout;
@@ -184,7 +186,9 @@ public final class SchedulingQueue {
                 }
                 long wait = left;
                 if (!backingOff.isEmpty()) {
-                    long untilExpiry = Duration.between(clock.instant(), backingOff.first().backoffUntil()).toNanos();
+                    long untilExpiry = Duration.between(
+                                    clock.instant(), backingOff.first().backoffUntil())
+                            .toNanos();
                     wait = Math.max(1_000_000, Math.min(wait, untilExpiry));
                 }
                 changed.awaitNanos(Math.min(wait, TimeUnit.SECONDS.toNanos(1)));
@@ -284,7 +288,11 @@ public final class SchedulingQueue {
         }
     }
 
-    private enum Where { ACTIVE, BACKOFF, UNSCHEDULABLE }
+    private enum Where {
+        ACTIVE,
+        BACKOFF,
+        UNSCHEDULABLE
+    }
 
     private Where afterWait(QueuedPod q) {
         return q.backoffUntil().isAfter(clock.instant()) ? Where.BACKOFF : Where.ACTIVE;
@@ -320,7 +328,9 @@ public final class SchedulingQueue {
             active.add(backingOff.pollFirst());
         }
         Instant cutoff = now.minus(unschedulableTimeout);
-        for (Iterator<Map.Entry<String, Instant>> it = unschedulableSince.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, Instant>> it =
+                        unschedulableSince.entrySet().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, Instant> e = it.next();
             if (e.getValue().isAfter(cutoff)) {
                 break; // the rest arrived later

@@ -14,8 +14,7 @@ public final class PodOwnership {
     /** Default rotation: a pod its shard cannot place tries the next one after 15 s. */
     public static final Duration DEFAULT_ROTATION = Duration.ofSeconds(15);
 
-    private PodOwnership() {
-    }
+    private PodOwnership() {}
 
     /**
      * @param uid      the pod's uid

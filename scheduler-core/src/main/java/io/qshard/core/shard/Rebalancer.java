@@ -15,16 +15,13 @@ import java.util.Set;
  * balance or {@code maxMoves} is reached. Nodes of shards that no longer exist (fewer shards) always move. Pure.
  */
 public final class Rebalancer {
-    private Rebalancer() {
-    }
+    private Rebalancer() {}
 
     /** A node move. */
-    public record Move(String node, int from, int to) {
-    }
+    public record Move(String node, int from, int to) {}
 
     /** The target assignment and the moves that get there. */
-    public record Plan(Map<Integer, Set<String>> target, List<Move> moves, boolean complete) {
-    }
+    public record Plan(Map<Integer, Set<String>> target, List<Move> moves, boolean complete) {}
 
     /**
      * @param current  shard → nodes now
@@ -47,7 +44,8 @@ public final class Rebalancer {
                 orphans.addAll(nodes);
             }
         });
-        orphans.sort(Comparator.comparingLong((String n) -> -weight.getOrDefault(n, 0L)).thenComparing(n -> n));
+        orphans.sort(Comparator.comparingLong((String n) -> -weight.getOrDefault(n, 0L))
+                .thenComparing(n -> n));
         for (String n : orphans) { // nodes of removed shards: to the lightest shard, always
             int to = lightest(target, weight);
             target.get(to).add(n);
@@ -91,15 +89,23 @@ public final class Rebalancer {
     }
 
     private static int heaviest(Map<Integer, Set<String>> a, Map<String, Long> w) {
-        return a.keySet().stream().max(Comparator.comparingLong((Integer s) -> load(a.get(s), w)).thenComparing(s -> -s)).orElseThrow();
+        return a.keySet().stream()
+                .max(Comparator.comparingLong((Integer s) -> load(a.get(s), w)).thenComparing(s -> -s))
+                .orElseThrow();
     }
 
     private static int lightest(Map<Integer, Set<String>> a, Map<String, Long> w) {
-        return a.keySet().stream().min(Comparator.comparingLong((Integer s) -> load(a.get(s), w)).thenComparing(s -> s)).orElseThrow();
+        return a.keySet().stream()
+                .min(Comparator.comparingLong((Integer s) -> load(a.get(s), w)).thenComparing(s -> s))
+                .orElseThrow();
     }
 
     private static int shardOf(Map<Integer, Set<String>> a, String node) {
-        return a.entrySet().stream().filter(e -> e.getValue().contains(node)).map(Map.Entry::getKey).findFirst().orElse(-1);
+        return a.entrySet().stream()
+                .filter(e -> e.getValue().contains(node))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(-1);
     }
 
     /** The lightest shard of an assignment: where a new node goes. */

@@ -20,8 +20,13 @@ import java.util.Set;
  * @param assignment shard → nodes in force
  * @param target     during a change: shard → nodes afterwards (empty when STABLE)
  */
-public record ShardMapView(String tier, int shards, long epoch, ShardPhase phase, Map<Integer, Set<String>> assignment,
-                           Map<Integer, Set<String>> target) {
+public record ShardMapView(
+        String tier,
+        int shards,
+        long epoch,
+        ShardPhase phase,
+        Map<Integer, Set<String>> assignment,
+        Map<Integer, Set<String>> target) {
     /** The most shards a tier may have. */
     public static final int MAX_SHARDS = 64;
 
@@ -103,7 +108,11 @@ public record ShardMapView(String tier, int shards, long epoch, ShardPhase phase
         if (phase != ShardPhase.STABLE && target.isEmpty()) {
             problems.add("spec.target is empty while spec.phase is " + phase);
         }
-        int highest = phase == ShardPhase.STABLE ? shards : Math.max(shards, assignment.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
+        int highest = phase == ShardPhase.STABLE
+                ? shards
+                : Math.max(
+                        shards,
+                        assignment.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
         for (int s : assignment.keySet()) {
             if (s < 0 || s >= highest) {
                 problems.add("spec.assignment names shard " + s + ", outside 0.." + (shards - 1));

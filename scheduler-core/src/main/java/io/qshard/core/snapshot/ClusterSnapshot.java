@@ -20,6 +20,7 @@ public final class ClusterSnapshot {
      * addressing calls {@code equals} on every probed key — node names differing in their last digits cluster.
      */
     private final Map<String, Integer> index;
+
     private final long generation;
 
     /** @param index owned by the new snapshot from now on: the caller must never write it again */
@@ -71,7 +72,8 @@ public final class ClusterSnapshot {
      * {@code nodes} with {@code state} added, or replacing the node of its name; {@code index} is written only when a
      * node is added (the caller passes a map it may write then). Shared with {@link ClusterState}.
      */
-    static PersistentArray<NodeState> put(PersistentArray<NodeState> nodes, Map<String, Integer> index, NodeState state) {
+    static PersistentArray<NodeState> put(
+            PersistentArray<NodeState> nodes, Map<String, Integer> index, NodeState state) {
         Integer i = index.get(state.name());
         if (i != null) {
             return nodes.set(i, state);
@@ -81,7 +83,8 @@ public final class ClusterSnapshot {
     }
 
     /** {@code nodes} without the node {@code name}, the last node moved into its slot; {@code index} is written. */
-    static PersistentArray<NodeState> remove(PersistentArray<NodeState> nodes, Map<String, Integer> index, String name) {
+    static PersistentArray<NodeState> remove(
+            PersistentArray<NodeState> nodes, Map<String, Integer> index, String name) {
         Integer i = index.remove(name);
         if (i == null) {
             return nodes;

@@ -1,13 +1,12 @@
 package io.qshard.core.snapshot;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
-
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.usage.ClassUsage;
 import io.qshard.core.usage.UsageView;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -23,6 +22,7 @@ public final class ClusterState {
     private PersistentArray<NodeState> nodes = PersistentArray.empty();
     /** name → position; handed to the published snapshot, so copied before the next write once shared. */
     private HashMap<String, Integer> index = new HashMap<>();
+
     private boolean indexShared;
     private long generation;
     /** The last published snapshot, or null when something changed since. */
@@ -104,11 +104,15 @@ public final class ClusterState {
      * @param classOfTier    accounting class per tier name
      * @param estimateFactor young pods count as request × this
      */
-    public void setUsage(String nodeName, UsageView view, Function<String, io.qshard.core.model.PoolRule> classOfTier,
-                         double estimateFactor) {
+    public void setUsage(
+            String nodeName,
+            UsageView view,
+            Function<String, io.qshard.core.model.PoolRule> classOfTier,
+            double estimateFactor) {
         NodeState state = nodeOrNull(nodeName);
         if (state != null) {
-            put(state.withUsage(view == null || view.conservative() ? null : ClassUsage.of(view, classOfTier, estimateFactor)));
+            put(state.withUsage(
+                    view == null || view.conservative() ? null : ClassUsage.of(view, classOfTier, estimateFactor)));
         }
     }
 

@@ -1,17 +1,16 @@
 package io.qshard.core.snapshot;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
-import java.util.Objects;
-
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
 import io.qshard.core.model.Taint;
 import io.qshard.core.usage.ClassUsage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * One node with the pods bound or assumed on it and their summed requests, in total and per accounting
@@ -73,6 +72,7 @@ public final class NodeState {
     private final double[] inverse;
     /** Copied from the node so the common filters do not dereference it. */
     private final boolean unschedulable;
+
     private final List<Taint> taints;
     private final boolean hasTaints;
     /** Real usage per class from the node's latest fresh report, or null: the conservative view (requests). */
@@ -82,8 +82,14 @@ public final class NodeState {
     /** The node's hotspot probability within the horizon, [0, 1], as of its latest report. */
     private final double hotspotProbability;
 
-    private NodeState(Node node, PodRequest[] pods, long[] v, double[] inverse, ClassUsage usage, boolean hot,
-                      double hotspotProbability) {
+    private NodeState(
+            Node node,
+            PodRequest[] pods,
+            long[] v,
+            double[] inverse,
+            ClassUsage usage,
+            boolean hot,
+            double hotspotProbability) {
         this.node = node;
         this.pods = pods;
         this.v = v;
@@ -210,7 +216,13 @@ public final class NodeState {
         }
         PodRequest[] p = Arrays.copyOf(pods, pods.length + 1);
         p[pods.length] = pod;
-        return new NodeState(node, p, add(v.clone(), pod, 1), inverse, usage == null ? null : usage.withPlaced(pod), hot,
+        return new NodeState(
+                node,
+                p,
+                add(v.clone(), pod, 1),
+                inverse,
+                usage == null ? null : usage.withPlaced(pod),
+                hot,
                 hotspotProbability);
     }
 
@@ -224,7 +236,13 @@ public final class NodeState {
         PodRequest[] p = new PodRequest[pods.length - 1];
         System.arraycopy(pods, 0, p, 0, i);
         System.arraycopy(pods, i + 1, p, i, pods.length - i - 1);
-        return new NodeState(node, p, add(v.clone(), gone, -1), inverse, usage == null ? null : usage.withRemoved(gone), hot,
+        return new NodeState(
+                node,
+                p,
+                add(v.clone(), gone, -1),
+                inverse,
+                usage == null ? null : usage.withRemoved(gone),
+                hot,
                 hotspotProbability);
     }
 

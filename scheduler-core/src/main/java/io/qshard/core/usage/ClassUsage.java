@@ -24,8 +24,8 @@ public final class ClassUsage {
     private final double estimateFactor;
     private final Usage batchCeiling;
 
-    private ClassUsage(long[] used, long[] peak, Map<String, Usage> addedSinceReport, double estimateFactor,
-                       Usage batchCeiling) {
+    private ClassUsage(
+            long[] used, long[] peak, Map<String, Usage> addedSinceReport, double estimateFactor, Usage batchCeiling) {
         this.used = used;
         this.peak = peak;
         this.addedSinceReport = addedSinceReport;
@@ -91,8 +91,12 @@ public final class ClassUsage {
         Usage estimate = UsageView.request(pod).times(estimateFactor);
         Map<String, Usage> added = new HashMap<>(addedSinceReport);
         added.put(pod.uid(), estimate);
-        return new ClassUsage(shift(used, pod.poolRule(), estimate, 1), shift(peak, pod.poolRule(), estimate, 1),
-                Map.copyOf(added), estimateFactor, batchCeiling);
+        return new ClassUsage(
+                shift(used, pod.poolRule(), estimate, 1),
+                shift(peak, pod.poolRule(), estimate, 1),
+                Map.copyOf(added),
+                estimateFactor,
+                batchCeiling);
     }
 
     /** @return these figures without the estimate of a pod placed since the report; unchanged for other pods */
@@ -103,8 +107,12 @@ public final class ClassUsage {
         }
         Map<String, Usage> added = new HashMap<>(addedSinceReport);
         added.remove(pod.uid());
-        return new ClassUsage(shift(used, pod.poolRule(), estimate, -1), shift(peak, pod.poolRule(), estimate, -1),
-                Map.copyOf(added), estimateFactor, batchCeiling);
+        return new ClassUsage(
+                shift(used, pod.poolRule(), estimate, -1),
+                shift(peak, pod.poolRule(), estimate, -1),
+                Map.copyOf(added),
+                estimateFactor,
+                batchCeiling);
     }
 
     private static long[] shift(long[] figures, PoolRule rule, Usage u, int sign) {

@@ -36,11 +36,9 @@ public final class HotNodes {
      * @param predictive    whether a predicted peak above the threshold makes a node PREDICTED
      * @param coolThreshold usage below which a hot node is normal again, ≤ hotThreshold
      */
-    public record Rule(double hotThreshold, int hotReports, boolean predictive, double coolThreshold) {
-    }
+    public record Rule(double hotThreshold, int hotReports, boolean predictive, double coolThreshold) {}
 
-    private record Entry(State state, int above) {
-    }
+    private record Entry(State state, int above) {}
 
     private final Rule config;
     private final Map<String, Entry> nodes = new HashMap<>();
@@ -63,9 +61,13 @@ public final class HotNodes {
         boolean predicted = config.predictive() && predictedPeak > config.hotThreshold();
         State next = switch (e.state()) {
             case HOT -> usage < config.coolThreshold() ? State.NORMAL : State.HOT;
-            case PREDICTED -> above >= config.hotReports() ? State.HOT
-                    : usage < config.coolThreshold() && !(config.predictive() && predictedPeak >= config.coolThreshold())
-                            ? State.NORMAL : State.PREDICTED;
+            case PREDICTED ->
+                above >= config.hotReports()
+                        ? State.HOT
+                        : usage < config.coolThreshold()
+                                        && !(config.predictive() && predictedPeak >= config.coolThreshold())
+                                ? State.NORMAL
+                                : State.PREDICTED;
             case NORMAL -> above >= config.hotReports() ? State.HOT : predicted ? State.PREDICTED : State.NORMAL;
         };
         nodes.put(node, new Entry(next, above));
@@ -85,7 +87,9 @@ public final class HotNodes {
 
     /** @return the nodes that are HOT or PREDICTED now */
     public Set<String> hotNodes() {
-        return nodes.entrySet().stream().filter(e -> e.getValue().state() != State.NORMAL).map(Map.Entry::getKey)
+        return nodes.entrySet().stream()
+                .filter(e -> e.getValue().state() != State.NORMAL)
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toUnmodifiableSet());
     }
 }

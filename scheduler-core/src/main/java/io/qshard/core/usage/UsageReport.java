@@ -20,8 +20,14 @@ import java.util.Objects;
  *                  {@code qshard.io/batch-*} resources only to a ceiling it has published for a hold-down period
  *                  ({@link io.qshard.core.pool.BatchAdvertiser}), so placements never outrun what the kubelet admits
  */
-public record UsageReport(String node, Instant timestamp, Duration window, Usage nodeUsage, Map<String, Usage> tiers,
-                          Map<String, Usage> pods, Usage batchCeiling) {
+public record UsageReport(
+        String node,
+        Instant timestamp,
+        Duration window,
+        Usage nodeUsage,
+        Map<String, Usage> tiers,
+        Map<String, Usage> pods,
+        Usage batchCeiling) {
     /** @throws NullPointerException or IllegalArgumentException for a structurally invalid report */
     public UsageReport {
         Objects.requireNonNull(node, "node");
@@ -35,8 +41,13 @@ public record UsageReport(String node, Instant timestamp, Duration window, Usage
     }
 
     /** A report without a batch ceiling. */
-    public UsageReport(String node, Instant timestamp, Duration window, Usage nodeUsage, Map<String, Usage> tiers,
-                       Map<String, Usage> pods) {
+    public UsageReport(
+            String node,
+            Instant timestamp,
+            Duration window,
+            Usage nodeUsage,
+            Map<String, Usage> tiers,
+            Map<String, Usage> pods) {
         this(node, timestamp, window, nodeUsage, tiers, pods, null);
     }
 }

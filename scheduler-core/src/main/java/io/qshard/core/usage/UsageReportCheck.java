@@ -47,7 +47,8 @@ public final class UsageReportCheck {
         Usage allowed = report.nodeUsage().times(1 + TIER_SUM_TOLERANCE).plus(new Usage(100, 64L << 20));
         if (sum.milliCpu() > allowed.milliCpu() || sum.memoryBytes() > allowed.memoryBytes()) {
             return Optional.of("NodeUsage " + report.node() + ": tiers add up to " + sum.milliCpu() + "m / "
-                    + sum.memoryBytes() + " B, more than the node's " + report.nodeUsage().milliCpu() + "m / "
+                    + sum.memoryBytes() + " B, more than the node's "
+                    + report.nodeUsage().milliCpu() + "m / "
                     + report.nodeUsage().memoryBytes() + " B");
         }
         return Optional.empty();

@@ -68,8 +68,7 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier, Usage b
      * @param youngFor   a pod younger than this, or missing from the report, counts as max(observed, request × factor)
      * @param factor     the request multiplier of those estimates, &gt; 0
      */
-    public record Estimates(Duration staleAfter, Duration youngFor, double factor) {
-    }
+    public record Estimates(Duration staleAfter, Duration youngFor, double factor) {}
 
     /**
      * Computes the view of one node.
@@ -82,7 +81,8 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier, Usage b
      */
     public static UsageView of(List<PodRequest> podsOnNode, UsageReport report, Instant now, Estimates config) {
         Map<String, Usage> byTier = new HashMap<>();
-        boolean stale = report == null || Duration.between(report.timestamp(), now).compareTo(config.staleAfter()) > 0;
+        boolean stale =
+                report == null || Duration.between(report.timestamp(), now).compareTo(config.staleAfter()) > 0;
         if (stale) {
             for (PodRequest pod : podsOnNode) {
                 byTier.merge(tierOf(pod), request(pod), Usage::plus);

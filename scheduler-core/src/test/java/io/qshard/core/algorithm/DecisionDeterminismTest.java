@@ -4,14 +4,12 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.SplittableRandom;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A decision is a function of (snapshot, pod, seed) for every tier, the hotspot plugins on: they read the heat the
@@ -45,7 +43,9 @@ class DecisionDeterminismTest {
             assertThat(first.isPlaced()).isTrue();
             NodeState chosen = s.node(first.node()).orElseThrow();
             if (!"prod".equals(tier)) {
-                assertThat(chosen.hot()).as("a borrowing tier keeps off hot nodes").isFalse();
+                assertThat(chosen.hot())
+                        .as("a borrowing tier keeps off hot nodes")
+                        .isFalse();
             }
             s = s.with(chosen.reserve(p.boundTo(first.node())));
         }
@@ -59,10 +59,20 @@ class DecisionDeterminismTest {
         NodeState b = node("b", 8000, 32).batch(4000, 16).state();
         PodRequest p = pod("p", tier, 500, 1).build();
         // identical nodes; b predicted hot (p = 0.9): HotspotAvoidance scores a 100 and b 10
-        assertThat(algo.schedule(ClusterSnapshot.empty().with(a).with(b.withHeat(false, 0.9)), p, 1).node()).isEqualTo("a");
-        assertThat(algo.schedule(ClusterSnapshot.empty().with(a.withHeat(false, 0.9)).with(b), p, 1).node()).isEqualTo("b");
+        assertThat(algo.schedule(ClusterSnapshot.empty().with(a).with(b.withHeat(false, 0.9)), p, 1)
+                        .node())
+                .isEqualTo("a");
+        assertThat(algo.schedule(
+                                ClusterSnapshot.empty()
+                                        .with(a.withHeat(false, 0.9))
+                                        .with(b),
+                                p,
+                                1)
+                        .node())
+                .isEqualTo("b");
         // a hot: filtered out whatever the scores
-        ScheduleResult r = algo.schedule(ClusterSnapshot.empty().with(a.withHeat(true, 0)).with(b.withHeat(false, 0.9)), p, 1);
+        ScheduleResult r =
+                algo.schedule(ClusterSnapshot.empty().with(a.withHeat(true, 0)).with(b.withHeat(false, 0.9)), p, 1);
         assertThat(r.node()).isEqualTo("b");
         assertThat(r.feasible()).isEqualTo(1);
     }

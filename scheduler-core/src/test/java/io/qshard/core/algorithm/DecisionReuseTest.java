@@ -5,12 +5,6 @@ import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.SplittableRandom;
-
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.config.DefaultTiers;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
@@ -19,10 +13,15 @@ import io.qshard.core.model.Taint;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class DecisionReuseTest {
     private static SchedulingAlgorithm algorithm(String tier) {
-        return new SchedulingAlgorithm(Profile.build(DefaultTiers.named(tier), ShippedPlugins.registry(), PluginContext.defaults()),
+        return new SchedulingAlgorithm(
+                Profile.build(DefaultTiers.named(tier), ShippedPlugins.registry(), PluginContext.defaults()),
                 NodesToScore.adaptive());
     }
 
@@ -35,8 +34,10 @@ class DecisionReuseTest {
         plugins.add(io.qshard.core.plugins.hotspot.HotspotAvoidance.NAME);
         var weights = new java.util.LinkedHashMap<>(t.scoreWeights());
         weights.put(io.qshard.core.plugins.hotspot.HotspotAvoidance.NAME, 2);
-        var tier = new io.qshard.core.model.Tier(t.name(), t.schedulerName(), t.priority(), t.poolRule(), plugins, weights, 1);
-        return new SchedulingAlgorithm(Profile.build(tier, ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive());
+        var tier = new io.qshard.core.model.Tier(
+                t.name(), t.schedulerName(), t.priority(), t.poolRule(), plugins, weights, 1);
+        return new SchedulingAlgorithm(
+                Profile.build(tier, ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive());
     }
 
     private static ClusterSnapshot identical(int n) {
@@ -84,15 +85,19 @@ class DecisionReuseTest {
                 long mem = 1 + random.nextInt(2);
                 int length = 1 + random.nextInt(40);
                 for (int k = 0; k < length; k++) {
-                    PodRequest pod = pod("p" + cluster + "-" + uid++, tier, cpu, mem).build();
+                    PodRequest pod =
+                            pod("p" + cluster + "-" + uid++, tier, cpu, mem).build();
                     long seed = random.nextLong();
                     long reusedBefore = reuse.reusedDecisions();
                     int start = reuse.window.start;
                     ScheduleResult got = reuse.schedule(s, pod, seed);
                     boolean wasReused = reuse.reusedDecisions() > reusedBefore;
-                    ScheduleResult want = wasReused ? algo.decide(s, pod, seed, start, null, new io.qshard.core.framework.CycleState())
+                    ScheduleResult want = wasReused
+                            ? algo.decide(s, pod, seed, start, null, new io.qshard.core.framework.CycleState())
                             : algo.schedule(s, pod, seed);
-                    assertThat(got.node()).as("decision %d (reused: %s)", decisions, wasReused).isEqualTo(want.node());
+                    assertThat(got.node())
+                            .as("decision %d (reused: %s)", decisions, wasReused)
+                            .isEqualTo(want.node());
                     assertThat(got.score()).isEqualTo(want.score());
                     assertThat(got.evaluated()).isEqualTo(want.evaluated());
                     assertThat(got.feasible()).isEqualTo(want.feasible());
@@ -103,14 +108,19 @@ class DecisionReuseTest {
                     }
                     if (random.nextInt(4) == 0) { // someone else's pod lands on a random node
                         NodeState n = s.node(random.nextInt(s.size()));
-                        s = s.with(n.reserve(pod("f" + uid++, "prod", 100L * random.nextInt(1, 20), 1).foreign().build()));
+                        s = s.with(n.reserve(pod("f" + uid++, "prod", 100L * random.nextInt(1, 20), 1)
+                                .foreign()
+                                .build()));
                     }
                     if (random.nextInt(60) == 0) {
-                        s = s.with(node("extra" + uid++, 8000, 32).batch(4000, 16).state());
+                        s = s.with(
+                                node("extra" + uid++, 8000, 32).batch(4000, 16).state());
                     }
-                    if (random.nextInt(6) == 0) { // a usage report changes a node's heat (hot flag, hotspot probability)
+                    if (random.nextInt(6)
+                            == 0) { // a usage report changes a node's heat (hot flag, hotspot probability)
                         NodeState n = s.node(random.nextInt(s.size()));
-                        s = s.with(n.withHeat(random.nextInt(8) == 0, random.nextInt(3) == 0 ? random.nextDouble() : 0));
+                        s = s.with(
+                                n.withHeat(random.nextInt(8) == 0, random.nextInt(3) == 0 ? random.nextDouble() : 0));
                     }
                 }
             }
@@ -146,7 +156,8 @@ class DecisionReuseTest {
         // 2,000 pods on 1,000 nodes, LeastAllocated over 420-node windows with a fresh start every 16 pods: every node
         // gets 1–3 pods (seen: 7 / 986 / 7 nodes with 1 / 2 / 3; full decisions alone: 1 / 998 / 1)
         assertThat(perNode).hasSize(1000);
-        assertThat(perNode.values().stream().mapToInt(Integer::intValue).max().orElseThrow()).isLessThanOrEqualTo(3);
+        assertThat(perNode.values().stream().mapToInt(Integer::intValue).max().orElseThrow())
+                .isLessThanOrEqualTo(3);
     }
 
     @Test
@@ -154,7 +165,9 @@ class DecisionReuseTest {
         DecisionReuse reuse = new DecisionReuse(prod, 15);
         ClusterSnapshot s = ClusterSnapshot.empty();
         for (int i = 0; i < 500; i++) {
-            s = s.with(node("n" + i, 8000, 32).label("zone", i % 2 == 0 ? "a" : "b").state());
+            s = s.with(node("n" + i, 8000, 32)
+                    .label("zone", i % 2 == 0 ? "a" : "b")
+                    .state());
         }
         reuse.schedule(s, pod("a", "prod", 500, 1).build(), 1);
         reuse.schedule(s, pod("b", "prod", 600, 1).build(), 2); // other cpu
@@ -167,7 +180,9 @@ class DecisionReuseTest {
     @Test
     void aNodeThatStopsFittingFallsBackToAFullDecision() {
         DecisionReuse reuse = new DecisionReuse(prod, 15);
-        ClusterSnapshot s = ClusterSnapshot.empty().with(node("small", 1000, 8).state()).with(node("big", 8000, 32).state());
+        ClusterSnapshot s = ClusterSnapshot.empty()
+                .with(node("small", 1000, 8).state())
+                .with(node("big", 8000, 32).state());
         PodRequest first = pod("p0", "prod", 1000, 1).build();
         ScheduleResult r = reuse.schedule(s, first, 0);
         assertThat(r.feasible()).isEqualTo(2);
@@ -184,9 +199,11 @@ class DecisionReuseTest {
         DecisionReuse off = new DecisionReuse(prod, 0);
         var registry = ShippedPlugins.registry().register("Global", ctx -> new Global());
         var config = new io.qshard.core.config.QshardConfigLoader(registry)
-                .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Global]}]", "t");
-        SchedulingAlgorithm global = new SchedulingAlgorithm(Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
-                NodesToScore.adaptive());
+                .parse(
+                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Global]}]",
+                        "t");
+        SchedulingAlgorithm global = new SchedulingAlgorithm(
+                Profile.build(config.tier("prod"), registry, PluginContext.defaults()), NodesToScore.adaptive());
         assertThat(global.nodeLocal()).isFalse();
         assertThat(prod.nodeLocal()).isTrue();
         DecisionReuse notLocal = new DecisionReuse(global, 15);
@@ -240,9 +257,11 @@ class DecisionReuseTest {
     void aPluginThatThrowsLeavesNoHalfUpdatedWindow() {
         var registry = ShippedPlugins.registry().register("Flaky", ctx -> new Flaky());
         var config = new io.qshard.core.config.QshardConfigLoader(registry)
-                .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Flaky]}]", "t");
-        SchedulingAlgorithm algo = new SchedulingAlgorithm(Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
-                NodesToScore.adaptive());
+                .parse(
+                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Flaky]}]",
+                        "t");
+        SchedulingAlgorithm algo = new SchedulingAlgorithm(
+                Profile.build(config.tier("prod"), registry, PluginContext.defaults()), NodesToScore.adaptive());
         DecisionReuse reuse = new DecisionReuse(algo, 15);
         ClusterSnapshot s = identical(200);
         PodRequest first = pod("p0", "prod", 500, 1).build();
@@ -250,7 +269,9 @@ class DecisionReuseTest {
         Flaky.explode = true;
         try {
             ClusterSnapshot changed = s;
-            assertThatThrownBy(() -> reuse.schedule(changed, pod("p1", "prod", 500, 1).build(), 1)).hasMessage("plugin bug");
+            assertThatThrownBy(() ->
+                            reuse.schedule(changed, pod("p1", "prod", 500, 1).build(), 1))
+                    .hasMessage("plugin bug");
         } finally {
             Flaky.explode = false;
         }

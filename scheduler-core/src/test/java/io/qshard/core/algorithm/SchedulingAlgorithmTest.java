@@ -4,11 +4,6 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashSet;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.config.DefaultTiers;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
@@ -17,10 +12,14 @@ import io.qshard.core.model.Taint;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class SchedulingAlgorithmTest {
     private final SchedulingAlgorithm prod = new SchedulingAlgorithm(
-            Profile.build(DefaultTiers.named("prod"), ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive());
+            Profile.build(DefaultTiers.named("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
+            NodesToScore.adaptive());
 
     private static ClusterSnapshot identical(int n) {
         ClusterSnapshot s = ClusterSnapshot.empty();
@@ -34,10 +33,13 @@ class SchedulingAlgorithmTest {
     void choosesTheHighestScoringNode() {
         // n-busy has 6000m of 8000m requested; LeastAllocated and BalancedAllocation both prefer the empty node
         ClusterSnapshot s = ClusterSnapshot.empty()
-                .with(node("n-busy", 8000, 32).state().reserve(pod("x", "prod", 6000, 4).build()))
+                .with(node("n-busy", 8000, 32)
+                        .state()
+                        .reserve(pod("x", "prod", 6000, 4).build()))
                 .with(node("n-empty", 8000, 32).state());
         for (long seed = 0; seed < 20; seed++) {
-            assertThat(prod.schedule(s, pod("p", "prod", 1000, 4).build(), seed).node()).isEqualTo("n-empty");
+            assertThat(prod.schedule(s, pod("p", "prod", 1000, 4).build(), seed).node())
+                    .isEqualTo("n-empty");
         }
     }
 
@@ -46,7 +48,8 @@ class SchedulingAlgorithmTest {
         ClusterSnapshot s = identical(300);
         PodRequest p = pod("p", "prod", 500, 1).build();
         SchedulingAlgorithm other = new SchedulingAlgorithm(
-                Profile.build(DefaultTiers.named("prod"), ShippedPlugins.registry(), PluginContext.defaults()), NodesToScore.adaptive());
+                Profile.build(DefaultTiers.named("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
+                NodesToScore.adaptive());
         for (long seed = 0; seed < 50; seed++) {
             assertThat(other.schedule(s, p, seed)).isEqualTo(prod.schedule(s, p, seed));
         }
@@ -76,13 +79,16 @@ class SchedulingAlgorithmTest {
         for (int k : new int[] {1, 2, 4}) {
             assertThat(hits[k]).isBetween(850, 1150);
         }
-        assertThat(SchedulingAlgorithm.pickBest(new long[] {3, 7, 2}, 3, new java.util.SplittableRandom(1))).isEqualTo(1);
-        assertThat(SchedulingAlgorithm.pickBest(new long[] {3, 7, 9}, 2, new java.util.SplittableRandom(1))).isEqualTo(1); // count bounds it
+        assertThat(SchedulingAlgorithm.pickBest(new long[] {3, 7, 2}, 3, new java.util.SplittableRandom(1)))
+                .isEqualTo(1);
+        assertThat(SchedulingAlgorithm.pickBest(new long[] {3, 7, 9}, 2, new java.util.SplittableRandom(1)))
+                .isEqualTo(1); // count bounds it
     }
 
     @Test
     void stopsFilteringOnceEnoughFeasibleNodesAreFound() {
-        ScheduleResult r = prod.schedule(identical(1000), pod("p", "prod", 500, 1).build(), 7);
+        ScheduleResult r =
+                prod.schedule(identical(1000), pod("p", "prod", 500, 1).build(), 7);
         // adaptive: 42% of 1000 = 420 feasible to find; every node fits, so exactly 420 are evaluated
         assertThat(r.feasible()).isEqualTo(420);
         assertThat(r.evaluated()).isEqualTo(420);
@@ -106,27 +112,34 @@ class SchedulingAlgorithmTest {
         for (int i = 0; i < 998; i++) {
             s = s.with(node("small" + i, 1000, 4).state());
         }
-        s = s.with(node("gpu0", 64_000, 256).taint("dedicated", "gpu", Taint.Effect.NO_SCHEDULE).state());
-        s = s.with(node("gpu1", 64_000, 256).taint("dedicated", "gpu", Taint.Effect.NO_SCHEDULE).state());
+        s = s.with(node("gpu0", 64_000, 256)
+                .taint("dedicated", "gpu", Taint.Effect.NO_SCHEDULE)
+                .state());
+        s = s.with(node("gpu1", 64_000, 256)
+                .taint("dedicated", "gpu", Taint.Effect.NO_SCHEDULE)
+                .state());
         ScheduleResult r = prod.schedule(s, pod("big", "prod", 4000, 8).build(), 1);
         assertThat(r.isPlaced()).isFalse();
         assertThat(r.evaluated()).isEqualTo(1000);
-        assertThat(r.diagnosis().message()).isEqualTo("0/1000 nodes available: 998 Insufficient cpu, 998 Insufficient memory, "
-                + "2 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate.");
+        assertThat(r.diagnosis().message())
+                .isEqualTo("0/1000 nodes available: 998 Insufficient cpu, 998 Insufficient memory, "
+                        + "2 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate.");
         assertThat(r.diagnosis().unresolvable()).isFalse(); // the small nodes could free up
         assertThat(r.diagnosis().byNode()).hasSize(1000);
     }
 
     @Test
     void emptyShardSaysSo() {
-        ScheduleResult r = prod.schedule(ClusterSnapshot.empty(), pod("p", "prod", 1, 0).build(), 0);
+        ScheduleResult r =
+                prod.schedule(ClusterSnapshot.empty(), pod("p", "prod", 1, 0).build(), 0);
         assertThat(r.diagnosis().message()).isEqualTo("0/0 nodes available: no nodes in this scheduler's shard.");
     }
 
     @Test
     void singleFeasibleNodeSkipsScoring() {
         NodeState only = node("only", 8000, 32).state();
-        ClusterSnapshot s = ClusterSnapshot.empty().with(only).with(node("tiny", 10, 1).state());
+        ClusterSnapshot s =
+                ClusterSnapshot.empty().with(only).with(node("tiny", 10, 1).state());
         ScheduleResult r = prod.schedule(s, pod("p", "prod", 500, 1).build(), 0);
         assertThat(r.node()).isEqualTo("only");
         assertThat(r.feasible()).isEqualTo(1);

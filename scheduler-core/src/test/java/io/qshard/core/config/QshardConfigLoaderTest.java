@@ -3,16 +3,14 @@ package io.qshard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Tier;
 import io.qshard.core.plugins.ShippedPlugins;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class QshardConfigLoaderTest {
     private final QshardConfigLoader loader = new QshardConfigLoader(ShippedPlugins.registry());
@@ -59,78 +57,59 @@ class QshardConfigLoaderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "tiers: [{name: prod, weights: {LeastAllocated: 150}}]"
-                    + "| tiers[0].weights.LeastAllocated: 150 is out of range 1..100",
-            "tiers: [{name: prod, wieghts: {LeastAllocated: 2}}]"
-                    + "| tiers[0].wieghts: unknown field",
-            "tiers: [{name: mid, schedulerName: qshard-prod}]"
-                    + "| schedulerName 'qshard-prod' is used by tiers 'prod' and 'mid'",
-            "tiers: [{name: gold, priority: 1, pool: mid}]"
-                    + "| tiers[0].schedulerName: required for the new tier 'gold'",
-            "tiers: [{name: prod, pool: cheap}]"
-                    + "| tiers[0].pool: unknown pool 'cheap'",
-            "tiers: [{name: prod, plugins: [NodeAffinity, Nope]}]"
-                    + "| tiers[0].plugins[1]: unknown plugin 'Nope'",
-            "tiers: [{name: prod, plugins: [NodeAffinity], weights: {LeastAllocated: 2}}]"
-                    + "| tiers[0].weights.LeastAllocated: plugin 'LeastAllocated' is not enabled",
-            "tiers: [{name: prod, weights: {TierResourceFit: 2}}]"
-                    + "| weights.TierResourceFit: not an enabled score plugin",
-            "tiers: [{name: prod}, {name: prod}]"
-                    + "| tiers[1].name: tier 'prod' is listed twice",
-            "tiers: [{name: Prod!}]"
-                    + "| tiers[0].name: 'Prod!' must be lowercase",
-            "tiers: [{name: prod, shards: 0}]"
-                    + "| tiers[0].shards: 0 is out of range 1..64",
-            "pools: {safetyMargin: {cpu: -0.1}}"
-                    + "| pools.safetyMargin.cpu: -0.1 is out of range [0, 1)",
-            "pools: {targetUtilization: {cpu: 85}}"
-                    + "| pools.targetUtilization.cpu: 85.0 is out of range (0, 1] (a fraction, not a percentage)",
-            "pools: {safetyMargin: {memory: 0.95}}"
-                    + "| pools.safetyMargin: must be smaller than targetUtilization",
-            "pools: {staleAfter: 5s}"
-                    + "| pools.staleAfter: PT5S is shorter than reportInterval PT10S",
-            "pools: {reportInterval: ten}"
-                    + "| pools.reportInterval: expected a duration like 500ms, 10s, 5m or 1h",
-            "scheduling: {percentageOfNodesToScore: 120}"
-                    + "| scheduling.percentageOfNodesToScore: 120 is out of range 0..100",
-            "scheduling: {equivalentPodReuse: -1}"
-                    + "| scheduling.equivalentPodReuse: -1 is out of range 0..1000",
-            "scheduling: {backoffInitial: 20s}"
-                    + "| scheduling.backoffMax: PT10S is shorter than backoffInitial PT20S",
-            "tiers: {name: prod}"
-                    + "| tiers: expected a list",
-            "tiers: [{name: prod, priority: high}]"
-                    + "| tiers[0].priority: expected an integer, found text 'high'",
-            "colour: blue"
-                    + "| colour: unknown field",
-            "tiers: [ {name: prod"
-                    + "| not valid YAML",
-            "predictions: {enabled: yes please}"
-                    + "| predictions.enabled: expected true or false",
-            "predictions: {horizon: 10s}"
-                    + "| predictions.horizon: 0m is out of range 1m..24h",
-            "predictions: {quantile: 0.3}"
-                    + "| predictions.quantile: 0.3 is out of range [0.5, 0.99]",
-            "predictions: {hotspotThreshold: 0.8}"
-                    + "| predictions.hotspotThreshold: 0.8 is out of range [1, 100] (percent of allocatable, not a fraction)",
-            "predictions: {hotspotThreshold: 180}"
-                    + "| predictions.hotspotThreshold: 180.0 is out of range [1, 100] (percent of allocatable)",
-            "predictions: {horizn: 5m}"
-                    + "| predictions.horizn: unknown field",
-            "migration: {hotThreshold: 90}"
-                    + "| migration.hotThreshold: 90.0 is out of range (0, 1] (a fraction, not a percentage)",
-            "migration: {coolThreshold: 0.95}"
-                    + "| migration.coolThreshold: 0.95 is above hotThreshold 0.9",
-            "migration: {targetUtilization: 0.88}"
-                    + "| migration.targetUtilization: 0.88 is above coolThreshold 0.85",
-            "migration: {hotReports: 0}"
-                    + "| migration.hotReports: 0 is out of range 1..100",
-            "migration: {cooldown: soon}"
-                    + "| migration.cooldown: expected a duration",
-            "migration: {maxPerNode: 0}"
-                    + "| migration.maxPerNode: 0 is out of range",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "tiers: [{name: prod, weights: {LeastAllocated: 150}}]"
+                        + "| tiers[0].weights.LeastAllocated: 150 is out of range 1..100",
+                "tiers: [{name: prod, wieghts: {LeastAllocated: 2}}]" + "| tiers[0].wieghts: unknown field",
+                "tiers: [{name: mid, schedulerName: qshard-prod}]"
+                        + "| schedulerName 'qshard-prod' is used by tiers 'prod' and 'mid'",
+                "tiers: [{name: gold, priority: 1, pool: mid}]"
+                        + "| tiers[0].schedulerName: required for the new tier 'gold'",
+                "tiers: [{name: prod, pool: cheap}]" + "| tiers[0].pool: unknown pool 'cheap'",
+                "tiers: [{name: prod, plugins: [NodeAffinity, Nope]}]" + "| tiers[0].plugins[1]: unknown plugin 'Nope'",
+                "tiers: [{name: prod, plugins: [NodeAffinity], weights: {LeastAllocated: 2}}]"
+                        + "| tiers[0].weights.LeastAllocated: plugin 'LeastAllocated' is not enabled",
+                "tiers: [{name: prod, weights: {TierResourceFit: 2}}]"
+                        + "| weights.TierResourceFit: not an enabled score plugin",
+                "tiers: [{name: prod}, {name: prod}]" + "| tiers[1].name: tier 'prod' is listed twice",
+                "tiers: [{name: Prod!}]" + "| tiers[0].name: 'Prod!' must be lowercase",
+                "tiers: [{name: prod, shards: 0}]" + "| tiers[0].shards: 0 is out of range 1..64",
+                "pools: {safetyMargin: {cpu: -0.1}}" + "| pools.safetyMargin.cpu: -0.1 is out of range [0, 1)",
+                "pools: {targetUtilization: {cpu: 85}}"
+                        + "| pools.targetUtilization.cpu: 85.0 is out of range (0, 1] (a fraction, not a percentage)",
+                "pools: {safetyMargin: {memory: 0.95}}"
+                        + "| pools.safetyMargin: must be smaller than targetUtilization",
+                "pools: {staleAfter: 5s}" + "| pools.staleAfter: PT5S is shorter than reportInterval PT10S",
+                "pools: {reportInterval: ten}"
+                        + "| pools.reportInterval: expected a duration like 500ms, 10s, 5m or 1h",
+                "scheduling: {percentageOfNodesToScore: 120}"
+                        + "| scheduling.percentageOfNodesToScore: 120 is out of range 0..100",
+                "scheduling: {equivalentPodReuse: -1}" + "| scheduling.equivalentPodReuse: -1 is out of range 0..1000",
+                "scheduling: {backoffInitial: 20s}"
+                        + "| scheduling.backoffMax: PT10S is shorter than backoffInitial PT20S",
+                "tiers: {name: prod}" + "| tiers: expected a list",
+                "tiers: [{name: prod, priority: high}]" + "| tiers[0].priority: expected an integer, found text 'high'",
+                "colour: blue" + "| colour: unknown field",
+                "tiers: [ {name: prod" + "| not valid YAML",
+                "predictions: {enabled: yes please}" + "| predictions.enabled: expected true or false",
+                "predictions: {horizon: 10s}" + "| predictions.horizon: 0m is out of range 1m..24h",
+                "predictions: {quantile: 0.3}" + "| predictions.quantile: 0.3 is out of range [0.5, 0.99]",
+                "predictions: {hotspotThreshold: 0.8}"
+                        + "| predictions.hotspotThreshold: 0.8 is out of range [1, 100] (percent of allocatable, not a fraction)",
+                "predictions: {hotspotThreshold: 180}"
+                        + "| predictions.hotspotThreshold: 180.0 is out of range [1, 100] (percent of allocatable)",
+                "predictions: {horizn: 5m}" + "| predictions.horizn: unknown field",
+                "migration: {hotThreshold: 90}"
+                        + "| migration.hotThreshold: 90.0 is out of range (0, 1] (a fraction, not a percentage)",
+                "migration: {coolThreshold: 0.95}" + "| migration.coolThreshold: 0.95 is above hotThreshold 0.9",
+                "migration: {targetUtilization: 0.88}"
+                        + "| migration.targetUtilization: 0.88 is above coolThreshold 0.85",
+                "migration: {hotReports: 0}" + "| migration.hotReports: 0 is out of range 1..100",
+                "migration: {cooldown: soon}" + "| migration.cooldown: expected a duration",
+                "migration: {maxPerNode: 0}" + "| migration.maxPerNode: 0 is out of range",
+            })
     void invalidConfigNamesTheField(String yaml, String expected) {
         assertThatThrownBy(() -> loader.parse(yaml, "qshard.yaml"))
                 .isInstanceOf(ConfigException.class)
@@ -140,12 +119,12 @@ class QshardConfigLoaderTest {
 
     @Test
     void predictionsCanBeSwitchedOffAndTuned() {
-        QshardConfig c = loader.parse("predictions: {enabled: false, horizon: 2h, quantile: 0.9, hotspotThreshold: 85}",
-                "qshard.yaml");
+        QshardConfig c = loader.parse(
+                "predictions: {enabled: false, horizon: 2h, quantile: 0.9, hotspotThreshold: 85}", "qshard.yaml");
         assertThat(c.predictions()).isEqualTo(new PredictionConfig(false, Duration.ofHours(2), 0.9, 85));
         assertThat(loader.parse("predictions: {quantile: 0.95}", "qshard.yaml").predictions())
-                .isEqualTo(new PredictionConfig(true, PredictionConfig.DEFAULT_HORIZON, 0.95,
-                        PredictionConfig.DEFAULT_HOTSPOT_THRESHOLD));
+                .isEqualTo(new PredictionConfig(
+                        true, PredictionConfig.DEFAULT_HORIZON, 0.95, PredictionConfig.DEFAULT_HOTSPOT_THRESHOLD));
     }
 
     @Test
@@ -157,6 +136,7 @@ class QshardConfigLoaderTest {
     @Test
     void missingFileIsAClearError() {
         assertThatThrownBy(() -> loader.load(Path.of("/nonexistent/qshard.yaml")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("/nonexistent/qshard.yaml: cannot read");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/nonexistent/qshard.yaml: cannot read");
     }
 }

@@ -5,14 +5,6 @@ import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.framework.BindPlugin;
@@ -33,6 +25,12 @@ import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.core.snapshot.ClusterSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The cycle runs every extension point in kube-scheduler's order and undoes reservations on every failure path. Test
@@ -42,7 +40,9 @@ class FrameworkCycleTest {
     private static final List<String> calls = new ArrayList<>();
     private static String refuse = "";
 
-    private final ClusterSnapshot two = ClusterSnapshot.empty().with(node("n1", 8000, 32).state()).with(node("n2", 8000, 32).state());
+    private final ClusterSnapshot two = ClusterSnapshot.empty()
+            .with(node("n1", 8000, 32).state())
+            .with(node("n2", 8000, 32).state());
     private final PodRequest pod = pod("p", "prod", 500, 1).build();
     private final AtomicReference<Consumer<BindResult>> pendingBind = new AtomicReference<>();
     /** The runtime's default binder: holds the callback until the test answers. */
@@ -61,8 +61,14 @@ class FrameworkCycleTest {
     }
 
     /** A plugin at every extension point after Score, named {@code name}; refuses where {@link #refuse} says. */
-    static class Recorder implements PreEnqueuePlugin, PostFilterPlugin, ReservePlugin, PermitPlugin, PreBindPlugin, BindPlugin,
-            PostBindPlugin {
+    static class Recorder
+            implements PreEnqueuePlugin,
+                    PostFilterPlugin,
+                    ReservePlugin,
+                    PermitPlugin,
+                    PreBindPlugin,
+                    BindPlugin,
+                    PostBindPlugin {
         private final String name;
 
         Recorder(String name) {
@@ -85,7 +91,8 @@ class FrameworkCycleTest {
         }
 
         @Override
-        public PostFilterResult postFilter(CycleState state, PodRequest p, ClusterSnapshot snapshot, Diagnosis diagnosis) {
+        public PostFilterResult postFilter(
+                CycleState state, PodRequest p, ClusterSnapshot snapshot, Diagnosis diagnosis) {
             return step("postFilter").isSuccess() ? PostFilterResult.nominate("n2") : PostFilterResult.NONE;
         }
 
@@ -121,8 +128,8 @@ class FrameworkCycleTest {
     }
 
     /** Reserve, Permit, PreBind and PostBind only (no Bind: the runtime's binder binds). */
-    static final class Steps implements ReservePlugin, PermitPlugin, PreBindPlugin, PostBindPlugin, PostFilterPlugin,
-            PreEnqueuePlugin {
+    static final class Steps
+            implements ReservePlugin, PermitPlugin, PreBindPlugin, PostBindPlugin, PostFilterPlugin, PreEnqueuePlugin {
         private final Recorder r = new Recorder("Steps");
 
         @Override
@@ -167,13 +174,18 @@ class FrameworkCycleTest {
     }
 
     private FrameworkCycle cycle(String extraPlugins) {
-        PluginRegistry registry = ShippedPlugins.registry().register("Steps", ctx -> new Steps())
-                .register("OwnBind", ctx -> new Recorder("OwnBind")).register("OtherBind", ctx -> new Recorder("OtherBind"));
-        var config = new QshardConfigLoader(registry).parse(
-                "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated" + extraPlugins + "]}]", "t");
+        PluginRegistry registry = ShippedPlugins.registry()
+                .register("Steps", ctx -> new Steps())
+                .register("OwnBind", ctx -> new Recorder("OwnBind"))
+                .register("OtherBind", ctx -> new Recorder("OtherBind"));
+        var config = new QshardConfigLoader(registry)
+                .parse(
+                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated"
+                                + extraPlugins + "]}]",
+                        "t");
         Profile profile = Profile.build(config.tier("prod"), registry, PluginContext.defaults());
-        RuntimeSteps runtime = new RuntimeSteps(List.of(new Recorder("Cache")), List.of(new Recorder("Lease")), runtimeBinder,
-                Runnable::run);
+        RuntimeSteps runtime = new RuntimeSteps(
+                List.of(new Recorder("Cache")), List.of(new Recorder("Lease")), runtimeBinder, Runnable::run);
         return new FrameworkCycle(profile, NodesToScore.adaptive(), 0, runtime);
     }
 
@@ -186,8 +198,16 @@ class FrameworkCycleTest {
         c.bind(r, results::add);
         pendingBind.get().accept(BindResult.BOUND);
         // the runtime's cache reserves first, its lease permit runs last; PostBind only after a written binding
-        assertThat(calls).containsExactly("Steps.preEnqueue", "Cache.reserve", "Steps.reserve", "Steps.permit", "Lease.permit",
-                "Steps.preBind", "RuntimeBind.bind", "Steps.postBind");
+        assertThat(calls)
+                .containsExactly(
+                        "Steps.preEnqueue",
+                        "Cache.reserve",
+                        "Steps.reserve",
+                        "Steps.permit",
+                        "Lease.permit",
+                        "Steps.preBind",
+                        "RuntimeBind.bind",
+                        "Steps.postBind");
         assertThat(results).containsExactly(BindResult.BOUND);
     }
 
@@ -247,7 +267,8 @@ class FrameworkCycleTest {
 
         calls.clear();
         refuse = "Steps.postFilter";
-        assertThat(((CycleOutcome.Unschedulable) c.schedule(two, huge, 1)).postFilter()).isEqualTo(PostFilterResult.NONE);
+        assertThat(((CycleOutcome.Unschedulable) c.schedule(two, huge, 1)).postFilter())
+                .isEqualTo(PostFilterResult.NONE);
     }
 
     @Test
@@ -273,33 +294,47 @@ class FrameworkCycleTest {
 
     @Test
     void aReserverThatThrowsLeavesNothingReservedAndTheBugPropagates() {
-        RuntimeSteps runtime = new RuntimeSteps(List.of(new Recorder("Cache"), new Recorder("Boom") {
-            @Override
-            public Status reserve(CycleState state, PodRequest p, String nodeName) {
-                throw new IllegalStateException("plugin bug");
-            }
-        }), List.of(), runtimeBinder, Runnable::run);
+        RuntimeSteps runtime = new RuntimeSteps(
+                List.of(new Recorder("Cache"), new Recorder("Boom") {
+                    @Override
+                    public Status reserve(CycleState state, PodRequest p, String nodeName) {
+                        throw new IllegalStateException("plugin bug");
+                    }
+                }),
+                List.of(),
+                runtimeBinder,
+                Runnable::run);
         var config = new QshardConfigLoader(ShippedPlugins.registry())
                 .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated]}]", "t");
-        FrameworkCycle c = new FrameworkCycle(Profile.build(config.tier("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
-                NodesToScore.adaptive(), 0, runtime);
+        FrameworkCycle c = new FrameworkCycle(
+                Profile.build(config.tier("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
+                NodesToScore.adaptive(),
+                0,
+                runtime);
         assertThatThrownBy(() -> c.schedule(two, pod, 1)).hasMessage("plugin bug");
         assertThat(calls).containsExactly("Cache.reserve", "Boom.unreserve", "Cache.unreserve");
     }
 
     /** A reserver whose unreserve always throws (a buggy plugin); as the profile's, it is unreserved before the cache. */
     private FrameworkCycle withBrokenUnreserve(BindPlugin binder) {
-        RuntimeSteps runtime = new RuntimeSteps(List.of(new Recorder("Cache"), new Recorder("Broken") {
-            @Override
-            public void unreserve(CycleState state, PodRequest p, String nodeName) {
-                calls.add("Broken.unreserve");
-                throw new IllegalStateException("plugin bug");
-            }
-        }), List.of(new Recorder("Lease")), binder, Runnable::run);
+        RuntimeSteps runtime = new RuntimeSteps(
+                List.of(new Recorder("Cache"), new Recorder("Broken") {
+                    @Override
+                    public void unreserve(CycleState state, PodRequest p, String nodeName) {
+                        calls.add("Broken.unreserve");
+                        throw new IllegalStateException("plugin bug");
+                    }
+                }),
+                List.of(new Recorder("Lease")),
+                binder,
+                Runnable::run);
         var config = new QshardConfigLoader(ShippedPlugins.registry())
                 .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated]}]", "t");
-        return new FrameworkCycle(Profile.build(config.tier("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
-                NodesToScore.adaptive(), 0, runtime);
+        return new FrameworkCycle(
+                Profile.build(config.tier("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
+                NodesToScore.adaptive(),
+                0,
+                runtime);
     }
 
     @Test
@@ -331,10 +366,15 @@ class FrameworkCycleTest {
                 throw new IllegalStateException("plugin bug");
             }
         });
-        var config = new QshardConfigLoader(registry).parse(
-                "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, BadPostBind]}]", "t");
-        FrameworkCycle c = new FrameworkCycle(Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
-                NodesToScore.adaptive(), 0, RuntimeSteps.binderOnly(runtimeBinder));
+        var config = new QshardConfigLoader(registry)
+                .parse(
+                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, BadPostBind]}]",
+                        "t");
+        FrameworkCycle c = new FrameworkCycle(
+                Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
+                NodesToScore.adaptive(),
+                0,
+                RuntimeSteps.binderOnly(runtimeBinder));
         CycleOutcome.Reserved r = (CycleOutcome.Reserved) c.schedule(two, pod, 1);
         List<BindResult> results = new ArrayList<>();
         c.bind(r, results::add);
@@ -356,10 +396,15 @@ class FrameworkCycleTest {
                 throw new IllegalStateException("plugin bug");
             }
         });
-        var config = new QshardConfigLoader(registry).parse(
-                "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, BadGate]}]", "t");
-        FrameworkCycle c = new FrameworkCycle(Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
-                NodesToScore.adaptive(), 0, RuntimeSteps.binderOnly(runtimeBinder));
+        var config = new QshardConfigLoader(registry)
+                .parse(
+                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, BadGate]}]",
+                        "t");
+        FrameworkCycle c = new FrameworkCycle(
+                Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
+                NodesToScore.adaptive(),
+                0,
+                RuntimeSteps.binderOnly(runtimeBinder));
         Status s = c.preEnqueue(pod);
         assertThat(s.code()).isEqualTo(Status.Code.ERROR);
         assertThat(s.plugin()).isEqualTo("BadGate");
@@ -370,6 +415,7 @@ class FrameworkCycleTest {
     void everyOutcomeCarriesTheDecisionsTimeWithoutReserveAndPermit() {
         FrameworkCycle c = cycle(", Steps");
         assertThat(c.schedule(two, pod, 1).decisionNanos()).isPositive();
-        assertThat(c.schedule(two, pod("huge", "prod", 64_000, 1).build(), 1).decisionNanos()).isPositive();
+        assertThat(c.schedule(two, pod("huge", "prod", 64_000, 1).build(), 1).decisionNanos())
+                .isPositive();
     }
 }

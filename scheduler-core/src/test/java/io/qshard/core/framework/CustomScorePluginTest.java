@@ -4,14 +4,13 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.core.snapshot.ClusterSnapshot;
+import org.junit.jupiter.api.Test;
 
 /** The README's recipe: one class, one registration, one config line — and the plugin drives decisions. */
 class CustomScorePluginTest {
@@ -30,16 +29,23 @@ class CustomScorePluginTest {
         // the slow node is emptier (LeastAllocated 100 vs 50, weight 1) but PreferFast adds 10 × 100
         ClusterSnapshot s = ClusterSnapshot.empty()
                 .with(node("slow", 8000, 32).state())
-                .with(node("fast", 8000, 32).label("fast", "true").state().reserve(pod("x", "prod", 4000, 16).build()));
+                .with(node("fast", 8000, 32)
+                        .label("fast", "true")
+                        .state()
+                        .reserve(pod("x", "prod", 4000, 16).build()));
         assertThat(algo.schedule(s, pod("p", "prod", 1, 0).build(), 0).node()).isEqualTo("fast");
     }
 
     @Test
     void aShortNameCanBeRegisteredToo() {
         PluginRegistry registry = ShippedPlugins.registry().register(PreferFast.NAME, ctx -> new PreferFast());
-        QshardConfig config = new QshardConfigLoader(registry).parse(
-                "tiers: [{name: prod, plugins: [TierResourceFit, PreferFast], weights: {PreferFast: 3}}]", "qshard.yaml");
-        assertThat(Profile.build(config.tier("prod"), registry, PluginContext.defaults()).weight(0)).isEqualTo(3);
+        QshardConfig config = new QshardConfigLoader(registry)
+                .parse(
+                        "tiers: [{name: prod, plugins: [TierResourceFit, PreferFast], weights: {PreferFast: 3}}]",
+                        "qshard.yaml");
+        assertThat(Profile.build(config.tier("prod"), registry, PluginContext.defaults())
+                        .weight(0))
+                .isEqualTo(3);
     }
 
     @Test

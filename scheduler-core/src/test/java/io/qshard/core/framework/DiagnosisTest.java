@@ -12,8 +12,9 @@ class DiagnosisTest {
         d.add("b", Status.unschedulable("Fit", "Insufficient cpu"));
         d.add("c", Status.unschedulable("Fit", "Insufficient cpu"));
         d.add("d", Status.unresolvable("Aff", "node(s) didn't match Pod's node affinity/selector"));
-        assertThat(d.totalNodes(5).message()).isEqualTo("0/5 nodes available: 2 Insufficient cpu, 1 Insufficient memory, "
-                + "1 node(s) didn't match Pod's node affinity/selector.");
+        assertThat(d.totalNodes(5).message())
+                .isEqualTo("0/5 nodes available: 2 Insufficient cpu, 1 Insufficient memory, "
+                        + "1 node(s) didn't match Pod's node affinity/selector.");
         assertThat(d.unresolvable()).isFalse();
     }
 
@@ -22,7 +23,8 @@ class DiagnosisTest {
         Diagnosis d = new Diagnosis();
         d.add("a", Status.unresolvable("Taint", "t"));
         assertThat(d.unresolvable()).isTrue();
-        assertThat(Diagnosis.preFilterFailed(Status.unresolvable("X", "pod has no containers"), 3).message())
+        assertThat(Diagnosis.preFilterFailed(Status.unresolvable("X", "pod has no containers"), 3)
+                        .message())
                 .isEqualTo("0/3 nodes available: pod has no containers.");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -13,18 +12,18 @@ class NodeSelectorRequirementTest {
 
     @ParameterizedTest(name = "{0} {1} {2} -> {3}")
     @CsvSource({
-            "zone, IN, a|b, true",
-            "zone, IN, b|c, false",
-            "zone, NOT_IN, b, true",
-            "zone, NOT_IN, a, false",
-            "missing, NOT_IN, a, true",        // absent label is not in any set
-            "zone, EXISTS, , true",
-            "missing, EXISTS, , false",
-            "missing, DOES_NOT_EXIST, , true",
-            "cores, GT, 8, true",              // 16 > 8
-            "cores, GT, 16, false",
-            "cores, LT, 32, true",
-            "zone, GT, 1, false",              // 'a' is not a number: neither Gt nor Lt
+        "zone, IN, a|b, true",
+        "zone, IN, b|c, false",
+        "zone, NOT_IN, b, true",
+        "zone, NOT_IN, a, false",
+        "missing, NOT_IN, a, true", // absent label is not in any set
+        "zone, EXISTS, , true",
+        "missing, EXISTS, , false",
+        "missing, DOES_NOT_EXIST, , true",
+        "cores, GT, 8, true", // 16 > 8
+        "cores, GT, 16, false",
+        "cores, LT, 32, true",
+        "zone, GT, 1, false", // 'a' is not a number: neither Gt nor Lt
     })
     void operators(String key, NodeSelectorRequirement.Operator op, String values, boolean expected) {
         List<String> v = values == null ? List.of() : List.of(values.split("\\|"));

@@ -27,10 +27,12 @@ class ResourcesTest {
     void insufficientNamesOnlyRequestedResourcesThatDoNotFit() {
         Resources free = new Resources(400, 4096, 0, 0, 0);
         // cpu 500 > 400, memory fits, pods 1 > 0, batch 100 > 0 and 100 > 0
-        assertThat(b.insufficient(free)).containsExactly(ResourceNames.CPU, ResourceNames.PODS,
-                ResourceNames.BATCH_CPU, ResourceNames.BATCH_MEMORY);
+        assertThat(b.insufficient(free))
+                .containsExactly(
+                        ResourceNames.CPU, ResourceNames.PODS, ResourceNames.BATCH_CPU, ResourceNames.BATCH_MEMORY);
         // a pod asking nothing of a resource is never short of it, even when the node is over (negative room)
-        assertThat(Resources.of(100, 0).insufficient(new Resources(100, -5, -1, -1, -1))).isEmpty();
+        assertThat(Resources.of(100, 0).insufficient(new Resources(100, -5, -1, -1, -1)))
+                .isEmpty();
     }
 
     @Test
@@ -38,8 +40,13 @@ class ResourcesTest {
         Resources base = new Resources(1, 2, 3, 4, 5);
         assertThat(new Resources(1, 2, 3, 4, 5)).isEqualTo(base).hasSameHashCodeAs(base);
         // one component different at a time: never equal
-        assertThat(java.util.List.of(new Resources(9, 2, 3, 4, 5), new Resources(1, 9, 3, 4, 5), new Resources(1, 2, 9, 4, 5),
-                new Resources(1, 2, 3, 9, 5), new Resources(1, 2, 3, 4, 9))).allSatisfy(r -> assertThat(r).isNotEqualTo(base));
+        assertThat(java.util.List.of(
+                        new Resources(9, 2, 3, 4, 5),
+                        new Resources(1, 9, 3, 4, 5),
+                        new Resources(1, 2, 9, 4, 5),
+                        new Resources(1, 2, 3, 9, 5),
+                        new Resources(1, 2, 3, 4, 9)))
+                .allSatisfy(r -> assertThat(r).isNotEqualTo(base));
         assertThat(base).isNotEqualTo(null).isNotEqualTo("1,2,3,4,5");
     }
 }

@@ -2,6 +2,7 @@ package io.qshard.core.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qshard.core.model.Resources;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,12 +10,9 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-
-import io.qshard.core.model.Resources;
 
 /**
  * The race the advertiser exists for, played out on one node in 50 ms steps: a scheduler places 500m batch pods
@@ -30,8 +28,10 @@ class BatchAdvertiserRacePropertyTest {
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
 
     @Property(tries = 300)
-    void boundRequestsNeverExceedTheAdvertisement(@ForAll long seed, @ForAll @IntRange(min = 0, max = 900) int schedulerLagMs,
-                                                  @ForAll @IntRange(min = 0, max = 900) int reporterLagMs) {
+    void boundRequestsNeverExceedTheAdvertisement(
+            @ForAll long seed,
+            @ForAll @IntRange(min = 0, max = 900) int schedulerLagMs,
+            @ForAll @IntRange(min = 0, max = 900) int reporterLagMs) {
         SplittableRandom random = new SplittableRandom(seed);
         BatchAdvertiser advertiser = new BatchAdvertiser(Duration.ofSeconds(2), 0.02);
         NavigableMap<Long, long[]> published = new TreeMap<>(); // t → {advertised, ceiling} as written
@@ -52,8 +52,12 @@ class BatchAdvertiserRacePropertyTest {
             if (t % 1000 == 0) { // the reporter's tick
                 pool = Math.max(0, Math.min(9000, pool + (random.nextInt(5) - 2) * 700L));
                 long boundSeen = boundHistory.floorEntry(t - reporterLagMs).getValue();
-                BatchAdvertiser.Decision d = advertiser.tick("n", Resources.batch(pool, 0), Resources.batch(boundSeen, 0),
-                        Resources.batch(advertised, 0), T0.plusMillis(t));
+                BatchAdvertiser.Decision d = advertiser.tick(
+                        "n",
+                        Resources.batch(pool, 0),
+                        Resources.batch(boundSeen, 0),
+                        Resources.batch(advertised, 0),
+                        T0.plusMillis(t));
                 ceiling = d.ceiling().batchMilliCpu();
                 if (d.advertise() != null) {
                     advertised = d.advertise().batchMilliCpu();
@@ -72,7 +76,9 @@ class BatchAdvertiserRacePropertyTest {
                 boundHistory.put(t, (long) pods.size() * POD);
             }
             long total = (long) pods.size() * POD;
-            assertThat(total).as("t=%d ms: Σ bound %d > advertised %d", t, total, advertised).isLessThanOrEqualTo(advertised);
+            assertThat(total)
+                    .as("t=%d ms: Σ bound %d > advertised %d", t, total, advertised)
+                    .isLessThanOrEqualTo(advertised);
         }
     }
 }

@@ -3,12 +3,10 @@ package io.qshard.core.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.qshard.core.model.Resources;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
-
-import io.qshard.core.model.Resources;
 
 class BatchAdvertiserTest {
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
@@ -86,7 +84,8 @@ class BatchAdvertiserTest {
     void holdDownDefaultsToTwoIntervalsAndHasAFloor() {
         assertThat(BatchAdvertiser.holdDownFor(Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(20));
         assertThat(BatchAdvertiser.holdDownFor(Duration.ofMillis(500))).isEqualTo(BatchAdvertiser.MIN_HOLD_DOWN);
-        assertThatThrownBy(() -> new BatchAdvertiser(Duration.ofSeconds(1), 0.02)).hasMessageContaining("hold-down");
+        assertThatThrownBy(() -> new BatchAdvertiser(Duration.ofSeconds(1), 0.02))
+                .hasMessageContaining("hold-down");
         assertThatThrownBy(() -> new BatchAdvertiser(HOLD, 1.0)).hasMessageContaining("change threshold");
     }
 }

@@ -5,11 +5,10 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
 import io.qshard.core.snapshot.NodeState;
+import org.junit.jupiter.api.Test;
 
 /**
  * Node: real allocatable 10000m / 100Gi, batch advertised 4000m / 20Gi; defaults: target 0.85 cpu / 0.90
@@ -34,7 +33,8 @@ class NodeRoomTest {
     @Test
     void prodRoomIsRealAllocatableMinusProdAndWhatAKubeletAdmits() {
         Resources r = room.roomFor(PoolRule.ALLOCATABLE, loaded(false));
-        // cpu: min(10000 − 6000, 10000 − (6000 + 1000)) = min(4000, 3000) = 3000 — mid's native requests count at the kubelet
+        // cpu: min(10000 − 6000, 10000 − (6000 + 1000)) = min(4000, 3000) = 3000 — mid's native requests count at the
+        // kubelet
         // mem: min(100 − 60, 100 − 70) = 30Gi; pods: 110 − 4 = 106
         assertThat(r.milliCpu()).isEqualTo(3000);
         assertThat(r.memoryBytes()).isEqualTo(30 * GI);
@@ -79,7 +79,8 @@ class NodeRoomTest {
     void batchPoolToAdvertiseNeverGoesNegative() {
         // pool cpu: 8500 − 6000 − 1000 − 500 = 1000 (batch pods are not subtracted: they are what it admits)
         assertThat(room.batchPool(loaded(false))).isEqualTo(Resources.batch(1000, 15 * GI));
-        NodeState full = node("n", 1000, 1).state().reserve(pod("p", "prod", 1000, 1).build());
+        NodeState full =
+                node("n", 1000, 1).state().reserve(pod("p", "prod", 1000, 1).build());
         assertThat(room.batchPool(full)).isEqualTo(Resources.batch(0, 0));
     }
 }

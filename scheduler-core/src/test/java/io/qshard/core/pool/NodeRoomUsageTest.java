@@ -28,27 +28,37 @@ class NodeRoomUsageTest {
 
     /** 10 cores / 40 Gi, batch resources advertised generously; prod requests 8000m / 32 Gi. */
     private static NodeState busyByRequests() {
-        return node("n1", 10_000, 40).batch(10_000, 40).state()
+        return node("n1", 10_000, 40)
+                .batch(10_000, 40)
+                .state()
                 .reserve(pod("p1", "prod", 8_000, 32).build());
     }
 
     private static ClassUsage figures(NodeState node, long prodCpuUsed) {
-        UsageReport report = new UsageReport("n1", NOW.minusSeconds(5), Duration.ofSeconds(10),
-                new Usage(prodCpuUsed, 8 * GI), Map.of("prod", new Usage(prodCpuUsed, 8 * GI)),
+        UsageReport report = new UsageReport(
+                "n1",
+                NOW.minusSeconds(5),
+                Duration.ofSeconds(10),
+                new Usage(prodCpuUsed, 8 * GI),
+                Map.of("prod", new Usage(prodCpuUsed, 8 * GI)),
                 Map.of("p1", new Usage(prodCpuUsed, 8 * GI)));
         UsageView view = UsageView.of(node.pods(), report, NOW, CONFIG.estimates());
-        return ClassUsage.of(view, tier -> switch (tier) {
-            case "mid" -> PoolRule.MID_POOL;
-            case "batch" -> PoolRule.BATCH_POOL;
-            case "free" -> PoolRule.FREE_POOL;
-            default -> PoolRule.ALLOCATABLE;
-        }, CONFIG.estimateFactor());
+        return ClassUsage.of(
+                view,
+                tier -> switch (tier) {
+                    case "mid" -> PoolRule.MID_POOL;
+                    case "batch" -> PoolRule.BATCH_POOL;
+                    case "free" -> PoolRule.FREE_POOL;
+                    default -> PoolRule.ALLOCATABLE;
+                },
+                CONFIG.estimateFactor());
     }
 
     @Test
     void conservativeViewLeavesNoBatchRoomOnARequestFullNode() {
         // batch pool = peakCap 8500 − usage(prod) 8000 (requests) − usage(mid) 0 − margin 500 − usage(batch) 0 = 0
-        assertThat(ROOM.room(PoolRule.BATCH_POOL, busyByRequests(), NodeState.BATCH_CPU)).isZero();
+        assertThat(ROOM.room(PoolRule.BATCH_POOL, busyByRequests(), NodeState.BATCH_CPU))
+                .isZero();
     }
 
     @Test
@@ -73,19 +83,24 @@ class NodeRoomUsageTest {
         assertThat(ROOM.room(PoolRule.FREE_POOL, placed, NodeState.BATCH_CPU)).isEqualTo(4_500);
         // idempotent per uid, and a forgotten placement gives its estimate back exactly
         assertThat(placed.reserve(pod("b1", "batch", 1_500, 4).build())).isSameAs(placed);
-        assertThat(ROOM.room(PoolRule.BATCH_POOL, placed.unreserve("b1"), NodeState.BATCH_CPU)).isEqualTo(6_000);
+        assertThat(ROOM.room(PoolRule.BATCH_POOL, placed.unreserve("b1"), NodeState.BATCH_CPU))
+                .isEqualTo(6_000);
     }
 
     @Test
     void poolsCountHigherTiersAtTheirPredictedPeakAndTheirOwnAtTheEstimates() {
         NodeState n = busyByRequests().reserve(pod("b1", "batch", 1_000, 2).build());
-        UsageReport report = new UsageReport("n1", NOW.minusSeconds(5), Duration.ofSeconds(10),
-                new Usage(3_000, 10 * GI), Map.of("prod", new Usage(2_000, 8 * GI), "batch", new Usage(1_000, 2 * GI)),
+        UsageReport report = new UsageReport(
+                "n1",
+                NOW.minusSeconds(5),
+                Duration.ofSeconds(10),
+                new Usage(3_000, 10 * GI),
+                Map.of("prod", new Usage(2_000, 8 * GI), "batch", new Usage(1_000, 2 * GI)),
                 Map.of("p1", new Usage(2_000, 8 * GI), "b1", new Usage(1_000, 2 * GI)));
         UsageView view = UsageView.of(n.pods(), report, NOW, CONFIG.estimates())
                 .withPredictedPeaks(Map.of("prod", new Usage(3_000, 8 * GI), "batch", new Usage(2_500, 2 * GI)));
-        NodeState u = n.withUsage(ClassUsage.of(view, t -> "batch".equals(t) ? PoolRule.BATCH_POOL : PoolRule.ALLOCATABLE,
-                CONFIG.estimateFactor()));
+        NodeState u = n.withUsage(ClassUsage.of(
+                view, t -> "batch".equals(t) ? PoolRule.BATCH_POOL : PoolRule.ALLOCATABLE, CONFIG.estimateFactor()));
         // batch pool = 8500 − peak(prod) 3000 − peak(mid) 0 − 500 − usage(batch) 1000 (its pods' estimates, not the
         // batch tier's own predicted peak 2500: a filling tier would otherwise block itself) = 4000
         assertThat(ROOM.room(PoolRule.BATCH_POOL, u, NodeState.BATCH_CPU)).isEqualTo(4_000);
@@ -108,7 +123,8 @@ class NodeRoomUsageTest {
     void batchPoolAdvertisedFollowsUsage() {
         NodeState n = busyByRequests();
         // what the simulator / node agent would advertise: 8500 − 2000 − 500 = 6000 cpu
-        assertThat(ROOM.batchPool(n.withUsage(figures(n, 2_000))).batchMilliCpu()).isEqualTo(6_000);
+        assertThat(ROOM.batchPool(n.withUsage(figures(n, 2_000))).batchMilliCpu())
+                .isEqualTo(6_000);
         assertThat(ROOM.batchPool(n).batchMilliCpu()).isZero();
     }
 
@@ -118,9 +134,15 @@ class NodeRoomUsageTest {
         state.upsertNode(node("n1", 10_000, 40).batch(10_000, 40).build());
         state.upsertPod(pod("p1", "prod", 8_000, 32).build().boundTo("n1"));
         NodeState before = state.snapshot().node("n1").orElseThrow();
-        UsageReport report = new UsageReport("n1", NOW.minusSeconds(5), Duration.ofSeconds(10),
-                new Usage(2_000, 8 * GI), Map.of("prod", new Usage(2_000, 8 * GI)), Map.of("p1", new Usage(2_000, 8 * GI)));
-        state.setUsage("n1", UsageView.of(before.pods(), report, NOW, CONFIG.estimates()), t -> PoolRule.ALLOCATABLE, 1.0);
+        UsageReport report = new UsageReport(
+                "n1",
+                NOW.minusSeconds(5),
+                Duration.ofSeconds(10),
+                new Usage(2_000, 8 * GI),
+                Map.of("prod", new Usage(2_000, 8 * GI)),
+                Map.of("p1", new Usage(2_000, 8 * GI)));
+        state.setUsage(
+                "n1", UsageView.of(before.pods(), report, NOW, CONFIG.estimates()), t -> PoolRule.ALLOCATABLE, 1.0);
         assertThat(ROOM.room(PoolRule.BATCH_POOL, state.snapshot().node("n1").orElseThrow(), NodeState.BATCH_CPU))
                 .isEqualTo(6_000);
         state.setUsage("n1", null, t -> PoolRule.ALLOCATABLE, 1.0); // stale: back to requests

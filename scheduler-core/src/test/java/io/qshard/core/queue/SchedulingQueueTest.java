@@ -4,11 +4,9 @@ import static io.qshard.core.testing.Fixtures.T0;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.testing.TestClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class SchedulingQueueTest {
     private final TestClock clock = new TestClock(T0);
@@ -24,10 +22,10 @@ class SchedulingQueueTest {
         q.add(pod("old-batch", "batch", 1, 0).created(T0).build());
         q.add(pod("old-prod", "prod", 1, 0).created(T0).build());
         q.add(pod("b-same", "prod", 1, 0).created(T0).build());
-        assertThat(popUid()).isEqualTo("b-same");     // same priority and age as old-prod: uid order
+        assertThat(popUid()).isEqualTo("b-same"); // same priority and age as old-prod: uid order
         assertThat(popUid()).isEqualTo("old-prod");
         assertThat(popUid()).isEqualTo("young-prod");
-        assertThat(popUid()).isEqualTo("old-batch");   // batch priority 5000 < prod 9000
+        assertThat(popUid()).isEqualTo("old-batch"); // batch priority 5000 < prod 9000
         assertThat(q.pop()).isEmpty();
     }
 
@@ -45,14 +43,14 @@ class SchedulingQueueTest {
     void aFailedPodWaitsForItsBackoff() {
         q.add(pod("p", "prod", 1, 0).build());
         QueuedPod popped = q.pop().orElseThrow();
-        q.requeueAfterError(popped);                      // attempt 1 → 1 s
+        q.requeueAfterError(popped); // attempt 1 → 1 s
         assertThat(q.pop()).isEmpty();
         clock.advance(Duration.ofMillis(999));
         assertThat(q.pop()).isEmpty();
         clock.advance(Duration.ofMillis(1));
         QueuedPod again = q.pop().orElseThrow();
         assertThat(again.attempts()).isEqualTo(1);
-        q.requeueAfterError(again);                       // attempt 2 → 2 s
+        q.requeueAfterError(again); // attempt 2 → 2 s
         clock.advance(Duration.ofMillis(1999));
         assertThat(q.pop()).isEmpty();
         clock.advance(Duration.ofMillis(1));
@@ -63,10 +61,10 @@ class SchedulingQueueTest {
     void unschedulablePodsWaitForAClusterEvent() {
         q.add(pod("p", "prod", 1, 0).build());
         q.requeueUnschedulable(q.pop().orElseThrow());
-        clock.advance(Duration.ofSeconds(30));            // backoff long over, but no event yet
+        clock.advance(Duration.ofSeconds(30)); // backoff long over, but no event yet
         assertThat(q.pop()).isEmpty();
         assertThat(q.sizes().unschedulable()).isEqualTo(1);
-        q.onClusterEvent();                                // e.g. a node was added
+        q.onClusterEvent(); // e.g. a node was added
         assertThat(popUid()).isEqualTo("p");
     }
 
@@ -74,7 +72,7 @@ class SchedulingQueueTest {
     void anEventDuringTheAttemptIsNotLost() {
         q.add(pod("p", "prod", 1, 0).build());
         QueuedPod inFlight = q.pop().orElseThrow();
-        q.onClusterEvent();                                // node added while p was being scheduled
+        q.onClusterEvent(); // node added while p was being scheduled
         q.requeueUnschedulable(inFlight);
         assertThat(q.sizes().unschedulable()).isZero();
         assertThat(q.sizes().backoff()).isEqualTo(1);
@@ -136,8 +134,12 @@ class SchedulingQueueTest {
     @Test
     void aGatedPodIsHeldBackUntilAnUpdatePassesTheCheckThenQueuedAtOnce() {
         // the check stands for a PreEnqueue plugin such as scheduling gates: pods with a "gate" selector wait
-        SchedulingQueue gatedQueue = new SchedulingQueue(clock, BackoffPolicy.defaults(), Duration.ofSeconds(60),
-                p -> p.nodeSelector().containsKey("gate") ? io.qshard.core.framework.Status.unschedulable("Gates", "gated")
+        SchedulingQueue gatedQueue = new SchedulingQueue(
+                clock,
+                BackoffPolicy.defaults(),
+                Duration.ofSeconds(60),
+                p -> p.nodeSelector().containsKey("gate")
+                        ? io.qshard.core.framework.Status.unschedulable("Gates", "gated")
                         : io.qshard.core.framework.Status.SUCCESS);
         gatedQueue.add(pod("g", "prod", 1, 0).selector("gate", "x").build());
         gatedQueue.add(pod("free", "prod", 1, 0).build());
@@ -156,7 +158,10 @@ class SchedulingQueueTest {
 
     @Test
     void aDeletedGatedPodIsForgotten() {
-        SchedulingQueue gatedQueue = new SchedulingQueue(clock, BackoffPolicy.defaults(), Duration.ofSeconds(60),
+        SchedulingQueue gatedQueue = new SchedulingQueue(
+                clock,
+                BackoffPolicy.defaults(),
+                Duration.ofSeconds(60),
                 p -> io.qshard.core.framework.Status.unschedulable("Gates", "gated"));
         gatedQueue.add(pod("g", "prod", 1, 0).build());
         gatedQueue.delete("g");

@@ -15,13 +15,16 @@ class PodOwnershipTest {
     @Test
     void everyInstanceComputesTheSameOwnerAndItRotatesThroughEveryShard() {
         int first = PodOwnership.owner("uid-1", T0, T0.plusSeconds(3), 4, ROTATION);
-        assertThat(PodOwnership.owner("uid-1", T0, T0.plusSeconds(14), 4, ROTATION)).isEqualTo(first);
+        assertThat(PodOwnership.owner("uid-1", T0, T0.plusSeconds(14), 4, ROTATION))
+                .isEqualTo(first);
         Set<Integer> seen = new HashSet<>();
         for (int turn = 0; turn < 4; turn++) {
-            seen.add(PodOwnership.owner("uid-1", T0, T0.plus(ROTATION.multipliedBy(turn)).plusSeconds(1), 4, ROTATION));
+            seen.add(PodOwnership.owner(
+                    "uid-1", T0, T0.plus(ROTATION.multipliedBy(turn)).plusSeconds(1), 4, ROTATION));
         }
         assertThat(seen).containsExactlyInAnyOrder(0, 1, 2, 3);
-        assertThat(PodOwnership.owner("uid-1", T0, T0.plusSeconds(16), 4, ROTATION)).isEqualTo((first + 1) % 4);
+        assertThat(PodOwnership.owner("uid-1", T0, T0.plusSeconds(16), 4, ROTATION))
+                .isEqualTo((first + 1) % 4);
         assertThat(PodOwnership.nextRotation(T0, T0.plusSeconds(16), ROTATION)).isEqualTo(T0.plusSeconds(30));
     }
 
@@ -34,6 +37,7 @@ class PodOwnershipTest {
         for (int c : count) {
             assertThat(c).isBetween(900, 1100); // 1000 ± 10 %
         }
-        assertThat(PodOwnership.owner("x", T0, T0.plusSeconds(100), 1, ROTATION)).isZero();
+        assertThat(PodOwnership.owner("x", T0, T0.plusSeconds(100), 1, ROTATION))
+                .isZero();
     }
 }

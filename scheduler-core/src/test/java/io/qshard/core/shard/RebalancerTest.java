@@ -19,8 +19,8 @@ class RebalancerTest {
 
     @Test
     void twoToThreeShardsMovesAThirdAndNoMore() {
-        Map<Integer, Set<String>> now = Map.of(0, Set.of("n0", "n1", "n2", "n3", "n4", "n5"),
-                1, Set.of("n6", "n7", "n8", "n9", "n10", "n11"));
+        Map<Integer, Set<String>> now =
+                Map.of(0, Set.of("n0", "n1", "n2", "n3", "n4", "n5"), 1, Set.of("n6", "n7", "n8", "n9", "n10", "n11"));
         Rebalancer.Plan p = Rebalancer.plan(now, equalWeights(12), 3, Integer.MAX_VALUE);
         // 12 equal nodes in 3 shards: 4 each; shard 2 takes 2 from each of the others — 4 moves, the minimum
         assertThat(p.moves()).hasSize(4).allMatch(m -> m.to() == 2);

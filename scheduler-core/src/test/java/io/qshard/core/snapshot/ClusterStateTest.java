@@ -4,9 +4,8 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.model.PodRequest;
+import org.junit.jupiter.api.Test;
 
 class ClusterStateTest {
     private final ClusterState state = new ClusterState();
@@ -17,7 +16,8 @@ class ClusterStateTest {
         PodRequest p = pod("p", "prod", 1000, 1).build();
         state.assume(p, "n1");
         state.upsertPod(p.boundTo("n1")); // the informer confirms the binding
-        assertThat(state.snapshot().node("n1").orElseThrow().requested().milliCpu()).isEqualTo(1000);
+        assertThat(state.snapshot().node("n1").orElseThrow().requested().milliCpu())
+                .isEqualTo(1000);
         assertThat(state.accountedPods()).isEqualTo(1);
     }
 
@@ -31,7 +31,8 @@ class ClusterStateTest {
         assertThat(state.snapshot().node("n1").orElseThrow().podCount()).isZero();
         assertThat(state.snapshot().node("n2").orElseThrow().podCount()).isEqualTo(1);
         state.removePod("p");
-        assertThat(state.snapshot().node("n2").orElseThrow().requested().milliCpu()).isZero();
+        assertThat(state.snapshot().node("n2").orElseThrow().requested().milliCpu())
+                .isZero();
         assertThat(state.nodeOf("p")).isEmpty();
     }
 
@@ -40,7 +41,8 @@ class ClusterStateTest {
         state.upsertPod(pod("p", "prod", 1000, 1).build().boundTo("late"));
         assertThat(state.snapshot().size()).isZero();
         state.upsertNode(node("late", 4000, 16).build());
-        assertThat(state.snapshot().node("late").orElseThrow().requested().milliCpu()).isEqualTo(1000);
+        assertThat(state.snapshot().node("late").orElseThrow().requested().milliCpu())
+                .isEqualTo(1000);
         state.removeNode("late");
         state.upsertNode(node("late", 8000, 16).build());
         assertThat(state.snapshot().node("late").orElseThrow().podCount()).isEqualTo(1);
@@ -76,7 +78,7 @@ class ClusterStateTest {
         }
         ClusterSnapshot published = state.snapshot();
         assertThat(state.snapshot()).isSameAs(published); // nothing changed: nothing new to publish
-        state.removeNode("n3");       // moves n99 into slot 3 of the new index
+        state.removeNode("n3"); // moves n99 into slot 3 of the new index
         state.upsertNode(node("new", 1000, 1).build());
         state.removeNode("n50");
         assertThat(state.node("new")).isPresent();

@@ -3,23 +3,21 @@ package io.qshard.core.snapshot;
 import static io.qshard.core.testing.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qshard.core.config.DefaultTiers;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Resources;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import io.qshard.core.config.DefaultTiers;
-import io.qshard.core.model.PodRequest;
-import io.qshard.core.model.PoolRule;
-import io.qshard.core.model.Resources;
 
 /**
  * No sequence of reserve/unreserve — repeats, unknown uids, pods of every class — leaves a node's accounted
@@ -28,8 +26,7 @@ import io.qshard.core.model.Resources;
 class NodeStateAccountingPropertyTest {
     private static final String[] TIERS = {"prod", "mid", "batch", "free"};
 
-    record Op(boolean reserve, int pod) {
-    }
+    record Op(boolean reserve, int pod) {}
 
     @Property(tries = 500)
     void accountedRequestsAreExactlyThePodsPresent(@ForAll("pods") List<PodRequest> pods, @ForAll("ops") List<Op> ops) {
@@ -72,22 +69,39 @@ class NodeStateAccountingPropertyTest {
     @Provide
     Arbitrary<List<PodRequest>> pods() {
         Arbitrary<PodRequest> pod = Combinators.combine(
-                Arbitraries.strings().alpha().ofLength(6),
-                Arbitraries.of(TIERS),
-                Arbitraries.longs().between(0, 8_000),
-                Arbitraries.longs().between(0, 64L << 30)).as((uid, tier, cpu, mem) -> {
+                        Arbitraries.strings().alpha().ofLength(6),
+                        Arbitraries.of(TIERS),
+                        Arbitraries.longs().between(0, 8_000),
+                        Arbitraries.longs().between(0, 64L << 30))
+                .as((uid, tier, cpu, mem) -> {
                     PoolRule rule = DefaultTiers.named(tier).poolRule();
                     Resources req = rule.requestStyle() == PoolRule.RequestStyle.BATCH_EXTENDED
-                            ? new Resources(0, 0, 1, cpu, mem) : new Resources(cpu, mem, 1, 0, 0);
-                    return new PodRequest(uid, "ns", uid, tier, rule, req, Map.of(), null, List.of(), 0,
-                            io.qshard.core.testing.Fixtures.T0, null, null);
+                            ? new Resources(0, 0, 1, cpu, mem)
+                            : new Resources(cpu, mem, 1, 0, 0);
+                    return new PodRequest(
+                            uid,
+                            "ns",
+                            uid,
+                            tier,
+                            rule,
+                            req,
+                            Map.of(),
+                            null,
+                            List.of(),
+                            0,
+                            io.qshard.core.testing.Fixtures.T0,
+                            null,
+                            null);
                 });
         return pod.list().ofMinSize(1).ofMaxSize(12).uniqueElements(PodRequest::uid);
     }
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 100))
-                .as(Op::new).list().ofMaxSize(60);
+        return Combinators.combine(
+                        Arbitraries.of(true, false), Arbitraries.integers().between(0, 100))
+                .as(Op::new)
+                .list()
+                .ofMaxSize(60);
     }
 }

@@ -1,11 +1,5 @@
 package io.qshard.core.testing;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.qshard.core.config.DefaultTiers;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.NodeAffinity;
@@ -15,14 +9,18 @@ import io.qshard.core.model.Resources;
 import io.qshard.core.model.Taint;
 import io.qshard.core.model.Toleration;
 import io.qshard.core.snapshot.NodeState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Builders for core records in tests. Sizes: cpu in milli-cores, memory in GiB unless said otherwise. */
 public final class Fixtures {
     public static final long GI = 1L << 30;
     public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A node with {@code cpuMilli} cpu, {@code memGi} GiB, 110 pods, no batch resources. */
     public static NodeBuilder node(String name, long cpuMilli, long memGi) {
@@ -60,8 +58,12 @@ public final class Fixtures {
         /** Reported allocatable is scaled up by {@code ratio} (oversale webhook); real stays. */
         public NodeBuilder oversold(double ratio) {
             real = alloc;
-            alloc = new Resources((long) (alloc.milliCpu() * ratio), (long) (alloc.memoryBytes() * ratio), alloc.pods(),
-                    alloc.batchMilliCpu(), alloc.batchMemoryBytes());
+            alloc = new Resources(
+                    (long) (alloc.milliCpu() * ratio),
+                    (long) (alloc.memoryBytes() * ratio),
+                    alloc.pods(),
+                    alloc.batchMilliCpu(),
+                    alloc.batchMemoryBytes());
             return this;
         }
 
@@ -141,11 +143,25 @@ public final class Fixtures {
         }
 
         public PodRequest build() {
-            PoolRule rule = foreign ? PoolRule.ALLOCATABLE : DefaultTiers.named(tier).poolRule();
+            PoolRule rule =
+                    foreign ? PoolRule.ALLOCATABLE : DefaultTiers.named(tier).poolRule();
             Resources req = rule.requestStyle() == PoolRule.RequestStyle.BATCH_EXTENDED
-                    ? new Resources(0, 0, 1, cpu, mem) : new Resources(cpu, mem, 1, 0, 0);
-            return new PodRequest(uid, "ns", uid, foreign ? null : tier, rule, req, selector, affinity, tolerations,
-                    priority, created, null, null);
+                    ? new Resources(0, 0, 1, cpu, mem)
+                    : new Resources(cpu, mem, 1, 0, 0);
+            return new PodRequest(
+                    uid,
+                    "ns",
+                    uid,
+                    foreign ? null : tier,
+                    rule,
+                    req,
+                    selector,
+                    affinity,
+                    tolerations,
+                    priority,
+                    created,
+                    null,
+                    null);
         }
     }
 }

@@ -42,9 +42,12 @@ class HotNodesTest {
     @Test
     void aPredictedPeakAboveTheThresholdMarksItAtOnceAndLetsGoBelowTheBand() {
         assertThat(rule.observe("n", 0.70, 0.93)).isEqualTo(State.PREDICTED);
-        assertThat(rule.observe("n", 0.70, 0.87)).as("the predicted peak is still inside the band").isEqualTo(State.PREDICTED);
+        assertThat(rule.observe("n", 0.70, 0.87))
+                .as("the predicted peak is still inside the band")
+                .isEqualTo(State.PREDICTED);
         assertThat(rule.observe("n", 0.70, 0.80)).isEqualTo(State.NORMAL);
-        HotNodes reactive = new HotNodes(MigrationConfig.defaults().withPredictive(false).hotRule());
+        HotNodes reactive =
+                new HotNodes(MigrationConfig.defaults().withPredictive(false).hotRule());
         assertThat(reactive.observe("n", 0.70, 0.99)).isEqualTo(State.NORMAL);
     }
 

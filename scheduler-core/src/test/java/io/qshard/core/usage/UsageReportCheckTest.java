@@ -20,7 +20,10 @@ class UsageReportCheckTest {
 
     @Test
     void aSaneReportPasses() {
-        UsageReport r = report("n1", NOW.minusSeconds(3), new Usage(1000, 1L << 30),
+        UsageReport r = report(
+                "n1",
+                NOW.minusSeconds(3),
+                new Usage(1000, 1L << 30),
                 Map.of("prod", new Usage(700, 1L << 29), "batch", new Usage(300, 1L << 29)));
         assertThat(check.problem(r, NODES::contains, NOW)).isEmpty();
     }
@@ -35,8 +38,11 @@ class UsageReportCheckTest {
         assertThat(check.problem(report("n1", NOW.plusSeconds(30), new Usage(1, 1), Map.of()), NODES::contains, NOW))
                 .isEmpty();
         // tiers 2000m against a node of 1000m: allowed 1000 × 1.1 + 100 = 1200m
-        assertThat(check.problem(report("n1", NOW, new Usage(1000, 1L << 30), Map.of("prod", new Usage(2000, 0))),
-                NODES::contains, NOW)).hasValueSatisfying(m -> assertThat(m).contains("tiers add up to 2000m"));
+        assertThat(check.problem(
+                        report("n1", NOW, new Usage(1000, 1L << 30), Map.of("prod", new Usage(2000, 0))),
+                        NODES::contains,
+                        NOW))
+                .hasValueSatisfying(m -> assertThat(m).contains("tiers add up to 2000m"));
     }
 
     @Test

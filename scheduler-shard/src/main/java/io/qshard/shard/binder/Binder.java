@@ -1,5 +1,9 @@
 package io.qshard.shard.binder;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,11 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 
 /**
  * Writes bindings ({@code POST /api/v1/namespaces/{ns}/pods/{name}/binding}) asynchronously with at most
@@ -50,17 +49,21 @@ public final class Binder implements PodBinder {
     private final int budgetSize;
     /** One permit per binding handed over and not yet answered: in flight plus waiting. */
     private final Semaphore budget;
+
     private final AtomicLong ids = new AtomicLong();
     /** Bindings sent and not yet answered, by id (the watchdog's view). */
     private final Map<Long, Pending> sent = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService watchdog;
     /** Guards {@link #sending}, {@link #waiting} and {@link #closed}. */
     private final Object lock = new Object();
+
     private int sending;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private boolean closed;
     /** The thread in {@link #awaitCapacity}, or null, and the free permits it waits for. */
     private volatile Thread capacityWaiter;
+
     private volatile int capacityWanted;
 
     /** One binding: completes (outcome + permit release) exactly once — by answer, timeout or close. */
@@ -136,11 +139,13 @@ public final class Binder implements PodBinder {
         budget.acquire();
         Pending p;
         try {
-            p = new Pending(http.newHttpRequestBuilder()
-                    .uri(URI.create(apiBase + "/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding"))
-                    .timeout(0, TimeUnit.MILLISECONDS) // no fabric8 timer: see the class comment
-                    .post("application/json", body(namespace, name, uid, node))
-                    .build(), onOutcome);
+            p = new Pending(
+                    http.newHttpRequestBuilder()
+                            .uri(URI.create(apiBase + "/api/v1/namespaces/" + namespace + "/pods/" + name + "/binding"))
+                            .timeout(0, TimeUnit.MILLISECONDS) // no fabric8 timer: see the class comment
+                            .post("application/json", body(namespace, name, uid, node))
+                            .build(),
+                    onOutcome);
         } catch (RuntimeException e) {
             release();
             onOutcome.accept(new BindOutcome(BindOutcome.Kind.FAILED, String.valueOf(e.getMessage())));
@@ -169,7 +174,8 @@ public final class Binder implements PodBinder {
         p.wasSent = true;
         sent.put(p.id, p);
         try {
-            p.future = http.sendAsync(p.request, String.class).whenComplete((response, error) -> p.complete(classify(response, error)));
+            p.future = http.sendAsync(p.request, String.class)
+                    .whenComplete((response, error) -> p.complete(classify(response, error)));
         } catch (RuntimeException e) {
             p.complete(new BindOutcome(BindOutcome.Kind.FAILED, String.valueOf(e.getMessage())));
         }
@@ -193,7 +199,8 @@ public final class Binder implements PodBinder {
         long cutoff = System.nanoTime() - REQUEST_TIMEOUT.toNanos();
         sent.forEach((id, p) -> {
             if (p.sentNanos < cutoff) {
-                p.complete(new BindOutcome(BindOutcome.Kind.FAILED, "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s"));
+                p.complete(new BindOutcome(
+                        BindOutcome.Kind.FAILED, "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s"));
                 CompletableFuture<?> f = p.future;
                 if (f != null) {
                     f.cancel(true);
@@ -295,7 +302,8 @@ public final class Binder implements PodBinder {
 
     static BindOutcome classify(HttpResponse<String> response, Throwable error) {
         if (error != null) {
-            return new BindOutcome(BindOutcome.Kind.FAILED, error.getClass().getSimpleName() + ": " + error.getMessage());
+            return new BindOutcome(
+                    BindOutcome.Kind.FAILED, error.getClass().getSimpleName() + ": " + error.getMessage());
         }
         int code = response.code();
         if (code == 201 || code == 200) {
@@ -314,7 +322,9 @@ public final class Binder implements PodBinder {
     /** The Binding object; the uid precondition makes a binding of a re-created pod of the same name fail. */
     static byte[] body(String namespace, String name, String uid, String node) {
         return ("{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\""
-                + namespace + "\",\"uid\":\"" + uid + "\"},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\""
-                + node + "\"}}").getBytes(StandardCharsets.UTF_8);
+                        + namespace + "\",\"uid\":\"" + uid
+                        + "\"},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\""
+                        + node + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -14,7 +14,8 @@ public interface PodBinder extends AutoCloseable {
      *
      * @throws InterruptedException if interrupted while waiting for room (nothing sent, no outcome)
      */
-    void bind(String namespace, String name, String uid, String node, Consumer<BindOutcome> onOutcome) throws InterruptedException;
+    void bind(String namespace, String name, String uid, String node, Consumer<BindOutcome> onOutcome)
+            throws InterruptedException;
 
     /** Waits until {@code n} more bindings can be handed over (returns at once if one can now). */
     void awaitCapacity(int n) throws InterruptedException;

@@ -1,15 +1,14 @@
 package io.qshard.shard.explain;
 
+import io.qshard.core.algorithm.Explanation;
+import io.qshard.core.framework.Status;
+import io.qshard.core.model.PoolRule;
+import io.qshard.core.snapshot.NodeState;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import io.qshard.core.algorithm.Explanation;
-import io.qshard.core.framework.Status;
-import io.qshard.core.model.PoolRule;
-import io.qshard.core.snapshot.NodeState;
 
 /**
  * Prints a {@link PodExplainer.Result} for a terminal: the aggregated filter reasons (the FailedScheduling
@@ -18,20 +17,25 @@ import io.qshard.core.snapshot.NodeState;
  * Stateless.
  */
 public final class ExplanationPrinter {
-    private ExplanationPrinter() {
-    }
+    private ExplanationPrinter() {}
 
     public static void print(PodExplainer.Result r, String boundTo, int top, int failingShown, PrintWriter out) {
         Explanation e = r.explanation();
-        out.printf("%d nodes looked at, %d feasible%n", r.snapshot().size(), e.ranked().size());
+        out.printf(
+                "%d nodes looked at, %d feasible%n",
+                r.snapshot().size(), e.ranked().size());
         if (!e.feasible()) {
             out.println("reasons (as in FailedScheduling): " + e.diagnosis().message());
         }
         if (!e.diagnosis().byNode().isEmpty()) {
             out.println("failing nodes:");
-            List<Map.Entry<String, Status>> failing = new ArrayList<>(e.diagnosis().byNode().entrySet());
+            List<Map.Entry<String, Status>> failing =
+                    new ArrayList<>(e.diagnosis().byNode().entrySet());
             for (int i = 0; i < Math.min(failingShown, failing.size()); i++) {
-                out.printf("  %-32s %s%n", failing.get(i).getKey(), String.join("; ", failing.get(i).getValue().reasons()));
+                out.printf(
+                        "  %-32s %s%n",
+                        failing.get(i).getKey(),
+                        String.join("; ", failing.get(i).getValue().reasons()));
             }
             if (failing.size() > failingShown) {
                 out.printf("  … and %d more (see the counts above)%n", failing.size() - failingShown);
@@ -39,26 +43,44 @@ public final class ExplanationPrinter {
         }
         if (boundTo != null) {
             int rank = e.rankOf(boundTo);
-            out.printf("bound to %s: %s%n", boundTo, rank > 0
-                    ? "rank " + rank + " of " + e.ranked().size() + " feasible nodes now (total " + total(e, boundTo) + ")"
-                    : "not feasible for it now" + (e.diagnosis().byNode().containsKey(boundTo)
-                    ? " (" + String.join("; ", e.diagnosis().byNode().get(boundTo).reasons()) + ")" : ""));
+            out.printf(
+                    "bound to %s: %s%n",
+                    boundTo,
+                    rank > 0
+                            ? "rank " + rank + " of " + e.ranked().size() + " feasible nodes now (total "
+                                    + total(e, boundTo) + ")"
+                            : "not feasible for it now"
+                                    + (e.diagnosis().byNode().containsKey(boundTo)
+                                            ? " ("
+                                                    + String.join(
+                                                            "; ",
+                                                            e.diagnosis()
+                                                                    .byNode()
+                                                                    .get(boundTo)
+                                                                    .reasons()) + ")"
+                                            : ""));
         }
         if (e.feasible()) {
-            out.printf("top %d nodes (score per plugin × weight; pool of the tier: cpu m, memory MiB):%n", Math.min(top, e.ranked().size()));
+            out.printf(
+                    "top %d nodes (score per plugin × weight; pool of the tier: cpu m, memory MiB):%n",
+                    Math.min(top, e.ranked().size()));
             StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "  %-28s %6s", "NODE", "TOTAL"));
             for (int j = 0; j < e.plugins().size(); j++) {
-                h.append(String.format(Locale.ROOT, " %s", abbreviate(e.plugins().get(j)) + "×" + e.weights().get(j)));
+                h.append(String.format(
+                        Locale.ROOT,
+                        " %s",
+                        abbreviate(e.plugins().get(j)) + "×" + e.weights().get(j)));
             }
             h.append("  | CAP cpu/mem  REQ cpu/mem  USE cpu/mem  ROOM cpu/mem");
             out.println(h);
-            List<Explanation.NodeScore> shown = new ArrayList<>(e.ranked().subList(0, Math.min(top, e.ranked().size())));
+            List<Explanation.NodeScore> shown = new ArrayList<>(
+                    e.ranked().subList(0, Math.min(top, e.ranked().size())));
             if (boundTo != null && e.rankOf(boundTo) > top) {
                 shown.add(e.ranked().get(e.rankOf(boundTo) - 1));
             }
             for (Explanation.NodeScore n : shown) {
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %-28s %6d", n.node().equals(boundTo) ? "*" : " ",
-                        n.node(), n.total()));
+                StringBuilder line = new StringBuilder(String.format(
+                        Locale.ROOT, "%s %-28s %6d", n.node().equals(boundTo) ? "*" : " ", n.node(), n.total()));
                 for (String p : e.plugins()) {
                     long v = n.scores().get(p);
                     String cell = v < 0 ? "skip" : Long.toString(v);
@@ -76,9 +98,17 @@ public final class ExplanationPrinter {
         boolean batch = rule.requestStyle() == PoolRule.RequestStyle.BATCH_EXTENDED;
         int cpu = batch ? NodeState.BATCH_CPU : NodeState.CPU;
         int mem = batch ? NodeState.BATCH_MEMORY : NodeState.MEMORY;
-        return String.format(Locale.ROOT, "%d/%d  %d/%d  %d/%d  %d/%d", ns.tierCapacity(rule, 0), ns.tierCapacity(rule, 1) >> 20,
-                ns.tierUsed(rule, 0), ns.tierUsed(rule, 1) >> 20, ns.usageOf(rule, 0), ns.usageOf(rule, 1) >> 20,
-                r.room().room(rule, ns, cpu), r.room().room(rule, ns, mem) >> 20);
+        return String.format(
+                Locale.ROOT,
+                "%d/%d  %d/%d  %d/%d  %d/%d",
+                ns.tierCapacity(rule, 0),
+                ns.tierCapacity(rule, 1) >> 20,
+                ns.tierUsed(rule, 0),
+                ns.tierUsed(rule, 1) >> 20,
+                ns.usageOf(rule, 0),
+                ns.usageOf(rule, 1) >> 20,
+                r.room().room(rule, ns, cpu),
+                r.room().room(rule, ns, mem) >> 20);
     }
 
     private static long total(Explanation e, String node) {

@@ -1,9 +1,5 @@
 package io.qshard.shard.explain;
 
-import java.time.Clock;
-import java.util.Optional;
-import java.util.Set;
-
 import io.qshard.core.algorithm.Explanation;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.QshardConfig;
@@ -15,6 +11,9 @@ import io.qshard.core.model.Tier;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Recomputes a tier's decision for one pod on a snapshot, as its scheduler would make it now: the tier's profile
@@ -34,8 +33,7 @@ public final class PodExplainer {
     }
 
     /** What {@link #explain} found; {@code snapshot} is the one explained on (with the pod taken off its node). */
-    public record Result(Tier tier, PodRequest pod, Explanation explanation, ClusterSnapshot snapshot, NodeRoom room) {
-    }
+    public record Result(Tier tier, PodRequest pod, Explanation explanation, ClusterSnapshot snapshot, NodeRoom room) {}
 
     /**
      * @param tier      the pod's tier

@@ -1,14 +1,13 @@
 package io.qshard.shard.scheduler;
 
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
-
 import io.qshard.core.framework.BindPlugin;
 import io.qshard.core.framework.BindResult;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.model.PodRequest;
 import io.qshard.shard.binder.BindOutcome;
 import io.qshard.shard.binder.PodBinder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The runtime's default Bind step: the pod's binding through a {@link PodBinder} (the API's {@code pods/binding}),

@@ -1,13 +1,12 @@
 package io.qshard.shard.scheduler;
 
-import java.util.Map;
-import java.util.function.Consumer;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.ReservePlugin;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterState;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The runtime's own Reserve step, run before the profile's: assumes the pod on its node in the scheduler's state, so
@@ -29,8 +28,11 @@ final class CacheReservation implements ReservePlugin {
      * @param peersAssume tells the other tiers of this process about a placement (the pod, bound to its node)
      * @param peersForget tells them it was taken back
      */
-    CacheReservation(ClusterState cluster, Map<String, String> assumed, Consumer<PodRequest> peersAssume,
-                     Consumer<String> peersForget) {
+    CacheReservation(
+            ClusterState cluster,
+            Map<String, String> assumed,
+            Consumer<PodRequest> peersAssume,
+            Consumer<String> peersForget) {
         this.cluster = cluster;
         this.assumed = assumed;
         this.peersAssume = peersAssume;

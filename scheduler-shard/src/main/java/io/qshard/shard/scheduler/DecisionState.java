@@ -1,11 +1,10 @@
 package io.qshard.shard.scheduler;
 
-import java.util.Map;
-
 import io.qshard.core.model.Node;
 import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.snapshot.ClusterState;
 import io.qshard.shard.usage.UsageTracker;
+import java.util.Map;
 
 /**
  * What one scheduler instance's decision thread owns, in one place: the cluster state it decides on, its queue, the
@@ -20,6 +19,9 @@ import io.qshard.shard.usage.UsageTracker;
  * @param nodes   every node the informer has, by name (for nodes this shard acquires later)
  * @param usage   the usage view: reports, predictions, the hot-node rule
  */
-record DecisionState(ClusterState cluster, SchedulingQueue queue, Map<String, String> assumed, Map<String, Node> nodes,
-                     UsageTracker usage) {
-}
+record DecisionState(
+        ClusterState cluster,
+        SchedulingQueue queue,
+        Map<String, String> assumed,
+        Map<String, Node> nodes,
+        UsageTracker usage) {}

@@ -1,11 +1,10 @@
 package io.qshard.shard.scheduler;
 
-import java.util.function.BooleanSupplier;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.PermitPlugin;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
+import java.util.function.BooleanSupplier;
 
 /**
  * The runtime's own Permit step, run after the profile's: a placement is bound only while this instance leads its

@@ -1,12 +1,10 @@
 package io.qshard.shard.scheduler;
 
+import io.qshard.kube.metrics.Metrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-
-import io.qshard.kube.metrics.Metrics;
 
 /**
  * Counters and latency histograms of one tier scheduler. The counters are read at scrape time
@@ -16,7 +14,9 @@ import io.qshard.kube.metrics.Metrics;
  */
 public final class SchedulerMetrics {
     /** Decision latency bucket bounds, seconds: 10 µs … 1 s. */
-    public static final double[] DECISION_BUCKETS = {1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 0.1, 1};
+    public static final double[] DECISION_BUCKETS = {
+        1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 0.1, 1
+    };
     /** Queue-to-bound latency bucket bounds, seconds: 10 ms … 10 min. */
     public static final double[] E2E_BUCKETS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600};
 
@@ -41,8 +41,8 @@ public final class SchedulerMetrics {
     private final Recorder e2eMillis = new Recorder(TimeUnit.HOURS.toMillis(24), 3);
     private final Histogram decisionTotal = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
     private final Histogram e2eTotal = new Histogram(TimeUnit.HOURS.toMillis(24), 3);
-    private volatile Metrics.Histogram decisionSeconds = seconds -> { };
-    private volatile Metrics.Histogram e2eSeconds = seconds -> { };
+    private volatile Metrics.Histogram decisionSeconds = seconds -> {};
+    private volatile Metrics.Histogram e2eSeconds = seconds -> {};
 
     /**
      * Sends the latencies recorded from now on to these series as well (seconds); before, they go to the HdrHistograms

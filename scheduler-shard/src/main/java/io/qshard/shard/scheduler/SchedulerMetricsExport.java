@@ -1,9 +1,5 @@
 package io.qshard.shard.scheduler;
 
-import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.ToDoubleFunction;
-
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.pool.PoolTotals;
@@ -11,6 +7,9 @@ import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.metrics.Metrics;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The scheduler process's metrics, registered once per process: per (tier, shard) instance — attempts by result,
@@ -35,68 +34,124 @@ final class SchedulerMetricsExport {
     }
 
     /** Registers every family on {@code metrics} and points each scheduler's latencies at its histogram series. */
-    static void register(Metrics metrics, List<TierScheduler> schedulers, ClusterInformers informers, QshardConfig config) {
+    static void register(
+            Metrics metrics, List<TierScheduler> schedulers, ClusterInformers informers, QshardConfig config) {
         new SchedulerMetricsExport(schedulers, config).register(metrics, informers);
     }
 
     private void register(Metrics m, ClusterInformers informers) {
-        m.counterWithCallback("qshard_scheduling_attempts_total", "scheduling decisions by result", BY_RESULT, out -> each((s, t, i) -> {
-            out.sample(s.metrics().scheduled.sum(), t, i, "scheduled");
-            out.sample(s.metrics().unschedulable.sum(), t, i, "unschedulable");
-            out.sample(s.metrics().errors.sum(), t, i, "error");
-            out.sample(s.metrics().rejected.sum(), t, i, "rejected");
-        }));
-        perInstance(m, true, "qshard_scheduling_decisions_reused_total",
+        m.counterWithCallback(
+                "qshard_scheduling_attempts_total",
+                "scheduling decisions by result",
+                BY_RESULT,
+                out -> each((s, t, i) -> {
+                    out.sample(s.metrics().scheduled.sum(), t, i, "scheduled");
+                    out.sample(s.metrics().unschedulable.sum(), t, i, "unschedulable");
+                    out.sample(s.metrics().errors.sum(), t, i, "error");
+                    out.sample(s.metrics().rejected.sum(), t, i, "rejected");
+                }));
+        perInstance(
+                m,
+                true,
+                "qshard_scheduling_decisions_reused_total",
                 "decisions made from the kept window of an equivalent pod's decision (the other attempts decided in full)",
                 TierScheduler::decisionsReused);
-        var decisions = m.histogram("qshard_scheduling_decision_duration_seconds", "time of one scheduling decision (PreFilter … pick, without Reserve and Permit)",
-                SchedulerMetrics.DECISION_BUCKETS, "tier", "shard");
-        var e2e = m.histogram("qshard_scheduling_e2e_duration_seconds", "time from a pod entering the queue to its binding",
-                SchedulerMetrics.E2E_BUCKETS, "tier", "shard");
+        var decisions = m.histogram(
+                "qshard_scheduling_decision_duration_seconds",
+                "time of one scheduling decision (PreFilter … pick, without Reserve and Permit)",
+                SchedulerMetrics.DECISION_BUCKETS,
+                "tier",
+                "shard");
+        var e2e = m.histogram(
+                "qshard_scheduling_e2e_duration_seconds",
+                "time from a pod entering the queue to its binding",
+                SchedulerMetrics.E2E_BUCKETS,
+                "tier",
+                "shard");
         for (TierScheduler s : schedulers) {
             String shard = Integer.toString(s.shard());
-            s.metrics().export(decisions.labels(s.tier().name(), shard), e2e.labels(s.tier().name(), shard));
+            s.metrics()
+                    .export(
+                            decisions.labels(s.tier().name(), shard),
+                            e2e.labels(s.tier().name(), shard));
         }
-        m.gaugeWithCallback("qshard_queue_pods", "pending pods this instance owns, by queue (gated: held back by PreEnqueue)",
-                List.of("tier", "shard", "queue"), out -> each((s, t, i) -> {
+        m.gaugeWithCallback(
+                "qshard_queue_pods",
+                "pending pods this instance owns, by queue (gated: held back by PreEnqueue)",
+                List.of("tier", "shard", "queue"),
+                out -> each((s, t, i) -> {
                     SchedulingQueue.Sizes q = s.queueSizes();
                     out.sample(q.active(), t, i, "active");
                     out.sample(q.backoff(), t, i, "backoff");
                     out.sample(q.unschedulable(), t, i, "unschedulable");
                     out.sample(q.gated(), t, i, "gated");
                 }));
-        perInstance(m, false, "qshard_bindings_in_flight", "bindings written and not yet answered", s -> s.queueSizes().inFlight());
-        m.counterWithCallback("qshard_bindings_total", "binding outcomes (already_bound and pod_gone are dropped, not retried)",
-                BY_RESULT, out -> each((s, t, i) -> {
+        perInstance(
+                m,
+                false,
+                "qshard_bindings_in_flight",
+                "bindings written and not yet answered",
+                s -> s.queueSizes().inFlight());
+        m.counterWithCallback(
+                "qshard_bindings_total",
+                "binding outcomes (already_bound and pod_gone are dropped, not retried)",
+                BY_RESULT,
+                out -> each((s, t, i) -> {
                     out.sample(s.metrics().bound.sum(), t, i, "bound");
                     out.sample(s.metrics().alreadyBound.sum(), t, i, "already_bound");
                     out.sample(s.metrics().podGone.sum(), t, i, "pod_gone");
                 }));
-        perInstance(m, true, "qshard_bind_errors_total", "bindings that failed and were retried with backoff",
+        perInstance(
+                m,
+                true,
+                "qshard_bind_errors_total",
+                "bindings that failed and were retried with backoff",
                 s -> s.metrics().bindErrors.sum());
         pools(m);
         perInstance(m, false, "qshard_shard_nodes", "nodes this instance places on now", TierScheduler::activeNodes);
-        perInstance(m, false, "qshard_shard_epoch", "shard-map epoch this instance acknowledged (0: none, or unsharded)",
+        perInstance(
+                m,
+                false,
+                "qshard_shard_epoch",
+                "shard-map epoch this instance acknowledged (0: none, or unsharded)",
                 TierScheduler::acknowledgedEpoch);
-        perInstance(m, false, "qshard_leader", "1 while this instance leads its (tier, shard)", s -> s.leading() ? 1 : 0);
-        perInstance(m, false, "qshard_hot_nodes", "nodes of this instance that are hot or predicted hot (migration rule)",
+        perInstance(
+                m, false, "qshard_leader", "1 while this instance leads its (tier, shard)", s -> s.leading() ? 1 : 0);
+        perInstance(
+                m,
+                false,
+                "qshard_hot_nodes",
+                "nodes of this instance that are hot or predicted hot (migration rule)",
                 SchedulerMetricsExport::hotNodes);
-        m.counterWithCallback("qshard_usage_reports_total", "NodeUsage reports by outcome", BY_RESULT, out -> each((s, t, i) -> {
-            out.sample(s.usage().applied.sum(), t, i, "applied");
-            out.sample(s.usage().rejected.sum(), t, i, "rejected");
-            out.sample(s.usage().staled.sum(), t, i, "stale");
-        }));
-        m.counterWithCallback("qshard_informer_lists_total", "LIST requests of the informers (2-3 at start, more only after failures)",
-                List.of(), out -> out.sample(informers.lists()));
-        m.counterWithCallback("qshard_informer_malformed_total", "API objects skipped because they could not be decoded",
-                List.of(), out -> out.sample(informers.malformed()));
+        m.counterWithCallback(
+                "qshard_usage_reports_total",
+                "NodeUsage reports by outcome",
+                BY_RESULT,
+                out -> each((s, t, i) -> {
+                    out.sample(s.usage().applied.sum(), t, i, "applied");
+                    out.sample(s.usage().rejected.sum(), t, i, "rejected");
+                    out.sample(s.usage().staled.sum(), t, i, "stale");
+                }));
+        m.counterWithCallback(
+                "qshard_informer_lists_total",
+                "LIST requests of the informers (2-3 at start, more only after failures)",
+                List.of(),
+                out -> out.sample(informers.lists()));
+        m.counterWithCallback(
+                "qshard_informer_malformed_total",
+                "API objects skipped because they could not be decoded",
+                List.of(),
+                out -> out.sample(informers.malformed()));
     }
 
     private void pools(Metrics m) {
         String[] names = {"qshard_pool_capacity", "qshard_pool_requested", "qshard_pool_room", "qshard_tier_usage"};
-        String[] helps = {"the tier's capacity summed over its nodes (prod: real allocatable; mid: reported; batch/free: advertised batch)",
-                "requests counted against that capacity", "room for more of the tier's pods (negative rooms count 0)",
-                "usage of the tier's own pods (reported, else requests)"};
+        String[] helps = {
+            "the tier's capacity summed over its nodes (prod: real allocatable; mid: reported; batch/free: advertised batch)",
+            "requests counted against that capacity",
+            "room for more of the tier's pods (negative rooms count 0)",
+            "usage of the tier's own pods (reported, else requests)"
+        };
         for (int f = 0; f < names.length; f++) {
             int family = f;
             m.gaugeWithCallback(names[f], helps[f] + "; cpu in cores, memory in bytes", BY_RESOURCE, out -> {
@@ -129,8 +184,7 @@ final class SchedulerMetricsExport {
         return c.totals();
     }
 
-    private record PoolCache(ClusterSnapshot snapshot, PoolTotals totals) {
-    }
+    private record PoolCache(ClusterSnapshot snapshot, PoolTotals totals) {}
 
     private static double hotNodes(TierScheduler s) {
         ClusterSnapshot snap = s.snapshot();
@@ -143,7 +197,8 @@ final class SchedulerMetricsExport {
         return hot;
     }
 
-    private void perInstance(Metrics m, boolean counter, String name, String help, ToDoubleFunction<TierScheduler> value) {
+    private void perInstance(
+            Metrics m, boolean counter, String name, String help, ToDoubleFunction<TierScheduler> value) {
         Consumer<Metrics.Samples> collect = out -> each((s, t, i) -> out.sample(value.applyAsDouble(s), t, i));
         if (counter) {
             m.counterWithCallback(name, help, INSTANCE, collect);

@@ -1,8 +1,5 @@
 package io.qshard.shard.scheduler;
 
-import java.time.Clock;
-import java.util.Objects;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.model.Tier;
 import io.qshard.shard.binder.Binder;
@@ -13,6 +10,8 @@ import io.qshard.shard.shardmap.ShardAcks;
 import io.qshard.shard.shardmap.ShardMapMaintainer;
 import io.qshard.shard.status.PodStatusReporter;
 import io.qshard.shard.status.StatusReporter;
+import java.time.Clock;
+import java.util.Objects;
 
 /**
  * What a {@link TierScheduler} writes to the cluster through: bindings, pod status, shard-map acknowledgements and
@@ -31,10 +30,16 @@ public record SchedulerPorts(PodBinder binder, StatusReporter reporter, AckWrite
     }
 
     /** The ports of one instance (tier, shard) through the API client. */
-    public static SchedulerPorts forApi(KubernetesClient client, Tier tier, int shard, SchedulerSettings settings, Clock clock) {
+    public static SchedulerPorts forApi(
+            KubernetesClient client, Tier tier, int shard, SchedulerSettings settings, Clock clock) {
         boolean sharded = tier.shards() > 1;
-        return new SchedulerPorts(new Binder(client, settings.bindConcurrency(), bindBatch(settings)),
-                new PodStatusReporter(client, tier.schedulerName(), clock, settings.scheduledEventsPerSecond(),
+        return new SchedulerPorts(
+                new Binder(client, settings.bindConcurrency(), bindBatch(settings)),
+                new PodStatusReporter(
+                        client,
+                        tier.schedulerName(),
+                        clock,
+                        settings.scheduledEventsPerSecond(),
                         settings.failedEventsPerSecond()),
                 sharded ? new ShardAcks(client, clock) : null,
                 sharded && shard == 0 ? new ShardMapMaintainer(client, tier) : null);

@@ -1,27 +1,22 @@
 package io.qshard.shard.scheduler;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.core.config.QshardConfig;
+import io.qshard.core.framework.PluginRegistry;
+import io.qshard.core.model.Tier;
+import io.qshard.kube.client.ApiserverConnection;
+import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.client.NativeTlsHttpClientFactory;
+import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.informer.ClusterInformers;
+import io.qshard.kube.metrics.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.qshard.core.config.QshardConfig;
-import io.qshard.core.framework.PluginRegistry;
-import io.qshard.core.model.Tier;
-import io.qshard.kube.client.ApiserverConnection;
-import io.qshard.kube.informer.ClusterInformers;
-import io.qshard.kube.client.KubeconfigResolver;
-import io.qshard.kube.client.NativeTlsHttpClientFactory;
-import io.qshard.kube.convert.PodConverter;
-import io.qshard.kube.metrics.Metrics;
 
 /**
  * The schedulers of one process: one API client, one pair of informers, one {@link TierScheduler} per tier.
@@ -37,8 +32,11 @@ public final class SchedulerProcess {
     private final io.qshard.shard.shardmap.ShardMapWatcher shardMaps;
     private final List<io.qshard.kube.leader.LeaderElection> elections = new ArrayList<>();
 
-    private SchedulerProcess(KubernetesClient client, ClusterInformers informers, List<TierScheduler> schedulers,
-                             io.qshard.shard.shardmap.ShardMapWatcher shardMaps) {
+    private SchedulerProcess(
+            KubernetesClient client,
+            ClusterInformers informers,
+            List<TierScheduler> schedulers,
+            io.qshard.shard.shardmap.ShardMapWatcher shardMaps) {
         this.client = client;
         this.informers = informers;
         this.schedulers = schedulers;
@@ -49,8 +47,9 @@ public final class SchedulerProcess {
     public record Instance(Tier tier, int shard) {
         public Instance {
             if (shard < 0 || shard >= tier.shards()) {
-                throw new IllegalArgumentException("--shard " + shard + " is out of range: tier '" + tier.name() + "' has "
-                        + tier.shards() + " shard" + (tier.shards() == 1 ? " (0)" : "s (0.." + (tier.shards() - 1) + ")"));
+                throw new IllegalArgumentException(
+                        "--shard " + shard + " is out of range: tier '" + tier.name() + "' has " + tier.shards()
+                                + " shard" + (tier.shards() == 1 ? " (0)" : "s (0.." + (tier.shards() - 1) + ")"));
             }
         }
     }
@@ -71,25 +70,51 @@ public final class SchedulerProcess {
      *
      * @param metrics where the process registers its metrics once synced (one process per {@code Metrics})
      */
-    public static SchedulerProcess start(Path kubeconfig, QshardConfig config, PluginRegistry registry, List<Instance> instances,
-                                         SchedulerSettings settings, Duration syncTimeout, Clock clock, Metrics metrics) {
+    public static SchedulerProcess start(
+            Path kubeconfig,
+            QshardConfig config,
+            PluginRegistry registry,
+            List<Instance> instances,
+            SchedulerSettings settings,
+            Duration syncTimeout,
+            Clock clock,
+            Metrics metrics) {
         KubeconfigResolver.Resolved resolved = KubeconfigResolver.resolve(kubeconfig);
-        String agent = "qshard-scheduler/" + (instances.size() == 1 ? instances.get(0).tier().name() : "all-tiers");
+        String agent = "qshard-scheduler/"
+                + (instances.size() == 1 ? instances.get(0).tier().name() : "all-tiers");
         ApiserverConnection.open(resolved, agent).close(); // fail fast, one clear line
-        return startInstances(io.qshard.kube.client.ApiClients.create(resolved.config(), agent), config, registry, instances, settings,
-                syncTimeout, clock, metrics);
+        return startInstances(
+                io.qshard.kube.client.ApiClients.create(resolved.config(), agent),
+                config,
+                registry,
+                instances,
+                settings,
+                syncTimeout,
+                clock,
+                metrics);
     }
 
     /** Starts every shard of the given tiers on an existing client (tests); the process owns and closes it. */
-    public static SchedulerProcess start(KubernetesClient client, QshardConfig config, PluginRegistry registry, List<Tier> tiers,
-                                         SchedulerSettings settings, Duration syncTimeout, Clock clock) {
+    public static SchedulerProcess start(
+            KubernetesClient client,
+            QshardConfig config,
+            PluginRegistry registry,
+            List<Tier> tiers,
+            SchedulerSettings settings,
+            Duration syncTimeout,
+            Clock clock) {
         return startInstances(client, config, registry, allShards(tiers), settings, syncTimeout, clock);
     }
 
     /** Starts the given (tier, shard) instances on an existing client, metrics kept unexported; the process owns the client. */
-    public static SchedulerProcess startInstances(KubernetesClient client, QshardConfig config, PluginRegistry registry,
-                                                  List<Instance> instances, SchedulerSettings settings, Duration syncTimeout,
-                                                  Clock clock) {
+    public static SchedulerProcess startInstances(
+            KubernetesClient client,
+            QshardConfig config,
+            PluginRegistry registry,
+            List<Instance> instances,
+            SchedulerSettings settings,
+            Duration syncTimeout,
+            Clock clock) {
         return startInstances(client, config, registry, instances, settings, syncTimeout, clock, Metrics.NOOP);
     }
 
@@ -98,9 +123,15 @@ public final class SchedulerProcess {
      *
      * @param metrics where the process registers its metrics once synced (one process per {@code Metrics})
      */
-    public static SchedulerProcess startInstances(KubernetesClient client, QshardConfig config, PluginRegistry registry,
-                                                  List<Instance> instances, SchedulerSettings settings, Duration syncTimeout,
-                                                  Clock clock, Metrics metrics) {
+    public static SchedulerProcess startInstances(
+            KubernetesClient client,
+            QshardConfig config,
+            PluginRegistry registry,
+            List<Instance> instances,
+            SchedulerSettings settings,
+            Duration syncTimeout,
+            Clock clock,
+            Metrics metrics) {
         ClusterInformers informers = new ClusterInformers(client, new PodConverter(config));
         List<TierScheduler> schedulers = new ArrayList<>();
         PlacementLedger ledger = new PlacementLedger();
@@ -115,7 +146,13 @@ public final class SchedulerProcess {
             shardMaps = new io.qshard.shard.shardmap.ShardMapWatcher(client);
         }
         for (Instance i : instances) {
-            TierScheduler s = new TierScheduler(i.tier(), i.shard(), config, registry, settings, clock,
+            TierScheduler s = new TierScheduler(
+                    i.tier(),
+                    i.shard(),
+                    config,
+                    registry,
+                    settings,
+                    clock,
                     SchedulerPorts.forApi(client, i.tier(), i.shard(), settings, clock));
             s.joinLedger(ledger);
             informers.addListener(s);
@@ -135,24 +172,40 @@ public final class SchedulerProcess {
                 shardMaps.close();
             }
             client.close();
-            throw e instanceof RuntimeException r ? r : new io.qshard.kube.process.UserError("shard maps did not sync: " + e, e);
+            throw e instanceof RuntimeException r
+                    ? r
+                    : new io.qshard.kube.process.UserError("shard maps did not sync: " + e, e);
         }
         SchedulerMetricsExport.register(metrics, schedulers, informers, config);
         schedulers.forEach(TierScheduler::start);
         SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps);
         if (settings.leaseNamespace() != null) {
             for (TierScheduler s : schedulers) {
-                process.elections.add(new io.qshard.kube.leader.LeaderElection(client, settings.leaseNamespace(),
-                        "qshard-" + s.tier().name() + "-" + s.shard(), settings.identity(), settings.leaseDuration(),
-                        settings.renewDeadline(), settings.retryPeriod(), () -> s.lead(true), () -> s.lead(false)));
+                process.elections.add(new io.qshard.kube.leader.LeaderElection(
+                        client,
+                        settings.leaseNamespace(),
+                        "qshard-" + s.tier().name() + "-" + s.shard(),
+                        settings.identity(),
+                        settings.leaseDuration(),
+                        settings.renewDeadline(),
+                        settings.retryPeriod(),
+                        () -> s.lead(true),
+                        () -> s.lead(false)));
             }
         }
-        LOG.info("scheduling {} (TLS: {}{})", instances.stream().map(i -> i.tier().shards() > 1 ? i.tier().name() + "/" + i.shard()
-                        : i.tier().name()).toList(), NativeTlsHttpClientFactory.available() ? "BoringSSL via netty-tcnative" : "JDK JSSE",
-                settings.leaseNamespace() != null ? ", leader election in " + settings.leaseNamespace() + " as " + settings.identity() : "");
+        LOG.info(
+                "scheduling {} (TLS: {}{})",
+                instances.stream()
+                        .map(i -> i.tier().shards() > 1
+                                ? i.tier().name() + "/" + i.shard()
+                                : i.tier().name())
+                        .toList(),
+                NativeTlsHttpClientFactory.available() ? "BoringSSL via netty-tcnative" : "JDK JSSE",
+                settings.leaseNamespace() != null
+                        ? ", leader election in " + settings.leaseNamespace() + " as " + settings.identity()
+                        : "");
         return process;
     }
-
 
     public List<TierScheduler> schedulers() {
         return List.copyOf(schedulers);
@@ -170,7 +223,10 @@ public final class SchedulerProcess {
         if (!informers.hasSynced()) {
             return java.util.Optional.of("informers not synced");
         }
-        List<String> why = schedulers.stream().map(TierScheduler::notReadyReason).flatMap(java.util.Optional::stream).toList();
+        List<String> why = schedulers.stream()
+                .map(TierScheduler::notReadyReason)
+                .flatMap(java.util.Optional::stream)
+                .toList();
         return why.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("; ", why));
     }
 

@@ -1,7 +1,7 @@
 package io.qshard.shard.scheduler;
 
-import io.qshard.shard.binder.Binder;
 import io.qshard.kube.leader.LeaderElection;
+import io.qshard.shard.binder.Binder;
 import io.qshard.shard.status.PodStatusReporter;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,9 +19,15 @@ import java.util.Objects;
  * @param renewDeadline            a leader that cannot renew within this stops deciding
  * @param retryPeriod              how often candidates retry and leaders renew
  */
-public record SchedulerSettings(int bindConcurrency, double scheduledEventsPerSecond, double failedEventsPerSecond,
-                                String leaseNamespace, String identity, Duration leaseDuration, Duration renewDeadline,
-                                Duration retryPeriod) {
+public record SchedulerSettings(
+        int bindConcurrency,
+        double scheduledEventsPerSecond,
+        double failedEventsPerSecond,
+        String leaseNamespace,
+        String identity,
+        Duration leaseDuration,
+        Duration renewDeadline,
+        Duration retryPeriod) {
     public SchedulerSettings {
         if (bindConcurrency < 1 || bindConcurrency > 1024) {
             throw new IllegalArgumentException("--bind-concurrency must be 1..1024, was " + bindConcurrency);
@@ -37,19 +43,36 @@ public record SchedulerSettings(int bindConcurrency, double scheduledEventsPerSe
 
     /** Without leader election, default identity and timings. */
     public SchedulerSettings(int bindConcurrency, double scheduledEventsPerSecond, double failedEventsPerSecond) {
-        this(bindConcurrency, scheduledEventsPerSecond, failedEventsPerSecond, null, defaultIdentity(),
-                LeaderElection.DEFAULT_LEASE, LeaderElection.DEFAULT_RENEW_DEADLINE, LeaderElection.DEFAULT_RETRY);
+        this(
+                bindConcurrency,
+                scheduledEventsPerSecond,
+                failedEventsPerSecond,
+                null,
+                defaultIdentity(),
+                LeaderElection.DEFAULT_LEASE,
+                LeaderElection.DEFAULT_RENEW_DEADLINE,
+                LeaderElection.DEFAULT_RETRY);
     }
 
     public static SchedulerSettings defaults() {
-        return new SchedulerSettings(Binder.DEFAULT_CONCURRENCY, PodStatusReporter.DEFAULT_SCHEDULED_PER_SECOND,
+        return new SchedulerSettings(
+                Binder.DEFAULT_CONCURRENCY,
+                PodStatusReporter.DEFAULT_SCHEDULED_PER_SECOND,
                 PodStatusReporter.DEFAULT_FAILED_PER_SECOND);
     }
 
     /** @return these settings electing leaders on Leases in {@code namespace}, as {@code identity} */
-    public SchedulerSettings withElection(String namespace, String identity, Duration lease, Duration renew, Duration retry) {
-        return new SchedulerSettings(bindConcurrency, scheduledEventsPerSecond, failedEventsPerSecond, namespace, identity,
-                lease, renew, retry);
+    public SchedulerSettings withElection(
+            String namespace, String identity, Duration lease, Duration renew, Duration retry) {
+        return new SchedulerSettings(
+                bindConcurrency,
+                scheduledEventsPerSecond,
+                failedEventsPerSecond,
+                namespace,
+                identity,
+                lease,
+                renew,
+                retry);
     }
 
     /** $POD_NAME, else host name and pid. */
@@ -59,7 +82,8 @@ public record SchedulerSettings(int bindConcurrency, double scheduledEventsPerSe
             return pod;
         }
         try {
-            return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+            return java.net.InetAddress.getLocalHost().getHostName() + "-"
+                    + ProcessHandle.current().pid();
         } catch (java.net.UnknownHostException e) {
             return "qshard-" + ProcessHandle.current().pid();
         }

@@ -16,8 +16,7 @@ import java.util.Set;
  */
 final class ShardGate {
     /** What a new map changes: nodes to drop from the instance's state, and nodes to take on once acknowledged. */
-    record Transition(Set<String> release, Set<String> acquire) {
-    }
+    record Transition(Set<String> release, Set<String> acquire) {}
 
     private final String tier;
     private final int shard;

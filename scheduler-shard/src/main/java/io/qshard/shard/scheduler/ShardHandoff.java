@@ -1,17 +1,5 @@
 package io.qshard.shard.scheduler;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.queue.SchedulingQueue;
@@ -20,6 +8,16 @@ import io.qshard.shard.shardmap.AckWriter;
 import io.qshard.shard.shardmap.MapKeeper;
 import io.qshard.shard.shardmap.ShardMapWatcher;
 import io.qshard.shard.usage.UsageTracker;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A sharded tier instance's side of a map change (docs/architecture.md, "Shards"): it releases nodes at once,
@@ -39,12 +37,14 @@ final class ShardHandoff implements AutoCloseable {
     private final AckWriter acks;
     /** non-null for shard 0 of a sharded tier */
     private final MapKeeper maintainer;
+
     private final ClusterState state;
     private final SchedulingQueue queue;
     /** the scheduler's uid → node of assumed, unconfirmed placements */
     private final Map<String, String> assumed;
     /** every node the informer has, active or not (for nodes this shard acquires later) */
     private final Map<String, Node> nodes;
+
     private final UsageTracker usage;
     private final Clock clock;
     private final Consumer<Runnable> inbox;
@@ -55,6 +55,7 @@ final class ShardHandoff implements AutoCloseable {
     private final Set<String> queuedUids = new HashSet<>();
     /** Nodes released by the last map whose acknowledgement waits for their in-flight bindings. */
     private Set<String> releasing = Set.of();
+
     private Set<String> acquiring = Set.of();
     private boolean ackPending;
     private boolean ackInFlight;
@@ -68,8 +69,15 @@ final class ShardHandoff implements AutoCloseable {
      * @param inbox      runs a task on the decision thread (the acknowledgement's answer comes back through it)
      * @param leading    whether the instance leads its shard now
      */
-    ShardHandoff(ShardGate gate, String identity, AckWriter acks, MapKeeper maintainer, DecisionState decision, Clock clock,
-                 Consumer<Runnable> inbox, BooleanSupplier leading) {
+    ShardHandoff(
+            ShardGate gate,
+            String identity,
+            AckWriter acks,
+            MapKeeper maintainer,
+            DecisionState decision,
+            Clock clock,
+            Consumer<Runnable> inbox,
+            BooleanSupplier leading) {
         this.gate = gate;
         this.identity = identity;
         this.acks = acks;
@@ -134,8 +142,14 @@ final class ShardHandoff implements AutoCloseable {
         acquiring = t.acquire();
         ackPending = true;
         if (!t.release().isEmpty() || !t.acquire().isEmpty()) {
-            LOG.info("tier {} shard {}: epoch {} {}: releasing {} nodes, acquiring {} once acknowledged", gate.tier(),
-                    gate.shard(), update.view().epoch(), update.view().phase(), t.release().size(), t.acquire().size());
+            LOG.info(
+                    "tier {} shard {}: epoch {} {}: releasing {} nodes, acquiring {} once acknowledged",
+                    gate.tier(),
+                    gate.shard(),
+                    update.view().epoch(),
+                    update.view().phase(),
+                    t.release().size(),
+                    t.acquire().size());
         }
         tryAck();
     }
@@ -178,25 +192,29 @@ final class ShardHandoff implements AutoCloseable {
         claimed.addAll(acquiring);
         Set<String> acquire = acquiring;
         ackInFlight = true;
-        acks.ack(gate.tier(), gate.shard(), view.epoch(), view.phase(), identity, claimed).thenAccept(ok -> inbox.accept(() -> {
-            ackInFlight = false;
-            if (!ok || lastMap == null || lastMap.view().epoch() != view.epoch() || lastMap.view().phase() != view.phase()) {
-                return; // failed, or superseded by a newer map: the next tick acknowledges that one
-            }
-            ackPending = false;
-            ackedEpoch = view.epoch();
-            releasing = Set.of();
-            gate.activate(acquire);
-            for (String n : acquire) {
-                Node node = nodes.get(n);
-                if (node != null && gate.isActive(n)) {
-                    state.upsertNode(node);
-                    usage.nodeKnown(n, state, clock.instant());
-                }
-            }
-            acquiring = Set.of();
-            queue.onClusterEvent();
-        }));
+        acks.ack(gate.tier(), gate.shard(), view.epoch(), view.phase(), identity, claimed)
+                .thenAccept(ok -> inbox.accept(() -> {
+                    ackInFlight = false;
+                    if (!ok
+                            || lastMap == null
+                            || lastMap.view().epoch() != view.epoch()
+                            || lastMap.view().phase() != view.phase()) {
+                        return; // failed, or superseded by a newer map: the next tick acknowledges that one
+                    }
+                    ackPending = false;
+                    ackedEpoch = view.epoch();
+                    releasing = Set.of();
+                    gate.activate(acquire);
+                    for (String n : acquire) {
+                        Node node = nodes.get(n);
+                        if (node != null && gate.isActive(n)) {
+                            state.upsertNode(node);
+                            usage.nodeKnown(n, state, clock.instant());
+                        }
+                    }
+                    acquiring = Set.of();
+                    queue.onClusterEvent();
+                }));
     }
 
     /** Stops writing acknowledgements and maintaining the map. */

@@ -1,22 +1,5 @@
 package io.qshard.shard.scheduler;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.cycle.CycleOutcome;
 import io.qshard.core.cycle.FrameworkCycle;
@@ -38,6 +21,21 @@ import io.qshard.shard.binder.PodBinder;
 import io.qshard.shard.shardmap.ShardMapWatcher;
 import io.qshard.shard.status.StatusReporter;
 import io.qshard.shard.usage.UsageTracker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One scheduler instance for one tier (and shard): a single decision thread owns the {@link DecisionState} and applies,
@@ -78,6 +76,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private PlacementLedger ledger = new PlacementLedger();
     /** uids of pods other tiers of this process assumed and the informer has not confirmed yet (decision thread). */
     private final Set<String> peerAssumed = new HashSet<>();
+
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running;
@@ -93,8 +92,14 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
      * An instance for shard {@code shard} of {@code tier}; it leads at once unless {@link #lead} is driven by an
      * election ({@code settings.leaseNamespace()} set). It closes {@code ports} when it stops.
      */
-    public TierScheduler(Tier tier, int shard, QshardConfig config, PluginRegistry registry, SchedulerSettings settings,
-                         Clock clock, SchedulerPorts ports) {
+    public TierScheduler(
+            Tier tier,
+            int shard,
+            QshardConfig config,
+            PluginRegistry registry,
+            SchedulerSettings settings,
+            Clock clock,
+            SchedulerPorts ports) {
         this.gate = new ShardGate(tier.name(), shard, tier.shards(), config.shardRotation());
         this.leading = settings.leaseNamespace() == null;
         this.tier = tier;
@@ -106,26 +111,47 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.bindBatch = SchedulerPorts.bindBatch(settings);
         String name = "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "");
         Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock));
-        // PreBind runs off the decision thread; its queue is bounded like the binder's, and a full one makes the decision
+        // PreBind runs off the decision thread; its queue is bounded like the binder's, and a full one makes the
+        // decision
         // thread run the step itself: the backpressure the binder gives when there is no PreBind
-        this.preBind = profile.preBinds().isEmpty() ? null : new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(bindBatch), r -> daemon(r, name + "-prebind"), new ThreadPoolExecutor.CallerRunsPolicy());
+        this.preBind = profile.preBinds().isEmpty()
+                ? null
+                : new ThreadPoolExecutor(
+                        4,
+                        4,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new ArrayBlockingQueue<>(bindBatch),
+                        r -> daemon(r, name + "-prebind"),
+                        new ThreadPoolExecutor.CallerRunsPolicy());
         var assumed = new HashMap<String, String>();
         var nodes = new HashMap<String, Node>();
         RuntimeSteps runtime = new RuntimeSteps(
-                List.of(new CacheReservation(state, assumed, p -> ledger.assumed(this, p), uid -> ledger.forgotten(this, uid))),
-                List.of(new LeasePermit(() -> leading, gate)), new ApiBind(binder, () -> leading),
-                preBind == null ? Runnable::run : preBind, (plugin, point, pod, e) -> {
+                List.of(new CacheReservation(
+                        state, assumed, p -> ledger.assumed(this, p), uid -> ledger.forgotten(this, uid))),
+                List.of(new LeasePermit(() -> leading, gate)),
+                new ApiBind(binder, () -> leading),
+                preBind == null ? Runnable::run : preBind,
+                (plugin, point, pod, e) -> {
                     metrics.errors.increment();
-                    LOG.error("tier {}: {} plugin {} failed on {} (a bug; the cycle went on)", tier.name(), point, plugin, pod.key(), e);
+                    LOG.error(
+                            "tier {}: {} plugin {} failed on {} (a bug; the cycle went on)",
+                            tier.name(),
+                            point,
+                            plugin,
+                            pod.key(),
+                            e);
                 });
         this.framework = new FrameworkCycle(profile, config.nodesToScore(), config.equivalentPodReuse(), runtime);
         // the queue asks the framework's PreEnqueue plugins (if any) before it takes a pod
-        this.queue = new SchedulingQueue(clock, config.backoff(), config.unschedulableTimeout(),
+        this.queue = new SchedulingQueue(
+                clock,
+                config.backoff(),
+                config.unschedulableTimeout(),
                 framework.gatesPods() ? framework::preEnqueue : null);
         this.decision = new DecisionState(state, queue, assumed, nodes, usage);
-        this.handoff = new ShardHandoff(gate, settings.identity(), ports.acks(), ports.keeper(), decision, clock, inbox::add,
-                () -> leading);
+        this.handoff = new ShardHandoff(
+                gate, settings.identity(), ports.acks(), ports.keeper(), decision, clock, inbox::add, () -> leading);
         this.thread = new Thread(this::loop, name + "-decide");
     }
 
@@ -197,7 +223,11 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         } else {
             int abandoned = binder.abandonQueued("leadership lost before the binding was sent");
             if (abandoned > 0) {
-                LOG.info("tier {} shard {}: {} decided bindings not sent (leadership lost)", tier.name(), gate.shard(), abandoned);
+                LOG.info(
+                        "tier {} shard {}: {} decided bindings not sent (leadership lost)",
+                        tier.name(),
+                        gate.shard(),
+                        abandoned);
             }
         }
         LOG.info("tier {} shard {}: {}", tier.name(), gate.shard(), on ? "leading" : "standing by");
@@ -273,18 +303,29 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         join();
         try {
             if (!binder.awaitIdle(grace)) {
-                LOG.warn("tier {}: {} bindings still in flight and {} not sent after {}; abandoning them", tier.name(),
-                        binder.inFlight(), binder.queued(), grace);
+                LOG.warn(
+                        "tier {}: {} bindings still in flight and {} not sent after {}; abandoning them",
+                        tier.name(),
+                        binder.inFlight(),
+                        binder.queued(),
+                        grace);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         closePorts();
         org.HdrHistogram.Histogram d = metrics.decisionHistogram();
-        LOG.info("tier {} scheduler stopped: {} bound, {} unschedulable decisions, bind errors {}; decision p50 {} µs, p99 {} µs,"
-                        + " {} of {} decisions reused an equivalent pod's window", tier.name(), metrics.bound.sum(), metrics.unschedulable.sum(),
-                metrics.bindErrors.sum(), d.getValueAtPercentile(50) / 1000, d.getValueAtPercentile(99) / 1000,
-                framework.reusedDecisions(), d.getTotalCount());
+        LOG.info(
+                "tier {} scheduler stopped: {} bound, {} unschedulable decisions, bind errors {}; decision p50 {} µs, p99 {} µs,"
+                        + " {} of {} decisions reused an equivalent pod's window",
+                tier.name(),
+                metrics.bound.sum(),
+                metrics.unschedulable.sum(),
+                metrics.bindErrors.sum(),
+                d.getValueAtPercentile(50) / 1000,
+                d.getValueAtPercentile(99) / 1000,
+                framework.reusedDecisions(),
+                d.getTotalCount());
     }
 
     /** Abrupt stop (tests: "kill -9" of the decision loop); in-flight bindings are not waited for. */
@@ -322,7 +363,8 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 return;
             }
             // heartbeats change nothing the scheduler sees: only real changes wake unschedulable pods
-            boolean changed = state.node(node.name()).map(s -> !s.node().equals(node)).orElse(true);
+            boolean changed =
+                    state.node(node.name()).map(s -> !s.node().equals(node)).orElse(true);
             if (changed) {
                 state.upsertNode(node);
                 usage.nodeKnown(node.name(), state, clock.instant());
@@ -347,8 +389,13 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         if (!gate.sharded()) {
             if (!ignoredMapWarned) {
                 ignoredMapWarned = true;
-                LOG.warn("tier {} is configured with 1 shard: ignoring ShardMap {} ({} shards, epoch {}); set its shards in "
-                        + "qshard.yaml to use it, or delete it", tier.name(), tier.name(), update.view().shards(), update.view().epoch());
+                LOG.warn(
+                        "tier {} is configured with 1 shard: ignoring ShardMap {} ({} shards, epoch {}); set its shards in "
+                                + "qshard.yaml to use it, or delete it",
+                        tier.name(),
+                        tier.name(),
+                        update.view().shards(),
+                        update.view().epoch());
             }
             return;
         }
@@ -528,7 +575,11 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             }
             case FAILED -> {
                 metrics.bindErrors.increment();
-                LOG.warn("tier {}: binding {} to {} failed: {} (retrying with backoff)", tier.name(), pod.key(), r.node(),
+                LOG.warn(
+                        "tier {}: binding {} to {} failed: {} (retrying with backoff)",
+                        tier.name(),
+                        pod.key(),
+                        r.node(),
                         result.message());
                 unreserve(r);
                 queue.requeueAfterError(q);

@@ -7,12 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.qshard.core.shard.Rebalancer;
 import io.qshard.core.shard.ShardMapView;
 import io.qshard.core.shard.ShardPhase;
-import io.qshard.kube.process.UserError;
+import io.qshard.kube.api.ShardMap;
+import io.qshard.kube.api.ShardMapStatus;
 import io.qshard.kube.convert.ConversionException;
 import io.qshard.kube.convert.NodeConverter;
 import io.qshard.kube.convert.Quantities;
-import io.qshard.kube.api.ShardMap;
-import io.qshard.kube.api.ShardMapStatus;
+import io.qshard.kube.process.UserError;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,8 +40,8 @@ public final class Rebalance {
     private final PrintWriter out;
 
     /** What a run would do. */
-    public record Plan(ShardMapView current, ShardMapView next, List<Rebalancer.Move> moves, boolean resuming, boolean complete) {
-    }
+    public record Plan(
+            ShardMapView current, ShardMapView next, List<Rebalancer.Move> moves, boolean resuming, boolean complete) {}
 
     /** @param leaseNamespace where the shards' Leases are, or null when the instances run without election */
     public Rebalance(KubernetesClient client, String tier, String leaseNamespace, Clock clock, PrintWriter out) {
@@ -62,25 +62,37 @@ public final class Rebalance {
             return new Plan(current, current, List.of(), true, true);
         }
         Rebalancer.Plan p = Rebalancer.plan(current.assignment(), weights(), shards, maxMoves);
-        ShardMapView next = new ShardMapView(tier, shards, current.epoch() + 1, ShardPhase.RELEASING, current.assignment(), p.target());
+        ShardMapView next = new ShardMapView(
+                tier, shards, current.epoch() + 1, ShardPhase.RELEASING, current.assignment(), p.target());
         return new Plan(current, next, p.moves(), false, p.complete());
     }
 
     /** Prints the plan as a diff: per move, node, from, to; the shard sizes before and after. */
     public void print(Plan p) {
         if (p.resuming()) {
-            out.printf("tier %s: an epoch change to %d is under way (phase %s): resuming it%n", tier, p.current().epoch(),
-                    ShardMaps.phaseName(p.current().phase()));
+            out.printf(
+                    "tier %s: an epoch change to %d is under way (phase %s): resuming it%n",
+                    tier, p.current().epoch(), ShardMaps.phaseName(p.current().phase()));
             return;
         }
-        out.printf("tier %s: epoch %d → %d, %d → %d shards, %d node%s move%s%n", tier, p.current().epoch(), p.next().epoch(),
-                p.current().shards(), p.next().shards(), p.moves().size(), p.moves().size() == 1 ? "" : "s",
+        out.printf(
+                "tier %s: epoch %d → %d, %d → %d shards, %d node%s move%s%n",
+                tier,
+                p.current().epoch(),
+                p.next().epoch(),
+                p.current().shards(),
+                p.next().shards(),
+                p.moves().size(),
+                p.moves().size() == 1 ? "" : "s",
                 p.complete() ? "" : " (--max-moves reached before balance)");
         for (Rebalancer.Move m : p.moves()) {
             out.printf("  %-30s shard %s → %d%n", m.node(), m.from() < 0 ? "-" : Integer.toString(m.from()), m.to());
         }
         for (int s = 0; s < Math.max(p.current().shards(), p.next().shards()); s++) {
-            out.printf("  shard %d: %d → %d nodes%n", s, p.current().assignment().getOrDefault(s, Set.of()).size(),
+            out.printf(
+                    "  shard %d: %d → %d nodes%n",
+                    s,
+                    p.current().assignment().getOrDefault(s, Set.of()).size(),
                     p.next().target().getOrDefault(s, Set.of()).size());
         }
         out.flush();
@@ -112,7 +124,8 @@ public final class Rebalance {
         }
         if (v.phase() == ShardPhase.ACQUIRING) {
             awaitAcks(v, Set.of(ShardPhase.ACQUIRING), timeout);
-            ShardMapView stable = new ShardMapView(tier, v.shards(), v.epoch(), ShardPhase.STABLE, v.target(), Map.of());
+            ShardMapView stable =
+                    new ShardMapView(tier, v.shards(), v.epoch(), ShardPhase.STABLE, v.target(), Map.of());
             write(stable, read().getMetadata().getResourceVersion());
             out.printf("done: epoch %d STABLE, %d shards%n", v.epoch(), v.shards());
             out.flush();
@@ -121,7 +134,9 @@ public final class Rebalance {
 
     private void awaitAcks(ShardMapView v, Set<ShardPhase> accepted, Duration timeout) throws InterruptedException {
         Instant deadline = clock.instant().plus(timeout);
-        int shards = Math.max(v.shards(), v.assignment().keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
+        int shards = Math.max(
+                v.shards(),
+                v.assignment().keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
         while (true) {
             List<String> missing = new ArrayList<>();
             Map<String, ShardMapStatus.Ack> acks = acks();
@@ -131,7 +146,10 @@ public final class Rebalance {
                     continue; // nobody leads this shard: nothing of it is active
                 }
                 ShardMapStatus.Ack a = acks.get(Integer.toString(s));
-                boolean ok = a != null && a.getEpoch() != null && a.getEpoch() == v.epoch() && a.getPhase() != null
+                boolean ok = a != null
+                        && a.getEpoch() != null
+                        && a.getEpoch() == v.epoch()
+                        && a.getPhase() != null
                         && accepted.contains(ShardPhase.valueOf(a.getPhase().toUpperCase(java.util.Locale.ROOT)))
                         && (holder == null || holder.equals(a.getHolder()));
                 if (!ok) {
@@ -143,9 +161,10 @@ public final class Rebalance {
                 return;
             }
             if (clock.instant().isAfter(deadline)) {
-                throw new UserError("timed out after " + timeout.toSeconds() + " s waiting for " + String.join("; ", missing)
-                        + ". The map stays at epoch " + v.epoch() + " " + ShardMaps.phaseName(v.phase())
-                        + " (safe: no node is active in two shards); re-run the command to resume");
+                throw new UserError(
+                        "timed out after " + timeout.toSeconds() + " s waiting for " + String.join("; ", missing)
+                                + ". The map stays at epoch " + v.epoch() + " " + ShardMaps.phaseName(v.phase())
+                                + " (safe: no node is active in two shards); re-run the command to resume");
             }
             Thread.sleep(200); // polling acknowledgements written by the instances
         }
@@ -156,25 +175,37 @@ public final class Rebalance {
         if (leaseNamespace == null) {
             return null;
         }
-        Lease l = client.leases().inNamespace(leaseNamespace).withName("qshard-" + tier + "-" + shard).get();
-        if (l == null || l.getSpec() == null || l.getSpec().getHolderIdentity() == null || l.getSpec().getRenewTime() == null) {
+        Lease l = client.leases()
+                .inNamespace(leaseNamespace)
+                .withName("qshard-" + tier + "-" + shard)
+                .get();
+        if (l == null
+                || l.getSpec() == null
+                || l.getSpec().getHolderIdentity() == null
+                || l.getSpec().getRenewTime() == null) {
             return null;
         }
         ZonedDateTime renewed = l.getSpec().getRenewTime();
-        int seconds = l.getSpec().getLeaseDurationSeconds() == null ? 15 : l.getSpec().getLeaseDurationSeconds();
-        return renewed.toInstant().plusSeconds(seconds).isAfter(clock.instant()) ? l.getSpec().getHolderIdentity() : null;
+        int seconds =
+                l.getSpec().getLeaseDurationSeconds() == null ? 15 : l.getSpec().getLeaseDurationSeconds();
+        return renewed.toInstant().plusSeconds(seconds).isAfter(clock.instant())
+                ? l.getSpec().getHolderIdentity()
+                : null;
     }
 
     private Map<String, ShardMapStatus.Ack> acks() {
         ShardMap m = read();
-        return m.getStatus() == null || m.getStatus().getAcks() == null ? Map.of() : m.getStatus().getAcks();
+        return m.getStatus() == null || m.getStatus().getAcks() == null
+                ? Map.of()
+                : m.getStatus().getAcks();
     }
 
     private ShardMap read() {
         ShardMap m = client.resources(ShardMap.class).withName(tier).get();
         if (m == null) {
             throw new UserError("tier '" + tier + "' has no shard map yet: configure shards ≥ 2 for it and start its "
-                    + "schedulers (shard 0's leader creates the map), or `kubectl apply -f " + ShardMap.MANIFEST + "` first");
+                    + "schedulers (shard 0's leader creates the map), or `kubectl apply -f " + ShardMap.MANIFEST
+                    + "` first");
         }
         return m;
     }
@@ -183,7 +214,8 @@ public final class Rebalance {
         try {
             return ShardMaps.convert(m);
         } catch (ConversionException e) {
-            throw new UserError(e.getMessage() + " — nothing changed; fix the map by hand or delete it (shard 0's leader re-creates it)");
+            throw new UserError(e.getMessage()
+                    + " — nothing changed; fix the map by hand or delete it (shard 0's leader re-creates it)");
         }
     }
 
@@ -193,8 +225,12 @@ public final class Rebalance {
         try {
             client.resources(ShardMap.class).resource(m).update();
         } catch (KubernetesClientException e) {
-            throw new UserError(e.getCode() == 409 ? "the shard map of '" + tier + "' changed meanwhile (a node added or "
-                    + "removed?): re-run the command" : "cannot write the shard map: " + e.getMessage(), e);
+            throw new UserError(
+                    e.getCode() == 409
+                            ? "the shard map of '" + tier + "' changed meanwhile (a node added or "
+                                    + "removed?): re-run the command"
+                            : "cannot write the shard map: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -202,14 +238,22 @@ public final class Rebalance {
     private Map<String, Long> weights() {
         Map<String, Long> w = new HashMap<>();
         for (var n : client.nodes().list().getItems()) {
-            w.put(n.getMetadata().getName(), NodeConverter.convert(n).realAllocatable().milliCpu());
+            w.put(
+                    n.getMetadata().getName(),
+                    NodeConverter.convert(n).realAllocatable().milliCpu());
         }
-        for (Pod p : client.pods().inAnyNamespace().withoutField("spec.nodeName", "").list().getItems()) {
+        for (Pod p : client.pods()
+                .inAnyNamespace()
+                .withoutField("spec.nodeName", "")
+                .list()
+                .getItems()) {
             String node = p.getSpec().getNodeName();
             if (w.containsKey(node)) {
                 long cpu = 0;
                 for (var c : p.getSpec().getContainers()) {
-                    if (c.getResources() != null && c.getResources().getRequests() != null && c.getResources().getRequests().get("cpu") != null) {
+                    if (c.getResources() != null
+                            && c.getResources().getRequests() != null
+                            && c.getResources().getRequests().get("cpu") != null) {
                         cpu += Quantities.milli(c.getResources().getRequests().get("cpu"));
                     }
                 }

@@ -1,11 +1,11 @@
 package io.qshard.shard.shardmap;
 
-import io.qshard.kube.write.Patches;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.core.shard.ShardPhase;
 import io.qshard.kube.api.ShardMap;
+import io.qshard.kube.write.Patches;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,19 +38,29 @@ public final class ShardAcks implements AckWriter {
 
     /** @return completes true when written, false when the write failed (the caller tries again later) */
     @Override
-    public CompletableFuture<Boolean> ack(String tier, int shard, long epoch, ShardPhase phase, String holder, Set<String> active) {
+    public CompletableFuture<Boolean> ack(
+            String tier, int shard, long epoch, ShardPhase phase, String holder, Set<String> active) {
         String nodes = active.stream().sorted().map(n -> "\"" + n + "\"").collect(Collectors.joining(","));
-        String patch = "{\"status\":{\"acks\":{\"" + shard + "\":{\"epoch\":" + epoch + ",\"phase\":\"" + ShardMaps.phaseName(phase)
-                + "\",\"holder\":\"" + holder + "\",\"time\":\"" + clock.instant() + "\",\"activeNodes\":[" + nodes + "]}}}}";
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                Patches.status(client, Patches.stub(new ShardMap(), null, tier), PatchType.JSON_MERGE, patch);
-                return true;
-            } catch (KubernetesClientException e) {
-                LOG.warn("tier {} shard {}: cannot acknowledge epoch {} ({}): {}", tier, shard, epoch, phase, e.getMessage());
-                return false;
-            }
-        }, writer);
+        String patch = "{\"status\":{\"acks\":{\"" + shard + "\":{\"epoch\":" + epoch + ",\"phase\":\""
+                + ShardMaps.phaseName(phase) + "\",\"holder\":\"" + holder + "\",\"time\":\"" + clock.instant()
+                + "\",\"activeNodes\":[" + nodes + "]}}}}";
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        Patches.status(client, Patches.stub(new ShardMap(), null, tier), PatchType.JSON_MERGE, patch);
+                        return true;
+                    } catch (KubernetesClientException e) {
+                        LOG.warn(
+                                "tier {} shard {}: cannot acknowledge epoch {} ({}): {}",
+                                tier,
+                                shard,
+                                epoch,
+                                phase,
+                                e.getMessage());
+                        return false;
+                    }
+                },
+                writer);
     }
 
     @Override

@@ -59,8 +59,14 @@ public final class ShardMapMaintainer implements MapKeeper {
         next = now.plus(EVERY);
         if (current == null) {
             Map<Integer, Set<String>> all = Map.of(0, new HashSet<>(weights.keySet()));
-            ShardMapView v = new ShardMapView(tier.name(), tier.shards(), 1, ShardPhase.STABLE,
-                    Rebalancer.plan(all, weights, tier.shards(), Integer.MAX_VALUE).target(), Map.of());
+            ShardMapView v = new ShardMapView(
+                    tier.name(),
+                    tier.shards(),
+                    1,
+                    ShardPhase.STABLE,
+                    Rebalancer.plan(all, weights, tier.shards(), Integer.MAX_VALUE)
+                            .target(),
+                    Map.of());
             write(v, null, "created: " + weights.size() + " nodes over " + tier.shards() + " shards");
             return;
         }
@@ -83,10 +89,13 @@ public final class ShardMapMaintainer implements MapKeeper {
             next.put(s, keep);
         });
         for (String n : added) {
-            next.computeIfAbsent(Rebalancer.leastLoaded(next, v.shards(), weights), k -> new HashSet<>()).add(n);
+            next.computeIfAbsent(Rebalancer.leastLoaded(next, v.shards(), weights), k -> new HashSet<>())
+                    .add(n);
         }
-        write(v.withAssignment(next), current.resourceVersion(), added.size() + " new nodes assigned, " + removed.size()
-                + " deleted nodes dropped");
+        write(
+                v.withAssignment(next),
+                current.resourceVersion(),
+                added.size() + " new nodes assigned, " + removed.size() + " deleted nodes dropped");
     }
 
     private void write(ShardMapView v, String resourceVersion, String what) {

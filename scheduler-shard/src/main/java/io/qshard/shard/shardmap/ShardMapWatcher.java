@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.qshard.core.shard.ShardMapView;
-import io.qshard.kube.convert.ConversionException;
 import io.qshard.kube.api.ShardMap;
+import io.qshard.kube.convert.ConversionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,20 +23,19 @@ public final class ShardMapWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardMapWatcher.class);
 
     /** A valid map and the resourceVersion it was read at (for optimistic updates). */
-    public record Update(ShardMapView view, String resourceVersion) {
-    }
+    public record Update(ShardMapView view, String resourceVersion) {}
 
     /** Receives maps on the informer's thread; implementations hand them to their own thread. */
     public interface Listener {
         void shardMap(Update update);
 
         /** The map of {@code tier} was deleted. */
-        default void shardMapDeleted(String tier) {
-        }
+        default void shardMapDeleted(String tier) {}
     }
 
     /** Maps refused as invalid. */
     public final LongAdder refused = new LongAdder();
+
     private final SharedIndexInformer<ShardMap> informer;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -84,7 +83,9 @@ public final class ShardMapWatcher implements AutoCloseable {
             v = ShardMaps.convert(m);
         } catch (ConversionException e) {
             refused.increment();
-            LOG.error("{} — keeping the last valid map; fix or re-create it (`qshard shard status` shows it)", e.getMessage());
+            LOG.error(
+                    "{} — keeping the last valid map; fix or re-create it (`qshard shard status` shows it)",
+                    e.getMessage());
             return;
         }
         Update u = new Update(v, m.getMetadata().getResourceVersion());

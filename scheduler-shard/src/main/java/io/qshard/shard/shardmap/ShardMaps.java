@@ -3,9 +3,9 @@ package io.qshard.shard.shardmap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.qshard.core.shard.ShardMapView;
 import io.qshard.core.shard.ShardPhase;
-import io.qshard.kube.convert.ConversionException;
 import io.qshard.kube.api.ShardMap;
 import io.qshard.kube.api.ShardMapSpec;
+import io.qshard.kube.convert.ConversionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,8 +17,7 @@ import java.util.TreeMap;
 
 /** {@code ShardMap} ↔ {@link ShardMapView}, at the edge; a map that must not be acted on is a {@link ConversionException}. */
 public final class ShardMaps {
-    private ShardMaps() {
-    }
+    private ShardMaps() {}
 
     /** @throws ConversionException naming every problem (missing fields, a node in two shards, …) */
     public static ShardMapView convert(ShardMap map) {
@@ -33,12 +32,19 @@ public final class ShardMaps {
         }
         ShardPhase phase = ShardPhase.STABLE;
         try {
-            phase = s.getPhase() == null ? ShardPhase.STABLE : ShardPhase.valueOf(s.getPhase().toUpperCase(Locale.ROOT));
+            phase = s.getPhase() == null
+                    ? ShardPhase.STABLE
+                    : ShardPhase.valueOf(s.getPhase().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             problems.add("spec.phase '" + s.getPhase() + "' is not Stable, Releasing or Acquiring");
         }
-        ShardMapView view = new ShardMapView(tier, s.getShards() == null ? 0 : s.getShards(), s.getEpoch() == null ? 0 : s.getEpoch(),
-                phase, shards(s.getAssignment(), "spec.assignment", problems), shards(s.getTarget(), "spec.target", problems));
+        ShardMapView view = new ShardMapView(
+                tier,
+                s.getShards() == null ? 0 : s.getShards(),
+                s.getEpoch() == null ? 0 : s.getEpoch(),
+                phase,
+                shards(s.getAssignment(), "spec.assignment", problems),
+                shards(s.getTarget(), "spec.target", problems));
         for (String p : view.validate()) {
             if (!problems.contains(p)) {
                 problems.add(p);
@@ -93,7 +99,8 @@ public final class ShardMaps {
     }
 
     private static Map<String, List<String>> lists(Map<Integer, Set<String>> in) {
-        Map<String, List<String>> out = new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
+        Map<String, List<String>> out =
+                new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b)));
         in.forEach((k, v) -> out.put(Integer.toString(k), v.stream().sorted().toList()));
         return new java.util.LinkedHashMap<>(out);
     }

@@ -1,7 +1,10 @@
 package io.qshard.shard.status;
 
+import com.google.common.util.concurrent.RateLimiter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.qshard.core.model.PodRequest;
 import io.qshard.kube.write.EventPoster;
-
 import io.qshard.kube.write.Patches;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,15 +16,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.google.common.util.concurrent.RateLimiter;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.qshard.core.model.PodRequest;
 
 /**
  * Tells users what happened to their pods, off the scheduling hot path (one worker thread, bounded queue;
@@ -54,16 +50,16 @@ public final class PodStatusReporter implements StatusReporter {
     private final Map<String, Reported> lastFailure = new HashMap<>();
     private final LongAdder written = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private final java.util.concurrent.atomic.AtomicBoolean firstFailure = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean firstFailure =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private long suppressed;
     private Instant lastSummary;
     private PodRequest lastBound;
 
-    private record Reported(String message, Instant at) {
-    }
+    private record Reported(String message, Instant at) {}
 
-    public PodStatusReporter(KubernetesClient client, String component, Clock clock, double scheduledPerSecond,
-                             double failedPerSecond) {
+    public PodStatusReporter(
+            KubernetesClient client, String component, Clock clock, double scheduledPerSecond, double failedPerSecond) {
         this.client = client;
         this.events = new EventPoster(client, component);
         this.component = component;
@@ -71,11 +67,18 @@ public final class PodStatusReporter implements StatusReporter {
         this.scheduledLimit = RateLimiter.create(scheduledPerSecond);
         this.failedLimit = RateLimiter.create(failedPerSecond);
         this.lastSummary = clock.instant();
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000), r -> {
-            Thread t = new Thread(r, component + "-status");
-            t.setDaemon(true);
-            return t;
-        }, (r, e) -> dropped.increment());
+        this.worker = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(10_000),
+                r -> {
+                    Thread t = new Thread(r, component + "-status");
+                    t.setDaemon(true);
+                    return t;
+                },
+                (r, e) -> dropped.increment());
     }
 
     /** {@code pod} was bound to {@code node}. */
@@ -94,9 +97,14 @@ public final class PodStatusReporter implements StatusReporter {
             PodRequest last = lastBound;
             suppressed = 0;
             lastSummary = now;
-            submit(() -> event(last, "Normal", "Scheduled", "Successfully assigned " + last.key() + " to " + node + "; "
-                    + n + " more pods were bound by " + component + " in the last " + SUMMARY_INTERVAL.toSeconds()
-                    + " s without individual events (limit " + (int) scheduledLimit.getRate() + "/s)"));
+            submit(() -> event(
+                    last,
+                    "Normal",
+                    "Scheduled",
+                    "Successfully assigned " + last.key() + " to " + node + "; "
+                            + n + " more pods were bound by " + component + " in the last "
+                            + SUMMARY_INTERVAL.toSeconds()
+                            + " s without individual events (limit " + (int) scheduledLimit.getRate() + "/s)"));
         }
     }
 
@@ -105,7 +113,9 @@ public final class PodStatusReporter implements StatusReporter {
     public void unschedulable(PodRequest pod, String message) {
         Instant now = clock.instant();
         Reported prev = lastFailure.get(pod.uid());
-        if (prev != null && prev.message().equals(message) && Duration.between(prev.at(), now).compareTo(REPEAT_AFTER) < 0) {
+        if (prev != null
+                && prev.message().equals(message)
+                && Duration.between(prev.at(), now).compareTo(REPEAT_AFTER) < 0) {
             return;
         }
         lastFailure.put(pod.uid(), new Reported(message, now));
@@ -144,11 +154,27 @@ public final class PodStatusReporter implements StatusReporter {
     }
 
     private void condition(PodRequest pod, String message, Instant at) {
-        Map<String, Object> cond = Map.of("type", "PodScheduled", "status", "False", "reason", "Unschedulable",
-                "message", truncate(message), "lastTransitionTime", at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        String patch = client.getKubernetesSerialization().asJson(Map.of("status", Map.of("conditions", List.of(cond))));
-        write(() -> Patches.status(client, Patches.stub(new io.fabric8.kubernetes.api.model.Pod(), pod.namespace(), pod.name()),
-                PatchType.STRATEGIC_MERGE, patch), pod, "PodScheduled condition");
+        Map<String, Object> cond = Map.of(
+                "type",
+                "PodScheduled",
+                "status",
+                "False",
+                "reason",
+                "Unschedulable",
+                "message",
+                truncate(message),
+                "lastTransitionTime",
+                at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        String patch =
+                client.getKubernetesSerialization().asJson(Map.of("status", Map.of("conditions", List.of(cond))));
+        write(
+                () -> Patches.status(
+                        client,
+                        Patches.stub(new io.fabric8.kubernetes.api.model.Pod(), pod.namespace(), pod.name()),
+                        PatchType.STRATEGIC_MERGE,
+                        patch),
+                pod,
+                "PodScheduled condition");
     }
 
     private void write(Runnable call, PodRequest pod, String what) {
@@ -158,7 +184,11 @@ public final class PodStatusReporter implements StatusReporter {
         } catch (RuntimeException e) {
             dropped.increment();
             if (firstFailure.compareAndSet(false, true)) { // e.g. RBAC: say it once loudly, then quietly
-                LOG.warn("could not write {} for {} (further failures at debug level): {}", what, pod.key(), e.getMessage());
+                LOG.warn(
+                        "could not write {} for {} (further failures at debug level): {}",
+                        what,
+                        pod.key(),
+                        e.getMessage());
             } else {
                 LOG.debug("could not write {} for {}: {}", what, pod.key(), e.getMessage());
             }

@@ -111,7 +111,9 @@ public final class UsageTracker {
                 return;
             }
             io.qshard.core.usage.Usage peak = nodePeak(report.node(), ns);
-            hot.observe(report.node(), report.nodeUsage().milliCpu() / alloc,
+            hot.observe(
+                    report.node(),
+                    report.nodeUsage().milliCpu() / alloc,
                     peak == null || !predicting ? Double.NaN : peak.milliCpu() / alloc);
         });
     }
@@ -123,7 +125,10 @@ public final class UsageTracker {
 
     /** Writes the node's hot state and hotspot probability, as this tracker knows them now, into its NodeState. */
     private void publishHeat(String node, ClusterState state) {
-        state.setHeat(node, hot.state(node) != io.qshard.core.usage.HotNodes.State.NORMAL, predictions.hotspotProbability(node));
+        state.setHeat(
+                node,
+                hot.state(node) != io.qshard.core.usage.HotNodes.State.NORMAL,
+                predictions.hotspotProbability(node));
     }
 
     private void observe(UsageReport report, ClusterState state) {
@@ -137,8 +142,16 @@ public final class UsageTracker {
             return;
         }
         long t = report.timestamp().getEpochSecond();
-        predictions.observe(report.node(), UsagePredictions.NODE_CPU, t, 100 * report.nodeUsage().milliCpu() / cpu);
-        predictions.observe(report.node(), UsagePredictions.NODE_MEMORY, t, 100 * report.nodeUsage().memoryBytes() / memory);
+        predictions.observe(
+                report.node(),
+                UsagePredictions.NODE_CPU,
+                t,
+                100 * report.nodeUsage().milliCpu() / cpu);
+        predictions.observe(
+                report.node(),
+                UsagePredictions.NODE_MEMORY,
+                t,
+                100 * report.nodeUsage().memoryBytes() / memory);
         report.tiers().forEach((tier, u) -> {
             predictions.observe(report.node(), tier + "/cpu", t, 100 * u.milliCpu() / cpu);
             predictions.observe(report.node(), tier + "/memory", t, 100 * u.memoryBytes() / memory);
@@ -157,7 +170,8 @@ public final class UsageTracker {
             double c = predictions.predictedPeak(report.node(), tier + "/cpu");
             double m = predictions.predictedPeak(report.node(), tier + "/memory");
             if (!Double.isNaN(c) && !Double.isNaN(m)) {
-                peaks.put(tier, new io.qshard.core.usage.Usage(Math.round(c / 100 * cpu), Math.round(m / 100 * memory)));
+                peaks.put(
+                        tier, new io.qshard.core.usage.Usage(Math.round(c / 100 * cpu), Math.round(m / 100 * memory)));
             }
         }
         return peaks;
@@ -191,7 +205,9 @@ public final class UsageTracker {
      */
     public int expire(ClusterState state, Instant now) {
         int expired = 0;
-        for (Iterator<Map.Entry<String, UsageReport>> it = unknownNode.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, UsageReport>> it =
+                        unknownNode.entrySet().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, UsageReport> e = it.next();
             if (Duration.between(e.getValue().timestamp(), now).compareTo(staleAfter) > 0) {
                 it.remove();
@@ -268,7 +284,8 @@ public final class UsageTracker {
             return false;
         }
         UsageReport report = reports.get(node);
-        UsageView view = UsageView.of(ns.get().pods(), report, now, pools.estimates()).withPredictedPeaks(peaks(report, ns.get()));
+        UsageView view = UsageView.of(ns.get().pods(), report, now, pools.estimates())
+                .withPredictedPeaks(peaks(report, ns.get()));
         state.setUsage(node, view, classOfTier, estimateFactor);
         return true;
     }

@@ -3,15 +3,13 @@ package io.qshard.shard.binder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.qshard.kube.testing.HeldHttpClient;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.qshard.kube.testing.HeldHttpClient;
 
 /** awaitCapacity(n) against an HTTP client whose answers the test releases one by one. */
 class BinderCapacityTest {

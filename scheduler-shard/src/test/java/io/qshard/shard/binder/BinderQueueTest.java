@@ -3,16 +3,14 @@ package io.qshard.shard.binder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.qshard.kube.testing.HeldHttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.qshard.kube.testing.HeldHttpClient;
 
 /** Bindings handed over while every slot is busy wait in the binder and are sent, in order, as answers arrive. */
 class BinderQueueTest {
@@ -82,8 +80,12 @@ class BinderQueueTest {
         http.answerOne(201);
         http.answerOne(201);
         assertThat(http.sentPaths).containsExactly(path(0), path(1));
-        assertThat(outcomes).containsExactly(BindOutcome.Kind.NOT_SENT, BindOutcome.Kind.NOT_SENT,
-                BindOutcome.Kind.BOUND, BindOutcome.Kind.BOUND);
+        assertThat(outcomes)
+                .containsExactly(
+                        BindOutcome.Kind.NOT_SENT,
+                        BindOutcome.Kind.NOT_SENT,
+                        BindOutcome.Kind.BOUND,
+                        BindOutcome.Kind.BOUND);
         assertThat(binder.awaitIdle(Duration.ofSeconds(1))).isTrue();
     }
 

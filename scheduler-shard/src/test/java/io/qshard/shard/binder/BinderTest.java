@@ -2,17 +2,16 @@ package io.qshard.shard.binder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class BinderTest {
     @Test
     void theBindingBodyIsAValidBindingWithTheUidPrecondition() {
         String json = new String(Binder.body("ns", "web-1", "u-1", "node-7"), StandardCharsets.UTF_8);
-        io.fabric8.kubernetes.api.model.Binding b = new KubernetesSerialization().unmarshal(json, io.fabric8.kubernetes.api.model.Binding.class);
+        io.fabric8.kubernetes.api.model.Binding b =
+                new KubernetesSerialization().unmarshal(json, io.fabric8.kubernetes.api.model.Binding.class);
         assertThat(b.getMetadata().getName()).isEqualTo("web-1");
         assertThat(b.getMetadata().getNamespace()).isEqualTo("ns");
         assertThat(b.getMetadata().getUid()).isEqualTo("u-1");
@@ -22,7 +21,8 @@ class BinderTest {
 
     @Test
     void outcomesAreClassifiedByStatus() {
-        assertThat(Binder.classify(null, new java.io.IOException("reset")).kind()).isEqualTo(BindOutcome.Kind.FAILED);
+        assertThat(Binder.classify(null, new java.io.IOException("reset")).kind())
+                .isEqualTo(BindOutcome.Kind.FAILED);
         assertThat(Binder.classify(response(201), null)).isEqualTo(BindOutcome.BOUND);
         assertThat(Binder.classify(response(409), null).kind()).isEqualTo(BindOutcome.Kind.ALREADY_BOUND);
         assertThat(Binder.classify(response(404), null).kind()).isEqualTo(BindOutcome.Kind.POD_GONE);

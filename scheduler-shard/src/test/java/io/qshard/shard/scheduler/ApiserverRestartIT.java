@@ -3,17 +3,15 @@ package io.qshard.shard.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.junit.RealControlPlane;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * The apiserver restarts mid-backlog after etcd's history was compacted past the scheduler's last
@@ -31,18 +29,30 @@ class ApiserverRestartIT {
         SchedulerProcess scheduler = SchedulerITSupport.startProd(cp);
         try {
             int listsBefore = scheduler.informers().lists();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> SchedulerITSupport.boundIn(admin, ns) >= 300);
             // move etcd past anything the scheduler has seen, and forget the history in between
-            admin.resource(new ConfigMapBuilder().withNewMetadata().withName("bump").withNamespace(ns).endMetadata()
-                    .withData(Map.of("k", "v")).build()).create();
+            admin.resource(new ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("bump")
+                            .withNamespace(ns)
+                            .endMetadata()
+                            .withData(Map.of("k", "v"))
+                            .build())
+                    .create();
             cp.compactEtcd();
             cp.restartApiserver();
 
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
                     .until(() -> SchedulerITSupport.boundIn(admin, ns) == 2000);
-            assertThat(scheduler.informers().lists()).as("re-listed after 410 Gone").isGreaterThan(listsBefore);
-            assertThat(scheduler.schedulers().get(0).isRunning()).as("decision loop alive").isTrue();
+            assertThat(scheduler.informers().lists())
+                    .as("re-listed after 410 Gone")
+                    .isGreaterThan(listsBefore);
+            assertThat(scheduler.schedulers().get(0).isRunning())
+                    .as("decision loop alive")
+                    .isTrue();
         } finally {
             scheduler.stop(Duration.ofSeconds(5));
         }

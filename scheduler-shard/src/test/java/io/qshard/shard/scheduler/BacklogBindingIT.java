@@ -3,17 +3,15 @@ package io.qshard.shard.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.localcluster.AuditLog;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.junit.RealControlPlane;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * 1,000 nodes and a backlog of 5,000 prod pods on the real apiserver: all bound, no node over allocatable,
@@ -34,7 +32,8 @@ class BacklogBindingIT {
         int before = audit.events().size(); // the control plane (and its audit log) is shared by every IT class
         SchedulerProcess scheduler = SchedulerITSupport.startProd(cp);
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
                     .until(() -> SchedulerITSupport.boundIn(admin, ns) == 5000);
         } finally {
             scheduler.stop(Duration.ofSeconds(5));
@@ -47,32 +46,54 @@ class BacklogBindingIT {
 
         String bindingPrefix = "/api/v1/namespaces/" + ns + "/pods/";
         // the apiserver writes its audit log asynchronously: wait until every binding has been logged
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> audit.events().stream()
-                .skip(before).filter(e -> e.verb().equals("create") && e.requestUri().startsWith(bindingPrefix)
-                        && e.requestUri().endsWith("/binding")).count() >= 5000);
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> audit.events().stream()
+                                .skip(before)
+                                .filter(e -> e.verb().equals("create")
+                                        && e.requestUri().startsWith(bindingPrefix)
+                                        && e.requestUri().endsWith("/binding"))
+                                .count()
+                        >= 5000);
         List<AuditLog.Event> all = audit.events();
         List<AuditLog.Event> ours = all.subList(before, all.size()).stream()
-                .filter(e -> e.userAgent().equals(SchedulerITSupport.AGENT)).toList();
+                .filter(e -> e.userAgent().equals(SchedulerITSupport.AGENT))
+                .toList();
         String inNs = "/api/v1/namespaces/" + ns + "/";
-        long bindings = ours.stream().filter(e -> e.verb().equals("create") && e.requestUri().startsWith(inNs)
-                && e.requestUri().endsWith("/binding")).count();
-        long events = ours.stream().filter(e -> e.verb().equals("create") && e.requestUri().startsWith(inNs + "events")).count();
-        List<AuditLog.Event> lists = ours.stream().filter(e -> e.verb().equals("list")).toList();
+        long bindings = ours.stream()
+                .filter(e -> e.verb().equals("create")
+                        && e.requestUri().startsWith(inNs)
+                        && e.requestUri().endsWith("/binding"))
+                .count();
+        long events = ours.stream()
+                .filter(e -> e.verb().equals("create") && e.requestUri().startsWith(inNs + "events"))
+                .count();
+        List<AuditLog.Event> lists =
+                ours.stream().filter(e -> e.verb().equals("list")).toList();
         assertThat(bindings).as("one binding write per pod").isEqualTo(5000);
-        assertThat(events).as("Scheduled events are rate-limited and summarised, not one per pod").isLessThan(500);
+        assertThat(events)
+                .as("Scheduled events are rate-limited and summarised, not one per pod")
+                .isLessThan(500);
         // everything else the scheduler asked for (lists, watches, leases, discovery) is a handful, not per pod:
         // nothing polls
         java.util.Map<String, Long> other = ours.stream()
                 .filter(e -> !(e.verb().equals("create") && e.requestUri().startsWith(inNs)))
-                .collect(java.util.stream.Collectors.groupingBy(e -> e.verb() + " " + e.requestUri().replaceFirst("\\?.*", ""),
-                        java.util.TreeMap::new, java.util.stream.Collectors.counting()));
-        assertThat(other.values().stream().mapToLong(Long::longValue).sum()).as("other requests: %s", other).isLessThan(50);
+                .collect(java.util.stream.Collectors.groupingBy(
+                        e -> e.verb() + " " + e.requestUri().replaceFirst("\\?.*", ""),
+                        java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+        assertThat(other.values().stream().mapToLong(Long::longValue).sum())
+                .as("other requests: %s", other)
+                .isLessThan(50);
         // nodes and pods; plus NodeUsage when an earlier IT of this JVM installed its CRD
-        assertThat(lists).extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
+        assertThat(lists)
+                .extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
                 .filteredOn(uri -> !uri.equals("/apis/qshard.io/v1alpha1/nodeusages"))
                 .containsExactlyInAnyOrder("/api/v1/nodes", "/api/v1/pods");
-        assertThat(lists).extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
-                .filteredOn(uri -> uri.equals("/apis/qshard.io/v1alpha1/nodeusages")).hasSizeLessThanOrEqualTo(1);
+        assertThat(lists)
+                .extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
+                .filteredOn(uri -> uri.equals("/apis/qshard.io/v1alpha1/nodeusages"))
+                .hasSizeLessThanOrEqualTo(1);
         assertThat(lists).allSatisfy(e -> {
             assertThat(e.hasParam("resourceVersion", "0")).isTrue();
             assertThat(e.hasParam("limit")).isFalse();

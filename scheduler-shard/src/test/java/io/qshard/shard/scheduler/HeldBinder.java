@@ -1,5 +1,7 @@
 package io.qshard.shard.scheduler;
 
+import io.qshard.shard.binder.BindOutcome;
+import io.qshard.shard.binder.PodBinder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,9 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-
-import io.qshard.shard.binder.BindOutcome;
-import io.qshard.shard.binder.PodBinder;
 
 /**
  * A {@link PodBinder} whose bindings the test answers, with the real binder's shape: {@code slots} bindings "sent" at
@@ -19,8 +18,7 @@ import io.qshard.shard.binder.PodBinder;
  */
 final class HeldBinder implements PodBinder {
     /** A binding handed over. */
-    record Call(String uid, String name, String node, Consumer<BindOutcome> done) {
-    }
+    record Call(String uid, String name, String node, Consumer<BindOutcome> done) {}
 
     private final int slots;
     private final int queueLimit;
@@ -36,7 +34,8 @@ final class HeldBinder implements PodBinder {
     }
 
     @Override
-    public synchronized void bind(String namespace, String name, String uid, String node, Consumer<BindOutcome> onOutcome)
+    public synchronized void bind(
+            String namespace, String name, String uid, String node, Consumer<BindOutcome> onOutcome)
             throws InterruptedException {
         if (closed) {
             onOutcome.accept(new BindOutcome(BindOutcome.Kind.NOT_SENT, "closed"));

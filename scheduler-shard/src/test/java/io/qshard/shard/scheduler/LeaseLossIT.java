@@ -49,13 +49,14 @@ class LeaseLossIT {
     private static final int PODS = 600;
     /** What fits on the first half of the nodes: two 500m pods per one-core node. */
     private static final int PLACEABLE_EARLY = PODS / 2;
+
     private static final String TAINT = "qshard.io/lease-loss-it";
     private static final String THIEF = "lease-thief";
     private static final String LEASE_NAME = "qshard-prod-0";
 
     @Test
-    void aLeaderThatLosesItsLeaseMidBacklogStopsAndTheStandbyFinishesTheBacklog(KubernetesClient admin,
-                                                                                LocalControlPlane cp) {
+    void aLeaderThatLosesItsLeaseMidBacklogStopsAndTheStandbyFinishesTheBacklog(
+            KubernetesClient admin, LocalControlPlane cp) {
         String leases = Namespaces.fresh(admin, "leases");
         String ns = Namespaces.fresh(admin, "leaseloss");
         Bulk.create(admin, nodes(0, NODES / 2, ns), 16);
@@ -81,25 +82,33 @@ class LeaseLossIT {
             assertThat(standing.leading()).as("the standby before the take").isFalse();
 
             backlog.start();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> leading.metrics().bound.sum() >= 30);
             boundBefore = SchedulerITSupport.boundIn(admin, ns);
             String previous = take(admin, leases);
             boundAfter = SchedulerITSupport.boundIn(admin, ns);
             assertThat(previous).as("holder when the Lease was taken").isEqualTo(leader);
-            System.out.printf("Lease taken from %s with %d of %d pods bound (%d just before)%n", leader, boundAfter,
-                    PODS, boundBefore);
+            System.out.printf(
+                    "Lease taken from %s with %d of %d pods bound (%d just before)%n",
+                    leader, boundAfter, PODS, boundBefore);
             assertThat(boundBefore).as("pods bound before the Lease was taken").isPositive();
-            assertThat(boundAfter).as("pods bound once it was taken: the leader still had pods it could place")
+            assertThat(boundAfter)
+                    .as("pods bound once it was taken: the leader still had pods it could place")
                     .isLessThan(PLACEABLE_EARLY);
 
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> !leading.leading());
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> !leading.leading());
             boundAtStop = SchedulerITSupport.boundIn(admin, ns);
-            assertThat(holder(admin, leases)).as("nobody but the thief holds the Lease yet").isEqualTo(THIEF);
+            assertThat(holder(admin, leases))
+                    .as("nobody but the thief holds the Lease yet")
+                    .isEqualTo(THIEF);
             Bulk.create(admin, nodes(NODES / 2, NODES, ns), 16); // room for the rest, only now
 
             await().atMost(Duration.ofSeconds(30)).until(() -> standby.equals(holder(admin, leases)));
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> SchedulerITSupport.boundIn(admin, ns) == PODS);
             assertThat(standing.leading()).as("the standby leads").isTrue();
             assertThat(leading.leading()).as("the old leader stays a standby").isFalse();
@@ -113,34 +122,52 @@ class LeaseLossIT {
         for (int i = NODES / 2; i < NODES; i++) {
             late.add(nodeName(i));
         }
-        assertThat(pods).hasSize(PODS).allSatisfy(p -> assertThat(p.getSpec().getNodeName()).startsWith("ll-"));
-        assertThat(SchedulerITSupport.overcommittedNodes(admin)).as("nodes whose kubelet would refuse a pod").isEmpty();
+        assertThat(pods)
+                .hasSize(PODS)
+                .allSatisfy(p -> assertThat(p.getSpec().getNodeName()).startsWith("ll-"));
+        assertThat(SchedulerITSupport.overcommittedNodes(admin))
+                .as("nodes whose kubelet would refuse a pod")
+                .isEmpty();
 
         String prefix = "/api/v1/namespaces/" + ns + "/pods/";
         AtomicReference<List<AuditLog.Event>> bindings = new AtomicReference<>();
         AuditLog audit = new AuditLog(cp.auditLog().orElseThrow());
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            bindings.set(audit.events().stream().filter(e -> e.verb().equals("create")
-                    && e.requestUri().startsWith(prefix) && e.requestUri().endsWith("/binding")).toList());
-            return bindings.get().stream().filter(e -> e.code() == 201).count() >= PODS;
-        });
-        Map<String, Long> successful = bindings.get().stream().filter(e -> e.code() == 201)
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    bindings.set(audit.events().stream()
+                            .filter(e -> e.verb().equals("create")
+                                    && e.requestUri().startsWith(prefix)
+                                    && e.requestUri().endsWith("/binding"))
+                            .toList());
+                    return bindings.get().stream().filter(e -> e.code() == 201).count() >= PODS;
+                });
+        Map<String, Long> successful = bindings.get().stream()
+                .filter(e -> e.code() == 201)
                 .collect(Collectors.groupingBy(e -> podOf(e, prefix), Collectors.counting()));
         assertThat(successful).as("pods with a successful binding").hasSize(PODS);
         assertThat(successful.values()).as("no pod was bound twice").allMatch(n -> n == 1);
-        Map<String, String> binder = bindings.get().stream().filter(e -> e.code() == 201)
+        Map<String, String> binder = bindings.get().stream()
+                .filter(e -> e.code() == 201)
                 .collect(Collectors.toMap(e -> podOf(e, prefix), AuditLog.Event::userAgent));
         long byLeader = binder.values().stream().filter(agent(leader)::equals).count();
         long byStandby = binder.values().stream().filter(agent(standby)::equals).count();
         long refused = bindings.get().stream().filter(e -> e.code() != 201).count();
-        System.out.printf("bound by the old leader %d (%d when it stopped), by the standby %d; bindings refused %d%n",
+        System.out.printf(
+                "bound by the old leader %d (%d when it stopped), by the standby %d; bindings refused %d%n",
                 byLeader, boundAtStop, byStandby, refused);
-        assertThat(byLeader + byStandby).as("every binding came from one of the two replicas").isEqualTo(PODS);
-        assertThat(byLeader - boundAtStop).as("bindings of the old leader that landed after it stopped: in flight then")
+        assertThat(byLeader + byStandby)
+                .as("every binding came from one of the two replicas")
+                .isEqualTo(PODS);
+        assertThat(byLeader - boundAtStop)
+                .as("bindings of the old leader that landed after it stopped: in flight then")
                 .isLessThanOrEqualTo(SchedulerSettings.defaults().bindConcurrency() + 1);
-        assertThat(pods).filteredOn(p -> late.contains(p.getSpec().getNodeName())).as("pods on the late nodes")
+        assertThat(pods)
+                .filteredOn(p -> late.contains(p.getSpec().getNodeName()))
+                .as("pods on the late nodes")
                 .hasSize(PODS - PLACEABLE_EARLY)
-                .allSatisfy(p -> assertThat(binder.get(p.getMetadata().getName())).as(p.getMetadata().getName())
+                .allSatisfy(p -> assertThat(binder.get(p.getMetadata().getName()))
+                        .as(p.getMetadata().getName())
                         .isEqualTo(agent(standby)));
         admin.pods().inNamespace(ns).withGracePeriod(0).delete();
         admin.nodes().withLabel(TAINT).delete();
@@ -160,8 +187,11 @@ class LeaseLossIT {
             l.getSpec().setAcquireTime(now);
             l.getSpec().setRenewTime(now);
             l.getSpec().setLeaseDurationSeconds((int) LEASE.toSeconds());
-            l.getSpec().setLeaseTransitions(l.getSpec().getLeaseTransitions() == null ? 1
-                    : l.getSpec().getLeaseTransitions() + 1);
+            l.getSpec()
+                    .setLeaseTransitions(
+                            l.getSpec().getLeaseTransitions() == null
+                                    ? 1
+                                    : l.getSpec().getLeaseTransitions() + 1);
             try {
                 admin.leases().inNamespace(leases).resource(l).update();
                 return previous;
@@ -180,11 +210,19 @@ class LeaseLossIT {
 
     private static SchedulerProcess start(LocalControlPlane cp, QshardConfig cfg, String leases, String id) {
         KubernetesClient client = io.qshard.kube.client.ApiClients.create(
-                io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), agent(id));
-        SchedulerSettings settings = SchedulerSettings.defaults().withElection(leases, id, LEASE, Duration.ofSeconds(3),
-                Duration.ofMillis(500));
-        return SchedulerProcess.start(client, cfg, ShippedPlugins.registry(), List.of(cfg.tier("prod")), settings,
-                Duration.ofSeconds(60), Clock.systemUTC());
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        cp.kubeconfig().toFile()),
+                agent(id));
+        SchedulerSettings settings = SchedulerSettings.defaults()
+                .withElection(leases, id, LEASE, Duration.ofSeconds(3), Duration.ofMillis(500));
+        return SchedulerProcess.start(
+                client,
+                cfg,
+                ShippedPlugins.registry(),
+                List.of(cfg.tier("prod")),
+                settings,
+                Duration.ofSeconds(60),
+                Clock.systemUTC());
     }
 
     private static String agent(String id) {
@@ -199,8 +237,12 @@ class LeaseLossIT {
     private static List<Node> nodes(int from, int to, String ns) {
         List<Node> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            out.add(NodeFixture.node(nodeName(i)).cpu("1").memory("4Gi").label(TAINT, ns)
-                    .taint(TAINT, ns, "NoSchedule").build());
+            out.add(NodeFixture.node(nodeName(i))
+                    .cpu("1")
+                    .memory("4Gi")
+                    .label(TAINT, ns)
+                    .taint(TAINT, ns, "NoSchedule")
+                    .build());
         }
         return out;
     }
@@ -208,8 +250,14 @@ class LeaseLossIT {
     private static List<Pod> pods(String ns) {
         List<Pod> out = new ArrayList<>();
         for (int i = 0; i < PODS; i++) {
-            out.add(PodFixture.pod("p-" + i).namespace(ns).tier("prod").cpuMilli(500).memoryMi(256)
-                    .nodeSelector(TAINT, ns).tolerate(TAINT).build());
+            out.add(PodFixture.pod("p-" + i)
+                    .namespace(ns)
+                    .tier("prod")
+                    .cpuMilli(500)
+                    .memoryMi(256)
+                    .nodeSelector(TAINT, ns)
+                    .tolerate(TAINT)
+                    .build());
         }
         return out;
     }

@@ -1,10 +1,9 @@
 package io.qshard.shard.scheduler;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import io.qshard.core.model.PodRequest;
 import io.qshard.shard.status.StatusReporter;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A {@link StatusReporter} that keeps what it was told ("scheduled ns/name node", "unschedulable ns/name: why"). */
 final class RecordingReporter implements StatusReporter {
@@ -21,8 +20,7 @@ final class RecordingReporter implements StatusReporter {
     }
 
     @Override
-    public void forget(String uid) {
-    }
+    public void forget(String uid) {}
 
     @Override
     public long written() {
@@ -35,6 +33,5 @@ final class RecordingReporter implements StatusReporter {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

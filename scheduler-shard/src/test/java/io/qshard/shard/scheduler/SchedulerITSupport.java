@@ -1,13 +1,5 @@
 package io.qshard.shard.scheduler;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,23 +9,32 @@ import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.kube.convert.NodeConverter;
 import io.qshard.localcluster.KubeClients;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
-import io.qshard.kube.convert.NodeConverter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /** Shared setup for the scheduler ITs: fleets of nodes and pods, a scheduler process, an independent audit. */
 public final class SchedulerITSupport {
     static final String AGENT = "qshard-it-scheduler";
 
-    private SchedulerITSupport() {
-    }
+    private SchedulerITSupport() {}
 
     public static List<Node> nodes(String prefix, int n, String cpu, String memory) {
         List<Node> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(NodeFixture.node(String.format("%s-%04d", prefix, i)).cpu(cpu).memory(memory).build());
+            out.add(NodeFixture.node(String.format("%s-%04d", prefix, i))
+                    .cpu(cpu)
+                    .memory(memory)
+                    .build());
         }
         return out;
     }
@@ -43,23 +44,37 @@ public final class SchedulerITSupport {
         SplittableRandom r = new SplittableRandom(seed);
         List<Pod> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(PodFixture.pod(prefix + "-" + i).namespace(ns).tier("prod")
-                    .cpuMilli(60 + r.nextInt(441)).memoryMi(64 + r.nextInt(961)).build());
+            out.add(PodFixture.pod(prefix + "-" + i)
+                    .namespace(ns)
+                    .tier("prod")
+                    .cpuMilli(60 + r.nextInt(441))
+                    .memoryMi(64 + r.nextInt(961))
+                    .build());
         }
         return out;
     }
 
     static SchedulerProcess startProd(LocalControlPlane cp) {
         KubernetesClient client = io.qshard.kube.client.ApiClients.create(
-                io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), AGENT);
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        cp.kubeconfig().toFile()),
+                AGENT);
         QshardConfig cfg = QshardConfig.defaults();
-        return SchedulerProcess.start(client, cfg, ShippedPlugins.registry(), List.of(cfg.tier("prod")),
-                SchedulerSettings.defaults(), Duration.ofSeconds(60), Clock.systemUTC());
+        return SchedulerProcess.start(
+                client,
+                cfg,
+                ShippedPlugins.registry(),
+                List.of(cfg.tier("prod")),
+                SchedulerSettings.defaults(),
+                Duration.ofSeconds(60),
+                Clock.systemUTC());
     }
 
     public static long boundIn(KubernetesClient admin, String ns) {
         return admin.pods().inNamespace(ns).list().getItems().stream()
-                .filter(p -> p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty()).count();
+                .filter(p -> p.getSpec().getNodeName() != null
+                        && !p.getSpec().getNodeName().isEmpty())
+                .count();
     }
 
     /**
@@ -108,20 +123,32 @@ public final class SchedulerITSupport {
             return;
         }
         long[] one = {
-            milli(q.get(ResourceNames.CPU)), bytes(q.get(ResourceNames.MEMORY)), 0,
-            bytes(q.get(ResourceNames.BATCH_CPU)), bytes(q.get(ResourceNames.BATCH_MEMORY))};
+            milli(q.get(ResourceNames.CPU)),
+            bytes(q.get(ResourceNames.MEMORY)),
+            0,
+            bytes(q.get(ResourceNames.BATCH_CPU)),
+            bytes(q.get(ResourceNames.BATCH_MEMORY))
+        };
         for (int i = 0; i < 5; i++) {
             sum[i] = max ? Math.max(sum[i], one[i]) : sum[i] + one[i];
         }
     }
 
     private static long milli(Quantity q) {
-        return q == null ? 0 : Quantity.getAmountInBytes(q).multiply(java.math.BigDecimal.valueOf(1000))
-                .setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return q == null
+                ? 0
+                : Quantity.getAmountInBytes(q)
+                        .multiply(java.math.BigDecimal.valueOf(1000))
+                        .setScale(0, java.math.RoundingMode.CEILING)
+                        .longValueExact();
     }
 
     private static long bytes(Quantity q) {
-        return q == null ? 0 : Quantity.getAmountInBytes(q).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return q == null
+                ? 0
+                : Quantity.getAmountInBytes(q)
+                        .setScale(0, java.math.RoundingMode.CEILING)
+                        .longValueExact();
     }
 
     static KubernetesClient client(LocalControlPlane cp, String agent) {

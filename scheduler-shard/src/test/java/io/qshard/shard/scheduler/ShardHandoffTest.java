@@ -2,18 +2,6 @@ package io.qshard.shard.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
@@ -28,6 +16,16 @@ import io.qshard.core.snapshot.ClusterState;
 import io.qshard.shard.shardmap.AckWriter;
 import io.qshard.shard.shardmap.ShardMapWatcher;
 import io.qshard.shard.usage.UsageTracker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /**
  * The decision thread's side of sharding without an apiserver: queuing only owned pods, moving them on each rotation,
@@ -56,9 +54,15 @@ class ShardHandoffTest {
 
         Instance(int shard, int shards, AckWriter acks) {
             gate = new ShardGate("batch", shard, shards, ROTATION);
-            handoff = new ShardHandoff(gate, "test-" + shard, acks, null,
-                    new DecisionState(state, queue, assumed, nodes, new UsageTracker(QshardConfig.defaults())), clock,
-                    Runnable::run, () -> true);
+            handoff = new ShardHandoff(
+                    gate,
+                    "test-" + shard,
+                    acks,
+                    null,
+                    new DecisionState(state, queue, assumed, nodes, new UsageTracker(QshardConfig.defaults())),
+                    clock,
+                    Runnable::run,
+                    () -> true);
         }
 
         Set<String> drain() {
@@ -102,7 +106,8 @@ class ShardHandoffTest {
     @Test
     void assumedAndForgottenPodsAreNotQueuedAgain() {
         Instance a = new Instance(0, 2);
-        List<PodRequest> owned = pods(40).stream().filter(p -> a.gate.owns(p, T0)).toList();
+        List<PodRequest> owned =
+                pods(40).stream().filter(p -> a.gate.owns(p, T0)).toList();
         PodRequest assumedPod = owned.get(0);
         PodRequest boundPod = owned.get(1);
         a.assumed.put(assumedPod.uid(), "n1"); // decided here, binding in flight
@@ -142,8 +147,8 @@ class ShardHandoffTest {
         final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Boolean>> open = new java.util.ArrayDeque<>();
 
         @Override
-        public java.util.concurrent.CompletableFuture<Boolean> ack(String tier, int shard, long epoch, ShardPhase phase,
-                                                                  String holder, Set<String> active) {
+        public java.util.concurrent.CompletableFuture<Boolean> ack(
+                String tier, int shard, long epoch, ShardPhase phase, String holder, Set<String> active) {
             calls.add("epoch " + epoch + " " + new java.util.TreeSet<>(active));
             var f = new java.util.concurrent.CompletableFuture<Boolean>();
             open.add(f);
@@ -155,8 +160,7 @@ class ShardHandoffTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -175,7 +179,9 @@ class ShardHandoffTest {
         a.assumed.put("uid-in-flight", "n2"); // a binding to n2 is in flight
 
         a.handoff.onMap(new ShardMapWatcher.Update(map(2, Map.of(0, Set.of("n1", "n3"), 1, Set.of("n2"))), "10"));
-        assertThat(acks.calls).as("not while a binding to released n2 is in flight").isEmpty();
+        assertThat(acks.calls)
+                .as("not while a binding to released n2 is in flight")
+                .isEmpty();
         assertThat(a.state.node("n2")).as("released at once all the same").isEmpty();
 
         a.assumed.remove("uid-in-flight"); // its binding settled
@@ -205,8 +211,22 @@ class ShardHandoffTest {
     }
 
     private static List<PodRequest> pods(int n) {
-        return java.util.stream.IntStream.range(0, n).mapToObj(i -> new PodRequest("uid-" + i, "ns", "p-" + i, "batch",
-                PoolRule.BATCH_POOL, Resources.batch(500, 1L << 30).withPods(1), Map.of(), null, List.of(), 0, T0, null, null)).toList();
+        return java.util.stream.IntStream.range(0, n)
+                .mapToObj(i -> new PodRequest(
+                        "uid-" + i,
+                        "ns",
+                        "p-" + i,
+                        "batch",
+                        PoolRule.BATCH_POOL,
+                        Resources.batch(500, 1L << 30).withPods(1),
+                        Map.of(),
+                        null,
+                        List.of(),
+                        0,
+                        T0,
+                        null,
+                        null))
+                .toList();
     }
 
     private static Set<String> union(Set<String> x, Set<String> y) {

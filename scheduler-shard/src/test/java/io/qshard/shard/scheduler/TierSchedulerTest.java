@@ -3,17 +3,6 @@ package io.qshard.shard.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.framework.PluginRegistry;
@@ -25,6 +14,15 @@ import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.shard.binder.BindOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The scheduler runtime without an apiserver: its decision thread is real, its ports are doubles the test drives — a
@@ -45,8 +43,15 @@ class TierSchedulerTest {
         }
     }
 
-    private TierScheduler start(QshardConfig config, PluginRegistry registry, SchedulerSettings settings, HeldBinder binder) {
-        scheduler = new TierScheduler(config.tier("prod"), 0, config, registry, settings, Clock.systemUTC(),
+    private TierScheduler start(
+            QshardConfig config, PluginRegistry registry, SchedulerSettings settings, HeldBinder binder) {
+        scheduler = new TierScheduler(
+                config.tier("prod"),
+                0,
+                config,
+                registry,
+                settings,
+                Clock.systemUTC(),
                 new SchedulerPorts(binder, reporter, null, null));
         scheduler.start();
         return scheduler;
@@ -58,8 +63,20 @@ class TierSchedulerTest {
 
     /** A pending prod pod asking for a whole test node's cpu. */
     private static PodRequest pod(String name, Map<String, String> selector) {
-        return new PodRequest("uid-" + name, "ns", name, "prod", PoolRule.ALLOCATABLE, new Resources(1000, GI, 1, 0, 0), selector,
-                null, List.of(), 9000, T0, null, null);
+        return new PodRequest(
+                "uid-" + name,
+                "ns",
+                name,
+                "prod",
+                PoolRule.ALLOCATABLE,
+                new Resources(1000, GI, 1, 0, 0),
+                selector,
+                null,
+                List.of(),
+                9000,
+                T0,
+                null,
+                null);
     }
 
     /** Answers the oldest binding in flight and, when BOUND, confirms it as the pod watch would. */
@@ -74,7 +91,8 @@ class TierSchedulerTest {
     @Test
     void aFailedBindingIsUnreservedAndRetriedOnTheRoomItFreed() {
         HeldBinder binder = new HeldBinder(32, 8);
-        TierScheduler s = start(QshardConfig.defaults(), ShippedPlugins.registry(), SchedulerSettings.defaults(), binder);
+        TierScheduler s =
+                start(QshardConfig.defaults(), ShippedPlugins.registry(), SchedulerSettings.defaults(), binder);
         s.nodeUpserted(node("a"));
         s.nodeUpserted(node("b"));
         s.podUpserted(pod("p1", Map.of()), false, false);
@@ -90,14 +108,18 @@ class TierSchedulerTest {
         answer(binder, BindOutcome.Kind.FAILED); // p1's binding fails: unreserved, retried after its backoff (1 s)
         await().atMost(Duration.ofSeconds(20)).until(() -> binder.sent().size() == 3);
         // only unreserving p1 frees its node: without it both nodes would be full and p1 unschedulable
-        assertThat(binder.sent().get(2)).extracting(HeldBinder.Call::name, HeldBinder.Call::node).containsExactly("p1", first);
+        assertThat(binder.sent().get(2))
+                .extracting(HeldBinder.Call::name, HeldBinder.Call::node)
+                .containsExactly("p1", first);
 
         answer(binder, BindOutcome.Kind.BOUND); // p2
         answer(binder, BindOutcome.Kind.BOUND); // p1, second attempt
         s.podUpserted(pod("p3", Map.of()), false, false); // no room left anywhere
-        await().until(() -> s.metrics().bound.sum() == 2 && s.metrics().unschedulable.sum() >= 1);
+        await().until(() ->
+                s.metrics().bound.sum() == 2 && s.metrics().unschedulable.sum() >= 1);
         assertThat(s.metrics().bindErrors.sum()).isEqualTo(1);
-        assertThat(reporter.reports).contains("scheduled ns/p1 " + first, "scheduled ns/p2 " + second)
+        assertThat(reporter.reports)
+                .contains("scheduled ns/p1 " + first, "scheduled ns/p2 " + second)
                 .contains("unschedulable ns/p3: 0/2 nodes available: 2 Insufficient cpu.");
         assertThat(binder.boundPerUid()).containsExactlyInAnyOrderEntriesOf(Map.of("uid-p1", 1, "uid-p2", 1));
     }
@@ -105,8 +127,9 @@ class TierSchedulerTest {
     @Test
     void aLeaderThatLosesItsLeaseMidBatchSendsNothingMoreAndItsSuccessorBindsEachPodOnce() {
         HeldBinder binder = new HeldBinder(4, 1); // 4 in flight, 1 decided ahead: what --bind-concurrency 4 gives
-        SchedulerSettings elected = new SchedulerSettings(4, 10, 50).withElection("qshard-system", "me", Duration.ofSeconds(15),
-                Duration.ofSeconds(10), Duration.ofSeconds(2));
+        SchedulerSettings elected = new SchedulerSettings(4, 10, 50)
+                .withElection(
+                        "qshard-system", "me", Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
         TierScheduler s = start(QshardConfig.defaults(), ShippedPlugins.registry(), elected, binder);
         for (int i = 0; i < 10; i++) {
             s.nodeUpserted(node("n" + i));
@@ -114,7 +137,8 @@ class TierSchedulerTest {
         }
         assertThat(s.notReadyReason()).hasValueSatisfying(why -> assertThat(why).contains("standby"));
         s.lead(true);
-        await().until(() -> binder.sent().size() == 4 && binder.queued() == 1); // the decision thread now waits for room
+        await().until(() ->
+                binder.sent().size() == 4 && binder.queued() == 1); // the decision thread now waits for room
 
         s.lead(false); // lease lost mid-batch: the binding decided ahead is abandoned, unreserved and requeued
         for (int i = 0; i < 4; i++) {
@@ -144,39 +168,73 @@ class TierSchedulerTest {
 
         @Override
         public Status preEnqueue(PodRequest pod) {
-            return pod.nodeSelector().containsKey("example.com/gated") ? Status.unschedulable("TestGate", "gated") : Status.SUCCESS;
+            return pod.nodeSelector().containsKey("example.com/gated")
+                    ? Status.unschedulable("TestGate", "gated")
+                    : Status.SUCCESS;
         }
     }
 
     @Test
     void gatedAndForeignPodsAreNeverBoundButForeignPodsAreAccounted() {
         PluginRegistry registry = ShippedPlugins.registry().register("TestGate", ctx -> new TestGate());
-        QshardConfig config = new QshardConfigLoader(registry).parse(
-                "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, NodeAffinity, LeastAllocated, TestGate]}]", "t");
+        QshardConfig config = new QshardConfigLoader(registry)
+                .parse(
+                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, NodeAffinity, LeastAllocated, TestGate]}]",
+                        "t");
         HeldBinder binder = new HeldBinder(32, 8);
         TierScheduler s = start(config, registry, SchedulerSettings.defaults(), binder);
         s.nodeUpserted(node("n1"));
         s.nodeUpserted(node("n2"));
-        PodRequest foreignBound = new PodRequest("uid-f", "ns", "f", null, PoolRule.ALLOCATABLE, new Resources(1000, GI, 1, 0, 0),
-                Map.of(), null, List.of(), 0, T0, null, "n1"); // the default scheduler's pod fills n1
-        PodRequest foreignPending = new PodRequest("uid-o", "ns", "o", "other", PoolRule.ALLOCATABLE, new Resources(1, 1, 1, 0, 0),
-                Map.of(), null, List.of(), 0, T0, null, null);
+        PodRequest foreignBound = new PodRequest(
+                "uid-f",
+                "ns",
+                "f",
+                null,
+                PoolRule.ALLOCATABLE,
+                new Resources(1000, GI, 1, 0, 0),
+                Map.of(),
+                null,
+                List.of(),
+                0,
+                T0,
+                null,
+                "n1"); // the default scheduler's pod fills n1
+        PodRequest foreignPending = new PodRequest(
+                "uid-o",
+                "ns",
+                "o",
+                "other",
+                PoolRule.ALLOCATABLE,
+                new Resources(1, 1, 1, 0, 0),
+                Map.of(),
+                null,
+                List.of(),
+                0,
+                T0,
+                null,
+                null);
         s.podUpserted(foreignBound, false, false);
         s.podUpserted(foreignPending, false, false);
         s.podUpserted(pod("g", Map.of("example.com/gated", "true")), false, false);
         s.podUpserted(pod("p", Map.of()), false, false);
 
         await().until(() -> binder.sent().size() == 1);
-        assertThat(binder.sent().get(0)).extracting(HeldBinder.Call::name, HeldBinder.Call::node).containsExactly("p", "n2");
+        assertThat(binder.sent().get(0))
+                .extracting(HeldBinder.Call::name, HeldBinder.Call::node)
+                .containsExactly("p", "n2");
         answer(binder, BindOutcome.Kind.BOUND);
         await().until(() -> s.metrics().bound.sum() == 1);
         assertThat(s.queueSizes().gated()).isEqualTo(1);
-        assertThat(binder.sent()).as("neither the gated nor the foreign pending pod").hasSize(1);
+        assertThat(binder.sent())
+                .as("neither the gated nor the foreign pending pod")
+                .hasSize(1);
 
         s.podDeleted("uid-f"); // n1 is free again
         s.podUpserted(pod("g", Map.of()), false, false); // its gate is lifted
         await().until(() -> binder.sent().size() == 2);
-        assertThat(binder.sent().get(1)).extracting(HeldBinder.Call::name, HeldBinder.Call::node).containsExactly("g", "n1");
+        assertThat(binder.sent().get(1))
+                .extracting(HeldBinder.Call::name, HeldBinder.Call::node)
+                .containsExactly("g", "n1");
         assertThat(s.queueSizes().gated()).isZero();
     }
 
@@ -205,8 +263,10 @@ class TierSchedulerTest {
     void aBindingThatFailsAfterTheWatchConfirmedThePodUndoesNothing() {
         Quota.calls.clear();
         PluginRegistry registry = ShippedPlugins.registry().register("Quota", ctx -> new Quota());
-        QshardConfig config = new QshardConfigLoader(registry).parse(
-                "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Quota]}]", "t");
+        QshardConfig config = new QshardConfigLoader(registry)
+                .parse(
+                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, Quota]}]",
+                        "t");
         HeldBinder binder = new HeldBinder(32, 8);
         TierScheduler s = start(config, registry, SchedulerSettings.defaults(), binder);
         s.nodeUpserted(node("n1"));

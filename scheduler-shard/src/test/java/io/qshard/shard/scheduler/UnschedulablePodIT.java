@@ -3,13 +3,6 @@ package io.qshard.shard.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -20,6 +13,11 @@ import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * What a user sees for a pod no node fits (FailedScheduling event with the aggregated diagnosis and
@@ -44,7 +42,13 @@ class UnschedulablePodIT {
     @Test
     void aPodTooLargeForEveryNodeIsExplainedThenBoundWhenANodeFits(KubernetesClient admin) {
         String ns = Namespaces.fresh(admin, "unsched");
-        admin.resource(PodFixture.pod("big").namespace(ns).tier("prod").cpuMilli(6000).memoryMi(1024).build()).create();
+        admin.resource(PodFixture.pod("big")
+                        .namespace(ns)
+                        .tier("prod")
+                        .cpuMilli(6000)
+                        .memoryMi(1024)
+                        .build())
+                .create();
 
         String expected = "0/3 nodes available: 3 Insufficient cpu.";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -56,27 +60,54 @@ class UnschedulablePodIT {
                 assertThat(e.getMessage()).isEqualTo(expected);
                 assertThat(e.getSource().getComponent()).isEqualTo("qshard-prod");
             });
-            PodCondition c = condition(admin.pods().inNamespace(ns).withName("big").get());
+            PodCondition c =
+                    condition(admin.pods().inNamespace(ns).withName("big").get());
             assertThat(c).isNotNull();
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo("Unschedulable");
             assertThat(c.getMessage()).isEqualTo(expected);
         });
 
-        admin.resource(NodeFixture.node("big-node").cpu("8").memory("16Gi").build()).create();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(admin.pods().inNamespace(ns).withName("big").get().getSpec().getNodeName()).isEqualTo("big-node"));
+        admin.resource(NodeFixture.node("big-node").cpu("8").memory("16Gi").build())
+                .create();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(admin.pods()
+                                .inNamespace(ns)
+                                .withName("big")
+                                .get()
+                                .getSpec()
+                                .getNodeName())
+                        .isEqualTo("big-node"));
     }
 
     @Test
     void podsOfOtherSchedulersAreNeverTouched(KubernetesClient admin) {
         String ns = Namespaces.fresh(admin, "foreign");
-        admin.resource(PodFixture.pod("theirs").namespace(ns).tier("prod").schedulerName("default-scheduler")
-                .cpuMilli(100).memoryMi(64).build()).create();
-        admin.resource(PodFixture.pod("ours").namespace(ns).tier("prod").cpuMilli(100).memoryMi(64).build()).create();
+        admin.resource(PodFixture.pod("theirs")
+                        .namespace(ns)
+                        .tier("prod")
+                        .schedulerName("default-scheduler")
+                        .cpuMilli(100)
+                        .memoryMi(64)
+                        .build())
+                .create();
+        admin.resource(PodFixture.pod("ours")
+                        .namespace(ns)
+                        .tier("prod")
+                        .cpuMilli(100)
+                        .memoryMi(64)
+                        .build())
+                .create();
 
         // "ours" being bound shows the scheduler has seen both pods; "theirs" must stay exactly as created
-        await().atMost(Duration.ofSeconds(30)).until(() -> admin.pods().inNamespace(ns).withName("ours").get().getSpec().getNodeName() != null);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> admin.pods()
+                                .inNamespace(ns)
+                                .withName("ours")
+                                .get()
+                                .getSpec()
+                                .getNodeName()
+                        != null);
         Pod theirs = admin.pods().inNamespace(ns).withName("theirs").get();
         assertThat(theirs.getSpec().getNodeName()).isNull();
         assertThat(condition(theirs)).isNull();
@@ -88,6 +119,9 @@ class UnschedulablePodIT {
         if (p.getStatus() == null || p.getStatus().getConditions() == null) {
             return null;
         }
-        return p.getStatus().getConditions().stream().filter(c -> c.getType().equals("PodScheduled")).findFirst().orElse(null);
+        return p.getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals("PodScheduled"))
+                .findFirst()
+                .orElse(null);
     }
 }

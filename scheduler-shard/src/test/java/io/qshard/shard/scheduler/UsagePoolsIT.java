@@ -10,6 +10,9 @@ import io.qshard.core.config.QshardConfig;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.core.pool.PoolConfig;
 import io.qshard.core.snapshot.ClusterSnapshot;
+import io.qshard.kube.api.NodeUsage;
+import io.qshard.kube.api.NodeUsageCrd;
+import io.qshard.kube.api.NodeUsageStatus;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
@@ -20,9 +23,6 @@ import io.qshard.simulator.BackgroundLoad;
 import io.qshard.simulator.PodUtilisation;
 import io.qshard.simulator.SimulationSettings;
 import io.qshard.simulator.SimulatorProcess;
-import io.qshard.kube.api.NodeUsage;
-import io.qshard.kube.api.NodeUsageCrd;
-import io.qshard.kube.api.NodeUsageStatus;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,9 +85,18 @@ class UsagePoolsIT {
         List<Pod> prod = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
             String name = name(i);
-            nodes.add(NodeFixture.node(name).cpu("10").memory("40Gi").label("sim", "pools").build());
+            nodes.add(NodeFixture.node(name)
+                    .cpu("10")
+                    .memory("40Gi")
+                    .label("sim", "pools")
+                    .build());
             for (int k = 0; k < 4; k++) { // 4 × 2000m = 80 % of the cpu requested by prod
-                Pod p = PodFixture.pod(name + "-prod-" + k).namespace(ns).tier("prod").cpuMilli(2_000).memoryMi(8 * 1024).build();
+                Pod p = PodFixture.pod(name + "-prod-" + k)
+                        .namespace(ns)
+                        .tier("prod")
+                        .cpuMilli(2_000)
+                        .memoryMi(8 * 1024)
+                        .build();
                 p.getSpec().setNodeName(name);
                 prod.add(p);
             }
@@ -95,31 +104,47 @@ class UsagePoolsIT {
         Bulk.create(admin, nodes, 16);
         Bulk.create(admin, prod, 16);
 
-        QshardConfig cfg = QshardConfig.defaults().withPools(new PoolConfig(0.85, 0.90, 0.05, 0.05, 1.0,
-                Duration.ofSeconds(1), STALE_AFTER));
+        QshardConfig cfg = QshardConfig.defaults()
+                .withPools(new PoolConfig(0.85, 0.90, 0.05, 0.05, 1.0, Duration.ofSeconds(1), STALE_AFTER));
         SteerableLoad load = new SteerableLoad(0.2);
-        SimulationSettings sim = SimulationSettings.of(load).withNodeLabels(Map.of("sim", "pools"))
-                .withUtilisation(new PodUtilisation(0.5, 0.5, 1)).withInterval(Duration.ofSeconds(1)).withWriters(8);
-        try (SimulatorProcess simulator = SimulatorProcess.start(client(cp, "qshard-it-simulator"), cfg, sim,
-                Duration.ofSeconds(30), Clock.systemUTC())) {
-            SchedulerProcess batch = SchedulerProcess.start(client(cp, SchedulerITSupport.AGENT), cfg,
-                    ShippedPlugins.registry(), List.of(cfg.tier("batch")), SchedulerSettings.defaults(),
-                    Duration.ofSeconds(60), Clock.systemUTC());
+        SimulationSettings sim = SimulationSettings.of(load)
+                .withNodeLabels(Map.of("sim", "pools"))
+                .withUtilisation(new PodUtilisation(0.5, 0.5, 1))
+                .withInterval(Duration.ofSeconds(1))
+                .withWriters(8);
+        try (SimulatorProcess simulator = SimulatorProcess.start(
+                client(cp, "qshard-it-simulator"), cfg, sim, Duration.ofSeconds(30), Clock.systemUTC())) {
+            SchedulerProcess batch = SchedulerProcess.start(
+                    client(cp, SchedulerITSupport.AGENT),
+                    cfg,
+                    ShippedPlugins.registry(),
+                    List.of(cfg.tier("batch")),
+                    SchedulerSettings.defaults(),
+                    Duration.ofSeconds(60),
+                    Clock.systemUTC());
             try {
                 TierScheduler scheduler = batch.schedulers().get(0);
-                await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.usage().reporting() == NODES);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> scheduler.usage().reporting() == NODES);
 
                 // phase 1: 800 batch pods; the pools hold 6 per node
                 List<Pod> wave = new ArrayList<>();
                 for (int i = 0; i < 800; i++) {
-                    wave.add(PodFixture.pod("b-" + i).namespace(ns).tier("batch").cpuMilli(1_000).memoryMi(1024).build());
+                    wave.add(PodFixture.pod("b-" + i)
+                            .namespace(ns)
+                            .tier("batch")
+                            .cpuMilli(1_000)
+                            .memoryMi(1024)
+                            .build());
                 }
                 Bulk.create(admin, wave, 16);
                 awaitSettled(admin, ns, 6L * NODES);
                 Map<String, Long> phase1 = batchMilliPerNode(admin, ns);
                 for (int i = 0; i < NODES; i++) {
                     long pool = poolFromApi(admin, name(i));
-                    assertThat(pool).as("pool of %s recomputed from its NodeUsage", name(i)).isEqualTo(6_000);
+                    assertThat(pool)
+                            .as("pool of %s recomputed from its NodeUsage", name(i))
+                            .isEqualTo(6_000);
                     assertThat(phase1.getOrDefault(name(i), 0L)).as(name(i)).isEqualTo(pool);
                 }
                 assertThat(SchedulerITSupport.overcommittedNodes(admin)).isEmpty();
@@ -134,9 +159,13 @@ class UsagePoolsIT {
                 for (int i = 0; i < NODES; i++) {
                     String n = name(i);
                     if (i < NODES / 2) {
-                        assertThat(phase2.get(n)).as("hot %s takes no new batch pod", n).isEqualTo(phase1.get(n));
+                        assertThat(phase2.get(n))
+                                .as("hot %s takes no new batch pod", n)
+                                .isEqualTo(phase1.get(n));
                     } else {
-                        assertThat(phase2.get(n)).as("cool %s takes one more", n).isEqualTo(7_000L);
+                        assertThat(phase2.get(n))
+                                .as("cool %s takes one more", n)
+                                .isEqualTo(7_000L);
                         assertThat(phase2.get(n)).as("within %s's pool", n).isLessThanOrEqualTo(poolFromApi(admin, n));
                     }
                 }
@@ -151,11 +180,14 @@ class UsagePoolsIT {
                     });
                 }
                 // a generous deadline for an eventual condition: reports expire STALE_AFTER after they were written
-                await().atMost(STALE_AFTER.plusSeconds(20)).until(() -> scheduler.usage().staled.sum() >= staledBefore + 10
-                        && conservative(scheduler.snapshot()).size() == 10);
+                await().atMost(STALE_AFTER.plusSeconds(20))
+                        .until(() -> scheduler.usage().staled.sum() >= staledBefore + 10
+                                && conservative(scheduler.snapshot()).size() == 10);
                 // what the scheduler decides on: exactly the ten silent nodes on the conservative view (no usage)
-                assertThat(conservative(scheduler.snapshot())).as("nodes without usage in the scheduler's view")
-                        .containsExactlyInAnyOrder(java.util.stream.IntStream.range(0, 10).mapToObj(UsagePoolsIT::name)
+                assertThat(conservative(scheduler.snapshot()))
+                        .as("nodes without usage in the scheduler's view")
+                        .containsExactlyInAnyOrder(java.util.stream.IntStream.range(0, 10)
+                                .mapToObj(UsagePoolsIT::name)
                                 .toArray(String[]::new));
                 assertThat(simulator.simulator().writes.writeErrors.sum()).isZero();
             } finally {
@@ -181,20 +213,32 @@ class UsagePoolsIT {
     }
 
     private static KubernetesClient client(LocalControlPlane cp, String agent) {
-        return io.qshard.kube.client.ApiClients.create(io.fabric8.kubernetes.client.Config.fromKubeconfig(cp.kubeconfig().toFile()), agent);
+        return io.qshard.kube.client.ApiClients.create(
+                io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        cp.kubeconfig().toFile()),
+                agent);
     }
 
     /** Waits until {@code expected} batch pods are bound and the count holds for three seconds. */
     private static void awaitSettled(KubernetesClient admin, String ns, long expected) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> batchMilliPerNode(admin, ns).values().stream().mapToLong(Long::longValue).sum() >= expected * 1_000);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
-                batchMilliPerNode(admin, ns).values().stream().mapToLong(Long::longValue).sum() == expected * 1_000);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> batchMilliPerNode(admin, ns).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum()
+                        >= expected * 1_000);
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> batchMilliPerNode(admin, ns).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum()
+                        == expected * 1_000);
     }
 
     /** The batch pool before batch of a node, from its NodeUsage object: 0.85 × 10000 − prod − mid − 0.05 × 10000. */
     private static long poolFromApi(KubernetesClient admin, String node) {
-        NodeUsageStatus s = admin.resources(NodeUsage.class).withName(node).get().getStatus();
+        NodeUsageStatus s =
+                admin.resources(NodeUsage.class).withName(node).get().getStatus();
         long prod = s.getTiers().get("prod").getCpuMilli();
         long mid = s.getTiers().containsKey("mid") ? s.getTiers().get("mid").getCpuMilli() : 0;
         return 8_500 - prod - mid - 500;
@@ -205,7 +249,9 @@ class UsagePoolsIT {
         Map<String, Long> out = new HashMap<>();
         for (Pod p : admin.pods().inNamespace(ns).list().getItems()) {
             String node = p.getSpec().getNodeName();
-            if (node != null && !node.isEmpty() && "qshard-batch".equals(p.getSpec().getSchedulerName())) {
+            if (node != null
+                    && !node.isEmpty()
+                    && "qshard-batch".equals(p.getSpec().getSchedulerName())) {
                 out.merge(node, SchedulerITSupport.requestsOf(p).batchMilliCpu(), Long::sum);
             }
         }

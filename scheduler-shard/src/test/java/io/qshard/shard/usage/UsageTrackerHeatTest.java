@@ -32,8 +32,13 @@ class UsageTrackerHeatTest {
 
     /** A report of the node at {@code percent} cpu, {@code seconds} after T0. */
     private static UsageReport report(long seconds, int percent) {
-        return new UsageReport("n1", T0.plusSeconds(seconds), Duration.ofSeconds(10),
-                new Usage(8_000L * percent / 100, 8 * GI), Map.of(), Map.of());
+        return new UsageReport(
+                "n1",
+                T0.plusSeconds(seconds),
+                Duration.ofSeconds(10),
+                new Usage(8_000L * percent / 100, 8 * GI),
+                Map.of(),
+                Map.of());
     }
 
     private static NodeState n1(ClusterState state) {
@@ -43,7 +48,8 @@ class UsageTrackerHeatTest {
     @Test
     void theHotNodeRuleIsPublishedIntoTheNodesStateAndTakenBackWhenTheReportGoesStale() {
         // predictions off: only the rule's own "hotReports (3) reports above hotThreshold (90 %)" can make n1 hot
-        UsageTracker tracker = new UsageTracker(QshardConfig.defaults().withPredictions(PredictionConfig.defaults().withEnabled(false)));
+        UsageTracker tracker = new UsageTracker(QshardConfig.defaults()
+                .withPredictions(PredictionConfig.defaults().withEnabled(false)));
         ClusterState state = oneNode();
         tracker.reported(report(0, 95), state, T0);
         tracker.reported(report(10, 95), state, T0.plusSeconds(10));
@@ -74,7 +80,8 @@ class UsageTrackerHeatTest {
 
     @Test
     void anUnchangedVerdictKeepsTheNodeStateSoDecisionReuseKeepsItsWindow() {
-        UsageTracker tracker = new UsageTracker(QshardConfig.defaults().withPredictions(PredictionConfig.defaults().withEnabled(false)));
+        UsageTracker tracker = new UsageTracker(QshardConfig.defaults()
+                .withPredictions(PredictionConfig.defaults().withEnabled(false)));
         ClusterState state = oneNode();
         tracker.reported(report(0, 20), state, T0);
         NodeState before = n1(state);

@@ -21,7 +21,8 @@ import io.qshard.core.snapshot.NodeState;
  */
 public final class AvoidHotNodes implements FilterPlugin {
     public static final String NAME = "AvoidHotNodes";
-    private static final Status HOT = Status.unschedulable(NAME, "node is hot: the migration loop is taking load off it");
+    private static final Status HOT =
+            Status.unschedulable(NAME, "node is hot: the migration loop is taking load off it");
 
     @Override
     public String name() {

@@ -1,8 +1,5 @@
 package io.qshard.core.plugins.nodeaffinity;
 
-import java.util.List;
-import java.util.Map;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.FilterPlugin;
 import io.qshard.core.framework.PreFilterPlugin;
@@ -11,6 +8,7 @@ import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;
+import java.util.Map;
 
 /**
  * Filter: {@code nodeSelector} and required node affinity must match the node's labels.
@@ -50,7 +48,9 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
 
     @Override
     public long score(CycleState state, PodRequest pod, NodeState node) {
-        return pod.affinity().preferred().isEmpty() ? 0 : pod.affinity().preferredWeight(node.node().labels());
+        return pod.affinity().preferred().isEmpty()
+                ? 0
+                : pod.affinity().preferredWeight(node.node().labels());
     }
 
     @Override

@@ -10,8 +10,7 @@ import io.qshard.core.snapshot.NodeState;
  * the batch extended resources against what the node advertises. Stateless and thread-safe.
  */
 public final class TierCapacity {
-    private TierCapacity() {
-    }
+    private TierCapacity() {}
 
     /** Capacity of resource {@code r} in the tier's currency. */
     public static long capacity(PoolRule rule, NodeState node, int r) {

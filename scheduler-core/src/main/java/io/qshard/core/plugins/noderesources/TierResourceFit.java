@@ -1,8 +1,5 @@
 package io.qshard.core.plugins.noderesources;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.FilterPlugin;
 import io.qshard.core.framework.Status;
@@ -12,6 +9,8 @@ import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.snapshot.NodeState;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Filter: the pod's requests must fit in the room its tier's pool leaves on the node, which is never more
@@ -21,8 +20,9 @@ import io.qshard.core.snapshot.NodeState;
  */
 public final class TierResourceFit implements FilterPlugin {
     public static final String NAME = "TierResourceFit";
-    private static final String[] RESOURCES = {ResourceNames.CPU, ResourceNames.MEMORY, ResourceNames.PODS,
-            ResourceNames.BATCH_CPU, ResourceNames.BATCH_MEMORY};
+    private static final String[] RESOURCES = {
+        ResourceNames.CPU, ResourceNames.MEMORY, ResourceNames.PODS, ResourceNames.BATCH_CPU, ResourceNames.BATCH_MEMORY
+    };
 
     private final NodeRoom room;
     /** [class][bitmask of insufficient resources] → status. */

@@ -12,7 +12,8 @@ import io.qshard.core.snapshot.NodeState;
 public final class NodeUnschedulable implements FilterPlugin {
     public static final String NAME = "NodeUnschedulable";
     static final String REASON = "node(s) were unschedulable";
-    static final Taint UNSCHEDULABLE_TAINT = new Taint("node.kubernetes.io/unschedulable", "", Taint.Effect.NO_SCHEDULE);
+    static final Taint UNSCHEDULABLE_TAINT =
+            new Taint("node.kubernetes.io/unschedulable", "", Taint.Effect.NO_SCHEDULE);
     private static final Status REJECTED = Status.unresolvable(NAME, REASON);
 
     @Override

@@ -1,7 +1,5 @@
 package io.qshard.core.plugins.tainttoleration;
 
-import java.util.List;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.FilterPlugin;
 import io.qshard.core.framework.PreScorePlugin;
@@ -11,6 +9,7 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Taint;
 import io.qshard.core.model.Toleration;
 import io.qshard.core.snapshot.NodeState;
+import java.util.List;
 
 /**
  * Filter: a node with a NoSchedule/NoExecute taint the pod does not tolerate is rejected.
@@ -35,8 +34,9 @@ public final class TaintToleration implements FilterPlugin, PreScorePlugin, Scor
                 continue;
             }
             if (!tolerated(taint, pod.tolerations())) {
-                return Status.unresolvable(NAME, "node(s) had taint {" + taint.key() + ": " + taint.value()
-                        + "}, that the pod didn't tolerate");
+                return Status.unresolvable(
+                        NAME,
+                        "node(s) had taint {" + taint.key() + ": " + taint.value() + "}, that the pod didn't tolerate");
             }
         }
         return Status.SUCCESS;

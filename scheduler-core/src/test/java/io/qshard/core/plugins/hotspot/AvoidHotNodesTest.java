@@ -19,10 +19,13 @@ class AvoidHotNodesTest {
         "free,  true,  false",
         "mid,   true,  false",
         "prod,  true,  true",
-        "batch, false, true"})
+        "batch, false, true"
+    })
     void borrowingTiersKeepOffHotNodesProdDoesNot(String tier, boolean hot, boolean allowed) {
         NodeState n = node("n1", 8_000, 32).batch(4_000, 16).state().withHeat(hot, 0);
-        assertThat(new AvoidHotNodes().filter(new CycleState(), pod("p", tier, 500, 1).build(), n).isSuccess())
+        assertThat(new AvoidHotNodes()
+                        .filter(new CycleState(), pod("p", tier, 500, 1).build(), n)
+                        .isSuccess())
                 .isEqualTo(allowed);
     }
 

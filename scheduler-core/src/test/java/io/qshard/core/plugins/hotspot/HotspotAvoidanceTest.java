@@ -16,25 +16,28 @@ class HotspotAvoidanceTest {
     @ParameterizedTest(name = "p={0} -> {1}")
     @CsvSource({
         // score = round(100 × (1 − p)); NodeState keeps p in [0, 1]
-        "0.0,   100",  // 100 × 1
-        "0.25,  75",   // 100 × 0.75
-        "0.333, 67",   // 100 × 0.667 = 66.7 → 67
-        "0.9,   10",   // 100 × 0.1
-        "1.0,   0",    // 100 × 0
-        "1.7,   0",    // clamped to 1 by NodeState.withHeat
-        "-0.2,  100",  // nonsense below 0: read as 0
-        "NaN,   100"   // unknown: read as 0
+        "0.0,   100", // 100 × 1
+        "0.25,  75", // 100 × 0.75
+        "0.333, 67", // 100 × 0.667 = 66.7 → 67
+        "0.9,   10", // 100 × 0.1
+        "1.0,   0", // 100 × 0
+        "1.7,   0", // clamped to 1 by NodeState.withHeat
+        "-0.2,  100", // nonsense below 0: read as 0
+        "NaN,   100" // unknown: read as 0
     })
     void scoreFallsWithTheHotspotProbability(double p, long expected) {
         NodeState n = node("n", 1000, 1).state().withHeat(false, p);
-        assertThat(new HotspotAvoidance().score(null, pod("p", "batch", 1, 0).build(), n)).isEqualTo(expected);
+        assertThat(new HotspotAvoidance().score(null, pod("p", "batch", 1, 0).build(), n))
+                .isEqualTo(expected);
     }
 
     @Test
     void readsEachNodesOwnProbability() {
         var nodes = new NodeState[] {
-            node("hot", 1000, 1).state().withHeat(false, 0.8), node("cool", 1000, 1).state().withHeat(false, 0.05),
-            node("unknown", 1000, 1).state()};
+            node("hot", 1000, 1).state().withHeat(false, 0.8),
+            node("cool", 1000, 1).state().withHeat(false, 0.05),
+            node("unknown", 1000, 1).state()
+        };
         long[] out = new long[3];
         new HotspotAvoidance().scoreAll(null, pod("p", "batch", 1, 0).build(), nodes, 3, out);
         // hot: 100 × 0.2 = 20; cool: 100 × 0.95 = 95; unknown: 100
@@ -43,7 +46,10 @@ class HotspotAvoidanceTest {
 
     @Test
     void registeredByNameAndNodeLocal() {
-        var plugin = ShippedPlugins.registry().factory(HotspotAvoidance.NAME).orElseThrow().apply(PluginContext.defaults());
+        var plugin = ShippedPlugins.registry()
+                .factory(HotspotAvoidance.NAME)
+                .orElseThrow()
+                .apply(PluginContext.defaults());
         assertThat(plugin).isInstanceOf(HotspotAvoidance.class);
         assertThat(plugin.nodeLocal()).isTrue();
     }

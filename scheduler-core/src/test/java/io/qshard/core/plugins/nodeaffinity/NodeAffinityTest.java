@@ -4,20 +4,19 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.NodeSelectorRequirement;
 import io.qshard.core.model.NodeSelectorRequirement.Operator;
 import io.qshard.core.model.NodeSelectorTerm;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class NodeAffinityTest {
     private final NodeAffinity plugin = new NodeAffinity();
-    private final NodeState zoneA = node("a", 1000, 1).label("zone", "a").label("disk", "ssd").state();
+    private final NodeState zoneA =
+            node("a", 1000, 1).label("zone", "a").label("disk", "ssd").state();
     private final NodeState zoneB = node("b", 1000, 1).label("zone", "b").state();
 
     private static NodeSelectorTerm term(String key, Operator op, String... values) {
@@ -26,7 +25,10 @@ class NodeAffinityTest {
 
     @Test
     void nodeSelectorMustMatchEveryLabel() {
-        PodRequest p = pod("p", "prod", 1, 0).selector("zone", "a").selector("disk", "ssd").build();
+        PodRequest p = pod("p", "prod", 1, 0)
+                .selector("zone", "a")
+                .selector("disk", "ssd")
+                .build();
         assertThat(plugin.filter(null, p, zoneA)).isSameAs(Status.SUCCESS);
         Status s = plugin.filter(null, p, zoneB);
         assertThat(s.code()).isEqualTo(Status.Code.UNRESOLVABLE);
@@ -38,21 +40,23 @@ class NodeAffinityTest {
         var affinity = new io.qshard.core.model.NodeAffinity(
                 List.of(term("zone", Operator.IN, "b"), term("disk", Operator.EXISTS)), List.of());
         PodRequest p = pod("p", "prod", 1, 0).affinity(affinity).build();
-        assertThat(plugin.filter(null, p, zoneA).isSuccess()).isTrue();   // second term: disk exists
-        assertThat(plugin.filter(null, p, zoneB).isSuccess()).isTrue();   // first term: zone b
+        assertThat(plugin.filter(null, p, zoneA).isSuccess()).isTrue(); // second term: disk exists
+        assertThat(plugin.filter(null, p, zoneB).isSuccess()).isTrue(); // first term: zone b
         assertThat(plugin.filter(null, p, node("c", 1, 1).state()).isSuccess()).isFalse();
     }
 
     @Test
     void preferredWeightsAreSummedAndNormalisedByTheBestNode() {
-        var affinity = new io.qshard.core.model.NodeAffinity(List.of(), List.of(
-                new io.qshard.core.model.NodeAffinity.WeightedTerm(30, term("zone", Operator.IN, "a")),
-                new io.qshard.core.model.NodeAffinity.WeightedTerm(10, term("disk", Operator.IN, "ssd")),
-                new io.qshard.core.model.NodeAffinity.WeightedTerm(20, term("zone", Operator.IN, "b"))));
+        var affinity = new io.qshard.core.model.NodeAffinity(
+                List.of(),
+                List.of(
+                        new io.qshard.core.model.NodeAffinity.WeightedTerm(30, term("zone", Operator.IN, "a")),
+                        new io.qshard.core.model.NodeAffinity.WeightedTerm(10, term("disk", Operator.IN, "ssd")),
+                        new io.qshard.core.model.NodeAffinity.WeightedTerm(20, term("zone", Operator.IN, "b"))));
         PodRequest p = pod("p", "prod", 1, 0).affinity(affinity).build();
         long[] s = {plugin.score(null, p, zoneA), plugin.score(null, p, zoneB)};
-        assertThat(s).containsExactly(40, 20);            // a: 30 + 10; b: 20
+        assertThat(s).containsExactly(40, 20); // a: 30 + 10; b: 20
         plugin.normalize(null, p, s, 2);
-        assertThat(s).containsExactly(100, 50);           // 100·40/40, 100·20/40
+        assertThat(s).containsExactly(100, 50); // 100·40/40, 100·20/40
     }
 }

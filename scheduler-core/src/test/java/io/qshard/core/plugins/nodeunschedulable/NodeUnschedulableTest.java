@@ -4,11 +4,10 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.Toleration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class NodeUnschedulableTest {
     private final NodeUnschedulable plugin = new NodeUnschedulable();
@@ -22,7 +21,8 @@ class NodeUnschedulableTest {
         }
         var p = pod("p", "prod", 1, 0);
         if (tolerates) {
-            p.tolerate(new Toleration(NodeUnschedulable.UNSCHEDULABLE_TAINT.key(), Toleration.Operator.EXISTS, null, null));
+            p.tolerate(new Toleration(
+                    NodeUnschedulable.UNSCHEDULABLE_TAINT.key(), Toleration.Operator.EXISTS, null, null));
         }
         Status s = plugin.filter(null, p.build(), n.state());
         assertThat(s.isSuccess()).isEqualTo(passes);

@@ -4,27 +4,26 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Taint;
 import io.qshard.core.model.Toleration;
 import io.qshard.core.snapshot.NodeState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TaintTolerationTest {
     private final TaintToleration plugin = new TaintToleration();
 
     @ParameterizedTest(name = "taint {0} {1}, pod tolerates {2} -> {3}")
     @CsvSource({
-            "NO_SCHEDULE, true, NO_SCHEDULE, true",
-            "NO_SCHEDULE, false, , false",
-            "NO_EXECUTE, false, , false",
-            "PREFER_NO_SCHEDULE, false, , true",   // only scored, never filtered
-            "NO_SCHEDULE, true, NO_EXECUTE, false", // tolerates the wrong effect
+        "NO_SCHEDULE, true, NO_SCHEDULE, true",
+        "NO_SCHEDULE, false, , false",
+        "NO_EXECUTE, false, , false",
+        "PREFER_NO_SCHEDULE, false, , true", // only scored, never filtered
+        "NO_SCHEDULE, true, NO_EXECUTE, false", // tolerates the wrong effect
     })
     void filter(Taint.Effect effect, boolean tolerate, Taint.Effect tolerated, boolean passes) {
         NodeState n = node("n", 1000, 1).taint("dedicated", "gpu", effect).state();
@@ -42,9 +41,13 @@ class TaintTolerationTest {
 
     @Test
     void fewerUntoleratedPreferNoScheduleTaintsScoreHigher() {
-        NodeState two = node("two", 1000, 1).taint("a", "", Taint.Effect.PREFER_NO_SCHEDULE)
-                .taint("b", "", Taint.Effect.PREFER_NO_SCHEDULE).state();
-        NodeState one = node("one", 1000, 1).taint("a", "", Taint.Effect.PREFER_NO_SCHEDULE).state();
+        NodeState two = node("two", 1000, 1)
+                .taint("a", "", Taint.Effect.PREFER_NO_SCHEDULE)
+                .taint("b", "", Taint.Effect.PREFER_NO_SCHEDULE)
+                .state();
+        NodeState one = node("one", 1000, 1)
+                .taint("a", "", Taint.Effect.PREFER_NO_SCHEDULE)
+                .state();
         NodeState none = node("none", 1000, 1).state();
         PodRequest p = pod("p", "prod", 100, 0).build();
         long[] scores = {plugin.score(null, p, two), plugin.score(null, p, one), plugin.score(null, p, none)};
