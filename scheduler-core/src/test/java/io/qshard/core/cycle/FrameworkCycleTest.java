@@ -173,20 +173,28 @@ class FrameworkCycleTest {
         }
     }
 
-    private FrameworkCycle cycle(String extraPlugins) {
-        PluginRegistry registry = ShippedPlugins.registry()
-                .register("Steps", ctx -> new Steps())
-                .register("OwnBind", ctx -> new Recorder("OwnBind"))
-                .register("OtherBind", ctx -> new Recorder("OtherBind"));
+    /** A prod profile of NodeUnschedulable, TierResourceFit, LeastAllocated and {@code extraPlugins} (", A, B"). */
+    private static FrameworkCycle cycleWith(PluginRegistry registry, String extraPlugins, RuntimeSteps runtime) {
         var config = new QshardConfigLoader(registry)
                 .parse(
                         "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated"
                                 + extraPlugins + "]}]",
                         "t");
-        Profile profile = Profile.build(config.tier("prod"), registry, PluginContext.defaults());
+        return new FrameworkCycle(
+                Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
+                NodesToScore.adaptive(),
+                0,
+                runtime);
+    }
+
+    private FrameworkCycle cycle(String extraPlugins) {
+        PluginRegistry registry = ShippedPlugins.registry()
+                .register("Steps", ctx -> new Steps())
+                .register("OwnBind", ctx -> new Recorder("OwnBind"))
+                .register("OtherBind", ctx -> new Recorder("OtherBind"));
         RuntimeSteps runtime = new RuntimeSteps(
                 List.of(new Recorder("Cache")), List.of(new Recorder("Lease")), runtimeBinder, Runnable::run);
-        return new FrameworkCycle(profile, NodesToScore.adaptive(), 0, runtime);
+        return cycleWith(registry, extraPlugins, runtime);
     }
 
     @Test
@@ -304,13 +312,7 @@ class FrameworkCycleTest {
                 List.of(),
                 runtimeBinder,
                 Runnable::run);
-        var config = new QshardConfigLoader(ShippedPlugins.registry())
-                .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated]}]", "t");
-        FrameworkCycle c = new FrameworkCycle(
-                Profile.build(config.tier("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
-                NodesToScore.adaptive(),
-                0,
-                runtime);
+        FrameworkCycle c = cycleWith(ShippedPlugins.registry(), "", runtime);
         assertThatThrownBy(() -> c.schedule(two, pod, 1)).hasMessage("plugin bug");
         assertThat(calls).containsExactly("Cache.reserve", "Boom.unreserve", "Cache.unreserve");
     }
@@ -328,13 +330,7 @@ class FrameworkCycleTest {
                 List.of(new Recorder("Lease")),
                 binder,
                 Runnable::run);
-        var config = new QshardConfigLoader(ShippedPlugins.registry())
-                .parse("tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated]}]", "t");
-        return new FrameworkCycle(
-                Profile.build(config.tier("prod"), ShippedPlugins.registry(), PluginContext.defaults()),
-                NodesToScore.adaptive(),
-                0,
-                runtime);
+        return cycleWith(ShippedPlugins.registry(), "", runtime);
     }
 
     @Test
@@ -366,15 +362,7 @@ class FrameworkCycleTest {
                 throw new IllegalStateException("plugin bug");
             }
         });
-        var config = new QshardConfigLoader(registry)
-                .parse(
-                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, BadPostBind]}]",
-                        "t");
-        FrameworkCycle c = new FrameworkCycle(
-                Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
-                NodesToScore.adaptive(),
-                0,
-                RuntimeSteps.binderOnly(runtimeBinder));
+        FrameworkCycle c = cycleWith(registry, ", BadPostBind", RuntimeSteps.binderOnly(runtimeBinder));
         CycleOutcome.Reserved r = (CycleOutcome.Reserved) c.schedule(two, pod, 1);
         List<BindResult> results = new ArrayList<>();
         c.bind(r, results::add);
@@ -396,15 +384,7 @@ class FrameworkCycleTest {
                 throw new IllegalStateException("plugin bug");
             }
         });
-        var config = new QshardConfigLoader(registry)
-                .parse(
-                        "tiers: [{name: prod, plugins: [NodeUnschedulable, TierResourceFit, LeastAllocated, BadGate]}]",
-                        "t");
-        FrameworkCycle c = new FrameworkCycle(
-                Profile.build(config.tier("prod"), registry, PluginContext.defaults()),
-                NodesToScore.adaptive(),
-                0,
-                RuntimeSteps.binderOnly(runtimeBinder));
+        FrameworkCycle c = cycleWith(registry, ", BadGate", RuntimeSteps.binderOnly(runtimeBinder));
         Status s = c.preEnqueue(pod);
         assertThat(s.code()).isEqualTo(Status.Code.ERROR);
         assertThat(s.plugin()).isEqualTo("BadGate");
