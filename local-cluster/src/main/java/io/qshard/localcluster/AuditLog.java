@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class AuditLog {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String BINDING = "/binding";
     private final Path file;
 
     public AuditLog(Path file) {
@@ -44,10 +45,39 @@ public final class AuditLog {
             return params().stream().anyMatch(p -> p.equals(name) || p.startsWith(name + "="));
         }
 
+        /** The pod a {@code create …/pods/<name>/binding} was for, or null when this event is anything else. */
+        public String bindingPod() {
+            if (!"create".equals(verb)
+                    || !requestUri.endsWith(BINDING)
+                    || !requestUri.startsWith("/api/v1/namespaces/")) {
+                return null;
+            }
+            String path = requestUri.substring(0, requestUri.length() - BINDING.length());
+            int slash = path.lastIndexOf('/');
+            return path.substring(0, slash).endsWith("/pods") ? path.substring(slash + 1) : null;
+        }
+
+        /** The namespace of the request, or null for a cluster-scoped one. */
+        public String namespace() {
+            String p = "/api/v1/namespaces/";
+            if (!requestUri.startsWith(p)) {
+                return null;
+            }
+            int end = requestUri.indexOf('/', p.length());
+            return end < 0 ? null : requestUri.substring(p.length(), end);
+        }
+
         private List<String> params() {
             int q = requestUri.indexOf('?');
             return q < 0 ? List.of() : List.of(requestUri.substring(q + 1).split("&"));
         }
+    }
+
+    /** The {@code pods/binding} creates logged so far in {@code namespace}, in log order (any response code). */
+    public List<Event> bindings(String namespace) {
+        return events().stream()
+                .filter(e -> e.bindingPod() != null && namespace.equals(e.namespace()))
+                .toList();
     }
 
     /** All events logged so far; unparsable lines (a line being written) are skipped. */

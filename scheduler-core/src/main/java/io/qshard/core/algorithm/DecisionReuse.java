@@ -66,11 +66,6 @@ public final class DecisionReuse {
         }
     }
 
-    /** The algorithm this reuses the windows of. */
-    public SchedulingAlgorithm algorithm() {
-        return algorithm;
-    }
-
     private ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed, CycleState state) {
         if (window.valid && window.reuses < maxReuses && equivalent(pod, window.leader)) {
             ScheduleResult r = algorithm.reuse(window, snapshot, pod, seed, state);

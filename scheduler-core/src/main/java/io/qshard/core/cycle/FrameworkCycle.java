@@ -1,7 +1,6 @@
 package io.qshard.core.cycle;
 
 import io.qshard.core.algorithm.DecisionReuse;
-import io.qshard.core.algorithm.Explanation;
 import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.algorithm.ScheduleResult;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
@@ -228,11 +227,6 @@ public final class FrameworkCycle {
     /** Exceptions caught from PreEnqueue, Unreserve and PostBind plugins so far (any thread). */
     public long pluginErrors() {
         return pluginErrors.sum();
-    }
-
-    /** Every node's verdict and every feasible node's scores for {@code pod} (for {@code qshard explain}). */
-    public Explanation explain(ClusterSnapshot snapshot, PodRequest pod) {
-        return decisions.algorithm().explain(snapshot, pod);
     }
 
     /** Full decisions so far (any thread). */

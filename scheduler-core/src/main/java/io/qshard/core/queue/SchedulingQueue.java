@@ -101,9 +101,12 @@ public final class SchedulingQueue {
         }
     }
 
-    /** Whether the PreEnqueue check refuses the pod; if so it is (still) gated. */
+    /** Whether the PreEnqueue check refuses the pod; if so it is (still) gated. Without a check, nothing is gated. */
     private boolean holdsBack(PodRequest pod) {
-        if (preEnqueue == null || preEnqueue.apply(pod).isSuccess()) {
+        if (preEnqueue == null) {
+            return false;
+        }
+        if (preEnqueue.apply(pod).isSuccess()) {
             gated.remove(pod.uid());
             return false;
         }

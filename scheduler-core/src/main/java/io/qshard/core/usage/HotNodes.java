@@ -2,8 +2,6 @@ package io.qshard.core.usage;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The hot-node rule ({@link Rule}, configured as {@code migration:} in qshard.yaml), applied report by report to each node's cpu usage (fraction of real
@@ -83,13 +81,5 @@ public final class HotNodes {
     /** The node is gone, or its report went stale: it is not hot by this rule any more. */
     public void forget(String node) {
         nodes.remove(node);
-    }
-
-    /** @return the nodes that are HOT or PREDICTED now */
-    public Set<String> hotNodes() {
-        return nodes.entrySet().stream()
-                .filter(e -> e.getValue().state() != State.NORMAL)
-                .map(Map.Entry::getKey)
-                .collect(Collectors.toUnmodifiableSet());
     }
 }

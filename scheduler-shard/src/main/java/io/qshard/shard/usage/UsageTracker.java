@@ -268,11 +268,6 @@ public final class UsageTracker {
         return reports.get(node);
     }
 
-    /** @return the node's hotspot probability as last observed (0 without predictions or a report) */
-    public double hotspotProbability(String node) {
-        return predictions.hotspotProbability(node);
-    }
-
     /** @return nodes with a fresh report */
     public int reporting() {
         return reports.size();

@@ -129,27 +129,22 @@ class LeaseLossIT {
                 .as("nodes whose kubelet would refuse a pod")
                 .isEmpty();
 
-        String prefix = "/api/v1/namespaces/" + ns + "/pods/";
         AtomicReference<List<AuditLog.Event>> bindings = new AtomicReference<>();
         AuditLog audit = new AuditLog(cp.auditLog().orElseThrow());
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
-                    bindings.set(audit.events().stream()
-                            .filter(e -> e.verb().equals("create")
-                                    && e.requestUri().startsWith(prefix)
-                                    && e.requestUri().endsWith("/binding"))
-                            .toList());
+                    bindings.set(audit.bindings(ns));
                     return bindings.get().stream().filter(e -> e.code() == 201).count() >= PODS;
                 });
         Map<String, Long> successful = bindings.get().stream()
                 .filter(e -> e.code() == 201)
-                .collect(Collectors.groupingBy(e -> podOf(e, prefix), Collectors.counting()));
+                .collect(Collectors.groupingBy(AuditLog.Event::bindingPod, Collectors.counting()));
         assertThat(successful).as("pods with a successful binding").hasSize(PODS);
         assertThat(successful.values()).as("no pod was bound twice").allMatch(n -> n == 1);
         Map<String, String> binder = bindings.get().stream()
                 .filter(e -> e.code() == 201)
-                .collect(Collectors.toMap(e -> podOf(e, prefix), AuditLog.Event::userAgent));
+                .collect(Collectors.toMap(AuditLog.Event::bindingPod, AuditLog.Event::userAgent));
         long byLeader = binder.values().stream().filter(agent(leader)::equals).count();
         long byStandby = binder.values().stream().filter(agent(standby)::equals).count();
         long refused = bindings.get().stream().filter(e -> e.code() != 201).count();
@@ -260,11 +255,6 @@ class LeaseLossIT {
                     .build());
         }
         return out;
-    }
-
-    private static String podOf(AuditLog.Event e, String prefix) {
-        String uri = e.requestUri().replaceFirst("\\?.*", "");
-        return uri.substring(prefix.length(), uri.length() - "/binding".length());
     }
 
     private static void join(Thread t) {

@@ -46,19 +46,13 @@ class SchedulerRestartIT {
         }
         assertThat(SchedulerITSupport.overcommittedNodes(admin)).isEmpty();
 
-        String prefix = "/api/v1/namespaces/" + ns + "/pods/";
         // the apiserver writes its audit log asynchronously: wait until every pod's binding has been logged
         java.util.concurrent.atomic.AtomicReference<List<AuditLog.Event>> bindings =
                 new java.util.concurrent.atomic.AtomicReference<>();
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
-                    bindings.set(new AuditLog(cp.auditLog().orElseThrow())
-                            .events().stream()
-                                    .filter(e -> e.verb().equals("create")
-                                            && e.requestUri().startsWith(prefix)
-                                            && e.requestUri().endsWith("/binding"))
-                                    .toList());
+                    bindings.set(new AuditLog(cp.auditLog().orElseThrow()).bindings(ns));
                     return bindings.get().stream()
                                     .map(AuditLog.Event::requestUri)
                                     .distinct()
@@ -67,7 +61,7 @@ class SchedulerRestartIT {
                 });
         Map<String, Long> successful = bindings.get().stream()
                 .filter(e -> e.code() == 201)
-                .collect(Collectors.groupingBy(e -> e.requestUri().substring(prefix.length()), Collectors.counting()));
+                .collect(Collectors.groupingBy(AuditLog.Event::bindingPod, Collectors.counting()));
         assertThat(successful.values()).as("no pod was bound twice").allMatch(n -> n == 1);
         // bindings in flight when the first process was killed may have taken effect on the apiserver although their
         // client was gone: the audit then logs them with another code. At most one per binding slot can be such.
