@@ -103,7 +103,7 @@ public final class ExplainCommand implements Callable<Integer> {
             PodRequest request = convert(client, api, cfg);
             Optional<Set<String>> shard = shardNodes(client, tier, request, cfg, out);
             Clock clock = Clock.systemUTC();
-            try (ClusterView view = new ClusterView(cfg, clock, "explain");
+            try (ClusterView view = new ClusterView(cfg, clock, "explain", true);
                     ClusterInformers informers = new ClusterInformers(client, new PodConverter(cfg))) {
                 informers.addListener(view);
                 informers.start(Duration.ofSeconds(60));

@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
  * fresh namespace with a backlog of M pending pods, starts the contender and measures until all are bound. Throughput is
  * (M − 1) / (last binding − first binding) as seen by a watch, so process start-up is excluded for all;
  * wall time from start to the last binding is reported too. Results go to stdout and bench/RESULTS.md.
+ * {@code --workload topology} ({@link TopologyWorkload}) runs Deployment-like pods with hostname anti-affinity and zone
+ * spread instead, for kube-scheduler and qshard by default, and audits every round's bound pods from the API
+ * ({@link PlacementAudit}); its table ({@link TopologyReport}) goes to its own section.
  */
 @Command(
         name = "backlog-bench",
@@ -59,9 +62,21 @@ public final class BacklogBench implements Callable<Integer> {
     @Option(
             names = "--only",
             split = ",",
-            description =
-                    "Run only these contenders: kube, qshard, naive, raw, raw-watch, baseline (default: all; the ratios need all).")
+            description = "Run only these contenders: kube, qshard, naive, raw, raw-watch, baseline (default: all; the "
+                    + "ratios need all; with --workload topology: kube, qshard and baseline if given).")
     List<String> only;
+
+    @Option(
+            names = "--workload",
+            defaultValue = "plain",
+            description = "plain (default): prod-shaped pods (100m / 128Mi) without placement rules, the table of the "
+                    + "'e2e' section. topology: nodes in 10 zones (topology.kubernetes.io/zone) and Deployment-like "
+                    + "pods, 10 replicas per app (app: appN), each with required podAntiAffinity on "
+                    + "kubernetes.io/hostname and a zone topologySpreadConstraint (maxSkew 1, DoNotSchedule) on its "
+                    + "own app; after each round the bound pods are audited from the API for violated rules; only "
+                    + "kube-scheduler and qshard run unless --only says otherwise; its table goes to the "
+                    + "'e2e-topology' section. Issue 20's run: --workload topology --nodes 1000 --pods 5000.")
+    BacklogWorkload.Kind workload;
 
     @Option(
             names = "--qshard-java-opts",
@@ -90,7 +105,9 @@ public final class BacklogBench implements Callable<Integer> {
     static final String NAIVE_SCHEDULER_NAME = "bench-naive-binder";
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BacklogBench()).execute(args));
+        System.exit(new CommandLine(new BacklogBench())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args));
     }
 
     @Override
@@ -100,7 +117,8 @@ public final class BacklogBench implements Callable<Integer> {
                         .withAuditVerbs(Set.of())
                         .withExtraApiserverArgs(List.of("--profiling=true")));
                 KubernetesClient admin = KubeClients.forControlPlane(cp, "bench-admin")) {
-            o.registerFleet(admin);
+            BacklogWorkload w = workload.create();
+            w.registerFleet(admin, o);
             Path logs = Files.createDirectories(Path.of("bench", "target", "e2e-logs"));
             KubeBinaries bin = KubeBinaries.locate();
             List<Contender> contenders = new ArrayList<>(List.of(
@@ -176,18 +194,21 @@ public final class BacklogBench implements Callable<Integer> {
                         qshardJavaOpts));
                 keys.add("baseline");
             }
-            for (int w = 0; w < warmupRounds; w++) {
+            for (int i = 0; i < warmupRounds; i++) {
                 System.out.println(
-                        "control-plane warm-up round " + (w + 1) + " of " + warmupRounds + " (not counted):");
-                BacklogRound.run(admin, cp, contenders.get(3), o, 0, 0);
+                        "control-plane warm-up round " + (i + 1) + " of " + warmupRounds + " (not counted):");
+                BacklogRound.run(admin, cp, contenders.get(3), o, 0, 0, w);
             }
+            List<String> run = only != null
+                    ? only
+                    : workload == BacklogWorkload.Kind.TOPOLOGY ? List.of("kube", "qshard", "baseline") : keys;
             List<List<Result>> byContender = new ArrayList<>();
             contenders.forEach(c -> byContender.add(new ArrayList<>()));
             for (int round = 0; round < o.rounds; round++) {
                 for (int k = 0; k < contenders.size(); k++) {
                     int i = (k + round) % contenders.size(); // rotate the order: no contender always runs first
-                    if (only == null || only.contains(keys.get(i))) {
-                        byContender.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), o, warmup, round + 1));
+                    if (run.contains(keys.get(i))) {
+                        byContender.get(i).add(BacklogRound.run(admin, cp, contenders.get(i), o, warmup, round + 1, w));
                     }
                 }
             }
@@ -197,12 +218,24 @@ public final class BacklogBench implements Callable<Integer> {
                     out.add(BacklogRound.median(rs));
                 }
             }
-            if (out.size() == contenders.size()) {
+            if (workload == BacklogWorkload.Kind.TOPOLOGY) {
+                String table = TopologyReport.table(o, w, warmup, warmupRounds, byContender);
+                System.out.println(table);
+                BenchResults.replaceSection(o.results, TopologyReport.SECTION, table);
+            } else if (out.size() == contenders.size()) {
                 String table = table(out, byContender);
                 System.out.println(table);
                 BenchResults.replaceSection(o.results, "e2e", table);
             }
-            return byContender.stream().flatMap(List::stream).allMatch(r -> r.bound() == o.pods) ? 0 : 1;
+            boolean allBound = byContender.stream().flatMap(List::stream).allMatch(r -> r.bound() == o.pods);
+            boolean rulesHeld = true; // by the schedulers: the bind loops (naive, raw…) ignore placement rules
+            for (int i = 0; i < keys.size(); i++) {
+                if (List.of("kube", "qshard", "baseline").contains(keys.get(i))) {
+                    rulesHeld &= byContender.get(i).stream()
+                            .allMatch(r -> r.audit() == null || r.audit().violations() == 0);
+                }
+            }
+            return allBound && rulesHeld ? 0 : 1;
         }
     }
 

@@ -1,6 +1,5 @@
 package io.qshard.bench.e2e;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
-import io.qshard.localcluster.fixtures.PodFixture;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,14 +16,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One measured round of an end-to-end backlog benchmark: a fresh namespace with {@code pods} pending prod-shaped pods
- * (100m / 128Mi, optionally after {@code warmup} older ones), the contender started, a watch recording when each pod
- * was bound (the rate, and the {@link BindingTimeline} of the window), the CPU seconds of the contender's processes, the
- * apiserver and etcd; afterwards the pods are deleted so every round starts from the same etcd and watch-cache size. Used by {@link BacklogBench} and
- * {@link ShardBacklogBench}.
+ * One measured round of an end-to-end backlog benchmark: a fresh namespace with {@code pods} pending pods of a
+ * {@link BacklogWorkload} (by default prod-shaped, 100m / 128Mi; optionally after {@code warmup} older ones in another
+ * namespace), the contender started, a watch recording when each pod was bound (the rate, and the
+ * {@link BindingTimeline} of the window), the CPU seconds of the contender's processes, the apiserver and etcd; then
+ * the workload's audit of the bound pods, if it has one; afterwards the pods are deleted so every round starts from
+ * the same etcd and watch-cache size. Used by {@link BacklogBench} and {@link ShardBacklogBench}.
  */
 final class BacklogRound {
-    /** The outcome of one round; rates in pods per second, times in seconds. */
+    /**
+     * The outcome of one round; rates in pods per second, times in seconds; {@code audit} is the workload's check of
+     * the bound pods, or null when it checks nothing.
+     */
     record Result(
             String name,
             int bound,
@@ -34,7 +36,8 @@ final class BacklogRound {
             double contenderCpu,
             double apiserverCpu,
             double etcdCpu,
-            Burst burst) {}
+            Burst burst,
+            PlacementAudit audit) {}
 
     /**
      * CPU seconds spent between the first and the last binding (sampled every 50 ms, so ±50 ms at either end) —
@@ -46,21 +49,63 @@ final class BacklogRound {
 
     private BacklogRound() {}
 
+    /** A round of the plain backlog ({@link PlainWorkload}). */
+    static Result run(
+            KubernetesClient admin, LocalControlPlane cp, Contender c, BacklogOptions o, int warmup, int round)
+            throws Exception {
+        return run(admin, cp, c, o, warmup, round, PlainWorkload.INSTANCE);
+    }
+
     /**
+     * A round of {@code workload}'s pods; once the contender has stopped, and before the pods are deleted, the
+     * workload audits what is bound.
+     *
      * @param round numbers the apiserver profile's file when {@code o.apiserverProfile} is set
      */
     static Result run(
-            KubernetesClient admin, LocalControlPlane cp, Contender c, BacklogOptions o, int warmup, int round)
+            KubernetesClient admin,
+            LocalControlPlane cp,
+            Contender c,
+            BacklogOptions o,
+            int warmup,
+            int round,
+            BacklogWorkload workload)
             throws Exception {
         int pods = o.pods;
         String warm = Namespaces.fresh(admin, "warmup");
         if (warmup > 0) {
-            Bulk.create(admin, backlog(warm, warmup, c), 16);
+            Bulk.create(admin, workload.pods(warm, warmup, c.schedulerName()), 16);
             Thread.sleep(1100); // creation timestamps have 1 s resolution: measured pods must be strictly younger
         }
         String ns = Namespaces.fresh(admin, "bench");
-        Bulk.create(admin, backlog(ns, pods, c), 16);
+        Bulk.create(admin, workload.pods(ns, pods, c.schedulerName()), 16);
         System.out.printf("%s: %d warm-up + %d measured pending pods created, starting%n", c.name(), warmup, pods);
+        try {
+            Result r = measure(admin, cp, c, o, round, ns, pods);
+            PlacementAudit audit = workload.audit(admin, ns); // the contender has stopped: its final placement
+            if (audit != null) {
+                System.out.printf("%s: audit: %s%n", c.name(), audit);
+                r = new Result(
+                        r.name(),
+                        r.bound(),
+                        r.podsPerSecond(),
+                        r.wallSeconds(),
+                        r.contenderCpu(),
+                        r.apiserverCpu(),
+                        r.etcdCpu(),
+                        r.burst(),
+                        audit);
+            }
+            return r;
+        } finally {
+            cleanUp(cp, ns, warm);
+        }
+    }
+
+    /** Starts the contender on the pending pods of {@code ns}, measures until all are bound, and stops it. */
+    private static Result measure(
+            KubernetesClient admin, LocalControlPlane cp, Contender c, BacklogOptions o, int round, String ns, int pods)
+            throws Exception {
         long apiserver = cp.pids().get("kube-apiserver");
         long etcd = cp.pids().get("etcd");
         long self = ProcessHandle.current().pid();
@@ -109,7 +154,7 @@ final class BacklogRound {
                     ? Burst.NONE
                     : new Burst(contenderCpu - atFirst[0], apiNow - atFirst[1], etcdNow - atFirst[2]);
             Result r = new Result(
-                    c.name(), watcher.bound(), rate, wall, contenderCpu, apiNow - api0, etcdNow - etcd0, burst);
+                    c.name(), watcher.bound(), rate, wall, contenderCpu, apiNow - api0, etcdNow - etcd0, burst, null);
             System.out.printf(
                     Locale.ROOT,
                     "%s: %d/%d bound, %.0f pods/s, %.1f s wall, cpu s: contender %.1f apiserver %.1f etcd %.1f"
@@ -138,8 +183,6 @@ final class BacklogRound {
                         timeline == null ? 0 : timeline.boundWithin(ApiserverProfile.SECONDS));
             }
             return r;
-        } finally {
-            cleanUp(cp, ns, warm);
         }
     }
 
@@ -181,19 +224,5 @@ final class BacklogRound {
                 slow.pods().inNamespace(ns).withGracePeriod(0).delete();
             }
         }
-    }
-
-    private static List<Pod> backlog(String ns, int n, Contender c) {
-        List<Pod> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(PodFixture.pod("p-" + i)
-                    .namespace(ns)
-                    .tier("prod")
-                    .schedulerName(c.schedulerName())
-                    .cpuMilli(100)
-                    .memoryMi(128)
-                    .build());
-        }
-        return out;
     }
 }

@@ -46,8 +46,19 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
     private final Map<String, Boolean> deleting = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private long nextTick;
+    private final boolean readsTopology;
 
+    /** A view without the selectors and namespace labels only the topology plugins read. */
     public ClusterView(QshardConfig config, Clock clock, String name) {
+        this(config, clock, name, false);
+    }
+
+    /**
+     * @param readsTopology also keep Services', controllers' selectors and namespaces' labels (for {@code qshard explain},
+     *                      whose topology plugins read them; the informers need list/watch on those resources)
+     */
+    public ClusterView(QshardConfig config, Clock clock, String name, boolean readsTopology) {
+        this.readsTopology = readsTopology;
         this.usage = new UsageTracker(config);
         this.clock = clock;
         this.thread = new Thread(this::loop, "qshard-view-" + name);
@@ -123,7 +134,7 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
 
     @Override
     public void nodeDeleted(String name) {
-        inbox.add(() -> cluster.removeNode(name));
+        inbox.add(() -> cluster.deleteNode(name));
     }
 
     @Override
@@ -154,6 +165,26 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
     @Override
     public void usageRemoved(String node) {
         inbox.add(() -> usage.removed(node, cluster));
+    }
+
+    @Override
+    public boolean readsTopology() {
+        return readsTopology;
+    }
+
+    @Override
+    public void controllerSelector(String namespace, String uid, io.qshard.core.model.LabelSelector selector) {
+        inbox.add(() -> cluster.controllerSelector(namespace, uid, selector));
+    }
+
+    @Override
+    public void serviceSelector(String namespace, String key, Map<String, String> selector) {
+        inbox.add(() -> cluster.serviceSelector(namespace, key, selector));
+    }
+
+    @Override
+    public void namespaceLabels(String namespace, Map<String, String> labels) {
+        inbox.add(() -> cluster.namespaceLabels(namespace, labels));
     }
 
     @Override

@@ -30,6 +30,16 @@ final class RbacNeeds {
                                     "watch nodes *",
                                     "list pods *",
                                     "watch pods *", // node informer, pod reflector
+                                    "list services *",
+                                    "watch services *",
+                                    "list replicationcontrollers *",
+                                    "watch replicationcontrollers *",
+                                    "list apps/replicasets *",
+                                    "watch apps/replicasets *",
+                                    "list apps/statefulsets *",
+                                    "watch apps/statefulsets *",
+                                    "list namespaces *",
+                                    "watch namespaces *", // WorkloadInformers (topology plugins)
                                     "create pods/binding *",
                                     "patch pods/status *",
                                     "create events *", // binder, PodStatusReporter

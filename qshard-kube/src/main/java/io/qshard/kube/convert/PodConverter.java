@@ -19,9 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decoded pod ({@link RawPod}) → core {@link PodRequest}. Requests are the pod's effective requests as the
- * kubelet computes them (decoded by {@link PodJsonReader}). The tier comes from {@code spec.schedulerName}; pods of other schedulers are
- * accounted as prod. Required {@code matchFields} on {@code metadata.name} are matched through the
- * {@code kubernetes.io/hostname} label. Thread-safe (the namespace interner is concurrent).
+ * kubelet computes them (decoded by {@link PodJsonReader}). The tier comes from {@code spec.schedulerName}; pods of
+ * other schedulers are accounted as prod. Required {@code matchFields} on {@code metadata.name} are matched through the
+ * {@code kubernetes.io/hostname} label. Labels, pod (anti-)affinity and spread constraints are carried as decoded
+ * ({@link PodRequest#withTopology}); a pod with a deletion timestamp is {@link PodRequest#terminating()}. Thread-safe
+ * (the namespace interner is concurrent).
  */
 public final class PodConverter {
     private static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
@@ -56,6 +58,9 @@ public final class PodConverter {
     /** @throws ConversionException naming the pod and what is wrong with it */
     public PodRequest convert(RawPod pod) {
         try {
+            if (pod.invalid() != null) {
+                throw new IllegalArgumentException(pod.invalid());
+            }
             Tier tier = config.tierForSchedulerName(pod.schedulerName()).orElse(null);
             String created = pod.creationTimestamp();
             return new PodRequest(
@@ -66,22 +71,25 @@ public final class PodConverter {
                     tier == null ? PoolRule.ALLOCATABLE : tier.poolRule(),
                     pod.requests(),
                     pod.nodeSelector(),
-                    affinity(pod.affinity()),
+                    affinity(pod.nodeAffinity()),
                     tolerations(pod.tolerations()),
                     pod.priority() != null ? pod.priority() : tier != null ? tier.priority() : 0,
                     created == null ? Instant.EPOCH : ApiTimes.parse(created),
                     pod.owner(),
-                    pod.nodeName());
+                    pod.nodeName(),
+                    pod.labels(),
+                    pod.podAffinity(),
+                    pod.spread(),
+                    pod.deleting());
         } catch (RuntimeException e) {
             throw new ConversionException("pod " + pod.key() + ": " + e.getMessage(), e);
         }
     }
 
-    private static NodeAffinity affinity(io.fabric8.kubernetes.api.model.Affinity a) {
-        if (a == null || a.getNodeAffinity() == null) {
+    private static NodeAffinity affinity(io.fabric8.kubernetes.api.model.NodeAffinity na) {
+        if (na == null) {
             return NodeAffinity.NONE;
         }
-        var na = a.getNodeAffinity();
         List<NodeSelectorTerm> required = new ArrayList<>();
         NodeSelector sel = na.getRequiredDuringSchedulingIgnoredDuringExecution();
         if (sel != null && sel.getNodeSelectorTerms() != null) {

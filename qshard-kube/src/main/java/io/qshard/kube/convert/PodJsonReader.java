@@ -1,9 +1,10 @@
 package io.qshard.kube.convert;
 
-import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.qshard.core.model.OwnerRef;
+import io.qshard.core.model.PodAffinity;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import java.util.ArrayList;
@@ -17,10 +18,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decodes a Pod's JSON straight from the parser into a {@link RawPod}, reading only what scheduling needs:
- * metadata identity, the spec's scheduling fields and container requests, and the phase. Everything else —
- * managedFields, labels, annotations, images, env, volumes, status conditions — is skipped by the parser
- * without building objects, which is most of the cost of a watch event. Rare nested structures (affinity,
- * tolerations) are bound with the fabric8 model. Thread-safe (stateless; the mapper is immutable).
+ * metadata identity and labels, the spec's scheduling fields and container requests, and the phase. Everything
+ * else — managedFields, annotations, images, env, volumes, status conditions — is skipped by the parser without
+ * building objects, which is most of the cost of a watch event. Node affinity, rare, is bound with the fabric8
+ * model; pod (anti-)affinity and topology spread constraints are streamed into core records ({@link
+ * PodTopologyReader}). Thread-safe (stateless; the mapper is immutable).
  */
 public final class PodJsonReader {
     /** Mapper for parsers and for the few sub-objects bound with the fabric8 model. */
@@ -66,6 +68,7 @@ public final class PodJsonReader {
                 case "creationTimestamp" -> b.created = p.getString();
                 case "deletionTimestamp" -> b.deleting = p.currentToken() != JsonToken.VALUE_NULL;
                 case "ownerReferences" -> b.owner = owner(p);
+                case "labels" -> b.labels = labels(p);
                 default -> p.skipChildren();
             }
         }
@@ -110,7 +113,8 @@ public final class PodJsonReader {
                 case "nodeName" -> b.nodeName = p.getString();
                 case "priority" -> b.priority = p.currentToken() == JsonToken.VALUE_NULL ? null : p.getIntValue();
                 case "nodeSelector" -> b.nodeSelector = stringMap(p);
-                case "affinity" -> b.affinity = MAPPER.readValue(p, Affinity.class);
+                case "affinity" -> affinity(p, b);
+                case "topologySpreadConstraints" -> b.topology().spread(p);
                 case "tolerations" -> b.tolerations = tolerations(p);
                 case "containers" -> containers(p, b.sum, false);
                 case "initContainers" -> containers(p, b.init, true);
@@ -118,6 +122,47 @@ public final class PodJsonReader {
                 default -> p.skipChildren();
             }
         }
+    }
+
+    private static void affinity(JsonParser p, Builder b) {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (f) {
+                case "nodeAffinity" ->
+                    b.nodeAffinity = v == JsonToken.VALUE_NULL ? null : MAPPER.readValue(p, NodeAffinity.class);
+                case "podAffinity" -> b.topology().podAffinity(p, false);
+                case "podAntiAffinity" -> b.topology().podAffinity(p, true);
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    /** {@code metadata.labels}, immutable; entries with a null value are dropped. */
+    private static Map<String, String> labels(JsonParser p) {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return Map.of();
+        }
+        Map<String, String> m = null;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String k = p.currentName();
+            p.nextToken();
+            String v = p.getValueAsString();
+            if (v != null) {
+                if (m == null) {
+                    m = new HashMap<>();
+                }
+                m.put(k, v);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return m == null ? Map.of() : Map.copyOf(m);
     }
 
     private static List<Toleration> tolerations(JsonParser p) {
@@ -265,12 +310,21 @@ public final class PodJsonReader {
         String nodeName;
         Integer priority;
         Map<String, String> nodeSelector = Map.of();
-        Affinity affinity;
+        Map<String, String> labels = Map.of();
+        NodeAffinity nodeAffinity;
+        PodTopologyReader topology;
         List<Toleration> tolerations = List.of();
         final long[] sum = new long[N];
         final long[] init = new long[N];
         long[] overhead;
         String phase;
+
+        PodTopologyReader topology() {
+            if (topology == null) {
+                topology = new PodTopologyReader();
+            }
+            return topology;
+        }
 
         RawPod build() {
             if (name == null || uid == null) {
@@ -292,10 +346,14 @@ public final class PodJsonReader {
                     nodeName == null || nodeName.isEmpty() ? null : nodeName,
                     priority,
                     nodeSelector,
-                    affinity,
+                    nodeAffinity,
                     tolerations,
                     new Resources(r[0], r[1], 1, r[3], r[4]),
-                    phase);
+                    phase,
+                    labels,
+                    topology == null ? PodAffinity.NONE : topology.podAffinity(namespace),
+                    topology == null ? List.of() : topology.spread(labels),
+                    topology == null ? null : topology.invalid());
         }
     }
 }

@@ -1,15 +1,17 @@
 package io.qshard.kube.convert;
 
-import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.qshard.core.model.OwnerRef;
+import io.qshard.core.model.PodAffinity;
 import io.qshard.core.model.Resources;
+import io.qshard.core.model.TopologySpreadConstraint;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The fields of a Pod that scheduling reads, as decoded by {@link PodJsonReader} (everything else in the
- * JSON is skipped). Immutable apart from the fabric8 affinity/toleration objects, which are never mutated.
+ * JSON is skipped). Immutable apart from the fabric8 node affinity/toleration objects, which are never mutated.
  *
  * @param namespace         namespace
  * @param name              name
@@ -22,10 +24,17 @@ import java.util.Map;
  * @param nodeName          spec.nodeName, or null
  * @param priority          spec.priority, or null
  * @param nodeSelector      spec.nodeSelector (empty if none)
- * @param affinity          spec.affinity, or null
+ * @param nodeAffinity      spec.affinity.nodeAffinity, or null
  * @param tolerations       spec.tolerations (empty if none)
  * @param requests          effective requests: max(Σ containers, max init container) + overhead, pods = 1
  * @param phase             status.phase, or null
+ * @param labels            metadata.labels (empty if none)
+ * @param podAffinity       spec.affinity.podAffinity/podAntiAffinity; a term listing no namespace and no
+ *                          namespaceSelector is scoped to the pod's own namespace
+ * @param spread            spec.topologySpreadConstraints, API defaults applied, matchLabelKeys folded into each
+ *                          selector
+ * @param invalid           the first value of those fields the API would reject, as {@code field: what}, or null;
+ *                          {@link PodConverter} refuses such a pod
  */
 public record RawPod(
         String namespace,
@@ -39,10 +48,14 @@ public record RawPod(
         String nodeName,
         Integer priority,
         Map<String, String> nodeSelector,
-        Affinity affinity,
+        NodeAffinity nodeAffinity,
         List<Toleration> tolerations,
         Resources requests,
-        String phase) {
+        String phase,
+        Map<String, String> labels,
+        PodAffinity podAffinity,
+        List<TopologySpreadConstraint> spread,
+        String invalid) {
 
     /** Succeeded or Failed: no longer uses resources. */
     public boolean finished() {

@@ -1,8 +1,10 @@
 package io.qshard.kube.informer;
 
+import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.usage.UsageReport;
+import java.util.Map;
 
 /**
  * What a scheduler instance hears from the informers, as core records. Called on informer threads:
@@ -32,4 +34,43 @@ public interface ClusterEventListener {
 
     /** The informers (re-)listed and are in sync again; {@code relists} counts lists after the first. */
     default void synced(int relists) {}
+
+    /**
+     * Whether this listener needs what the topology plugins read besides pods and nodes — the calls below. When any
+     * listener does, {@link ClusterInformers} also watches ReplicaSets, StatefulSets, ReplicationControllers, Services
+     * and Namespaces (RBAC: list/watch on them; without it scheduling goes on without them and a warning says so).
+     */
+    default boolean readsTopology() {
+        return false;
+    }
+
+    /**
+     * A ReplicaSet's, StatefulSet's or ReplicationController's selector was seen or changed (it picks the default
+     * spread constraints of the pods it controls, as in kube-scheduler's {@code DefaultSelector}), or the controller
+     * is gone. As in kube-scheduler 1.20, every controller of a pod's namespace whose selector selects the pod counts,
+     * owner or not.
+     *
+     * @param namespace the controller's namespace
+     * @param uid      the controller's uid
+     * @param selector its {@code spec.selector} ({@link LabelSelector#NOTHING} when it has none; a
+     *                 ReplicationController's map as {@code matchLabels}), or null when the controller was deleted
+     */
+    default void controllerSelector(String namespace, String uid, LabelSelector selector) {}
+
+    /**
+     * A Service's selector was seen or changed, or the Service is gone.
+     *
+     * @param namespace its namespace
+     * @param key       {@code namespace/name}
+     * @param selector  its {@code spec.selector} (empty when it has none: it selects no pod), or null when deleted
+     */
+    default void serviceSelector(String namespace, String key, Map<String, String> selector) {}
+
+    /**
+     * A Namespace's labels were seen or changed, or the namespace is gone.
+     *
+     * @param namespace its name
+     * @param labels    its labels (empty if none), or null when deleted
+     */
+    default void namespaceLabels(String namespace, Map<String, String> labels) {}
 }

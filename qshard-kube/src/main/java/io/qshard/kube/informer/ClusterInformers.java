@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * this edge and the core records fan out to every {@link ClusterEventListener}. A malformed object is
  * logged, counted and skipped. Both retry forever: an apiserver restart or a 410 Gone re-list never stops them.
  * When the cluster serves the {@code NodeUsage} CRD a third informer delivers usage reports (listed the same
- * way); without it every node stays on the conservative view and a warning says so once. Thread-safe.
+ * way); without it every node stays on the conservative view and a warning says so once. When a listener
+ * {@link ClusterEventListener#readsTopology() reads topology}, {@link WorkloadInformers} also deliver controllers' and
+ * Services' selectors and namespace labels; start-up waits for their first lists too, but a resource RBAC forbids
+ * only costs a warning (and missing start-up's deadline only a warning, once nodes and pods are in). Thread-safe.
  */
 public final class ClusterInformers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
@@ -44,6 +47,8 @@ public final class ClusterInformers implements AutoCloseable {
     private final SharedIndexInformer<Node> nodeInformer;
     private final PodReflector podReflector;
     private final SharedIndexInformer<NodeUsage> usageInformer;
+    private final WorkloadInformers workloads;
+    private volatile boolean watchesTopology;
     private final AtomicInteger lists = new AtomicInteger();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder podsSeen = new LongAdder();
@@ -54,6 +59,7 @@ public final class ClusterInformers implements AutoCloseable {
         this.podReflector = new PodReflector(client, new PodSink());
         nodeInformer.exceptionHandler((started, t) -> retry("nodes", t));
         nodeInformer.addEventHandler(new NodeHandler());
+        this.workloads = new WorkloadInformers(client, listeners, this::skip); // started only if a listener reads them
         if (servesNodeUsage(client)) {
             this.usageInformer = client.resources(NodeUsage.class).runnableInformer(0);
             usageInformer.exceptionHandler((started, t) -> retry("nodeusages", t));
@@ -82,9 +88,10 @@ public final class ClusterInformers implements AutoCloseable {
     }
 
     /**
-     * Starts both informers and waits until their initial lists are delivered.
+     * Starts the informers and waits until their initial lists are delivered (the topology ones' only while nodes and
+     * pods are not in yet, or until they are forbidden).
      *
-     * @throws UserError if they have not synced within {@code timeout}
+     * @throws UserError if nodes and pods have not synced within {@code timeout}
      */
     public void start(Duration timeout) {
         CompletableFuture<Void> both = CompletableFuture.allOf(
@@ -93,17 +100,34 @@ public final class ClusterInformers implements AutoCloseable {
                 usageInformer == null
                         ? CompletableFuture.completedFuture(null)
                         : usageInformer.start().toCompletableFuture());
+        watchesTopology = listeners.stream().anyMatch(ClusterEventListener::readsTopology);
+        CompletableFuture<Void> topology =
+                watchesTopology ? workloads.start() : CompletableFuture.completedFuture(null);
         try {
-            both.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // everything, or a failure of nodes/pods (which no topology informer delays)
+            CompletableFuture.anyOf(
+                            CompletableFuture.allOf(both, topology),
+                            both.thenCompose(v -> new CompletableFuture<Void>()))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new UserError("informers did not sync within " + timeout.toSeconds() + " s (nodes synced: "
-                    + nodeInformer.hasSynced() + ", pods synced: " + podReflector.hasSynced()
-                    + "); check the apiserver's health and this scheduler's RBAC (list/watch nodes and pods)");
+            if (both.isDone()) {
+                LOG.warn(
+                        "{} not listed within {} s: scheduling starts without them (retrying)",
+                        workloads.unsettled(),
+                        timeout.toSeconds());
+            } else {
+                throw new UserError("informers did not sync within " + timeout.toSeconds() + " s (nodes synced: "
+                        + nodeInformer.hasSynced() + ", pods synced: " + podReflector.hasSynced()
+                        + "); check the apiserver's health and this scheduler's RBAC (list/watch nodes and pods)");
+            }
         } catch (ExecutionException e) {
             throw new UserError("informers failed to start: " + KubeconfigResolver.oneLine(e.getCause()), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while waiting for the informers to sync");
+        }
+        if (watchesTopology) {
+            workloads.startupDone();
         }
         LOG.info(
                 "informers synced: {} nodes, {} pods",
@@ -116,12 +140,28 @@ public final class ClusterInformers implements AutoCloseable {
         return nodeInformer.hasSynced() && podReflector.hasSynced();
     }
 
+    /** Whether ReplicaSets, StatefulSets, ReplicationControllers, Services and Namespaces are watched. */
+    public boolean watchesTopology() {
+        return watchesTopology;
+    }
+
+    /**
+     * Which of those RBAC currently forbids this client to list or watch ({@code replicasets.apps},
+     * {@code services}…); empty when all are allowed or none are watched.
+     */
+    public List<String> forbiddenTopology() {
+        return watchesTopology ? workloads.forbidden() : List.of();
+    }
+
     /** Whether usage reports are being watched (the cluster serves the NodeUsage CRD). */
     public boolean watchesUsage() {
         return usageInformer != null;
     }
 
-    /** LIST requests made so far (2 at startup, 3 with NodeUsage; more only after watch failures / 410 Gone). */
+    /**
+     * LIST requests of nodes, pods and usage reports made so far (2 at startup, 3 with NodeUsage; more only after
+     * watch failures / 410 Gone); those of the topology informers are not counted.
+     */
     public int lists() {
         return lists.get() + podReflector.lists();
     }
@@ -135,6 +175,7 @@ public final class ClusterInformers implements AutoCloseable {
     public void close() {
         nodeInformer.close();
         podReflector.close();
+        workloads.close();
         if (usageInformer != null) {
             usageInformer.close();
         }

@@ -15,9 +15,11 @@ import java.util.Objects;
  * long run spreads over the whole cluster as kube-scheduler's rotating start does.
  *
  * <p>Two pods are equivalent when every field a plugin may read is equal: all of {@link PodRequest} except uid,
- * name, creation time and node. Reuse applies only when every plugin of the profile is
- * {@link io.qshard.core.framework.Plugin#nodeLocal} — every shipped plugin is, the hotspot plugins included, since they
- * read the heat the usage view publishes into each node's state.
+ * name, creation time, node and labels (labels are read only by plugins that span nodes). Reuse applies only when
+ * every plugin of the profile is {@link io.qshard.core.framework.Plugin#nodeLocal} — the hotspot plugins are, since
+ * they read the heat the usage view publishes into each node's state — or steps aside for the pod: the topology
+ * plugins (inter-pod affinity, topology spread) span nodes, and a pod that one of their rules concerns is always
+ * decided in full, on every node's current state.
  *
  * <p>Not thread-safe: one instance per decision thread; only the counters may be read from other threads.
  */
@@ -104,6 +106,8 @@ public final class DecisionReuse {
                         && Objects.equals(a.owner(), b.owner())
                         && a.nodeSelector().equals(b.nodeSelector())
                         && a.affinity().equals(b.affinity())
-                        && a.tolerations().equals(b.tolerations());
+                        && a.tolerations().equals(b.tolerations())
+                        && a.podAffinity().equals(b.podAffinity())
+                        && a.spread().equals(b.spread());
     }
 }

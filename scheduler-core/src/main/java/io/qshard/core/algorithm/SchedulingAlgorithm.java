@@ -3,7 +3,6 @@ package io.qshard.core.algorithm;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.Diagnosis;
 import io.qshard.core.framework.FilterPlugin;
-import io.qshard.core.framework.Plugin;
 import io.qshard.core.framework.PreFilterPlugin;
 import io.qshard.core.framework.PreScorePlugin;
 import io.qshard.core.framework.Profile;
@@ -13,6 +12,7 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -33,7 +33,12 @@ public final class SchedulingAlgorithm {
     private final ScorePlugin[] scorers;
     private final long[] weights;
     private final NodesToScore nodesToScore;
+    /** Whether decisions may be reused at all: every plugin is node-local or can step aside per pod (SKIP). */
     private final boolean nodeLocal;
+    /** The PreFilter plugins that are not node-local: each must SKIP for a pod whose decision is kept or reused. */
+    private final PreFilterPlugin[] spanning;
+    /** Per scorer: not node-local, so it must be skipped by PreScore in a kept or reused decision. */
+    private final boolean[] spanningScorer;
 
     public SchedulingAlgorithm(Profile profile, NodesToScore nodesToScore) {
         this.preFilters = profile.preFilters().toArray(PreFilterPlugin[]::new);
@@ -45,8 +50,20 @@ public final class SchedulingAlgorithm {
             weights[i] = profile.weight(i);
         }
         this.nodesToScore = nodesToScore;
-        this.nodeLocal =
-                allNodeLocal(preFilters) && allNodeLocal(filters) && allNodeLocal(preScores) && allNodeLocal(scorers);
+        this.spanning = Arrays.stream(preFilters).filter(p -> !p.nodeLocal()).toArray(PreFilterPlugin[]::new);
+        this.spanningScorer = new boolean[scorers.length];
+        boolean stepsAside = true;
+        for (int j = 0; j < scorers.length; j++) {
+            spanningScorer[j] = !scorers[j].nodeLocal();
+            stepsAside &= !spanningScorer[j] || scorers[j] instanceof PreScorePlugin;
+        }
+        for (FilterPlugin f : filters) {
+            stepsAside &= f.nodeLocal() || f instanceof PreFilterPlugin;
+        }
+        for (PreScorePlugin p : preScores) {
+            stepsAside &= p.nodeLocal() || p instanceof ScorePlugin;
+        }
+        this.nodeLocal = stepsAside;
     }
 
     /** Decides where {@code pod} goes on {@code snapshot}. Never throws for expected rejections. */
@@ -54,7 +71,10 @@ public final class SchedulingAlgorithm {
         return decide(snapshot, pod, seed, -1, null, new CycleState());
     }
 
-    /** Whether every plugin of the profile is {@link io.qshard.core.framework.Plugin#nodeLocal}: then decisions can be reused. */
+    /**
+     * Whether decisions can be reused: every plugin of the profile is {@link io.qshard.core.framework.Plugin#nodeLocal},
+     * or has a PreFilter (and PreScore, for a scorer) that can step aside per pod — checked on each decision.
+     */
     public boolean nodeLocal() {
         return nodeLocal;
     }
@@ -74,15 +94,37 @@ public final class SchedulingAlgorithm {
             int fixedStart,
             DecisionWindow keep,
             CycleState state) {
+        return decide(snapshot, pod, seed, fixedStart, keep, state, true);
+    }
+
+    /** @param narrow whether PreFilter's candidate nodes may restrict the walk (false: walk every node's verdict) */
+    ScheduleResult decide(
+            ClusterSnapshot snapshot,
+            PodRequest pod,
+            long seed,
+            int fixedStart,
+            DecisionWindow keep,
+            CycleState state,
+            boolean narrow) {
         int n = snapshot.size();
         FilterPlugin[] filters = this.filters;
+        boolean spanningSkipped = true;
+        Collection<String> candidates = null;
         for (PreFilterPlugin p : preFilters) {
-            Status s = p.preFilter(state, pod);
+            Status s = p.preFilter(state, pod, snapshot);
             if (s.code() == Status.Code.SKIP) {
                 filters = without(filters, p);
             } else if (!s.isSuccess()) {
                 return ScheduleResult.unschedulable(Diagnosis.preFilterFailed(s, n), 0);
+            } else {
+                spanningSkipped &= p.nodeLocal();
+                Collection<String> c = narrow ? p.candidateNodes(state) : null;
+                candidates = c != null && (candidates == null || c.size() < candidates.size()) ? c : candidates;
             }
+        }
+        if (!spanningSkipped && keep != null) {
+            keep.invalidate(); // a rule spanning nodes takes part: nothing of this decision may be reused
+            keep = null;
         }
         if (n == 0) {
             return ScheduleResult.unschedulable(new Diagnosis().totalNodes(0), 0);
@@ -100,7 +142,17 @@ public final class SchedulingAlgorithm {
         if (keep != null) {
             keep.begin(pod, state, filters, n, idx);
         }
-        for (int i = 0; i < n && found < want; i++, idx = idx + 1 == n ? 0 : idx + 1) {
+        // a PreFilter named the only nodes its Filter can pass: walk those, in the same ring order
+        int[] order = keep == null && candidates != null ? CandidateOrder.positions(snapshot, candidates) : null;
+        int next = order == null ? 0 : CandidateOrder.firstAtOrAfter(order, idx);
+        int steps = order == null ? n : order.length;
+        for (int i = 0; i < steps && found < want; i++) {
+            if (order != null) {
+                idx = order[next];
+                next = next + 1 == order.length ? 0 : next + 1;
+            } else if (i > 0) {
+                idx = idx + 1 == n ? 0 : idx + 1;
+            }
             NodeState node = snapshot.node(idx);
             evaluated++;
             Status s = runFilters(filters, state, pod, node);
@@ -122,6 +174,9 @@ public final class SchedulingAlgorithm {
                 failedWith[failed++] = s;
             }
         }
+        if (found == 0 && order != null) { // every node's own first failing filter, as kube-scheduler reports it
+            return decide(snapshot, pod, seed, fixedStart, null, new CycleState(), false);
+        }
         if (found == 0) {
             Diagnosis diagnosis = new Diagnosis();
             for (int k = 0; k < failed; k++) {
@@ -132,7 +187,11 @@ public final class SchedulingAlgorithm {
         if (found == 1) {
             return ScheduleResult.placed(feasible[0].name(), 0, evaluated, 1);
         }
-        boolean[] skip = skipped(state, pod, feasible, found);
+        boolean[] skip = skipped(state, pod, snapshot, feasible, found);
+        if (keep != null && !spanningScorersSkipped(skip)) {
+            keep.invalidate();
+            keep = null;
+        }
         long[] total = score(state, pod, feasible, found, skip, keep);
         if (keep != null) {
             keep.complete(feasible, found, skip);
@@ -156,6 +215,12 @@ public final class SchedulingAlgorithm {
         if (!w.valid || n != w.size) {
             w.invalidate();
             return null;
+        }
+        for (PreFilterPlugin p : spanning) { // a rule spanning nodes may concern this pod now
+            if (p.preFilter(new CycleState(), pod, snapshot).code() != Status.Code.SKIP) {
+                w.invalidate();
+                return null;
+            }
         }
         NodeState[] scanned = w.scanned;
         int[] slot = w.slot;
@@ -181,7 +246,7 @@ public final class SchedulingAlgorithm {
             }
         }
         int found = w.found;
-        if (!Arrays.equals(skipped(w.state, pod, w.feasible, found), w.skip)) {
+        if (!Arrays.equals(skipped(w.state, pod, snapshot, w.feasible, found), w.skip)) {
             w.invalidate();
             return null;
         }
@@ -212,7 +277,7 @@ public final class SchedulingAlgorithm {
         List<String> names = Arrays.stream(scorers).map(ScorePlugin::name).toList();
         List<Long> w = Arrays.stream(weights).boxed().toList();
         for (PreFilterPlugin p : preFilters) {
-            Status s = p.preFilter(state, pod);
+            Status s = p.preFilter(state, pod, snapshot);
             if (s.code() == Status.Code.SKIP) {
                 filters = without(filters, p);
             } else if (!s.isSuccess()) {
@@ -234,7 +299,7 @@ public final class SchedulingAlgorithm {
         List<Explanation.NodeScore> ranked = new java.util.ArrayList<>();
         if (found > 0) {
             long[][] perPlugin = new long[scorers.length][];
-            boolean[] skipped = skipped(state, pod, feasible, found);
+            boolean[] skipped = skipped(state, pod, snapshot, feasible, found);
             for (int j = 0; j < scorers.length; j++) {
                 if (skipped != null && skipped[j]) {
                     continue;
@@ -261,11 +326,22 @@ public final class SchedulingAlgorithm {
         return new Explanation(diagnosis, ranked, names, w);
     }
 
+    /** Whether every scorer that is not node-local is skipped in {@code skip}. */
+    private boolean spanningScorersSkipped(boolean[] skip) {
+        for (int j = 0; j < spanningScorer.length; j++) {
+            if (spanningScorer[j] && (skip == null || !skip[j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Which scorers PreScore skips for this pod and these feasible nodes, or null when none. */
-    private boolean[] skipped(CycleState state, PodRequest pod, NodeState[] feasible, int found) {
+    private boolean[] skipped(
+            CycleState state, PodRequest pod, ClusterSnapshot snapshot, NodeState[] feasible, int found) {
         boolean[] skip = null;
         for (PreScorePlugin p : preScores) {
-            if (p.preScore(state, pod, feasible, found).code() == Status.Code.SKIP) {
+            if (p.preScore(state, pod, snapshot, feasible, found).code() == Status.Code.SKIP) {
                 for (int j = 0; j < scorers.length; j++) {
                     if (scorers[j] == p) {
                         skip = skip == null ? new boolean[scorers.length] : skip;
@@ -312,10 +388,6 @@ public final class SchedulingAlgorithm {
         for (int k = 0; k < found; k++) {
             total[k] += weight * scores[k];
         }
-    }
-
-    private static boolean allNodeLocal(Plugin[] plugins) {
-        return Arrays.stream(plugins).allMatch(Plugin::nodeLocal);
     }
 
     /** {@code filters} without {@code plugin} (a loop: a stream here showed in the decision thread's profile). */

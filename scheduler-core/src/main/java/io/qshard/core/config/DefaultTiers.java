@@ -20,9 +20,19 @@ public final class DefaultTiers {
     /** Prefix of every default schedulerName: {@code qshard-<tier>}. */
     public static final String SCHEDULER_NAME_PREFIX = "qshard-";
 
-    /** Filters every tier runs, cheapest first. */
-    public static final List<String> DEFAULT_FILTERS =
-            List.of("NodeUnschedulable", "TierResourceFit", "TaintToleration", "NodeAffinity");
+    /**
+     * Filters every tier runs, cheapest first; the topology plugins last, in kube-scheduler's order (they also score:
+     * {@link #TOPOLOGY_WEIGHTS}).
+     */
+    public static final List<String> DEFAULT_FILTERS = List.of(
+            "NodeUnschedulable",
+            "TierResourceFit",
+            "TaintToleration",
+            "NodeAffinity",
+            "PodTopologySpread",
+            "InterPodAffinity");
+    /** kube-scheduler 1.20's default weights of the topology plugins' scores. */
+    public static final Map<String, Integer> TOPOLOGY_WEIGHTS = Map.of("PodTopologySpread", 2, "InterPodAffinity", 1);
     /** Scorers for prod: spread by requests, keep cpu/memory balanced, mix profiles. */
     public static final List<String> PROD_SCORERS =
             List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
@@ -67,6 +77,8 @@ public final class DefaultTiers {
     public static Map<String, Integer> weightsFor(PoolRule rule) {
         Map<String, Integer> w = new LinkedHashMap<>();
         (rule == PoolRule.ALLOCATABLE ? PROD_SCORERS : POOL_SCORERS).forEach(p -> w.put(p, 1));
+        w.put("PodTopologySpread", TOPOLOGY_WEIGHTS.get("PodTopologySpread"));
+        w.put("InterPodAffinity", TOPOLOGY_WEIGHTS.get("InterPodAffinity"));
         return w;
     }
 

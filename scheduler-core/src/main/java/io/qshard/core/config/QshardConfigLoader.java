@@ -4,8 +4,11 @@ import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.framework.Profile;
+import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Tier;
+import io.qshard.core.model.TopologyArgs;
+import io.qshard.core.model.TopologySpreadConstraint;
 import io.qshard.core.pool.PoolConfig;
 import io.qshard.core.queue.BackoffPolicy;
 import java.io.IOException;
@@ -211,8 +214,46 @@ public final class QshardConfigLoader {
         }
         int shards = (int) range(
                 t, "shards", t.integer("shards").orElseGet(() -> base == null ? 1L : base.shards()), 1, MAX_SHARDS);
+        TopologyArgs topology = t.has("topology")
+                ? topology(t.map("topology"), base == null ? TopologyArgs.DEFAULTS : base.topology())
+                : base == null ? TopologyArgs.DEFAULTS : base.topology();
         t.finish();
-        return new Tier(name, schedulerName, priority, pool, plugins, weights, shards);
+        return new Tier(name, schedulerName, priority, pool, plugins, weights, shards, topology);
+    }
+
+    /** A tier's {@code topology:} section; absent fields keep {@code base}'s values. */
+    private static TopologyArgs topology(YamlMap m, TopologyArgs base) {
+        int hard = (int) range(
+                m,
+                "hardPodAffinityWeight",
+                m.integer("hardPodAffinityWeight").orElse((long) base.hardPodAffinityWeight()),
+                0,
+                100);
+        List<TopologySpreadConstraint> defaults = base.defaultConstraints();
+        if (m.has("defaultConstraints")) {
+            defaults = new ArrayList<>();
+            List<YamlMap> list = m.mapList("defaultConstraints").orElseThrow();
+            for (YamlMap c : list) {
+                int skew = (int) range(
+                        c,
+                        "maxSkew",
+                        c.integer("maxSkew").orElseThrow(() -> c.error(c.field("maxSkew"), "required")),
+                        1,
+                        Integer.MAX_VALUE);
+                String key = c.string("topologyKey").orElseThrow(() -> c.error(c.field("topologyKey"), "required"));
+                String when = c.string("whenUnsatisfiable").orElse("ScheduleAnyway");
+                if (!when.equals("ScheduleAnyway") && !when.equals("DoNotSchedule")) {
+                    throw c.error(
+                            c.field("whenUnsatisfiable"),
+                            "must be ScheduleAnyway or DoNotSchedule, was '" + when + "'");
+                }
+                c.finish();
+                defaults.add(
+                        TopologySpreadConstraint.of(skew, key, when.equals("DoNotSchedule"), LabelSelector.NOTHING));
+            }
+        }
+        m.finish();
+        return new TopologyArgs(hard, defaults);
     }
 
     private static PoolConfig pools(YamlMap p) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * Why a pod found no node: the first failing filter's status for every node evaluated, aggregated by
  * reason, rendered like kube-scheduler's message:
- * {@code "0/1000 nodes available: 998 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}."}
+ * {@code "0/1000 nodes are available: 998 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}."}
  * Built by one thread during one cycle, then immutable in practice (accessors return copies/views).
  */
 public final class Diagnosis {
@@ -68,16 +68,16 @@ public final class Diagnosis {
     /** The aggregated one-line message. */
     public String message() {
         if (preFilterFailure != null) {
-            return "0/" + totalNodes + " nodes available: " + preFilterFailure.message() + ".";
+            return "0/" + totalNodes + " nodes are available: " + preFilterFailure.message() + ".";
         }
         if (totalNodes == 0) {
-            return "0/0 nodes available: no nodes in this scheduler's shard.";
+            return "0/0 nodes are available: no nodes in this scheduler's shard.";
         }
         List<Map.Entry<String, Integer>> entries = new ArrayList<>(reasonCounts.entrySet());
         entries.sort(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
                 .reversed()
                 .thenComparing(Map.Entry::getKey));
-        StringBuilder sb = new StringBuilder("0/").append(totalNodes).append(" nodes available");
+        StringBuilder sb = new StringBuilder("0/").append(totalNodes).append(" nodes are available");
         String sep = ": ";
         for (Map.Entry<String, Integer> e : entries) {
             sb.append(sep).append(e.getValue()).append(' ').append(e.getKey());

@@ -22,6 +22,11 @@ public interface Plugin {
      * other node, no outside view, no clock. Then an answer may be reused for an equivalent pod as long as the node's
      * {@code NodeState} is the same object ({@link io.qshard.core.algorithm.DecisionReuse}). Default false: a plugin
      * that reads, say, a usage view must not claim it.
+     *
+     * <p>A plugin that is not node-local still lets a pod's decisions be reused when, on the snapshot at hand, its
+     * {@link PreFilterPlugin#preFilter} and {@link PreScorePlugin#preScore} both return {@link Status#SKIP} for the pod
+     * (the topology plugins do for a pod no affinity, anti-affinity or spread rule concerns): then it takes no part in
+     * the decision. The algorithm checks that on every decision, reused ones included.
      */
     default boolean nodeLocal() {
         return false;

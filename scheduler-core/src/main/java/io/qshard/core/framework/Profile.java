@@ -82,7 +82,7 @@ public final class Profile {
                     .orElseThrow(
                             () -> new IllegalArgumentException("tier '" + tier.name() + "' plugins: unknown plugin '"
                                     + name + "' (registered: " + String.join(", ", registry.names()) + ")"))
-                    .apply(context);
+                    .apply(context.withTopology(tier.topology()));
             if (!p.name().equals(name) && !p.getClass().getName().equals(name)) {
                 throw new IllegalArgumentException(
                         "plugin factory '" + name + "' built a plugin named '" + p.name() + "'");

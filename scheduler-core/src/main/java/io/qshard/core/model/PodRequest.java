@@ -21,6 +21,10 @@ import java.util.Objects;
  * @param creationTime creation timestamp
  * @param owner        controller owner, or null
  * @param nodeName     the node it is bound or assumed to, or null while pending
+ * @param labels       {@code metadata.labels}
+ * @param podAffinity  inter-pod affinity and anti-affinity
+ * @param spread       {@code spec.topologySpreadConstraints}, in order
+ * @param terminating  has a {@code deletionTimestamp} (pod topology spread does not count it)
  */
 public record PodRequest(
         String uid,
@@ -35,7 +39,11 @@ public record PodRequest(
         int priority,
         Instant creationTime,
         OwnerRef owner,
-        String nodeName) {
+        String nodeName,
+        Map<String, String> labels,
+        PodAffinity podAffinity,
+        List<TopologySpreadConstraint> spread,
+        boolean terminating) {
     public PodRequest {
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(poolRule, "poolRule");
@@ -48,6 +56,91 @@ public record PodRequest(
         affinity = affinity == null ? NodeAffinity.NONE : affinity;
         tolerations = List.copyOf(tolerations);
         Objects.requireNonNull(creationTime, "creationTime");
+        labels = Map.copyOf(labels);
+        podAffinity = podAffinity == null ? PodAffinity.NONE : podAffinity;
+        spread = List.copyOf(spread);
+    }
+
+    /** A pod without labels, inter-pod affinity or spread constraints, not terminating. */
+    public PodRequest(
+            String uid,
+            String namespace,
+            String name,
+            String tier,
+            PoolRule poolRule,
+            Resources requests,
+            Map<String, String> nodeSelector,
+            NodeAffinity affinity,
+            List<Toleration> tolerations,
+            int priority,
+            Instant creationTime,
+            OwnerRef owner,
+            String nodeName) {
+        this(
+                uid,
+                namespace,
+                name,
+                tier,
+                poolRule,
+                requests,
+                nodeSelector,
+                affinity,
+                tolerations,
+                priority,
+                creationTime,
+                owner,
+                nodeName,
+                Map.of(),
+                PodAffinity.NONE,
+                List.of(),
+                false);
+    }
+
+    /** This pod with these labels, inter-pod affinity and spread constraints. */
+    public PodRequest withTopology(
+            Map<String, String> labels, PodAffinity podAffinity, List<TopologySpreadConstraint> spread) {
+        return new PodRequest(
+                uid,
+                namespace,
+                name,
+                tier,
+                poolRule,
+                requests,
+                nodeSelector,
+                affinity,
+                tolerations,
+                priority,
+                creationTime,
+                owner,
+                nodeName,
+                labels,
+                podAffinity,
+                spread,
+                terminating);
+    }
+
+    /** This pod marked terminating (or not). */
+    public PodRequest withTerminating(boolean terminating) {
+        return terminating == this.terminating
+                ? this
+                : new PodRequest(
+                        uid,
+                        namespace,
+                        name,
+                        tier,
+                        poolRule,
+                        requests,
+                        nodeSelector,
+                        affinity,
+                        tolerations,
+                        priority,
+                        creationTime,
+                        owner,
+                        nodeName,
+                        labels,
+                        podAffinity,
+                        spread,
+                        terminating);
     }
 
     /** {@code namespace/name}. */
@@ -70,7 +163,11 @@ public record PodRequest(
                 priority,
                 creationTime,
                 owner,
-                node);
+                node,
+                labels,
+                podAffinity,
+                spread,
+                terminating);
     }
 
     /** Whether a qshard tier owns this pod (false for pods of other schedulers). */

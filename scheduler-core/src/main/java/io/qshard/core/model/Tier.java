@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param plugins       enabled plugins by registry name, in evaluation order (filters first, cheap first)
  * @param scoreWeights  weight per enabled score plugin, 1..100; plugins missing here weigh 1
  * @param shards        scheduler shards (node partitions) for this tier, ≥ 1
+ * @param topology      arguments of the topology plugins (inter-pod affinity, topology spread)
  */
 public record Tier(
         String name,
@@ -24,7 +25,8 @@ public record Tier(
         PoolRule poolRule,
         List<String> plugins,
         Map<String, Integer> scoreWeights,
-        int shards) {
+        int shards,
+        TopologyArgs topology) {
 
     public Tier {
         Objects.requireNonNull(name, "name");
@@ -32,6 +34,19 @@ public record Tier(
         Objects.requireNonNull(poolRule, "poolRule");
         plugins = List.copyOf(plugins);
         scoreWeights = Map.copyOf(scoreWeights);
+        topology = topology == null ? TopologyArgs.DEFAULTS : topology;
+    }
+
+    /** A tier with the default topology arguments. */
+    public Tier(
+            String name,
+            String schedulerName,
+            int priority,
+            PoolRule poolRule,
+            List<String> plugins,
+            Map<String, Integer> scoreWeights,
+            int shards) {
+        this(name, schedulerName, priority, poolRule, plugins, scoreWeights, shards, TopologyArgs.DEFAULTS);
     }
 
     /** Weight of a score plugin in this tier (1 when not configured). */

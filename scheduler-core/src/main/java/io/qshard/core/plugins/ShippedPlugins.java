@@ -4,11 +4,13 @@ import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.plugins.complementary.ComplementaryProfile;
 import io.qshard.core.plugins.hotspot.AvoidHotNodes;
 import io.qshard.core.plugins.hotspot.HotspotAvoidance;
+import io.qshard.core.plugins.interpodaffinity.InterPodAffinity;
 import io.qshard.core.plugins.nodeaffinity.NodeAffinity;
 import io.qshard.core.plugins.noderesources.BalancedAllocation;
 import io.qshard.core.plugins.noderesources.LeastAllocated;
 import io.qshard.core.plugins.noderesources.TierResourceFit;
 import io.qshard.core.plugins.nodeunschedulable.NodeUnschedulable;
+import io.qshard.core.plugins.podtopologyspread.PodTopologySpread;
 import io.qshard.core.plugins.tainttoleration.TaintToleration;
 
 /** Every plugin qshard ships, registered by name. */
@@ -26,6 +28,12 @@ public final class ShippedPlugins {
                 .register(BalancedAllocation.NAME, ctx -> new BalancedAllocation())
                 .register(ComplementaryProfile.NAME, ctx -> new ComplementaryProfile())
                 .register(HotspotAvoidance.NAME, ctx -> new HotspotAvoidance())
-                .register(AvoidHotNodes.NAME, ctx -> new AvoidHotNodes());
+                .register(AvoidHotNodes.NAME, ctx -> new AvoidHotNodes())
+                .register(
+                        PodTopologySpread.NAME,
+                        ctx -> new PodTopologySpread(ctx.topology().defaultConstraints()))
+                .register(
+                        InterPodAffinity.NAME,
+                        ctx -> new InterPodAffinity(ctx.topology().hardPodAffinityWeight()));
     }
 }

@@ -1,5 +1,6 @@
 package io.qshard.core.snapshot;
 
+import io.qshard.core.model.PodRequest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * node into its slot. Thread-safe because immutable: the index map is never written after construction.
  */
 public final class ClusterSnapshot {
-    private static final ClusterSnapshot EMPTY = new ClusterSnapshot(PersistentArray.empty(), new HashMap<>(), 0);
+    private static final ClusterSnapshot EMPTY =
+            new ClusterSnapshot(PersistentArray.empty(), new HashMap<>(), 0, Topology.EMPTY);
 
     private final PersistentArray<NodeState> nodes;
     /**
@@ -22,12 +24,19 @@ public final class ClusterSnapshot {
     private final Map<String, Integer> index;
 
     private final long generation;
+    private final Topology topology;
 
     /** @param index owned by the new snapshot from now on: the caller must never write it again */
-    ClusterSnapshot(PersistentArray<NodeState> nodes, Map<String, Integer> index, long generation) {
+    ClusterSnapshot(PersistentArray<NodeState> nodes, Map<String, Integer> index, long generation, Topology topology) {
         this.nodes = nodes;
         this.index = index;
         this.generation = generation;
+        this.topology = topology;
+    }
+
+    /** The cluster-wide pod topology (all shards' nodes and pods) at this snapshot. */
+    public Topology topology() {
+        return topology;
     }
 
     public static ClusterSnapshot empty() {
@@ -48,6 +57,12 @@ public final class ClusterSnapshot {
         return nodes.get(i);
     }
 
+    /** Position of the node named {@code name}, or −1. */
+    public int position(String name) {
+        Integer i = index.get(name);
+        return i == null ? -1 : i;
+    }
+
     public Optional<NodeState> node(String name) {
         Integer i = index.get(name);
         return i == null ? Optional.empty() : Optional.of(nodes.get(i));
@@ -56,7 +71,23 @@ public final class ClusterSnapshot {
     /** This snapshot with {@code state} added, or replacing the node of the same name. */
     public ClusterSnapshot with(NodeState state) {
         Map<String, Integer> idx = index.containsKey(state.name()) ? index : new HashMap<>(index);
-        return new ClusterSnapshot(put(nodes, idx, state), idx, generation + 1);
+        return new ClusterSnapshot(put(nodes, idx, state), idx, generation + 1, topology);
+    }
+
+    /**
+     * This snapshot as if the bound pod {@code pod} were pending: off its node and out of the topology's counts (for
+     * explaining a bound pod's placement; O(groups)). Unchanged parts are shared.
+     */
+    public ClusterSnapshot withoutPod(PodRequest pod) {
+        ClusterSnapshot s = this;
+        if (pod.nodeName() != null) {
+            Optional<NodeState> home = node(pod.nodeName());
+            if (home.isPresent() && home.get().hasPod(pod.uid())) {
+                s = with(home.get().unreserve(pod.uid()));
+            }
+        }
+        Topology t = topology.without(pod);
+        return t == topology ? s : new ClusterSnapshot(s.nodes, s.index, s.generation + 1, t);
     }
 
     /** This snapshot without the node named {@code name} (unchanged if absent). */
@@ -65,7 +96,7 @@ public final class ClusterSnapshot {
             return this;
         }
         Map<String, Integer> idx = new HashMap<>(index);
-        return new ClusterSnapshot(remove(nodes, idx, name), idx, generation + 1);
+        return new ClusterSnapshot(remove(nodes, idx, name), idx, generation + 1, topology);
     }
 
     /**

@@ -33,11 +33,13 @@ public final class ClusterState {
     private final Map<String, Map<String, PodRequest>> detached = new HashMap<>();
     /** uid → node name, for every detached pod. */
     private final Map<String, String> detachedNode = new HashMap<>();
+    /** Every pod and node label of the cluster, for the topology plugins. */
+    private final TopologyIndex topology = new TopologyIndex();
 
     /** The current view; O(1) (plus one small object after a change), immutable. */
     public ClusterSnapshot snapshot() {
         if (published == null) {
-            published = new ClusterSnapshot(nodes, index, generation);
+            published = new ClusterSnapshot(nodes, index, generation, topology.topology());
             indexShared = true;
         }
         return published;
@@ -80,8 +82,48 @@ public final class ClusterState {
         published = null;
     }
 
+    /**
+     * Records the labels of a node this state does not place on (another shard's), for the topology plugins; a node
+     * this state holds gets them through {@link #upsertNode}.
+     */
+    public void observeNode(Node node) {
+        if (topology.node(node)) {
+            changed();
+        }
+    }
+
+    /** A node deleted from the cluster: removed as {@link #removeNode} does, and its labels forgotten. */
+    public void deleteNode(String name) {
+        removeNode(name);
+        if (topology.deleteNode(name)) {
+            changed();
+        }
+    }
+
+    /** Sets a namespace's labels (for {@code namespaceSelector}s), or forgets it ({@code labels == null}). */
+    public void namespaceLabels(String namespace, Map<String, String> labels) {
+        topology.namespaceLabels(namespace, labels);
+        changed();
+    }
+
+    /**
+     * Sets a ReplicaSet's, StatefulSet's or ReplicationController's selector by its namespace and uid, or forgets it
+     * ({@code selector == null}), for the default spread constraints.
+     */
+    public void controllerSelector(String namespace, String uid, io.qshard.core.model.LabelSelector selector) {
+        topology.controllerSelector(namespace, uid, selector);
+        changed();
+    }
+
+    /** Sets a Service's selector ({@code key} = namespace/name), or forgets it (null or empty). */
+    public void serviceSelector(String namespace, String key, Map<String, String> selector) {
+        topology.serviceSelector(namespace, key, selector);
+        changed();
+    }
+
     /** Adds or updates a node (pods kept); pods seen earlier for this node are attached. */
     public void upsertNode(Node node) {
+        topology.node(node);
         NodeState existing = nodeOrNull(node.name());
         NodeState state = existing != null ? existing.withNode(node) : NodeState.of(node);
         Map<String, PodRequest> waiting = detached.remove(node.name());
@@ -156,12 +198,16 @@ public final class ClusterState {
         String target = pod.nodeName();
         String current = podNode.get(pod.uid());
         if (current != null && current.equals(target)) {
+            if (topology.place(pod)) { // labels changed
+                changed();
+            }
             return; // assumed earlier, now confirmed
         }
         removePod(pod.uid());
         if (target == null) {
             return;
         }
+        topology.place(pod);
         NodeState node = nodeOrNull(target);
         if (node != null) {
             put(node.reserve(pod));
@@ -169,6 +215,7 @@ public final class ClusterState {
         } else {
             detached.computeIfAbsent(target, k -> new HashMap<>()).put(pod.uid(), pod);
             detachedNode.put(pod.uid(), target);
+            changed(); // the topology counts it
         }
     }
 
@@ -179,6 +226,9 @@ public final class ClusterState {
 
     /** Forgets a pod everywhere (deleted, or an assumption whose binding failed). */
     public void removePod(String uid) {
+        if (topology.forget(uid)) {
+            changed();
+        }
         String node = podNode.remove(uid);
         if (node != null) {
             NodeState s = nodeOrNull(node);

@@ -41,6 +41,8 @@ class SchedulingAlgorithmExplainTest {
                 .containsExactly(
                         "TaintToleration",
                         "NodeAffinity",
+                        "PodTopologySpread",
+                        "InterPodAffinity",
                         "LeastAllocated",
                         "BalancedAllocation",
                         "ComplementaryProfile");
@@ -72,7 +74,7 @@ class SchedulingAlgorithmExplainTest {
         assertThat(e.feasible()).isFalse();
         assertThat(e.diagnosis().message())
                 .isEqualTo(prod.schedule(s, big, 5).diagnosis().message())
-                .isEqualTo("0/11 nodes available: 10 Insufficient cpu, 10 Insufficient memory, "
+                .isEqualTo("0/11 nodes are available: 10 Insufficient cpu, 10 Insufficient memory, "
                         + "1 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate.");
     }
 

@@ -122,7 +122,7 @@ class SchedulingAlgorithmTest {
         assertThat(r.isPlaced()).isFalse();
         assertThat(r.evaluated()).isEqualTo(1000);
         assertThat(r.diagnosis().message())
-                .isEqualTo("0/1000 nodes available: 998 Insufficient cpu, 998 Insufficient memory, "
+                .isEqualTo("0/1000 nodes are available: 998 Insufficient cpu, 998 Insufficient memory, "
                         + "2 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate.");
         assertThat(r.diagnosis().unresolvable()).isFalse(); // the small nodes could free up
         assertThat(r.diagnosis().byNode()).hasSize(1000);
@@ -132,7 +132,7 @@ class SchedulingAlgorithmTest {
     void emptyShardSaysSo() {
         ScheduleResult r =
                 prod.schedule(ClusterSnapshot.empty(), pod("p", "prod", 1, 0).build(), 0);
-        assertThat(r.diagnosis().message()).isEqualTo("0/0 nodes available: no nodes in this scheduler's shard.");
+        assertThat(r.diagnosis().message()).isEqualTo("0/0 nodes are available: no nodes in this scheduler's shard.");
     }
 
     @Test

@@ -13,7 +13,7 @@ class DiagnosisTest {
         d.add("c", Status.unschedulable("Fit", "Insufficient cpu"));
         d.add("d", Status.unresolvable("Aff", "node(s) didn't match Pod's node affinity/selector"));
         assertThat(d.totalNodes(5).message())
-                .isEqualTo("0/5 nodes available: 2 Insufficient cpu, 1 Insufficient memory, "
+                .isEqualTo("0/5 nodes are available: 2 Insufficient cpu, 1 Insufficient memory, "
                         + "1 node(s) didn't match Pod's node affinity/selector.");
         assertThat(d.unresolvable()).isFalse();
     }
@@ -25,6 +25,6 @@ class DiagnosisTest {
         assertThat(d.unresolvable()).isTrue();
         assertThat(Diagnosis.preFilterFailed(Status.unresolvable("X", "pod has no containers"), 3)
                         .message())
-                .isEqualTo("0/3 nodes available: pod has no containers.");
+                .isEqualTo("0/3 nodes are available: pod has no containers.");
     }
 }

@@ -10,7 +10,6 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Tier;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.snapshot.ClusterSnapshot;
-import io.qshard.core.snapshot.NodeState;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -42,13 +41,7 @@ public final class PodExplainer {
      * @param shardNodes the nodes of the owning shard, or empty for all
      */
     public Result explain(Tier tier, PodRequest pod, ClusterSnapshot snapshot, Optional<Set<String>> shardNodes) {
-        ClusterSnapshot s = snapshot;
-        if (pod.nodeName() != null) {
-            Optional<NodeState> home = s.node(pod.nodeName());
-            if (home.isPresent() && home.get().hasPod(pod.uid())) {
-                s = s.with(home.get().unreserve(pod.uid()));
-            }
-        }
+        ClusterSnapshot s = snapshot.withoutPod(pod); // as if pending: off its node, out of the topology counts
         if (shardNodes.isPresent()) {
             for (int i = s.size() - 1; i >= 0; i--) {
                 String name = s.node(i).name();

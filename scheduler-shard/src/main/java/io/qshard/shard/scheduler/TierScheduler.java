@@ -360,6 +360,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         inbox.add(() -> {
             decision.nodes().put(node.name(), node);
             if (!gate.isActive(node.name())) {
+                state.observeNode(node); // another shard's: its labels still define topology domains
                 return;
             }
             // heartbeats change nothing the scheduler sees: only real changes wake unschedulable pods
@@ -377,7 +378,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     public void nodeDeleted(String name) {
         inbox.add(() -> {
             decision.nodes().remove(name);
-            state.removeNode(name);
+            state.deleteNode(name);
         });
     }
 
@@ -426,6 +427,32 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             forgetPod(uid);
             queue.onClusterEvent();
         });
+    }
+
+    @Override
+    public boolean readsTopology() {
+        return true;
+    }
+
+    // as in kube-scheduler 1.20, a Service event moves unschedulable pods back to the queue; a controller or
+    // namespace change does not (they are retried on their timeout)
+
+    @Override
+    public void controllerSelector(String namespace, String uid, io.qshard.core.model.LabelSelector selector) {
+        inbox.add(() -> state.controllerSelector(namespace, uid, selector));
+    }
+
+    @Override
+    public void serviceSelector(String namespace, String key, java.util.Map<String, String> selector) {
+        inbox.add(() -> {
+            state.serviceSelector(namespace, key, selector);
+            queue.onClusterEvent();
+        });
+    }
+
+    @Override
+    public void namespaceLabels(String namespace, java.util.Map<String, String> labels) {
+        inbox.add(() -> state.namespaceLabels(namespace, labels));
     }
 
     // ---- decision thread --------------------------------------------------------------------------

@@ -120,7 +120,7 @@ class TierSchedulerTest {
         assertThat(s.metrics().bindErrors.sum()).isEqualTo(1);
         assertThat(reporter.reports)
                 .contains("scheduled ns/p1 " + first, "scheduled ns/p2 " + second)
-                .contains("unschedulable ns/p3: 0/2 nodes available: 2 Insufficient cpu.");
+                .contains("unschedulable ns/p3: 0/2 nodes are available: 2 Insufficient cpu.");
         assertThat(binder.boundPerUid()).containsExactlyInAnyOrderEntriesOf(Map.of("uid-p1", 1, "uid-p2", 1));
     }
 

@@ -50,7 +50,7 @@ class UnschedulablePodIT {
                         .build())
                 .create();
 
-        String expected = "0/3 nodes available: 3 Insufficient cpu.";
+        String expected = "0/3 nodes are available: 3 Insufficient cpu.";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<Event> events = admin.v1().events().inNamespace(ns).list().getItems();
             assertThat(events).anySatisfy(e -> {

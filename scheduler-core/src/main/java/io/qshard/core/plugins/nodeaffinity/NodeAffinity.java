@@ -7,6 +7,7 @@ import io.qshard.core.framework.PreScorePlugin;
 import io.qshard.core.framework.ScorePlugin;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
 import java.util.Map;
 
@@ -26,12 +27,13 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
     }
 
     @Override
-    public Status preFilter(CycleState state, PodRequest pod) {
+    public Status preFilter(CycleState state, PodRequest pod, ClusterSnapshot snapshot) {
         return pod.nodeSelector().isEmpty() && pod.affinity().required().isEmpty() ? Status.SKIP : Status.SUCCESS;
     }
 
     @Override
-    public Status preScore(CycleState state, PodRequest pod, NodeState[] feasible, int count) {
+    public Status preScore(
+            CycleState state, PodRequest pod, ClusterSnapshot snapshot, NodeState[] feasible, int count) {
         return pod.affinity().preferred().isEmpty() ? Status.SKIP : Status.SUCCESS;
     }
 

@@ -8,6 +8,7 @@ import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Taint;
 import io.qshard.core.model.Toleration;
+import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
 import java.util.List;
 
@@ -43,7 +44,8 @@ public final class TaintToleration implements FilterPlugin, PreScorePlugin, Scor
     }
 
     @Override
-    public Status preScore(CycleState state, PodRequest pod, NodeState[] feasible, int count) {
+    public Status preScore(
+            CycleState state, PodRequest pod, ClusterSnapshot snapshot, NodeState[] feasible, int count) {
         for (int k = 0; k < count; k++) {
             if (feasible[k].hasTaints()) {
                 return Status.SUCCESS;
