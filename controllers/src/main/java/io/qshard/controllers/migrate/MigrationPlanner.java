@@ -36,6 +36,15 @@ import java.util.function.Predicate;
  * — whose {@code AvoidHotNodes} filter keeps hot and predicted-hot nodes out — on a snapshot that already holds the
  * victims planned before it, so two victims never count on the same room. A node whose pods fit nowhere is left
  * alone (a cluster with nowhere to go evicts nothing).
+ *
+ * <p>Each planned move is applied to the working snapshot in both its node states and its topology
+ * ({@link ClusterSnapshot#withoutPod}, then {@link ClusterSnapshot#withPod} on the target): a victim is scheduled as
+ * if already gone from its node (on the other nodes only), and the pod (anti-)affinity and topology spread of the
+ * victims after it see it at its planned target — two replicas of a one-per-node workload are never planned onto one
+ * node. The snapshot is the migration loop's view, which does not read Services, controllers or namespace labels:
+ * plans apply no default topology spread (kube-scheduler's system defaults, whose selector comes from those
+ * objects), and a term's {@code namespaceSelector} sees every namespace as unlabelled. A planned target is an
+ * estimate: the schedulers, which do apply those, place the replacement pod themselves.
  */
 public final class MigrationPlanner {
     private final MigrationConfig config;
@@ -136,17 +145,20 @@ public final class MigrationPlanner {
                 while (excess > 0 && taken < config.maxPerNode() && !tier.isEmpty()) {
                     PodRequest victim = rightSized(tier, excess, podUsage);
                     tier.remove(victim);
+                    // off its node and out of the topology; scheduled on the other nodes only
+                    ClusterSnapshot left = working.withoutPod(victim);
                     ScheduleResult fit = algorithmOfTier
                             .apply(victim.tier())
                             .schedule(
-                                    working, victim.boundTo(null), victim.uid().hashCode());
+                                    left.without(name),
+                                    victim.boundTo(null),
+                                    victim.uid().hashCode());
                     if (!fit.isPlaced()) {
                         nowhere = true;
                         continue;
                     }
                     long used = usage(victim, podUsage);
-                    working =
-                            working.with(working.node(fit.node()).orElseThrow().reserve(victim.boundTo(fit.node())));
+                    working = left.withPod(victim.boundTo(fit.node()));
                     moves.add(new MigrationPlan.Move(victim, name, fit.node(), used, why));
                     excess -= used;
                     taken++;

@@ -7,12 +7,17 @@ import io.qshard.core.config.MigrationConfig;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
+import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.OwnerRef;
+import io.qshard.core.model.PodAffinity;
+import io.qshard.core.model.PodAffinityTerm;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Resources;
 import io.qshard.core.model.Tier;
+import io.qshard.core.model.TopologySpreadConstraint;
 import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.ClusterState;
 import io.qshard.core.usage.HotNodes;
 import io.qshard.core.usage.Usage;
@@ -42,13 +47,27 @@ class MigrationPlannerTest {
     @BeforeEach
     void fleet() {
         for (String n : List.of("n1", "n2")) {
-            state.upsertNode(
-                    Node.of(n, Map.of(), List.of(), new Resources(10_000, 40L << 30, 110, 8_000, 32L << 30), false));
+            addNode(n);
         }
         ledger = new EvictionLedger(Duration.ofMinutes(5), 2, 100);
     }
 
+    private void addNode(String n) {
+        state.upsertNode(Node.of(
+                n,
+                Map.of(TopologySpreadConstraint.HOSTNAME_KEY, n),
+                List.of(),
+                new Resources(10_000, 40L << 30, 110, 8_000, 32L << 30),
+                false));
+    }
+
     private PodRequest pod(String name, String tierName, long cpu, long usage, String owner, String node) {
+        return pod(name, tierName, cpu, usage, owner, node, PodAffinity.NONE);
+    }
+
+    /** A pod labelled app={@code owner} with {@code podAffinity}, bound to {@code node}. */
+    private PodRequest pod(
+            String name, String tierName, long cpu, long usage, String owner, String node, PodAffinity podAffinity) {
         Tier tier = CONFIG.tier(tierName);
         Resources r =
                 "prod".equals(tierName) ? new Resources(cpu, 1L << 30, 1, 0, 0) : new Resources(0, 0, 1, cpu, 1L << 30);
@@ -66,14 +85,19 @@ class MigrationPlannerTest {
                 NOW.minusSeconds(3600),
                 owner == null ? null : new OwnerRef("ReplicaSet", owner, "rs-" + owner),
                 node);
+        if (!podAffinity.isEmpty()) {
+            p = p.withTopology(Map.of("app", owner), podAffinity, List.of());
+        }
         state.upsertPod(p);
         podUsage.put(p.uid(), new Usage(usage, 1L << 30));
         return p;
     }
 
     private MigrationPlan plan() {
-        for (String n : List.of("n1", "n2")) {
-            state.setHeat(n, hot.contains(n), 0); // as the usage view publishes the rule into the snapshot
+        ClusterSnapshot nodes = state.snapshot();
+        for (int i = 0; i < nodes.size(); i++) {
+            String n = nodes.node(i).name(); // as the usage view publishes the rule into the snapshot
+            state.setHeat(n, hot.contains(n), 0);
         }
         PluginContext ctx = new PluginContext(CONFIG.pools(), Clock.systemUTC());
         Map<String, SchedulingAlgorithm> algorithms = new HashMap<>();
@@ -172,5 +196,39 @@ class MigrationPlannerTest {
         // excess 1500 needs both; n2 has room for one (8000 − 6000 = 2000 < 3000): one move, the other fits nowhere
         MigrationPlan p = plan();
         assertThat(p.moves()).hasSize(1);
+    }
+
+    /** web-1 and web-2 on hot n1, free tier, 1000m used each: one Deployment of at most one replica per node. */
+    private void onePerNodeReplicasOnN1() {
+        PodAffinityTerm apart = new PodAffinityTerm(
+                LabelSelector.of(Map.of("app", "web"), List.of()),
+                Set.of("ns"),
+                null,
+                TopologySpreadConstraint.HOSTNAME_KEY);
+        PodAffinity onePerNode = new PodAffinity(List.of(), List.of(), List.of(apart), List.of());
+        pod("web-1", "free", 1_500, 1_000, "web", "n1", onePerNode);
+        pod("web-2", "free", 1_500, 1_000, "web", "n1", onePerNode);
+    }
+
+    @Test
+    void plannedMovesAreCountedInTheTopologySoOnePerNodeReplicasStayApart() {
+        addNode("n3");
+        pod("filler", "batch", 4_000, 0, "big", "n3"); // n3 more allocated: least-allocated scoring prefers n2
+        onePerNodeReplicasOnN1();
+        // excess 1500 needs both; n2 is preferred by resources, but once one is planned there, the other's required
+        // anti-affinity (and the first one's, symmetrically) keeps it off n2: it goes to n3
+        MigrationPlan p = plan();
+        assertThat(p.moves()).extracting(m -> m.pod().name()).containsExactlyInAnyOrder("web-1", "web-2");
+        assertThat(p.moves()).extracting(MigrationPlan.Move::target).containsExactlyInAnyOrder("n2", "n3");
+    }
+
+    @Test
+    void aOnePerNodeReplicaWithNoFreeNodeLeftIsNotPlanned() {
+        onePerNodeReplicasOnN1();
+        // n2 has room for both, but only one of them may run there
+        MigrationPlan p = plan();
+        assertThat(p.moves())
+                .singleElement()
+                .satisfies(m -> assertThat(m.target()).isEqualTo("n2"));
     }
 }

@@ -6,6 +6,7 @@ import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.NodeAffinity;
 import io.qshard.core.model.NodeSelectorRequirement;
 import io.qshard.core.model.NodeSelectorTerm;
+import io.qshard.core.model.PodAffinity;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Taint;
@@ -16,16 +17,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decoded pod ({@link RawPod}) → core {@link PodRequest}. Requests are the pod's effective requests as the
  * kubelet computes them (decoded by {@link PodJsonReader}). The tier comes from {@code spec.schedulerName}; pods of
  * other schedulers are accounted as prod. Required {@code matchFields} on {@code metadata.name} are matched through the
  * {@code kubernetes.io/hostname} label. Labels, pod (anti-)affinity and spread constraints are carried as decoded
- * ({@link PodRequest#withTopology}); a pod with a deletion timestamp is {@link PodRequest#terminating()}. Thread-safe
- * (the namespace interner is concurrent).
+ * ({@link PodRequest#withTopology}); a pod with a deletion timestamp is {@link PodRequest#terminating()}. A value of
+ * those topology fields the API would reject ({@link RawPod#invalid()}) refuses a pending pod (it must not be
+ * scheduled ignoring its rules; kube-scheduler 1.20 fails it with "parsing pod"), but only costs a bound pod those
+ * fields: it is kept, with its labels, without pod (anti-)affinity and spread constraints, so that its resources and
+ * its place in the topology stay counted (1.20 keeps it in its cache too), and the problem goes to a warning sink.
+ * Thread-safe (the namespace interner is concurrent).
  */
 public final class PodConverter {
+    private static final Logger LOG = LoggerFactory.getLogger(PodConverter.class);
+    /** The warning sink of {@link #convert(RawPod)}: the log. */
+    private static final Consumer<String> LOG_WARNING = w -> LOG.warn("{}", w);
+
     private static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
     private final QshardConfig config;
     private final Map<String, String> interned = new ConcurrentHashMap<>();
@@ -55,15 +67,31 @@ public final class PodConverter {
         }
     }
 
-    /** @throws ConversionException naming the pod and what is wrong with it */
+    /**
+     * {@link #convert(RawPod, Consumer)} with its warnings logged.
+     *
+     * @throws ConversionException naming the pod and what is wrong with it
+     */
     public PodRequest convert(RawPod pod) {
+        return convert(pod, LOG_WARNING);
+    }
+
+    /**
+     * @param warnings told (on the calling thread, at most once per call) when a bound pod is converted without its
+     *     invalid topology fields: {@code pod <ns>/<name>: <field>: <what>; …}
+     * @throws ConversionException naming the pod and what is wrong with it (a pending pod with an invalid topology
+     *     field included)
+     */
+    public PodRequest convert(RawPod pod, Consumer<String> warnings) {
+        PodRequest converted;
         try {
-            if (pod.invalid() != null) {
+            boolean withoutTopology = pod.invalid() != null;
+            if (withoutTopology && pod.nodeName() == null) {
                 throw new IllegalArgumentException(pod.invalid());
             }
             Tier tier = config.tierForSchedulerName(pod.schedulerName()).orElse(null);
             String created = pod.creationTimestamp();
-            return new PodRequest(
+            converted = new PodRequest(
                     pod.uid(),
                     intern(pod.namespace()),
                     pod.name(),
@@ -78,12 +106,17 @@ public final class PodConverter {
                     pod.owner(),
                     pod.nodeName(),
                     pod.labels(),
-                    pod.podAffinity(),
-                    pod.spread(),
+                    withoutTopology ? PodAffinity.NONE : pod.podAffinity(),
+                    withoutTopology ? List.of() : pod.spread(),
                     pod.deleting());
         } catch (RuntimeException e) {
             throw new ConversionException("pod " + pod.key() + ": " + e.getMessage(), e);
         }
+        if (pod.invalid() != null) { // told only once the pod converts: a refused one is the exception alone
+            warnings.accept("pod " + pod.key() + ": " + pod.invalid() + "; bound to " + pod.nodeName()
+                    + ", so kept without its pod (anti-)affinity and topology spread constraints");
+        }
+        return converted;
     }
 
     private static NodeAffinity affinity(io.fabric8.kubernetes.api.model.NodeAffinity na) {

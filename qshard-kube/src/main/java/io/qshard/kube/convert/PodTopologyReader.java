@@ -18,9 +18,9 @@ import tools.jackson.core.JsonToken;
  * Streams one pod's {@code spec.affinity.podAffinity}/{@code podAntiAffinity} and {@code
  * spec.topologySpreadConstraints} into core records, for {@link PodJsonReader} (made only for pods that carry them).
  * A value the API would reject (unknown operator, {@code maxSkew < 1}, no {@code topologyKey}…) does not stop the
- * decoding: the first one is kept as {@link #invalid()}, naming the field, and {@link PodConverter} refuses the pod.
- * The API defaults are applied in {@link #podAffinity(String)} and {@link #spread(Map)}, once the pod's namespace and
- * labels are known. Not thread-safe (one per pod being decoded).
+ * decoding: the first one is kept as {@link #invalid()}, naming the field, and {@link PodConverter} refuses the pod
+ * (a bound one it keeps without these fields). The API defaults are applied in {@link #podAffinity(String)} and
+ * {@link #spread(Map)}, once the pod's namespace and labels are known. Not thread-safe (one per pod being decoded).
  */
 final class PodTopologyReader {
     private static final String SPREAD = "spec.topologySpreadConstraints";

@@ -34,7 +34,8 @@ import java.util.Map;
  * @param spread            spec.topologySpreadConstraints, API defaults applied, matchLabelKeys folded into each
  *                          selector
  * @param invalid           the first value of those fields the API would reject, as {@code field: what}, or null;
- *                          {@link PodConverter} refuses such a pod
+ *                          {@link PodConverter} refuses such a pod when pending, and keeps it without those fields
+ *                          when bound
  */
 public record RawPod(
         String namespace,

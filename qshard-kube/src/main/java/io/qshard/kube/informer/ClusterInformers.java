@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * to etcd) and keep only compact state: the node informer a {@link CompactItemStore}, the pod reflector
  * ({@link PodReflector}) the decoded fields of each pod and nothing else. Each object is converted once at
  * this edge and the core records fan out to every {@link ClusterEventListener}. A malformed object is
- * logged, counted and skipped. Both retry forever: an apiserver restart or a 410 Gone re-list never stops them.
+ * logged, counted and skipped; a bound pod with invalid topology fields is logged, counted and kept without them
+ * ({@link PodConverter#convert(RawPod, Consumer)}). Both retry forever: an apiserver restart or a 410 Gone re-list never stops them.
  * When the cluster serves the {@code NodeUsage} CRD a third informer delivers usage reports (listed the same
  * way); without it every node stays on the conservative view and a warning says so once. When a listener
  * {@link ClusterEventListener#readsTopology() reads topology}, {@link WorkloadInformers} also deliver controllers' and
@@ -52,6 +54,11 @@ public final class ClusterInformers implements AutoCloseable {
     private final AtomicInteger lists = new AtomicInteger();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder podsSeen = new LongAdder();
+    /** Where the converter reports a bound pod kept without its invalid topology fields. */
+    private final Consumer<String> degraded = w -> {
+        malformed.increment();
+        LOG.warn("{}", w);
+    };
 
     public ClusterInformers(KubernetesClient client, PodConverter pods) {
         this.pods = pods;
@@ -166,7 +173,10 @@ public final class ClusterInformers implements AutoCloseable {
         return lists.get() + podReflector.lists();
     }
 
-    /** Objects skipped because they could not be decoded or converted. */
+    /**
+     * Objects skipped because they could not be decoded or converted, and bound pods converted without their invalid
+     * topology fields.
+     */
     public long malformed() {
         return malformed.sum() + podReflector.malformed();
     }
@@ -261,7 +271,7 @@ public final class ClusterInformers implements AutoCloseable {
             podsSeen.increment();
             PodRequest p;
             try {
-                p = pods.convert(raw);
+                p = pods.convert(raw, degraded);
             } catch (ConversionException e) {
                 skip(e);
                 return;

@@ -11,9 +11,11 @@ import io.qshard.core.model.PodAffinity;
 import io.qshard.core.model.PodAffinityTerm;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.TopologySpreadConstraint;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -177,10 +179,11 @@ class PodTopologyFieldsTest {
                 "\"app\":\"web\"}}}|\"app\":{\"x\":1}}}}|"
                         + "spec.topologySpreadConstraints[0].labelSelector.matchLabels.app: expected a string",
             })
-    void invalidValuesAreAConversionErrorNamingThePodAndTheField(String valid, String invalid, String message) {
+    void invalidValuesRefuseAPendingPodAndCostABoundOneOnlyItsTopologyFields(
+            String valid, String invalid, String message) {
         String pod = """
-                {"metadata":{"name":"bad","namespace":"ns","uid":"u-3"},
-                 "spec":{"containers":[],"affinity":{
+                {"metadata":{"name":"bad","namespace":"ns","uid":"u-3","labels":{"app":"web"}},
+                 "spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"250m"}}}],"affinity":{
                    "podAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":[
                      {"labelSelector":{"matchExpressions":[{"key":"k","operator":"In","values":["x"]}]},
                       "topologyKey":"zone"}]},
@@ -192,12 +195,46 @@ class PodTopologyFieldsTest {
         assertThat(pod).contains(valid);
         assertThat(convert(pod).spread()).hasSize(1); // the valid pod converts
 
+        List<String> warnings = new ArrayList<>();
+        String bound = pod.replace("\"spec\":{", "\"spec\":{\"nodeName\":\"n1\",");
+        assertThat(CONVERTER.convert(read(bound), warnings::add).spread()).hasSize(1);
+        assertThat(warnings).as("a valid bound pod costs no warning").isEmpty();
+
+        // pending: refused (it must not be scheduled ignoring its rules), the exception alone
         RawPod raw = read(pod.replace(valid, invalid)); // still decoded whole: the reflector tracks it
         assertThat(raw.uid()).isEqualTo("u-3");
-        assertThatThrownBy(() -> CONVERTER.convert(raw))
+        assertThatThrownBy(() -> CONVERTER.convert(raw, warnings::add))
                 .isInstanceOf(ConversionException.class)
                 .hasMessageStartingWith("pod ns/bad: ")
                 .hasMessageContaining(message);
+        assertThat(warnings).isEmpty();
+
+        // bound: kept (its resources and labels still count), without pod (anti-)affinity and spread, and reported
+        PodRequest kept = CONVERTER.convert(read(bound.replace(valid, invalid)), warnings::add);
+        assertThat(kept.uid()).isEqualTo("u-3");
+        assertThat(kept.nodeName()).isEqualTo("n1");
+        assertThat(kept.requests().milliCpu()).isEqualTo(250);
+        assertThat(kept.labels()).isEqualTo(Map.of("app", "web"));
+        assertThat(kept.podAffinity()).isEqualTo(PodAffinity.NONE);
+        assertThat(kept.spread()).isEmpty();
+        assertThat(warnings)
+                .singleElement(InstanceOfAssertFactories.STRING)
+                .startsWith("pod ns/bad: ")
+                .contains(message)
+                .endsWith("; bound to n1, so kept without its pod (anti-)affinity and topology spread constraints");
+    }
+
+    @Test
+    void theOneArgumentConversionLogsTheWarningOfABoundPodInsteadOfRefusingIt() {
+        String bad =
+                POD.replace("\"maxSkew\":2", "\"maxSkew\":0").replace("\"spec\":{", "\"spec\":{\"nodeName\":\"n1\",");
+        PodRequest kept = convert(bad);
+        assertThat(kept.nodeName()).isEqualTo("n1");
+        assertThat(kept.spread()).isEmpty();
+        assertThat(kept.podAffinity()).isEqualTo(PodAffinity.NONE);
+        assertThat(kept.affinity().requiredMatches(Map.of("disk", "hdd")))
+                .as("node affinity kept")
+                .isFalse();
     }
 
     @Test

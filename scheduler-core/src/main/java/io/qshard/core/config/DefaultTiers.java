@@ -21,14 +21,15 @@ public final class DefaultTiers {
     public static final String SCHEDULER_NAME_PREFIX = "qshard-";
 
     /**
-     * Filters every tier runs, cheapest first; the topology plugins last, in kube-scheduler's order (they also score:
-     * {@link #TOPOLOGY_WEIGHTS}).
+     * Filters every tier runs, in kube-scheduler 1.20's order (a node failing several is reported under the first):
+     * unschedulable, taints, node affinity, resources, then the topology plugins (which also score:
+     * {@link #TOPOLOGY_WEIGHTS}). TaintToleration and NodeAffinity step aside (PreFilter SKIP) for most pods.
      */
     public static final List<String> DEFAULT_FILTERS = List.of(
             "NodeUnschedulable",
-            "TierResourceFit",
             "TaintToleration",
             "NodeAffinity",
+            "TierResourceFit",
             "PodTopologySpread",
             "InterPodAffinity");
     /** kube-scheduler 1.20's default weights of the topology plugins' scores. */

@@ -212,6 +212,11 @@ public final class QshardConfigLoader {
                 weights.put(plugin, (int) range(w, plugin, w.integer(plugin).orElseThrow(), 1, 100));
             }
         }
+        DefaultTiers.TOPOLOGY_WEIGHTS.forEach((plugin, weight) -> {
+            if (plugins.contains(plugin)) {
+                weights.putIfAbsent(plugin, weight); // kube-scheduler's default weight, not 1
+            }
+        });
         int shards = (int) range(
                 t, "shards", t.integer("shards").orElseGet(() -> base == null ? 1L : base.shards()), 1, MAX_SHARDS);
         TopologyArgs topology = t.has("topology")
@@ -241,15 +246,23 @@ public final class QshardConfigLoader {
                         1,
                         Integer.MAX_VALUE);
                 String key = c.string("topologyKey").orElseThrow(() -> c.error(c.field("topologyKey"), "required"));
-                String when = c.string("whenUnsatisfiable").orElse("ScheduleAnyway");
+                String when = c.string("whenUnsatisfiable")
+                        .orElseThrow(() ->
+                                c.error(c.field("whenUnsatisfiable"), "required (ScheduleAnyway or DoNotSchedule)"));
                 if (!when.equals("ScheduleAnyway") && !when.equals("DoNotSchedule")) {
                     throw c.error(
                             c.field("whenUnsatisfiable"),
                             "must be ScheduleAnyway or DoNotSchedule, was '" + when + "'");
                 }
                 c.finish();
-                defaults.add(
-                        TopologySpreadConstraint.of(skew, key, when.equals("DoNotSchedule"), LabelSelector.NOTHING));
+                boolean hardConstraint = when.equals("DoNotSchedule");
+                if (defaults.stream()
+                        .anyMatch(d -> d.topologyKey().equals(key) && d.doNotSchedule() == hardConstraint)) {
+                    throw c.error(
+                            c.field("topologyKey"),
+                            "duplicate constraint: topologyKey '" + key + "' with " + when + " is listed twice");
+                }
+                defaults.add(TopologySpreadConstraint.of(skew, key, hardConstraint, LabelSelector.NOTHING));
             }
         }
         m.finish();

@@ -2,7 +2,6 @@ package io.qshard.core.framework;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * Why a pod found no node: the first failing filter's status for every node evaluated, aggregated by
- * reason, rendered like kube-scheduler's message:
+ * reason, rendered as kube-scheduler 1.20's message (its sort: "count reason" as strings):
  * {@code "0/1000 nodes are available: 998 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}."}
  * Built by one thread during one cycle, then immutable in practice (accessors return copies/views).
  */
@@ -67,23 +66,22 @@ public final class Diagnosis {
 
     /** The aggregated one-line message. */
     public String message() {
-        if (preFilterFailure != null) {
-            return "0/" + totalNodes + " nodes are available: " + preFilterFailure.message() + ".";
+        if (preFilterFailure != null) { // kube-scheduler counts every node under the PreFilter's reasons
+            List<String> parts = new ArrayList<>();
+            for (String r : preFilterFailure.reasons()) {
+                parts.add(totalNodes + " " + r);
+            }
+            Collections.sort(parts);
+            return "0/" + totalNodes + " nodes are available: " + String.join(", ", parts) + ".";
         }
         if (totalNodes == 0) {
             return "0/0 nodes are available: no nodes in this scheduler's shard.";
         }
-        List<Map.Entry<String, Integer>> entries = new ArrayList<>(reasonCounts.entrySet());
-        entries.sort(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
-                .reversed()
-                .thenComparing(Map.Entry::getKey));
-        StringBuilder sb = new StringBuilder("0/").append(totalNodes).append(" nodes are available");
-        String sep = ": ";
-        for (Map.Entry<String, Integer> e : entries) {
-            sb.append(sep).append(e.getValue()).append(' ').append(e.getKey());
-            sep = ", ";
-        }
-        return sb.append('.').toString();
+        // "<count> <reason>" sorted as strings, as kube-scheduler 1.20's FitError does ("10 …" before "2 …")
+        List<String> parts = new ArrayList<>();
+        reasonCounts.forEach((reason, count) -> parts.add(count + " " + reason));
+        Collections.sort(parts);
+        return "0/" + totalNodes + " nodes are available: " + String.join(", ", parts) + ".";
     }
 
     @Override

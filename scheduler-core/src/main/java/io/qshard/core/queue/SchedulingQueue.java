@@ -1,6 +1,7 @@
 package io.qshard.core.queue;
 
 import io.qshard.core.framework.Status;
+import io.qshard.core.model.PodAffinityTerm;
 import io.qshard.core.model.PodRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,10 +9,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -24,9 +28,10 @@ import java.util.function.Function;
  *   <li><b>active</b> — ready to try, highest priority first, then oldest, then uid;</li>
  *   <li><b>backoff</b> — failed recently, retried once their per-pod backoff expires;</li>
  *   <li><b>unschedulable</b> — no node fit; moved back by a cluster event ({@link #onClusterEvent}: node
- *       added or changed, pod deleted) or after {@code unschedulableTimeout}.</li>
+ *       added or changed, pod deleted), by a bound pod its required pod affinity selects ({@link #onAssignedPod}),
+ *       or after {@code unschedulableTimeout}.</li>
  * </ul>
- * A pod popped for scheduling is "in flight"; if a cluster event arrives before it is requeued as
+ * A pod popped for scheduling is "in flight"; if an event that would have moved it arrives before it is requeued as
  * unschedulable, it goes to backoff instead, so the event is never lost. A pod the PreEnqueue check refuses (e.g.
  * scheduling gates) is <b>gated</b>: held outside the three sets, never popped, and checked again on each update —
  * it enters the active set the moment the check passes. Time comes from the injected clock. Thread-safe: informer
@@ -58,6 +63,12 @@ public final class SchedulingQueue {
     private final Map<String, PodRequest> inFlight = new HashMap<>();
     /** Pods the PreEnqueue check holds back: uid → latest version. */
     private final Map<String, PodRequest> gated = new HashMap<>();
+    /** The unschedulable pods with a required pod-affinity term: all that {@link #onAssignedPod} looks at. */
+    private final Map<String, QueuedPod> awaitingPartner = new HashMap<>();
+    /** In-flight pods whose latest version has a required pod-affinity term. */
+    private final Set<String> inFlightAwaiting = new HashSet<>();
+    /** In-flight pods a bound pod was a partner for since they were popped: not unschedulable on return. */
+    private final Set<String> partneredInFlight = new HashSet<>();
 
     private final Function<PodRequest, Status> preEnqueue;
     private long schedulingCycle;
@@ -127,6 +138,11 @@ public final class SchedulingQueue {
     private void updateLocked(PodRequest pod) {
         if (inFlight.containsKey(pod.uid())) {
             inFlight.put(pod.uid(), pod);
+            if (awaitsPartner(pod)) {
+                inFlightAwaiting.add(pod.uid());
+            } else {
+                inFlightAwaiting.remove(pod.uid());
+            }
             return;
         }
         if (gated.containsKey(pod.uid())) {
@@ -157,6 +173,7 @@ public final class SchedulingQueue {
             }
             if (inFlight.containsKey(uid)) {
                 inFlight.put(uid, null); // marker: requeue of this in-flight pod drops it
+                inFlightAwaiting.remove(uid);
             }
         } finally {
             lock.unlock();
@@ -210,6 +227,9 @@ public final class SchedulingQueue {
         queued.remove(q.uid());
         QueuedPod popped = q.popped(++schedulingCycle);
         inFlight.put(q.uid(), q.pod());
+        if (awaitsPartner(q.pod())) {
+            inFlightAwaiting.add(q.uid());
+        }
         return popped;
     }
 
@@ -217,7 +237,7 @@ public final class SchedulingQueue {
     public void done(String uid) {
         lock.lock();
         try {
-            inFlight.remove(uid);
+            land(uid);
         } finally {
             lock.unlock();
         }
@@ -239,13 +259,14 @@ public final class SchedulingQueue {
             if (!inFlight.containsKey(popped.uid())) {
                 return; // done already, or never popped
             }
-            PodRequest latest = inFlight.remove(popped.uid());
+            boolean partnered = partneredInFlight.contains(popped.uid());
+            PodRequest latest = land(popped.uid());
             if (latest == null) {
                 return; // deleted while in flight
             }
             Instant now = clock.instant();
             QueuedPod failed = popped.withPod(latest).failed(now.plus(backoff.after(popped.attempts() + 1)));
-            boolean eventSincePop = moveRequestCycle >= popped.cycle();
+            boolean eventSincePop = moveRequestCycle >= popped.cycle() || partnered;
             insert(failed, unschedulableResult && !eventSincePop ? Where.UNSCHEDULABLE : Where.BACKOFF);
         } finally {
             lock.unlock();
@@ -264,6 +285,72 @@ public final class SchedulingQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A pod was bound (added, or updated: its labels may have changed) — kube-scheduler 1.20's
+     * {@code AssignedPodAdded}/{@code AssignedPodUpdated}: the unschedulable pods with a required pod-affinity term
+     * that selects {@code bound} move to backoff/active; an in-flight pod with such a term goes to backoff if it comes
+     * back unschedulable. Other pods stay where they are. Without an unschedulable or in-flight pod that has a required
+     * pod-affinity term this costs a lock and two size checks: it is meant for every bound pod event of the cluster.
+     * Where 1.20 marks every in-flight pod on any such event ({@code moveRequestCycle}), only those the bound pod is a
+     * partner for are marked here: by 1.20's own rule the event would not have moved the others.
+     *
+     * @param bound a pod bound or assumed to a node (its namespace and labels are what the terms are matched with)
+     */
+    public void onAssignedPod(PodRequest bound) {
+        lock.lock();
+        try {
+            if (awaitingPartner.isEmpty() && inFlightAwaiting.isEmpty()) {
+                return;
+            }
+            if (!awaitingPartner.isEmpty()) {
+                List<QueuedPod> moving = new ArrayList<>();
+                for (QueuedPod q : awaitingPartner.values()) {
+                    if (partnerOf(q.pod(), bound)) {
+                        moving.add(q);
+                    }
+                }
+                for (QueuedPod q : moving) {
+                    remove(q);
+                    insert(q, afterWait(q));
+                }
+            }
+            for (String uid : inFlightAwaiting) {
+                if (partnerOf(inFlight.get(uid), bound)) {
+                    partneredInFlight.add(uid);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean awaitsPartner(PodRequest pod) {
+        return !pod.podAffinity().required().isEmpty();
+    }
+
+    /**
+     * Whether one of {@code waiting}'s required pod-affinity terms selects {@code bound}: its namespace is one of the
+     * term's and its labels match the term's selector (1.20's {@code getUnschedulablePodsWithMatchingAffinityTerm}). A
+     * term with a {@code namespaceSelector} (not in 1.20) is taken to select every namespace: the queue does not know
+     * namespace labels, and a needless retry is cheaper than a pod left waiting.
+     */
+    private static boolean partnerOf(PodRequest waiting, PodRequest bound) {
+        for (PodAffinityTerm t : waiting.podAffinity().required()) {
+            if ((t.namespaceSelector() != null || t.namespaces().contains(bound.namespace()))
+                    && t.selector().matches(bound.labels())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The in-flight pod leaves flight; its latest version (null if deleted meanwhile, or not in flight). */
+    private PodRequest land(String uid) {
+        inFlightAwaiting.remove(uid);
+        partneredInFlight.remove(uid);
+        return inFlight.remove(uid);
     }
 
     /** Sizes of the three sets and the in-flight count, for metrics. */
@@ -313,6 +400,9 @@ public final class SchedulingQueue {
             case UNSCHEDULABLE -> {
                 unschedulable.put(q.uid(), q);
                 unschedulableSince.put(q.uid(), clock.instant());
+                if (awaitsPartner(q.pod())) {
+                    awaitingPartner.put(q.uid(), q);
+                }
             }
         }
         changed.signalAll();
@@ -323,6 +413,7 @@ public final class SchedulingQueue {
         if (!active.remove(q) && !backingOff.remove(q)) {
             unschedulable.remove(q.uid());
             unschedulableSince.remove(q.uid());
+            awaitingPartner.remove(q.uid());
         }
     }
 
@@ -339,6 +430,7 @@ public final class SchedulingQueue {
                 break; // the rest arrived later
             }
             it.remove();
+            awaitingPartner.remove(e.getKey());
             active.add(unschedulable.remove(e.getKey()));
         }
     }

@@ -68,7 +68,11 @@ public final class ClusterSnapshot {
         return i == null ? Optional.empty() : Optional.of(nodes.get(i));
     }
 
-    /** This snapshot with {@code state} added, or replacing the node of the same name. */
+    /**
+     * This snapshot with {@code state} added, or replacing the node of the same name. The {@link #topology()} is kept
+     * as it is: a pod reserved or released this way is not counted or uncounted there, and the node's labels must be
+     * those the topology has (to move a pod, use {@link #withoutPod}/{@link #withPod}).
+     */
     public ClusterSnapshot with(NodeState state) {
         Map<String, Integer> idx = index.containsKey(state.name()) ? index : new HashMap<>(index);
         return new ClusterSnapshot(put(nodes, idx, state), idx, generation + 1, topology);
@@ -76,7 +80,7 @@ public final class ClusterSnapshot {
 
     /**
      * This snapshot as if the bound pod {@code pod} were pending: off its node and out of the topology's counts (for
-     * explaining a bound pod's placement; O(groups)). Unchanged parts are shared.
+     * explaining a bound pod's placement, or planning its move with {@link #withPod}; O(groups)). Unchanged parts are shared.
      */
     public ClusterSnapshot withoutPod(PodRequest pod) {
         ClusterSnapshot s = this;
@@ -88,6 +92,32 @@ public final class ClusterSnapshot {
         }
         Topology t = topology.without(pod);
         return t == topology ? s : new ClusterSnapshot(s.nodes, s.index, s.generation + 1, t);
+    }
+
+    /**
+     * This snapshot with the bound pod {@code pod} added: reserved on {@code pod.nodeName()} when this snapshot holds
+     * that node, and counted there in the topology's counts whether or not it does (the topology is cluster-wide); the
+     * inverse of {@link #withoutPod}. For planning a move: {@code s.withoutPod(p).withPod(p.boundTo(target))}. O(groups);
+     * unchanged parts are shared.
+     *
+     * @param pod a pod bound to a node ({@code nodeName} set) that this snapshot does not count yet
+     * @throws IllegalArgumentException if the pod is not bound, or its node here already holds a pod of its uid (the
+     *     topology cannot tell a second count of the same pod apart: that would be a caller's bug)
+     */
+    public ClusterSnapshot withPod(PodRequest pod) {
+        if (pod.nodeName() == null) {
+            throw new IllegalArgumentException("withPod: pod " + pod.key() + " has no nodeName");
+        }
+        ClusterSnapshot s = this;
+        Optional<NodeState> home = node(pod.nodeName());
+        if (home.isPresent()) {
+            if (home.get().hasPod(pod.uid())) {
+                throw new IllegalArgumentException(
+                        "withPod: pod " + pod.key() + " (uid " + pod.uid() + ") is already on " + pod.nodeName());
+            }
+            s = with(home.get().reserve(pod));
+        }
+        return new ClusterSnapshot(s.nodes, s.index, s.generation + 1, topology.with(pod));
     }
 
     /** This snapshot without the node named {@code name} (unchanged if absent). */

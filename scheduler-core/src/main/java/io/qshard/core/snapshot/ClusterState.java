@@ -198,10 +198,18 @@ public final class ClusterState {
         String target = pod.nodeName();
         String current = podNode.get(pod.uid());
         if (current != null && current.equals(target)) {
-            if (topology.place(pod)) { // labels changed
-                changed();
+            if (topology.place(pod)) { // labels, affinity or terminating changed: the node keeps the new pod too
+                NodeState s = nodeOrNull(target);
+                put(s.unreserve(pod.uid()).reserve(pod));
             }
             return; // assumed earlier, now confirmed
+        }
+        if (current == null && target != null && target.equals(detachedNode.get(pod.uid()))) {
+            detached.get(target).put(pod.uid(), pod); // another shard's pod, updated in place
+            if (topology.place(pod)) {
+                changed();
+            }
+            return;
         }
         removePod(pod.uid());
         if (target == null) {

@@ -41,6 +41,11 @@ public record PodGroup(
         return new PodGroup(id, k.namespace(), k.labels(), k.affinity(), k.terminating(), CountMap.EMPTY, 0);
     }
 
+    /** This group under another id (compaction). */
+    PodGroup withId(int newId) {
+        return new PodGroup(newId, namespace, labels, affinity, terminating, nodes, total);
+    }
+
     /** This group with one more ({@code delta} = 1) or one fewer ({@code delta} = −1) pod on {@code node}. */
     PodGroup plus(String node, int delta) {
         return new PodGroup(

@@ -11,12 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the topology plugins read of the whole cluster in one snapshot: every node's labels, every bound and assumed
  * pod in {@link PodGroup}s counted per node, the namespaces' labels, and the selectors that define a pod's default
  * spread. Cluster-wide even in a sharded tier (docs/architecture.md, "Pod topology"). Immutable and thread-safe;
- * the group-matching memo is shared between snapshots of one {@link ClusterState} (a group's identity never changes).
+ * the group-matching memo is shared between snapshots of one {@link ClusterState} until it compacts its groups (a
+ * group's identity never changes under one memo).
  */
 public final class Topology {
     static final Topology EMPTY = new Topology(
             PersistentArray.empty(),
             new int[0],
+            0,
             0,
             ClusterNodes.EMPTY,
             Map.of(),
@@ -27,6 +29,7 @@ public final class Topology {
     private final PersistentArray<PodGroup> groups;
     private final int[] affinityGroups;
     private final int affinityCount;
+    private final int affinityPods;
     private final ClusterNodes nodes;
     private final Map<String, Map<String, String>> namespaceLabels;
     private final WorkloadSelectors workloads;
@@ -36,6 +39,7 @@ public final class Topology {
             PersistentArray<PodGroup> groups,
             int[] affinityGroups,
             int affinityCount,
+            int affinityPods,
             ClusterNodes nodes,
             Map<String, Map<String, String>> namespaceLabels,
             WorkloadSelectors workloads,
@@ -43,6 +47,7 @@ public final class Topology {
         this.groups = groups;
         this.affinityGroups = affinityGroups;
         this.affinityCount = affinityCount;
+        this.affinityPods = affinityPods;
         this.nodes = nodes;
         this.namespaceLabels = namespaceLabels;
         this.workloads = workloads;
@@ -50,8 +55,8 @@ public final class Topology {
     }
 
     /**
-     * This topology without one bound pod (for tools that explain a bound pod's placement as if it were pending): O(groups).
-     * Unchanged when the pod is not counted.
+     * This topology without one bound pod (for tools that explain a bound pod's placement as if it were pending, and
+     * for planning moves): O(groups). Unchanged when the pod is not counted.
      */
     Topology without(PodRequest pod) {
         if (pod.nodeName() == null) {
@@ -65,6 +70,7 @@ public final class Topology {
                         groups.set(i, g.plus(pod.nodeName(), -1)),
                         affinityGroups,
                         affinityCount,
+                        g.affinity().isEmpty() ? affinityPods : affinityPods - 1,
                         nodes,
                         namespaceLabels,
                         workloads,
@@ -72,6 +78,50 @@ public final class Topology {
             }
         }
         return this;
+    }
+
+    /**
+     * This topology with one more bound pod, counted on {@code pod.nodeName()} in the group of its
+     * {@link PodGroup.Key} (a new group, appended, when there is none): the inverse of {@link #without}, for
+     * planning moves on a snapshot. O(groups). The derived topology's group ids may diverge from the
+     * {@link ClusterState}'s (an appended id is one the state may give another group later), so it gets its own
+     * match memo.
+     *
+     * @param pod a bound pod ({@code nodeName} set) not counted here yet
+     */
+    Topology with(PodRequest pod) {
+        String node = pod.nodeName();
+        PodGroup.Key key = PodGroup.Key.of(pod);
+        for (int i = 0; i < groups.size(); i++) {
+            PodGroup g = groups.get(i);
+            if (PodGroup.Key.of(g).equals(key)) {
+                return new Topology(
+                        groups.set(i, g.plus(node, 1)),
+                        affinityGroups,
+                        affinityCount,
+                        g.affinity().isEmpty() ? affinityPods : affinityPods + 1,
+                        nodes,
+                        namespaceLabels,
+                        workloads,
+                        new ConcurrentHashMap<>());
+            }
+        }
+        int id = groups.size();
+        int[] affinity = affinityGroups;
+        int count = affinityCount;
+        if (!key.affinity().isEmpty()) { // a copy: the writer's array may be shared past affinityCount
+            affinity = Arrays.copyOf(affinityGroups, affinityCount + 1);
+            affinity[count++] = id;
+        }
+        return new Topology(
+                groups.append(PodGroup.empty(id, key).plus(node, 1)),
+                affinity,
+                count,
+                key.affinity().isEmpty() ? affinityPods : affinityPods + 1,
+                nodes,
+                namespaceLabels,
+                workloads,
+                new ConcurrentHashMap<>());
     }
 
     /** Every node, cluster-wide (labels and taints define domains; allocatable may be stale here). */
@@ -94,9 +144,14 @@ public final class Topology {
         return Arrays.copyOf(affinityGroups, affinityCount);
     }
 
-    /** Number of {@link #affinityGroups()} (cheap test for "no pod in the cluster has affinity terms"). */
+    /** Number of {@link #affinityGroups()}; some may have no pods left (see {@link #hasAffinityPods()}). */
     public int affinityGroupCount() {
         return affinityCount;
+    }
+
+    /** Whether any pod counted here carries (anti-)affinity terms: the cheap test plugins skip on. */
+    public boolean hasAffinityPods() {
+        return affinityPods > 0;
     }
 
     /** Labels of a namespace; empty when unknown. */

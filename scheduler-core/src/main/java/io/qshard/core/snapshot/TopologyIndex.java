@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The writer side of {@link Topology}, owned by a {@link ClusterState}: pods are counted into their
  * {@link PodGroup} as they are bound, assumed, moved or forgotten — on any node of the cluster — and
  * {@link #topology()} hands out the current immutable view. Costs per pod event: one group key hash and one
- * copy of that group's per-node counts. Not thread-safe (the decision thread writes).
+ * copy of that group's per-node counts. Groups left without pods (finished Jobs, old ReplicaSets' label sets) are
+ * dropped in a compaction once they are most of the groups: ids are renumbered and the match memo starts afresh,
+ * so memory and per-decision scans stay proportional to the live groups. Not thread-safe (the decision thread writes).
  */
 final class TopologyIndex {
     private record Placement(int group, String node) {}
@@ -26,8 +28,15 @@ final class TopologyIndex {
     private Map<String, Node> nodesWritable;
     private Map<String, Map<String, String>> namespaces = Map.of();
     private WorkloadSelectors workloads = WorkloadSelectors.EMPTY;
-    private final ConcurrentHashMap<Object, int[]> memo = new ConcurrentHashMap<>();
+    private ConcurrentHashMap<Object, int[]> memo = new ConcurrentHashMap<>();
     private Topology published = Topology.EMPTY;
+    /** Groups with no pods. */
+    private int empty;
+    /** Pods counted in groups that carry (anti-)affinity terms. */
+    private int affinityPods;
+
+    /** Compaction runs when more than this many groups, and most groups, are empty. */
+    static final int COMPACT_MIN_EMPTY = 256;
 
     /** The current view; O(1) when nothing changed since the last call. */
     Topology topology() {
@@ -36,7 +45,7 @@ final class TopologyIndex {
                 nodes = new ClusterNodes(nodesWritable);
                 nodesWritable = null;
             }
-            published = new Topology(groups, affinity, affinityCount, nodes, namespaces, workloads, memo);
+            published = new Topology(groups, affinity, affinityCount, affinityPods, nodes, namespaces, workloads, memo);
         }
         return published;
     }
@@ -53,6 +62,7 @@ final class TopologyIndex {
             id = groups.size();
             groupIds.put(key, id);
             groups = groups.append(PodGroup.empty(id, key));
+            empty++;
             if (!key.affinity().isEmpty()) {
                 if (affinityCount == affinity.length) {
                     affinity = Arrays.copyOf(affinity, affinityCount * 2);
@@ -65,12 +75,66 @@ final class TopologyIndex {
         if (now.equals(before)) {
             return false;
         }
+        count(id, pod.nodeName(), 1);
         if (before != null) {
-            groups = groups.set(before.group(), groups.get(before.group()).plus(before.node(), -1));
+            count(before.group(), before.node(), -1);
         }
-        groups = groups.set(id, groups.get(id).plus(pod.nodeName(), 1));
         published = null;
+        compactIfSparse();
         return true;
+    }
+
+    private void count(int id, String node, int delta) {
+        PodGroup g = groups.get(id).plus(node, delta);
+        groups = groups.set(id, g);
+        if (g.total() == 0) {
+            empty++;
+        } else if (g.total() == delta) {
+            empty--;
+        }
+        if (!g.affinity().isEmpty()) {
+            affinityPods += delta;
+        }
+    }
+
+    /** Drops the empty groups when they are most of them (amortised O(1) per event: it needs as many emptyings). */
+    private void compactIfSparse() {
+        if (empty <= COMPACT_MIN_EMPTY || empty * 2 <= groups.size()) {
+            return;
+        }
+        int[] newId = new int[groups.size()];
+        PersistentArray<PodGroup> live = PersistentArray.empty();
+        int[] aff = new int[8];
+        int affCount = 0;
+        groupIds.clear();
+        for (int i = 0; i < groups.size(); i++) {
+            PodGroup g = groups.get(i);
+            if (g.total() == 0) {
+                newId[i] = -1;
+                continue;
+            }
+            int id = live.size();
+            newId[i] = id;
+            live = live.append(g.withId(id));
+            groupIds.put(PodGroup.Key.of(g), id);
+            if (!g.affinity().isEmpty()) {
+                if (affCount == aff.length) {
+                    aff = Arrays.copyOf(aff, affCount * 2);
+                }
+                aff[affCount++] = id;
+            }
+        }
+        pods.replaceAll((uid, p) -> new Placement(newId[p.group()], p.node()));
+        groups = live;
+        affinity = aff;
+        affinityCount = affCount;
+        empty = 0;
+        memo = new ConcurrentHashMap<>(); // ids changed: older snapshots keep their own memo
+    }
+
+    /** Number of groups held, pods or not (for tests). */
+    int groupCount() {
+        return groups.size();
     }
 
     /** Stops counting pod {@code uid} (deleted, finished, or an assumption given up); unknown uids are ignored. */
@@ -79,8 +143,9 @@ final class TopologyIndex {
         if (before == null) {
             return false;
         }
-        groups = groups.set(before.group(), groups.get(before.group()).plus(before.node(), -1));
+        count(before.group(), before.node(), -1);
         published = null;
+        compactIfSparse();
         return true;
     }
 

@@ -40,7 +40,8 @@ final class WorkloadSelectors {
      * {@link LabelSelector#NOTHING} when none does.
      */
     LabelSelector defaultSelector(PodRequest pod) {
-        if (controllers.get(pod.namespace()) == null && services.get(pod.namespace()) == null) {
+        if (pod.labels().isEmpty() // kube-scheduler's listers find no controller or Service for a pod without labels
+                || controllers.get(pod.namespace()) == null && services.get(pod.namespace()) == null) {
             return LabelSelector.NOTHING;
         }
         Shape shape = new Shape(pod.namespace(), pod.labels());

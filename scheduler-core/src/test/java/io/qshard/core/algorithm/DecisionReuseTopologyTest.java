@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Equivalent-pod reuse with the topology plugins in the profile: pods that no topology rule concerns keep being reused
- * — until an outside pod's anti-affinity starts selecting them — and every decision, reused or not, equals the full
- * algorithm's on the same snapshot.
+ * — until an outside pod's anti-affinity starts selecting them, or a Service does (then the default spread constraints
+ * score them) — and every decision, reused or not, equals the full algorithm's on the same snapshot.
  */
 class DecisionReuseTopologyTest {
     private static final String HOST = TopologySpreadConstraint.HOSTNAME_KEY;
@@ -75,6 +75,7 @@ class DecisionReuseTopologyTest {
             DecisionReuse reuse = new DecisionReuse(prod, DecisionReuse.DEFAULT_MAX_REUSES);
             int uid = 0;
             boolean plainRepelled = false;
+            boolean plainSelected = false;
             for (int run = 0; run < 25; run++) {
                 int kind = random.nextInt(3) == 0 ? 1 + random.nextInt(3) : 0;
                 String appName = kind == 0 ? "plain" : "app" + run;
@@ -95,7 +96,7 @@ class DecisionReuseTopologyTest {
                             .isEqualTo(want.node());
                     assertThat(got.score()).isEqualTo(want.score());
                     assertThat(got.feasible()).isEqualTo(want.feasible());
-                    if (kind != 0 || plainRepelled) {
+                    if (kind != 0 || plainRepelled || plainSelected) {
                         assertThat(wasReused)
                                 .as("a pod a topology rule concerns is decided in full")
                                 .isFalse();
@@ -113,6 +114,11 @@ class DecisionReuseTopologyTest {
                                 .build()
                                 .withTopology(Map.of("app", "other"), PodAffinity.NONE, List.of())
                                 .boundTo("n" + random.nextInt(nodes)));
+                    }
+                    if (!plainSelected
+                            && random.nextInt(200) == 0) { // a Service now selects plain pods: defaults apply
+                        plainSelected = true;
+                        state.serviceSelector("ns", "ns/plain", Map.of("app", "plain"));
                     }
                     if (!plainRepelled && random.nextInt(150) == 0) { // from now on plain pods are repelled by a zone
                         plainRepelled = true;

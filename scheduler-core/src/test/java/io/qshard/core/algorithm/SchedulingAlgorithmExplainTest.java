@@ -74,8 +74,9 @@ class SchedulingAlgorithmExplainTest {
         assertThat(e.feasible()).isFalse();
         assertThat(e.diagnosis().message())
                 .isEqualTo(prod.schedule(s, big, 5).diagnosis().message())
-                .isEqualTo("0/11 nodes are available: 10 Insufficient cpu, 10 Insufficient memory, "
-                        + "1 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate.");
+                .isEqualTo(
+                        "0/11 nodes are available: 1 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate, "
+                                + "10 Insufficient cpu, 10 Insufficient memory.");
     }
 
     @Test

@@ -122,8 +122,9 @@ class SchedulingAlgorithmTest {
         assertThat(r.isPlaced()).isFalse();
         assertThat(r.evaluated()).isEqualTo(1000);
         assertThat(r.diagnosis().message())
-                .isEqualTo("0/1000 nodes are available: 998 Insufficient cpu, 998 Insufficient memory, "
-                        + "2 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate.");
+                .isEqualTo(
+                        "0/1000 nodes are available: 2 node(s) had taint {dedicated: gpu}, that the pod didn't tolerate, "
+                                + "998 Insufficient cpu, 998 Insufficient memory.");
         assertThat(r.diagnosis().unresolvable()).isFalse(); // the small nodes could free up
         assertThat(r.diagnosis().byNode()).hasSize(1000);
     }

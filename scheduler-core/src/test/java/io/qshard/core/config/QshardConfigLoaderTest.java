@@ -109,12 +109,57 @@ class QshardConfigLoaderTest {
                 "migration: {hotReports: 0}" + "| migration.hotReports: 0 is out of range 1..100",
                 "migration: {cooldown: soon}" + "| migration.cooldown: expected a duration",
                 "migration: {maxPerNode: 0}" + "| migration.maxPerNode: 0 is out of range",
+                "tiers: [{name: prod, topology: {hardPodAffinityWeight: 101}}]"
+                        + "| tiers[0].topology.hardPodAffinityWeight: 101 is out of range 0..100",
+                "tiers: [{name: prod, topology: {defaultConstraints: [{maxSkew: 1, topologyKey: zone}]}}]"
+                        + "| tiers[0].topology.defaultConstraints[0].whenUnsatisfiable: required",
+                "tiers: [{name: prod, topology: {defaultConstraints: [{maxSkew: 0, topologyKey: zone, "
+                        + "whenUnsatisfiable: DoNotSchedule}]}}]"
+                        + "| tiers[0].topology.defaultConstraints[0].maxSkew: 0 is out of range",
+                "tiers: [{name: prod, topology: {defaultConstraints: [{maxSkew: 1, topologyKey: zone, "
+                        + "whenUnsatisfiable: Always}]}}]"
+                        + "| tiers[0].topology.defaultConstraints[0].whenUnsatisfiable: must be ScheduleAnyway or",
+                "tiers: [{name: prod, topology: {defaultConstraints: [{maxSkew: 1, topologyKey: zone, "
+                        + "whenUnsatisfiable: DoNotSchedule}, {maxSkew: 2, topologyKey: zone, "
+                        + "whenUnsatisfiable: DoNotSchedule}]}}]"
+                        + "| tiers[0].topology.defaultConstraints[1].topologyKey: duplicate constraint",
+                "tiers: [{name: prod, topology: {defaultConstraint: []}}]"
+                        + "| tiers[0].topology.defaultConstraint: unknown field",
             })
     void invalidConfigNamesTheField(String yaml, String expected) {
         assertThatThrownBy(() -> loader.parse(yaml, "qshard.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("qshard.yaml: ")
                 .hasMessageContaining(expected.trim());
+    }
+
+    @Test
+    void topologyArgumentsPerTierWithKubeSchedulersDefaults() {
+        QshardConfig c = loader.parse("""
+                tiers:
+                  - name: prod
+                    topology:
+                      hardPodAffinityWeight: 5
+                      defaultConstraints: [{maxSkew: 2, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}]
+                  - name: mid
+                    topology: {defaultConstraints: []}
+                  - name: gold
+                    schedulerName: qshard-gold
+                    priority: 9500
+                    pool: allocatable
+                    plugins: [TierResourceFit, PodTopologySpread, InterPodAffinity, LeastAllocated]
+                """, "qshard.yaml");
+        assertThat(c.tier("prod").topology())
+                .isEqualTo(new io.qshard.core.model.TopologyArgs(
+                        5,
+                        java.util.List.of(io.qshard.core.model.TopologySpreadConstraint.of(
+                                2, "zone", true, io.qshard.core.model.LabelSelector.NOTHING))));
+        assertThat(c.tier("mid").topology().defaultConstraints()).isEmpty();
+        assertThat(c.tier("batch").topology()).isEqualTo(io.qshard.core.model.TopologyArgs.DEFAULTS);
+        // a new tier naming the topology plugins gets kube-scheduler's weights (2 and 1), not 1 for both
+        assertThat(c.tier("gold").weightOf("PodTopologySpread")).isEqualTo(2);
+        assertThat(c.tier("gold").weightOf("InterPodAffinity")).isEqualTo(1);
+        assertThat(c.tier("gold").topology()).isEqualTo(io.qshard.core.model.TopologyArgs.DEFAULTS);
     }
 
     @Test

@@ -62,6 +62,9 @@ class ClusterStateTopologyTest {
 
         state.upsertPod(labelled("p1", "api").boundTo("n2")); // relabelled in place
         ClusterSnapshot relabelled = state.snapshot();
+        assertThat(relabelled.node("n2").orElseThrow().podList())
+                .singleElement()
+                .satisfies(p -> assertThat(p.labels()).containsEntry("app", "api")); // the node holds the new pod
         assertThat(countsOf(relabelled, "web")).isEmpty();
         assertThat(countsOf(relabelled, "api")).containsExactlyInAnyOrderEntriesOf(Map.of("n2", 1));
 
@@ -163,5 +166,42 @@ class ClusterStateTopologyTest {
         assertThat(countsOf(pending, "web")).containsExactlyInAnyOrderEntriesOf(Map.of("n1", 1));
         assertThat(pending.node("n1").orElseThrow().hasPod("p1")).isFalse();
         assertThat(countsOf(s, "web")).containsExactlyInAnyOrderEntriesOf(Map.of("n1", 2)); // unchanged
+    }
+
+    /** Label sets that come and go (Jobs, rollouts) must not pile up: empty groups are compacted away. */
+    @Test
+    void emptiedGroupsAreCompactedAndCountsSurvive() {
+        ClusterState state = new ClusterState();
+        state.upsertNode(node("n1", 4000, 8).build());
+        state.upsertPod(labelled("keep", "web").boundTo("n1"));
+        PodAffinityTerm apart = new PodAffinityTerm(
+                LabelSelector.of(Map.of("app", "web"), List.of()), Set.of("ns"), null, "kubernetes.io/hostname");
+        state.upsertPod(pod("guard", "prod", 100, 1)
+                .build()
+                .withTopology(
+                        Map.of("app", "guard"),
+                        new PodAffinity(List.of(), List.of(), List.of(apart), List.of()),
+                        List.of())
+                .boundTo("n1"));
+        ClusterSnapshot early = state.snapshot();
+        assertThat(countsOf(early, "web")).containsExactlyInAnyOrderEntriesOf(Map.of("n1", 1));
+        int jobs = 4 * TopologyIndex.COMPACT_MIN_EMPTY;
+        for (int i = 0; i < jobs; i++) {
+            state.upsertPod(labelled("job" + i, "job-" + i).boundTo("n1"));
+        }
+        assertThat(state.snapshot().topology().groupCount()).isEqualTo(jobs + 2);
+        for (int i = 0; i < jobs; i++) {
+            state.removePod("job" + i);
+        }
+        state.removePod("guard");
+
+        Topology t = state.snapshot().topology();
+        assertThat(t.groupCount()).isLessThan(jobs / 2); // compacted (at least once)
+        assertThat(t.hasAffinityPods()).isFalse();
+        assertThat(countsOf(state.snapshot(), "web")).containsExactlyInAnyOrderEntriesOf(Map.of("n1", 1));
+        state.upsertPod(labelled("late", "web").boundTo("n1"));
+        assertThat(countsOf(state.snapshot(), "web")).containsExactlyInAnyOrderEntriesOf(Map.of("n1", 2));
+        assertThat(countsOf(early, "web")).containsExactlyInAnyOrderEntriesOf(Map.of("n1", 1)); // old snapshot intact
+        assertThat(early.topology().hasAffinityPods()).isTrue();
     }
 }

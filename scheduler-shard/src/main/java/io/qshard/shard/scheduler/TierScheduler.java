@@ -273,6 +273,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             if (state.nodeOf(bound.uid()).isEmpty()) {
                 state.upsertPod(bound);
                 peerAssumed.add(bound.uid());
+                queue.onAssignedPod(bound); // pods waiting for it as their affinity partner need not wait for the bind
             }
         });
     }
@@ -358,9 +359,14 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     @Override
     public void nodeUpserted(Node node) {
         inbox.add(() -> {
-            decision.nodes().put(node.name(), node);
+            Node previous = decision.nodes().put(node.name(), node);
             if (!gate.isActive(node.name())) {
                 state.observeNode(node); // another shard's: its labels still define topology domains
+                if (previous == null
+                        || !previous.labels().equals(node.labels())
+                        || !previous.taints().equals(node.taints())) {
+                    queue.onClusterEvent(); // a new or relabelled domain may let a spread or affinity pod fit
+                }
                 return;
             }
             // heartbeats change nothing the scheduler sees: only real changes wake unschedulable pods
@@ -466,6 +472,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             peerAssumed.remove(pod.uid());
             state.upsertPod(pod);
             queue.delete(pod.uid());
+            queue.onAssignedPod(pod); // 1.20's AssignedPodAdded/Updated: wakes pods whose required affinity it meets
             reporter.forget(pod.uid());
             handoff.forget(pod.uid());
         } else if (tier.name().equals(pod.tier())) {

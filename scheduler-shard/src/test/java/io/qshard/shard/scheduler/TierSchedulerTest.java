@@ -8,7 +8,10 @@ import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.framework.PreEnqueuePlugin;
 import io.qshard.core.framework.Status;
+import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.Node;
+import io.qshard.core.model.PodAffinity;
+import io.qshard.core.model.PodAffinityTerm;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
@@ -282,5 +285,75 @@ class TierSchedulerTest {
         assertThat(binder.sent().get(1).node()).as("p still holds its node").isNotEqualTo(c.node());
         assertThat(Quota.calls).containsExactly("reserve p", "reserve q");
         assertThat(s.metrics().bindErrors.sum()).isEqualTo(1);
+    }
+
+    /** A foreign pod (100 millicpu) with {@code app=<app>}, bound to node {@code z}. */
+    private static PodRequest boundApp(String name, String app) {
+        return new PodRequest(
+                        "uid-" + name,
+                        "ns",
+                        name,
+                        null,
+                        PoolRule.ALLOCATABLE,
+                        new Resources(100, GI, 1, 0, 0),
+                        Map.of(),
+                        null,
+                        List.of(),
+                        0,
+                        T0,
+                        null,
+                        "z")
+                .withTopology(Map.of("app", app), PodAffinity.NONE, List.of());
+    }
+
+    /**
+     * A pending pod that requires an app=x pod in its zone is found unschedulable, then an app=x pod is bound (through
+     * the informer, or assumed by another tier of the process): the waiting pod is scheduled at once — as
+     * kube-scheduler 1.20 requeues it on AssignedPodAdded — not after the 60 s unschedulable timeout (the await's
+     * deadline is well below it). An app=y pod bound meanwhile leaves it waiting.
+     */
+    private void aPodWaitingForItsAffinityPartnerIsScheduledWhenOneIsBound(boolean byPeerTier) {
+        HeldBinder binder = new HeldBinder(32, 8);
+        TierScheduler s =
+                start(QshardConfig.defaults(), ShippedPlugins.registry(), SchedulerSettings.defaults(), binder);
+        s.nodeUpserted(Node.of("z", Map.of("zone", "z1"), List.of(), new Resources(10_000, 40 * GI, 110, 0, 0), false));
+        PodAffinityTerm nearX =
+                new PodAffinityTerm(LabelSelector.of(Map.of("app", "x"), List.of()), Set.of("ns"), null, "zone");
+        PodRequest waiting = pod("w", Map.of())
+                .withTopology(
+                        Map.of("app", "w"),
+                        new PodAffinity(List.of(nearX), List.of(), List.of(), List.of()),
+                        List.of());
+        s.podUpserted(waiting, false, false);
+        await().until(() -> reporter.reports.stream().anyMatch(r -> r.startsWith("unschedulable ns/w: ")));
+        assertThat(s.queueSizes().unschedulable()).isEqualTo(1);
+
+        s.podUpserted(boundApp("y", "y"), false, false); // not its partner
+        s.podUpserted(pod("barrier", Map.of()), false, false); // events are handled in order: y's came first
+        await().until(() -> binder.sent().size() == 1);
+        assertThat(binder.sent().get(0).name()).isEqualTo("barrier");
+        assertThat(s.queueSizes().unschedulable())
+                .as("an app=y pod does not wake w")
+                .isEqualTo(1);
+
+        if (byPeerTier) {
+            s.peerAssumed(boundApp("x", "x"));
+        } else {
+            s.podUpserted(boundApp("x", "x"), false, false);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> binder.sent().size() == 2);
+        assertThat(binder.sent().get(1))
+                .extracting(HeldBinder.Call::name, HeldBinder.Call::node)
+                .containsExactly("w", "z");
+    }
+
+    @Test
+    void aPodWaitingForItsAffinityPartnerIsScheduledWhenTheInformerShowsOneBound() {
+        aPodWaitingForItsAffinityPartnerIsScheduledWhenOneIsBound(false);
+    }
+
+    @Test
+    void aPodWaitingForItsAffinityPartnerIsScheduledWhenAnotherTierAssumesOne() {
+        aPodWaitingForItsAffinityPartnerIsScheduledWhenOneIsBound(true);
     }
 }

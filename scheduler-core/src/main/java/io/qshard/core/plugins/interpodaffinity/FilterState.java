@@ -40,7 +40,7 @@ final class FilterState {
         ClusterNodes nodes = topology.nodes();
 
         Domains.Builder existing = new Domains.Builder();
-        if (topology.affinityGroupCount() > 0) {
+        if (topology.hasAffinityPods()) {
             for (int id : topology.affinityGroups()) {
                 PodGroup g = topology.group(id);
                 if (g.total() == 0) {

@@ -77,7 +77,7 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
     public Status preFilter(CycleState state, PodRequest pod, ClusterSnapshot snapshot) {
         PodAffinity own = pod.podAffinity();
         Topology topology = snapshot.topology();
-        if (own.required().isEmpty() && own.requiredAnti().isEmpty() && topology.affinityGroupCount() == 0) {
+        if (own.required().isEmpty() && own.requiredAnti().isEmpty() && !topology.hasAffinityPods()) {
             return Status.SKIP;
         }
         FilterState s = FilterState.compute(pod, topology);
@@ -112,7 +112,7 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
             CycleState state, PodRequest pod, ClusterSnapshot snapshot, NodeState[] feasible, int count) {
         PodAffinity own = pod.podAffinity();
         Topology topology = snapshot.topology();
-        if (own.preferred().isEmpty() && own.preferredAnti().isEmpty() && topology.affinityGroupCount() == 0) {
+        if (own.preferred().isEmpty() && own.preferredAnti().isEmpty() && !topology.hasAffinityPods()) {
             return Status.SKIP;
         }
         ScoreState s = ScoreState.compute(pod, topology, hardPodAffinityWeight);

@@ -51,7 +51,7 @@ final class ScoreState {
                 add(acc, topology.group(id), w.term().topologyKey(), -w.weight(), nodes);
             }
         }
-        if (topology.affinityGroupCount() > 0) {
+        if (topology.hasAffinityPods()) {
             for (int id : topology.affinityGroups()) {
                 PodGroup g = topology.group(id);
                 if (g.total() == 0) {

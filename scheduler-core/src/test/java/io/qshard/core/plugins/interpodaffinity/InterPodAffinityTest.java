@@ -505,7 +505,7 @@ class InterPodAffinityTest {
     void noTermsAnywhereSkipsBothWithoutLookingFurther() {
         InterPodAffinity plugin = new InterPodAffinity(1);
         ClusterSnapshot s = cluster(on(web("w"), "a1"));
-        assertThat(s.topology().affinityGroupCount()).isZero();
+        assertThat(s.topology().hasAffinityPods()).isFalse();
         assertThat(plugin.preFilter(new CycleState(), web("in"), s)).isSameAs(Status.SKIP);
         assertThat(plugin.preScore(new CycleState(), web("in"), s, new NodeState[0], 0))
                 .isSameAs(Status.SKIP);
