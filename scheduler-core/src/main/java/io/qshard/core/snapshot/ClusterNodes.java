@@ -66,6 +66,40 @@ public final class ClusterNodes {
 
     private record ByValue(String key) {}
 
+    /** Key of a node without the label in {@link #domainCounts} (no label value can contain a NUL). */
+    public static final String MISSING = "\u0000";
+
+    /**
+     * The pods of {@code group} per value of label {@code key} of their nodes: nodes unknown here are skipped, nodes
+     * without the label count under {@link #MISSING}. Memoised per group object (groups are immutable; a changed
+     * group is a new object), so a workload whose pods did not move is summed once, not on every decision.
+     */
+    public Map<String, Integer> domainCounts(PodGroup group, String key) {
+        return memo(new GroupDomains(group, key), n -> {
+            Map<String, Integer> out = new HashMap<>();
+            group.forEachNode((node, pods) -> {
+                Node known = byNode.get(node);
+                if (known != null) {
+                    out.merge(known.labels().getOrDefault(key, MISSING), pods, Integer::sum);
+                }
+            });
+            return Map.copyOf(out);
+        });
+    }
+
+    /** A memo key by the group's identity. */
+    private record GroupDomains(PodGroup group, String key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GroupDomains g && g.group == group && g.key.equals(key);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(group) * 31 + key.hashCode();
+        }
+    }
+
     /** A copy of the map, for the writer. */
     Map<String, Node> copy() {
         return new java.util.HashMap<>(byNode);

@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * An immutable map of name → positive count with cheap updates, for a {@link PodGroup}'s pods per node: up to
@@ -101,6 +103,26 @@ final class CountMap extends AbstractMap<String, Integer> {
             }
         }
         return -1;
+    }
+
+    /** Calls {@code each} with every key and its count, without allocating (unspecified order). */
+    void forEachCount(ObjIntConsumer<String> each) {
+        if (buckets == null) {
+            for (int i = 0; i < size; i++) {
+                each.accept(keys[i], counts[i]);
+            }
+            return;
+        }
+        for (CountMap b : buckets) {
+            for (int i = 0; i < b.size; i++) {
+                each.accept(b.keys[i], b.counts[i]);
+            }
+        }
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super String, ? super Integer> action) {
+        forEachCount(action::accept);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.qshard.core.snapshot;
 import io.qshard.core.model.PodAffinity;
 import io.qshard.core.model.PodRequest;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Bound and assumed pods that no topology plugin can tell apart — same namespace, labels, inter-pod affinity and
@@ -39,6 +40,15 @@ public record PodGroup(
 
     static PodGroup empty(int id, Key k) {
         return new PodGroup(id, k.namespace(), k.labels(), k.affinity(), k.terminating(), CountMap.EMPTY, 0);
+    }
+
+    /** Calls {@code each} with every node holding pods of this group and their number; the fast way to walk them. */
+    public void forEachNode(ObjIntConsumer<String> each) {
+        if (nodes instanceof CountMap c) {
+            c.forEachCount(each);
+        } else {
+            nodes.forEach(each::accept);
+        }
     }
 
     /** This group under another id (compaction). */

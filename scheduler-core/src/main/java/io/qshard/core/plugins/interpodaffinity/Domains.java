@@ -58,10 +58,8 @@ final class Domains {
          * nodes without the label are skipped, as kube-scheduler sees only its nodes and their labels.
          */
         void addNodesOf(PodGroup group, String key, ClusterNodes nodes) {
-            for (String node : group.nodes().keySet()) {
-                Map<String, String> labels = nodes.labels(node);
-                String v = labels == null ? null : labels.get(key);
-                if (v != null) {
+            for (String v : nodes.domainCounts(group, key).keySet()) { // memoised per group
+                if (!v.equals(ClusterNodes.MISSING)) {
                     byKey.computeIfAbsent(key, k -> new HashSet<>()).add(v);
                 }
             }

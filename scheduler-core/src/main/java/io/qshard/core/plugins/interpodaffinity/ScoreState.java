@@ -96,13 +96,11 @@ final class ScoreState {
 
     private static void add(
             Map<String, Map<String, Long>> acc, PodGroup g, String key, long weight, ClusterNodes nodes) {
-        for (Map.Entry<String, Integer> e : g.nodes().entrySet()) {
-            Map<String, String> labels = nodes.labels(e.getKey());
-            String v = labels == null ? null : labels.get(key);
-            if (v != null) {
-                acc.computeIfAbsent(key, k -> new HashMap<>()).merge(v, weight * e.getValue(), Long::sum);
+        nodes.domainCounts(g, key).forEach((v, count) -> { // memoised per group
+            if (!v.equals(ClusterNodes.MISSING)) {
+                acc.computeIfAbsent(key, k -> new HashMap<>()).merge(v, weight * count, Long::sum);
             }
-        }
+        });
     }
 
     /** 1.20 {@code Score}: the sum, over the keys the node has, of its domain's weight. */

@@ -54,11 +54,20 @@ final class PreFilterState {
                 if (g.terminating()) { // kube-scheduler skips pods with a deletionTimestamp (#87621)
                     continue;
                 }
-                for (Map.Entry<String, Integer> e : g.nodes().entrySet()) {
-                    String value = domainOf(nodes, domains, c.topologyKey(), e.getKey(), legacy);
-                    if (value != null) {
-                        counts.merge(value, e.getValue(), Integer::sum);
-                    }
+                if (legacy) { // by label value, memoised per group: the nodes' values are looked up once per group
+                    nodes.domainCounts(g, c.topologyKey()).forEach((v, pods) -> {
+                        String value = v.equals(ClusterNodes.MISSING) ? "" : v; // Go's map lookup reads ""
+                        if (domains.isDomain(value)) {
+                            counts.merge(value, pods, Integer::sum);
+                        }
+                    });
+                } else {
+                    g.forEachNode((node, pods) -> {
+                        String value = domains.valueOf(node);
+                        if (value != null) {
+                            counts.merge(value, pods, Integer::sum);
+                        }
+                    });
                 }
             }
             int min = 0; // fewer domains than minDomains, or a domain without matching pods
@@ -72,25 +81,6 @@ final class PreFilterState {
             hard[i] = new Hard(c.topologyKey(), c.maxSkew(), self, min, Collections.unmodifiableMap(counts));
         }
         return new PreFilterState(hard, nodes);
-    }
-
-    /**
-     * The domain a pod on {@code node} counts in, or null. A constraint without newer fields counts as kube-scheduler
-     * 1.20 does: every node whose value of the key is an eligible domain's, eligible itself or not (a node without the
-     * key reads value "", as Go's map lookup does). A constraint with minDomains or a node inclusion policy counts as
-     * current kube-scheduler does: eligible nodes only. Pods on nodes the cluster does not know are not counted.
-     */
-    private static String domainOf(
-            ClusterNodes nodes, EligibleDomains domains, String key, String node, boolean legacy) {
-        if (!legacy) {
-            return domains.valueOf(node);
-        }
-        Map<String, String> labels = nodes.labels(node);
-        if (labels == null) {
-            return null;
-        }
-        String value = labels.getOrDefault(key, "");
-        return domains.isDomain(value) ? value : null;
     }
 
     /** Whether {@code c} uses none of the fields kube-scheduler 1.20 lacks. */

@@ -85,13 +85,13 @@ final class PreScoreState {
                 if (g.terminating()) {
                     continue;
                 }
-                for (Map.Entry<String, Integer> e : g.nodes().entrySet()) {
+                g.forEachNode((node, pods) -> {
                     // hostname: pods on the scored node itself; otherwise pods on eligible nodes, by domain
-                    String at = hostname ? e.getKey() : domains.valueOf(e.getKey());
+                    String at = hostname ? node : domains.valueOf(node);
                     if (at != null) {
-                        counts.merge(at, e.getValue(), Integer::sum);
+                        counts.merge(at, pods, Integer::sum);
                     }
-                }
+                });
             }
             soft[i] = new Soft(
                     c.topologyKey(),
