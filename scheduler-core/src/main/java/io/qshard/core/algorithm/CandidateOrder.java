@@ -1,36 +1,27 @@
 package io.qshard.core.algorithm;
 
+import io.qshard.core.framework.CandidateNodes;
 import io.qshard.core.snapshot.ClusterSnapshot;
-import java.util.Arrays;
-import java.util.Collection;
+import java.util.BitSet;
 
 /**
  * The walk over a PreFilter's candidate nodes ({@link io.qshard.core.framework.PreFilterPlugin#candidateNodes}): their
- * snapshot positions in ascending order, entered at the ring's start, so the feasible nodes found are exactly those a
- * walk over every node would find, in the same order — the others would fail that plugin's Filter. Stateless.
+ * snapshot positions as a bit set, walked from the ring's start with {@code nextSetBit} (wrapping once), so the
+ * feasible nodes found are exactly those a walk over every node would find, in the same order — the others would fail
+ * that plugin's Filter. The positions of one label value come from the snapshot's memo
+ * ({@link ClusterSnapshot#positionsWithLabel}). Stateless.
  */
 final class CandidateOrder {
     private CandidateOrder() {}
 
-    /** Ascending snapshot positions of {@code names} (names of nodes outside the snapshot are dropped). */
-    static int[] positions(ClusterSnapshot snapshot, Collection<String> names) {
-        int[] out = new int[names.size()];
-        int k = 0;
-        for (String name : names) {
-            int i = snapshot.position(name);
-            if (i >= 0) {
-                out[k++] = i;
+    /** The snapshot positions of the candidates (nodes outside the snapshot are not in it). */
+    static BitSet positions(ClusterSnapshot snapshot, CandidateNodes candidates) {
+        BitSet out = new BitSet(snapshot.size());
+        for (String value : candidates.values()) {
+            for (int p : snapshot.positionsWithLabel(candidates.key(), value)) {
+                out.set(p);
             }
         }
-        out = Arrays.copyOf(out, k);
-        Arrays.sort(out);
         return out;
-    }
-
-    /** Index in {@code order} of the first position ≥ {@code start}, wrapping to 0. */
-    static int firstAtOrAfter(int[] order, int start) {
-        int i = Arrays.binarySearch(order, start);
-        int at = i >= 0 ? i : -i - 1;
-        return at == order.length ? 0 : at;
     }
 }

@@ -1,5 +1,6 @@
 package io.qshard.core.algorithm;
 
+import io.qshard.core.framework.CandidateNodes;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.Diagnosis;
 import io.qshard.core.framework.FilterPlugin;
@@ -12,7 +13,7 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
 import java.util.Arrays;
-import java.util.Collection;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -109,7 +110,7 @@ public final class SchedulingAlgorithm {
         int n = snapshot.size();
         FilterPlugin[] filters = this.filters;
         boolean spanningSkipped = true;
-        Collection<String> candidates = null;
+        CandidateNodes candidates = null;
         for (PreFilterPlugin p : preFilters) {
             Status s = p.preFilter(state, pod, snapshot);
             if (s.code() == Status.Code.SKIP) {
@@ -118,8 +119,8 @@ public final class SchedulingAlgorithm {
                 return ScheduleResult.unschedulable(Diagnosis.preFilterFailed(s, n), 0);
             } else {
                 spanningSkipped &= p.nodeLocal();
-                Collection<String> c = narrow ? p.candidateNodes(state) : null;
-                candidates = c != null && (candidates == null || c.size() < candidates.size()) ? c : candidates;
+                CandidateNodes c = narrow ? p.candidateNodes(state) : null;
+                candidates = c != null && (candidates == null || c.nodes() < candidates.nodes()) ? c : candidates;
             }
         }
         if (!spanningSkipped && keep != null) {
@@ -143,13 +144,13 @@ public final class SchedulingAlgorithm {
             keep.begin(pod, state, filters, n, idx);
         }
         // a PreFilter named the only nodes its Filter can pass: walk those, in the same ring order
-        int[] order = keep == null && candidates != null ? CandidateOrder.positions(snapshot, candidates) : null;
-        int next = order == null ? 0 : CandidateOrder.firstAtOrAfter(order, idx);
-        int steps = order == null ? n : order.length;
+        BitSet order = keep == null && candidates != null ? CandidateOrder.positions(snapshot, candidates) : null;
+        int steps = order == null ? n : order.cardinality();
+        int ringStart = idx;
         for (int i = 0; i < steps && found < want; i++) {
-            if (order != null) {
-                idx = order[next];
-                next = next + 1 == order.length ? 0 : next + 1;
+            if (order != null) { // the next candidate position in ring order
+                int at = order.nextSetBit(i == 0 ? ringStart : idx + 1);
+                idx = at >= 0 ? at : order.nextSetBit(0);
             } else if (i > 0) {
                 idx = idx + 1 == n ? 0 : idx + 1;
             }

@@ -2,7 +2,6 @@ package io.qshard.core.framework;
 
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.ClusterSnapshot;
-import java.util.Collection;
 
 /** Runs once per pod before any node is filtered: validate the pod, precompute into the {@link CycleState}. */
 public interface PreFilterPlugin extends Plugin {
@@ -15,12 +14,12 @@ public interface PreFilterPlugin extends Plugin {
     Status preFilter(CycleState state, PodRequest pod, ClusterSnapshot snapshot);
 
     /**
-     * After {@link #preFilter} returned SUCCESS for a pod: nodes (by name, cluster-wide) outside which this plugin's
-     * Filter fails for it, or null for no such restriction (the default). The algorithm may then walk only these
-     * nodes (kube-scheduler's {@code PreFilterResult}); so it must be a superset of the nodes the Filter passes. Return
-     * null when the set would be most of the cluster: walking every node is cheaper than resolving names.
+     * After {@link #preFilter} returned SUCCESS for a pod: the nodes outside which this plugin's Filter fails for it, or
+     * null for no such restriction (the default). The algorithm may then walk only these nodes; so they must be a
+     * superset of the nodes the Filter passes. Return null when they would be most of the cluster: walking every node
+     * is then cheaper.
      */
-    default Collection<String> candidateNodes(CycleState state) {
+    default CandidateNodes candidateNodes(CycleState state) {
         return null;
     }
 }

@@ -75,16 +75,25 @@ public final class ClusterNodes {
      * group is a new object), so a workload whose pods did not move is summed once, not on every decision.
      */
     public Map<String, Integer> domainCounts(PodGroup group, String key) {
-        return memo(new GroupDomains(group, key), n -> {
-            Map<String, Integer> out = new HashMap<>();
-            group.forEachNode((node, pods) -> {
-                Node known = byNode.get(node);
-                if (known != null) {
-                    out.merge(known.labels().getOrDefault(key, MISSING), pods, Integer::sum);
-                }
-            });
-            return Map.copyOf(out);
+        // small groups (often the ones that change on every decision) are summed on the spot: memoising them would
+        // only churn the memo and evict the big groups it is for
+        return group.nodes().size() < MEMO_MIN_NODES
+                ? sumDomains(group, key)
+                : memo(new GroupDomains(group, key), n -> sumDomains(group, key));
+    }
+
+    /** Groups on fewer nodes than this are not memoised by {@link #domainCounts}. */
+    static final int MEMO_MIN_NODES = 32;
+
+    private Map<String, Integer> sumDomains(PodGroup group, String key) {
+        Map<String, Integer> out = new HashMap<>();
+        group.forEachNode((node, pods) -> {
+            Node known = byNode.get(node);
+            if (known != null) {
+                out.merge(known.labels().getOrDefault(key, MISSING), pods, Integer::sum);
+            }
         });
+        return java.util.Collections.unmodifiableMap(out); // HashMap lookups: hash compared before equals
     }
 
     /** A memo key by the group's identity. */

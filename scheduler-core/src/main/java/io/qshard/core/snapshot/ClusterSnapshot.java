@@ -57,6 +57,40 @@ public final class ClusterSnapshot {
         return nodes.get(i);
     }
 
+    /**
+     * Ascending positions of this snapshot's nodes whose label {@code key} is {@code value}; memoised per node set and
+     * node labels (both change rarely), so callers get them without a lookup per node. Do not modify the array.
+     */
+    public int[] positionsWithLabel(String key, String value) {
+        return topology.nodes().memo(new Positions(index, key, value), nodes -> {
+            java.util.List<String> names = nodes.byValue(key).getOrDefault(value, java.util.List.of());
+            int[] out = new int[names.size()];
+            int k = 0;
+            for (String name : names) {
+                Integer i = index.get(name);
+                if (i != null) {
+                    out[k++] = i;
+                }
+            }
+            out = java.util.Arrays.copyOf(out, k);
+            java.util.Arrays.sort(out);
+            return out;
+        });
+    }
+
+    /** Memo key: the name index by identity (never written once a snapshot holds it), a label and its value. */
+    private record Positions(Map<String, Integer> index, String key, String value) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Positions p && p.index == index && p.key.equals(key) && p.value.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(index) * 31 + key.hashCode()) * 31 + value.hashCode();
+        }
+    }
+
     /** Position of the node named {@code name}, or −1. */
     public int position(String name) {
         Integer i = index.get(name);

@@ -3,7 +3,6 @@ package io.qshard.core.plugins.interpodaffinity;
 import io.qshard.core.snapshot.ClusterNodes;
 import io.qshard.core.snapshot.PodGroup;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,10 @@ final class Domains {
     static final Domains NONE = new Builder().build();
 
     private final String[] keys;
-    private final List<Set<String>> values;
+    /** Per key, the sets whose union is its domain values (shared, read-only; a set may hold a NUL placeholder). */
+    private final Set<String>[][] values;
 
-    private Domains(String[] keys, List<Set<String>> values) {
+    private Domains(String[] keys, Set<String>[][] values) {
         this.keys = keys;
         this.values = values;
     }
@@ -32,7 +32,7 @@ final class Domains {
     boolean contains(String key, String value) {
         for (int i = 0; i < keys.length; i++) {
             if (keys[i].equals(key)) {
-                return values.get(i).contains(value);
+                return in(values[i], value);
             }
         }
         return false;
@@ -42,7 +42,16 @@ final class Domains {
     boolean hits(Map<String, String> labels) {
         for (int i = 0; i < keys.length; i++) {
             String v = labels.get(keys[i]);
-            if (v != null && values.get(i).contains(v)) {
+            if (v != null && in(values[i], v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean in(Set<String>[] sets, String value) {
+        for (Set<String> s : sets) {
+            if (s.contains(value)) {
                 return true;
             }
         }
@@ -51,17 +60,18 @@ final class Domains {
 
     /** Collects domains; not thread-safe. */
     static final class Builder {
-        private final Map<String, Set<String>> byKey = new LinkedHashMap<>();
+        private final Map<String, List<Set<String>>> byKey = new LinkedHashMap<>();
 
         /**
          * Adds the {@code key} domain of every node holding a pod of {@code group}; nodes unknown to the cluster and
-         * nodes without the label are skipped, as kube-scheduler sees only its nodes and their labels.
+         * nodes without the label are skipped, as kube-scheduler sees only its nodes and their labels. The group's
+         * values are shared, not copied ({@link ClusterNodes#domainCounts} is memoised per group; its placeholder for
+         * nodes without the label can never equal a label value).
          */
         void addNodesOf(PodGroup group, String key, ClusterNodes nodes) {
-            for (String v : nodes.domainCounts(group, key).keySet()) { // memoised per group
-                if (!v.equals(ClusterNodes.MISSING)) {
-                    byKey.computeIfAbsent(key, k -> new HashSet<>()).add(v);
-                }
+            Map<String, Integer> counts = nodes.domainCounts(group, key);
+            if (counts.size() > (counts.containsKey(ClusterNodes.MISSING) ? 1 : 0)) {
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(counts.keySet());
             }
         }
 
@@ -69,12 +79,14 @@ final class Domains {
             return byKey.isEmpty();
         }
 
+        @SuppressWarnings("unchecked")
         Domains build() {
-            List<Set<String>> values = new ArrayList<>(byKey.size());
-            for (Set<String> v : byKey.values()) {
-                values.add(Set.copyOf(v));
+            Set<String>[][] values = new Set[byKey.size()][];
+            int i = 0;
+            for (List<Set<String>> sets : byKey.values()) {
+                values[i++] = sets.toArray(new Set[0]);
             }
-            return new Domains(byKey.keySet().toArray(new String[0]), List.copyOf(values));
+            return new Domains(byKey.keySet().toArray(new String[0]), values);
         }
     }
 }

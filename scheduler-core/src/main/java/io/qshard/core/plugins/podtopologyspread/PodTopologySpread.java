@@ -1,5 +1,6 @@
 package io.qshard.core.plugins.podtopologyspread;
 
+import io.qshard.core.framework.CandidateNodes;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.FilterPlugin;
 import io.qshard.core.framework.PreFilterPlugin;
@@ -14,7 +15,6 @@ import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.snapshot.Topology;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -84,7 +84,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
 
     /** The nodes of the domains where the pod keeps within maxSkew, when they are at most half of the cluster. */
     @Override
-    public Collection<String> candidateNodes(CycleState state) {
+    public CandidateNodes candidateNodes(CycleState state) {
         PreFilterState s = state.read(FILTER_KEY);
         return s == null ? null : s.candidates();
     }

@@ -1,5 +1,6 @@
 package io.qshard.core.plugins.podtopologyspread;
 
+import io.qshard.core.framework.CandidateNodes;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.TopologySpreadConstraint;
@@ -7,11 +8,12 @@ import io.qshard.core.snapshot.ClusterNodes;
 import io.qshard.core.snapshot.PodGroup;
 import io.qshard.core.snapshot.Topology;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What PreFilter computes for the pod's DoNotSchedule constraints (kube-scheduler's {@code preFilterState}): per
@@ -102,23 +104,22 @@ final class PreFilterState {
      * maxSkew — a superset of the nodes {@link #filter} passes (a domain without eligible nodes counts 0, as Filter
      * reads it) — taking the constraint that leaves the fewest; null when that is more than half of the cluster.
      */
-    Collection<String> candidates() {
-        List<String> best = null;
+    CandidateNodes candidates() {
+        CandidateNodes best = null;
         int bestSize = nodes.size() / 2;
         for (Hard h : hard) {
-            List<String> allowed = new ArrayList<>();
+            Set<String> allowed = new HashSet<>();
+            int size = 0;
             for (Map.Entry<String, List<String>> e : nodes.byValue(h.key()).entrySet()) {
                 Integer match = h.counts().get(e.getKey());
                 if ((match == null ? 0 : match) + h.self() - h.min() <= h.maxSkew()) {
-                    allowed.addAll(e.getValue());
-                    if (allowed.size() > bestSize) {
-                        break;
-                    }
+                    allowed.add(e.getKey());
+                    size += e.getValue().size();
                 }
             }
-            if (allowed.size() <= bestSize) {
-                best = allowed;
-                bestSize = allowed.size();
+            if (size <= bestSize) {
+                best = new CandidateNodes(h.key(), allowed, size);
+                bestSize = size;
             }
         }
         return best;
