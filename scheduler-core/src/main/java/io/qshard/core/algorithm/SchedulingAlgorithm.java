@@ -218,7 +218,8 @@ public final class SchedulingAlgorithm {
             return null;
         }
         for (PreFilterPlugin p : spanning) { // a rule spanning nodes may concern this pod now
-            if (p.preFilter(new CycleState(), pod, snapshot).code() != Status.Code.SKIP) {
+            // a SKIP writes nothing; anything else ends the window, so the window's state may serve as scratch
+            if (p.preFilter(w.state, pod, snapshot).code() != Status.Code.SKIP) {
                 w.invalidate();
                 return null;
             }
