@@ -99,57 +99,25 @@ public record PodRequest(
     /** This pod with these labels, inter-pod affinity and spread constraints. */
     public PodRequest withTopology(
             Map<String, String> labels, PodAffinity podAffinity, List<TopologySpreadConstraint> spread) {
-        return new PodRequest(
-                uid,
-                namespace,
-                name,
-                tier,
-                poolRule,
-                requests,
-                nodeSelector,
-                affinity,
-                tolerations,
-                priority,
-                creationTime,
-                owner,
-                nodeName,
-                labels,
-                podAffinity,
-                spread,
-                terminating);
+        return copy(nodeName, labels, podAffinity, spread, terminating);
     }
 
     /** This pod marked terminating (or not). */
     public PodRequest withTerminating(boolean terminating) {
-        return terminating == this.terminating
-                ? this
-                : new PodRequest(
-                        uid,
-                        namespace,
-                        name,
-                        tier,
-                        poolRule,
-                        requests,
-                        nodeSelector,
-                        affinity,
-                        tolerations,
-                        priority,
-                        creationTime,
-                        owner,
-                        nodeName,
-                        labels,
-                        podAffinity,
-                        spread,
-                        terminating);
-    }
-
-    /** {@code namespace/name}. */
-    public String key() {
-        return namespace + "/" + name;
+        return terminating == this.terminating ? this : copy(nodeName, labels, podAffinity, spread, terminating);
     }
 
     /** The same pod bound (or assumed) to {@code node}. */
     public PodRequest boundTo(String node) {
+        return copy(node, labels, podAffinity, spread, terminating);
+    }
+
+    private PodRequest copy(
+            String node,
+            Map<String, String> labels,
+            PodAffinity podAffinity,
+            List<TopologySpreadConstraint> spread,
+            boolean terminating) {
         return new PodRequest(
                 uid,
                 namespace,
@@ -168,6 +136,11 @@ public record PodRequest(
                 podAffinity,
                 spread,
                 terminating);
+    }
+
+    /** {@code namespace/name}. */
+    public String key() {
+        return namespace + "/" + name;
     }
 
     /** Whether a qshard tier owns this pod (false for pods of other schedulers). */

@@ -76,11 +76,19 @@ class BacklogBindingIT {
         assertThat(other.values().stream().mapToLong(Long::longValue).sum())
                 .as("other requests: %s", other)
                 .isLessThan(50);
-        // nodes and pods; plus NodeUsage when an earlier IT of this JVM installed its CRD
+        // nodes and pods, and once each what the topology plugins read (the selectors behind default spread
+        // constraints, namespace labels); plus NodeUsage when an earlier IT of this JVM installed its CRD
         assertThat(lists)
                 .extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
                 .filteredOn(uri -> !uri.equals("/apis/qshard.io/v1alpha1/nodeusages"))
-                .containsExactlyInAnyOrder("/api/v1/nodes", "/api/v1/pods");
+                .containsExactlyInAnyOrder(
+                        "/api/v1/nodes",
+                        "/api/v1/pods",
+                        "/apis/apps/v1/replicasets",
+                        "/apis/apps/v1/statefulsets",
+                        "/api/v1/replicationcontrollers",
+                        "/api/v1/services",
+                        "/api/v1/namespaces");
         assertThat(lists)
                 .extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
                 .filteredOn(uri -> uri.equals("/apis/qshard.io/v1alpha1/nodeusages"))
