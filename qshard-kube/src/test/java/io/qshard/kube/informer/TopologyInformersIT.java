@@ -291,17 +291,22 @@ class TopologyInformersIT {
                 .withValues("front")
                 .endMatchExpression()
                 .endSelector()
-                .withNewTemplate()
+                .withTemplate(template(Map.of("app", "web", "tier", "front")))
+                .endSpec()
+                .build();
+    }
+
+    /** A pod template of one busybox container with these labels. */
+    private static io.fabric8.kubernetes.api.model.PodTemplateSpec template(Map<String, String> labels) {
+        return new io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder()
                 .withNewMetadata()
-                .withLabels(Map.of("app", "web", "tier", "front"))
+                .withLabels(labels)
                 .endMetadata()
                 .withNewSpec()
                 .addNewContainer()
                 .withName("c")
                 .withImage("busybox")
                 .endContainer()
-                .endSpec()
-                .endTemplate()
                 .endSpec()
                 .build();
     }
@@ -318,17 +323,7 @@ class TopologyInformersIT {
                 .withNewSelector()
                 .addToMatchLabels("app", "db")
                 .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(Map.of("app", "db"))
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("c")
-                .withImage("busybox")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
+                .withTemplate(template(Map.of("app", "db")))
                 .endSpec()
                 .build();
     }
