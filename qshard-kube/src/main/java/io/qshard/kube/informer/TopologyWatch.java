@@ -140,6 +140,7 @@ final class TopologyWatch<T extends HasMetadata, V> implements ResourceEventHand
             value = convert.apply(obj);
         } catch (ConversionException e) {
             skip.accept(e);
+            onDelete(obj, false); // an unreadable selector selects nothing (kube-scheduler skips it), not its old value
             return;
         }
         if (!value.equals(delivered.put(Cache.metaNamespaceKeyFunc(obj), value))) {
