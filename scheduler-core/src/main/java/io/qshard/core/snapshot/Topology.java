@@ -66,15 +66,11 @@ public final class Topology {
         for (int i = 0; i < groups.size(); i++) {
             PodGroup g = groups.get(i);
             if (PodGroup.Key.of(g).equals(key) && g.nodes().containsKey(pod.nodeName())) {
-                return new Topology(
+                return derived(
                         groups.set(i, g.plus(pod.nodeName(), -1)),
                         affinityGroups,
                         affinityCount,
-                        g.affinity().isEmpty() ? affinityPods : affinityPods - 1,
-                        nodes,
-                        namespaceLabels,
-                        workloads,
-                        new ConcurrentHashMap<>());
+                        g.affinity().isEmpty() ? affinityPods : affinityPods - 1);
             }
         }
         return this;
@@ -95,15 +91,11 @@ public final class Topology {
         for (int i = 0; i < groups.size(); i++) {
             PodGroup g = groups.get(i);
             if (PodGroup.Key.of(g).equals(key)) {
-                return new Topology(
+                return derived(
                         groups.set(i, g.plus(node, 1)),
                         affinityGroups,
                         affinityCount,
-                        g.affinity().isEmpty() ? affinityPods : affinityPods + 1,
-                        nodes,
-                        namespaceLabels,
-                        workloads,
-                        new ConcurrentHashMap<>());
+                        g.affinity().isEmpty() ? affinityPods : affinityPods + 1);
             }
         }
         int id = groups.size();
@@ -113,15 +105,19 @@ public final class Topology {
             affinity = Arrays.copyOf(affinityGroups, affinityCount + 1);
             affinity[count++] = id;
         }
-        return new Topology(
+        return derived(
                 groups.append(PodGroup.empty(id, key).plus(node, 1)),
                 affinity,
                 count,
-                key.affinity().isEmpty() ? affinityPods : affinityPods + 1,
-                nodes,
-                namespaceLabels,
-                workloads,
-                new ConcurrentHashMap<>());
+                key.affinity().isEmpty() ? affinityPods : affinityPods + 1);
+    }
+
+    /**
+     * A topology with other pod counts and the same nodes, namespaces and selectors. Its group ids may diverge from
+     * the {@link ClusterState}'s, so it gets its own match memo.
+     */
+    private Topology derived(PersistentArray<PodGroup> g, int[] affinity, int count, int pods) {
+        return new Topology(g, affinity, count, pods, nodes, namespaceLabels, workloads, new ConcurrentHashMap<>());
     }
 
     /** Every node, cluster-wide (labels and taints define domains; allocatable may be stale here). */

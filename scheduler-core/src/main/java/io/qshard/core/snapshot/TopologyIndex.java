@@ -64,10 +64,7 @@ final class TopologyIndex {
             groups = groups.append(PodGroup.empty(id, key));
             empty++;
             if (!key.affinity().isEmpty()) {
-                if (affinityCount == affinity.length) {
-                    affinity = Arrays.copyOf(affinity, affinityCount * 2);
-                }
-                affinity[affinityCount++] = id;
+                appendAffinityGroup(id);
             }
         }
         Placement now = new Placement(id, pod.nodeName());
@@ -104,8 +101,8 @@ final class TopologyIndex {
         }
         int[] newId = new int[groups.size()];
         PersistentArray<PodGroup> live = PersistentArray.empty();
-        int[] aff = new int[8];
-        int affCount = 0;
+        affinity = new int[8]; // published snapshots keep the old array
+        affinityCount = 0;
         groupIds.clear();
         for (int i = 0; i < groups.size(); i++) {
             PodGroup g = groups.get(i);
@@ -118,18 +115,24 @@ final class TopologyIndex {
             live = live.append(g.withId(id));
             groupIds.put(PodGroup.Key.of(g), id);
             if (!g.affinity().isEmpty()) {
-                if (affCount == aff.length) {
-                    aff = Arrays.copyOf(aff, affCount * 2);
-                }
-                aff[affCount++] = id;
+                appendAffinityGroup(id);
             }
         }
         pods.replaceAll((uid, p) -> new Placement(newId[p.group()], p.node()));
         groups = live;
-        affinity = aff;
-        affinityCount = affCount;
         empty = 0;
         memo = new ConcurrentHashMap<>(); // ids changed: older snapshots keep their own memo
+    }
+
+    /**
+     * Appends to the affinity-group ids. In place while there is room: snapshots read only their first
+     * {@code affinityCount} entries, so a write past them is invisible to every published view.
+     */
+    private void appendAffinityGroup(int id) {
+        if (affinityCount == affinity.length) {
+            affinity = Arrays.copyOf(affinity, affinityCount * 2);
+        }
+        affinity[affinityCount++] = id;
     }
 
     /** Number of groups held, pods or not (for tests). */
