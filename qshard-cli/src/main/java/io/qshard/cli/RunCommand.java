@@ -92,6 +92,16 @@ public final class RunCommand implements Callable<Integer> {
     int bindConcurrency;
 
     @Option(
+            names = "--volume-bind-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "120s",
+            converter = DurationConverter.class,
+            description = "How long a pod's binding waits for kube-controller-manager's PV controller to bind the "
+                    + "claims chosen for it (WaitForFirstConsumer) before it fails and the pod is retried "
+                    + "(kube-scheduler: 600 s) (default: ${DEFAULT-VALUE}).")
+    long volumeBindSeconds;
+
+    @Option(
             names = "--scheduled-events-per-second",
             paramLabel = "R",
             defaultValue = "" + PodStatusReporter.DEFAULT_SCHEDULED_PER_SECOND,
@@ -165,7 +175,8 @@ public final class RunCommand implements Callable<Integer> {
             } else {
                 instances.add(new SchedulerProcess.Instance(cfg.tier(which.tier), shard));
             }
-            settings = new SchedulerSettings(bindConcurrency, scheduledEvents, failedEvents);
+            settings = new SchedulerSettings(bindConcurrency, scheduledEvents, failedEvents)
+                    .withVolumeBindTimeout(Duration.ofSeconds(volumeBindSeconds));
             if (!leaseNamespace.isBlank()) {
                 Duration lease = Duration.ofSeconds(leaseSeconds);
                 settings = settings.withElection(

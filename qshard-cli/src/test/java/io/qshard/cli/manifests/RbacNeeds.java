@@ -40,6 +40,18 @@ final class RbacNeeds {
                                     "watch apps/statefulsets *",
                                     "list namespaces *",
                                     "watch namespaces *", // WorkloadInformers (topology plugins)
+                                    "list persistentvolumeclaims *",
+                                    "watch persistentvolumeclaims *",
+                                    "list persistentvolumes *",
+                                    "watch persistentvolumes *",
+                                    "list storage.k8s.io/storageclasses *",
+                                    "watch storage.k8s.io/storageclasses *",
+                                    "list storage.k8s.io/csinodes *",
+                                    "watch storage.k8s.io/csinodes *", // VolumeInformers (volume plugins)
+                                    "get persistentvolumes *",
+                                    "patch persistentvolumes *", // ApiVolumeBinder: claimRef
+                                    "get persistentvolumeclaims *",
+                                    "patch persistentvolumeclaims *", // ApiVolumeBinder: selected-node, then polls
                                     "create pods/binding *",
                                     "patch pods/status *",
                                     "create events *", // binder, PodStatusReporter

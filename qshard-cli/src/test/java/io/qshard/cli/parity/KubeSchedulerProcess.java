@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Runs under {@code setpriv --pdeathsig KILL} where available, so a killed test JVM leaves no process behind.
  * Not thread-safe.
  */
-final class KubeSchedulerProcess implements AutoCloseable {
+public final class KubeSchedulerProcess implements AutoCloseable {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private final Process process;
@@ -29,7 +29,7 @@ final class KubeSchedulerProcess implements AutoCloseable {
     }
 
     /** Starts kube-scheduler; its output goes to {@code log}. */
-    static KubeSchedulerProcess start(Path kubeconfig, Path log) {
+    public static KubeSchedulerProcess start(Path kubeconfig, Path log) {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(SETPRIV)) {
             cmd.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
@@ -53,12 +53,12 @@ final class KubeSchedulerProcess implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** The last lines of its log, for failure messages. */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));

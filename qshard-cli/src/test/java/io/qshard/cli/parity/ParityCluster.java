@@ -19,7 +19,7 @@ import java.util.List;
  * but ignores taints in 1.20). Unpinned probes tolerate the key on every node. The taint also keeps pods of other test
  * classes sharing the control plane off these nodes.
  */
-final class ParityCluster {
+public final class ParityCluster {
     static final String A1 = "tp-a1";
     static final String A2 = "tp-a2";
     static final String A3 = "tp-a3";
@@ -34,7 +34,7 @@ final class ParityCluster {
     static final String ZONE_A = "zone-a";
     static final String ZONE_B = "zone-b";
     static final String ZONE_C = "zone-c";
-    static final String PIN_TAINT = "qshard.io/parity-node";
+    public static final String PIN_TAINT = "qshard.io/parity-node";
 
     /** A fixture node: name, zone (null: no zone label), cores (memory 4 GiB per core). */
     record FixtureNode(String name, String zone, int cores) {}
@@ -77,7 +77,7 @@ final class ParityCluster {
     }
 
     /** The toleration that pins a probe to {@code node}. */
-    static Toleration pinTo(String node) {
+    public static Toleration pinTo(String node) {
         return new TolerationBuilder()
                 .withKey(PIN_TAINT)
                 .withOperator("Equal")
@@ -87,7 +87,7 @@ final class ParityCluster {
     }
 
     /** The toleration that lets a probe onto every fixture node. */
-    static Toleration anyNode() {
+    public static Toleration anyNode() {
         return new TolerationBuilder()
                 .withKey(PIN_TAINT)
                 .withOperator("Exists")

@@ -15,9 +15,9 @@ import java.util.TreeSet;
  * how many plugins a scheduler runs past the first failure is not part of the contract). Other reason texts that
  * differ are collected as notes. Not thread-safe.
  */
-final class ParityReport {
+public final class ParityReport {
     /** One table row: case, node ("(placement)" for the unpinned probe), both answers, and why the row exists. */
-    record Row(String caseName, String node, String reference, String other, String detail) {}
+    public record Row(String caseName, String node, String reference, String other, String detail) {}
 
     private final CaseRun.Contender reference;
     private final CaseRun.Contender other;
@@ -152,7 +152,7 @@ final class ParityReport {
     }
 
     /** A Markdown table of rows; {@code otherColumn} names the fourth column ("qshard" or "expected"). */
-    static String table(String title, String otherColumn, List<Row> rows) {
+    public static String table(String title, String otherColumn, List<Row> rows) {
         StringBuilder b = new StringBuilder(title)
                 .append(" (")
                 .append(rows.size())

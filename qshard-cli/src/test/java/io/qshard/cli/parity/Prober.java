@@ -13,20 +13,20 @@ import org.awaitility.core.ConditionTimeoutException;
  * (PodScheduled=False, which both kube-scheduler and qshard write together with their FailedScheduling event). The
  * probe is then deleted with grace 0 and awaited gone, so the next probe never sees it. Not thread-safe.
  */
-final class Prober {
+public final class Prober {
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final KubernetesClient admin;
     private final Duration deadline;
 
     /** @param deadline how long a scheduler may take to answer one probe before it counts as no answer */
-    Prober(KubernetesClient admin, Duration deadline) {
+    public Prober(KubernetesClient admin, Duration deadline) {
         this.admin = admin;
         this.deadline = deadline;
     }
 
     /** Creates {@code probe}, waits for its scheduler's answer, deletes it and waits until it is gone. */
-    Verdict probe(Pod probe) {
+    public Verdict probe(Pod probe) {
         String ns = probe.getMetadata().getNamespace();
         String name = probe.getMetadata().getName();
         admin.resource(probe).create();
@@ -47,7 +47,7 @@ final class Prober {
     }
 
     /** Deletes a pod with grace 0 and waits until the apiserver no longer has it. */
-    void delete(String ns, String name) {
+    public void delete(String ns, String name) {
         admin.pods().inNamespace(ns).withName(name).withGracePeriod(0).delete();
         await("deletion of " + ns + "/" + name)
                 .atMost(Duration.ofSeconds(30))

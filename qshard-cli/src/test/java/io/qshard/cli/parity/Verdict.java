@@ -11,30 +11,30 @@ import java.util.regex.Pattern;
  * @param node    the node it was bound to, or null
  * @param message the PodScheduled=False message when rejected, else null
  */
-record Verdict(Kind kind, String node, String message) {
+public record Verdict(Kind kind, String node, String message) {
     private static final Pattern REASON_SEPARATOR = Pattern.compile(", (?=\\d+ )");
     private static final Pattern PIN_TAINT_ITEM = Pattern.compile(",? ?\\d+ node\\(s\\) had taint \\{"
             + Pattern.quote(ParityCluster.PIN_TAINT) + ": [^}]*\\}, that the pod " + "didn't tolerate");
 
-    enum Kind {
+    public enum Kind {
         BOUND,
         REJECTED,
         TIMEOUT
     }
 
-    static Verdict bound(String node) {
+    public static Verdict bound(String node) {
         return new Verdict(Kind.BOUND, node, null);
     }
 
-    static Verdict rejected(String message) {
+    public static Verdict rejected(String message) {
         return new Verdict(Kind.REJECTED, null, message == null ? "" : message);
     }
 
-    static Verdict timeout() {
+    public static Verdict timeout() {
         return new Verdict(Kind.TIMEOUT, null, null);
     }
 
-    boolean feasible() {
+    public boolean feasible() {
         return kind == Kind.BOUND;
     }
 
@@ -43,7 +43,7 @@ record Verdict(Kind kind, String node, String message) {
      * match pod affinity rules, 8 node(s) had taint {…}, that the pod didn't tolerate.}); empty when not rejected or
      * when the message has no such list.
      */
-    List<String> countedReasons() {
+    public List<String> countedReasons() {
         if (kind != Kind.REJECTED) {
             return List.of();
         }
@@ -63,7 +63,7 @@ record Verdict(Kind kind, String node, String message) {
     }
 
     /** {@link #countedReasons()} without the leading count. */
-    List<String> reasons() {
+    public List<String> reasons() {
         return countedReasons().stream().map(r -> r.replaceFirst("^\\d+ ", "")).toList();
     }
 
@@ -71,7 +71,7 @@ record Verdict(Kind kind, String node, String message) {
      * The message without the "had taint {qshard.io/parity-node: …}" items the pinning adds for every other node
      * (replaced by their number), for tables.
      */
-    String shownMessage() {
+    public String shownMessage() {
         if (kind != Kind.REJECTED) {
             return "";
         }
@@ -84,7 +84,7 @@ record Verdict(Kind kind, String node, String message) {
     }
 
     /** Short form for tables: the node, "rejected" or "no answer". */
-    String brief() {
+    public String brief() {
         return switch (kind) {
             case BOUND -> node;
             case REJECTED -> "rejected";

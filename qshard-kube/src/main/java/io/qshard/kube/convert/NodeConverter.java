@@ -1,18 +1,24 @@
 package io.qshard.kube.convert;
 
+import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
+import io.qshard.core.model.ScalarResources;
 import io.qshard.core.model.Taint;
 import io.qshard.kube.api.OversaleRatio;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * API Node → core {@link Node}: labels, taints, unschedulable, and allocatable (status.allocatable, or
- * capacity when a node reports none). Real allocatable divides native cpu/memory by the oversale ratios the webhook
+ * API Node → core {@link Node}: labels, taints, unschedulable, allocatable (status.allocatable, or capacity when a
+ * node reports none; every {@link ResourceNames#isScalar scalar} resource too — ephemeral-storage, hugepages-*,
+ * extended resources, attach limits), and {@code status.images} as {@link Node#images()}: every name of every image →
+ * its size, names as the kubelet reports them (kube-scheduler 1.20 keys its image states by the reported names and
+ * normalises only the pod's image, {@code normalizedImageName}), interned across nodes. Real allocatable divides native cpu/memory by the oversale ratios the webhook
  * <em>applied</em> to the allocatable the object holds ({@value OversaleRatio#APPLIED_ANNOTATION}, docs/architecture.md
  * "Oversale webhook") — not by the ratio annotations the controller sets, which the kubelet's next status write
  * applies: dividing by a freshly lowered ratio would overstate the real capacity prod is placed against. No applied
@@ -23,6 +29,12 @@ public final class NodeConverter {
     public static final String CPU_RATIO = OversaleRatio.CPU_ANNOTATION;
     /** Annotation with the memory oversale ratio the controller wants. */
     public static final String MEMORY_RATIO = OversaleRatio.MEMORY_ANNOTATION;
+
+    /** Image names, sizes and whole image maps, shared by the nodes that report them (a kubelet reports ≤ 50 images). */
+    private static final Interner<String> IMAGE_NAMES = new Interner<>(200_000);
+
+    private static final Interner<Long> IMAGE_SIZES = new Interner<>(200_000);
+    private static final Interner<Map<String, Long>> IMAGE_MAPS = new Interner<>(20_000);
 
     private NodeConverter() {}
 
@@ -38,12 +50,14 @@ public final class NodeConverter {
             if (alloc == null) {
                 alloc = Map.of();
             }
+            ScalarResources scalars = scalars(alloc);
             Resources reported = new Resources(
                     Quantities.milli(alloc.get(ResourceNames.CPU)),
                     Quantities.value(alloc.get(ResourceNames.MEMORY)),
                     alloc.containsKey(ResourceNames.PODS) ? Quantities.value(alloc.get(ResourceNames.PODS)) : 110,
                     Quantities.value(alloc.get(ResourceNames.BATCH_CPU)),
-                    Quantities.value(alloc.get(ResourceNames.BATCH_MEMORY)));
+                    Quantities.value(alloc.get(ResourceNames.BATCH_MEMORY)),
+                    scalars);
             Map<String, String> annotations = api.getMetadata().getAnnotations();
             double[] applied = OversaleRatio.applied(
                     annotations == null ? null : annotations.get(OversaleRatio.APPLIED_ANNOTATION));
@@ -52,7 +66,8 @@ public final class NodeConverter {
                     (long) (reported.memoryBytes() / applied[1]),
                     reported.pods(),
                     reported.batchMilliCpu(),
-                    reported.batchMemoryBytes());
+                    reported.batchMemoryBytes(),
+                    scalars);
             List<Taint> taints = new ArrayList<>();
             if (api.getSpec() != null && api.getSpec().getTaints() != null) {
                 for (io.fabric8.kubernetes.api.model.Taint t : api.getSpec().getTaints()) {
@@ -72,9 +87,48 @@ public final class NodeConverter {
                     }
                 });
             }
-            return new Node(name, labels, taints, reported, real, unschedulable, kept);
+            return new Node(name, labels, taints, reported, real, unschedulable, kept, images(api));
         } catch (RuntimeException e) {
             throw new ConversionException("node " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The scalar resources of an allocatable list (the batch pair has fields of its own). */
+    private static ScalarResources scalars(Map<String, Quantity> alloc) {
+        Map<String, Long> out = null;
+        for (Map.Entry<String, Quantity> e : alloc.entrySet()) {
+            String r = e.getKey();
+            if (ResourceNames.isScalar(r)
+                    && !r.equals(ResourceNames.BATCH_CPU)
+                    && !r.equals(ResourceNames.BATCH_MEMORY)) {
+                if (out == null) {
+                    out = new HashMap<>();
+                }
+                out.put(r, Quantities.value(e.getValue()));
+            }
+        }
+        return out == null ? ScalarResources.EMPTY : ScalarResources.of(out);
+    }
+
+    /** {@code status.images}: each reported name → the image's size in bytes (names without a size are skipped). */
+    private static Map<String, Long> images(io.fabric8.kubernetes.api.model.Node api) {
+        List<ContainerImage> images =
+                api.getStatus() == null ? null : api.getStatus().getImages();
+        if (images == null || images.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> out = new HashMap<>();
+        for (ContainerImage image : images) {
+            if (image.getNames() == null || image.getSizeBytes() == null) {
+                continue;
+            }
+            Long size = IMAGE_SIZES.intern(image.getSizeBytes());
+            for (String n : image.getNames()) {
+                if (n != null) {
+                    out.putIfAbsent(IMAGE_NAMES.intern(n), size);
+                }
+            }
+        }
+        return IMAGE_MAPS.intern(Map.copyOf(out));
     }
 }

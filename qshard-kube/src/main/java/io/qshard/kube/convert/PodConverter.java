@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decoded pod ({@link RawPod}) → core {@link PodRequest}. Requests are the pod's effective requests as the
- * kubelet computes them (decoded by {@link PodJsonReader}). The tier comes from {@code spec.schedulerName}; pods of
- * other schedulers are accounted as prod. Required {@code matchFields} on {@code metadata.name} are matched through the
- * {@code kubernetes.io/hostname} label. Labels, pod (anti-)affinity and spread constraints are carried as decoded
+ * kubelet computes them (decoded by {@link PodJsonReader}), with the pod's {@link io.qshard.core.model.PodDetails}. The
+ * tier comes from {@code spec.schedulerName}; pods of other schedulers are accounted as prod. {@code matchFields} on
+ * {@code metadata.name} become field requirements matched against the node's name (any other key is refused, as the
+ * API refuses it). Labels, pod (anti-)affinity and spread constraints are carried as decoded
  * ({@link PodRequest#withTopology}); a pod with a deletion timestamp is {@link PodRequest#terminating()}. A value of
  * those topology fields the API would reject ({@link RawPod#invalid()}) refuses a pending pod (it must not be
  * scheduled ignoring its rules; kube-scheduler 1.20 fails it with "parsing pod"), but only costs a bound pod those
@@ -38,7 +39,6 @@ public final class PodConverter {
     /** The warning sink of {@link #convert(RawPod)}: the log. */
     private static final Consumer<String> LOG_WARNING = w -> LOG.warn("{}", w);
 
-    private static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
     private final QshardConfig config;
     private final Map<String, String> interned = new ConcurrentHashMap<>();
 
@@ -108,7 +108,8 @@ public final class PodConverter {
                     pod.labels(),
                     withoutTopology ? PodAffinity.NONE : pod.podAffinity(),
                     withoutTopology ? List.of() : pod.spread(),
-                    pod.deleting());
+                    pod.deleting(),
+                    pod.details());
         } catch (RuntimeException e) {
             throw new ConversionException("pod " + pod.key() + ": " + e.getMessage(), e);
         }
@@ -143,15 +144,17 @@ public final class PodConverter {
         if (t.getMatchExpressions() != null) {
             t.getMatchExpressions().forEach(r -> reqs.add(requirement(r.getKey(), r.getOperator(), r.getValues())));
         }
+        List<NodeSelectorRequirement> fields = new ArrayList<>();
         if (t.getMatchFields() != null) {
             for (var f : t.getMatchFields()) {
-                if (!"metadata.name".equals(f.getKey())) {
-                    throw new IllegalArgumentException("unsupported matchFields key '" + f.getKey() + "'");
+                if (!NodeSelectorTerm.NODE_NAME_FIELD.equals(f.getKey())) {
+                    throw new IllegalArgumentException("matchFields: unsupported key '" + f.getKey() + "' (only "
+                            + NodeSelectorTerm.NODE_NAME_FIELD + ")");
                 }
-                reqs.add(requirement(HOSTNAME_LABEL, f.getOperator(), f.getValues()));
+                fields.add(requirement(f.getKey(), f.getOperator(), f.getValues()));
             }
         }
-        return new NodeSelectorTerm(reqs);
+        return new NodeSelectorTerm(reqs, fields);
     }
 
     private static NodeSelectorRequirement requirement(String key, String op, List<String> values) {

@@ -1,11 +1,9 @@
 package io.qshard.kube.convert;
 
 import io.fabric8.kubernetes.api.model.NodeAffinity;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.qshard.core.model.OwnerRef;
 import io.qshard.core.model.PodAffinity;
-import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,11 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decodes a Pod's JSON straight from the parser into a {@link RawPod}, reading only what scheduling needs:
- * metadata identity and labels, the spec's scheduling fields and container requests, and the phase. Everything
- * else — managedFields, annotations, images, env, volumes, status conditions — is skipped by the parser without
- * building objects, which is most of the cost of a watch event. Node affinity, rare, is bound with the fabric8
- * model; pod (anti-)affinity and topology spread constraints are streamed into core records ({@link
- * PodTopologyReader}). Thread-safe (stateless; the mapper is immutable).
+ * metadata identity and labels, the spec's scheduling fields, container requests, host ports and images, the volumes
+ * scheduling reads, scheduling gates, and the phase. Everything else — managedFields, annotations, env, other volume
+ * sources, status conditions — is skipped by the parser without building objects, which is most of the cost of a
+ * watch event. Node affinity, rare, is bound with the fabric8 model; pod (anti-)affinity and topology spread
+ * constraints are streamed into core records ({@link PodTopologyReader}); requests and the rest of {@link
+ * io.qshard.core.model.PodDetails} by {@link PodSpecReader} (no map for a pod asking only for cpu and memory).
+ * Thread-safe (stateless; the mapper is immutable).
  */
 public final class PodJsonReader {
     /** Mapper for parsers and for the few sub-objects bound with the fabric8 model. */
@@ -31,7 +31,11 @@ public final class PodJsonReader {
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // sub-objects are bound mid-stream
             .build();
 
-    private static final int N = 5;
+    /** Label values and toleration strings, shared by the pods that repeat them. */
+    private static final StringCache VALUES = new StringCache(8192);
+
+    /** Scratch for up to 5 labels while a pod's labels are read. */
+    private static final ThreadLocal<String[]> LABELS = ThreadLocal.withInitial(() -> new String[10]);
 
     private PodJsonReader() {}
 
@@ -116,9 +120,13 @@ public final class PodJsonReader {
                 case "affinity" -> affinity(p, b);
                 case "topologySpreadConstraints" -> b.topology().spread(p);
                 case "tolerations" -> b.tolerations = tolerations(p);
-                case "containers" -> containers(p, b.sum, false);
-                case "initContainers" -> containers(p, b.init, true);
-                case "overhead" -> b.overhead = quantities(p, new long[N]);
+                case "containers" -> b.spec.containers(p, false);
+                case "initContainers" -> b.spec.containers(p, true);
+                case "overhead" -> b.spec.overhead(p);
+                case "volumes" -> PodVolumesReader.volumes(p, b.spec);
+                case "schedulingGates" -> b.spec.more().gates(p);
+                case "resourceClaims" -> b.spec.more().resourceClaims(p);
+                case "resources" -> b.spec.podResources(p);
                 default -> p.skipChildren();
             }
         }
@@ -142,27 +150,60 @@ public final class PodJsonReader {
         }
     }
 
-    /** {@code metadata.labels}, immutable; entries with a null value are dropped. */
+    /**
+     * {@code metadata.labels}, immutable; entries with a null value are dropped. Values repeat across the replicas of a
+     * workload, so they come from {@link #VALUES}; up to 5 labels are collected in a scratch array and made into one
+     * {@code Map.of} (no HashMap on the way).
+     */
     private static Map<String, String> labels(JsonParser p) {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
             return Map.of();
         }
-        Map<String, String> m = null;
+        String[] kv = LABELS.get();
+        int n = 0;
+        Map<String, String> more = null;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String k = p.currentName();
-            p.nextToken();
-            String v = p.getValueAsString();
-            if (v != null) {
-                if (m == null) {
-                    m = new HashMap<>();
-                }
-                m.put(k, v);
-            } else {
+            JsonToken t = p.nextToken();
+            String v = t == JsonToken.VALUE_STRING ? VALUES.get(p) : p.getValueAsString();
+            if (v == null) {
                 p.skipChildren();
+            } else if (more == null && n < kv.length) {
+                kv[n++] = k;
+                kv[n++] = v;
+            } else {
+                if (more == null) {
+                    more = new HashMap<>();
+                    for (int i = 0; i < n; i += 2) {
+                        more.put(kv[i], kv[i + 1]);
+                    }
+                }
+                more.put(k, v);
             }
         }
-        return m == null ? Map.of() : Map.copyOf(m);
+        Map<String, String> m = more != null ? Map.copyOf(more) : labelMap(kv, n);
+        java.util.Arrays.fill(kv, 0, n, null);
+        return m;
+    }
+
+    private static Map<String, String> labelMap(String[] kv, int n) {
+        try {
+            return switch (n / 2) {
+                case 0 -> Map.of();
+                case 1 -> Map.of(kv[0], kv[1]);
+                case 2 -> Map.of(kv[0], kv[1], kv[2], kv[3]);
+                case 3 -> Map.of(kv[0], kv[1], kv[2], kv[3], kv[4], kv[5]);
+                case 4 -> Map.of(kv[0], kv[1], kv[2], kv[3], kv[4], kv[5], kv[6], kv[7]);
+                default -> Map.of(kv[0], kv[1], kv[2], kv[3], kv[4], kv[5], kv[6], kv[7], kv[8], kv[9]);
+            };
+        } catch (IllegalArgumentException duplicate) { // a key twice (not from an apiserver): the last one wins
+            Map<String, String> m = new HashMap<>();
+            for (int i = 0; i < n; i += 2) {
+                m.put(kv[i], kv[i + 1]);
+            }
+            return Map.copyOf(m);
+        }
     }
 
     private static List<Toleration> tolerations(JsonParser p) {
@@ -206,60 +247,7 @@ public final class PodJsonReader {
         if (v != JsonToken.VALUE_STRING) {
             throw new IllegalArgumentException("expected a string in a toleration, found " + v);
         }
-        return p.getString();
-    }
-
-    /** Adds each container's requests into {@code into} (sum), or keeps the per-resource max for init containers. */
-    private static void containers(JsonParser p, long[] into, boolean max) {
-        if (p.currentToken() != JsonToken.START_ARRAY) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-            long[] one = new long[N];
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                String f = p.currentName();
-                p.nextToken();
-                if ("resources".equals(f) && p.currentToken() == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                        String g = p.currentName();
-                        p.nextToken();
-                        if ("requests".equals(g)) {
-                            quantities(p, one);
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-            for (int i = 0; i < N; i++) {
-                into[i] = max ? Math.max(into[i], one[i]) : into[i] + one[i];
-            }
-        }
-    }
-
-    private static long[] quantities(JsonParser p, long[] into) {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return into;
-        }
-        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            String value = p.getValueAsString();
-            switch (name) {
-                case ResourceNames.CPU -> into[0] += Quantities.milli(new Quantity(value));
-                case ResourceNames.MEMORY -> into[1] += Quantities.value(new Quantity(value));
-                case ResourceNames.BATCH_CPU -> into[3] += Quantities.value(new Quantity(value));
-                case ResourceNames.BATCH_MEMORY -> into[4] += Quantities.value(new Quantity(value));
-                default -> {
-                    // other resources (ephemeral-storage, GPUs…) are not scheduled by qshard
-                }
-            }
-        }
-        return into;
+        return VALUES.get(p); // every pod repeats the default tolerations' strings
     }
 
     private static Map<String, String> stringMap(JsonParser p) {
@@ -314,9 +302,7 @@ public final class PodJsonReader {
         NodeAffinity nodeAffinity;
         PodTopologyReader topology;
         List<Toleration> tolerations = List.of();
-        final long[] sum = new long[N];
-        final long[] init = new long[N];
-        long[] overhead;
+        final PodSpecReader spec = new PodSpecReader();
         String phase;
 
         PodTopologyReader topology() {
@@ -330,10 +316,8 @@ public final class PodJsonReader {
             if (name == null || uid == null) {
                 throw new IllegalArgumentException("pod without metadata.name or metadata.uid");
             }
-            long[] r = new long[N];
-            for (int i = 0; i < N; i++) {
-                r[i] = Math.max(sum[i], init[i]) + (overhead == null ? 0 : overhead[i]);
-            }
+            Resources requests = spec.effectiveRequests();
+            boolean bound = nodeName != null && !nodeName.isEmpty();
             return new RawPod(
                     namespace,
                     name,
@@ -343,17 +327,18 @@ public final class PodJsonReader {
                     deleting,
                     owner,
                     schedulerName,
-                    nodeName == null || nodeName.isEmpty() ? null : nodeName,
+                    bound ? nodeName : null,
                     priority,
                     nodeSelector,
                     nodeAffinity,
                     tolerations,
-                    new Resources(r[0], r[1], 1, r[3], r[4]),
+                    requests,
                     phase,
                     labels,
                     topology == null ? PodAffinity.NONE : topology.podAffinity(namespace),
                     topology == null ? List.of() : topology.spread(labels),
-                    topology == null ? null : topology.invalid());
+                    topology == null ? null : topology.invalid(),
+                    spec.details(name, requests, bound));
         }
     }
 }

@@ -6,8 +6,9 @@ import java.math.RoundingMode;
 
 /**
  * Converts Kubernetes quantities to {@code long}s: cpu to milli-cores (rounded up, as the kubelet does),
- * everything else to base units (bytes, counts). Plain decimals with SI or binary suffixes are parsed
- * directly (the common case, no BigDecimal); anything else falls back to fabric8's parser. Stateless.
+ * everything else to base units (bytes, counts), rounded up ({@code Quantity.Value()}/{@code MilliValue()}). Plain
+ * integers with an SI or binary suffix are parsed directly (the common case, and the apiserver's canonical form: no
+ * BigDecimal, and from a string no {@link Quantity} either); anything else falls back to fabric8's parser. Stateless.
  */
 public final class Quantities {
     private Quantities() {}
@@ -20,6 +21,74 @@ public final class Quantities {
     /** Base units: {@code "1Gi"} → 1073741824, {@code "128974848"} → 128974848, {@code "1k"} → 1000. */
     public static long value(Quantity q) {
         return scaled(q, 1);
+    }
+
+    /** {@link #milli(Quantity)} of the quantity written {@code s}; null → 0. */
+    public static long milli(String s) {
+        return s == null ? 0 : scaled(s.toCharArray(), 0, s.length(), 1000);
+    }
+
+    /** {@link #value(Quantity)} of the quantity written {@code s}; null → 0. */
+    public static long value(String s) {
+        return s == null ? 0 : scaled(s.toCharArray(), 0, s.length(), 1);
+    }
+
+    /** {@link #milli(String)} of the characters {@code c[off, off + len)} (a parser's buffer: no String made). */
+    public static long milli(char[] c, int off, int len) {
+        return scaled(c, off, len, 1000);
+    }
+
+    /** {@link #value(String)} of the characters {@code c[off, off + len)}. */
+    public static long value(char[] c, int off, int len) {
+        return scaled(c, off, len, 1);
+    }
+
+    private static long scaled(char[] c, int off, int len, long factor) {
+        int digits = 0;
+        long amount = 0;
+        while (digits < len && digits <= 15 && c[off + digits] >= '0' && c[off + digits] <= '9') {
+            amount = amount * 10 + (c[off + digits] - '0');
+            digits++;
+        }
+        if (digits > 0 && digits <= 15) {
+            long mult = suffixMultiplier(c, off + digits, off + len);
+            if (mult > 0) {
+                return Math.multiplyExact(Math.multiplyExact(amount, mult), factor);
+            }
+            if (mult < 0) { // "m"
+                return factor == 1000 ? amount : ceilDiv(amount, 1000);
+            }
+        }
+        return scaled(new Quantity(new String(c, off, len)), factor);
+    }
+
+    /** The multiplier of the suffix {@code c[from, to)}; -1 for milli, 0 for one this fast path does not take. */
+    private static long suffixMultiplier(char[] c, int from, int to) {
+        if (to == from) {
+            return 1;
+        }
+        char first = c[from];
+        if (to - from == 1) {
+            return switch (first) {
+                case 'm' -> -1;
+                case 'k' -> 1_000L;
+                case 'M' -> 1_000_000L;
+                case 'G' -> 1_000_000_000L;
+                case 'T' -> 1_000_000_000_000L;
+                default -> 0;
+            };
+        }
+        if (to - from == 2 && c[from + 1] == 'i') {
+            return switch (first) {
+                case 'K' -> 1L << 10;
+                case 'M' -> 1L << 20;
+                case 'G' -> 1L << 30;
+                case 'T' -> 1L << 40;
+                case 'P' -> 1L << 50;
+                default -> 0;
+            };
+        }
+        return 0;
     }
 
     private static long scaled(Quantity q, long factor) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.qshard.core.model.OwnerRef;
 import io.qshard.core.model.PodAffinity;
+import io.qshard.core.model.PodDetails;
 import io.qshard.core.model.Resources;
 import io.qshard.core.model.TopologySpreadConstraint;
 import java.util.List;
@@ -26,7 +27,8 @@ import java.util.Map;
  * @param nodeSelector      spec.nodeSelector (empty if none)
  * @param nodeAffinity      spec.affinity.nodeAffinity, or null
  * @param tolerations       spec.tolerations (empty if none)
- * @param requests          effective requests: max(Σ containers, max init container) + overhead, pods = 1
+ * @param requests          effective requests: max(Σ containers and sidecars, max init container need) + overhead, pods
+ *                          = 1, every resource ({@link PodSpecReader})
  * @param phase             status.phase, or null
  * @param labels            metadata.labels (empty if none)
  * @param podAffinity       spec.affinity.podAffinity/podAntiAffinity; a term listing no namespace and no
@@ -36,6 +38,8 @@ import java.util.Map;
  * @param invalid           the first value of those fields the API would reject, as {@code field: what}, or null;
  *                          {@link PodConverter} refuses such a pod when pending, and keeps it without those fields
  *                          when bound
+ * @param details           non-zero requests, host ports, volumes, images and scheduling gates, and what scheduling
+ *                          ignores ({@link PodDetails#NONE} for none; a bound pod keeps no images and nothing ignored)
  */
 public record RawPod(
         String namespace,
@@ -56,7 +60,8 @@ public record RawPod(
         Map<String, String> labels,
         PodAffinity podAffinity,
         List<TopologySpreadConstraint> spread,
-        String invalid) {
+        String invalid,
+        PodDetails details) {
 
     /** Succeeded or Failed: no longer uses resources. */
     public boolean finished() {

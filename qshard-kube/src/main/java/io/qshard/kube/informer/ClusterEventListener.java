@@ -4,6 +4,11 @@ import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.usage.UsageReport;
+import io.qshard.core.volume.CsiNodeLimits;
+import io.qshard.core.volume.PersistentVolume;
+import io.qshard.core.volume.StorageClass;
+import io.qshard.core.volume.VolumeClaim;
+import io.qshard.core.volume.VolumeSources;
 import java.util.Map;
 
 /**
@@ -73,4 +78,32 @@ public interface ClusterEventListener {
      * @param labels    its labels (empty if none), or null when deleted
      */
     default void namespaceLabels(String namespace, Map<String, String> labels) {}
+
+    /**
+     * Whether this listener needs the volume objects — the calls below. When any listener does, {@link ClusterInformers}
+     * also watches PersistentVolumeClaims, PersistentVolumes, StorageClasses and (when served) CSINodes (RBAC: list/watch
+     * on them; without it pods with claims are refused with a clear reason and a warning says what is missing).
+     */
+    default boolean readsVolumes() {
+        return false;
+    }
+
+    /**
+     * A PersistentVolumeClaim was seen or changed (in what scheduling reads), or is gone.
+     *
+     * @param claim the converted claim, or null when deleted (or no longer convertible)
+     */
+    default void claim(String namespace, String name, VolumeClaim claim) {}
+
+    /** A PersistentVolume was seen or changed, or is gone ({@code volume == null}). */
+    default void persistentVolume(String name, PersistentVolume volume) {}
+
+    /** A StorageClass was seen or changed, or is gone ({@code storageClass == null}). */
+    default void storageClass(String name, StorageClass storageClass) {}
+
+    /** A node's CSINode attach limits were seen or changed, or are gone ({@code limits == null}). */
+    default void csiNode(String name, CsiNodeLimits limits) {}
+
+    /** Which volume resources are listed, still waiting, forbidden by RBAC or not served changed. */
+    default void volumeSources(VolumeSources sources) {}
 }

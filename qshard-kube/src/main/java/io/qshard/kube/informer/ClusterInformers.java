@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * way); without it every node stays on the conservative view and a warning says so once. When a listener
  * {@link ClusterEventListener#readsTopology() reads topology}, {@link WorkloadInformers} also deliver controllers' and
  * Services' selectors and namespace labels; start-up waits for their first lists too, but a resource RBAC forbids
- * only costs a warning (and missing start-up's deadline only a warning, once nodes and pods are in). Thread-safe.
+ * only costs a warning (and missing start-up's deadline only a warning, once nodes and pods are in). When a listener
+ * {@link ClusterEventListener#readsVolumes() reads volumes}, {@link VolumeInformers} deliver claims, PVs, classes and
+ * CSINode limits the same way. Thread-safe.
  */
 public final class ClusterInformers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterInformers.class);
@@ -50,7 +52,9 @@ public final class ClusterInformers implements AutoCloseable {
     private final PodReflector podReflector;
     private final SharedIndexInformer<NodeUsage> usageInformer;
     private final WorkloadInformers workloads;
+    private final VolumeInformers volumes;
     private volatile boolean watchesTopology;
+    private volatile boolean watchesVolumes;
     private final AtomicInteger lists = new AtomicInteger();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder podsSeen = new LongAdder();
@@ -67,6 +71,7 @@ public final class ClusterInformers implements AutoCloseable {
         nodeInformer.exceptionHandler((started, t) -> retry("nodes", t));
         nodeInformer.addEventHandler(new NodeHandler());
         this.workloads = new WorkloadInformers(client, listeners, this::skip); // started only if a listener reads them
+        this.volumes = new VolumeInformers(client, listeners, this::skip); // likewise
         if (servesNodeUsage(client)) {
             this.usageInformer = client.resources(NodeUsage.class).runnableInformer(0);
             usageInformer.exceptionHandler((started, t) -> retry("nodeusages", t));
@@ -110,17 +115,24 @@ public final class ClusterInformers implements AutoCloseable {
         watchesTopology = listeners.stream().anyMatch(ClusterEventListener::readsTopology);
         CompletableFuture<Void> topology =
                 watchesTopology ? workloads.start() : CompletableFuture.completedFuture(null);
+        watchesVolumes = listeners.stream().anyMatch(ClusterEventListener::readsVolumes);
+        CompletableFuture<Void> volumeLists =
+                watchesVolumes ? volumes.start() : CompletableFuture.completedFuture(null);
         try {
-            // everything, or a failure of nodes/pods (which no topology informer delays)
+            // everything, or a failure of nodes/pods (which no topology or volume informer delays)
             CompletableFuture.anyOf(
-                            CompletableFuture.allOf(both, topology),
+                            CompletableFuture.allOf(both, topology, volumeLists),
                             both.thenCompose(v -> new CompletableFuture<Void>()))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             if (both.isDone()) {
+                List<String> unsettled = new java.util.ArrayList<>(workloads.unsettled());
+                if (watchesVolumes) {
+                    unsettled.addAll(volumes.unsettled());
+                }
                 LOG.warn(
                         "{} not listed within {} s: scheduling starts without them (retrying)",
-                        workloads.unsettled(),
+                        unsettled,
                         timeout.toSeconds());
             } else {
                 throw new UserError("informers did not sync within " + timeout.toSeconds() + " s (nodes synced: "
@@ -135,6 +147,9 @@ public final class ClusterInformers implements AutoCloseable {
         }
         if (watchesTopology) {
             workloads.startupDone();
+        }
+        if (watchesVolumes) {
+            volumes.startupDone();
         }
         LOG.info(
                 "informers synced: {} nodes, {} pods",
@@ -158,6 +173,19 @@ public final class ClusterInformers implements AutoCloseable {
      */
     public List<String> forbiddenTopology() {
         return watchesTopology ? workloads.forbidden() : List.of();
+    }
+
+    /** Whether PersistentVolumeClaims, PersistentVolumes, StorageClasses and CSINodes are watched. */
+    public boolean watchesVolumes() {
+        return watchesVolumes;
+    }
+
+    /**
+     * Which of those RBAC currently forbids this client to list or watch ({@code persistentvolumeclaims},
+     * {@code csinodes.storage.k8s.io}…); empty when all are allowed or none are watched.
+     */
+    public List<String> forbiddenVolumes() {
+        return watchesVolumes ? volumes.forbidden() : List.of();
     }
 
     /** Whether usage reports are being watched (the cluster serves the NodeUsage CRD). */
@@ -186,6 +214,7 @@ public final class ClusterInformers implements AutoCloseable {
         nodeInformer.close();
         podReflector.close();
         workloads.close();
+        volumes.close();
         if (usageInformer != null) {
             usageInformer.close();
         }

@@ -53,6 +53,8 @@ final class TopologyWatch<T extends HasMetadata, V> implements ResourceEventHand
     private final Consumer<ConversionException> skip;
     private final Consumer<TopologyWatch<?, ?>> onForbidden;
     private final Map<String, V> delivered = new ConcurrentHashMap<>();
+    /** Told each time this watch lists or is found forbidden (its owner may report the new state). */
+    private volatile Runnable stateChanged = () -> {};
 
     /**
      * @param convert     the value of an object; may throw {@link ConversionException} (then {@code skip} gets it)
@@ -91,14 +93,21 @@ final class TopologyWatch<T extends HasMetadata, V> implements ResourceEventHand
                 }
                 forbidden = false;
                 settled.complete(null);
+                stateChanged.run();
             }
         });
+    }
+
+    /** Sets what to run each time this watch lists or is found forbidden (any thread). */
+    void onStateChange(Runnable r) {
+        stateChanged = r;
     }
 
     /** Marks it forbidden and settled; true when a warning about it is still due. */
     boolean deny() {
         forbidden = true;
         settled.complete(null);
+        stateChanged.run();
         return !warned;
     }
 

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.qshard.core.model.ScalarResources;
 import io.qshard.core.model.Taint;
 import io.qshard.localcluster.fixtures.NodeFixture;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +64,71 @@ class NodeConverterTest {
                 .isInstanceOf(ConversionException.class)
                 .hasMessageContaining("node broken")
                 .hasMessageContaining("unknown taint effect 'Sometimes'");
+    }
+
+    private static Node recorded(String file) throws IOException {
+        try (InputStream in = NodeConverterTest.class.getResourceAsStream("/nodes/" + file)) {
+            return new KubernetesSerialization().unmarshal(in, Node.class);
+        }
+    }
+
+    @Test
+    void everyScalarResourceOfAllocatableIsKept() throws IOException {
+        io.qshard.core.model.Node n = NodeConverter.convert(recorded("gpu-node.json"));
+        assertThat(n.allocatable().milliCpu()).isEqualTo(7910);
+        assertThat(n.allocatable().memoryBytes()).isEqualTo(60569968L * 1024); // 60569968Ki
+        assertThat(n.allocatable().pods()).isEqualTo(58);
+        ScalarResources s = n.allocatable().scalars();
+        assertThat(s.size()).isEqualTo(5); // cpu, memory and pods have fields of their own
+        assertThat(s.get("nvidia.com/gpu")).isEqualTo(1);
+        assertThat(s.get("ephemeral-storage")).isEqualTo(95551679124L);
+        assertThat(s.get("hugepages-2Mi")).isEqualTo(1L << 30);
+        assertThat(s.has("hugepages-1Gi")).isTrue(); // listed with 0, as the node reports it
+        assertThat(s.get("attachable-volumes-aws-ebs")).isEqualTo(39);
+        assertThat(n.realAllocatable().scalars()).isEqualTo(s); // oversale scales cpu and memory only
+    }
+
+    @Test
+    void withoutAllocatableTheCapacityScalarsCount() throws IOException {
+        Node api = recorded("gpu-node.json");
+        api.getStatus().setAllocatable(null);
+        ScalarResources s = NodeConverter.convert(api).allocatable().scalars();
+        assertThat(s.get("ephemeral-storage")).isEqualTo(104845292L * 1024); // capacity 104845292Ki
+        assertThat(s.get("nvidia.com/gpu")).isEqualTo(1);
+    }
+
+    @Test
+    void imagesAreKeyedByEveryReportedNameAsKubeScheduler120KeysThem() throws IOException {
+        io.qshard.core.model.Node n = NodeConverter.convert(recorded("gpu-node.json"));
+        assertThat(n.images())
+                .containsOnly(
+                        Map.entry("nvcr.io/nvidia/pytorch@sha256:6f1b3a8c2d", 9876543210L),
+                        Map.entry("nvcr.io/nvidia/pytorch:24.01-py3", 9876543210L),
+                        Map.entry("docker.io/library/nginx@sha256:10d1f5b58f", 67251311L),
+                        Map.entry("docker.io/library/nginx:1.25", 67251311L),
+                        // no tag after the last '/': kept as reported; only the pod's image gets ":latest" (1.20's
+                        // normalizedImageName is applied to container.Image, not to node status names)
+                        Map.entry("registry.local:5000/tools/probe", 1048576L),
+                        Map.entry("registry.k8s.io/pause:3.9", 321520L));
+        assertThat(NodeConverter.convert(NodeFixture.node("bare").build()).images())
+                .isEmpty();
+    }
+
+    @Test
+    void nodesReportingTheSameImagesShareOneCopy() throws IOException {
+        io.qshard.core.model.Node a = NodeConverter.convert(recorded("gpu-node.json"));
+        Node other = recorded("gpu-node.json"); // a fresh decode: equal strings, distinct instances
+        other.getMetadata().setName("ip-10-0-3-18.ec2.internal");
+        io.qshard.core.model.Node b = NodeConverter.convert(other);
+        assertThat(b.images()).isSameAs(a.images()); // the same map
+        String name = "docker.io/library/nginx:1.25";
+        String keyA =
+                a.images().keySet().stream().filter(name::equals).findFirst().orElseThrow();
+        other.getStatus().getImages().remove(3); // a different image set: its own map, shared names
+        io.qshard.core.model.Node c = NodeConverter.convert(other);
+        assertThat(c.images()).isNotSameAs(a.images()).hasSize(5);
+        String keyC =
+                c.images().keySet().stream().filter(name::equals).findFirst().orElseThrow();
+        assertThat(keyC).isSameAs(keyA);
     }
 }

@@ -62,7 +62,7 @@ class PodJsonReaderTest {
         assertThat(r.priority()).isEqualTo(5000);
         assertThat(r.nodeSelector()).containsEntry("zone", "a");
         assertThat(r.affinity().required()).hasSize(1);
-        assertThat(r.affinity().requiredMatches(java.util.Map.of("disk", "ssd")))
+        assertThat(r.affinity().requiredMatches("n", java.util.Map.of("disk", "ssd")))
                 .isTrue();
         assertThat(r.nodeName()).isNull();
     }
@@ -126,5 +126,48 @@ class PodJsonReaderTest {
     @Test
     void aBadQuantityIsAClearError() {
         assertThatThrownBy(() -> read(POD.replace("\"900\"", "\"lots\""))).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void matchFieldsOnMetadataNameMatchTheNodeNameNotItsHostnameLabel() {
+        String json = POD.replace(
+                "{\"matchExpressions\":[{\"key\":\"disk\",\"operator\":\"In\",\"values\":[\"ssd\"]}]}",
+                "{\"matchFields\":[{\"key\":\"metadata.name\",\"operator\":\"In\",\"values\":[\"node-a\"]}]}");
+        assertThat(json).contains("matchFields");
+        PodRequest r = new PodConverter(QshardConfig.defaults()).convert(read(json));
+        var term = r.affinity().required().get(0);
+        assertThat(term.requirements()).isEmpty();
+        assertThat(term.fieldRequirements()).hasSize(1);
+        assertThat(r.affinity().requiredMatches("node-a", java.util.Map.of("kubernetes.io/hostname", "host-a")))
+                .isTrue();
+        assertThat(r.affinity().requiredMatches("host-a", java.util.Map.of("kubernetes.io/hostname", "node-a")))
+                .isFalse();
+        // a key the API does not accept is refused with its name
+        String other = json.replace("\"key\":\"metadata.name\"", "\"key\":\"spec.podCIDR\"");
+        assertThatThrownBy(() -> new PodConverter(QshardConfig.defaults()).convert(read(other)))
+                .isInstanceOf(ConversionException.class)
+                .hasMessageContaining("matchFields: unsupported key 'spec.podCIDR'");
+    }
+
+    @Test
+    void labelsOfAnyCountAreKeptNullValuesDroppedAndARepeatedKeyTakesTheLast() {
+        for (int n : new int[] {0, 1, 5, 6, 12}) {
+            StringBuilder labels = new StringBuilder();
+            java.util.Map<String, String> expected = new java.util.HashMap<>();
+            for (int i = 0; i < n; i++) {
+                labels.append(i == 0 ? "" : ",")
+                        .append("\"k")
+                        .append(i)
+                        .append("\":\"v")
+                        .append(i)
+                        .append('"');
+                expected.put("k" + i, "v" + i);
+            }
+            RawPod raw = read(POD.replace("\"labels\":{\"app\":\"web\"}", "\"labels\":{" + labels + "}"));
+            assertThat(raw.labels()).as(n + " labels").isEqualTo(expected);
+        }
+        RawPod odd =
+                read(POD.replace("\"labels\":{\"app\":\"web\"}", "\"labels\":{\"a\":\"1\",\"n\":null,\"a\":\"2\"}"));
+        assertThat(odd.labels()).isEqualTo(java.util.Map.of("a", "2"));
     }
 }

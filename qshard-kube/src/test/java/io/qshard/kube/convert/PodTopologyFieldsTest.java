@@ -82,8 +82,8 @@ class PodTopologyFieldsTest {
         PodRequest pod = convert(POD);
 
         assertThat(pod.labels()).isEqualTo(Map.of("app", "web", "pod-template-hash", "abc"));
-        assertThat(pod.affinity().requiredMatches(Map.of("disk", "ssd"))).isTrue(); // node affinity kept
-        assertThat(pod.affinity().requiredMatches(Map.of("disk", "hdd"))).isFalse();
+        assertThat(pod.affinity().requiredMatches("n", Map.of("disk", "ssd"))).isTrue(); // node affinity kept
+        assertThat(pod.affinity().requiredMatches("n", Map.of("disk", "hdd"))).isFalse();
         assertThat(pod.terminating()).isFalse();
 
         PodAffinity a = pod.podAffinity();
@@ -232,7 +232,7 @@ class PodTopologyFieldsTest {
         assertThat(kept.nodeName()).isEqualTo("n1");
         assertThat(kept.spread()).isEmpty();
         assertThat(kept.podAffinity()).isEqualTo(PodAffinity.NONE);
-        assertThat(kept.affinity().requiredMatches(Map.of("disk", "hdd")))
+        assertThat(kept.affinity().requiredMatches("n", Map.of("disk", "hdd")))
                 .as("node affinity kept")
                 .isFalse();
     }

@@ -35,4 +35,43 @@ class QuantitiesTest {
     void invalidQuantitiesAreErrors(String q) {
         assertThatThrownBy(() -> Quantities.value(new Quantity(q))).isInstanceOf(RuntimeException.class);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "0",
+        "7",
+        "500m",
+        "1001m",
+        "100u",
+        "2",
+        "1.5",
+        "1k",
+        "1M",
+        "1G",
+        "1T",
+        "1P",
+        "1e3",
+        "1Ki",
+        "128Mi",
+        "1Gi",
+        "1.5Gi",
+        "1Ti",
+        "1Pi",
+        "104845292Ki",
+        "95551679124",
+        "123456789012345",
+        "1234567890123456",
+        "0.1"
+    })
+    void stringsParseAsTheirQuantity(String s) {
+        // the decoder's path (no Quantity object for plain integers with a suffix) agrees with fabric8's parser
+        assertThat(Quantities.value(s)).isEqualTo(Quantities.value(new Quantity(s)));
+        assertThat(Quantities.milli(s)).isEqualTo(Quantities.milli(new Quantity(s)));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"-1", "lots", "1Xi"})
+    void invalidStringsAreErrors(String q) {
+        assertThatThrownBy(() -> Quantities.value(q)).isInstanceOf(RuntimeException.class);
+    }
 }

@@ -15,10 +15,11 @@ import java.util.Objects;
  * long run spreads over the whole cluster as kube-scheduler's rotating start does.
  *
  * <p>Two pods are equivalent when every field a plugin may read is equal: all of {@link PodRequest} except uid,
- * name, creation time, node and labels (labels are read only by plugins that span nodes). Reuse applies only when
- * every plugin of the profile is {@link io.qshard.core.framework.Plugin#nodeLocal} — the hotspot plugins are, since
- * they read the heat the usage view publishes into each node's state — or steps aside for the pod: the topology
- * plugins (inter-pod affinity, topology spread) span nodes, and a pod that one of their rules concerns is always
+ * name, creation time, node and labels (labels are read only by plugins that span nodes) — {@link PodRequest#details}
+ * included: host ports decide whether NodePorts filters at all, non-zero requests what the resource scorers count.
+ * Reuse applies only when every plugin of the profile is {@link io.qshard.core.framework.Plugin#nodeLocal} — the
+ * hotspot plugins are, since they read the heat the usage view publishes into each node's state — or steps aside for
+ * the pod: the topology plugins (inter-pod affinity, topology spread) span nodes, and a pod that one of their rules concerns is always
  * decided in full, on every node's current state.
  *
  * <p>Not thread-safe: one instance per decision thread; only the counters may be read from other threads.
@@ -108,6 +109,7 @@ public final class DecisionReuse {
                         && a.affinity().equals(b.affinity())
                         && a.tolerations().equals(b.tolerations())
                         && a.podAffinity().equals(b.podAffinity())
-                        && a.spread().equals(b.spread());
+                        && a.spread().equals(b.spread())
+                        && (a.details() == b.details() || a.details().equals(b.details()));
     }
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Places one pod: PreFilter → Filter (from a start node derived from the seed, stopping after
@@ -40,6 +41,12 @@ public final class SchedulingAlgorithm {
     private final PreFilterPlugin[] spanning;
     /** Per scorer: not node-local, so it must be skipped by PreScore in a kept or reused decision. */
     private final boolean[] spanningScorer;
+    /**
+     * The filters left once the PreFilters of a bitmask (bit i: {@code preFilters[i]}) SKIP, built on first use: most
+     * pods skip the same handful of plugins (volumes, ports, topology), so a decision allocates no filter array.
+     * Null when there are too many PreFilters for a table.
+     */
+    private final AtomicReferenceArray<FilterPlugin[]> filtersBySkips;
 
     public SchedulingAlgorithm(Profile profile, NodesToScore nodesToScore) {
         this.preFilters = profile.preFilters().toArray(PreFilterPlugin[]::new);
@@ -65,6 +72,28 @@ public final class SchedulingAlgorithm {
             stepsAside &= p.nodeLocal() || p instanceof ScorePlugin;
         }
         this.nodeLocal = stepsAside;
+        this.filtersBySkips =
+                preFilters.length <= MAX_SKIP_TABLE_BITS ? new AtomicReferenceArray<>(1 << preFilters.length) : null;
+    }
+
+    private static final int MAX_SKIP_TABLE_BITS = 12;
+
+    /** The filters without those of the PreFilters in {@code skips} (a bitmask over {@code preFilters}; table only). */
+    private FilterPlugin[] filtersWithout(int skips) {
+        if (skips == 0) {
+            return filters;
+        }
+        FilterPlugin[] f = filtersBySkips.get(skips);
+        if (f == null) {
+            f = filters;
+            for (int i = 0; i < preFilters.length; i++) {
+                if ((skips & (1 << i)) != 0) {
+                    f = without(f, preFilters[i]);
+                }
+            }
+            filtersBySkips.set(skips, f); // racing writers store equal arrays
+        }
+        return f;
     }
 
     /** Decides where {@code pod} goes on {@code snapshot}. Never throws for expected rejections. */
@@ -108,13 +137,19 @@ public final class SchedulingAlgorithm {
             CycleState state,
             boolean narrow) {
         int n = snapshot.size();
-        FilterPlugin[] filters = this.filters;
         boolean spanningSkipped = true;
         CandidateNodes candidates = null;
-        for (PreFilterPlugin p : preFilters) {
+        int skips = 0;
+        FilterPlugin[] untabled = this.filters; // only without a table (more PreFilters than it has bits)
+        for (int i = 0; i < preFilters.length; i++) {
+            PreFilterPlugin p = preFilters[i];
             Status s = p.preFilter(state, pod, snapshot);
             if (s.code() == Status.Code.SKIP) {
-                filters = without(filters, p);
+                if (filtersBySkips != null) {
+                    skips |= 1 << i;
+                } else {
+                    untabled = without(untabled, p);
+                }
             } else if (!s.isSuccess()) {
                 return ScheduleResult.unschedulable(Diagnosis.preFilterFailed(s, n), 0);
             } else {
@@ -123,6 +158,7 @@ public final class SchedulingAlgorithm {
                 candidates = c != null && (candidates == null || c.nodes() < candidates.nodes()) ? c : candidates;
             }
         }
+        FilterPlugin[] filters = filtersBySkips != null ? filtersWithout(skips) : untabled;
         if (!spanningSkipped && keep != null) {
             keep.invalidate(); // a rule spanning nodes takes part: nothing of this decision may be reused
             keep = null;

@@ -22,24 +22,32 @@ public final class DefaultTiers {
 
     /**
      * Filters every tier runs, in kube-scheduler 1.20's order (a node failing several is reported under the first):
-     * unschedulable, taints, node affinity, resources, then the topology plugins (which also score:
-     * {@link #TOPOLOGY_WEIGHTS}). TaintToleration and NodeAffinity step aside (PreFilter SKIP) for most pods.
+     * unschedulable, taints, node affinity, host ports, resources, volumes (restrictions, CSI limits, binding, zones),
+     * then the topology plugins (which also score: {@link #TOPOLOGY_WEIGHTS}). TaintToleration, NodeAffinity, NodePorts
+     * and the volume plugins step aside (PreFilter SKIP) for most pods.
+     * SchedulingGates, first, is no filter: it holds pods with scheduling gates out of the queue (PreEnqueue).
      */
     public static final List<String> DEFAULT_FILTERS = List.of(
+            "SchedulingGates",
             "NodeUnschedulable",
             "TaintToleration",
             "NodeAffinity",
+            "NodePorts",
             "TierResourceFit",
+            "VolumeRestrictions",
+            "NodeVolumeLimits",
+            "VolumeBinding",
+            "VolumeZone",
             "PodTopologySpread",
             "InterPodAffinity");
     /** kube-scheduler 1.20's default weights of the topology plugins' scores. */
     public static final Map<String, Integer> TOPOLOGY_WEIGHTS = Map.of("PodTopologySpread", 2, "InterPodAffinity", 1);
-    /** Scorers for prod: spread by requests, keep cpu/memory balanced, mix profiles. */
+    /** Scorers for prod: spread by requests, keep cpu/memory balanced, mix profiles, prefer nodes with the images. */
     public static final List<String> PROD_SCORERS =
-            List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
+            List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile", "ImageLocality");
     /** Scorers for the borrowing tiers (grown by the usage and predictor plugins later). */
     public static final List<String> POOL_SCORERS =
-            List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile");
+            List.of("LeastAllocated", "BalancedAllocation", "ComplementaryProfile", "ImageLocality");
 
     private DefaultTiers() {}
 

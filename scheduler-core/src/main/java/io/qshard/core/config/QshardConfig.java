@@ -161,17 +161,7 @@ public record QshardConfig(
     public QshardConfig withShards(String name, int shards) {
         List<Tier> out = new java.util.ArrayList<>();
         for (Tier t : tiers) {
-            out.add(
-                    t.name().equals(name)
-                            ? new Tier(
-                                    t.name(),
-                                    t.schedulerName(),
-                                    t.priority(),
-                                    t.poolRule(),
-                                    t.plugins(),
-                                    t.scoreWeights(),
-                                    shards)
-                            : t);
+            out.add(t.name().equals(name) ? t.withShards(shards) : t);
         }
         return withTiers(out);
     }

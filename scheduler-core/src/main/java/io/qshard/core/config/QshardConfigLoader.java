@@ -4,6 +4,7 @@ import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.framework.Profile;
+import io.qshard.core.model.FitArgs;
 import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Tier;
@@ -222,8 +223,34 @@ public final class QshardConfigLoader {
         TopologyArgs topology = t.has("topology")
                 ? topology(t.map("topology"), base == null ? TopologyArgs.DEFAULTS : base.topology())
                 : base == null ? TopologyArgs.DEFAULTS : base.topology();
+        FitArgs fit = t.has("fit")
+                ? fit(t.map("fit"), base == null ? FitArgs.DEFAULTS : base.fit())
+                : base == null ? FitArgs.DEFAULTS : base.fit();
         t.finish();
-        return new Tier(name, schedulerName, priority, pool, plugins, weights, shards, topology);
+        return new Tier(name, schedulerName, priority, pool, plugins, weights, shards, topology, fit);
+    }
+
+    /**
+     * A tier's {@code fit:} section (kube-scheduler's NodeResourcesFitArgs); absent fields keep {@code base}'s values.
+     * Entries are validated as kube-scheduler 1.20 validates them, the error naming the entry.
+     */
+    private static FitArgs fit(YamlMap m, FitArgs base) {
+        List<String> resources = m.stringList("ignoredResources").orElse(base.ignoredResources());
+        for (int i = 0; i < resources.size(); i++) {
+            String problem = FitArgs.resourceProblem(resources.get(i));
+            if (problem != null) {
+                throw m.error(m.field("ignoredResources") + "[" + i + "]", problem);
+            }
+        }
+        List<String> groups = m.stringList("ignoredResourceGroups").orElse(base.ignoredResourceGroups());
+        for (int i = 0; i < groups.size(); i++) {
+            String problem = FitArgs.groupProblem(groups.get(i));
+            if (problem != null) {
+                throw m.error(m.field("ignoredResourceGroups") + "[" + i + "]", problem);
+            }
+        }
+        m.finish();
+        return new FitArgs(resources, groups);
     }
 
     /** A tier's {@code topology:} section; absent fields keep {@code base}'s values. */

@@ -147,7 +147,8 @@ public final class FrameworkCycle {
     }
 
     /**
-     * The binding cycle: PreBind (on the runtime's pre-bind executor, only if the profile has PreBind plugins), Bind,
+     * The binding cycle: PreBind (on the runtime's pre-bind executor, only if a PreBind plugin of the profile
+     * {@link PreBindPlugin#preBindNeeded needs to run} for the pod), Bind,
      * and on success PostBind. {@code done} is called exactly once, on the thread that finished, with the outcome, before
      * the PostBind plugins; a failure is not unreserved here — the runtime calls {@link #unreserve} on its decision
      * thread.
@@ -165,7 +166,7 @@ public final class FrameworkCycle {
                 }
             }
         });
-        if (preBinds.length == 0) {
+        if (!preBindNeeded(r)) {
             callBinder(r, once);
             return;
         }
@@ -184,6 +185,20 @@ public final class FrameworkCycle {
             }
             callBinder(r, once);
         });
+    }
+
+    /** Whether a PreBind plugin has work for this pod (asked on the calling thread; an exception counts as yes). */
+    private boolean preBindNeeded(CycleOutcome.Reserved r) {
+        for (PreBindPlugin p : preBinds) {
+            try {
+                if (p.preBindNeeded(r.state(), r.pod())) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                return true; // its preBind runs, and fails the binding if it is broken too
+            }
+        }
+        return false;
     }
 
     private void callBinder(CycleOutcome.Reserved r, Consumer<BindResult> done) {

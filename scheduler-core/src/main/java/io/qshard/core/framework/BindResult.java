@@ -21,9 +21,14 @@ public record BindResult(Code code, String message) {
     public enum Code {
         /** Written: the pod is bound to the node. */
         BOUND,
-        /** The pod was bound already (by us earlier, or by someone else): the informer says where. */
+        /**
+         * The pod was bound already, to this very node (an earlier attempt whose answer was lost, or another writer
+         * that chose the same node): the placement stands.
+         */
         ALREADY_BOUND,
-        /** The pod no longer exists. */
+        /** The pod was bound already, to another node: this placement is undone; the informer says where it is. */
+        BOUND_ELSEWHERE,
+        /** The pod no longer exists (deleted, being deleted, or re-created under a new uid). */
         POD_GONE,
         /** Abandoned before it was written (leadership lost, shutdown): the pod is still pending. */
         NOT_SENT,

@@ -1,28 +1,47 @@
 package io.qshard.core.framework;
 
+import io.qshard.core.model.FitArgs;
 import io.qshard.core.model.TopologyArgs;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.pool.PoolConfig;
+import io.qshard.core.volume.VolumeBinder;
 import java.time.Clock;
 import java.util.Objects;
 
 /**
- * What a plugin factory may use to build a plugin: cluster-wide configuration, the tier's plugin arguments and the
- * injected clock. Nothing live: a plugin reads the cluster only through the cycle's snapshot, so a decision is a
- * function of (snapshot, pod). Immutable.
+ * What a plugin factory may use to build a plugin: cluster-wide configuration, the tier's plugin arguments, the
+ * injected clock and the runtime's volume binder. Nothing else live: a plugin reads the cluster only through the
+ * cycle's snapshot, so a decision is a function of (snapshot, pod). The volume binder is the one collaborator —
+ * VolumeBinding must record its PV choices in the scheduler's state at Reserve and write them at PreBind, which no
+ * snapshot can do; it takes no part in a decision. Immutable.
  *
  * @param pools    pool parameters of the dynamic resource view
  * @param clock    time source (never {@code System.currentTimeMillis()} in plugins)
  * @param topology the tier's arguments for the topology plugins ({@link Profile#build} sets the tier's)
+ * @param fit      the tier's arguments for its resource fit filter ({@link Profile#build} sets the tier's)
+ * @param volumes  assumes and binds the volumes VolumeBinding chose ({@link VolumeBinder#NONE} where nothing binds:
+ *                 tools, tests)
  */
-public record PluginContext(PoolConfig pools, Clock clock, TopologyArgs topology) {
+public record PluginContext(PoolConfig pools, Clock clock, TopologyArgs topology, FitArgs fit, VolumeBinder volumes) {
     public PluginContext {
         Objects.requireNonNull(pools, "pools");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(fit, "fit");
+        Objects.requireNonNull(volumes, "volumes");
     }
 
-    /** A context with the default topology arguments. */
+    /** A context with these topology and fit arguments and no volume binder. */
+    public PluginContext(PoolConfig pools, Clock clock, TopologyArgs topology, FitArgs fit) {
+        this(pools, clock, topology, fit, VolumeBinder.NONE);
+    }
+
+    /** A context with the default fit arguments and no volume binder. */
+    public PluginContext(PoolConfig pools, Clock clock, TopologyArgs topology) {
+        this(pools, clock, topology, FitArgs.DEFAULTS);
+    }
+
+    /** A context with the default topology and fit arguments and no volume binder. */
     public PluginContext(PoolConfig pools, Clock clock) {
         this(pools, clock, TopologyArgs.DEFAULTS);
     }
@@ -34,7 +53,17 @@ public record PluginContext(PoolConfig pools, Clock clock, TopologyArgs topology
 
     /** This context with a tier's topology arguments. */
     public PluginContext withTopology(TopologyArgs args) {
-        return new PluginContext(pools, clock, args);
+        return new PluginContext(pools, clock, args, fit, volumes);
+    }
+
+    /** This context with a tier's fit arguments. */
+    public PluginContext withFit(FitArgs args) {
+        return new PluginContext(pools, clock, topology, args, volumes);
+    }
+
+    /** This context with the runtime's volume binder. */
+    public PluginContext withVolumes(VolumeBinder binder) {
+        return new PluginContext(pools, clock, topology, fit, binder);
     }
 
     /** The room calculator for these pools. */

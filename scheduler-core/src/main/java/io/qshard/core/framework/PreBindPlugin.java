@@ -10,4 +10,13 @@ import io.qshard.core.model.PodRequest;
 public interface PreBindPlugin extends Plugin {
     /** @return {@link Status#SUCCESS}, or why the pod cannot be bound */
     Status preBind(CycleState state, PodRequest pod, String nodeName);
+
+    /**
+     * Whether {@link #preBind} has anything to do for this reserved pod (decision thread, cheap; default true). When no
+     * PreBind plugin has, the binding goes straight to Bind without the hop to the pre-bind executor — a pod without
+     * volumes does not pay for VolumeBinding's PreBind. An exception counts as true.
+     */
+    default boolean preBindNeeded(CycleState state, PodRequest pod) {
+        return true;
+    }
 }

@@ -77,12 +77,13 @@ public final class Profile {
      */
     public static Profile build(Tier tier, PluginRegistry registry, PluginContext context) {
         List<Plugin> plugins = new ArrayList<>();
+        PluginContext tierContext = context.withTopology(tier.topology()).withFit(tier.fit());
         for (String name : tier.plugins()) {
             Plugin p = registry.factory(name)
                     .orElseThrow(
                             () -> new IllegalArgumentException("tier '" + tier.name() + "' plugins: unknown plugin '"
                                     + name + "' (registered: " + String.join(", ", registry.names()) + ")"))
-                    .apply(context.withTopology(tier.topology()));
+                    .apply(tierContext);
             if (!p.name().equals(name) && !p.getClass().getName().equals(name)) {
                 throw new IllegalArgumentException(
                         "plugin factory '" + name + "' built a plugin named '" + p.name() + "'");

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param realAllocatable allocatable without oversale scaling (≤ allocatable)
  * @param unschedulable   {@code spec.unschedulable} (cordoned)
  * @param annotations     the node's {@code qshard.io/} annotations (oversale ratios and their bookkeeping); no others
+ * @param images          {@code status.images}: every name of every image, as the kubelet reports it (kube-scheduler
+ *                        1.20 keys image states so and normalises only the pod's image: a name without a tag gets
+ *                        {@code :latest}) → its size in bytes
  */
 public record Node(
         String name,
@@ -27,7 +30,8 @@ public record Node(
         Resources allocatable,
         Resources realAllocatable,
         boolean unschedulable,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        Map<String, Long> images) {
     /** Prefix of the annotations a node record keeps. */
     public static final String ANNOTATION_PREFIX = "qshard.io/";
 
@@ -38,6 +42,19 @@ public record Node(
         Objects.requireNonNull(allocatable, "allocatable");
         Objects.requireNonNull(realAllocatable, "realAllocatable");
         annotations = Map.copyOf(annotations);
+        images = images == null ? Map.of() : Map.copyOf(images);
+    }
+
+    /** A node without images. */
+    public Node(
+            String name,
+            Map<String, String> labels,
+            List<Taint> taints,
+            Resources allocatable,
+            Resources realAllocatable,
+            boolean unschedulable,
+            Map<String, String> annotations) {
+        this(name, labels, taints, allocatable, realAllocatable, unschedulable, annotations, Map.of());
     }
 
     /** A node without qshard annotations. */

@@ -26,24 +26,27 @@ public record NodeAffinity(List<NodeSelectorTerm> required, List<WeightedTerm> p
      */
     public record WeightedTerm(int weight, NodeSelectorTerm term) {}
 
-    /** Whether the required terms admit a node with these labels (any term matches, or there are none). */
-    public boolean requiredMatches(Map<String, String> labels) {
+    /**
+     * Whether the required terms admit the node named {@code nodeName} with these labels (any term matches, or there
+     * are none). The name is what {@code matchFields} on {@code metadata.name} compares.
+     */
+    public boolean requiredMatches(String nodeName, Map<String, String> labels) {
         if (required.isEmpty()) {
             return true;
         }
         for (NodeSelectorTerm t : required) {
-            if (t.matches(labels)) {
+            if (t.matches(nodeName, labels)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Sum of the weights of preferred terms that match. */
-    public int preferredWeight(Map<String, String> labels) {
+    /** Sum of the weights of the preferred terms the node named {@code nodeName} with these labels matches. */
+    public int preferredWeight(String nodeName, Map<String, String> labels) {
         int sum = 0;
         for (WeightedTerm w : preferred) {
-            if (w.term().matches(labels)) {
+            if (w.term().matches(nodeName, labels)) {
                 sum += w.weight();
             }
         }

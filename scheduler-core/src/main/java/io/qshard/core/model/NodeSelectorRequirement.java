@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One label requirement of a node selector term (Kubernetes {@code matchExpressions}). Immutable.
+ * One requirement of a node selector term: on a label (Kubernetes {@code matchExpressions}, {@link #matches}) or on a
+ * field of the node ({@code matchFields}, {@link #matchesField}). Immutable.
  *
- * @param key      label key
- * @param operator In, NotIn, Exists, DoesNotExist, Gt, Lt
- * @param values   operand values (one integer for Gt/Lt)
+ * @param key      label key, or field path ({@code metadata.name}, the only field the API accepts)
+ * @param operator In, NotIn, Exists, DoesNotExist, Gt, Lt (a field requirement: In or NotIn)
+ * @param values   operand values (one integer for Gt/Lt; exactly one for a field requirement)
  */
 public record NodeSelectorRequirement(String key, Operator operator, List<String> values) {
     public NodeSelectorRequirement {
@@ -35,6 +36,23 @@ public record NodeSelectorRequirement(String key, Operator operator, List<String
             case DOES_NOT_EXIST -> v == null;
             case GT -> v != null && compare(v) > 0;
             case LT -> v != null && compare(v) < 0;
+        };
+    }
+
+    /**
+     * Whether a node whose field {@link #key()} has {@code fieldValue} satisfies this as a {@code matchFields}
+     * requirement: kube-scheduler 1.20's field selector ({@code nodeSelectorRequirementsAsFieldSelector}) takes In and
+     * NotIn with exactly one value; any other operator or value count is a parse error there, which fails the whole
+     * term, so it never matches here.
+     */
+    public boolean matchesField(String fieldValue) {
+        if (values.size() != 1) {
+            return false;
+        }
+        return switch (operator) {
+            case IN -> values.get(0).equals(fieldValue);
+            case NOT_IN -> !values.get(0).equals(fieldValue);
+            default -> false;
         };
     }
 

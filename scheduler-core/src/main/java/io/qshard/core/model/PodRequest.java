@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param podAffinity  inter-pod affinity and anti-affinity
  * @param spread       {@code spec.topologySpreadConstraints}, in order
  * @param terminating  has a {@code deletionTimestamp} (pod topology spread does not count it)
+ * @param details      non-zero requests, host ports, volumes, images, scheduling gates ({@link PodDetails#NONE}; null
+ *                     reads as it)
  */
 public record PodRequest(
         String uid,
@@ -43,7 +45,8 @@ public record PodRequest(
         Map<String, String> labels,
         PodAffinity podAffinity,
         List<TopologySpreadConstraint> spread,
-        boolean terminating) {
+        boolean terminating,
+        PodDetails details) {
     public PodRequest {
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(poolRule, "poolRule");
@@ -59,6 +62,47 @@ public record PodRequest(
         labels = Map.copyOf(labels);
         podAffinity = podAffinity == null ? PodAffinity.NONE : podAffinity;
         spread = List.copyOf(spread);
+        details = details == null ? PodDetails.NONE : details;
+    }
+
+    /** A pod without {@link PodDetails}. */
+    public PodRequest(
+            String uid,
+            String namespace,
+            String name,
+            String tier,
+            PoolRule poolRule,
+            Resources requests,
+            Map<String, String> nodeSelector,
+            NodeAffinity affinity,
+            List<Toleration> tolerations,
+            int priority,
+            Instant creationTime,
+            OwnerRef owner,
+            String nodeName,
+            Map<String, String> labels,
+            PodAffinity podAffinity,
+            List<TopologySpreadConstraint> spread,
+            boolean terminating) {
+        this(
+                uid,
+                namespace,
+                name,
+                tier,
+                poolRule,
+                requests,
+                nodeSelector,
+                affinity,
+                tolerations,
+                priority,
+                creationTime,
+                owner,
+                nodeName,
+                labels,
+                podAffinity,
+                spread,
+                terminating,
+                PodDetails.NONE);
     }
 
     /** A pod without labels, inter-pod affinity or spread constraints, not terminating. */
@@ -93,23 +137,31 @@ public record PodRequest(
                 Map.of(),
                 PodAffinity.NONE,
                 List.of(),
-                false);
+                false,
+                PodDetails.NONE);
     }
 
     /** This pod with these labels, inter-pod affinity and spread constraints. */
     public PodRequest withTopology(
             Map<String, String> labels, PodAffinity podAffinity, List<TopologySpreadConstraint> spread) {
-        return copy(nodeName, labels, podAffinity, spread, terminating);
+        return copy(nodeName, labels, podAffinity, spread, terminating, details);
+    }
+
+    /** This pod with these details. */
+    public PodRequest withDetails(PodDetails details) {
+        return copy(nodeName, labels, podAffinity, spread, terminating, details);
     }
 
     /** This pod marked terminating (or not). */
     public PodRequest withTerminating(boolean terminating) {
-        return terminating == this.terminating ? this : copy(nodeName, labels, podAffinity, spread, terminating);
+        return terminating == this.terminating
+                ? this
+                : copy(nodeName, labels, podAffinity, spread, terminating, details);
     }
 
     /** The same pod bound (or assumed) to {@code node}. */
     public PodRequest boundTo(String node) {
-        return copy(node, labels, podAffinity, spread, terminating);
+        return copy(node, labels, podAffinity, spread, terminating, details);
     }
 
     private PodRequest copy(
@@ -117,7 +169,8 @@ public record PodRequest(
             Map<String, String> labels,
             PodAffinity podAffinity,
             List<TopologySpreadConstraint> spread,
-            boolean terminating) {
+            boolean terminating,
+            PodDetails details) {
         return new PodRequest(
                 uid,
                 namespace,
@@ -135,7 +188,21 @@ public record PodRequest(
                 labels,
                 podAffinity,
                 spread,
-                terminating);
+                terminating,
+                details);
+    }
+
+    /**
+     * The request kube-scheduler's resource scorers count for resource {@code r} (0 cpu, 1 memory): containers without
+     * a request count {@link PodDetails#DEFAULT_MILLI_CPU} / {@link PodDetails#DEFAULT_MEMORY_BYTES}. A pod sized by the
+     * batch extended resources is BestEffort on purpose and counts its (zero) native request.
+     */
+    public long nonZeroRequest(int r) {
+        long stated = r == 0 ? details.nonZeroMilliCpu() : details.nonZeroMemoryBytes();
+        if (stated < 0 || poolRule.requestStyle() == PoolRule.RequestStyle.BATCH_EXTENDED) {
+            return r == 0 ? requests.milliCpu() : requests.memoryBytes();
+        }
+        return stated;
     }
 
     /** {@code namespace/name}. */

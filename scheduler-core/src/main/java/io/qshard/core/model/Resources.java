@@ -6,18 +6,36 @@ import java.util.List;
 /**
  * An amount of node resources: native cpu (milli-cores), native memory (bytes), pod slots, and the batch
  * extended resources ({@link ResourceNames#BATCH_CPU} milli-cores, {@link ResourceNames#BATCH_MEMORY}
- * bytes). Plain {@code long}s; arithmetic does not clamp, so a negative component means "over". Immutable.
+ * bytes), and every other resource as a sparse {@link ScalarResources} map (ephemeral-storage, hugepages-*,
+ * extended resources such as {@code nvidia.com/gpu}). Plain {@code long}s; arithmetic does not clamp, so a negative
+ * component means "over". The cpu/memory path pays one emptiness check for the map. Immutable.
  *
  * @param milliCpu        native cpu, milli-cores
  * @param memoryBytes     native memory, bytes
  * @param pods            pod count
  * @param batchMilliCpu   {@code qshard.io/batch-cpu}, milli-cores
  * @param batchMemoryBytes {@code qshard.io/batch-memory}, bytes
+ * @param scalars         every other resource, by API name ({@link ScalarResources#EMPTY} for none; null reads as it)
  */
-public record Resources(long milliCpu, long memoryBytes, long pods, long batchMilliCpu, long batchMemoryBytes) {
+public record Resources(
+        long milliCpu,
+        long memoryBytes,
+        long pods,
+        long batchMilliCpu,
+        long batchMemoryBytes,
+        ScalarResources scalars) {
 
     /** Nothing. */
     public static final Resources ZERO = new Resources(0, 0, 0, 0, 0);
+
+    public Resources {
+        scalars = scalars == null ? ScalarResources.EMPTY : scalars;
+    }
+
+    /** Without scalar resources. */
+    public Resources(long milliCpu, long memoryBytes, long pods, long batchMilliCpu, long batchMemoryBytes) {
+        this(milliCpu, memoryBytes, pods, batchMilliCpu, batchMemoryBytes, ScalarResources.EMPTY);
+    }
 
     /**
      * Component-wise. Written out because a record's generated {@code equals} is a method-handle chain that C1 —
@@ -31,7 +49,8 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
                 && memoryBytes == r.memoryBytes
                 && pods == r.pods
                 && batchMilliCpu == r.batchMilliCpu
-                && batchMemoryBytes == r.batchMemoryBytes;
+                && batchMemoryBytes == r.batchMemoryBytes
+                && (scalars == r.scalars || scalars.equals(r.scalars));
     }
 
     @Override
@@ -41,7 +60,7 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
         h = 31 * h + pods;
         h = 31 * h + batchMilliCpu;
         h = 31 * h + batchMemoryBytes;
-        return Long.hashCode(h);
+        return 31 * Long.hashCode(h) + (scalars.isEmpty() ? 0 : scalars.hashCode());
     }
 
     /** Native cpu and memory only, no pod slot. */
@@ -60,7 +79,8 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
                 memoryBytes + o.memoryBytes,
                 pods + o.pods,
                 batchMilliCpu + o.batchMilliCpu,
-                batchMemoryBytes + o.batchMemoryBytes);
+                batchMemoryBytes + o.batchMemoryBytes,
+                scalars.plus(o.scalars));
     }
 
     public Resources minus(Resources o) {
@@ -69,11 +89,17 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
                 memoryBytes - o.memoryBytes,
                 pods - o.pods,
                 batchMilliCpu - o.batchMilliCpu,
-                batchMemoryBytes - o.batchMemoryBytes);
+                batchMemoryBytes - o.batchMemoryBytes,
+                scalars.minus(o.scalars));
     }
 
     public Resources withPods(long n) {
-        return new Resources(milliCpu, memoryBytes, n, batchMilliCpu, batchMemoryBytes);
+        return new Resources(milliCpu, memoryBytes, n, batchMilliCpu, batchMemoryBytes, scalars);
+    }
+
+    /** These resources with the scalar map replaced. */
+    public Resources withScalars(ScalarResources s) {
+        return new Resources(milliCpu, memoryBytes, pods, batchMilliCpu, batchMemoryBytes, s);
     }
 
     /** Component-wise max. */
@@ -83,21 +109,51 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
                 Math.max(memoryBytes, o.memoryBytes),
                 Math.max(pods, o.pods),
                 Math.max(batchMilliCpu, o.batchMilliCpu),
-                Math.max(batchMemoryBytes, o.batchMemoryBytes));
+                Math.max(batchMemoryBytes, o.batchMemoryBytes),
+                scalars.max(o.scalars));
     }
 
-    /** True when every component of this is ≤ the same component of {@code capacity}. */
+    /**
+     * True when every component of this is ≤ the same component of {@code capacity}; a scalar resource absent from
+     * either side counts as 0.
+     */
     public boolean fitsIn(Resources capacity) {
         return milliCpu <= capacity.milliCpu
                 && memoryBytes <= capacity.memoryBytes
                 && pods <= capacity.pods
                 && batchMilliCpu <= capacity.batchMilliCpu
-                && batchMemoryBytes <= capacity.batchMemoryBytes;
+                && batchMemoryBytes <= capacity.batchMemoryBytes
+                && scalarsFitIn(capacity.scalars);
+    }
+
+    private boolean scalarsFitIn(ScalarResources capacity) {
+        if (scalars.isEmpty() && capacity.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < scalars.size(); i++) {
+            if (scalars.amount(i) > capacity.get(scalars.name(i))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < capacity.size(); i++) {
+            if (capacity.amount(i) < 0 && !scalars.has(capacity.name(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when no component is negative. */
     public boolean isNonNegative() {
-        return milliCpu >= 0 && memoryBytes >= 0 && pods >= 0 && batchMilliCpu >= 0 && batchMemoryBytes >= 0;
+        if (milliCpu < 0 || memoryBytes < 0 || pods < 0 || batchMilliCpu < 0 || batchMemoryBytes < 0) {
+            return false;
+        }
+        for (int i = 0; i < scalars.size(); i++) {
+            if (scalars.amount(i) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -121,6 +177,12 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
         if (batchMemoryBytes > 0 && batchMemoryBytes > free.batchMemoryBytes) {
             out.add(ResourceNames.BATCH_MEMORY);
         }
+        for (int i = 0; i < scalars.size(); i++) {
+            long want = scalars.amount(i);
+            if (want > 0 && want > free.scalars.get(scalars.name(i))) {
+                out.add(scalars.name(i));
+            }
+        }
         return out;
     }
 
@@ -129,6 +191,7 @@ public record Resources(long milliCpu, long memoryBytes, long pods, long batchMi
         return "cpu=" + milliCpu + "m mem=" + (memoryBytes >> 20) + "Mi pods=" + pods
                 + (batchMilliCpu != 0 || batchMemoryBytes != 0
                         ? " batch-cpu=" + batchMilliCpu + "m batch-mem=" + (batchMemoryBytes >> 20) + "Mi"
-                        : "");
+                        : "")
+                + (scalars.isEmpty() ? "" : " " + scalars);
     }
 }

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param scoreWeights  weight per enabled score plugin, 1..100; plugins missing here weigh 1
  * @param shards        scheduler shards (node partitions) for this tier, ≥ 1
  * @param topology      arguments of the topology plugins (inter-pod affinity, topology spread)
+ * @param fit           arguments of the resource fit filter (ignored extended resources)
  */
 public record Tier(
         String name,
@@ -26,7 +27,8 @@ public record Tier(
         List<String> plugins,
         Map<String, Integer> scoreWeights,
         int shards,
-        TopologyArgs topology) {
+        TopologyArgs topology,
+        FitArgs fit) {
 
     public Tier {
         Objects.requireNonNull(name, "name");
@@ -35,9 +37,23 @@ public record Tier(
         plugins = List.copyOf(plugins);
         scoreWeights = Map.copyOf(scoreWeights);
         topology = topology == null ? TopologyArgs.DEFAULTS : topology;
+        fit = fit == null ? FitArgs.DEFAULTS : fit;
     }
 
-    /** A tier with the default topology arguments. */
+    /** A tier with the default fit arguments. */
+    public Tier(
+            String name,
+            String schedulerName,
+            int priority,
+            PoolRule poolRule,
+            List<String> plugins,
+            Map<String, Integer> scoreWeights,
+            int shards,
+            TopologyArgs topology) {
+        this(name, schedulerName, priority, poolRule, plugins, scoreWeights, shards, topology, FitArgs.DEFAULTS);
+    }
+
+    /** A tier with the default topology and fit arguments. */
     public Tier(
             String name,
             String schedulerName,
@@ -47,6 +63,11 @@ public record Tier(
             Map<String, Integer> scoreWeights,
             int shards) {
         this(name, schedulerName, priority, poolRule, plugins, scoreWeights, shards, TopologyArgs.DEFAULTS);
+    }
+
+    /** This tier with {@code n} shards, everything else kept. */
+    public Tier withShards(int n) {
+        return new Tier(name, schedulerName, priority, poolRule, plugins, scoreWeights, n, topology, fit);
     }
 
     /** Weight of a score plugin in this tier (1 when not configured). */

@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * Every node of the cluster — every shard's, not only the nodes a scheduler instance places on — for
  * plugins whose rules span topology domains (inter-pod affinity, topology spread). Changes only when a node is
- * added, deleted or relabelled, so derived structures (e.g. the domains of a key) are memoised per instance.
+ * added, deleted, relabelled, retainted or its images change, so derived structures (e.g. the domains of a key) are memoised per instance.
  * Thread-safe: immutable apart from the memo, whose values must be immutable functions of this instance.
  */
 public final class ClusterNodes {

@@ -1,12 +1,14 @@
 package io.qshard.core.snapshot;
 
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.volume.VolumeCatalog;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The immutable view one scheduling cycle works on: the nodes of one shard with their pods. Updating one
+ * The immutable view one scheduling cycle works on: the nodes of one shard with their pods, the cluster-wide pod
+ * topology and the volume objects ({@link #volumes()}). Updating one
  * node costs O(n/64 + 64) reference copies ({@link PersistentArray}); adding or removing a node through
  * {@link #with}/{@link #without} also copies the name index ({@link ClusterState} batches those: it copies the
  * index at most once per published snapshot). Node order is stable except that removing a node moves the last
@@ -25,13 +27,39 @@ public final class ClusterSnapshot {
 
     private final long generation;
     private final Topology topology;
+    private final VolumeCatalog volumes;
 
     /** @param index owned by the new snapshot from now on: the caller must never write it again */
     ClusterSnapshot(PersistentArray<NodeState> nodes, Map<String, Integer> index, long generation, Topology topology) {
+        this(nodes, index, generation, topology, VolumeCatalog.EMPTY);
+    }
+
+    /** @param index owned by the new snapshot from now on: the caller must never write it again */
+    ClusterSnapshot(
+            PersistentArray<NodeState> nodes,
+            Map<String, Integer> index,
+            long generation,
+            Topology topology,
+            VolumeCatalog volumes) {
         this.nodes = nodes;
         this.index = index;
         this.generation = generation;
         this.topology = topology;
+        this.volumes = volumes;
+    }
+
+    /**
+     * The PersistentVolumeClaims, PersistentVolumes, StorageClasses and CSINode limits at this snapshot, with the
+     * volume bindings assumed but not yet confirmed overlaid ({@link VolumeCatalog}); {@link VolumeCatalog#EMPTY} for
+     * a state that is not told of volumes.
+     */
+    public VolumeCatalog volumes() {
+        return volumes;
+    }
+
+    /** This snapshot with {@code catalog} as its volumes (tests and tools that build snapshots by hand). */
+    public ClusterSnapshot withVolumes(VolumeCatalog catalog) {
+        return new ClusterSnapshot(nodes, index, generation + 1, topology, java.util.Objects.requireNonNull(catalog));
     }
 
     /** The cluster-wide pod topology (all shards' nodes and pods) at this snapshot. */
@@ -109,7 +137,7 @@ public final class ClusterSnapshot {
      */
     public ClusterSnapshot with(NodeState state) {
         Map<String, Integer> idx = index.containsKey(state.name()) ? index : new HashMap<>(index);
-        return new ClusterSnapshot(put(nodes, idx, state), idx, generation + 1, topology);
+        return new ClusterSnapshot(put(nodes, idx, state), idx, generation + 1, topology, volumes);
     }
 
     /**
@@ -125,7 +153,7 @@ public final class ClusterSnapshot {
             }
         }
         Topology t = topology.without(pod);
-        return t == topology ? s : new ClusterSnapshot(s.nodes, s.index, s.generation + 1, t);
+        return t == topology ? s : new ClusterSnapshot(s.nodes, s.index, s.generation + 1, t, volumes);
     }
 
     /**
@@ -151,7 +179,7 @@ public final class ClusterSnapshot {
             }
             s = with(home.get().reserve(pod));
         }
-        return new ClusterSnapshot(s.nodes, s.index, s.generation + 1, topology.with(pod));
+        return new ClusterSnapshot(s.nodes, s.index, s.generation + 1, topology.with(pod), volumes);
     }
 
     /** This snapshot without the node named {@code name} (unchanged if absent). */
@@ -160,7 +188,7 @@ public final class ClusterSnapshot {
             return this;
         }
         Map<String, Integer> idx = new HashMap<>(index);
-        return new ClusterSnapshot(remove(nodes, idx, name), idx, generation + 1, topology);
+        return new ClusterSnapshot(remove(nodes, idx, name), idx, generation + 1, topology, volumes);
     }
 
     /**

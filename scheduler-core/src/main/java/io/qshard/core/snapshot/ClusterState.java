@@ -4,6 +4,13 @@ import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.usage.ClassUsage;
 import io.qshard.core.usage.UsageView;
+import io.qshard.core.volume.CsiNodeLimits;
+import io.qshard.core.volume.PersistentVolume;
+import io.qshard.core.volume.StorageClass;
+import io.qshard.core.volume.VolumeClaim;
+import io.qshard.core.volume.VolumeDecision;
+import io.qshard.core.volume.VolumeIndex;
+import io.qshard.core.volume.VolumeSources;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +22,9 @@ import java.util.function.Function;
  *
  * <p>Pods bound to nodes this state does not hold (yet) are kept aside and attached when the node arrives,
  * so the order of node and pod events does not matter. Assuming a pod and later seeing it bound is a
- * no-op; seeing it bound elsewhere moves it. Not thread-safe: owned by the instance's decision thread,
- * which is the only writer; snapshots may be read from any thread.
+ * no-op; seeing it bound elsewhere moves it. Volume objects (claims, PVs, classes, CSINode limits) and the volume
+ * bindings assumed at Reserve are kept in a {@link VolumeIndex} and published with each snapshot. Not thread-safe:
+ * owned by the instance's decision thread, which is the only writer; snapshots may be read from any thread.
  */
 public final class ClusterState {
     private PersistentArray<NodeState> nodes = PersistentArray.empty();
@@ -35,11 +43,13 @@ public final class ClusterState {
     private final Map<String, String> detachedNode = new HashMap<>();
     /** Every pod and node label of the cluster, for the topology plugins. */
     private final TopologyIndex topology = new TopologyIndex();
+    /** Claims, PVs, classes, CSINode limits and assumed volume bindings, for the volume plugins. */
+    private final VolumeIndex volumes = new VolumeIndex();
 
     /** The current view; O(1) (plus one small object after a change), immutable. */
     public ClusterSnapshot snapshot() {
         if (published == null) {
-            published = new ClusterSnapshot(nodes, index, generation, topology.topology());
+            published = new ClusterSnapshot(nodes, index, generation, topology.topology(), volumes.catalog());
             indexShared = true;
         }
         return published;
@@ -216,6 +226,7 @@ public final class ClusterState {
             return;
         }
         topology.place(pod);
+        volumes.podPlaced(pod); // claim users (ReadWriteOncePod); the put or changed() below publishes it
         NodeState node = nodeOrNull(target);
         if (node != null) {
             put(node.reserve(pod));
@@ -234,7 +245,8 @@ public final class ClusterState {
 
     /** Forgets a pod everywhere (deleted, or an assumption whose binding failed). */
     public void removePod(String uid) {
-        if (topology.forget(uid)) {
+        boolean forgotten = topology.forget(uid);
+        if (volumes.podRemoved(uid) || forgotten) {
             changed();
         }
         String node = podNode.remove(uid);
@@ -253,6 +265,77 @@ public final class ClusterState {
                 detached.remove(away);
             }
         }
+    }
+
+    // ---- volumes (informer events and the VolumeBinding plugin's assumptions) ----------------------------------
+
+    /** Sets which volume sources are listed, waiting, forbidden or unserved. */
+    public void volumeSources(VolumeSources sources) {
+        if (volumes.sources(sources)) {
+            changed();
+        }
+    }
+
+    /** The volume sources' current states. */
+    public VolumeSources volumeSources() {
+        return volumes.sources();
+    }
+
+    /** A PersistentVolumeClaim was seen or changed. */
+    public void upsertClaim(VolumeClaim claim) {
+        if (volumes.upsertClaim(claim)) {
+            changed();
+        }
+    }
+
+    /** A PersistentVolumeClaim is gone. */
+    public void deleteClaim(String namespace, String name) {
+        if (volumes.deleteClaim(namespace, name)) {
+            changed();
+        }
+    }
+
+    /** A PersistentVolume was seen or changed. */
+    public void upsertVolume(PersistentVolume volume) {
+        if (volumes.upsertVolume(volume)) {
+            changed();
+        }
+    }
+
+    /** A PersistentVolume is gone. */
+    public void deleteVolume(String name) {
+        if (volumes.deleteVolume(name)) {
+            changed();
+        }
+    }
+
+    /** Sets a StorageClass, or forgets it ({@code sc == null}). */
+    public void storageClass(String name, StorageClass sc) {
+        if (volumes.storageClass(name, sc)) {
+            changed();
+        }
+    }
+
+    /** Sets a node's CSINode attach limits, or forgets them ({@code limits == null}). */
+    public void csiNode(String node, CsiNodeLimits limits) {
+        if (volumes.csiNode(node, limits)) {
+            changed();
+        }
+    }
+
+    /**
+     * Records a volume decision at Reserve: from the next snapshot on, its PVs read as pre-bound to their claims and its
+     * claims as provisioned on its node, until {@link #forgetVolumes} or until the informer shows the API's answer.
+     */
+    public void assumeVolumes(VolumeDecision decision) {
+        volumes.assume(decision);
+        changed();
+    }
+
+    /** Undoes {@link #assumeVolumes} (idempotent). */
+    public void forgetVolumes(VolumeDecision decision) {
+        volumes.forget(decision);
+        changed();
     }
 
     /** The node a pod is accounted on, if any. */

@@ -1,9 +1,11 @@
 package io.qshard.core.snapshot;
 
+import io.qshard.core.model.HostPort;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
+import io.qshard.core.model.ScalarResources;
 import io.qshard.core.model.Taint;
 import io.qshard.core.usage.ClassUsage;
 import java.util.ArrayList;
@@ -21,7 +23,9 @@ import java.util.Objects;
  * <p>The numbers filters and scorers read on every node live in one flat {@code long[]} (allocatable,
  * real allocatable, requests per class and in total), so a node evaluation touches one array instead of a
  * chain of records. Components are indexed by {@link #CPU}, {@link #MEMORY}, {@link #PODS},
- * {@link #BATCH_CPU}, {@link #BATCH_MEMORY}. Thread-safe because immutable.
+ * {@link #BATCH_CPU}, {@link #BATCH_MEMORY}; the sparse rest (ephemeral-storage, hugepages, extended resources) is one
+ * {@link ScalarResources} sum, shared with the previous state when a pod has none, and the node's host ports one array.
+ * Thread-safe because immutable.
  */
 public final class NodeState {
     public static final int CPU = 0;
@@ -35,13 +39,18 @@ public final class NodeState {
     private static final int REAL = N;
     private static final int TOTAL = 2 * N;
     private static final int BY_CLASS = 3 * N;
-    private static final int SIZE = BY_CLASS + N * PoolRule.values().length;
+    private static final int NZ_TOTAL = BY_CLASS + N * PoolRule.values().length;
+    private static final int NZ_BY_CLASS = NZ_TOTAL + 2;
+    private static final int SIZE = NZ_BY_CLASS + 2 * PoolRule.values().length;
+    private static final HostPort[] NO_PORTS = new HostPort[0];
     private static final PodRequest[] NO_PODS = new PodRequest[0];
 
     /** [2 × rule + r] → offset in {@code v} of the capacity a tier's scoring measures resource r (0 cpu, 1 memory) in. */
     private static final int[] CAPACITY_AT = new int[2 * PoolRule.values().length];
     /** [2 × rule + r] → offset of the requests that count against that capacity (flat: one lookup per read). */
     private static final int[] USED_AT = new int[2 * PoolRule.values().length];
+    /** [2 × rule + r] → offset of the non-zero requests kube-scheduler's scorers count against that capacity. */
+    private static final int[] NON_ZERO_USED_AT = new int[2 * PoolRule.values().length];
 
     static {
         for (PoolRule rule : PoolRule.values()) {
@@ -51,14 +60,17 @@ public final class NodeState {
                     case ALLOCATABLE -> {
                         CAPACITY_AT[at] = REAL + r;
                         USED_AT[at] = BY_CLASS + r;
+                        NON_ZERO_USED_AT[at] = NZ_BY_CLASS + r;
                     }
                     case MID_POOL -> {
                         CAPACITY_AT[at] = ALLOC + r;
                         USED_AT[at] = TOTAL + r;
+                        NON_ZERO_USED_AT[at] = NZ_TOTAL + r;
                     }
                     case BATCH_POOL, FREE_POOL -> {
                         CAPACITY_AT[at] = ALLOC + BATCH_CPU + r;
                         USED_AT[at] = TOTAL + BATCH_CPU + r;
+                        NON_ZERO_USED_AT[at] = TOTAL + BATCH_CPU + r;
                     }
                 }
             }
@@ -68,6 +80,10 @@ public final class NodeState {
     private final Node node;
     private final PodRequest[] pods;
     private final long[] v;
+    /** Σ the scalar requests (ephemeral-storage, hugepages, extended resources) of every pod on the node. */
+    private final ScalarResources scalars;
+    /** The host ports of every pod on the node, in arrival order (usually {@link #NO_PORTS}). */
+    private final HostPort[] ports;
     /** [2 × rule + r] → 1 / tierCapacity(rule, r), or 0 for no capacity: scorers multiply instead of divide. */
     private final double[] inverse;
     /** Copied from the node so the common filters do not dereference it. */
@@ -86,6 +102,8 @@ public final class NodeState {
             Node node,
             PodRequest[] pods,
             long[] v,
+            ScalarResources scalars,
+            HostPort[] ports,
             double[] inverse,
             ClassUsage usage,
             boolean hot,
@@ -93,6 +111,8 @@ public final class NodeState {
         this.node = node;
         this.pods = pods;
         this.v = v;
+        this.scalars = scalars;
+        this.ports = ports;
         this.inverse = inverse;
         this.unschedulable = node.unschedulable();
         this.taints = node.taints();
@@ -117,7 +137,7 @@ public final class NodeState {
     public static NodeState of(Node node) {
         long[] v = new long[SIZE];
         writeNode(v, Objects.requireNonNull(node));
-        return new NodeState(node, NO_PODS, v, inverses(v), null, false, 0);
+        return new NodeState(node, NO_PODS, v, ScalarResources.EMPTY, NO_PORTS, inverses(v), null, false, 0);
     }
 
     public Node node() {
@@ -184,9 +204,42 @@ public final class NodeState {
         return v[USED_AT[2 * rule.ordinal() + r]];
     }
 
+    /**
+     * The requests kube-scheduler's resource scorers count against {@link #tierCapacity}: as {@link #tierUsed}, with
+     * each native pod's {@link PodRequest#nonZeroRequest} in place of its request.
+     */
+    public long nonZeroUsed(PoolRule rule, int r) {
+        return v[NON_ZERO_USED_AT[2 * rule.ordinal() + r]];
+    }
+
+    /** Reported allocatable of the scalar resources (ephemeral-storage, hugepages, extended resources). */
+    public ScalarResources allocatableScalars() {
+        return node.allocatable().scalars();
+    }
+
+    /** Σ the scalar requests of every pod on the node. */
+    public ScalarResources requestedScalars() {
+        return scalars;
+    }
+
+    /** Whether any pod on the node holds a host port. */
+    public boolean hasHostPorts() {
+        return ports.length > 0;
+    }
+
+    /** Whether {@code port} conflicts with a host port a pod on the node holds. */
+    public boolean hostPortTaken(HostPort port) {
+        for (HostPort p : ports) {
+            if (p.conflictsWith(port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Sum of the requests of every pod on the node. */
     public Resources requested() {
-        return resources(TOTAL);
+        return resources(TOTAL).withScalars(scalars);
     }
 
     /** Sum of the requests of the pods of one accounting class. */
@@ -216,10 +269,20 @@ public final class NodeState {
         }
         PodRequest[] p = Arrays.copyOf(pods, pods.length + 1);
         p[pods.length] = pod;
+        List<HostPort> wanted = pod.details().hostPorts();
+        HostPort[] withPorts = ports;
+        if (!wanted.isEmpty()) {
+            withPorts = Arrays.copyOf(ports, ports.length + wanted.size());
+            for (int k = 0; k < wanted.size(); k++) {
+                withPorts[ports.length + k] = wanted.get(k);
+            }
+        }
         return new NodeState(
                 node,
                 p,
                 add(v.clone(), pod, 1),
+                scalars.plus(pod.requests().scalars()),
+                withPorts,
                 inverse,
                 usage == null ? null : usage.withPlaced(pod),
                 hot,
@@ -240,6 +303,8 @@ public final class NodeState {
                 node,
                 p,
                 add(v.clone(), gone, -1),
+                scalars.minus(gone.requests().scalars()),
+                gone.details().hasHostPorts() ? portsOf(p) : ports,
                 inverse,
                 usage == null ? null : usage.withRemoved(gone),
                 hot,
@@ -250,7 +315,7 @@ public final class NodeState {
     public NodeState withNode(Node updated) {
         long[] copy = v.clone();
         writeNode(copy, Objects.requireNonNull(updated));
-        return new NodeState(updated, pods, copy, inverses(copy), usage, hot, hotspotProbability);
+        return new NodeState(updated, pods, copy, scalars, ports, inverses(copy), usage, hot, hotspotProbability);
     }
 
     /**
@@ -258,7 +323,7 @@ public final class NodeState {
      * view when the report went stale; pods and node unchanged.
      */
     public NodeState withUsage(ClassUsage figures) {
-        return new NodeState(node, pods, v, inverse, figures, hot, hotspotProbability);
+        return new NodeState(node, pods, v, scalars, ports, inverse, figures, hot, hotspotProbability);
     }
 
     /**
@@ -273,7 +338,7 @@ public final class NodeState {
         if (hot == this.hot && Double.compare(p, hotspotProbability) == 0) {
             return this;
         }
-        return new NodeState(node, pods, v, inverse, usage, hot, p);
+        return new NodeState(node, pods, v, scalars, ports, inverse, usage, hot, p);
     }
 
     /** Whether the node is hot or predicted hot by the migration rule: lower tiers keep off it. False when unknown. */
@@ -321,7 +386,20 @@ public final class NodeState {
             v[TOTAL + c] += sign * amounts[c];
             v[byClass + c] += sign * amounts[c];
         }
+        for (int c = 0; c < 2; c++) {
+            long nz = pod.nonZeroRequest(c);
+            v[NZ_TOTAL + c] += sign * nz;
+            v[NZ_BY_CLASS + 2 * pod.poolRule().ordinal() + c] += sign * nz;
+        }
         return v;
+    }
+
+    private static HostPort[] portsOf(PodRequest[] pods) {
+        List<HostPort> out = new ArrayList<>();
+        for (PodRequest p : pods) {
+            out.addAll(p.details().hostPorts());
+        }
+        return out.isEmpty() ? NO_PORTS : out.toArray(HostPort[]::new);
     }
 
     private static void writeNode(long[] v, Node n) {

@@ -153,13 +153,17 @@ final class TopologyIndex {
     }
 
     /**
-     * Sets a node (only its labels and taints matter here; allocatable changes are not a topology change).
+     * Sets a node (only its labels, taints and images matter here — images for ImageLocality's cluster-wide counts;
+     * allocatable changes are not a topology change).
      *
      * @return whether anything changed
      */
     boolean node(Node node) {
         Node now = current(node.name());
-        if (now != null && now.labels().equals(node.labels()) && now.taints().equals(node.taints())) {
+        if (now != null
+                && now.labels().equals(node.labels())
+                && now.taints().equals(node.taints())
+                && (now.images() == node.images() || now.images().equals(node.images()))) {
             return false;
         }
         writable().put(node.name(), node);

@@ -45,7 +45,8 @@ class SchedulingAlgorithmExplainTest {
                         "InterPodAffinity",
                         "LeastAllocated",
                         "BalancedAllocation",
-                        "ComplementaryProfile");
+                        "ComplementaryProfile",
+                        "ImageLocality");
         for (Explanation.NodeScore n : e.ranked()) {
             long total = 0;
             for (int j = 0; j < e.plugins().size(); j++) {

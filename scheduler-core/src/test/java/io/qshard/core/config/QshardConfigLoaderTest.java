@@ -125,6 +125,22 @@ class QshardConfigLoaderTest {
                         + "| tiers[0].topology.defaultConstraints[1].topologyKey: duplicate constraint",
                 "tiers: [{name: prod, topology: {defaultConstraint: []}}]"
                         + "| tiers[0].topology.defaultConstraint: unknown field",
+                "tiers: [{name: prod}, {name: mid}, {name: batch, fit: {ignoredResourceGroups: [example.com/gpu]}}]"
+                        + "| tiers[2].fit.ignoredResourceGroups[0]: 'example.com/gpu': resource group name can't"
+                        + " contain '/'",
+                "tiers: [{name: prod, fit: {ignoredResources: [qshard.io/batch-cpu]}}]"
+                        + "| tiers[0].fit.ignoredResources[0]: 'qshard.io/batch-cpu' is qshard's batch pool accounting",
+                "tiers: [{name: prod, fit: {ignoredResources: [a/b/c]}}]"
+                        + "| tiers[0].fit.ignoredResources[0]: 'a/b/c': a qualified name must consist of",
+                "tiers: [{name: prod, fit: {ignoredResources: [Example.com/foo]}}]"
+                        + "| tiers[0].fit.ignoredResources[0]: 'Example.com/foo': prefix part a lowercase RFC 1123",
+                "tiers: [{name: prod, fit: {ignoredResources: [example.com/-foo]}}]"
+                        + "| tiers[0].fit.ignoredResources[0]: 'example.com/-foo': name part must consist of",
+                "tiers: [{name: prod, fit: {ignoredResourceGroups: [example.]}}]"
+                        + "| tiers[0].fit.ignoredResourceGroups[0]: 'example.': name part must consist of",
+                "tiers: [{name: prod, fit: {ignoredResources: example.com/foo}}]"
+                        + "| tiers[0].fit.ignoredResources: expected a list",
+                "tiers: [{name: prod, fit: {ignoredResorces: []}}]" + "| tiers[0].fit.ignoredResorces: unknown field",
             })
     void invalidConfigNamesTheField(String yaml, String expected) {
         assertThatThrownBy(() -> loader.parse(yaml, "qshard.yaml"))
@@ -160,6 +176,66 @@ class QshardConfigLoaderTest {
         assertThat(c.tier("gold").weightOf("PodTopologySpread")).isEqualTo(2);
         assertThat(c.tier("gold").weightOf("InterPodAffinity")).isEqualTo(1);
         assertThat(c.tier("gold").topology()).isEqualTo(io.qshard.core.model.TopologyArgs.DEFAULTS);
+    }
+
+    @Test
+    void fitArgumentsPerTierReachTheFilter() {
+        QshardConfig c = loader.parse("""
+                tiers:
+                  - name: prod
+                    fit: {ignoredResources: [example.com/foo], ignoredResourceGroups: [vendor.io]}
+                  - name: mid
+                    fit: {ignoredResourceGroups: [vendor.io]}
+                """, "qshard.yaml");
+        assertThat(c.tier("prod").fit())
+                .isEqualTo(new io.qshard.core.model.FitArgs(
+                        java.util.List.of("example.com/foo"), java.util.List.of("vendor.io")));
+        assertThat(c.tier("mid").fit().ignoredResources()).isEmpty();
+        assertThat(c.tier("batch").fit()).isEqualTo(io.qshard.core.model.FitArgs.DEFAULTS);
+        assertThat(c.withShards("prod", 4).tier("prod").fit())
+                .isEqualTo(c.tier("prod").fit());
+        assertThat(c.withShards("prod", 4).tier("prod").shards()).isEqualTo(4);
+
+        // the built profile's TierResourceFit skips example.com/foo in prod, checks it in mid
+        io.qshard.core.model.Node n =
+                io.qshard.core.testing.Fixtures.node("n", 8000, 32).build();
+        io.qshard.core.snapshot.NodeState node = io.qshard.core.snapshot.NodeState.of(n);
+        for (String tier : java.util.List.of("prod", "mid")) {
+            var filters = io.qshard.core.framework.Profile.build(
+                            c.tier(tier), ShippedPlugins.registry(), io.qshard.core.framework.PluginContext.defaults())
+                    .filters();
+            var fit = filters.stream()
+                    .filter(f -> f.name().equals("TierResourceFit"))
+                    .findFirst()
+                    .orElseThrow();
+            io.qshard.core.model.PodRequest p =
+                    io.qshard.core.testing.Fixtures.pod("p", tier, 100, 1).build();
+            io.qshard.core.model.PodRequest wantsFoo = new io.qshard.core.model.PodRequest(
+                    p.uid(),
+                    p.namespace(),
+                    p.name(),
+                    p.tier(),
+                    p.poolRule(),
+                    p.requests().withScalars(io.qshard.core.model.ScalarResources.of("example.com/foo", 1)),
+                    p.nodeSelector(),
+                    p.affinity(),
+                    p.tolerations(),
+                    p.priority(),
+                    p.creationTime(),
+                    p.owner(),
+                    p.nodeName(),
+                    p.labels(),
+                    p.podAffinity(),
+                    p.spread(),
+                    p.terminating(),
+                    p.details());
+            assertThat(fit.filter(new io.qshard.core.framework.CycleState(), wantsFoo, node)
+                            .reasons())
+                    .isEqualTo(
+                            tier.equals("prod")
+                                    ? java.util.List.of()
+                                    : java.util.List.of("Insufficient example.com/foo"));
+        }
     }
 
     @Test

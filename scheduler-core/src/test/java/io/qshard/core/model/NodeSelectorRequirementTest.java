@@ -29,4 +29,21 @@ class NodeSelectorRequirementTest {
         List<String> v = values == null ? List.of() : List.of(values.split("\\|"));
         assertThat(new NodeSelectorRequirement(key, op, v).matches(LABELS)).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "field {0} {1} vs {2} -> {3}")
+    @CsvSource({
+        "IN, n1, n1, true",
+        "IN, n1, n2, false",
+        "NOT_IN, n1, n2, true",
+        "NOT_IN, n1, n1, false",
+        "IN, n1|n2, n1, false", // a field requirement takes exactly one value
+        "NOT_IN, , n1, false", // no value at all
+        "EXISTS, , n1, false", // only In and NotIn are field selector operators
+        "GT, 1, 2, false",
+    })
+    void fieldOperators(NodeSelectorRequirement.Operator op, String values, String name, boolean expected) {
+        List<String> v = values == null ? List.of() : List.of(values.split("\\|"));
+        assertThat(new NodeSelectorRequirement("metadata.name", op, v).matchesField(name))
+                .isEqualTo(expected);
+    }
 }

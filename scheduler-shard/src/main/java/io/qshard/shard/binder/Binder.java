@@ -3,7 +3,6 @@ package io.qshard.shard.binder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,8 +27,9 @@ import java.util.function.Consumer;
  * apiserver is latency-bound well before it is CPU-bound, and bindings per second follow the requests in flight).
  * {@link #bind} blocks the caller only while both are full, which is the backpressure the decision thread needs.
  * Each request is one small JSON body on fabric8's HTTP client (no model serialization, no retries: the
- * scheduler decides what to do with a failure). The outcome callback runs on an HTTP client thread and must only
- * hand the outcome over.
+ * scheduler decides what to do with a failure; {@link BindAnswer} tells a 409 for a pod already on the node asked
+ * for from one already on another node and from every other refusal). The outcome callback runs on an HTTP client
+ * thread and must only hand the outcome over.
  *
  * <p>Timeouts: fabric8's per-request timer cancels a future on every completion, and each cancellation
  * fills two exception stack traces — per binding. Requests here carry no fabric8 timeout; one watchdog
@@ -72,12 +72,16 @@ public final class Binder implements PodBinder {
         final AtomicBoolean completed = new AtomicBoolean();
         final Consumer<BindOutcome> onOutcome;
         final HttpRequest request;
+        /** The node asked for: a 409 "already assigned" to it means the placement stands. */
+        final String node;
+
         volatile long sentNanos;
         volatile boolean wasSent;
         volatile CompletableFuture<?> future;
 
-        Pending(HttpRequest request, Consumer<BindOutcome> onOutcome) {
+        Pending(HttpRequest request, String node, Consumer<BindOutcome> onOutcome) {
             this.request = request;
+            this.node = node;
             this.onOutcome = onOutcome;
         }
 
@@ -145,6 +149,7 @@ public final class Binder implements PodBinder {
                             .timeout(0, TimeUnit.MILLISECONDS) // no fabric8 timer: see the class comment
                             .post("application/json", body(namespace, name, uid, node))
                             .build(),
+                    node,
                     onOutcome);
         } catch (RuntimeException e) {
             release();
@@ -175,7 +180,7 @@ public final class Binder implements PodBinder {
         sent.put(p.id, p);
         try {
             p.future = http.sendAsync(p.request, String.class)
-                    .whenComplete((response, error) -> p.complete(classify(response, error)));
+                    .whenComplete((response, error) -> p.complete(BindAnswer.classify(response, error, p.node)));
         } catch (RuntimeException e) {
             p.complete(new BindOutcome(BindOutcome.Kind.FAILED, String.valueOf(e.getMessage())));
         }
@@ -300,26 +305,11 @@ public final class Binder implements PodBinder {
         }
     }
 
-    static BindOutcome classify(HttpResponse<String> response, Throwable error) {
-        if (error != null) {
-            return new BindOutcome(
-                    BindOutcome.Kind.FAILED, error.getClass().getSimpleName() + ": " + error.getMessage());
-        }
-        int code = response.code();
-        if (code == 201 || code == 200) {
-            return BindOutcome.BOUND;
-        }
-        String body = response.body() == null ? "" : response.body();
-        if (code == 409) {
-            return new BindOutcome(BindOutcome.Kind.ALREADY_BOUND, body);
-        }
-        if (code == 404) {
-            return new BindOutcome(BindOutcome.Kind.POD_GONE, body);
-        }
-        return new BindOutcome(BindOutcome.Kind.FAILED, "HTTP " + code + ": " + body);
-    }
-
-    /** The Binding object; the uid precondition makes a binding of a re-created pod of the same name fail. */
+    /**
+     * The Binding object. Its uid is a precondition where the apiserver checks it (kubernetes#105913; regressed in
+     * 1.25, restored by #116550): a binding of a re-created pod of the same name fails there (409, POD_GONE).
+     * kube-apiserver 1.20.2 ignores it and binds the new pod (BindConflictIT), as it does for kube-scheduler 1.20.
+     */
     static byte[] body(String namespace, String name, String uid, String node) {
         return ("{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\""
                         + namespace + "\",\"uid\":\"" + uid

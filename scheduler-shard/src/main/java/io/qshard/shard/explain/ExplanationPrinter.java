@@ -21,6 +21,15 @@ public final class ExplanationPrinter {
 
     public static void print(PodExplainer.Result r, String boundTo, int top, int failingShown, PrintWriter out) {
         Explanation e = r.explanation();
+        if (r.heldBack() != null) {
+            out.printf(
+                    "not queued: %s: %s (the decision below is the one it would get once released)%n",
+                    r.heldBack().plugin(), String.join("; ", r.heldBack().reasons()));
+        }
+        if (!r.pod().details().ignored().isEmpty()) {
+            out.println("not scheduled by (ignored): "
+                    + String.join("; ", r.pod().details().ignored()));
+        }
         out.printf(
                 "%d nodes looked at, %d feasible%n",
                 r.snapshot().size(), e.ranked().size());

@@ -5,7 +5,9 @@ import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.PluginRegistry;
+import io.qshard.core.framework.PreEnqueuePlugin;
 import io.qshard.core.framework.Profile;
+import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Tier;
 import io.qshard.core.pool.NodeRoom;
@@ -31,8 +33,18 @@ public final class PodExplainer {
         this.clock = clock;
     }
 
-    /** What {@link #explain} found; {@code snapshot} is the one explained on (with the pod taken off its node). */
-    public record Result(Tier tier, PodRequest pod, Explanation explanation, ClusterSnapshot snapshot, NodeRoom room) {}
+    /**
+     * What {@link #explain} found; {@code snapshot} is the one explained on (with the pod taken off its node);
+     * {@code heldBack} is the first PreEnqueue refusal of a pending pod (e.g. scheduling gates: the scheduler does not
+     * queue it, so the decision below is the one it would make once released), or null.
+     */
+    public record Result(
+            Tier tier,
+            PodRequest pod,
+            Explanation explanation,
+            ClusterSnapshot snapshot,
+            NodeRoom room,
+            Status heldBack) {}
 
     /**
      * @param tier      the pod's tier
@@ -52,6 +64,19 @@ public final class PodExplainer {
         }
         Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock));
         Explanation e = new SchedulingAlgorithm(profile, config.nodesToScore()).explain(s, pod);
-        return new Result(tier, pod, e, s, new NodeRoom(config.pools()));
+        return new Result(tier, pod, e, s, new NodeRoom(config.pools()), heldBack(profile, pod));
+    }
+
+    private static Status heldBack(Profile profile, PodRequest pod) {
+        if (pod.nodeName() != null) {
+            return null;
+        }
+        for (PreEnqueuePlugin p : profile.preEnqueues()) {
+            Status st = p.preEnqueue(pod);
+            if (!st.isSuccess()) {
+                return st;
+            }
+        }
+        return null;
     }
 }

@@ -51,6 +51,7 @@ final class ApiBind implements BindPlugin {
         return switch (o.kind()) {
             case BOUND -> BindResult.BOUND;
             case ALREADY_BOUND -> new BindResult(BindResult.Code.ALREADY_BOUND, o.message());
+            case BOUND_ELSEWHERE -> new BindResult(BindResult.Code.BOUND_ELSEWHERE, o.message());
             case POD_GONE -> new BindResult(BindResult.Code.POD_GONE, o.message());
             case NOT_SENT -> new BindResult(BindResult.Code.NOT_SENT, o.message());
             case FAILED -> new BindResult(BindResult.Code.FAILED, o.message());

@@ -30,7 +30,7 @@ public final class SchedulerMetrics {
     public final LongAdder rejected = new LongAdder();
     /** Bindings written. */
     public final LongAdder bound = new LongAdder();
-    /** Bindings refused because the pod was already bound. */
+    /** Bindings refused because the pod was already bound to another node (a same-node 409 counts as bound). */
     public final LongAdder alreadyBound = new LongAdder();
     /** Bindings for pods that no longer exist. */
     public final LongAdder podGone = new LongAdder();

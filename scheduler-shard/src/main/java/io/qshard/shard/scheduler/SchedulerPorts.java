@@ -10,23 +10,37 @@ import io.qshard.shard.shardmap.ShardAcks;
 import io.qshard.shard.shardmap.ShardMapMaintainer;
 import io.qshard.shard.status.PodStatusReporter;
 import io.qshard.shard.status.StatusReporter;
+import io.qshard.shard.volume.ApiVolumeBinder;
+import io.qshard.shard.volume.VolumeWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What a {@link TierScheduler} writes to the cluster through: bindings, pod status, shard-map acknowledgements and
- * (shard 0 of a sharded tier) the map's upkeep. Injected, so the runtime has unit tests without an apiserver;
- * {@link #forApi} builds the real ones. The scheduler closes them when it stops. Immutable.
+ * What a {@link TierScheduler} writes to the cluster through: bindings, pod status, shard-map acknowledgements,
+ * (shard 0 of a sharded tier) the map's upkeep, and the volume bindings VolumeBinding decided. Injected, so the runtime
+ * has unit tests without an apiserver; {@link #forApi} builds the real ones. The scheduler closes them when it stops. Immutable.
  *
  * @param binder   writes bindings
  * @param reporter writes Events and the PodScheduled condition
  * @param acks     acknowledges shard maps; null for an unsharded tier
  * @param keeper   keeps the tier's shard map; null except for shard 0 of a sharded tier
+ * @param volumes  binds the PVs and provisionings VolumeBinding chose and waits for the PV controller (PreBind)
  */
-public record SchedulerPorts(PodBinder binder, StatusReporter reporter, AckWriter acks, MapKeeper keeper) {
+public record SchedulerPorts(
+        PodBinder binder, StatusReporter reporter, AckWriter acks, MapKeeper keeper, VolumeWriter volumes) {
+    /** How often the volume binder looks whether the PV controller has bound the claims. */
+    static final Duration VOLUME_POLL = Duration.ofMillis(500);
+
     public SchedulerPorts {
         Objects.requireNonNull(binder, "binder");
         Objects.requireNonNull(reporter, "reporter");
+        Objects.requireNonNull(volumes, "volumes");
+    }
+
+    /** Ports without a volume writer: pods whose claims need binding fail their binding (tests without an apiserver). */
+    public SchedulerPorts(PodBinder binder, StatusReporter reporter, AckWriter acks, MapKeeper keeper) {
+        this(binder, reporter, acks, keeper, VolumeWriter.NONE);
     }
 
     /** The ports of one instance (tier, shard) through the API client. */
@@ -42,7 +56,8 @@ public record SchedulerPorts(PodBinder binder, StatusReporter reporter, AckWrite
                         settings.scheduledEventsPerSecond(),
                         settings.failedEventsPerSecond()),
                 sharded ? new ShardAcks(client, clock) : null,
-                sharded && shard == 0 ? new ShardMapMaintainer(client, tier) : null);
+                sharded && shard == 0 ? new ShardMapMaintainer(client, tier) : null,
+                new ApiVolumeBinder(client, settings.volumeBindTimeout(), VOLUME_POLL, clock));
     }
 
     /**

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param leaseDuration            how long a Lease holds without renewal (a standby takes over after it)
  * @param renewDeadline            a leader that cannot renew within this stops deciding
  * @param retryPeriod              how often candidates retry and leaders renew
+ * @param volumeBindTimeout        how long PreBind waits for kube-controller-manager's PV controller to bind the claims
+ *                                 VolumeBinding chose before the binding fails and the pod is retried (kube-scheduler's
+ *                                 {@code bindTimeoutSeconds}, 600 s there; {@link #DEFAULT_VOLUME_BIND_TIMEOUT} here)
  */
 public record SchedulerSettings(
         int bindConcurrency,
@@ -27,7 +30,11 @@ public record SchedulerSettings(
         String identity,
         Duration leaseDuration,
         Duration renewDeadline,
-        Duration retryPeriod) {
+        Duration retryPeriod,
+        Duration volumeBindTimeout) {
+    /** Default {@code --volume-bind-timeout}: a static PV binds in about a second, a cloud disk provisions in a minute. */
+    public static final Duration DEFAULT_VOLUME_BIND_TIMEOUT = Duration.ofSeconds(120);
+
     public SchedulerSettings {
         if (bindConcurrency < 1 || bindConcurrency > 1024) {
             throw new IllegalArgumentException("--bind-concurrency must be 1..1024, was " + bindConcurrency);
@@ -39,6 +46,31 @@ public record SchedulerSettings(
         if (renewDeadline.compareTo(leaseDuration) >= 0 || retryPeriod.compareTo(renewDeadline) >= 0) {
             throw new IllegalArgumentException("lease timings must satisfy retry < renew deadline < lease duration");
         }
+        if (volumeBindTimeout.isNegative() || volumeBindTimeout.isZero()) {
+            throw new IllegalArgumentException("--volume-bind-timeout must be > 0, was " + volumeBindTimeout);
+        }
+    }
+
+    /** With the default volume bind timeout. */
+    public SchedulerSettings(
+            int bindConcurrency,
+            double scheduledEventsPerSecond,
+            double failedEventsPerSecond,
+            String leaseNamespace,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod) {
+        this(
+                bindConcurrency,
+                scheduledEventsPerSecond,
+                failedEventsPerSecond,
+                leaseNamespace,
+                identity,
+                leaseDuration,
+                renewDeadline,
+                retryPeriod,
+                DEFAULT_VOLUME_BIND_TIMEOUT);
     }
 
     /** Without leader election, default identity and timings. */
@@ -72,7 +104,22 @@ public record SchedulerSettings(
                 identity,
                 lease,
                 renew,
-                retry);
+                retry,
+                volumeBindTimeout);
+    }
+
+    /** @return these settings with PreBind waiting at most {@code timeout} for the claims to be bound */
+    public SchedulerSettings withVolumeBindTimeout(Duration timeout) {
+        return new SchedulerSettings(
+                bindConcurrency,
+                scheduledEventsPerSecond,
+                failedEventsPerSecond,
+                leaseNamespace,
+                identity,
+                leaseDuration,
+                renewDeadline,
+                retryPeriod,
+                timeout);
     }
 
     /** $POD_NAME, else host name and pid. */

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * in arrival order, everything that reaches it through its inbox — informer events and binding outcomes. Per pod:
  * pop → {@link FrameworkCycle#schedule} on the current snapshot (decide, reserve — which assumes the pod in the state —
  * and permit) → {@link FrameworkCycle#bind} asynchronously → on success forget the queue entry; on failure
- * {@link FrameworkCycle#unreserve} and retry with backoff; "already bound" or "pod gone" → drop. Pods of other
+ * {@link FrameworkCycle#unreserve} and retry with backoff; already bound to this node → bound; bound to another node
+ * or "pod gone" → unreserve at once and drop (no reservation is kept for a pod that is not on the node). Pods of other
  * schedulerNames are never touched; every bound pod, of any scheduler, is accounted (docs/architecture.md, "A scheduler
  * process").
  *
@@ -110,20 +111,16 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.reporter = ports.reporter();
         this.bindBatch = SchedulerPorts.bindBatch(settings);
         String name = "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "");
-        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock));
-        // PreBind runs off the decision thread; its queue is bounded like the binder's, and a full one makes the
-        // decision
-        // thread run the step itself: the backpressure the binder gives when there is no PreBind
-        this.preBind = profile.preBinds().isEmpty()
-                ? null
-                : new ThreadPoolExecutor(
-                        4,
-                        4,
-                        0,
-                        TimeUnit.MILLISECONDS,
-                        new ArrayBlockingQueue<>(bindBatch),
-                        r -> daemon(r, name + "-prebind"),
-                        new ThreadPoolExecutor.CallerRunsPolicy());
+        Profile profile = Profile.build(
+                tier,
+                registry,
+                new PluginContext(config.pools(), clock).withVolumes(new StateVolumeBinder(state, ports.volumes())));
+        // PreBind runs off the decision thread, only for pods a PreBind plugin has work for (VolumeBinding: claims to
+        // bind, whose step waits for the PV controller, mostly asleep): as many at once as bindings in flight, idle
+        // threads ending; its queue is bounded like the binder's, and a full one makes the decision thread run the
+        // step itself: the backpressure the binder gives when there is no PreBind
+        this.preBind =
+                profile.preBinds().isEmpty() ? null : preBindExecutor(settings.bindConcurrency(), bindBatch, name);
         var assumed = new HashMap<String, String>();
         var nodes = new HashMap<String, Node>();
         RuntimeSteps runtime = new RuntimeSteps(
@@ -153,6 +150,19 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.handoff = new ShardHandoff(
                 gate, settings.identity(), ports.acks(), ports.keeper(), decision, clock, inbox::add, () -> leading);
         this.thread = new Thread(this::loop, name + "-decide");
+    }
+
+    private static ThreadPoolExecutor preBindExecutor(int threads, int queued, String name) {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(
+                threads,
+                threads,
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queued),
+                r -> daemon(r, name + "-prebind"),
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        e.allowCoreThreadTimeOut(true);
+        return e;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -461,6 +471,66 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         inbox.add(() -> state.namespaceLabels(namespace, labels));
     }
 
+    // as in kube-scheduler 1.20, a claim, PV, StorageClass or CSINode added or changed moves unschedulable pods back to
+    // the queue (their deletion does not); so does a volume source becoming listed or forbidden
+
+    @Override
+    public boolean readsVolumes() {
+        return true;
+    }
+
+    @Override
+    public void claim(String namespace, String name, io.qshard.core.volume.VolumeClaim claim) {
+        inbox.add(() -> {
+            if (claim == null) {
+                state.deleteClaim(namespace, name);
+            } else {
+                state.upsertClaim(claim);
+                queue.onClusterEvent();
+            }
+        });
+    }
+
+    @Override
+    public void persistentVolume(String name, io.qshard.core.volume.PersistentVolume volume) {
+        inbox.add(() -> {
+            if (volume == null) {
+                state.deleteVolume(name);
+            } else {
+                state.upsertVolume(volume);
+                queue.onClusterEvent();
+            }
+        });
+    }
+
+    @Override
+    public void storageClass(String name, io.qshard.core.volume.StorageClass storageClass) {
+        inbox.add(() -> {
+            state.storageClass(name, storageClass);
+            if (storageClass != null) {
+                queue.onClusterEvent();
+            }
+        });
+    }
+
+    @Override
+    public void csiNode(String name, io.qshard.core.volume.CsiNodeLimits limits) {
+        inbox.add(() -> {
+            state.csiNode(name, limits);
+            if (limits != null) {
+                queue.onClusterEvent();
+            }
+        });
+    }
+
+    @Override
+    public void volumeSources(io.qshard.core.volume.VolumeSources sources) {
+        inbox.add(() -> {
+            state.volumeSources(sources);
+            queue.onClusterEvent();
+        });
+    }
+
     // ---- decision thread --------------------------------------------------------------------------
 
     private void applyPod(PodRequest pod, boolean finished, boolean deleting) {
@@ -588,15 +658,22 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private void onBound(QueuedPod q, CycleOutcome.Reserved r, BindResult result) {
         PodRequest pod = q.pod();
         switch (result.code()) {
-            case BOUND -> {
+            case BOUND, ALREADY_BOUND -> { // ALREADY_BOUND: on this very node (an earlier answer was lost): it stands
                 metrics.bound.increment();
                 metrics.endToEnd(clock.millis() - q.firstSeen().toEpochMilli());
                 queue.done(pod.uid());
                 reporter.scheduled(pod, r.node());
             }
-            case ALREADY_BOUND -> {
+            case BOUND_ELSEWHERE -> {
                 metrics.alreadyBound.increment();
-                queue.done(pod.uid()); // the informer tells us where
+                LOG.info(
+                        "tier {}: {} was bound elsewhere before our binding to {}: {}",
+                        tier.name(),
+                        pod.key(),
+                        r.node(),
+                        result.message());
+                unreserve(r); // never keep a reservation for a pod not on the node: the informer places it
+                queue.done(pod.uid());
             }
             case POD_GONE -> {
                 metrics.podGone.increment();

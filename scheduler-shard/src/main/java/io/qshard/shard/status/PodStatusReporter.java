@@ -10,8 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code FailedScheduling} Warning Events carrying the diagnosis, and the pod condition
  *       {@code PodScheduled=False, reason=Unschedulable} — as kube-scheduler does, so {@code kubectl describe pod}
  *       says why a pod waits — repeated for the same pod only when the message changes or after
- *       {@link #REPEAT_AFTER}.</li>
+ *       {@link #REPEAT_AFTER};</li>
+ *   <li>for a pod asking for something qshard does not schedule by ({@link io.qshard.core.model.PodDetails#ignored()}),
+ *       one {@value #IGNORED_REASON} Warning Event naming each such field, the first time the pod is bound or found
+ *       unschedulable — nothing a pod asks for is dropped silently.</li>
  * </ul>
  * {@link #scheduled}, {@link #unschedulable} and {@link #forget} are called from the decision thread only.
  */
@@ -38,6 +43,9 @@ public final class PodStatusReporter implements StatusReporter {
     public static final double DEFAULT_FAILED_PER_SECOND = 50;
     public static final Duration REPEAT_AFTER = Duration.ofSeconds(60);
     public static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(10);
+    /** Reason of the Event naming what a pod asks for that scheduling ignored. */
+    public static final String IGNORED_REASON = "FieldsIgnored";
+
     private static final Logger LOG = LoggerFactory.getLogger(PodStatusReporter.class);
 
     private final KubernetesClient client;
@@ -48,6 +56,9 @@ public final class PodStatusReporter implements StatusReporter {
     private final RateLimiter failedLimit;
     private final ThreadPoolExecutor worker;
     private final Map<String, Reported> lastFailure = new HashMap<>();
+    /** Pods already told what was ignored (decision thread only; dropped in {@link #forget}). */
+    private final Set<String> toldIgnored = new HashSet<>();
+
     private final LongAdder written = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final java.util.concurrent.atomic.AtomicBoolean firstFailure =
@@ -85,6 +96,9 @@ public final class PodStatusReporter implements StatusReporter {
     @Override
     public void scheduled(PodRequest pod, String node) {
         lastFailure.remove(pod.uid());
+        if (!toldIgnored.remove(pod.uid())) { // bound: nothing to remember past this (forget may already have run)
+            tellIgnored(pod, false);
+        }
         lastBound = pod;
         if (scheduledLimit.tryAcquire()) {
             submit(() -> event(pod, "Normal", "Scheduled", "Successfully assigned " + pod.key() + " to " + node));
@@ -119,6 +133,7 @@ public final class PodStatusReporter implements StatusReporter {
             return;
         }
         lastFailure.put(pod.uid(), new Reported(message, now));
+        tellIgnored(pod, true);
         submit(() -> {
             failedLimit.acquire();
             event(pod, "Warning", "FailedScheduling", message);
@@ -130,6 +145,20 @@ public final class PodStatusReporter implements StatusReporter {
     @Override
     public void forget(String uid) {
         lastFailure.remove(uid);
+        toldIgnored.remove(uid);
+    }
+
+    /** What the pod asks for that scheduling ignored, if anything and not told before ({@code remember}: note it). */
+    private void tellIgnored(PodRequest pod, boolean remember) {
+        List<String> ignored = pod.details().ignored();
+        if (ignored.isEmpty() || (remember && !toldIgnored.add(pod.uid()))) {
+            return;
+        }
+        String message = component + " does not schedule by: " + String.join("; ", ignored);
+        submit(() -> {
+            failedLimit.acquire();
+            event(pod, "Warning", IGNORED_REASON, message);
+        });
     }
 
     /** Events and patches written so far. */

@@ -56,13 +56,18 @@ final class HeldBinder implements PodBinder {
 
     /** Answers the oldest binding in flight; the next waiting one is sent. */
     void answer(BindOutcome.Kind kind) {
+        answer(kind == BindOutcome.Kind.BOUND ? BindOutcome.BOUND : new BindOutcome(kind, "test: " + kind));
+    }
+
+    /** Answers the oldest binding in flight with {@code outcome}; the next waiting one is sent. */
+    void answer(BindOutcome outcome) {
         Call c;
         synchronized (this) {
             c = inFlight.poll();
             if (c == null) {
                 throw new IllegalStateException("no binding in flight");
             }
-            if (kind == BindOutcome.Kind.BOUND) {
+            if (outcome.kind() == BindOutcome.Kind.BOUND) {
                 boundPerUid.merge(c.uid(), 1, Integer::sum);
             }
             Call next = waiting.poll();
@@ -72,7 +77,7 @@ final class HeldBinder implements PodBinder {
             }
             notifyAll();
         }
-        c.done().accept(kind == BindOutcome.Kind.BOUND ? BindOutcome.BOUND : new BindOutcome(kind, "test: " + kind));
+        c.done().accept(outcome);
     }
 
     /** Bindings sent so far, in order (abandoned ones were never sent). */

@@ -12,13 +12,16 @@ import io.qshard.core.snapshot.NodeState;
 import java.util.Map;
 
 /**
- * Filter: {@code nodeSelector} and required node affinity must match the node's labels.
- * Score: sum of the weights of the preferred terms that match, normalised by the best node.
- * Both are skipped for pods without a selector / preferred terms (most pods).
+ * Filter: {@code nodeSelector} and required node affinity must match the node — {@code matchExpressions} its labels,
+ * {@code matchFields} on {@code metadata.name} its name (kube-scheduler 1.20's {@code
+ * PodMatchesNodeSelectorAndAffinityTerms}). Score: sum of the weights of the preferred terms that match, normalised by
+ * the best node. Both are skipped for pods without a selector / preferred terms (most pods).
  */
 public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
     public static final String NAME = "NodeAffinity";
-    static final String REASON = "node(s) didn't match Pod's node affinity/selector";
+    /** kube-scheduler 1.20.2's {@code ErrReasonPod}, for a nodeSelector and a node affinity mismatch alike. */
+    static final String REASON = "node(s) didn't match Pod's node affinity";
+
     private static final Status REJECTED = Status.unresolvable(NAME, REASON);
 
     @Override
@@ -45,14 +48,14 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
                 return REJECTED;
             }
         }
-        return pod.affinity().requiredMatches(labels) ? Status.SUCCESS : REJECTED;
+        return pod.affinity().requiredMatches(node.node().name(), labels) ? Status.SUCCESS : REJECTED;
     }
 
     @Override
     public long score(CycleState state, PodRequest pod, NodeState node) {
         return pod.affinity().preferred().isEmpty()
                 ? 0
-                : pod.affinity().preferredWeight(node.node().labels());
+                : pod.affinity().preferredWeight(node.node().name(), node.node().labels());
     }
 
     @Override

@@ -6,12 +6,26 @@ import io.qshard.core.model.PoolRule;
 import io.qshard.core.snapshot.NodeState;
 
 /**
- * Score: prefer nodes with more of the tier's capacity left after placing the pod (spreading).
- * score = mean over cpu, memory of (capacity − used − request) / capacity × 100, each clamped to [0, 100];
- * a resource with zero capacity scores 0.
+ * Score: prefer nodes with more of the tier's capacity left after placing the pod (spreading), with kube-scheduler
+ * 1.20's formula ({@code least_allocated.go}, resources cpu and memory, weight 1 each), in integers:
+ *
+ * <pre>
+ * requested(r) = Σ non-zero requests on the node + the pod's non-zero request      ({@link TierCapacity#nonZeroUsed})
+ * score(r)     = (capacity − requested) × 100 / capacity,   0 when capacity is 0 or requested &gt; capacity
+ * score        = (score(cpu) + score(memory)) / 2
+ * </pre>
+ * "Non-zero": a container without a cpu (memory) request counts 100m (200 MiB), as kube-scheduler's
+ * {@code NonZeroRequested}; the batch and free tiers count their batch requests. Capacity and requests are in the
+ * tier's currency ({@link TierCapacity}; for prod, real allocatable, which is kube's allocatable without oversale).
+ * The division is exact but done with the node's precomputed {@code 1 / capacity} and one integer correction: no
+ * integer divide per node.
  */
 public final class LeastAllocated extends TierResourceScorer {
     public static final String NAME = "LeastAllocated";
+
+    public LeastAllocated() {
+        super(true);
+    }
 
     @Override
     public String name() {
@@ -21,8 +35,8 @@ public final class LeastAllocated extends TierResourceScorer {
     @Override
     public void scoreAll(CycleState state, PodRequest pod, NodeState[] nodes, int count, long[] out) {
         PoolRule rule = pod.poolRule(); // this loop is repeated per scorer on purpose: see TierResourceScorer
-        long cpu = TierCapacity.request(pod, 0);
-        long mem = TierCapacity.request(pod, 1);
+        long cpu = TierCapacity.nonZeroRequest(pod, 0);
+        long mem = TierCapacity.nonZeroRequest(pod, 1);
         for (int k = 0; k < count; k++) {
             out[k] = score(rule, nodes[k], cpu, mem);
         }
@@ -30,16 +44,31 @@ public final class LeastAllocated extends TierResourceScorer {
 
     @Override
     protected long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
-        return (share(rule, node, 0, podCpu) + share(rule, node, 1, podMem)) / 2;
+        return (resourceScore(rule, node, 0, podCpu) + resourceScore(rule, node, 1, podMem)) / 2;
     }
 
-    /** (capacity − used − request) / capacity × 100 in [0, 100]; 0 without capacity. The 1e-9 undoes rounding below an integer. */
-    private static long share(PoolRule rule, NodeState node, int r, long request) {
-        double inv = node.tierCapacityInverse(rule, r);
-        if (inv == 0) {
+    private static long resourceScore(PoolRule rule, NodeState node, int r, long request) {
+        return leastRequestedScore(
+                node.nonZeroUsed(rule, r) + request, node.tierCapacity(rule, r), node.tierCapacityInverse(rule, r));
+    }
+
+    /**
+     * kube-scheduler's {@code leastRequestedScore}: {@code (capacity − requested) × 100 / capacity} in integer
+     * arithmetic, 0 when capacity ≤ 0 or requested &gt; capacity.
+     *
+     * @param inverse {@code 1.0 / capacity} (the quotient from it is within 1 of the exact one, then corrected)
+     */
+    static long leastRequestedScore(long requested, long capacity, double inverse) {
+        if (capacity <= 0 || requested > capacity) {
             return 0;
         }
-        long left = node.tierCapacity(rule, r) - node.tierUsed(rule, r) - request;
-        return Math.max(0, Math.min(MAX_SCORE, (long) (left * inv * MAX_SCORE + 1e-9)));
+        long num = (capacity - requested) * MAX_SCORE;
+        long q = (long) (num * inverse);
+        if (q * capacity > num) {
+            q--;
+        } else if ((q + 1) * capacity <= num) {
+            q++;
+        }
+        return q;
     }
 }

@@ -15,6 +15,21 @@ import io.qshard.core.snapshot.NodeState;
  * thread-safe.
  */
 public abstract class TierResourceScorer implements ScorePlugin {
+    /** Whether the pod's amounts are its non-zero requests ({@link TierCapacity#nonZeroRequest}). */
+    private final boolean nonZero;
+
+    /** A scorer handed the pod's requests ({@link TierCapacity#request}). */
+    protected TierResourceScorer() {
+        this(false);
+    }
+
+    /**
+     * @param nonZero hand {@link #score(PoolRule, NodeState, long, long)} the pod's non-zero requests (kube-scheduler's
+     *                resource scorers) instead of its requests
+     */
+    protected TierResourceScorer(boolean nonZero) {
+        this.nonZero = nonZero;
+    }
 
     /**
      * Raw score of {@code node} for a pod of class {@code rule} asking {@code podCpu} / {@code podMem} (tier
@@ -22,9 +37,14 @@ public abstract class TierResourceScorer implements ScorePlugin {
      */
     protected abstract long score(PoolRule rule, NodeState node, long podCpu, long podMem);
 
+    /** The pod's amount of resource {@code r} (0 cpu, 1 memory) for {@link #score(PoolRule, NodeState, long, long)}. */
+    protected final long podAmount(PodRequest pod, int r) {
+        return nonZero ? TierCapacity.nonZeroRequest(pod, r) : TierCapacity.request(pod, r);
+    }
+
     @Override
     public final long score(CycleState state, PodRequest pod, NodeState node) {
-        return score(pod.poolRule(), node, TierCapacity.request(pod, 0), TierCapacity.request(pod, 1));
+        return score(pod.poolRule(), node, podAmount(pod, 0), podAmount(pod, 1));
     }
 
     /** The reference loop subclasses copy into their own {@code scoreAll}: pod amounts hoisted, one call per node. */
@@ -35,8 +55,8 @@ public abstract class TierResourceScorer implements ScorePlugin {
 
     private void loop(PodRequest pod, NodeState[] nodes, int count, long[] out) {
         PoolRule rule = pod.poolRule();
-        long cpu = TierCapacity.request(pod, 0);
-        long mem = TierCapacity.request(pod, 1);
+        long cpu = podAmount(pod, 0);
+        long mem = podAmount(pod, 1);
         for (int k = 0; k < count; k++) {
             out[k] = score(rule, nodes[k], cpu, mem);
         }

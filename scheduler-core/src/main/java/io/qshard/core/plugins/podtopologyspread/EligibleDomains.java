@@ -70,7 +70,7 @@ final class EligibleDomains {
             if (k.nodeSelector() != null && !selectorMatches(k.nodeSelector(), labels)) {
                 return;
             }
-            if (required != null && !required.requiredMatches(labels)) {
+            if (required != null && !required.requiredMatches(node.name(), labels)) {
                 return;
             }
             if (k.tolerations() != null && !toleratesAll(node.taints(), k.tolerations())) {

@@ -12,6 +12,8 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class NodeAffinityTest {
     private final NodeAffinity plugin = new NodeAffinity();
@@ -58,5 +60,63 @@ class NodeAffinityTest {
         assertThat(s).containsExactly(40, 20); // a: 30 + 10; b: 20
         plugin.normalize(null, p, s, 2);
         assertThat(s).containsExactly(100, 50); // 100·40/40, 100·20/40
+    }
+
+    /** A node whose hostname label is not its name: matchFields compares the name (kube's node fields). */
+    private final NodeState renamed = node("node-a", 1000, 1)
+            .label("kubernetes.io/hostname", "host-a.example.com")
+            .label("zone", "a")
+            .state();
+
+    private static NodeSelectorTerm fieldTerm(Operator op, String values, String zone) {
+        List<NodeSelectorRequirement> labels =
+                zone == null ? List.of() : List.of(new NodeSelectorRequirement("zone", Operator.IN, List.of(zone)));
+        return new NodeSelectorTerm(
+                labels,
+                List.of(new NodeSelectorRequirement(
+                        NodeSelectorTerm.NODE_NAME_FIELD,
+                        op,
+                        values.isEmpty() ? List.of() : List.of(values.split("\\|")))));
+    }
+
+    @ParameterizedTest(name = "metadata.name {0} [{1}] (zone {2}) -> {3}")
+    @CsvSource({
+        "IN, node-a, , true", // the node's name
+        "IN, host-a.example.com, , false", // its hostname label is not its name
+        "NOT_IN, node-a, , false",
+        "NOT_IN, node-b, , true",
+        "NOT_IN, host-a.example.com, , true",
+        "IN, node-a|node-b, , false", // 1.20: In/NotIn on a field take exactly one value, else the term fails
+        "EXISTS, , , false", // 1.20: not a field selector operator, the term fails
+        "IN, node-a, a, true", // with matchExpressions: both hold
+        "IN, node-a, b, false", // the label part fails
+    })
+    void matchFieldsOnMetadataNameCompareTheNodeName(Operator op, String values, String zone, boolean fits) {
+        var affinity = new io.qshard.core.model.NodeAffinity(
+                List.of(fieldTerm(op, values == null ? "" : values, zone)), List.of());
+        PodRequest p = pod("p", "prod", 1, 0).affinity(affinity).build();
+        assertThat(plugin.filter(null, p, renamed).isSuccess()).isEqualTo(fits);
+    }
+
+    @Test
+    void preferredMatchFieldsScoreByTheNodeName() {
+        var affinity = new io.qshard.core.model.NodeAffinity(
+                List.of(),
+                List.of(new io.qshard.core.model.NodeAffinity.WeightedTerm(7, fieldTerm(Operator.IN, "node-a", null))));
+        PodRequest p = pod("p", "prod", 1, 0).affinity(affinity).build();
+        assertThat(plugin.score(null, p, renamed)).isEqualTo(7);
+        NodeState other = node("node-b", 1000, 1)
+                .label("kubernetes.io/hostname", "node-a")
+                .state();
+        assertThat(plugin.score(null, p, other)).isZero(); // a hostname label equal to the value does not count
+    }
+
+    @Test
+    void aFailedMatchFieldsTermIsReportedWithKubeScheduler120sReason() {
+        var affinity =
+                new io.qshard.core.model.NodeAffinity(List.of(fieldTerm(Operator.IN, "node-b", null)), List.of());
+        Status s = plugin.filter(null, pod("p", "prod", 1, 0).affinity(affinity).build(), renamed);
+        assertThat(s.code()).isEqualTo(Status.Code.UNRESOLVABLE);
+        assertThat(s.reasons()).containsExactly("node(s) didn't match Pod's node affinity");
     }
 }
