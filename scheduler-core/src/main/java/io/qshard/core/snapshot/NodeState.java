@@ -37,11 +37,20 @@ public final class NodeState {
     private static final int N = 5;
     private static final int ALLOC = 0;
     private static final int REAL = N;
+    /**
+     * A block of requests (in total, and per class) holds the non-zero cpu/memory beside the requests they stand in
+     * for, so a scorer reading them touches the cache line a filter already brought in: slots {@code [cpu, memory,
+     * non-zero cpu, non-zero memory, pods, batch cpu, batch memory]}.
+     */
+    private static final int B = N + 2;
+    /** Component c → its slot in a request block. */
+    private static final int[] SLOT = {0, 1, 4, 5, 6};
+    /** Slot of the non-zero cpu (memory: + 1) in a request block. */
+    private static final int NZ = 2;
+
     private static final int TOTAL = 2 * N;
-    private static final int BY_CLASS = 3 * N;
-    private static final int NZ_TOTAL = BY_CLASS + N * PoolRule.values().length;
-    private static final int NZ_BY_CLASS = NZ_TOTAL + 2;
-    private static final int SIZE = NZ_BY_CLASS + 2 * PoolRule.values().length;
+    private static final int BY_CLASS = TOTAL + B;
+    private static final int SIZE = BY_CLASS + B * PoolRule.values().length;
     private static final HostPort[] NO_PORTS = new HostPort[0];
     private static final PodRequest[] NO_PODS = new PodRequest[0];
 
@@ -59,18 +68,18 @@ public final class NodeState {
                 switch (rule) {
                     case ALLOCATABLE -> {
                         CAPACITY_AT[at] = REAL + r;
-                        USED_AT[at] = BY_CLASS + r;
-                        NON_ZERO_USED_AT[at] = NZ_BY_CLASS + r;
+                        USED_AT[at] = BY_CLASS + B * rule.ordinal() + r;
+                        NON_ZERO_USED_AT[at] = BY_CLASS + B * rule.ordinal() + NZ + r;
                     }
                     case MID_POOL -> {
                         CAPACITY_AT[at] = ALLOC + r;
                         USED_AT[at] = TOTAL + r;
-                        NON_ZERO_USED_AT[at] = NZ_TOTAL + r;
+                        NON_ZERO_USED_AT[at] = TOTAL + NZ + r;
                     }
                     case BATCH_POOL, FREE_POOL -> {
                         CAPACITY_AT[at] = ALLOC + BATCH_CPU + r;
-                        USED_AT[at] = TOTAL + BATCH_CPU + r;
-                        NON_ZERO_USED_AT[at] = TOTAL + BATCH_CPU + r;
+                        USED_AT[at] = TOTAL + SLOT[BATCH_CPU + r];
+                        NON_ZERO_USED_AT[at] = TOTAL + SLOT[BATCH_CPU + r];
                     }
                 }
             }
@@ -175,12 +184,12 @@ public final class NodeState {
 
     /** Σ requests of every pod on the node, component {@code c}. */
     public long requested(int c) {
-        return v[TOTAL + c];
+        return v[TOTAL + SLOT[c]];
     }
 
     /** Σ requests of the pods of class {@code rule}, component {@code c}. */
     public long requestedBy(PoolRule rule, int c) {
-        return v[BY_CLASS + N * rule.ordinal() + c];
+        return v[BY_CLASS + B * rule.ordinal() + SLOT[c]];
     }
 
     /**
@@ -244,7 +253,7 @@ public final class NodeState {
 
     /** Sum of the requests of the pods of one accounting class. */
     public Resources requestedBy(PoolRule rule) {
-        return resources(BY_CLASS + N * rule.ordinal());
+        return resources(BY_CLASS + B * rule.ordinal());
     }
 
     /** Number of pods on the node. */
@@ -380,16 +389,16 @@ public final class NodeState {
 
     private static long[] add(long[] v, PodRequest pod, int sign) {
         Resources r = pod.requests();
-        int byClass = BY_CLASS + N * pod.poolRule().ordinal();
+        int byClass = BY_CLASS + B * pod.poolRule().ordinal();
         long[] amounts = {r.milliCpu(), r.memoryBytes(), r.pods(), r.batchMilliCpu(), r.batchMemoryBytes()};
         for (int c = 0; c < N; c++) {
-            v[TOTAL + c] += sign * amounts[c];
-            v[byClass + c] += sign * amounts[c];
+            v[TOTAL + SLOT[c]] += sign * amounts[c];
+            v[byClass + SLOT[c]] += sign * amounts[c];
         }
         for (int c = 0; c < 2; c++) {
             long nz = pod.nonZeroRequest(c);
-            v[NZ_TOTAL + c] += sign * nz;
-            v[NZ_BY_CLASS + 2 * pod.poolRule().ordinal() + c] += sign * nz;
+            v[TOTAL + NZ + c] += sign * nz;
+            v[byClass + NZ + c] += sign * nz;
         }
         return v;
     }
@@ -415,8 +424,14 @@ public final class NodeState {
         v[at + BATCH_MEMORY] = r.batchMemoryBytes();
     }
 
+    /** The requests of the block at {@code at} (the total or a class's). */
     private Resources resources(int at) {
-        return new Resources(v[at + CPU], v[at + MEMORY], v[at + PODS], v[at + BATCH_CPU], v[at + BATCH_MEMORY]);
+        return new Resources(
+                v[at + SLOT[CPU]],
+                v[at + SLOT[MEMORY]],
+                v[at + SLOT[PODS]],
+                v[at + SLOT[BATCH_CPU]],
+                v[at + SLOT[BATCH_MEMORY]]);
     }
 
     private int indexOf(String uid) {
