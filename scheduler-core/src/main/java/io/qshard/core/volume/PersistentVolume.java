@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param deleting         it has a deletion timestamp
  * @param csiDriver        {@code spec.csi.driver}, or null when not a CSI volume
  * @param csiHandle        {@code spec.csi.volumeHandle}, or null when not a CSI volume
+ * @param resourceVersion  {@code metadata.resourceVersion} of the object read; "" when unknown (built, not read). The
+ *                         volume binder writes the claimRef with it as precondition, so a PV changed since the decision
+ *                         saw it is a conflict (kube updates the object it decided on)
  */
 public record PersistentVolume(
         String name,
@@ -36,7 +39,8 @@ public record PersistentVolume(
         String phase,
         boolean deleting,
         String csiDriver,
-        String csiHandle) {
+        String csiHandle,
+        String resourceVersion) {
     /** The phase of a PV ready to be bound. */
     public static final String AVAILABLE = "Available";
     /** Annotation the binder sets on a PV it binds (as kube's PV controller and scheduler do), value "yes". */
@@ -52,6 +56,37 @@ public record PersistentVolume(
         nodeAffinity = List.copyOf(nodeAffinity);
         labels = Map.copyOf(labels);
         phase = phase == null ? "" : phase;
+        resourceVersion = resourceVersion == null ? "" : resourceVersion;
+    }
+
+    /** A PV whose resourceVersion is unknown (built, not read from the API). */
+    public PersistentVolume(
+            String name,
+            String storageClassName,
+            long capacityBytes,
+            List<String> accessModes,
+            boolean block,
+            List<NodeSelectorTerm> nodeAffinity,
+            Map<String, String> labels,
+            ClaimRef claimRef,
+            String phase,
+            boolean deleting,
+            String csiDriver,
+            String csiHandle) {
+        this(
+                name,
+                storageClassName,
+                capacityBytes,
+                accessModes,
+                block,
+                nodeAffinity,
+                labels,
+                claimRef,
+                phase,
+                deleting,
+                csiDriver,
+                csiHandle,
+                "");
     }
 
     /**
@@ -92,6 +127,24 @@ public record PersistentVolume(
             }
         }
         return false;
+    }
+
+    /** This PV with {@code claimRef} set (an assumed binding); everything else, resourceVersion included, kept. */
+    public PersistentVolume withClaimRef(ClaimRef ref) {
+        return new PersistentVolume(
+                name,
+                storageClassName,
+                capacityBytes,
+                accessModes,
+                block,
+                nodeAffinity,
+                labels,
+                ref,
+                phase,
+                deleting,
+                csiDriver,
+                csiHandle,
+                resourceVersion);
     }
 
     /** Whether it is a CSI volume (driver and handle set). */

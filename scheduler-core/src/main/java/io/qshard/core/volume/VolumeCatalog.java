@@ -86,21 +86,7 @@ public final class VolumeCatalog {
             return pv;
         }
         PersistentVolume.ClaimRef ref = assumedBindings.get(pv.name());
-        return ref == null
-                ? pv
-                : new PersistentVolume(
-                        pv.name(),
-                        pv.storageClassName(),
-                        pv.capacityBytes(),
-                        pv.accessModes(),
-                        pv.block(),
-                        pv.nodeAffinity(),
-                        pv.labels(),
-                        ref,
-                        pv.phase(),
-                        pv.deleting(),
-                        pv.csiDriver(),
-                        pv.csiHandle());
+        return ref == null ? pv : pv.withClaimRef(ref);
     }
 
     /** The StorageClass named {@code name}, or null. */

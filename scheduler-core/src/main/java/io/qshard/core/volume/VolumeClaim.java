@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param selectedNode     the {@code volume.kubernetes.io/selected-node} annotation, or null
  * @param bindCompleted    it has the {@code pv.kubernetes.io/bind-completed} annotation
  * @param controllerUid    uid of its controller owner (a generic ephemeral volume's pod), or null
+ * @param resourceVersion  {@code metadata.resourceVersion} of the object read; "" when unknown (built, not read). The
+ *                         volume binder writes the selected-node annotation with it as precondition, so two decisions
+ *                         provisioning the claim for different nodes cannot both win
  */
 public record VolumeClaim(
         String namespace,
@@ -39,7 +42,8 @@ public record VolumeClaim(
         boolean deleting,
         String selectedNode,
         boolean bindCompleted,
-        String controllerUid) {
+        String controllerUid,
+        String resourceVersion) {
     /** Annotation kube's PV controller sets once it has bound a claim. */
     public static final String ANN_BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
     /** Annotation the scheduler sets on a claim to be provisioned for the node it chose. */
@@ -61,6 +65,41 @@ public record VolumeClaim(
             throw new IllegalArgumentException(
                     "claim " + namespace + "/" + name + ": storage request must be ≥ 0, was " + requestBytes);
         }
+        resourceVersion = resourceVersion == null ? "" : resourceVersion;
+    }
+
+    /** A claim whose resourceVersion is unknown (built, not read from the API). */
+    public VolumeClaim(
+            String namespace,
+            String name,
+            String uid,
+            String storageClassName,
+            String volumeName,
+            String phase,
+            List<String> accessModes,
+            long requestBytes,
+            boolean block,
+            LabelSelector selector,
+            boolean deleting,
+            String selectedNode,
+            boolean bindCompleted,
+            String controllerUid) {
+        this(
+                namespace,
+                name,
+                uid,
+                storageClassName,
+                volumeName,
+                phase,
+                accessModes,
+                requestBytes,
+                block,
+                selector,
+                deleting,
+                selectedNode,
+                bindCompleted,
+                controllerUid,
+                "");
     }
 
     /** {@code namespace/name}. */
@@ -83,7 +122,7 @@ public record VolumeClaim(
         return accessModes.contains(READ_WRITE_ONCE_POD);
     }
 
-    /** This claim with the selected-node annotation set to {@code node} (an assumed provisioning). */
+    /** This claim with the selected-node annotation set to {@code node} (an assumed provisioning); the rest kept. */
     public VolumeClaim withSelectedNode(String node) {
         return new VolumeClaim(
                 namespace,
@@ -99,6 +138,7 @@ public record VolumeClaim(
                 deleting,
                 node,
                 bindCompleted,
-                controllerUid);
+                controllerUid,
+                resourceVersion);
     }
 }

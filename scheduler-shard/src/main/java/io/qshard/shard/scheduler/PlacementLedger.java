@@ -1,6 +1,7 @@
 package io.qshard.shard.scheduler;
 
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.volume.VolumeDecision;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -11,7 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * tier or shard enter every other scheduler's view at once"). Each decision runs under one process-wide lock; the
  * deciding scheduler first applies what its peers told it, then decides, assumes and tells its peers, all under the
  * lock. Each scheduler still owns its state: peers' placements arrive through its inbox. Across processes the apiserver
- * (atomic bindings) and kubelet admission remain the backstop. Thread-safe.
+ * (atomic bindings) and kubelet admission remain the backstop. Volume decisions (the PVs VolumeBinding chose, the
+ * claims it provisions on a node) are shared the same way, as kube-scheduler's one assume cache: no tier of the process
+ * chooses a PV another tier has just chosen; across processes the volume binder's resourceVersion preconditions are
+ * the backstop (the loser's PreBind gets a 409 and its pod is retried). Thread-safe.
  */
 public final class PlacementLedger {
     private final ReentrantLock lock = new ReentrantLock();
@@ -41,6 +45,24 @@ public final class PlacementLedger {
         for (TierScheduler m : members) {
             if (m != from) {
                 m.peerForgot(uid);
+            }
+        }
+    }
+
+    /** {@code from} assumed a volume decision at Reserve: every other member assumes it too. */
+    void volumesAssumed(TierScheduler from, VolumeDecision decision) {
+        for (TierScheduler m : members) {
+            if (m != from) {
+                m.peerAssumedVolumes(decision);
+            }
+        }
+    }
+
+    /** {@code from} took a volume decision back at Unreserve: every other member forgets it. */
+    void volumesForgotten(TierScheduler from, VolumeDecision decision) {
+        for (TierScheduler m : members) {
+            if (m != from) {
+                m.peerForgotVolumes(decision);
             }
         }
     }

@@ -21,6 +21,7 @@ import io.qshard.shard.binder.PodBinder;
 import io.qshard.shard.shardmap.ShardMapWatcher;
 import io.qshard.shard.status.StatusReporter;
 import io.qshard.shard.usage.UsageTracker;
+import io.qshard.shard.volume.VolumeWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,8 +29,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -77,6 +78,11 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private PlacementLedger ledger = new PlacementLedger();
     /** uids of pods other tiers of this process assumed and the informer has not confirmed yet (decision thread). */
     private final Set<String> peerAssumed = new HashSet<>();
+    /**
+     * uids of pods popped whose scheduling or binding cycle is not over and that the decision thread has not seen
+     * deleted (or finished): written by the decision thread, read by PreBind threads (their fence).
+     */
+    private final Set<String> cycling = ConcurrentHashMap.newKeySet();
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -111,16 +117,14 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.reporter = ports.reporter();
         this.bindBatch = SchedulerPorts.bindBatch(settings);
         String name = "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "");
-        Profile profile = Profile.build(
-                tier,
-                registry,
-                new PluginContext(config.pools(), clock).withVolumes(new StateVolumeBinder(state, ports.volumes())));
-        // PreBind runs off the decision thread, only for pods a PreBind plugin has work for (VolumeBinding: claims to
-        // bind, whose step waits for the PV controller, mostly asleep): as many at once as bindings in flight, idle
-        // threads ending; its queue is bounded like the binder's, and a full one makes the decision thread run the
-        // step itself: the backpressure the binder gives when there is no PreBind
-        this.preBind =
-                profile.preBinds().isEmpty() ? null : preBindExecutor(settings.bindConcurrency(), bindBatch, name);
+        StateVolumeBinder volumes = new StateVolumeBinder(
+                state,
+                ports.volumes(),
+                this::preBindFence,
+                d -> ledger.volumesAssumed(this, d),
+                d -> ledger.volumesForgotten(this, d));
+        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock).withVolumes(volumes));
+        this.preBind = profile.preBinds().isEmpty() ? null : preBindExecutor(settings.bindConcurrency(), name);
         var assumed = new HashMap<String, String>();
         var nodes = new HashMap<String, Node>();
         RuntimeSteps runtime = new RuntimeSteps(
@@ -152,17 +156,38 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.thread = new Thread(this::loop, name + "-decide");
     }
 
-    private static ThreadPoolExecutor preBindExecutor(int threads, int queued, String name) {
+    /**
+     * Where PreBind runs: never on the decision thread, only for pods a PreBind plugin has work for (VolumeBinding:
+     * claims to bind, whose step waits up to {@code --volume-bind-timeout} for the PV controller, mostly asleep). At
+     * most {@code threads} ({@code --bind-concurrency}, default 32) PreBinds run — wait — at once per instance; the
+     * others queue, first in first out and unbounded, and start as those end (a queued one whose pod was deleted, or
+     * whose instance lost its lease, ends at once when it starts). Idle threads end after a minute. The queue never
+     * pushes back on the decision thread: a pod in PreBind has no binding in the binder yet, so it does not count
+     * against the binder's capacity either, and the thread goes on deciding (kube-scheduler runs every binding cycle
+     * in its own goroutine). Work handed over after shutdown is dropped (the instance is stopping).
+     */
+    private static ThreadPoolExecutor preBindExecutor(int threads, String name) {
         ThreadPoolExecutor e = new ThreadPoolExecutor(
                 threads,
                 threads,
                 60,
                 TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queued),
+                new LinkedBlockingQueue<>(),
                 r -> daemon(r, name + "-prebind"),
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                (r, executor) -> LOG.debug("{}: pre-bind step dropped, the scheduler is stopping", name));
         e.allowCoreThreadTimeOut(true);
         return e;
+    }
+
+    /**
+     * The fence of {@code pod}'s PreBind (any thread): it stops once this instance no longer leads its shard, or once
+     * the decision thread has seen the pod deleted (kube 1.20's {@code checkBindings}: "pod does not exist any
+     * more").
+     */
+    private VolumeWriter.Fence preBindFence(PodRequest pod) {
+        String gone = "pod does not exist any more: pods \"" + pod.name() + "\" not found";
+        String lost = "this instance no longer leads its shard (tier " + tier.name() + " shard " + gate.shard() + ")";
+        return () -> !leading ? lost : cycling.contains(pod.uid()) ? null : gone;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -221,7 +246,8 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
 
     /**
      * Leadership of this shard's Lease was won or lost. Losing it stops decisions and bindings at once: the loop
-     * does not pop, a decision under way is refused at Permit, and bindings not yet sent are abandoned.
+     * does not pop, a decision under way is refused at Permit, bindings not yet sent are abandoned, and PreBinds
+     * (volume bindings) write nothing more and end at their next look (their fence).
      */
     public void lead(boolean on) {
         leading = on;
@@ -295,6 +321,19 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 state.removePod(uid);
             }
         });
+    }
+
+    /**
+     * Another tier of this process assumed a volume decision: its PVs and provisionings count as taken here too, until
+     * it forgets them or the informer shows the API's answer (as this tier's own assumptions).
+     */
+    void peerAssumedVolumes(io.qshard.core.volume.VolumeDecision decision) {
+        inbox.add(() -> state.assumeVolumes(decision));
+    }
+
+    /** Another tier of this process forgot a volume decision. */
+    void peerForgotVolumes(io.qshard.core.volume.VolumeDecision decision) {
+        inbox.add(() -> state.forgetVolumes(decision));
     }
 
     /** Starts the decision thread. */
@@ -560,6 +599,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     }
 
     private void forgetPod(String uid) {
+        cycling.remove(uid); // its PreBind, if any, stops
         decision.assumed().remove(uid);
         state.removePod(uid);
         queue.delete(uid);
@@ -576,6 +616,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 usageTick();
                 Optional<QueuedPod> next = ready() ? queue.pop() : Optional.empty();
                 if (next.isPresent()) {
+                    cycling.add(next.get().uid());
                     binder.awaitCapacity(bindBatch);
                     ledger.lock().lock();
                     try {
@@ -623,9 +664,11 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         handoff.tick(clock.instant());
     }
 
+    /** Decides {@code q}, popped and in {@link #cycling}; it leaves that set here unless its binding cycle starts. */
     private void scheduleOne(QueuedPod q) {
         PodRequest pod = q.pod();
-        if (state.nodeOf(pod.uid()).isPresent()) {
+        if (state.nodeOf(pod.uid()).isPresent() || !cycling.contains(pod.uid())) { // bound, or deleted since popped
+            cycling.remove(pod.uid());
             queue.done(pod.uid());
             return;
         }
@@ -635,10 +678,14 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         try {
             outcome = framework.schedule(snapshot, pod, seed++);
         } catch (RuntimeException e) {
+            cycling.remove(pod.uid());
             metrics.errors.increment();
             LOG.error("tier {}: error scheduling {} (retrying with backoff)", tier.name(), pod.key(), e);
             queue.requeueAfterError(q);
             return;
+        }
+        if (!(outcome instanceof CycleOutcome.Reserved)) {
+            cycling.remove(pod.uid());
         }
         metrics.decision(outcome.decisionNanos());
         if (outcome instanceof CycleOutcome.Unschedulable u) {
@@ -651,7 +698,12 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         } else {
             CycleOutcome.Reserved r = (CycleOutcome.Reserved) outcome;
             metrics.scheduled.increment();
-            framework.bind(r, result -> inbox.add(() -> onBound(q, r, result)));
+            framework.bind(
+                    r,
+                    result -> inbox.add(() -> {
+                        cycling.remove(pod.uid());
+                        onBound(q, r, result);
+                    }));
         }
     }
 
@@ -699,13 +751,14 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     }
 
     /**
-     * Undoes a failed binding's reservation — unless the pod reflector confirmed the pod bound meanwhile (a binding
-     * answered late, or a timeout after it was written): then the API is the truth and nothing is undone.
+     * Undoes a failed binding's reservation: every Unreserve plugin runs, always, as in kube-scheduler (VolumeBinding
+     * forgets the PVs and provisionings it assumed). Only the runtime's own cache reservation is skipped when the pod
+     * reflector has already removed the pod's assumption ({@link CacheReservation#unreserve} checks it): the pod was
+     * seen bound meanwhile (a binding answered late, or a timeout after it was written; the API is the truth), or
+     * deleted.
      */
     private void unreserve(CycleOutcome.Reserved r) {
-        if (decision.assumed().containsKey(r.pod().uid())) {
-            framework.unreserve(r);
-        }
+        framework.unreserve(r);
     }
 
     // ---- sharding (decision thread) ----------------------------------------------------------------

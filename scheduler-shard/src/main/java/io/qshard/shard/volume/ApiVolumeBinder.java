@@ -23,15 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * kube-scheduler 1.20's {@code BindPodVolumes} through the apiserver: each chosen static PV gets the claim's
- * {@code claimRef} and {@code pv.kubernetes.io/bound-by-controller: "yes"} (a merge patch carrying the PV's current
- * resourceVersion, so a PV another scheduler took meanwhile is a conflict, not a double binding); each claim to
- * provision gets {@code volume.kubernetes.io/selected-node}. Then it polls (every {@code poll}) until
- * kube-controller-manager's PV controller has bound every one of those claims — {@code spec.volumeName} set and
- * {@code pv.kubernetes.io/bind-completed} — as kube's {@code checkBindings}: it fails when a PV lost its claimRef, a
- * claim got bound to another PV, a provisioner removed the selected-node annotation (provisioning failed), an object is
- * gone, or after {@code timeout} (kube's default is 600 s). Unlike kube it reads nothing but the claims and PVs (RBAC:
- * get and patch on both): a deleted pod is found by the pod binding that follows, and the PVs' node affinity is not
+ * kube-scheduler 1.20's {@code BindPodVolumes} through the apiserver. Each chosen static PV gets the claim's
+ * {@code claimRef} and {@code pv.kubernetes.io/bound-by-controller: "yes"}, each claim to provision gets
+ * {@code volume.kubernetes.io/selected-node}: merge patches carrying the resourceVersion of the object the decision saw,
+ * as kube updates the object it decided on, so a PV or claim changed since (being deleted, phase changed, taken by
+ * another scheduler or tier, provisioned for another node) is a conflict and the pod is retried on a fresh view. A
+ * conflict whose object now already holds this very binding (another pod of the same claim wrote it) is success. Then
+ * it polls (every {@code poll}) until kube-controller-manager's PV controller has bound every one of those claims —
+ * {@code spec.volumeName} set and {@code pv.kubernetes.io/bind-completed} — as kube's {@code checkBindings}: it fails
+ * when a PV lost its claimRef, a claim got bound to another PV, a provisioner removed the selected-node annotation
+ * (provisioning failed), an object is gone, the {@link VolumeWriter.Fence} says the pod is gone or the lease lost
+ * (checked before each write and each look: nothing is written after that), or after {@code timeout} (kube's default
+ * is 600 s). It reads the claims and PVs from the API (RBAC: get and patch on both); the PVs' node affinity is not
  * checked again against the node's labels of the moment. Nothing is rolled back on failure, as in kube: the PV
  * controller completes a binding written, and the pod is retried. Thread-safe; blocks its caller.
  */
@@ -58,24 +61,27 @@ public final class ApiVolumeBinder implements VolumeWriter {
     }
 
     @Override
-    public Optional<String> bind(PodRequest pod, VolumeDecision d) {
+    public Optional<String> bind(PodRequest pod, VolumeDecision d, Fence fence) {
         try {
             for (VolumeDecision.Binding b : d.bindings()) {
-                String failure = bindVolume(b.volume().name(), b.claim());
+                String failure = fence.stopReason();
+                if (failure == null) {
+                    failure = bindVolume(b.volume(), b.claim());
+                }
                 if (failure != null) {
                     return Optional.of(failure);
                 }
             }
             for (VolumeClaim c : d.provisions()) {
-                String body = json(
-                        Map.of("metadata", Map.of("annotations", Map.of(VolumeClaim.ANN_SELECTED_NODE, d.node()))));
-                Patches.object(
-                        client,
-                        Patches.stub(new PersistentVolumeClaim(), c.namespace(), c.name()),
-                        PatchType.JSON_MERGE,
-                        body);
+                String failure = fence.stopReason();
+                if (failure == null) {
+                    failure = selectNode(c, d.node());
+                }
+                if (failure != null) {
+                    return Optional.of(failure);
+                }
             }
-            return await(d);
+            return await(d, fence);
         } catch (KubernetesClientException e) {
             return Optional.of("binding volumes: " + KubeconfigResolver.oneLine(e));
         } catch (ConversionException e) {
@@ -83,25 +89,21 @@ public final class ApiVolumeBinder implements VolumeWriter {
         }
     }
 
-    /** Writes the claimRef of one PV (kube's {@code GetBindVolumeToClaim}); null on success, else why not. */
-    private String bindVolume(String pvName, VolumeClaim claim) {
-        io.fabric8.kubernetes.api.model.PersistentVolume api =
-                client.persistentVolumes().withName(pvName).get();
-        if (api == null) {
-            return "persistentvolume \"" + pvName + "\" not found";
-        }
-        PersistentVolume pv = VolumeConverter.volume(api);
-        PersistentVolume.ClaimRef ref = pv.claimRef();
+    /**
+     * Writes the claimRef of the PV the decision saw (kube's {@code GetBindVolumeToClaim}, then an update of that
+     * object); null on success, else why not.
+     */
+    private String bindVolume(PersistentVolume seen, VolumeClaim claim) {
+        PersistentVolume.ClaimRef ref = seen.claimRef();
         boolean preBound = ref != null && ref.names(claim);
-        if (ref != null && !preBound) {
-            return "persistentvolume \"" + pvName + "\" is bound to another claim (" + ref.namespace() + "/"
-                    + ref.name() + ")";
-        }
         if (preBound && ref.uid().equals(claim.uid())) {
-            return null; // bound to it already: nothing to write
+            return null; // bound to it already (or assumed so by another pod of the claim): nothing to write
+        }
+        if (seen.resourceVersion().isEmpty()) {
+            return "persistentvolume \"" + seen.name() + "\": the decision saw no resourceVersion to bind it with";
         }
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("resourceVersion", api.getMetadata().getResourceVersion());
+        meta.put("resourceVersion", seen.resourceVersion());
         if (!preBound) {
             meta.put("annotations", Map.of(PersistentVolume.ANN_BOUND_BY_CONTROLLER, "yes"));
         }
@@ -114,24 +116,90 @@ public final class ApiVolumeBinder implements VolumeWriter {
         try {
             Patches.object(
                     client,
-                    Patches.stub(new io.fabric8.kubernetes.api.model.PersistentVolume(), null, pvName),
+                    Patches.stub(new io.fabric8.kubernetes.api.model.PersistentVolume(), null, seen.name()),
                     PatchType.JSON_MERGE,
                     json(Map.of("metadata", meta, "spec", Map.of("claimRef", claimRef))));
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return "persistentvolume \"" + pvName + "\" changed while binding it to " + claim.key()
-                        + " (another binder?): " + KubeconfigResolver.oneLine(e);
+            if (e.getCode() != 409) {
+                throw e;
             }
-            throw e;
+            PersistentVolume now = volume(seen.name());
+            if (now != null
+                    && !now.deleting()
+                    && now.claimRef() != null
+                    && now.claimRef().names(claim)
+                    && now.claimRef().uid().equals(claim.uid())) {
+                return null; // another pod of the same claim bound it meanwhile: the binding stands
+            }
+            return "persistentvolume \"" + seen.name() + "\" changed since the decision ("
+                    + (now == null ? "deleted" : changes(seen, now)) + "): " + KubeconfigResolver.oneLine(e);
         }
-        LOG.info("claim {} bound to volume {}", claim.key(), pvName);
+        LOG.info("claim {} bound to volume {}", claim.key(), seen.name());
         return null;
     }
 
-    /** Polls until every claim is bound, or a failure, or the timeout. */
-    private Optional<String> await(VolumeDecision d) {
+    /** What a PV that refused the decision's binding looks like now, in a few words. */
+    private static String changes(PersistentVolume seen, PersistentVolume now) {
+        if (now.deleting()) {
+            return "being deleted";
+        }
+        if (now.claimRef() != null) {
+            return "bound to " + now.claimRef().namespace() + "/"
+                    + now.claimRef().name();
+        }
+        return "phase " + (now.phase().isEmpty() ? "unset" : now.phase()) + ", resourceVersion "
+                + seen.resourceVersion() + " → " + now.resourceVersion();
+    }
+
+    /**
+     * Annotates the claim the decision saw with the chosen node (an update of that object in kube); null on success,
+     * else why not.
+     */
+    private String selectNode(VolumeClaim seen, String node) {
+        if (seen.resourceVersion().isEmpty()) {
+            return "persistentvolumeclaim \"" + seen.key()
+                    + "\": the decision saw no resourceVersion to provision it with";
+        }
+        String body = json(Map.of(
+                "metadata",
+                Map.of(
+                        "resourceVersion",
+                        seen.resourceVersion(),
+                        "annotations",
+                        Map.of(VolumeClaim.ANN_SELECTED_NODE, node))));
+        try {
+            Patches.object(
+                    client,
+                    Patches.stub(new PersistentVolumeClaim(), seen.namespace(), seen.name()),
+                    PatchType.JSON_MERGE,
+                    body);
+            return null;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            VolumeClaim now = claim(seen);
+            if (now != null && !now.deleting() && node.equals(now.selectedNode())) {
+                return null; // another pod of the same claim chose the same node meanwhile
+            }
+            return "persistentvolumeclaim \"" + seen.key() + "\" changed since the decision ("
+                    + (now == null
+                            ? "deleted"
+                            : now.deleting()
+                                    ? "being deleted"
+                                    : "selected node " + (now.selectedNode() == null ? "none" : now.selectedNode()))
+                    + "): " + KubeconfigResolver.oneLine(e);
+        }
+    }
+
+    /** Polls until every claim is bound, or a failure, or the fence stops it, or the timeout. */
+    private Optional<String> await(VolumeDecision d, Fence fence) {
         Instant deadline = clock.instant().plus(timeout);
         while (true) {
+            String stop = fence.stopReason();
+            if (stop != null) {
+                return Optional.of(stop);
+            }
             Check c = check(d);
             if (c.failure() != null) {
                 return Optional.of(c.failure());

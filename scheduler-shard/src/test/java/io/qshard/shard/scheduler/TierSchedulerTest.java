@@ -262,8 +262,13 @@ class TierSchedulerTest {
         }
     }
 
+    /**
+     * The watch confirmed the pod on its node before its binding's answer said it failed: the pod keeps its node (the
+     * API is the truth; the runtime's cache reservation is not undone), but every profile Unreserve plugin still runs,
+     * as in kube-scheduler (VolumeBinding forgets the PVs it assumed).
+     */
     @Test
-    void aBindingThatFailsAfterTheWatchConfirmedThePodUndoesNothing() {
+    void aBindingThatFailsAfterTheWatchConfirmedThePodKeepsItsNodeAndStillRunsUnreservePlugins() {
         Quota.calls.clear();
         PluginRegistry registry = ShippedPlugins.registry().register("Quota", ctx -> new Quota());
         QshardConfig config = new QshardConfigLoader(registry)
@@ -283,7 +288,7 @@ class TierSchedulerTest {
         s.podUpserted(pod("q", Map.of()), false, false); // a barrier: the decision thread handles events in order
         await().until(() -> binder.sent().size() == 2);
         assertThat(binder.sent().get(1).node()).as("p still holds its node").isNotEqualTo(c.node());
-        assertThat(Quota.calls).containsExactly("reserve p", "reserve q");
+        assertThat(Quota.calls).containsExactly("reserve p", "unreserve p", "reserve q");
         assertThat(s.metrics().bindErrors.sum()).isEqualTo(1);
     }
 
