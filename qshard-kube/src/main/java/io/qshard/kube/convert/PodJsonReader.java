@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
@@ -39,9 +40,53 @@ public final class PodJsonReader {
 
     private PodJsonReader() {}
 
-    /** Reads one Pod object; the parser must be positioned on its START_OBJECT and is left on its END_OBJECT. */
+    /**
+     * Reads one Pod object; the parser must be positioned on its START_OBJECT and is left on its END_OBJECT.
+     *
+     * @throws RuntimeException naming what could not be decoded (the parser is then somewhere inside the object)
+     */
     public static RawPod read(JsonParser p) {
         Builder b = new Builder();
+        fields(p, b);
+        return b.build();
+    }
+
+    /**
+     * Reads one Pod object as {@link #read(JsonParser)} does, but a pod the decoder refuses (a value of the wrong type,
+     * a negative quantity, a field the core records refuse…) is no exception: {@code undecodable} is told what could be
+     * read of its identity (its {@code metadata} is looked for in the rest of the object when the refusal came first)
+     * and why, null is returned, and the parser is left on the pod's END_OBJECT all the same, so that the objects
+     * around it are read on. JSON that ends inside the object throws (nothing can be read past it); JSON that is not
+     * well-formed (which no apiserver serves) is read on as far as the parser can.
+     *
+     * @param undecodable told, on the calling thread, about a pod that is not returned
+     * @return the pod, or null when {@code undecodable} was told
+     */
+    public static RawPod read(JsonParser p, Consumer<UndecodablePod> undecodable) {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            JsonToken t = p.currentToken();
+            p.skipChildren();
+            undecodable.accept(new UndecodablePod(null, null, null, null, "expected a pod object, found " + t));
+            return null;
+        }
+        int depth = p.streamReadContext().getNestingDepth(); // the pod object's: its fields' values are one deeper
+        Builder b = new Builder();
+        try {
+            fields(p, b);
+        } catch (RuntimeException e) {
+            rest(p, depth, b);
+            undecodable.accept(b.undecodable(e));
+            return null;
+        }
+        try {
+            return b.build();
+        } catch (RuntimeException e) {
+            undecodable.accept(b.undecodable(e));
+            return null;
+        }
+    }
+
+    private static void fields(JsonParser p, Builder b) {
         expect(p.currentToken(), JsonToken.START_OBJECT);
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String f = p.currentName();
@@ -56,7 +101,40 @@ public final class PodJsonReader {
                 throw new IllegalArgumentException("truncated pod JSON");
             }
         }
-        return b.build();
+    }
+
+    /**
+     * After a refusal somewhere inside the pod object at nesting {@code depth}: climbs back to the object's own level
+     * and reads the fields left, {@code metadata} only if its uid was not read yet, up to the object's END_OBJECT.
+     */
+    private static void rest(JsonParser p, int depth, Builder b) {
+        climb(p, depth);
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            if ("metadata".equals(f) && b.uid == null) {
+                try {
+                    metadata(p, b);
+                } catch (RuntimeException e) {
+                    climb(p, depth); // keeps what it read before the bad value
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (t == null) {
+            throw new IllegalArgumentException("truncated pod JSON");
+        }
+    }
+
+    /** Advances to the last token of the pod field whose value the parser is inside (nothing when it is on one). */
+    private static void climb(JsonParser p, int depth) {
+        while (p.streamReadContext().getNestingDepth() > depth) {
+            if (p.nextToken() == null) {
+                throw new IllegalArgumentException("truncated pod JSON");
+            }
+        }
     }
 
     private static void metadata(JsonParser p, Builder b) {
@@ -310,6 +388,11 @@ public final class PodJsonReader {
                 topology = new PodTopologyReader();
             }
             return topology;
+        }
+
+        UndecodablePod undecodable(RuntimeException why) {
+            String reason = why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage();
+            return new UndecodablePod(namespace, name, uid, resourceVersion, reason.replace('\n', ' '));
         }
 
         RawPod build() {

@@ -25,7 +25,7 @@ import tools.jackson.core.JsonToken;
  * non-zero requests are 1.20's {@code calculateResource}: per container cpu/memory, an absent key counting {@value
  * PodDetails#DEFAULT_MILLI_CPU}m / 200Mi and an explicit 0 staying 0, folded with the same rule (newer kube-schedulers
  * apply it to sidecars too: {@code PodRequests} with {@code NonMissingContainerRequests}), plus the overhead. Not
- * thread-safe (one per pod being decoded).
+ * thread-safe (one per pod being decoded). Every sum saturates at {@link Long#MAX_VALUE} ({@link Quantities#plus}).
  */
 final class PodSpecReader {
     /** Container images, shared by the pods that name them (a pending pod keeps its images). */
@@ -136,8 +136,8 @@ final class PodSpecReader {
         long cpu = podLevel != null && podLevel.hasCpu ? podLevel.milliCpu : Math.max(nonZeroCpu, initCpu);
         long memory =
                 podLevel != null && podLevel.hasMemory ? podLevel.memoryBytes : Math.max(nonZeroMemory, initMemory);
-        cpu += overhead == null ? 0 : overhead.milliCpu;
-        memory += overhead == null ? 0 : overhead.memoryBytes;
+        cpu = overhead == null ? cpu : Quantities.plus(cpu, overhead.milliCpu);
+        memory = overhead == null ? memory : Quantities.plus(memory, overhead.memoryBytes);
         cpu = cpu == effective.milliCpu() ? -1 : cpu;
         memory = memory == effective.memoryBytes() ? -1 : memory;
         List<String> imgs = bound || image == null ? List.of() : images == null ? List.of(image) : images;
@@ -236,8 +236,8 @@ final class PodSpecReader {
         long memory = one.hasMemory ? one.memoryBytes : PodDetails.DEFAULT_MEMORY_BYTES;
         if (!init || sidecar) {
             requests.add(one);
-            nonZeroCpu += cpu;
-            nonZeroMemory += memory;
+            nonZeroCpu = Quantities.plus(nonZeroCpu, cpu);
+            nonZeroMemory = Quantities.plus(nonZeroMemory, memory);
         }
         if (!init) {
             return;
@@ -249,15 +249,15 @@ final class PodSpecReader {
         if (sidecar) {
             sidecars.add(one);
             initNeed.max(sidecars);
-            sidecarCpu += cpu;
-            sidecarMemory += memory;
+            sidecarCpu = Quantities.plus(sidecarCpu, cpu);
+            sidecarMemory = Quantities.plus(sidecarMemory, memory);
             initCpu = Math.max(initCpu, sidecarCpu);
             initMemory = Math.max(initMemory, sidecarMemory);
         } else {
             one.add(sidecars);
             initNeed.max(one);
-            initCpu = Math.max(initCpu, cpu + sidecarCpu);
-            initMemory = Math.max(initMemory, memory + sidecarMemory);
+            initCpu = Math.max(initCpu, Quantities.plus(cpu, sidecarCpu));
+            initMemory = Math.max(initMemory, Quantities.plus(memory, sidecarMemory));
         }
     }
 }

@@ -9,8 +9,18 @@ import java.math.RoundingMode;
  * everything else to base units (bytes, counts), rounded up ({@code Quantity.Value()}/{@code MilliValue()}). Plain
  * integers with an SI or binary suffix are parsed directly (the common case, and the apiserver's canonical form: no
  * BigDecimal, and from a string no {@link Quantity} either); anything else falls back to fabric8's parser. Stateless.
+ *
+ * <p>A valid quantity beyond a {@code long} in the unit asked for ({@code ephemeral-storage: 10Ei}, {@code cpu: 1e18}
+ * in milli-cores) saturates at {@link Long#MAX_VALUE}, as do the decoder's sums of them ({@link #plus}): more than any
+ * node has, so the pod fits nowhere and is told "Insufficient …" rather than dropped by an exception. kube 1.20: the
+ * apiserver caps a binary-suffixed quantity at 2<sup>63</sup>−1 when it parses it ({@code 10Ei} is served as {@code
+ * 9223372036854775807}, whose {@code Value()} qshard matches), but {@code Value()}/{@code MilliValue()} do not
+ * saturate: that cap in milli-units, or a decimal {@code 20E}, wraps around (newer apimachinery saturates its int64
+ * path). Negative quantities, which the API refuses in requests, are errors.
  */
 public final class Quantities {
+    private static final BigDecimal MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
     private Quantities() {}
 
     /** Milli-units: {@code "500m"} → 500, {@code "2"} → 2000, {@code "1.5"} → 1500. */
@@ -53,7 +63,7 @@ public final class Quantities {
         if (digits > 0 && digits <= 15) {
             long mult = suffixMultiplier(c, off + digits, off + len);
             if (mult > 0) {
-                return Math.multiplyExact(Math.multiplyExact(amount, mult), factor);
+                return times(times(amount, mult), factor);
             }
             if (mult < 0) { // "m"
                 return factor == 1000 ? amount : ceilDiv(amount, 1000);
@@ -75,6 +85,8 @@ public final class Quantities {
                 case 'M' -> 1_000_000L;
                 case 'G' -> 1_000_000_000L;
                 case 'T' -> 1_000_000_000_000L;
+                case 'P' -> 1_000_000_000_000_000L;
+                case 'E' -> 1_000_000_000_000_000_000L;
                 default -> 0;
             };
         }
@@ -85,6 +97,7 @@ public final class Quantities {
                 case 'G' -> 1L << 30;
                 case 'T' -> 1L << 40;
                 case 'P' -> 1L << 50;
+                case 'E' -> 1L << 60;
                 default -> 0;
             };
         }
@@ -100,7 +113,7 @@ public final class Quantities {
         long mult = multiplier(format);
         if (mult > 0 && isSmallInteger(amount)) {
             long n = Long.parseLong(amount);
-            return Math.multiplyExact(Math.multiplyExact(n, mult), factor);
+            return times(times(n, mult), factor);
         }
         if ("m".equals(format) && isSmallInteger(amount)) {
             long n = Long.parseLong(amount);
@@ -110,7 +123,28 @@ public final class Quantities {
         if (exact.signum() < 0) {
             throw new IllegalArgumentException("negative quantity " + q);
         }
+        if (exact.compareTo(MAX) >= 0) { // compared before rounding: 1e400 is never expanded to 400 digits
+            return Long.MAX_VALUE;
+        }
         return exact.setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+
+    /**
+     * {@code a + b}, saturated at {@link Long#MAX_VALUE} (and {@link Long#MIN_VALUE}) instead of wrapping around: how
+     * the decoder sums amounts of containers, init containers and overhead.
+     */
+    static long plus(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) { // both operands have the sign the sum lost
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
+    }
+
+    /** {@code a * b} for non-negative operands, saturated at {@link Long#MAX_VALUE}. */
+    private static long times(long a, long b) {
+        long product = a * b;
+        return Math.multiplyHigh(a, b) != 0 || product < 0 ? Long.MAX_VALUE : product;
     }
 
     private static boolean isSmallInteger(String s) {
@@ -137,11 +171,14 @@ public final class Quantities {
             case "M" -> 1_000_000L;
             case "G" -> 1_000_000_000L;
             case "T" -> 1_000_000_000_000L;
+            case "P" -> 1_000_000_000_000_000L;
+            case "E" -> 1_000_000_000_000_000_000L;
             case "Ki" -> 1L << 10;
             case "Mi" -> 1L << 20;
             case "Gi" -> 1L << 30;
             case "Ti" -> 1L << 40;
             case "Pi" -> 1L << 50;
+            case "Ei" -> 1L << 60; // exact: fabric8's own multiple for Ei is rounded to 16 digits
             default -> -1;
         };
     }

@@ -13,7 +13,8 @@ import tools.jackson.core.JsonToken;
  * qshard's batch pair, and every {@link ResourceNames#isScalar scalar} resource in a map made only when one appears,
  * so a cpu/memory pod allocates none. Whether cpu and memory were stated at all is kept for kube-scheduler's non-zero
  * defaults. Other names ({@code pods}, unprefixed names that are not resources of a container) are skipped, as
- * kube-scheduler's {@code Resource.Add} does. Not thread-safe.
+ * kube-scheduler's {@code Resource.Add} does. Sums saturate at {@link Long#MAX_VALUE} ({@link Quantities#plus}), as
+ * the quantities themselves do. Not thread-safe.
  */
 final class ResourceAmounts {
     long milliCpu;
@@ -40,15 +41,16 @@ final class ResourceAmounts {
             }
             switch (name) {
                 case ResourceNames.CPU -> {
-                    milliCpu += quantity(p, true);
+                    milliCpu = Quantities.plus(milliCpu, quantity(p, true));
                     hasCpu = true;
                 }
                 case ResourceNames.MEMORY -> {
-                    memoryBytes += quantity(p, false);
+                    memoryBytes = Quantities.plus(memoryBytes, quantity(p, false));
                     hasMemory = true;
                 }
-                case ResourceNames.BATCH_CPU -> batchMilliCpu += quantity(p, false);
-                case ResourceNames.BATCH_MEMORY -> batchMemoryBytes += quantity(p, false);
+                case ResourceNames.BATCH_CPU -> batchMilliCpu = Quantities.plus(batchMilliCpu, quantity(p, false));
+                case ResourceNames.BATCH_MEMORY ->
+                    batchMemoryBytes = Quantities.plus(batchMemoryBytes, quantity(p, false));
                 default -> {
                     if (ResourceNames.isScalar(name)) {
                         addScalar(name, quantity(p, false));
@@ -82,12 +84,12 @@ final class ResourceAmounts {
         }
     }
 
-    /** this += o. */
+    /** this += o, saturating. */
     void add(ResourceAmounts o) {
-        milliCpu += o.milliCpu;
-        memoryBytes += o.memoryBytes;
-        batchMilliCpu += o.batchMilliCpu;
-        batchMemoryBytes += o.batchMemoryBytes;
+        milliCpu = Quantities.plus(milliCpu, o.milliCpu);
+        memoryBytes = Quantities.plus(memoryBytes, o.memoryBytes);
+        batchMilliCpu = Quantities.plus(batchMilliCpu, o.batchMilliCpu);
+        batchMemoryBytes = Quantities.plus(batchMemoryBytes, o.batchMemoryBytes);
         if (o.scalars != null) {
             o.scalars.forEach(this::addScalar);
         }
@@ -146,6 +148,6 @@ final class ResourceAmounts {
         if (scalars == null) {
             scalars = new HashMap<>();
         }
-        scalars.merge(name, amount, Long::sum);
+        scalars.merge(name, amount, Quantities::plus);
     }
 }

@@ -81,7 +81,8 @@ public final class VolumeConverter {
                 m.getDeletionTimestamp() != null,
                 ann.get(VolumeClaim.ANN_SELECTED_NODE),
                 ann.containsKey(VolumeClaim.ANN_BIND_COMPLETED),
-                controller);
+                controller,
+                m.getResourceVersion());
     }
 
     /** A PV. @throws ConversionException naming the PV and field */
@@ -135,7 +136,8 @@ public final class VolumeConverter {
                 pv.getStatus() == null ? null : pv.getStatus().getPhase(),
                 m.getDeletionTimestamp() != null,
                 csi == null ? null : csi.getDriver(),
-                csi == null ? null : csi.getVolumeHandle());
+                csi == null ? null : csi.getVolumeHandle(),
+                m.getResourceVersion());
     }
 
     /** A StorageClass. @throws ConversionException naming the class and field */

@@ -8,6 +8,7 @@ import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.kube.convert.PodJsonReader;
 import io.qshard.kube.convert.RawPod;
+import io.qshard.kube.convert.UndecodablePod;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -23,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JsonParser;
@@ -43,7 +45,11 @@ import tools.jackson.core.JsonToken;
  * </ul>
  * Events go to the {@link Sink} in API order, from one thread at a time: the reflector's thread for LISTs, the
  * I/O thread for a watch (a watch starts after its LIST is delivered and a re-list only after the watch ended).
- * A pod that cannot be decoded is logged, counted and skipped. Thread-safe.
+ * A pod whose body cannot be decoded ({@link PodJsonReader#read(JsonParser, Consumer)}) is logged (namespace, name,
+ * uid and why) and counted ({@link #malformed()}), and changes nothing but what must not wait: its deletion still
+ * reaches the sink by the uid in its metadata, and a re-list that meets it again does not report it deleted (the
+ * version last delivered, if any, stays); an added or modified one is left out, every other pod of the list or
+ * stream is delivered. Only a watch event that is not well-formed JSON is skipped whole. Thread-safe.
  */
 public final class PodReflector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PodReflector.class);
@@ -56,7 +62,7 @@ public final class PodReflector implements AutoCloseable {
 
         void delete(String uid);
 
-        /** A re-list (after the first) finished; {@code count} pods were listed. */
+        /** A re-list (after the first) finished; {@code count} pods were listed and delivered. */
         default void relisted(int count) {}
     }
 
@@ -170,6 +176,7 @@ public final class PodReflector implements AutoCloseable {
 
     private int readList(InputStream in) {
         Set<String> seen = new HashSet<>();
+        int delivered = 0;
         String rv = null;
         try (JsonParser p = PodJsonReader.MAPPER.createParser(in)) {
             p.nextToken();
@@ -180,11 +187,16 @@ public final class PodReflector implements AutoCloseable {
                     rv = resourceVersionOf(p);
                 } else if ("items".equals(f) && p.currentToken() == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        RawPod pod = decode(p);
+                        RawPod pod = decode(p, "left out; not reported deleted", u -> {
+                            if (u.uid() != null) {
+                                seen.add(u.uid()); // still there: the version last delivered stays, if any
+                            }
+                        });
                         if (pod != null) {
                             seen.add(pod.uid());
                             known.add(pod.uid());
                             sink.upsert(pod);
+                            delivered++;
                         }
                     }
                 } else {
@@ -199,7 +211,7 @@ public final class PodReflector implements AutoCloseable {
             }
         }
         resourceVersion = rv;
-        return seen.size();
+        return delivered;
     }
 
     private void watch() {
@@ -314,7 +326,7 @@ public final class PodReflector implements AutoCloseable {
         private void handle(String type, JsonParser p) {
             switch (type) {
                 case "ADDED", "MODIFIED" -> {
-                    RawPod pod = decode(p);
+                    RawPod pod = decode(p, "left out", u -> advance(u.resourceVersion()));
                     if (pod != null) {
                         resourceVersion = pod.resourceVersion();
                         known.add(pod.uid());
@@ -322,7 +334,13 @@ public final class PodReflector implements AutoCloseable {
                     }
                 }
                 case "DELETED" -> {
-                    RawPod pod = decode(p);
+                    RawPod pod = decode(p, "deleted by its uid", u -> {
+                        advance(u.resourceVersion());
+                        if (u.uid() != null) { // gone all the same: released by its uid
+                            known.remove(u.uid());
+                            sink.delete(u.uid());
+                        }
+                    });
                     if (pod != null) {
                         resourceVersion = pod.resourceVersion();
                         known.remove(pod.uid());
@@ -352,18 +370,22 @@ public final class PodReflector implements AutoCloseable {
         }
     }
 
-    /** Decodes the pod object the parser is on; a malformed one is skipped whole, leaving the parser after it. */
-    private RawPod decode(JsonParser p) {
-        int depth = p.streamReadContext().getNestingDepth(); // inside the pod object
-        try {
-            return PodJsonReader.read(p);
-        } catch (RuntimeException e) {
+    /**
+     * Decodes the pod object the parser is on, leaving the parser on its END_OBJECT; a pod that cannot be decoded is
+     * logged with {@code outcome} and counted, {@code undecodable} gets what could be read of it, and null is returned.
+     */
+    private RawPod decode(JsonParser p, String outcome, Consumer<UndecodablePod> undecodable) {
+        return PodJsonReader.read(p, u -> {
             malformed.increment();
-            LOG.warn("skipping malformed pod: {}", KubeconfigResolver.oneLine(e));
-            while (p.streamReadContext().getNestingDepth() >= depth && p.nextToken() != null) {
-                // advance to the pod object's END_OBJECT, wherever the decoder stopped
-            }
-            return null;
+            LOG.warn("pod {} (uid {}) cannot be decoded ({}): {}", u.key(), u.uid(), outcome, u.reason());
+            undecodable.accept(u);
+        });
+    }
+
+    /** On a watch event that delivered nothing: its resourceVersion is passed all the same (when it was read). */
+    private void advance(String rv) {
+        if (rv != null) {
+            resourceVersion = rv;
         }
     }
 

@@ -19,11 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One informer of {@link WorkloadInformers}: converts each object to the value listeners see ({@code V}, never null),
- * delivers it only when it differs from the last one delivered for that object ({@code namespace/name}), and null
- * when the object goes — including an object deleted and created again under its name while the watch was down.
- * Keeps a compact store and, per object, the value last delivered. Thread-safe (the informer's events come one at a
- * time; the flags are volatile).
+ * One informer of {@link WorkloadInformers} or {@link VolumeInformers}: converts each object to the value listeners see
+ * ({@code V}, never null), delivers it only when it differs from the last one delivered for that object ({@code
+ * namespace/name}), and null when the object goes — including an object deleted and created again under its name while
+ * the watch was down. Keeps a compact store and, per object, the value last delivered.
+ *
+ * <p>It counts as {@link #listed} — and {@link #settled} completes, and its owner is told — only from the informer's
+ * own event path, after the handler has delivered every object of the list: fabric8 calls {@link #onList} on the
+ * handler's serial executor behind the list's add and delete notifications, whereas the informer's start future (and
+ * {@code hasSynced()}) complete as soon as its store holds the list, before the handler has seen it. A listener thus
+ * never hears "listed" before it has been given the objects listed (kube-scheduler reads its listers directly and has
+ * no such gap). Thread-safe (the informer's events come one at a time; the flags are volatile).
  *
  * @param <T> the API type
  * @param <V> what listeners get: a core selector or a label map
@@ -43,6 +49,8 @@ final class TopologyWatch<T extends HasMetadata, V> implements ResourceEventHand
     final SharedIndexInformer<T> informer;
     /** Completes when the first list was delivered or RBAC was found to forbid it. */
     final CompletableFuture<Void> settled = new CompletableFuture<>();
+    /** A list has been delivered to the listeners, every object of it before this turned true. */
+    volatile boolean listed;
     /** RBAC forbade the last attempt (cleared when the informer lists). */
     volatile boolean forbidden;
     /** The forbidden warning was logged (once per resource). */
@@ -84,18 +92,25 @@ final class TopologyWatch<T extends HasMetadata, V> implements ResourceEventHand
         informer.addEventHandler(this);
     }
 
-    /** Starts the informer; {@link #settled} completes once it has listed. */
+    /** Starts the informer; {@link #settled} completes once it has listed and delivered the list ({@link #onList}). */
     void start() {
-        informer.start().whenComplete((v, t) -> {
-            if (t == null) {
-                if (forbidden) {
-                    LOG.info("{}: watched now (RBAC allows it)", resource);
-                }
-                forbidden = false;
-                settled.complete(null);
-                stateChanged.run();
-            }
-        });
+        informer.start();
+    }
+
+    /**
+     * After each list (the first, and re-lists after a 410 or a failure), on the handler's thread once every object of
+     * it was delivered: marks this watch listed and not forbidden, tells the owner, then completes {@link #settled} (so
+     * a start-up wait that returns has seen the owner told).
+     */
+    @Override
+    public void onList(String resourceVersion, boolean nothing) {
+        if (forbidden) {
+            LOG.info("{}: watched now (RBAC allows it)", resource);
+        }
+        forbidden = false;
+        listed = true;
+        stateChanged.run();
+        settled.complete(null);
     }
 
     /** Sets what to run each time this watch lists or is found forbidden (any thread). */

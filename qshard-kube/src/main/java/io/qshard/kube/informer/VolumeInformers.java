@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * and watch each resource: a forbidden one does not hold up start-up, is logged once and asked about again (1 s
  * doubling to 60 s). Each change of which resources are listed, waiting or forbidden is delivered as
  * {@link VolumeSources}: while claims, PVs or classes are not listed, the scheduler refuses pods with claims (with the
- * reason) instead of binding them blindly; without CSINodes, no CSINode attach limit applies. Thread-safe.
+ * reason) instead of binding them blindly; without CSINodes, no CSINode attach limit applies. A source is READY only
+ * once its listed objects were delivered ({@link TopologyWatch}): no pod is decided on a partial catalog at start-up.
+ * Thread-safe.
  */
 final class VolumeInformers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeInformers.class);
@@ -173,14 +175,19 @@ final class VolumeInformers implements AutoCloseable {
                 .toList();
     }
 
+    /** READY only once the watch has delivered its list ({@link TopologyWatch#listed}), not when its store is full. */
     private static VolumeSources.State state(TopologyWatch<?, ?> w) {
         if (w.forbidden && !w.informer.isWatching()) {
             return VolumeSources.State.FORBIDDEN;
         }
-        return w.informer.hasSynced() ? VolumeSources.State.READY : VolumeSources.State.WAITING;
+        return w.listed ? VolumeSources.State.READY : VolumeSources.State.WAITING;
     }
 
-    /** Delivers the sources' state when it changed (any thread; one at a time). */
+    /**
+     * Delivers the sources' state when it changed (any thread; one at a time). A source turns READY on its watch's
+     * handler thread after that thread gave every listed object to the listeners, so in a listener's inbox they come
+     * first; a READY another source's thread delivers after reading the (volatile) flag is ordered after them too.
+     */
     private synchronized void deliverSources() {
         VolumeSources now = sources();
         if (!now.equals(delivered)) {

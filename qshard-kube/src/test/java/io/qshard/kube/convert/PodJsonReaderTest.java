@@ -2,12 +2,16 @@ package io.qshard.kube.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 class PodJsonReaderTest {
     /** A pod as the apiserver returns it: managedFields, default tolerations, status conditions and all. */
@@ -126,6 +130,80 @@ class PodJsonReaderTest {
     @Test
     void aBadQuantityIsAClearError() {
         assertThatThrownBy(() -> read(POD.replace("\"900\"", "\"lots\""))).isInstanceOf(RuntimeException.class);
+    }
+
+    /** Reads {@code json} (an array of pods) with the undecodable-pod path: decoded uids, and what was refused. */
+    private static List<String> readAll(String json, List<UndecodablePod> refused) {
+        List<String> decoded = new ArrayList<>();
+        try (JsonParser p = PodJsonReader.MAPPER.createParser(json)) {
+            assertThat(p.nextToken()).isEqualTo(JsonToken.START_ARRAY);
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                RawPod pod = PodJsonReader.read(p, refused::add);
+                if (pod != null) {
+                    decoded.add(pod.uid());
+                }
+                assertThat(p.currentToken()).as("left on the pod's end").isIn(JsonToken.END_OBJECT, t);
+            }
+            assertThat(p.nextToken()).isNull();
+        }
+        return decoded;
+    }
+
+    @Test
+    void anUndecodablePodIsToldWithItsIdentityAndThePodsAroundItAreRead() {
+        String bad = POD.replace("\"900\"", "{\"amount\":900}").replace("u-1", "u-bad");
+        String negative = POD.replace("\"200\"", "\"-200\"").replace("u-1", "u-neg");
+        String good = POD.replace("u-1", "u-2");
+        List<UndecodablePod> refused = new ArrayList<>();
+        assertThat(readAll("[" + POD + "," + bad + "," + negative + "," + good + "]", refused))
+                .containsExactly("u-1", "u-2");
+        assertThat(refused)
+                .extracting(UndecodablePod::uid, UndecodablePod::key, UndecodablePod::resourceVersion)
+                .containsExactly(tuple("u-bad", "shop/web-1", "42"), tuple("u-neg", "shop/web-1", "42"));
+        assertThat(refused.get(0).reason()).contains("qshard.io/batch-cpu").contains("expected a quantity");
+        assertThat(refused.get(1).reason()).contains("negative quantity");
+    }
+
+    @Test
+    void theIdentityIsFoundWhereverMetadataStandsAndWhateverItRefused() {
+        // metadata after the spec that fails: read from the rest of the object
+        String specFirst = """
+                {"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":[1]}}}],"nodeName":"n1"},
+                 "status":{"phase":"Running"},
+                 "metadata":{"name":"late","namespace":"ns","uid":"u-late","resourceVersion":"7"}}""";
+        // a pod the record refuses after the whole object was read (no name)
+        String nameless = "{\"metadata\":{\"uid\":\"u-anon\",\"namespace\":\"ns\"},\"spec\":{}}";
+        // a value of the wrong type, the parser inside the spec
+        String badPriority = "{\"metadata\":{\"name\":\"o\",\"uid\":\"u-prio\",\"resourceVersion\":\"8\"},"
+                + "\"spec\":{\"priority\":\"high\",\"nodeName\":\"n1\"},\"status\":{\"phase\":\"Running\"}}";
+        // a spec of the wrong type
+        String scalarSpec = "{\"metadata\":{\"name\":\"s\",\"uid\":\"u-s\"},\"spec\":\"none\",\"status\":{}}";
+        List<UndecodablePod> refused = new ArrayList<>();
+        assertThat(readAll(
+                        "[" + specFirst + "," + nameless + "," + badPriority + "," + scalarSpec + ", null, " + POD
+                                + "]",
+                        refused))
+                .containsExactly("u-1");
+        assertThat(refused)
+                .extracting(UndecodablePod::uid, UndecodablePod::key, UndecodablePod::resourceVersion)
+                .containsExactly(
+                        tuple("u-late", "ns/late", "7"),
+                        tuple("u-anon", "ns/?", null),
+                        tuple("u-prio", "?/o", "8"),
+                        tuple("u-s", "?/s", null),
+                        tuple(null, "?/?", null));
+        assertThat(refused.get(1).reason()).contains("metadata.name");
+        assertThat(refused.get(4).reason()).contains("expected a pod object");
+    }
+
+    @Test
+    void jsonCutShortInsideThePodStillThrows() {
+        List<UndecodablePod> refused = new ArrayList<>();
+        String bad = POD.replace("\"900\"", "{\"amount\":900}"); // refused, then the JSON ends in its spec
+        String cut = "[" + bad.substring(0, bad.indexOf("overhead"));
+        assertThatThrownBy(() -> readAll(cut, refused)).isInstanceOf(RuntimeException.class);
+        assertThat(refused).isEmpty();
     }
 
     @Test

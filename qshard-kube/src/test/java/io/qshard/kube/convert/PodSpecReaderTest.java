@@ -8,11 +8,13 @@ import io.qshard.core.model.PodDetails;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PodVolume;
 import io.qshard.core.model.PodVolume.Source;
+import io.qshard.core.model.Resources;
 import io.qshard.core.model.ScalarResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonParser;
 
@@ -188,6 +190,54 @@ class PodSpecReaderTest {
         }
         assertThat(pending.details().images()).containsExactly("registry.example.com/shop/api:9.1");
         assertThat(pending.details().nonZeroMilliCpu()).isEqualTo(-1);
+    }
+
+    @Test
+    void ephemeralStorageBeyondALongSaturatesAndTheSumWithIt() {
+        // recorded from a 1.20 apiserver: "ephemeral-storage: 10Ei" is stored capped, as 9223372036854775807
+        assertThat(json("ephemeral-10Ei-capped.json")).contains("\"ephemeral-storage\": \"9223372036854775807\"");
+        RawPod pod = read("ephemeral-10Ei-capped.json");
+        assertThat(pod.requests().scalars().get("ephemeral-storage")).isEqualTo(Long.MAX_VALUE); // + 1Gi: saturated
+        assertThat(pod.requests().milliCpu()).isEqualTo(200);
+        assertThat(pod.requests().memoryBytes()).isEqualTo(128 * MI);
+        // a pod asking that much fits on no node, and says for what
+        Resources hugeNode = new Resources(
+                1_000_000, 1L << 50, 1000, 0, 0, ScalarResources.of(Map.of("ephemeral-storage", 1L << 60)));
+        assertThat(pod.requests().fitsIn(hugeNode)).isFalse();
+        assertThat(pod.requests().insufficient(hugeNode)).containsExactly("ephemeral-storage");
+        PodRequest converted = new PodConverter(QshardConfig.defaults()).convert(pod);
+        assertThat(converted.requests()).isEqualTo(pod.requests());
+    }
+
+    @Test
+    void cpuAndAnExtendedResourceBeyondALongSaturateThroughInitContainersToo() {
+        // recorded from a 1.20 apiserver, which keeps decimal quantities as written: cpu "1e18" (1e21 milli-cores)
+        // and example.com/widget "20E" (2e19) in one container, cpu 2 in another, cpu 1 in an init container
+        RawPod pod = read("cpu-1e18-widget-20E.json");
+        assertThat(pod.requests().milliCpu()).isEqualTo(Long.MAX_VALUE); // max(MAX + 2000, 1000)
+        assertThat(pod.requests().memoryBytes()).isEqualTo(128 * MI);
+        assertThat(pod.requests().scalars().get("example.com/widget")).isEqualTo(Long.MAX_VALUE);
+        assertThat(pod.details().nonZeroMilliCpu()).isEqualTo(-1); // saturated the same way: the request
+        assertThat(pod.details().nonZeroMemoryBytes()).isEqualTo(-1);
+        PodRequest converted = new PodConverter(QshardConfig.defaults()).convert(pod);
+        assertThat(converted.tier()).isEqualTo("prod");
+        assertThat(converted.requests().milliCpu()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void overheadAndSidecarSumsSaturateToo() {
+        // the sidecar pod with a sidecar asking 1e18 cores and an overhead on top: every sum stays at the cap
+        String json = json("sidecar-1.29.json").replaceFirst("\"cpu\": \"200m\"", "\"cpu\": \"1e18\"");
+        assertThat(json).contains("1e18");
+        json = json.replace("\"spec\": {", "\"spec\": {\"overhead\": {\"cpu\": \"1e18\"},");
+        RawPod pod;
+        try (JsonParser p = PodJsonReader.MAPPER.createParser(json)) {
+            p.nextToken();
+            pod = PodJsonReader.read(p);
+        }
+        assertThat(pod.requests().milliCpu()).isEqualTo(Long.MAX_VALUE);
+        assertThat(pod.details().nonZeroMilliCpu()).isEqualTo(-1);
+        assertThat(pod.requests().memoryBytes()).isEqualTo(1152 * MI); // untouched
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -73,5 +74,43 @@ class QuantitiesTest {
     @CsvSource({"-1", "lots", "1Xi"})
     void invalidStringsAreErrors(String q) {
         assertThatThrownBy(() -> Quantities.value(q)).isInstanceOf(RuntimeException.class);
+    }
+
+    @ParameterizedTest(name = "{0} → {1}, {2} milli")
+    @CsvSource({
+        // the apiserver's cap of a binary quantity (10Ei is served as 2^63 - 1): kube's Value() is that cap too
+        "9223372036854775807, 9223372036854775807, 9223372036854775807",
+        "9223372036854775806, 9223372036854775806, 9223372036854775807",
+        "10Ei, 9223372036854775807, 9223372036854775807", // 1.15e19 bytes
+        "8Ei, 9223372036854775807, 9223372036854775807", // 2^63, one past the range
+        "7Ei, 8070450532247928832, 9223372036854775807", // 7 * 2^60 fits; in milli-units it does not
+        "1e18, 1000000000000000000, 9223372036854775807", // cpu 1e18 cores in milli-cores
+        "20E, 9223372036854775807, 9223372036854775807", // decimal: kept exact by the API, beyond a long
+        "1e400, 9223372036854775807, 9223372036854775807", // compared before rounding, never expanded
+        "999999999999999Pi, 9223372036854775807, 9223372036854775807", // the fast path: 15 digits * 2^50
+        "9223372036854776k, 9223372036854775807, 9223372036854775807", // 16 digits: the slow path
+        "9223372036854775807m, 9223372036854776, 9223372036854775807",
+        "1e-400, 1, 1" // a tiny amount still rounds up to one unit
+    })
+    void quantitiesBeyondALongSaturate(String q, long value, long milli) {
+        assertThat(Quantities.value(q)).isEqualTo(value);
+        assertThat(Quantities.milli(q)).isEqualTo(milli);
+        assertThat(Quantities.value(new Quantity(q))).isEqualTo(value);
+        assertThat(Quantities.milli(new Quantity(q))).isEqualTo(milli);
+        char[] buffer = ("x" + q + "y").toCharArray(); // a parser's buffer: the quantity in the middle
+        assertThat(Quantities.value(buffer, 1, q.length())).isEqualTo(value);
+        assertThat(Quantities.milli(buffer, 1, q.length())).isEqualTo(milli);
+    }
+
+    @Test
+    void sumsSaturateInsteadOfWrappingAround() {
+        assertThat(Quantities.plus(2, 3)).isEqualTo(5);
+        assertThat(Quantities.plus(Long.MAX_VALUE, 1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Quantities.plus(Long.MAX_VALUE - 5, 5)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Quantities.plus(Long.MAX_VALUE - 5, 4)).isEqualTo(Long.MAX_VALUE - 1);
+        assertThat(Quantities.plus(Long.MAX_VALUE, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Quantities.plus(Long.MAX_VALUE, -1)).isEqualTo(Long.MAX_VALUE - 1);
+        assertThat(Quantities.plus(Long.MIN_VALUE, -1)).isEqualTo(Long.MIN_VALUE);
+        assertThat(Quantities.plus(-4, 1)).isEqualTo(-3);
     }
 }

@@ -24,7 +24,7 @@ class VolumeConverterTest {
     @Test
     void aClaimKeepsWhatTheBinderReads() {
         VolumeClaim c = VolumeConverter.claim(parse("""
-                {'metadata': {'namespace': 'shop', 'name': 'data-0', 'uid': 'u1',
+                {'metadata': {'namespace': 'shop', 'name': 'data-0', 'uid': 'u1', 'resourceVersion': '41',
                   'deletionTimestamp': '2026-01-01T00:00:00Z',
                   'annotations': {'volume.beta.kubernetes.io/storage-class': 'beta',
                     'volume.kubernetes.io/selected-node': 'n1', 'pv.kubernetes.io/bind-completed': 'yes'},
@@ -51,6 +51,7 @@ class VolumeConverterTest {
         assertThat(c.selectedNode()).isEqualTo("n1");
         assertThat(c.fullyBound()).isTrue();
         assertThat(c.controllerUid()).isEqualTo("pod-uid");
+        assertThat(c.resourceVersion()).isEqualTo("41"); // the binder's precondition
     }
 
     @Test
@@ -63,6 +64,7 @@ class VolumeConverterTest {
         assertThat(c.requestBytes()).isZero();
         assertThat(c.fullyBound()).isFalse(); // volumeName alone: pre-bound, not bound by the controller
         assertThat(c.block()).isFalse();
+        assertThat(c.resourceVersion()).isEmpty();
     }
 
     @Test
@@ -89,7 +91,7 @@ class VolumeConverterTest {
     void aLocalPvKeepsItsNodeAffinityClaimRefAndLabels() {
         PersistentVolume pv =
                 VolumeConverter.volume(parse("""
-                {'metadata': {'name': 'pv-1', 'labels': {'topology.kubernetes.io/zone': 'a__b'}},
+                {'metadata': {'name': 'pv-1', 'resourceVersion': '42', 'labels': {'topology.kubernetes.io/zone': 'a__b'}},
                  'spec': {'storageClassName': 'local', 'capacity': {'storage': '10Gi'},
                    'accessModes': ['ReadWriteOnce'], 'local': {'path': '/mnt/disks/1'},
                    'claimRef': {'namespace': 'shop', 'name': 'data-0', 'uid': 'u1'},
@@ -102,6 +104,7 @@ class VolumeConverterTest {
         assertThat(pv.capacityBytes()).isEqualTo(10L << 30);
         assertThat(pv.claimRef()).isEqualTo(new PersistentVolume.ClaimRef("shop", "data-0", "u1"));
         assertThat(pv.phase()).isEqualTo("Bound");
+        assertThat(pv.resourceVersion()).isEqualTo("42"); // the binder's precondition
         assertThat(pv.labels()).containsEntry("topology.kubernetes.io/zone", "a__b");
         assertThat(pv.csi()).isFalse();
         assertThat(pv.admits(Map.of("kubernetes.io/hostname", "n1"))).isTrue();

@@ -7,6 +7,7 @@ import static io.qshard.kube.informer.WatchJson.event;
 import static io.qshard.kube.informer.WatchJson.pod;
 import static io.qshard.kube.informer.WatchJson.podList;
 import static io.qshard.kube.informer.WatchJson.query;
+import static io.qshard.kube.informer.WatchJson.undecodable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -16,6 +17,9 @@ import io.qshard.kube.convert.RawPod;
 import io.qshard.kube.testing.HeldHttpClient;
 import io.qshard.kube.testing.HeldStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -235,6 +239,83 @@ class PodReflectorTest {
                         "upsert u3@101",
                         "relisted 2");
         assertThat(reflector.lists()).isEqualTo(3);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = PodReflectorTest.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void podsAskingMoreThanALongAreDecodedAndTheirDeletionsDelivered() {
+        // recorded from a 1.20 apiserver: the MODIFIED (deletionTimestamp set) and DELETED events of a pod asking for
+        // "ephemeral-storage: 10Ei", served as 9223372036854775807; and a pod asking for cpu "1e18" (beyond a long in
+        // milli-cores), as the apiserver serves it, added then deleted. Both saturate (QuantitiesTest): none is
+        // dropped.
+        String recorded = resource("/pods/ephemeral-10Ei-capped.watch");
+        assertThat(recorded).contains("\"ephemeral-storage\":\"9223372036854775807\"");
+        String cpu = resource("/pods/cpu-1e18-widget-20E.json");
+        assertThat(cpu).contains("\"cpu\": \"1e18\"");
+        HeldStream watch = synced("100", pod("u1", "90"));
+        watch.push(
+                recorded,
+                event("ADDED", cpu),
+                event("DELETED", cpu.replace("\"resourceVersion\": \"209\"", "\"resourceVersion\": \"213\"")));
+        await().until(() -> seen.size() == 5);
+        String ephemeral = "b412e993-ec3a-49f2-911d-c32eceef30b0";
+        String cpuPod = "9e42e8ea-13bf-4807-bc02-59c4fe5674a9";
+        assertThat(seen)
+                .containsExactly(
+                        "upsert u1@90",
+                        "upsert " + ephemeral + "@211",
+                        "delete " + ephemeral,
+                        "upsert " + cpuPod + "@209",
+                        "delete " + cpuPod);
+        assertThat(reflector.malformed()).isZero();
+        watch.end();
+        assertThat(query(awaitWatch().request())).containsEntry("resourceVersion", "213");
+    }
+
+    @Test
+    void anUndecodableDeletionStillReleasesThePodByItsUid() {
+        HeldStream watch = synced("100", pod("u1", "90"), pod("u2", "95"), pod("u3", "96"));
+        watch.push(
+                event("MODIFIED", undecodable("u1", "101", false)), // left out: u1 stays at version 90
+                event("DELETED", undecodable("u2", "102", false)), // released by the uid in its metadata
+                event("DELETED", undecodable("u3", "103", true)), // wherever the metadata stands
+                event("ADDED", pod("u4", "104")));
+        await().until(() -> seen.size() == 6);
+        assertThat(seen)
+                .containsExactly(
+                        "upsert u1@90", "upsert u2@95", "upsert u3@96", "delete u2", "delete u3", "upsert u4@104");
+        assertThat(reflector.malformed()).isEqualTo(3);
+        assertThat(reflector.events()).isEqualTo(4);
+
+        watch.push(event("MODIFIED", undecodable("u4", "105", false)));
+        watch.end();
+        HeldStream next = awaitWatch();
+        assertThat(query(next.request())).containsEntry("resourceVersion", "105"); // passed, though left out
+        assertThat(seen).hasSize(6);
+    }
+
+    @Test
+    void aReListMeetingAnUndecodablePodDoesNotReportItDeleted() {
+        HeldStream watch = synced("100", pod("u1", "90"), pod("u2", "95"), pod("u3", "96"));
+        watch.push(error(410));
+        answerList("150", undecodable("u1", "120", false), pod("u2", "121")); // u3 vanished
+        awaitWatch();
+        assertThat(seen)
+                .containsExactly(
+                        "upsert u1@90",
+                        "upsert u2@95",
+                        "upsert u3@96",
+                        "upsert u2@121",
+                        "delete u3", // u1 is still there, at the version last delivered
+                        "relisted 1");
+        assertThat(reflector.malformed()).isEqualTo(1);
     }
 
     @Test

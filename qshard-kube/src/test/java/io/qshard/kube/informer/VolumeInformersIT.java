@@ -3,6 +3,7 @@ package io.qshard.kube.informer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -23,21 +24,27 @@ import io.qshard.core.volume.VolumeSources;
 import io.qshard.kube.client.ApiClients;
 import io.qshard.kube.convert.PodConverter;
 import io.qshard.localcluster.LocalControlPlane;
+import io.qshard.localcluster.fixtures.Bulk;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.ServiceAccounts;
 import io.qshard.localcluster.junit.RealControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * The volume informers on a real apiserver: claims, PVs, classes and CSINodes reach a listener converted, changes of
- * what scheduling reads are delivered and a deletion as null; and a client RBAC does not let watch them is told so
- * ({@link VolumeSources}: forbidden), which the scheduler turns into a refusal of pods with claims, until the
+ * what scheduling reads are delivered and a deletion as null; each source is told READY only after every object of
+ * its list was delivered (no pod is decided on a partial catalog); and a client RBAC does not let watch them is told
+ * so ({@link VolumeSources}: forbidden), which the scheduler turns into a refusal of pods with claims, until the
  * permission is granted.
  */
 @RealControlPlane
@@ -157,6 +164,88 @@ class VolumeInformersIT {
     }
 
     @Test
+    void eachSourceIsReadyOnlyOnceEveryObjectListedWasDelivered(KubernetesClient admin) {
+        // enough objects that the informers' handlers are still delivering them when their stores are full (the
+        // informers' start futures complete then): READY told at that moment would overtake most of them
+        String ns = Namespaces.fresh(admin, "volready");
+        String sc = "ready-" + ns;
+        String csiNode = "csi-" + ns;
+        String label = "volready";
+        int n = 150;
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.add(new StorageClassBuilder()
+                .withNewMetadata()
+                .withName(sc)
+                .endMetadata()
+                .withProvisioner("kubernetes.io/no-provisioner")
+                .withVolumeBindingMode("WaitForFirstConsumer")
+                .build());
+        objects.add(new CSINodeBuilder()
+                .withNewMetadata()
+                .withName(csiNode)
+                .endMetadata()
+                .withNewSpec()
+                .addNewDriver()
+                .withName("csi.example.com")
+                .withNodeID(csiNode)
+                .endDriver()
+                .endSpec()
+                .build());
+        Set<String> claimKeys = new HashSet<>();
+        Set<String> volumeNames = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            objects.add(new PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                    .withName("c-" + i)
+                    .withNamespace(ns)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withStorageClassName(sc)
+                    .withAccessModes("ReadWriteOnce")
+                    .withNewResources()
+                    .withRequests(Map.of("storage", new Quantity("1Gi")))
+                    .endResources()
+                    .endSpec()
+                    .build());
+            claimKeys.add(ns + "/c-" + i);
+            objects.add(new PersistentVolumeBuilder()
+                    .withNewMetadata()
+                    .withName(ns + "-pv-" + i)
+                    .withLabels(Map.of(label, ns))
+                    .endMetadata()
+                    .withNewSpec()
+                    .withStorageClassName(sc)
+                    .withCapacity(Map.of("storage", new Quantity("1Gi")))
+                    .withAccessModes("ReadWriteOnce")
+                    .withNewCsi()
+                    .withDriver("csi.example.com")
+                    .withVolumeHandle("vol-" + i)
+                    .endCsi()
+                    .endSpec()
+                    .build());
+            volumeNames.add(ns + "-pv-" + i);
+        }
+        Bulk.create(admin, objects, 8);
+        Recorder seen = new Recorder();
+        try (ClusterInformers informers = new ClusterInformers(admin, new PodConverter(QshardConfig.defaults()))) {
+            informers.addListener(seen);
+            informers.start(DEADLINE);
+            // start-up returned: every source was READY, and told so after all its objects (no waiting here)
+            assertThat(seen.sources.get()).isEqualTo(VolumeSources.READY);
+            assertThat(seen.claimsAtReady.get()).containsAll(claimKeys);
+            assertThat(seen.volumesAtReady.get()).containsAll(volumeNames);
+            assertThat(seen.classesAtReady.get()).contains(sc);
+            assertThat(seen.csiNodesAtReady.get()).contains(csiNode);
+            assertThat(seen.claims.keySet()).containsAll(claimKeys);
+            assertThat(seen.volumes.keySet()).containsAll(volumeNames);
+        } finally {
+            admin.persistentVolumes().withLabel(label, ns).delete();
+            admin.storage().v1().csiNodes().withName(csiNode).delete();
+            admin.storage().v1().storageClasses().withName(sc).delete();
+        }
+    }
+
+    @Test
     void forbiddenVolumeResourcesAreReportedThenUsedOnceGranted(KubernetesClient admin, LocalControlPlane cp) {
         // the migration loop's identity: nodes, pods and nodeusages only
         Path kubeconfig = ServiceAccounts.kubeconfigWithRbac(
@@ -229,6 +318,12 @@ class VolumeInformersIT {
         final Map<String, Optional<StorageClass>> classes = new ConcurrentHashMap<>();
         final Map<String, Optional<CsiNodeLimits>> csiNodes = new ConcurrentHashMap<>();
         final AtomicReference<VolumeSources> sources = new AtomicReference<>();
+        /** The keys delivered when each source was first told READY. */
+        final AtomicReference<Set<String>> claimsAtReady = new AtomicReference<>();
+
+        final AtomicReference<Set<String>> volumesAtReady = new AtomicReference<>();
+        final AtomicReference<Set<String>> classesAtReady = new AtomicReference<>();
+        final AtomicReference<Set<String>> csiNodesAtReady = new AtomicReference<>();
 
         @Override
         public boolean readsVolumes() {
@@ -258,6 +353,16 @@ class VolumeInformersIT {
         @Override
         public void volumeSources(VolumeSources s) {
             sources.set(s);
+            atReady(s.claims(), claimsAtReady, claims);
+            atReady(s.volumes(), volumesAtReady, volumes);
+            atReady(s.classes(), classesAtReady, classes);
+            atReady(s.csiNodes(), csiNodesAtReady, csiNodes);
+        }
+
+        private static void atReady(VolumeSources.State s, AtomicReference<Set<String>> at, Map<String, ?> delivered) {
+            if (s == VolumeSources.State.READY && at.get() == null) {
+                at.set(Set.copyOf(delivered.keySet()));
+            }
         }
 
         @Override

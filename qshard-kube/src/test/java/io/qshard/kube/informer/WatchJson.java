@@ -21,6 +21,20 @@ final class WatchJson {
                 + "\"status\":{\"phase\":\"Pending\"}}";
     }
 
+    /**
+     * A pod the decoder refuses (a quantity written as an object, which no apiserver serves) after reading its name,
+     * uid and resourceVersion; {@code metadataLast} puts its metadata after the spec that is refused.
+     */
+    static String undecodable(String uid, String resourceVersion, boolean metadataLast) {
+        String metadata = "\"metadata\":{\"name\":\"p-" + uid + "\",\"namespace\":\"ns\",\"uid\":\"" + uid
+                + "\",\"resourceVersion\":\"" + resourceVersion + "\"}";
+        String spec = "\"spec\":{\"schedulerName\":\"qshard-batch\","
+                + "\"containers\":[{\"name\":\"main\",\"resources\":{\"requests\":{\"cpu\":{\"m\":100}}}}]}";
+        return "{\"kind\":\"Pod\",\"apiVersion\":\"v1\","
+                + (metadataLast ? spec + "," + metadata : metadata + "," + spec)
+                + ",\"status\":{\"phase\":\"Pending\"}}";
+    }
+
     static String podList(String resourceVersion, String... pods) {
         return "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"" + resourceVersion
                 + "\"},\"items\":[" + String.join(",", pods) + "]}";
