@@ -111,7 +111,7 @@ public final class TierResourceFit implements FilterPlugin {
             mask |= nativeFit(want.milliCpu(), rule, node, NodeState.CPU)
                     | nativeFit(want.memoryBytes(), rule, node, NodeState.MEMORY);
         }
-        if (want.scalars().isEmpty() && node.requestedScalars().isEmpty()) { // the cpu/memory path
+        if (want.scalars().isEmpty() && !node.hasRequestedScalars()) { // the cpu/memory path
             return mask == 0 ? Status.SUCCESS : statuses[rule.ordinal()][mask];
         }
         return withScalars(want, rule, node, mask);
