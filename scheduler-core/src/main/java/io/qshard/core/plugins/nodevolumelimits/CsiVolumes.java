@@ -31,7 +31,8 @@ final class CsiVolumes {
             "kubernetes.io/gce-pd",
             "kubernetes.io/azure-disk",
             "kubernetes.io/azure-file",
-            "kubernetes.io/cinder");
+            "kubernetes.io/cinder",
+            "kubernetes.io/vsphere-volume");
 
     private CsiVolumes() {}
 

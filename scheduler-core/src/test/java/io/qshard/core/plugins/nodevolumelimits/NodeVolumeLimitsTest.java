@@ -128,6 +128,33 @@ class NodeVolumeLimitsTest {
         assertThat(plugin.preFilter(new CycleState(), inline, snap)).isSameAs(Status.SKIP); // 1.20 counts claims only
     }
 
+    /**
+     * An unbound claim of a class whose provisioner is an in-tree plugin csi-translation-lib 1.20 knows is not counted
+     * (1.20 counts it only once CSI migration is on, off by default): the pod skips the filter; any other provisioner
+     * counts under its own name (the first table's {@code a:?}).
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "kubernetes.io/aws-ebs, skip",
+        "kubernetes.io/gce-pd, skip",
+        "kubernetes.io/azure-disk, skip",
+        "kubernetes.io/azure-file, skip",
+        "kubernetes.io/cinder, skip",
+        "kubernetes.io/vsphere-volume, skip",
+        "kubernetes.io/no-provisioner, count", // local volumes' class: not a migratable plugin
+        "csi-a.example.com, count",
+    })
+    void unboundClaimsOfMigratableInTreeProvisionersAreNotCounted(String provisioner, String verdict) {
+        ClusterSnapshot snap = ClusterSnapshot.empty()
+                .with(NodeState.of(
+                        io.qshard.core.testing.Fixtures.node("n", 4000, 8).build()))
+                .withVolumes(
+                        catalog(wffc("cls", provisioner), claim("ns", "data").storageClass("cls")));
+        Status s = plugin.preFilter(
+                new CycleState(), withClaims(pod("p", "prod", 10, 0).build(), "data"), snap);
+        assertThat(s).isSameAs(verdict.equals("skip") ? Status.SKIP : Status.SUCCESS);
+    }
+
     @Test
     void attachLimitKeysAsKubeNamesThem() {
         assertThat(CsiVolumes.attachLimitKey("ebs.csi.aws.com")).isEqualTo("attachable-volumes-csi-ebs.csi.aws.com");
