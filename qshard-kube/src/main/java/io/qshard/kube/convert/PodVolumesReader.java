@@ -31,6 +31,9 @@ final class PodVolumesReader {
         String iqn;
         String pool = "rbd"; // the API's default
         String image;
+        /** The Ceph monitors, sorted and distinct, joined by ','; "" when none. */
+        String monitors = "";
+
         String driver;
         boolean readOnly;
     }
@@ -156,9 +159,9 @@ final class PodVolumesReader {
 
     /**
      * The volume; the disk id is what kube-scheduler 1.20's VolumeRestrictions compares: the GCE PD name, the EBS
-     * volume ID, the iSCSI IQN (alone: one IQN is one target whatever the portal), RBD {@code pool/image} (the Ceph
-     * monitors are not kept: two RBD volumes with the same pool and image conflict even on disjoint monitors, where 1.20
-     * lets them be), an inline CSI volume's driver.
+     * volume ID, the iSCSI IQN (alone: one IQN is one target whatever the portal), RBD {@code pool/image@monitors}
+     * (the Ceph monitors sorted, distinct, joined by {@code ','}: 1.20 requires them to overlap), an inline CSI
+     * volume's driver.
      */
     private static PodVolume volume(String name, Source source, SourceFields f) {
         return switch (source) {
@@ -167,7 +170,7 @@ final class PodVolumesReader {
             case GCE_PD -> new PodVolume(name, source, null, f.pdName, f.readOnly);
             case AWS_EBS -> new PodVolume(name, source, null, f.volumeId, f.readOnly);
             case ISCSI -> new PodVolume(name, source, null, f.iqn, f.readOnly);
-            case RBD -> new PodVolume(name, source, null, f.pool + "/" + f.image, f.readOnly);
+            case RBD -> new PodVolume(name, source, null, f.pool + "/" + f.image + "@" + f.monitors, f.readOnly);
             case CSI_INLINE -> new PodVolume(name, source, null, f.driver, f.readOnly);
             case OTHER -> new PodVolume(name, source, null, null, f.readOnly);
         };
@@ -185,12 +188,36 @@ final class PodVolumesReader {
                 case "iqn" -> f.iqn = p.getValueAsString();
                 case "pool" -> f.pool = p.getValueAsString();
                 case "image" -> f.image = p.getValueAsString();
+                case "monitors" -> f.monitors = strings(p);
                 case "driver" -> f.driver = p.getValueAsString();
                 case "readOnly" -> f.readOnly = v == JsonToken.VALUE_TRUE;
                 default -> p.skipChildren();
             }
         }
         return f;
+    }
+
+    /**
+     * The strings of the array the parser is on, sorted, distinct and joined by {@code ','} ("" for none or not an
+     * array); leaves the parser on its end.
+     */
+    private static String strings(JsonParser p) {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return "";
+        }
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t == null) {
+                throw new IllegalArgumentException("truncated pod JSON");
+            }
+            if (t == JsonToken.VALUE_STRING) {
+                out.add(p.getString());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return String.join(",", out);
     }
 
     /** Whether the array the parser is on lists anything; leaves the parser on its end. */

@@ -143,7 +143,7 @@ class PodSpecReaderTest {
                         new PodVolume("pd", Source.GCE_PD, null, "web-pd", true),
                         new PodVolume("ebs", Source.AWS_EBS, null, "vol-0abc1234def567890", false),
                         new PodVolume("target", Source.ISCSI, null, "iqn.2001-04.com.example:storage.disk1", true),
-                        new PodVolume("ceph", Source.RBD, null, "kube/foo", false),
+                        new PodVolume("ceph", Source.RBD, null, "kube/foo@10.16.154.78:6789,10.16.154.82:6789", false),
                         new PodVolume("secrets", Source.CSI_INLINE, null, "secrets-store.csi.k8s.io", true),
                         PodVolume.claim("claim-ro", "shared-assets", true));
         assertThat(pod.details().hasClaims()).isTrue();

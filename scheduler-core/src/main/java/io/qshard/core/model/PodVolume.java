@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param claimName the PersistentVolumeClaim it uses: {@code persistentVolumeClaim.claimName}, or for a generic
  *                  ephemeral volume {@code <pod name>-<volume name>} (the claim its controller creates); null otherwise
  * @param diskId    for a disk that can be attached to one node only, what kube-scheduler 1.20's VolumeRestrictions
- *                  compares (GCE PD name, AWS EBS volume ID, iSCSI IQN, RBD {@code pool/image}), or for an inline CSI
- *                  volume its driver; else null
+ *                  compares (GCE PD name, AWS EBS volume ID, iSCSI IQN, RBD {@code pool/image@monitors}), or
+ *                  for an inline CSI volume its driver; else null
  * @param readOnly  mounted read-only
  */
 public record PodVolume(String name, Source source, String claimName, String diskId, boolean readOnly) {

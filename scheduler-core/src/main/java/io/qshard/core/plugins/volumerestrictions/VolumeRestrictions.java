@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * kube-scheduler's VolumeRestrictions. 1.20's disk conflicts: a GCE PD already mounted by a pod on the node conflicts
  * unless both mount it read-only, an AWS EBS volume always, an iSCSI volume of the same IQN and an RBD image of the
- * same pool and image unless both are read-only (the Ceph monitors are not compared: see {@code PodVolume}) —
+ * same pool and image on overlapping Ceph monitors unless both are read-only —
  * "node(s) had no available disk". And, where the API serves the ReadWriteOncePod access mode (1.22+; 1.20 does not),
  * kube 1.27's rule: a pod whose ReadWriteOncePod claim any placed pod already uses fits no node. A claim that does not
  * exist is left to VolumeBinding, which refuses the pod with kube's reason. PreFilter SKIPs pods with neither, so they
@@ -93,12 +93,31 @@ public final class VolumeRestrictions implements PreFilterPlugin, FilterPlugin {
 
     /** kube's {@code isVolumeConflict} for one pair of volumes. */
     static boolean conflict(PodVolume a, PodVolume b) {
-        if (a.source() != b.source()
-                || !isDisk(a.source())
-                || a.diskId() == null
-                || !a.diskId().equals(b.diskId())) {
+        if (a.source() != b.source() || !isDisk(a.source()) || a.diskId() == null || b.diskId() == null) {
             return false;
         }
-        return a.source() == PodVolume.Source.AWS_EBS || !(a.readOnly() && b.readOnly());
+        boolean same = a.source() == PodVolume.Source.RBD
+                ? sameRbdImage(a.diskId(), b.diskId())
+                : a.diskId().equals(b.diskId());
+        return same && (a.source() == PodVolume.Source.AWS_EBS || !(a.readOnly() && b.readOnly()));
+    }
+
+    /**
+     * RBD disk ids are {@code pool/image@mon1,mon2,…} (monitors sorted, distinct): the same image when pool and image
+     * are equal and at least one monitor is in both lists (kube's {@code haveOverlap}; no monitors, no overlap).
+     */
+    static boolean sameRbdImage(String a, String b) {
+        int at = a.lastIndexOf('@');
+        int bt = b.lastIndexOf('@');
+        if (at < 0 || at != bt || !a.regionMatches(0, b, 0, at)) {
+            return false;
+        }
+        List<String> mine = List.of(a.substring(at + 1).split(","));
+        for (String m : b.substring(bt + 1).split(",")) {
+            if (!m.isEmpty() && mine.contains(m)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

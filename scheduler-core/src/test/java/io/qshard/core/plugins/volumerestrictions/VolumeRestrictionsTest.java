@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * kube-scheduler 1.20's disk conflicts. A volume is written {@code source:disk[:ro]} — {@code gce} (GCE PD name),
- * {@code ebs} (EBS volume ID), {@code iscsi} (IQN), {@code rbd} (pool/image); {@code :ro} mounted read-only. One pod on
+ * {@code ebs} (EBS volume ID), {@code iscsi} (IQN), {@code rbd} (pool/image@monitors, as the decoder writes it); {@code :ro} mounted read-only. One pod on
  * the node holds the first volume, the new pod asks for the second. GCE PD, iSCSI and RBD conflict on the same disk
  * unless both are read-only; EBS always conflicts on the same volume.
  */
@@ -52,9 +52,13 @@ class VolumeRestrictionsTest {
         "ebs:v1,       ebs:v2,       ok",
         "iscsi:iqn.a,  iscsi:iqn.a,  conflict",
         "iscsi:iqn.a:ro, iscsi:iqn.a:ro, ok",
-        "rbd:p/img,    rbd:p/img,    conflict",
-        "rbd:p/img:ro, rbd:p/img:ro, ok",
-        "rbd:p/img,    rbd:q/img,    ok",
+        "rbd:p/img@m1,    rbd:p/img@m1,    conflict",
+        "rbd:p/img@m1:ro, rbd:p/img@m1:ro, ok",
+        "rbd:p/img@m1,    rbd:q/img@m1,    ok",
+        "'rbd:p/img@m1,m2', 'rbd:p/img@m2,m3', conflict", // the monitor lists overlap (m2)
+        "rbd:p/img@m1,    rbd:p/img@m2,    ok", // another Ceph cluster: 1.20's haveOverlap is false
+        "rbd:p/img@,      rbd:p/img@,      ok", // no monitors, no overlap
+        "rbd:p/img@m1,    rbd:p/im@m1,     ok",
         "gce:d1,       ebs:d1,       ok", // different sources never conflict
     })
     void diskConflicts(String held, String wanted, String verdict) {
