@@ -304,6 +304,30 @@ public final class SchedulingAlgorithm {
     }
 
     /**
+     * Whether {@code pod} passes this profile's PreFilters on {@code snapshot} and its Filters on the node named
+     * {@code nodeName} there: SUCCESS, or the first failing status (a PreFilter's, or the node's first failing
+     * Filter's; UNRESOLVABLE for a node the snapshot does not hold). A fresh cycle state each call, so it sees the
+     * snapshot as given — with pods removed, as preemption's dry run asks. Never throws for expected rejections.
+     */
+    public Status filterOn(ClusterSnapshot snapshot, PodRequest pod, String nodeName) {
+        int at = snapshot.position(nodeName);
+        if (at < 0) {
+            return Status.unresolvable("SchedulingAlgorithm", "node " + nodeName + " is not in the snapshot");
+        }
+        CycleState state = new CycleState();
+        FilterPlugin[] filters = this.filters;
+        for (PreFilterPlugin p : preFilters) {
+            Status s = p.preFilter(state, pod, snapshot);
+            if (s.code() == Status.Code.SKIP) {
+                filters = without(filters, p);
+            } else if (!s.isSuccess()) {
+                return s;
+            }
+        }
+        return runFilters(filters, state, pod, snapshot.node(at));
+    }
+
+    /**
      * Explains a decision for {@code pod} over every node of {@code snapshot}: each node's filter verdict, and each
      * feasible node's per-plugin scores and total (see {@link Explanation}). Costs a full pass; for tools, not the
      * hot path. Never throws for expected rejections.

@@ -1,0 +1,96 @@
+package io.qshard.core.preemption;
+
+import io.qshard.core.framework.Diagnosis;
+import io.qshard.core.framework.Status;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.snapshot.ClusterSnapshot;
+import io.qshard.core.snapshot.NodeState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * kube-scheduler 1.20's DefaultPreemption decision ({@code FindCandidates} + {@code SelectCandidate}) for a pod no
+ * node fit, over one snapshot:
+ *
+ * <ol>
+ *   <li>the nodes where preemption might help: those the pod's cycle rejected with anything but UNRESOLVABLE
+ *       ({@code nodesWherePreemptionMightHelp});
+ *   <li>a dry run on each, in ring order from {@code offset}, of {@link NodeVictims#select} with the tier's own
+ *       filters ({@link FilterCheck}, run on the snapshot without the pods removed — topology counts included, so
+ *       pod affinity and spread see them gone); it stops once it has {@link PreemptionArgs#candidates} candidates and
+ *       one of them violates no disruption budget ({@code dryRunPreemption});
+ *   <li>{@link CandidatePick#pick} over the candidates, those without violations first.
+ * </ol>
+ * Who may preempt ({@code preemptionPolicy}, a nominated node whose victims are still terminating) is the caller's
+ * question. Stateless; everything it is given is read on the calling thread.
+ */
+public final class Preemption {
+    /** The tier's PreFilters and Filters for a pod on one node of a snapshot. */
+    @FunctionalInterface
+    public interface FilterCheck {
+        /** SUCCESS when {@code pod} fits {@code node} of {@code snapshot}; else why not. */
+        Status check(ClusterSnapshot snapshot, PodRequest pod, String node);
+    }
+
+    private final FilterCheck filters;
+    private final PreemptionArgs args;
+    private final VictimOrder order;
+
+    public Preemption(FilterCheck filters, PreemptionArgs args, VictimOrder order) {
+        this.filters = Objects.requireNonNull(filters, "filters");
+        this.args = Objects.requireNonNull(args, "args");
+        this.order = Objects.requireNonNull(order, "order");
+    }
+
+    /**
+     * The node to nominate for {@code pod} and the pods to remove there, or null when removing lower-priority pods
+     * makes it fit nowhere.
+     *
+     * @param diagnosis the failed cycle's verdict per node
+     * @param offset    where the dry run starts among the nodes where preemption might help (1.20: random), ≥ 0
+     */
+    public Victims decide(
+            ClusterSnapshot snapshot, PodRequest pod, Diagnosis diagnosis, List<DisruptionBudget> budgets, int offset) {
+        List<NodeState> potential = new ArrayList<>();
+        for (Map.Entry<String, Status> e : diagnosis.byNode().entrySet()) {
+            if (e.getValue().code() != Status.Code.UNRESOLVABLE) {
+                snapshot.node(e.getKey()).ifPresent(potential::add);
+            }
+        }
+        if (potential.isEmpty()) {
+            return null;
+        }
+        int wanted = args.candidates(potential.size());
+        List<Victims> clean = new ArrayList<>();
+        List<Victims> violating = new ArrayList<>();
+        for (int i = 0; i < potential.size(); i++) {
+            NodeState node = potential.get(Math.floorMod(offset + i, potential.size()));
+            Victims v = NodeVictims.select(node, pod, fit(snapshot, pod, node), budgets, order);
+            if (v == null) {
+                continue;
+            }
+            (v.pdbViolations() == 0 ? clean : violating).add(v);
+            if (!clean.isEmpty() && clean.size() + violating.size() >= wanted) {
+                break;
+            }
+        }
+        List<Victims> all = new ArrayList<>(clean.subList(0, Math.min(clean.size(), wanted)));
+        all.addAll(violating.subList(0, Math.min(violating.size(), wanted)));
+        return CandidatePick.pick(all, order);
+    }
+
+    /** The tier's filters on {@code snapshot} as it would be with {@code original}'s missing pods gone. */
+    private NodeVictims.Fit fit(ClusterSnapshot snapshot, PodRequest pod, NodeState original) {
+        return state -> {
+            ClusterSnapshot s = snapshot;
+            for (PodRequest p : original.pods()) {
+                if (!state.hasPod(p.uid())) {
+                    s = s.withoutPod(p.nodeName() == null ? p.boundTo(original.name()) : p);
+                }
+            }
+            return filters.check(s, pod, original.name()).isSuccess();
+        };
+    }
+}

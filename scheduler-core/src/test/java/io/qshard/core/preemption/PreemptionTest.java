@@ -1,0 +1,141 @@
+package io.qshard.core.preemption;
+
+import static io.qshard.core.testing.Fixtures.node;
+import static io.qshard.core.testing.Fixtures.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qshard.core.algorithm.NodesToScore;
+import io.qshard.core.algorithm.ScheduleResult;
+import io.qshard.core.algorithm.SchedulingAlgorithm;
+import io.qshard.core.config.DefaultTiers;
+import io.qshard.core.framework.PluginContext;
+import io.qshard.core.framework.Profile;
+import io.qshard.core.model.LabelSelector;
+import io.qshard.core.model.PodAffinity;
+import io.qshard.core.model.PodRequest;
+import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.core.snapshot.ClusterSnapshot;
+import io.qshard.core.snapshot.NodeState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole decision with the default prod profile's own filters: the pod's cycle fails, {@link Preemption} picks the
+ * node and victims. Nodes of 4000m; requests in milli-cores; the arithmetic in each comment (room = 4000 − Σ requests
+ * left on the node).
+ */
+class PreemptionTest {
+    private final SchedulingAlgorithm algorithm = new SchedulingAlgorithm(
+            Profile.build(DefaultTiers.named(DefaultTiers.PROD), ShippedPlugins.registry(), PluginContext.defaults()),
+            NodesToScore.adaptive());
+    private final Preemption preemption =
+            new Preemption(algorithm::filterOn, PreemptionArgs.DEFAULTS, new VictimOrder(p -> Instant.EPOCH));
+
+    private static PodRequest bound(String uid, int priority, long cpu, String node) {
+        return pod(uid, "prod", cpu, 0).priority(priority).build().boundTo(node);
+    }
+
+    private static NodeState holding(NodeState n, PodRequest... pods) {
+        for (PodRequest p : pods) {
+            n = n.reserve(p);
+        }
+        return n;
+    }
+
+    private Victims decide(ClusterSnapshot snapshot, PodRequest preemptor, List<DisruptionBudget> budgets) {
+        ScheduleResult r = algorithm.schedule(snapshot, preemptor, 1);
+        assertThat(r.isPlaced()).as("the pod fits nowhere without preemption").isFalse();
+        return preemption.decide(snapshot, preemptor, r.diagnosis(), budgets, 0);
+    }
+
+    @Test
+    void theNodeWhoseVictimsAreLeastImportantIsNominated() {
+        // node1: low 3000 + mid 500 → without both 2000 fits; mid back: 500 + 2000 ≤ 4000 stays; low back: over → [low]
+        // node2: mid 3000 + high 500 (not lower) → [mid]. Step 2: first victim low (0) < mid (100) → node1
+        ClusterSnapshot s = ClusterSnapshot.empty()
+                .with(holding(
+                        node("node1", 4000, 8).state(), bound("low", 0, 3000, "node1"), bound("m1", 100, 500, "node1")))
+                .with(holding(
+                        node("node2", 4000, 8).state(),
+                        bound("m2", 100, 3000, "node2"),
+                        bound("h2", 1000, 500, "node2")));
+        Victims v = decide(s, pod("p", "prod", 2000, 0).priority(500).build(), List.of());
+        assertThat(v.node()).isEqualTo("node1");
+        assertThat(v.pods()).extracting(PodRequest::uid).containsExactly("low");
+    }
+
+    @Test
+    void nodesTheCycleRejectedForGoodAreNotTried() {
+        // node3's taint rejects the pod UNRESOLVABLE: removing pods cannot help there, so its filters are never run
+        ClusterSnapshot s = ClusterSnapshot.empty()
+                .with(holding(node("node1", 4000, 8).state(), bound("m1", 100, 3500, "node1")))
+                .with(holding(
+                        node("node3", 4000, 8)
+                                .taint("dedicated", "gpu", io.qshard.core.model.Taint.Effect.NO_SCHEDULE)
+                                .state(),
+                        bound("low3", 0, 3500, "node3")));
+        List<String> checked = new java.util.ArrayList<>();
+        Preemption counting = new Preemption(
+                (snap, pod, node) -> {
+                    checked.add(node);
+                    return algorithm.filterOn(snap, pod, node);
+                },
+                PreemptionArgs.DEFAULTS,
+                new VictimOrder(p -> Instant.EPOCH));
+        PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
+        ScheduleResult r = algorithm.schedule(s, p, 1);
+        Victims v = counting.decide(s, p, r.diagnosis(), List.of(), 0);
+        assertThat(v.node()).isEqualTo("node1");
+        assertThat(v.pods()).extracting(PodRequest::uid).containsExactly("m1");
+        assertThat(checked).containsOnly("node1"); // without m1, then with it back
+    }
+
+    @Test
+    void noLowerPriorityPodsNoNomination() {
+        ClusterSnapshot s =
+                ClusterSnapshot.empty().with(holding(node("node1", 4000, 8).state(), bound("h1", 1000, 3500, "node1")));
+        assertThat(decide(s, pod("p", "prod", 2000, 0).priority(1000).build(), List.of()))
+                .isNull(); // tied: not lower
+    }
+
+    @Test
+    void aNodeWhoseVictimsBreakABudgetLosesToOneWhoseDoNot() {
+        // both nodes need their one pod gone; node1's is covered by a budget allowing 0 → one violation; node2's is a
+        // higher-priority pod but breaks nothing → node2 (fewest violations first)
+        Map<String, String> db = Map.of("app", "db");
+        PodRequest guarded = bound("guarded", 0, 3500, "node1").withTopology(db, PodAffinity.NONE, List.of());
+        ClusterSnapshot s = ClusterSnapshot.empty()
+                .with(holding(node("node1", 4000, 8).state(), guarded))
+                .with(holding(node("node2", 4000, 8).state(), bound("m2", 100, 3500, "node2")));
+        DisruptionBudget pdb = new DisruptionBudget("ns", "db", LabelSelector.of(db, List.of()), 0, Set.of());
+        Victims v = decide(s, pod("p", "prod", 2000, 0).priority(500).build(), List.of(pdb));
+        assertThat(v.node()).isEqualTo("node2");
+        assertThat(v.pdbViolations()).isZero();
+        // without the budget the lower victim wins
+        assertThat(decide(s, pod("p", "prod", 2000, 0).priority(500).build(), List.of())
+                        .node())
+                .isEqualTo("node1");
+    }
+
+    @Test
+    void theDryRunLooksPastTheCandidateCountUntilOneBreaksNoBudget() {
+        // candidates wanted: max(3 × 10 / 100, 1) = 1 with args (10, 1); from offset 0, node-a and node-b only break
+        // the budget; the run goes on to node-c, which does not, and stops there → node-c (fewest violations)
+        Map<String, String> db = Map.of("app", "db");
+        ClusterSnapshot s = ClusterSnapshot.empty();
+        for (String n : List.of("node-a", "node-b")) {
+            PodRequest g = bound("g-" + n, 0, 3500, n).withTopology(db, PodAffinity.NONE, List.of());
+            s = s.with(holding(node(n, 4000, 8).state(), g));
+        }
+        s = s.with(holding(node("node-c", 4000, 8).state(), bound("m-c", 100, 3500, "node-c")));
+        DisruptionBudget pdb = new DisruptionBudget("ns", "db", LabelSelector.of(db, List.of()), 0, Set.of());
+        Preemption narrow =
+                new Preemption(algorithm::filterOn, new PreemptionArgs(10, 1), new VictimOrder(p -> Instant.EPOCH));
+        PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
+        ScheduleResult r = algorithm.schedule(s, p, 1);
+        assertThat(narrow.decide(s, p, r.diagnosis(), List.of(pdb), 0).node()).isEqualTo("node-c");
+    }
+}
