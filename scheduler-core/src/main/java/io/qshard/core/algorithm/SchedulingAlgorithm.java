@@ -304,27 +304,49 @@ public final class SchedulingAlgorithm {
     }
 
     /**
-     * Whether {@code pod} passes this profile's PreFilters on {@code snapshot} and its Filters on the node named
-     * {@code nodeName} there: SUCCESS, or the first failing status (a PreFilter's, or the node's first failing
-     * Filter's; UNRESOLVABLE for a node the snapshot does not hold). A fresh cycle state each call, so it sees the
-     * snapshot as given — with pods removed, as preemption's dry run asks. Never throws for expected rejections.
+     * This profile's PreFilters run for {@code pod} on {@code snapshot} (a fresh cycle state), ready to run its
+     * Filters on any state of a node: for preemption's dry run, which asks the same pod about many nodes with pods
+     * removed. Never throws for expected rejections.
      */
-    public Status filterOn(ClusterSnapshot snapshot, PodRequest pod, String nodeName) {
-        int at = snapshot.position(nodeName);
-        if (at < 0) {
-            return Status.unresolvable("SchedulingAlgorithm", "node " + nodeName + " is not in the snapshot");
-        }
+    public PodFilters prepare(ClusterSnapshot snapshot, PodRequest pod) {
         CycleState state = new CycleState();
         FilterPlugin[] filters = this.filters;
+        boolean local = true;
         for (PreFilterPlugin p : preFilters) {
             Status s = p.preFilter(state, pod, snapshot);
             if (s.code() == Status.Code.SKIP) {
                 filters = without(filters, p);
             } else if (!s.isSuccess()) {
-                return s;
+                return new Prepared(s, state, filters, false, pod);
+            } else {
+                local &= p.nodeLocal();
             }
         }
-        return runFilters(filters, state, pod, snapshot.node(at));
+        for (FilterPlugin f : filters) {
+            local &= f.nodeLocal() || f instanceof PreFilterPlugin;
+        }
+        return new Prepared(Status.SUCCESS, state, filters, local, pod);
+    }
+
+    /** {@link #prepare}'s result: a PreFilter verdict and the Filters left, for one pod. Not thread-safe. */
+    public interface PodFilters {
+        /**
+         * Whether every Filter left reads only the node it is given (no rule spanning nodes takes part for this pod):
+         * then {@link #check} is exact for a node changed after {@link #prepare}, whatever the rest of the cluster.
+         */
+        boolean nodeLocal();
+
+        /** SUCCESS when the pod passes the PreFilters and the Filters on {@code node}; else the first failure. */
+        Status check(NodeState node);
+    }
+
+    private record Prepared(
+            Status preFilter, CycleState state, FilterPlugin[] filters, boolean nodeLocal, PodRequest pod)
+            implements PodFilters {
+        @Override
+        public Status check(NodeState node) {
+            return preFilter.isSuccess() ? runFilters(filters, state, pod, node) : preFilter;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.qshard.core.preemption;
 
+import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.framework.Diagnosis;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
@@ -18,8 +19,9 @@ import java.util.Objects;
  *   <li>the nodes where preemption might help: those the pod's cycle rejected with anything but UNRESOLVABLE
  *       ({@code nodesWherePreemptionMightHelp});
  *   <li>a dry run on each, in ring order from {@code offset}, of {@link NodeVictims#select} with the tier's own
- *       filters ({@link FilterCheck}, run on the snapshot without the pods removed — topology counts included, so
- *       pod affinity and spread see them gone); it stops once it has {@link PreemptionArgs#candidates} candidates and
+ *       filters ({@link Filters}): on the node state alone when no rule spanning nodes concerns the pod, else run
+ *       again on the snapshot without the pods removed — topology counts included, so pod affinity and spread see
+ *       them gone; it stops once it has {@link PreemptionArgs#candidates} candidates and
  *       one of them violates no disruption budget ({@code dryRunPreemption});
  *   <li>{@link CandidatePick#pick} over the candidates, those without violations first.
  * </ol>
@@ -27,18 +29,18 @@ import java.util.Objects;
  * question. Stateless; everything it is given is read on the calling thread.
  */
 public final class Preemption {
-    /** The tier's PreFilters and Filters for a pod on one node of a snapshot. */
+    /** The tier's PreFilters for a pod on a snapshot, then its Filters on any state of a node. */
     @FunctionalInterface
-    public interface FilterCheck {
-        /** SUCCESS when {@code pod} fits {@code node} of {@code snapshot}; else why not. */
-        Status check(ClusterSnapshot snapshot, PodRequest pod, String node);
+    public interface Filters {
+        /** The PreFilters run for {@code pod} on {@code snapshot}. */
+        SchedulingAlgorithm.PodFilters prepare(ClusterSnapshot snapshot, PodRequest pod);
     }
 
-    private final FilterCheck filters;
+    private final Filters filters;
     private final PreemptionArgs args;
     private final VictimOrder order;
 
-    public Preemption(FilterCheck filters, PreemptionArgs args, VictimOrder order) {
+    public Preemption(Filters filters, PreemptionArgs args, VictimOrder order) {
         this.filters = Objects.requireNonNull(filters, "filters");
         this.args = Objects.requireNonNull(args, "args");
         this.order = Objects.requireNonNull(order, "order");
@@ -63,11 +65,15 @@ public final class Preemption {
             return null;
         }
         int wanted = args.candidates(potential.size());
+        SchedulingAlgorithm.PodFilters prepared = filters.prepare(snapshot, pod);
         List<Victims> clean = new ArrayList<>();
         List<Victims> violating = new ArrayList<>();
         for (int i = 0; i < potential.size(); i++) {
             NodeState node = potential.get(Math.floorMod(offset + i, potential.size()));
-            Victims v = NodeVictims.select(node, pod, fit(snapshot, pod, node), budgets, order);
+            NodeVictims.Fit fit = prepared.nodeLocal()
+                    ? state -> prepared.check(state).isSuccess() // no rule spans nodes: the node alone decides
+                    : fit(snapshot, pod, node);
+            Victims v = NodeVictims.select(node, pod, fit, budgets, order);
             if (v == null) {
                 continue;
             }
@@ -81,7 +87,10 @@ public final class Preemption {
         return CandidatePick.pick(all, order);
     }
 
-    /** The tier's filters on {@code snapshot} as it would be with {@code original}'s missing pods gone. */
+    /**
+     * The tier's PreFilters and Filters run again on {@code snapshot} as it would be with {@code original}'s missing
+     * pods gone — topology counts included — for a pod some rule spanning nodes concerns.
+     */
     private NodeVictims.Fit fit(ClusterSnapshot snapshot, PodRequest pod, NodeState original) {
         return state -> {
             ClusterSnapshot s = snapshot;
@@ -90,7 +99,9 @@ public final class Preemption {
                     s = s.withoutPod(p.nodeName() == null ? p.boundTo(original.name()) : p);
                 }
             }
-            return filters.check(s, pod, original.name()).isSuccess();
+            return filters.prepare(s, pod)
+                    .check(s.node(original.name()).orElseThrow())
+                    .isSuccess();
         };
     }
 }

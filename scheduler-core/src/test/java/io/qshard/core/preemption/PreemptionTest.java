@@ -32,7 +32,7 @@ class PreemptionTest {
             Profile.build(DefaultTiers.named(DefaultTiers.PROD), ShippedPlugins.registry(), PluginContext.defaults()),
             NodesToScore.adaptive());
     private final Preemption preemption =
-            new Preemption(algorithm::filterOn, PreemptionArgs.DEFAULTS, new VictimOrder(p -> Instant.EPOCH));
+            new Preemption(algorithm::prepare, PreemptionArgs.DEFAULTS, new VictimOrder(p -> Instant.EPOCH));
 
     private static PodRequest bound(String uid, int priority, long cpu, String node) {
         return pod(uid, "prod", cpu, 0).priority(priority).build().boundTo(node);
@@ -79,9 +79,20 @@ class PreemptionTest {
                         bound("low3", 0, 3500, "node3")));
         List<String> checked = new java.util.ArrayList<>();
         Preemption counting = new Preemption(
-                (snap, pod, node) -> {
-                    checked.add(node);
-                    return algorithm.filterOn(snap, pod, node);
+                (snap, pod) -> {
+                    SchedulingAlgorithm.PodFilters prepared = algorithm.prepare(snap, pod);
+                    return new SchedulingAlgorithm.PodFilters() {
+                        @Override
+                        public boolean nodeLocal() {
+                            return prepared.nodeLocal();
+                        }
+
+                        @Override
+                        public io.qshard.core.framework.Status check(NodeState node) {
+                            checked.add(node.name());
+                            return prepared.check(node);
+                        }
+                    };
                 },
                 PreemptionArgs.DEFAULTS,
                 new VictimOrder(p -> Instant.EPOCH));
@@ -133,9 +144,41 @@ class PreemptionTest {
         s = s.with(holding(node("node-c", 4000, 8).state(), bound("m-c", 100, 3500, "node-c")));
         DisruptionBudget pdb = new DisruptionBudget("ns", "db", LabelSelector.of(db, List.of()), 0, Set.of());
         Preemption narrow =
-                new Preemption(algorithm::filterOn, new PreemptionArgs(10, 1), new VictimOrder(p -> Instant.EPOCH));
+                new Preemption(algorithm::prepare, new PreemptionArgs(10, 1), new VictimOrder(p -> Instant.EPOCH));
         PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
         ScheduleResult r = algorithm.schedule(s, p, 1);
         assertThat(narrow.decide(s, p, r.diagnosis(), List.of(pdb), 0).node()).isEqualTo("node-c");
+    }
+
+    @Test
+    void aPodWhoseAntiAffinityAVictimBreaksIsCheckedOnTheClusterWithoutIt() {
+        // node1: a low web pod (500) that the preemptor's required anti-affinity (app=web, per hostname) refuses:
+        // resources suffice, only its removal from the topology counts makes room. node2: a mid pod holding 3500 (3500
+        // +
+        // 2000 > 4000). Both are candidates with one victim; first victims low (0) < mid (100) → node1. Checked on the
+        // node alone (no topology change) node1 would never fit, and node2 would be nominated
+        io.qshard.core.snapshot.ClusterState state = new io.qshard.core.snapshot.ClusterState();
+        for (String n : List.of("node1", "node2")) {
+            state.upsertNode(node(n, 4000, 8).label("kubernetes.io/hostname", n).build());
+        }
+        state.upsertPod(
+                bound("web-low", 0, 500, "node1").withTopology(Map.of("app", "web"), PodAffinity.NONE, List.of()));
+        state.upsertPod(bound("other", 100, 3500, "node2"));
+        io.qshard.core.model.PodAffinityTerm apart = new io.qshard.core.model.PodAffinityTerm(
+                LabelSelector.of(Map.of("app", "web"), List.of()), Set.of("ns"), null, "kubernetes.io/hostname");
+        PodRequest p = pod("p", "prod", 2000, 0)
+                .priority(500)
+                .build()
+                .withTopology(
+                        Map.of("app", "db"),
+                        new PodAffinity(List.of(), List.of(), List.of(apart), List.of()),
+                        List.of());
+        ClusterSnapshot s = state.snapshot();
+        assertThat(algorithm.prepare(s, p).nodeLocal())
+                .as("a rule spanning nodes takes part")
+                .isFalse();
+        Victims v = decide(s, p, List.of());
+        assertThat(v.node()).isEqualTo("node1");
+        assertThat(v.pods()).extracting(PodRequest::uid).containsExactly("web-low");
     }
 }
