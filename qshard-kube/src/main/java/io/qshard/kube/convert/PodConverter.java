@@ -109,7 +109,10 @@ public final class PodConverter {
                     withoutTopology ? PodAffinity.NONE : pod.podAffinity(),
                     withoutTopology ? List.of() : pod.spread(),
                     pod.deleting(),
-                    pod.details());
+                    pod.details(),
+                    pod.startTime() == null
+                            ? PodRequest.NOT_STARTED
+                            : ApiTimes.parse(pod.startTime()).toEpochMilli());
         } catch (RuntimeException e) {
             throw new ConversionException("pod " + pod.key() + ": " + e.getMessage(), e);
         }

@@ -194,6 +194,7 @@ public final class PodJsonReader {
                 case "schedulerName" -> b.schedulerName = p.getString();
                 case "nodeName" -> b.nodeName = p.getString();
                 case "priority" -> b.priority = p.currentToken() == JsonToken.VALUE_NULL ? null : p.getIntValue();
+                case "preemptionPolicy" -> b.preemptNever = "Never".equals(p.getValueAsString());
                 case "nodeSelector" -> b.nodeSelector = stringMap(p);
                 case "affinity" -> affinity(p, b);
                 case "topologySpreadConstraints" -> b.topology().spread(p);
@@ -350,10 +351,11 @@ public final class PodJsonReader {
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String f = p.currentName();
             p.nextToken();
-            if ("phase".equals(f)) {
-                b.phase = p.getString();
-            } else {
-                p.skipChildren();
+            switch (f) {
+                case "phase" -> b.phase = p.getString();
+                case "startTime" -> b.startTime = p.getValueAsString();
+                case "nominatedNodeName" -> b.nominatedNode = p.getValueAsString();
+                default -> p.skipChildren();
             }
         }
     }
@@ -382,6 +384,9 @@ public final class PodJsonReader {
         List<Toleration> tolerations = List.of();
         final PodSpecReader spec = new PodSpecReader();
         String phase;
+        String startTime;
+        String nominatedNode;
+        boolean preemptNever;
 
         PodTopologyReader topology() {
             if (topology == null) {
@@ -421,7 +426,8 @@ public final class PodJsonReader {
                     topology == null ? PodAffinity.NONE : topology.podAffinity(namespace),
                     topology == null ? List.of() : topology.spread(labels),
                     topology == null ? null : topology.invalid(),
-                    spec.details(name, requests, bound));
+                    spec.details(name, requests, bound).withPreemption(preemptNever, nominatedNode),
+                    startTime);
         }
     }
 }

@@ -39,7 +39,9 @@ import java.util.Map;
  *                          {@link PodConverter} refuses such a pod when pending, and keeps it without those fields
  *                          when bound
  * @param details           non-zero requests, host ports, volumes, images and scheduling gates, and what scheduling
- *                          ignores ({@link PodDetails#NONE} for none; a bound pod keeps no images and nothing ignored)
+ *                          ignores ({@link PodDetails#NONE} for none; a bound pod keeps no images and nothing ignored),
+ *                          {@code spec.preemptionPolicy: Never} and {@code status.nominatedNodeName}
+ * @param startTime         status.startTime (RFC 3339), or null while no kubelet has started it
  */
 public record RawPod(
         String namespace,
@@ -61,7 +63,8 @@ public record RawPod(
         PodAffinity podAffinity,
         List<TopologySpreadConstraint> spread,
         String invalid,
-        PodDetails details) {
+        PodDetails details,
+        String startTime) {
 
     /** Succeeded or Failed: no longer uses resources. */
     public boolean finished() {

@@ -72,6 +72,30 @@ class PodJsonReaderTest {
     }
 
     @Test
+    void thePreemptionPolicyTheNominatedNodeAndTheStartTimeAreRead() {
+        PodConverter converter = new PodConverter(QshardConfig.defaults());
+        PodRequest r = converter.convert(
+                read(POD.replace("\"priority\":5000,", "\"priority\":5000,\"preemptionPolicy\":\"Never\",")
+                        .replace(
+                                "\"status\":{\"phase\":\"Pending\",",
+                                "\"status\":{\"phase\":\"Pending\",\"nominatedNodeName\":\"node-7\","
+                                        + "\"startTime\":\"2026-01-01T00:00:05Z\",")));
+        assertThat(r.details().preemptNever()).isTrue();
+        assertThat(r.details().nominatedNode()).isEqualTo("node-7");
+        assertThat(r.startTime()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:05Z"));
+
+        PodRequest plain = converter.convert(read(
+                POD.replace("\"priority\":5000,", "\"priority\":5000,\"preemptionPolicy\":\"PreemptLowerPriority\",")));
+        assertThat(plain.details().preemptNever()).isFalse(); // the API's default policy
+        assertThat(plain.details().nominatedNode()).isNull();
+        assertThat(plain.startTime()).isNull(); // no kubelet has started it
+        assertThat(plain.startMillis()).isEqualTo(PodRequest.NOT_STARTED);
+        assertThat(io.qshard.core.model.PodDetails.NONE.withPreemption(false, ""))
+                .as("pods without either share NONE")
+                .isSameAs(io.qshard.core.model.PodDetails.NONE);
+    }
+
+    @Test
     void podsOfOtherSchedulersCountAsProdAndTerminalPhasesAreFinished() {
         RawPod raw = read(POD.replace("qshard-batch", "default-scheduler")
                 .replace("\"Pending\"", "\"Succeeded\"")

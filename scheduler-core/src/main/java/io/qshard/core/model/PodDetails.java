@@ -17,6 +17,8 @@ import java.util.List;
  * @param schedulingGates    {@code spec.schedulingGates} names (Kubernetes 1.26+); non-empty: not to be scheduled
  * @param ignored            what the pod asks for that qshard does not schedule by, one entry each, naming the field
  *                           ({@code spec.resourceClaims: …}); told to the user in an Event, never silently dropped
+ * @param preemptNever       {@code spec.preemptionPolicy: Never}: the pod waits instead of preempting others
+ * @param nominatedNode      {@code status.nominatedNodeName}: where a preemption made room for it, or null
  */
 public record PodDetails(
         long nonZeroMilliCpu,
@@ -25,7 +27,9 @@ public record PodDetails(
         List<PodVolume> volumes,
         List<String> images,
         List<String> schedulingGates,
-        List<String> ignored) {
+        List<String> ignored,
+        boolean preemptNever,
+        String nominatedNode) {
     /** kube-scheduler's cpu request for a container that states none, milli-cores. */
     public static final long DEFAULT_MILLI_CPU = 100;
     /** kube-scheduler's memory request for a container that states none, bytes (200 MiB). */
@@ -40,6 +44,19 @@ public record PodDetails(
         images = List.copyOf(images);
         schedulingGates = List.copyOf(schedulingGates);
         ignored = ignored == null ? List.of() : List.copyOf(ignored);
+        nominatedNode = nominatedNode == null || nominatedNode.isEmpty() ? null : nominatedNode;
+    }
+
+    /** Details without a preemption policy or nomination. */
+    public PodDetails(
+            long nonZeroMilliCpu,
+            long nonZeroMemoryBytes,
+            List<HostPort> hostPorts,
+            List<PodVolume> volumes,
+            List<String> images,
+            List<String> schedulingGates,
+            List<String> ignored) {
+        this(nonZeroMilliCpu, nonZeroMemoryBytes, hostPorts, volumes, images, schedulingGates, ignored, false, null);
     }
 
     /** Details with nothing ignored. */
@@ -76,7 +93,34 @@ public record PodDetails(
     /** These details without scheduling gates. */
     public PodDetails withoutGates() {
         return gated()
-                ? new PodDetails(nonZeroMilliCpu, nonZeroMemoryBytes, hostPorts, volumes, images, List.of(), ignored)
+                ? new PodDetails(
+                        nonZeroMilliCpu,
+                        nonZeroMemoryBytes,
+                        hostPorts,
+                        volumes,
+                        images,
+                        List.of(),
+                        ignored,
+                        preemptNever,
+                        nominatedNode)
                 : this;
+    }
+
+    /** These details with {@code spec.preemptionPolicy: Never} ({@code never}) and the nominated node (or null). */
+    public PodDetails withPreemption(boolean never, String nominated) {
+        String n = nominated == null || nominated.isEmpty() ? null : nominated;
+        if (never == preemptNever && java.util.Objects.equals(n, nominatedNode)) {
+            return this; // NONE stays shared
+        }
+        return new PodDetails(
+                nonZeroMilliCpu,
+                nonZeroMemoryBytes,
+                hostPorts,
+                volumes,
+                images,
+                schedulingGates,
+                ignored,
+                never,
+                nominated);
     }
 }

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param terminating  has a {@code deletionTimestamp} (pod topology spread does not count it)
  * @param details      non-zero requests, host ports, volumes, images, scheduling gates ({@link PodDetails#NONE}; null
  *                     reads as it)
+ * @param startMillis  {@code status.startTime} (when the kubelet started it) in epoch milliseconds, or {@link
+ *                     #NOT_STARTED}; preemption ranks victims by it (kube-scheduler's {@code GetPodStartTime})
  */
 public record PodRequest(
         String uid,
@@ -46,7 +48,11 @@ public record PodRequest(
         PodAffinity podAffinity,
         List<TopologySpreadConstraint> spread,
         boolean terminating,
-        PodDetails details) {
+        PodDetails details,
+        long startMillis) {
+    /** {@link #startMillis} of a pod no kubelet has started. */
+    public static final long NOT_STARTED = Long.MIN_VALUE;
+
     public PodRequest {
         Objects.requireNonNull(uid, "uid");
         Objects.requireNonNull(poolRule, "poolRule");
@@ -63,6 +69,48 @@ public record PodRequest(
         podAffinity = podAffinity == null ? PodAffinity.NONE : podAffinity;
         spread = List.copyOf(spread);
         details = details == null ? PodDetails.NONE : details;
+    }
+
+    /** A pod not started yet. */
+    public PodRequest(
+            String uid,
+            String namespace,
+            String name,
+            String tier,
+            PoolRule poolRule,
+            Resources requests,
+            Map<String, String> nodeSelector,
+            NodeAffinity affinity,
+            List<Toleration> tolerations,
+            int priority,
+            Instant creationTime,
+            OwnerRef owner,
+            String nodeName,
+            Map<String, String> labels,
+            PodAffinity podAffinity,
+            List<TopologySpreadConstraint> spread,
+            boolean terminating,
+            PodDetails details) {
+        this(
+                uid,
+                namespace,
+                name,
+                tier,
+                poolRule,
+                requests,
+                nodeSelector,
+                affinity,
+                tolerations,
+                priority,
+                creationTime,
+                owner,
+                nodeName,
+                labels,
+                podAffinity,
+                spread,
+                terminating,
+                details,
+                NOT_STARTED);
     }
 
     /** A pod without {@link PodDetails}. */
@@ -189,7 +237,40 @@ public record PodRequest(
                 podAffinity,
                 spread,
                 terminating,
-                details);
+                details,
+                startMillis);
+    }
+
+    /** When the kubelet started it ({@code status.startTime}), or null when it has not. */
+    public Instant startTime() {
+        return startMillis == NOT_STARTED ? null : Instant.ofEpochMilli(startMillis);
+    }
+
+    /** This pod as started at {@code t} (null: not started). */
+    public PodRequest withStartTime(Instant t) {
+        long ms = t == null ? NOT_STARTED : t.toEpochMilli();
+        return ms == startMillis
+                ? this
+                : new PodRequest(
+                        uid,
+                        namespace,
+                        name,
+                        tier,
+                        poolRule,
+                        requests,
+                        nodeSelector,
+                        affinity,
+                        tolerations,
+                        priority,
+                        creationTime,
+                        owner,
+                        nodeName,
+                        labels,
+                        podAffinity,
+                        spread,
+                        terminating,
+                        details,
+                        ms);
     }
 
     /**

@@ -20,6 +20,17 @@ public final class VictimOrder implements Comparator<PodRequest> {
 
     private final StartTimes startTimes;
 
+    /**
+     * The order by each pod's {@link PodRequest#startTime}, an unstarted pod counting as started at {@code clock}'s
+     * now (read once per comparison, as 1.20's {@code GetPodStartTime}).
+     */
+    public static VictimOrder byStartTime(java.time.Clock clock) {
+        return new VictimOrder(p -> {
+            Instant t = p.startTime();
+            return t != null ? t : clock.instant();
+        });
+    }
+
     public VictimOrder(StartTimes startTimes) {
         this.startTimes = Objects.requireNonNull(startTimes, "startTimes");
     }

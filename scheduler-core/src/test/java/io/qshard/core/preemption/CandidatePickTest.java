@@ -166,4 +166,20 @@ class CandidatePickTest {
         Victims only = new Victims("only", List.of(), 0);
         assertThat(CandidatePick.pick(List.of(only), f.order)).isSameAs(only);
     }
+
+    @Test
+    void theShippedOrderReadsEachPodsStartTimeAndTakesNowForAnUnstartedOne() {
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.ofEpochSecond(100), java.time.ZoneOffset.UTC);
+        VictimOrder order = VictimOrder.byStartTime(clock);
+        PodRequest early = f.pod("early", MID, 100, 0).withStartTime(java.time.Instant.ofEpochSecond(10));
+        PodRequest unstarted = f.pod("unstarted", MID, 100, 0);
+        PodRequest late = f.pod("late", MID, 100, 0).withStartTime(java.time.Instant.ofEpochSecond(200));
+        // equal priorities: 10 s < now (100 s) < 200 s
+        List<PodRequest> sorted = new ArrayList<>(List.of(late, unstarted, early));
+        sorted.sort(order);
+        assertThat(sorted).extracting(PodRequest::uid).containsExactly("early", "unstarted", "late");
+        assertThat(order.compare(f.pod("hi", HIGH, 100, 0), early))
+                .as("priority first")
+                .isNegative();
+    }
 }
