@@ -25,8 +25,7 @@ import java.util.Objects;
  *       one of them violates no disruption budget ({@code dryRunPreemption});
  *   <li>{@link CandidatePick#pick} over the candidates, those without violations first.
  * </ol>
- * Who may preempt ({@code preemptionPolicy}, a nominated node whose victims are still terminating) is the caller's
- * question. Stateless; everything it is given is read on the calling thread.
+ * Who may preempt is {@link #eligible}. Stateless; everything it is given is read on the calling thread.
  */
 public final class Preemption {
     /** The tier's PreFilters for a pod on a snapshot, then its Filters on any state of a node. */
@@ -44,6 +43,34 @@ public final class Preemption {
         this.filters = Objects.requireNonNull(filters, "filters");
         this.args = Objects.requireNonNull(args, "args");
         this.order = Objects.requireNonNull(order, "order");
+    }
+
+    /**
+     * 1.20's {@code PodEligibleToPreemptOthers}: not a pod with {@code preemptionPolicy: Never}, nor one nominated to
+     * a node where a lower-priority pod is still terminating — its earlier preemption is under way there — unless the
+     * cycle found that node unusable for good (UNRESOLVABLE).
+     */
+    public static boolean eligible(PodRequest pod, ClusterSnapshot snapshot, Diagnosis diagnosis) {
+        if (pod.details().preemptNever()) {
+            return false;
+        }
+        String nominated = pod.details().nominatedNode();
+        if (nominated == null) {
+            return true;
+        }
+        Status there = diagnosis.byNode().get(nominated);
+        if (there != null && there.code() == Status.Code.UNRESOLVABLE) {
+            return true;
+        }
+        NodeState node = snapshot.node(nominated).orElse(null);
+        if (node != null) {
+            for (PodRequest p : node.pods()) {
+                if (p.terminating() && p.priority() < pod.priority()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
