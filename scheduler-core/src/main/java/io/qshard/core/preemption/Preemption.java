@@ -4,6 +4,7 @@ import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.framework.Diagnosis;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
 import java.util.ArrayList;
@@ -75,13 +76,17 @@ public final class Preemption {
 
     /**
      * The node to nominate for {@code pod} and the pods to remove there, or null when removing lower-priority pods
-     * makes it fit nowhere.
+     * makes it fit nowhere. Only pods sized by requests (prod, {@link PoolRule#ALLOCATABLE}) are decided: the pools
+     * of the other tiers are measured on reported usage, which removing a pod does not lower (null for them).
      *
      * @param diagnosis the failed cycle's verdict per node
      * @param offset    where the dry run starts among the nodes where preemption might help (1.20: random), ≥ 0
      */
     public Victims decide(
             ClusterSnapshot snapshot, PodRequest pod, Diagnosis diagnosis, List<DisruptionBudget> budgets, int offset) {
+        if (pod.poolRule() != PoolRule.ALLOCATABLE) {
+            return null; // pools measured on reported usage, which removing a pod does not lower: not decided yet
+        }
         List<NodeState> potential = new ArrayList<>();
         for (Map.Entry<String, Status> e : diagnosis.byNode().entrySet()) {
             if (e.getValue().code() != Status.Code.UNRESOLVABLE) {

@@ -21,13 +21,14 @@ public final class VictimOrder implements Comparator<PodRequest> {
     private final StartTimes startTimes;
 
     /**
-     * The order by each pod's {@link PodRequest#startTime}, an unstarted pod counting as started at {@code clock}'s
-     * now (read once per comparison, as 1.20's {@code GetPodStartTime}).
+     * The order by each pod's {@link PodRequest#startTime}, an unstarted pod counting as started {@code now} (1.20's
+     * {@code GetPodStartTime} reads the clock at each comparison; one instant per attempt keeps the sort consistent).
      */
-    public static VictimOrder byStartTime(java.time.Clock clock) {
+    public static VictimOrder byStartTime(Instant now) {
+        Objects.requireNonNull(now, "now");
         return new VictimOrder(p -> {
             Instant t = p.startTime();
-            return t != null ? t : clock.instant();
+            return t != null ? t : now;
         });
     }
 

@@ -169,8 +169,7 @@ class CandidatePickTest {
 
     @Test
     void theShippedOrderReadsEachPodsStartTimeAndTakesNowForAnUnstartedOne() {
-        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.ofEpochSecond(100), java.time.ZoneOffset.UTC);
-        VictimOrder order = VictimOrder.byStartTime(clock);
+        VictimOrder order = VictimOrder.byStartTime(java.time.Instant.ofEpochSecond(100));
         PodRequest early = f.pod("early", MID, 100, 0).withStartTime(java.time.Instant.ofEpochSecond(10));
         PodRequest unstarted = f.pod("unstarted", MID, 100, 0);
         PodRequest late = f.pod("late", MID, 100, 0).withStartTime(java.time.Instant.ofEpochSecond(200));

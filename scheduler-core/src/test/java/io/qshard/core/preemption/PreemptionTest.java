@@ -133,8 +133,9 @@ class PreemptionTest {
 
     @Test
     void theDryRunLooksPastTheCandidateCountUntilOneBreaksNoBudget() {
-        // candidates wanted: max(3 × 10 / 100, 1) = 1 with args (10, 1); from offset 0, node-a and node-b only break
-        // the budget; the run goes on to node-c, which does not, and stops there → node-c (fewest violations)
+        // candidates wanted: max(3 × 10 / 100, 1) = 1 with args (10, 1). The run starts at the offset where node-a and
+        // node-b (whose only pod a budget allowing 0 guards) come first in the cycle's order; it goes on past them to
+        // node-c, which breaks nothing, and stops there → node-c (fewest violations)
         Map<String, String> db = Map.of("app", "db");
         ClusterSnapshot s = ClusterSnapshot.empty();
         for (String n : List.of("node-a", "node-b")) {
@@ -147,7 +148,40 @@ class PreemptionTest {
                 new Preemption(algorithm::prepare, new PreemptionArgs(10, 1), new VictimOrder(p -> Instant.EPOCH));
         PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
         ScheduleResult r = algorithm.schedule(s, p, 1);
-        assertThat(narrow.decide(s, p, r.diagnosis(), List.of(pdb), 0).node()).isEqualTo("node-c");
+        List<String> order = List.copyOf(r.diagnosis().byNode().keySet());
+        int c = order.indexOf("node-c");
+        int offset = (c + 1) % 3; // the two guarded nodes, then node-c
+        assertThat(narrow.decide(s, p, r.diagnosis(), List.of(pdb), offset).node())
+                .isEqualTo("node-c");
+    }
+
+    @Test
+    void theDryRunStartsAtTheOffsetAndStopsAtTheCandidateCount() {
+        // three equal nodes (a mid pod of 3500 each), one candidate wanted: the first node tried is the one chosen
+        ClusterSnapshot s = ClusterSnapshot.empty();
+        for (String n : List.of("n1", "n2", "n3")) {
+            s = s.with(holding(node(n, 4000, 8).state(), bound("m-" + n, 100, 3500, n)));
+        }
+        Preemption narrow =
+                new Preemption(algorithm::prepare, new PreemptionArgs(10, 1), new VictimOrder(p -> Instant.EPOCH));
+        PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
+        ScheduleResult r = algorithm.schedule(s, p, 1);
+        List<String> order = List.copyOf(r.diagnosis().byNode().keySet());
+        for (int offset = 0; offset < 5; offset++) {
+            assertThat(narrow.decide(s, p, r.diagnosis(), List.of(), offset).node())
+                    .isEqualTo(order.get(offset % 3));
+        }
+    }
+
+    @Test
+    void podsOfThePoolTiersDoNotPreemptYet() {
+        // mid pools are measured on reported usage, which removing a pod does not lower: not decided until the
+        // cross-tier rules are built
+        ClusterSnapshot s =
+                ClusterSnapshot.empty().with(holding(node("node1", 4000, 8).state(), bound("low", 0, 3500, "node1")));
+        PodRequest mid = pod("p", "mid", 2000, 0).priority(500).build();
+        ScheduleResult r = algorithm.schedule(s, mid, 1);
+        assertThat(preemption.decide(s, mid, r.diagnosis(), List.of(), 0)).isNull();
     }
 
     @Test
