@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * preemptor is a prod pod one priority above them asking for 40 cores, which fits no node as it is, and after
  * preemption only the 64-core ones. Default prod profile and kube's candidate count (10 % of the nodes, at least
  * 100), so the dry run tries nodes until it has that many candidates; the offset moves each call. One thread.
+ * {@link #rule} adds a rule spanning nodes to the preemptor.
  *
  * <pre>java -jar bench/target/benchmarks.jar PreemptionBenchmark</pre>
  */
@@ -49,6 +50,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PreemptionBenchmark {
     @Param({"1000", "5000"})
     public int nodes;
+
+    /**
+     * {@code none}: a plain preemptor (its filters read the node alone); {@code spread}: it also carries a zone spread
+     * constraint (maxSkew 1, DoNotSchedule, over pods like it), so every check runs the filters again on the snapshot
+     * without the pods removed.
+     */
+    @Param({"none", "spread"})
+    public String rule;
 
     private Preemption preemption;
     private ClusterSnapshot snapshot;
@@ -78,6 +87,16 @@ public class PreemptionBenchmark {
                 base.creationTime(),
                 base.owner(),
                 null);
+        if (rule.equals("spread")) {
+            pod = pod.withTopology(
+                    java.util.Map.of("app", "db"),
+                    io.qshard.core.model.PodAffinity.NONE,
+                    List.of(io.qshard.core.model.TopologySpreadConstraint.of(
+                            1,
+                            "topology.kubernetes.io/zone",
+                            true,
+                            io.qshard.core.model.LabelSelector.of(java.util.Map.of("app", "db"), List.of()))));
+        }
         ScheduleResult r = algorithm.schedule(snapshot, pod, 1);
         if (r.isPlaced()) {
             throw new IllegalStateException("the preemptor fits without preemption: " + r);

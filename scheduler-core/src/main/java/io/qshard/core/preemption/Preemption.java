@@ -121,19 +121,38 @@ public final class Preemption {
 
     /**
      * The tier's PreFilters and Filters run again on {@code snapshot} as it would be with {@code original}'s missing
-     * pods gone — topology counts included — for a pod some rule spanning nodes concerns.
+     * pods gone — topology counts included — for a pod some rule spanning nodes concerns. The snapshot of the previous
+     * check is kept and changed by the pods that differ (the dry run removes or gives back one pod at a time), not
+     * rebuilt from {@code snapshot} for every check.
      */
     private NodeVictims.Fit fit(ClusterSnapshot snapshot, PodRequest pod, NodeState original) {
-        return state -> {
-            ClusterSnapshot s = snapshot;
-            for (PodRequest p : original.pods()) {
-                if (!state.hasPod(p.uid())) {
-                    s = s.withoutPod(p.nodeName() == null ? p.boundTo(original.name()) : p);
+        return new NodeVictims.Fit() {
+            private NodeState lastState = original;
+            private ClusterSnapshot lastSnapshot = snapshot;
+
+            @Override
+            public boolean fits(NodeState state) {
+                ClusterSnapshot s = lastSnapshot;
+                for (PodRequest p : lastState.pods()) {
+                    if (!state.hasPod(p.uid())) {
+                        s = s.withoutPod(bound(p, original));
+                    }
                 }
+                for (PodRequest p : state.pods()) {
+                    if (!lastState.hasPod(p.uid())) {
+                        s = s.withPod(bound(p, original));
+                    }
+                }
+                lastState = state;
+                lastSnapshot = s;
+                return filters.prepare(s, pod)
+                        .check(s.node(original.name()).orElseThrow())
+                        .isSuccess();
             }
-            return filters.prepare(s, pod)
-                    .check(s.node(original.name()).orElseThrow())
-                    .isSuccess();
         };
+    }
+
+    private static PodRequest bound(PodRequest p, NodeState node) {
+        return p.nodeName() == null ? p.boundTo(node.name()) : p;
     }
 }

@@ -215,4 +215,29 @@ class PreemptionTest {
         assertThat(v.node()).isEqualTo("node1");
         assertThat(v.pods()).extracting(PodRequest::uid).containsExactly("web-low");
     }
+
+    @Test
+    void onTheSpanningPathAReprieveRefusedThenAnotherTriedSeesTheRightPodsGone() {
+        // node1: web (0, 500m; the preemptor's anti-affinity refuses it), a (50, 1500m), b (60, 1500m). All out: 2000
+        // fits. Reprieve b: 1500 + 2000 ≤ 4000 stays; a: 3000 + 2000 > 4000 → victim; web: anti-affinity → victim.
+        // Each check sees exactly the pods removed so far (a back in the snapshot would make web's check fail on cpu
+        // instead; web kept counted would have refused b)
+        io.qshard.core.snapshot.ClusterState state = new io.qshard.core.snapshot.ClusterState();
+        state.upsertNode(
+                node("node1", 4000, 8).label("kubernetes.io/hostname", "node1").build());
+        state.upsertPod(bound("web", 0, 500, "node1").withTopology(Map.of("app", "web"), PodAffinity.NONE, List.of()));
+        state.upsertPod(bound("a", 50, 1500, "node1"));
+        state.upsertPod(bound("b", 60, 1500, "node1"));
+        io.qshard.core.model.PodAffinityTerm apart = new io.qshard.core.model.PodAffinityTerm(
+                LabelSelector.of(Map.of("app", "web"), List.of()), Set.of("ns"), null, "kubernetes.io/hostname");
+        PodRequest p = pod("p", "prod", 2000, 0)
+                .priority(500)
+                .build()
+                .withTopology(
+                        Map.of("app", "db"),
+                        new PodAffinity(List.of(), List.of(), List.of(apart), List.of()),
+                        List.of());
+        Victims v = decide(state.snapshot(), p, List.of());
+        assertThat(v.pods()).extracting(PodRequest::uid).containsExactly("a", "web");
+    }
 }
