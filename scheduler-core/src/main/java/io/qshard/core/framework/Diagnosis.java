@@ -51,6 +51,11 @@ public final class Diagnosis {
         return Collections.unmodifiableMap(byNode);
     }
 
+    /** The PreFilter status that rejected the pod for every node, or null when Filters ran. */
+    public Status preFilterFailure() {
+        return preFilterFailure;
+    }
+
     /** Node count per reason. */
     public Map<String, Integer> reasonCounts() {
         return Collections.unmodifiableMap(reasonCounts);

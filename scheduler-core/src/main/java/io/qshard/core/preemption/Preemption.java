@@ -17,8 +17,7 @@ import java.util.Objects;
  * node fit, over one snapshot:
  *
  * <ol>
- *   <li>the nodes where preemption might help: those the pod's cycle rejected with anything but UNRESOLVABLE
- *       ({@code nodesWherePreemptionMightHelp});
+ *   <li>the nodes where preemption might help ({@link #potentialNodes});
  *   <li>a dry run on each, in ring order from {@code offset}, of {@link NodeVictims#select} with the tier's own
  *       filters ({@link Filters}): on the node state alone when no rule spanning nodes concerns the pod, else run
  *       again on the snapshot without the pods removed — topology counts included, so pod affinity and spread see
@@ -75,24 +74,42 @@ public final class Preemption {
     }
 
     /**
+     * 1.20's {@code nodesWherePreemptionMightHelp}, in snapshot order: every node of {@code snapshot} but those the
+     * failed cycle rejected UNRESOLVABLE (a PreFilter's rejection stands for every node). A node the cycle rejected
+     * with ERROR is left out too: in 1.20 a filter error ends the cycle before preemption. Empty: preemption cannot
+     * help anywhere (1.20 then clears the pod's nominated node).
+     */
+    public static List<NodeState> potentialNodes(ClusterSnapshot snapshot, Diagnosis diagnosis) {
+        Status all = diagnosis.preFilterFailure();
+        List<NodeState> out = new ArrayList<>();
+        if (all != null && (all.code() == Status.Code.UNRESOLVABLE || all.code() == Status.Code.ERROR)) {
+            return out;
+        }
+        Map<String, Status> byNode = diagnosis.byNode();
+        for (int i = 0; i < snapshot.size(); i++) {
+            NodeState n = snapshot.node(i);
+            Status s = all != null ? all : byNode.get(n.name());
+            if (s == null || (s.code() != Status.Code.UNRESOLVABLE && s.code() != Status.Code.ERROR)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The node to nominate for {@code pod} and the pods to remove there, or null when removing lower-priority pods
      * makes it fit nowhere. Only pods sized by requests (prod, {@link PoolRule#ALLOCATABLE}) are decided: the pools
      * of the other tiers are measured on reported usage, which removing a pod does not lower (null for them).
      *
      * @param diagnosis the failed cycle's verdict per node
-     * @param offset    where the dry run starts among the nodes where preemption might help (1.20: random), ≥ 0
+     * @param offset    where the dry run starts among {@link #potentialNodes} (1.20: random), ≥ 0
      */
     public Victims decide(
             ClusterSnapshot snapshot, PodRequest pod, Diagnosis diagnosis, List<DisruptionBudget> budgets, int offset) {
         if (pod.poolRule() != PoolRule.ALLOCATABLE) {
             return null; // pools measured on reported usage, which removing a pod does not lower: not decided yet
         }
-        List<NodeState> potential = new ArrayList<>();
-        for (Map.Entry<String, Status> e : diagnosis.byNode().entrySet()) {
-            if (e.getValue().code() != Status.Code.UNRESOLVABLE) {
-                snapshot.node(e.getKey()).ifPresent(potential::add);
-            }
-        }
+        List<NodeState> potential = potentialNodes(snapshot, diagnosis);
         if (potential.isEmpty()) {
             return null;
         }

@@ -148,7 +148,9 @@ class PreemptionTest {
                 new Preemption(algorithm::prepare, new PreemptionArgs(10, 1), new VictimOrder(p -> Instant.EPOCH));
         PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
         ScheduleResult r = algorithm.schedule(s, p, 1);
-        List<String> order = List.copyOf(r.diagnosis().byNode().keySet());
+        List<String> order = Preemption.potentialNodes(s, r.diagnosis()).stream()
+                .map(NodeState::name)
+                .toList();
         int c = order.indexOf("node-c");
         int offset = (c + 1) % 3; // the two guarded nodes, then node-c
         assertThat(narrow.decide(s, p, r.diagnosis(), List.of(pdb), offset).node())
@@ -166,7 +168,10 @@ class PreemptionTest {
                 new Preemption(algorithm::prepare, new PreemptionArgs(10, 1), new VictimOrder(p -> Instant.EPOCH));
         PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
         ScheduleResult r = algorithm.schedule(s, p, 1);
-        List<String> order = List.copyOf(r.diagnosis().byNode().keySet());
+        List<String> order = Preemption.potentialNodes(s, r.diagnosis()).stream()
+                .map(NodeState::name)
+                .toList();
+        assertThat(order).containsExactly("n1", "n2", "n3"); // snapshot order, as 1.20's node list
         for (int offset = 0; offset < 5; offset++) {
             assertThat(narrow.decide(s, p, r.diagnosis(), List.of(), offset).node())
                     .isEqualTo(order.get(offset % 3));
@@ -239,5 +244,32 @@ class PreemptionTest {
                         List.of());
         Victims v = decide(state.snapshot(), p, List.of());
         assertThat(v.pods()).extracting(PodRequest::uid).containsExactly("a", "web");
+    }
+
+    @Test
+    void potentialNodesAreEveryNodeButTheUnresolvableOnesAndAPreFilterVerdictStandsForAll() {
+        ClusterSnapshot s = ClusterSnapshot.empty()
+                .with(node("a", 4000, 8).state())
+                .with(node("b", 4000, 8).state())
+                .with(node("c", 4000, 8).state())
+                .with(node("d", 4000, 8).state());
+        io.qshard.core.framework.Diagnosis d = new io.qshard.core.framework.Diagnosis().totalNodes(4);
+        d.add("a", io.qshard.core.framework.Status.unschedulable("X", "Insufficient cpu"));
+        d.add("b", io.qshard.core.framework.Status.unresolvable("X", "node(s) didn't match node selector"));
+        d.add(
+                "c",
+                new io.qshard.core.framework.Status(io.qshard.core.framework.Status.Code.ERROR, List.of("boom"), "X"));
+        // d: no status (not walked) → tried, as 1.20 tries a node without a status
+        assertThat(Preemption.potentialNodes(s, d)).extracting(NodeState::name).containsExactly("a", "d");
+        assertThat(Preemption.potentialNodes(
+                        s,
+                        io.qshard.core.framework.Diagnosis.preFilterFailed(
+                                io.qshard.core.framework.Status.unschedulable("P", "r"), 4)))
+                .hasSize(4);
+        assertThat(Preemption.potentialNodes(
+                        s,
+                        io.qshard.core.framework.Diagnosis.preFilterFailed(
+                                io.qshard.core.framework.Status.unresolvable("P", "r"), 4)))
+                .isEmpty();
     }
 }
