@@ -114,20 +114,7 @@ class VolumeInformersIT {
                 assertThat(seen.csiNodes.get(node)).hasValue(new CsiNodeLimits(node, Map.of("csi.example.com", 3)));
             });
 
-            admin.resource(new PersistentVolumeClaimBuilder()
-                            .withNewMetadata()
-                            .withName("data")
-                            .withNamespace(ns)
-                            .endMetadata()
-                            .withNewSpec()
-                            .withStorageClassName(sc)
-                            .withAccessModes("ReadWriteOnce")
-                            .withNewResources()
-                            .withRequests(Map.of("storage", new Quantity("1Gi")))
-                            .endResources()
-                            .endSpec()
-                            .build())
-                    .create();
+            admin.resource(claim(ns, "data", sc)).create();
             await().atMost(DEADLINE)
                     .untilAsserted(() -> assertThat(seen.claims.get(ns + "/data"))
                             .hasValueSatisfying(c -> {
@@ -194,19 +181,7 @@ class VolumeInformersIT {
         Set<String> claimKeys = new HashSet<>();
         Set<String> volumeNames = new HashSet<>();
         for (int i = 0; i < n; i++) {
-            objects.add(new PersistentVolumeClaimBuilder()
-                    .withNewMetadata()
-                    .withName("c-" + i)
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .withNewSpec()
-                    .withStorageClassName(sc)
-                    .withAccessModes("ReadWriteOnce")
-                    .withNewResources()
-                    .withRequests(Map.of("storage", new Quantity("1Gi")))
-                    .endResources()
-                    .endSpec()
-                    .build());
+            objects.add(claim(ns, "c-" + i, sc));
             claimKeys.add(ns + "/c-" + i);
             objects.add(new PersistentVolumeBuilder()
                     .withNewMetadata()
@@ -376,5 +351,22 @@ class VolumeInformersIT {
 
         @Override
         public void podDeleted(String uid) {}
+    }
+
+    /** A 1 GiB ReadWriteOnce claim of class {@code sc}. */
+    private static io.fabric8.kubernetes.api.model.PersistentVolumeClaim claim(String ns, String name, String sc) {
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withStorageClassName(sc)
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .withRequests(Map.of("storage", new Quantity("1Gi")))
+                .endResources()
+                .endSpec()
+                .build();
     }
 }

@@ -192,24 +192,24 @@ public record PodRequest(
     /** This pod with these labels, inter-pod affinity and spread constraints. */
     public PodRequest withTopology(
             Map<String, String> labels, PodAffinity podAffinity, List<TopologySpreadConstraint> spread) {
-        return copy(nodeName, labels, podAffinity, spread, terminating, details);
+        return copy(nodeName, labels, podAffinity, spread, terminating, details, startMillis);
     }
 
     /** This pod with these details. */
     public PodRequest withDetails(PodDetails details) {
-        return copy(nodeName, labels, podAffinity, spread, terminating, details);
+        return copy(nodeName, labels, podAffinity, spread, terminating, details, startMillis);
     }
 
     /** This pod marked terminating (or not). */
     public PodRequest withTerminating(boolean terminating) {
         return terminating == this.terminating
                 ? this
-                : copy(nodeName, labels, podAffinity, spread, terminating, details);
+                : copy(nodeName, labels, podAffinity, spread, terminating, details, startMillis);
     }
 
     /** The same pod bound (or assumed) to {@code node}. */
     public PodRequest boundTo(String node) {
-        return copy(node, labels, podAffinity, spread, terminating, details);
+        return copy(node, labels, podAffinity, spread, terminating, details, startMillis);
     }
 
     private PodRequest copy(
@@ -218,7 +218,8 @@ public record PodRequest(
             PodAffinity podAffinity,
             List<TopologySpreadConstraint> spread,
             boolean terminating,
-            PodDetails details) {
+            PodDetails details,
+            long startMillis) {
         return new PodRequest(
                 uid,
                 namespace,
@@ -249,28 +250,7 @@ public record PodRequest(
     /** This pod as started at {@code t} (null: not started). */
     public PodRequest withStartTime(Instant t) {
         long ms = t == null ? NOT_STARTED : t.toEpochMilli();
-        return ms == startMillis
-                ? this
-                : new PodRequest(
-                        uid,
-                        namespace,
-                        name,
-                        tier,
-                        poolRule,
-                        requests,
-                        nodeSelector,
-                        affinity,
-                        tolerations,
-                        priority,
-                        creationTime,
-                        owner,
-                        nodeName,
-                        labels,
-                        podAffinity,
-                        spread,
-                        terminating,
-                        details,
-                        ms);
+        return ms == startMillis ? this : copy(nodeName, labels, podAffinity, spread, terminating, details, ms);
     }
 
     /**

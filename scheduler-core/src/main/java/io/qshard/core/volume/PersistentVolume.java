@@ -59,36 +59,6 @@ public record PersistentVolume(
         resourceVersion = resourceVersion == null ? "" : resourceVersion;
     }
 
-    /** A PV whose resourceVersion is unknown (built, not read from the API). */
-    public PersistentVolume(
-            String name,
-            String storageClassName,
-            long capacityBytes,
-            List<String> accessModes,
-            boolean block,
-            List<NodeSelectorTerm> nodeAffinity,
-            Map<String, String> labels,
-            ClaimRef claimRef,
-            String phase,
-            boolean deleting,
-            String csiDriver,
-            String csiHandle) {
-        this(
-                name,
-                storageClassName,
-                capacityBytes,
-                accessModes,
-                block,
-                nodeAffinity,
-                labels,
-                claimRef,
-                phase,
-                deleting,
-                csiDriver,
-                csiHandle,
-                "");
-    }
-
     /**
      * A PV's {@code spec.claimRef}.
      *

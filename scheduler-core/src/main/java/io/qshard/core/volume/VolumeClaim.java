@@ -68,40 +68,6 @@ public record VolumeClaim(
         resourceVersion = resourceVersion == null ? "" : resourceVersion;
     }
 
-    /** A claim whose resourceVersion is unknown (built, not read from the API). */
-    public VolumeClaim(
-            String namespace,
-            String name,
-            String uid,
-            String storageClassName,
-            String volumeName,
-            String phase,
-            List<String> accessModes,
-            long requestBytes,
-            boolean block,
-            LabelSelector selector,
-            boolean deleting,
-            String selectedNode,
-            boolean bindCompleted,
-            String controllerUid) {
-        this(
-                namespace,
-                name,
-                uid,
-                storageClassName,
-                volumeName,
-                phase,
-                accessModes,
-                requestBytes,
-                block,
-                selector,
-                deleting,
-                selectedNode,
-                bindCompleted,
-                controllerUid,
-                "");
-    }
-
     /** {@code namespace/name}. */
     public String key() {
         return key(namespace, name);

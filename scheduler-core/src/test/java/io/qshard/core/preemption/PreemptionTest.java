@@ -45,6 +45,19 @@ class PreemptionTest {
         return n;
     }
 
+    /** A prod pod of 2000m, priority 500, with required anti-affinity to app=web per hostname. */
+    private static PodRequest apartFromWeb() {
+        io.qshard.core.model.PodAffinityTerm apart = new io.qshard.core.model.PodAffinityTerm(
+                LabelSelector.of(Map.of("app", "web"), List.of()), Set.of("ns"), null, "kubernetes.io/hostname");
+        return pod("p", "prod", 2000, 0)
+                .priority(500)
+                .build()
+                .withTopology(
+                        Map.of("app", "db"),
+                        new PodAffinity(List.of(), List.of(), List.of(apart), List.of()),
+                        List.of());
+    }
+
     private Victims decide(ClusterSnapshot snapshot, PodRequest preemptor, List<DisruptionBudget> budgets) {
         ScheduleResult r = algorithm.schedule(snapshot, preemptor, 1);
         assertThat(r.isPlaced()).as("the pod fits nowhere without preemption").isFalse();
@@ -203,15 +216,7 @@ class PreemptionTest {
         state.upsertPod(
                 bound("web-low", 0, 500, "node1").withTopology(Map.of("app", "web"), PodAffinity.NONE, List.of()));
         state.upsertPod(bound("other", 100, 3500, "node2"));
-        io.qshard.core.model.PodAffinityTerm apart = new io.qshard.core.model.PodAffinityTerm(
-                LabelSelector.of(Map.of("app", "web"), List.of()), Set.of("ns"), null, "kubernetes.io/hostname");
-        PodRequest p = pod("p", "prod", 2000, 0)
-                .priority(500)
-                .build()
-                .withTopology(
-                        Map.of("app", "db"),
-                        new PodAffinity(List.of(), List.of(), List.of(apart), List.of()),
-                        List.of());
+        PodRequest p = apartFromWeb();
         ClusterSnapshot s = state.snapshot();
         assertThat(algorithm.prepare(s, p).nodeLocal())
                 .as("a rule spanning nodes takes part")
@@ -233,15 +238,7 @@ class PreemptionTest {
         state.upsertPod(bound("web", 0, 500, "node1").withTopology(Map.of("app", "web"), PodAffinity.NONE, List.of()));
         state.upsertPod(bound("a", 50, 1500, "node1"));
         state.upsertPod(bound("b", 60, 1500, "node1"));
-        io.qshard.core.model.PodAffinityTerm apart = new io.qshard.core.model.PodAffinityTerm(
-                LabelSelector.of(Map.of("app", "web"), List.of()), Set.of("ns"), null, "kubernetes.io/hostname");
-        PodRequest p = pod("p", "prod", 2000, 0)
-                .priority(500)
-                .build()
-                .withTopology(
-                        Map.of("app", "db"),
-                        new PodAffinity(List.of(), List.of(), List.of(apart), List.of()),
-                        List.of());
+        PodRequest p = apartFromWeb();
         Victims v = decide(state.snapshot(), p, List.of());
         assertThat(v.pods()).extracting(PodRequest::uid).containsExactly("a", "web");
     }

@@ -172,7 +172,8 @@ public final class Volumes {
                     deleting,
                     selectedNode,
                     bindCompleted,
-                    controller);
+                    controller,
+                    "");
         }
     }
 
@@ -262,7 +263,7 @@ public final class Volumes {
 
         public PersistentVolume build() {
             return new PersistentVolume(
-                    name, sc, bytes, modes, block, affinity, labels, claimRef, phase, deleting, driver, handle);
+                    name, sc, bytes, modes, block, affinity, labels, claimRef, phase, deleting, driver, handle, "");
         }
     }
 }
