@@ -80,6 +80,12 @@ public interface ClusterEventListener {
     default void namespaceLabels(String namespace, Map<String, String> labels) {}
 
     /**
+     * A PodDisruptionBudget was seen or changed ({@code budget}), or deleted (null); only for listeners that
+     * {@link #readsTopology()}.
+     */
+    default void disruptionBudget(String namespace, String name, io.qshard.core.preemption.DisruptionBudget budget) {}
+
+    /**
      * Whether this listener needs the volume objects — the calls below. When any listener does, {@link ClusterInformers}
      * also watches PersistentVolumeClaims, PersistentVolumes, StorageClasses and (when served) CSINodes (RBAC: list/watch
      * on them; without it pods with claims are refused with a clear reason and a warning says what is missing).

@@ -12,8 +12,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.qshard.core.model.LabelSelector;
+import io.qshard.core.preemption.DisruptionBudget;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.kube.convert.ConversionException;
+import io.qshard.kube.convert.DisruptionBudgetConverter;
 import io.qshard.kube.convert.WorkloadConverter;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Informers of what the topology plugins read besides pods and nodes: the selectors of ReplicaSets, StatefulSets,
  * ReplicationControllers and Services (kube-scheduler's default spread constraints) and the labels of Namespaces
- * (pod affinity {@code namespaceSelector}s). Objects are kept compact ({@link CompactItemStore}), converted once and
+ * (pod affinity {@code namespaceSelector}s), and PodDisruptionBudgets (preemption). Objects are kept compact ({@link CompactItemStore}), converted once and
  * delivered to every {@link ClusterEventListener} only when what a listener sees changes — a ReplicaSet's status
  * updates reach nobody. Before an informer starts, a SelfSubjectAccessReview (allowed to every authenticated user)
  * asks whether RBAC lets this client list and watch its resource: a resource it forbids does not hold up the others
@@ -120,7 +122,50 @@ final class WorkloadInformers implements AutoCloseable {
                         (ns, s) -> to.forEach(
                                 l -> l.namespaceLabels(ns.getMetadata().getName(), s)),
                         skip,
-                        this::forbid));
+                        this::forbid),
+                budgets(c, to, skip));
+    }
+
+    /**
+     * PodDisruptionBudgets for preemption, {@code policy/v1} where the apiserver serves it (1.21+), else
+     * {@code policy/v1beta1} (a 1.20 apiserver); asked once, at construction (API discovery).
+     */
+    private TopologyWatch<?, ?> budgets(
+            KubernetesClient c, List<ClusterEventListener> to, Consumer<ConversionException> skip) {
+        String loses = "PodDisruptionBudgets in preemption (victims chosen as if there were none)";
+        if (servesV1(c)) {
+            return new TopologyWatch<io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget, DisruptionBudget>(
+                    "policy",
+                    "poddisruptionbudgets",
+                    loses,
+                    c.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0),
+                    io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget::new,
+                    DisruptionBudgetConverter::of,
+                    (pdb, b) -> to.forEach(l -> l.disruptionBudget(
+                            pdb.getMetadata().getNamespace(), pdb.getMetadata().getName(), b)),
+                    skip,
+                    this::forbid);
+        }
+        return new TopologyWatch<io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget, DisruptionBudget>(
+                "policy",
+                "poddisruptionbudgets",
+                loses,
+                c.policy().v1beta1().podDisruptionBudget().inAnyNamespace().runnableInformer(0),
+                io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget::new,
+                DisruptionBudgetConverter::of,
+                (pdb, b) -> to.forEach(l -> l.disruptionBudget(
+                        pdb.getMetadata().getNamespace(), pdb.getMetadata().getName(), b)),
+                skip,
+                this::forbid);
+    }
+
+    private static boolean servesV1(KubernetesClient c) {
+        try {
+            return c.supports(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
+        } catch (KubernetesClientException e) {
+            LOG.debug("cannot tell whether policy/v1 is served: {}", KubeconfigResolver.oneLine(e));
+            return false;
+        }
     }
 
     /** Starts every informer RBAC allows; completes when each has delivered its first list or was found forbidden. */

@@ -86,6 +86,19 @@ class TopologyInformersIT {
                 .create();
         admin.resource(service(ns, "web", Map.of("app", "web"))).create();
         admin.resource(service(ns, "headless", null)).create();
+        admin.resource(new io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudgetBuilder()
+                        .withNewMetadata()
+                        .withName("web-pdb")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withMaxUnavailable(new io.fabric8.kubernetes.api.model.IntOrString(0))
+                        .withNewSelector()
+                        .withMatchLabels(Map.of("app", "web"))
+                        .endSelector()
+                        .endSpec()
+                        .build())
+                .create();
 
         Path kubeconfig = ServiceAccounts.kubeconfigWithRbac(
                 admin, cp, "qshard-scheduler", Path.of("..", "manifests", "scheduler", "rbac.yaml"));
@@ -120,6 +133,11 @@ class TopologyInformersIT {
                         .containsEntry(ns + "/headless", Optional.of(Map.of())); // selects no pod
                 assertThat(seen.namespaces.get(ns))
                         .hasValueSatisfying(l -> assertThat(l).containsEntry("team", "a"));
+                assertThat(seen.budgets.get(ns + "/web-pdb")) // policy/v1beta1 on this 1.20 apiserver
+                        .hasValueSatisfying(b -> {
+                            assertThat(b.selector()).isEqualTo(LabelSelector.of(Map.of("app", "web"), List.of()));
+                            assertThat(b.disruptionsAllowed()).isZero();
+                        });
             });
 
             // watched after: a label change, status churn (not delivered), deletions (null)
@@ -143,7 +161,14 @@ class TopologyInformersIT {
             });
             admin.apps().replicaSets().inNamespace(ns).withName("web-rs").delete();
             admin.services().inNamespace(ns).withName("web").delete();
+            admin.policy()
+                    .v1beta1()
+                    .podDisruptionBudget()
+                    .inNamespace(ns)
+                    .withName("web-pdb")
+                    .delete();
             await().atMost(DEADLINE).untilAsserted(() -> {
+                assertThat(seen.budgets).containsEntry(ns + "/web-pdb", Optional.empty());
                 assertThat(seen.namespaces.get(ns))
                         .hasValueSatisfying(l -> assertThat(l).containsEntry("env", "test"));
                 assertThat(seen.controllers).containsEntry(rsUid, Optional.empty());
@@ -219,7 +244,8 @@ class TopologyInformersIT {
                             "statefulsets.apps",
                             "replicationcontrollers",
                             "services",
-                            "namespaces");
+                            "namespaces",
+                            "poddisruptionbudgets.policy");
             assertThat(seen.services).isEmpty();
 
             // granted later: picked up without a restart
@@ -409,6 +435,12 @@ class TopologyInformersIT {
         final Map<String, Optional<Map<String, String>>> services = new ConcurrentHashMap<>();
         final Map<String, Optional<Map<String, String>>> namespaces = new ConcurrentHashMap<>();
         final Map<String, PodRequest> pods = new ConcurrentHashMap<>();
+        final Map<String, Optional<io.qshard.core.preemption.DisruptionBudget>> budgets = new ConcurrentHashMap<>();
+
+        @Override
+        public void disruptionBudget(String namespace, String name, io.qshard.core.preemption.DisruptionBudget budget) {
+            budgets.put(namespace + "/" + name, Optional.ofNullable(budget));
+        }
 
         @Override
         public boolean readsTopology() {

@@ -3,6 +3,7 @@ package io.qshard.core.algorithm;
 import io.qshard.core.framework.CandidateNodes;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.Diagnosis;
+import io.qshard.core.framework.FilterHandle;
 import io.qshard.core.framework.FilterPlugin;
 import io.qshard.core.framework.PreFilterPlugin;
 import io.qshard.core.framework.PreScorePlugin;
@@ -308,7 +309,7 @@ public final class SchedulingAlgorithm {
      * Filters on any state of a node: for preemption's dry run, which asks the same pod about many nodes with pods
      * removed. Never throws for expected rejections.
      */
-    public PodFilters prepare(ClusterSnapshot snapshot, PodRequest pod) {
+    public FilterHandle.PodFilters prepare(ClusterSnapshot snapshot, PodRequest pod) {
         CycleState state = new CycleState();
         FilterPlugin[] filters = this.filters;
         boolean local = true;
@@ -328,21 +329,9 @@ public final class SchedulingAlgorithm {
         return new Prepared(Status.SUCCESS, state, filters, local, pod);
     }
 
-    /** {@link #prepare}'s result: a PreFilter verdict and the Filters left, for one pod. Not thread-safe. */
-    public interface PodFilters {
-        /**
-         * Whether every Filter left reads only the node it is given (no rule spanning nodes takes part for this pod):
-         * then {@link #check} is exact for a node changed after {@link #prepare}, whatever the rest of the cluster.
-         */
-        boolean nodeLocal();
-
-        /** SUCCESS when the pod passes the PreFilters and the Filters on {@code node}; else the first failure. */
-        Status check(NodeState node);
-    }
-
     private record Prepared(
             Status preFilter, CycleState state, FilterPlugin[] filters, boolean nodeLocal, PodRequest pod)
-            implements PodFilters {
+            implements FilterHandle.PodFilters {
         @Override
         public Status check(NodeState node) {
             return preFilter.isSuccess() ? runFilters(filters, state, pod, node) : preFilter;
@@ -437,7 +426,23 @@ public final class SchedulingAlgorithm {
         return skip;
     }
 
+    /**
+     * The filters on {@code node}: 1.20's {@code PodPassesFiltersOnNode} — where pods of at least the pod's priority
+     * are nominated to the node, first with their room taken ({@link NodeState#withNominatedFor}), then without (so a
+     * nominated pod it would be the affinity partner of does not make it fit); both must pass.
+     */
     private static Status runFilters(FilterPlugin[] filters, CycleState state, PodRequest pod, NodeState node) {
+        NodeState withNominated = node.withNominatedFor(pod);
+        if (withNominated != node) {
+            Status s = runFiltersOn(filters, state, pod, withNominated);
+            if (!s.isSuccess()) {
+                return s;
+            }
+        }
+        return runFiltersOn(filters, state, pod, node);
+    }
+
+    private static Status runFiltersOn(FilterPlugin[] filters, CycleState state, PodRequest pod, NodeState node) {
         for (FilterPlugin f : filters) {
             Status s = f.filter(state, pod, node);
             if (!s.isSuccess()) {

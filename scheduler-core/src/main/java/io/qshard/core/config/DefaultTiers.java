@@ -69,6 +69,9 @@ public final class DefaultTiers {
                         new IllegalArgumentException("unknown tier '" + name + "' (known: prod, mid, batch, free)"));
     }
 
+    /** The PostFilter of the tiers sized by requests: kube-scheduler 1.20's preemption. */
+    public static final String PREEMPTION = "DefaultPreemption";
+
     /** Filters the borrowing tiers run besides {@link #DEFAULT_FILTERS}: keep off hot nodes (the migration rule). */
     public static final List<String> POOL_FILTERS = List.of("AvoidHotNodes");
 
@@ -77,6 +80,8 @@ public final class DefaultTiers {
         List<String> plugins = new ArrayList<>(DEFAULT_FILTERS);
         if (rule != PoolRule.ALLOCATABLE) {
             plugins.addAll(POOL_FILTERS);
+        } else {
+            plugins.add(PREEMPTION); // pools measured on usage: removing a pod frees nothing they count (yet)
         }
         plugins.addAll(rule == PoolRule.ALLOCATABLE ? PROD_SCORERS : POOL_SCORERS);
         return List.copyOf(plugins);

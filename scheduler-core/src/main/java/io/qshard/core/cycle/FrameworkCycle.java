@@ -44,6 +44,7 @@ import java.util.function.Consumer;
  */
 public final class FrameworkCycle {
 
+    private final SchedulingAlgorithm algorithm;
     private final DecisionReuse decisions;
     private final PreEnqueuePlugin[] preEnqueues;
     private final PostFilterPlugin[] postFilters;
@@ -59,7 +60,8 @@ public final class FrameworkCycle {
      * @param equivalentPodReuse decisions made from one equivalent pod's window before a full one, ≥ 0 (0: off)
      */
     public FrameworkCycle(Profile profile, NodesToScore nodesToScore, int equivalentPodReuse, RuntimeSteps runtime) {
-        this.decisions = new DecisionReuse(new SchedulingAlgorithm(profile, nodesToScore), equivalentPodReuse);
+        this.algorithm = new SchedulingAlgorithm(profile, nodesToScore);
+        this.decisions = new DecisionReuse(algorithm, equivalentPodReuse);
         this.runtime = runtime;
         this.preEnqueues = profile.preEnqueues().toArray(PreEnqueuePlugin[]::new);
         this.postFilters = profile.postFilters().toArray(PostFilterPlugin[]::new);
@@ -74,6 +76,11 @@ public final class FrameworkCycle {
                 ? runtime.binder()
                 : profile.binders().get(0);
         this.postBinds = profile.postBinds().toArray(PostBindPlugin[]::new);
+    }
+
+    /** Whether the profile has PostFilter plugins (preemption). */
+    public boolean hasPostFilters() {
+        return postFilters.length > 0;
     }
 
     /** Whether the profile has PreEnqueue plugins (without any, every pod is admitted to the queue). */
@@ -138,7 +145,7 @@ public final class FrameworkCycle {
     private PostFilterResult postFilter(
             CycleState state, PodRequest pod, ClusterSnapshot snapshot, ScheduleResult result) {
         for (PostFilterPlugin p : postFilters) {
-            PostFilterResult r = p.postFilter(state, pod, snapshot, result.diagnosis());
+            PostFilterResult r = p.postFilter(state, pod, snapshot, result.diagnosis(), algorithm::prepare);
             if (r.status().isSuccess()) {
                 return r;
             }

@@ -2,6 +2,7 @@ package io.qshard.core.plugins;
 
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.plugins.complementary.ComplementaryProfile;
+import io.qshard.core.plugins.defaultpreemption.DefaultPreemption;
 import io.qshard.core.plugins.hotspot.AvoidHotNodes;
 import io.qshard.core.plugins.hotspot.HotspotAvoidance;
 import io.qshard.core.plugins.imagelocality.ImageLocality;
@@ -19,6 +20,7 @@ import io.qshard.core.plugins.tainttoleration.TaintToleration;
 import io.qshard.core.plugins.volumebinding.VolumeBinding;
 import io.qshard.core.plugins.volumerestrictions.VolumeRestrictions;
 import io.qshard.core.plugins.volumezone.VolumeZone;
+import io.qshard.core.preemption.PreemptionArgs;
 
 /** Every plugin qshard ships, registered by name. */
 public final class ShippedPlugins {
@@ -48,6 +50,7 @@ public final class ShippedPlugins {
                         ctx -> new PodTopologySpread(ctx.topology().defaultConstraints()))
                 .register(
                         InterPodAffinity.NAME,
-                        ctx -> new InterPodAffinity(ctx.topology().hardPodAffinityWeight()));
+                        ctx -> new InterPodAffinity(ctx.topology().hardPodAffinityWeight()))
+                .register(DefaultPreemption.NAME, ctx -> new DefaultPreemption(PreemptionArgs.DEFAULTS, ctx.clock()));
     }
 }

@@ -1,7 +1,7 @@
 package io.qshard.core.preemption;
 
-import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.framework.Diagnosis;
+import io.qshard.core.framework.FilterHandle;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
@@ -19,7 +19,7 @@ import java.util.Objects;
  * <ol>
  *   <li>the nodes where preemption might help ({@link #potentialNodes});
  *   <li>a dry run on each, in ring order from {@code offset}, of {@link NodeVictims#select} with the tier's own
- *       filters ({@link Filters}): on the node state alone when no rule spanning nodes concerns the pod, else run
+ *       filters ({@link FilterHandle}): on the node state alone when no rule spanning nodes concerns the pod, else run
  *       again on the snapshot without the pods removed — topology counts included, so pod affinity and spread see
  *       them gone; it stops once it has {@link PreemptionArgs#candidates} candidates and
  *       one of them violates no disruption budget ({@code dryRunPreemption});
@@ -28,18 +28,11 @@ import java.util.Objects;
  * Who may preempt is {@link #eligible}. Stateless; everything it is given is read on the calling thread.
  */
 public final class Preemption {
-    /** The tier's PreFilters for a pod on a snapshot, then its Filters on any state of a node. */
-    @FunctionalInterface
-    public interface Filters {
-        /** The PreFilters run for {@code pod} on {@code snapshot}. */
-        SchedulingAlgorithm.PodFilters prepare(ClusterSnapshot snapshot, PodRequest pod);
-    }
-
-    private final Filters filters;
+    private final FilterHandle filters;
     private final PreemptionArgs args;
     private final VictimOrder order;
 
-    public Preemption(Filters filters, PreemptionArgs args, VictimOrder order) {
+    public Preemption(FilterHandle filters, PreemptionArgs args, VictimOrder order) {
         this.filters = Objects.requireNonNull(filters, "filters");
         this.args = Objects.requireNonNull(args, "args");
         this.order = Objects.requireNonNull(order, "order");
@@ -114,7 +107,7 @@ public final class Preemption {
             return null;
         }
         int wanted = args.candidates(potential.size());
-        SchedulingAlgorithm.PodFilters prepared = filters.prepare(snapshot, pod);
+        FilterHandle.PodFilters prepared = filters.prepare(snapshot, pod);
         List<Victims> clean = new ArrayList<>();
         List<Victims> violating = new ArrayList<>();
         for (int i = 0; i < potential.size(); i++) {

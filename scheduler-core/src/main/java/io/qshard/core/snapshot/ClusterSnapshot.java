@@ -1,8 +1,10 @@
 package io.qshard.core.snapshot;
 
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.preemption.DisruptionBudget;
 import io.qshard.core.volume.VolumeCatalog;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +30,7 @@ public final class ClusterSnapshot {
     private final long generation;
     private final Topology topology;
     private final VolumeCatalog volumes;
+    private final List<DisruptionBudget> budgets;
 
     /** @param index owned by the new snapshot from now on: the caller must never write it again */
     ClusterSnapshot(PersistentArray<NodeState> nodes, Map<String, Integer> index, long generation, Topology topology) {
@@ -41,6 +44,18 @@ public final class ClusterSnapshot {
             long generation,
             Topology topology,
             VolumeCatalog volumes) {
+        this(nodes, index, generation, topology, volumes, List.of());
+    }
+
+    /** @param index owned by the new snapshot from now on: the caller must never write it again */
+    ClusterSnapshot(
+            PersistentArray<NodeState> nodes,
+            Map<String, Integer> index,
+            long generation,
+            Topology topology,
+            VolumeCatalog volumes,
+            List<DisruptionBudget> budgets) {
+        this.budgets = budgets;
         this.nodes = nodes;
         this.index = index;
         this.generation = generation;
@@ -57,9 +72,20 @@ public final class ClusterSnapshot {
         return volumes;
     }
 
+    /** The PodDisruptionBudgets of every namespace at this snapshot (preemption reads them), unmodifiable. */
+    public List<DisruptionBudget> budgets() {
+        return budgets;
+    }
+
+    /** This snapshot with {@code list} as its disruption budgets (tests and tools that build snapshots by hand). */
+    public ClusterSnapshot withBudgets(List<DisruptionBudget> list) {
+        return new ClusterSnapshot(nodes, index, generation + 1, topology, volumes, List.copyOf(list));
+    }
+
     /** This snapshot with {@code catalog} as its volumes (tests and tools that build snapshots by hand). */
     public ClusterSnapshot withVolumes(VolumeCatalog catalog) {
-        return new ClusterSnapshot(nodes, index, generation + 1, topology, java.util.Objects.requireNonNull(catalog));
+        return new ClusterSnapshot(
+                nodes, index, generation + 1, topology, java.util.Objects.requireNonNull(catalog), budgets);
     }
 
     /** The cluster-wide pod topology (all shards' nodes and pods) at this snapshot. */
@@ -137,7 +163,7 @@ public final class ClusterSnapshot {
      */
     public ClusterSnapshot with(NodeState state) {
         Map<String, Integer> idx = index.containsKey(state.name()) ? index : new HashMap<>(index);
-        return new ClusterSnapshot(put(nodes, idx, state), idx, generation + 1, topology, volumes);
+        return new ClusterSnapshot(put(nodes, idx, state), idx, generation + 1, topology, volumes, budgets);
     }
 
     /**
@@ -153,7 +179,7 @@ public final class ClusterSnapshot {
             }
         }
         Topology t = topology.without(pod);
-        return t == topology ? s : new ClusterSnapshot(s.nodes, s.index, s.generation + 1, t, volumes);
+        return t == topology ? s : new ClusterSnapshot(s.nodes, s.index, s.generation + 1, t, volumes, budgets);
     }
 
     /**
@@ -179,7 +205,7 @@ public final class ClusterSnapshot {
             }
             s = with(home.get().reserve(pod));
         }
-        return new ClusterSnapshot(s.nodes, s.index, s.generation + 1, topology.with(pod), volumes);
+        return new ClusterSnapshot(s.nodes, s.index, s.generation + 1, topology.with(pod), volumes, budgets);
     }
 
     /** This snapshot without the node named {@code name} (unchanged if absent). */
@@ -188,7 +214,7 @@ public final class ClusterSnapshot {
             return this;
         }
         Map<String, Integer> idx = new HashMap<>(index);
-        return new ClusterSnapshot(remove(nodes, idx, name), idx, generation + 1, topology, volumes);
+        return new ClusterSnapshot(remove(nodes, idx, name), idx, generation + 1, topology, volumes, budgets);
     }
 
     /**

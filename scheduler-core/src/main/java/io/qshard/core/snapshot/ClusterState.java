@@ -2,6 +2,7 @@ package io.qshard.core.snapshot;
 
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.preemption.DisruptionBudget;
 import io.qshard.core.usage.ClassUsage;
 import io.qshard.core.usage.UsageView;
 import io.qshard.core.volume.CsiNodeLimits;
@@ -12,6 +13,7 @@ import io.qshard.core.volume.VolumeDecision;
 import io.qshard.core.volume.VolumeIndex;
 import io.qshard.core.volume.VolumeSources;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -41,6 +43,12 @@ public final class ClusterState {
     private final Map<String, Map<String, PodRequest>> detached = new HashMap<>();
     /** uid → node name, for every detached pod. */
     private final Map<String, String> detachedNode = new HashMap<>();
+    /** namespace/name → PodDisruptionBudget, for preemption. */
+    private final Map<String, DisruptionBudget> budgets = new java.util.TreeMap<>();
+    /** {@link #budgets}' values as published, or null after a change. */
+    private List<DisruptionBudget> budgetList;
+    /** uid → a pending pod nominated to a node ({@code status.nominatedNodeName}), for every nomination. */
+    private final Map<String, PodRequest> nominations = new HashMap<>();
     /** Every pod and node label of the cluster, for the topology plugins. */
     private final TopologyIndex topology = new TopologyIndex();
     /** Claims, PVs, classes, CSINode limits and assumed volume bindings, for the volume plugins. */
@@ -49,7 +57,11 @@ public final class ClusterState {
     /** The current view; O(1) (plus one small object after a change), immutable. */
     public ClusterSnapshot snapshot() {
         if (published == null) {
-            published = new ClusterSnapshot(nodes, index, generation, topology.topology(), volumes.catalog());
+            if (budgetList == null) {
+                budgetList = List.copyOf(budgets.values());
+            }
+            published =
+                    new ClusterSnapshot(nodes, index, generation, topology.topology(), volumes.catalog(), budgetList);
             indexShared = true;
         }
         return published;
@@ -144,6 +156,9 @@ public final class ClusterState {
                 detachedNode.remove(p.uid());
             }
         }
+        if (existing == null && !nominations.isEmpty()) {
+            state = state.withNominated(nominatedTo(node.name()));
+        }
         put(state);
     }
 
@@ -225,6 +240,7 @@ public final class ClusterState {
         if (target == null) {
             return;
         }
+        unnominate(pod.uid()); // bound: its room is now its own
         topology.place(pod);
         volumes.podPlaced(pod); // claim users (ReadWriteOncePod); the put or changed() below publishes it
         NodeState node = nodeOrNull(target);
@@ -245,6 +261,7 @@ public final class ClusterState {
 
     /** Forgets a pod everywhere (deleted, or an assumption whose binding failed). */
     public void removePod(String uid) {
+        unnominate(uid);
         boolean forgotten = topology.forget(uid);
         if (volumes.podRemoved(uid) || forgotten) {
             changed();
@@ -265,6 +282,68 @@ public final class ClusterState {
                 detached.remove(away);
             }
         }
+    }
+
+    /** Adds, replaces ({@code budget} not null) or deletes (null) the PodDisruptionBudget {@code namespace/name}. */
+    public void budget(String namespace, String name, DisruptionBudget budget) {
+        String key = namespace + "/" + name;
+        boolean changed = budget == null ? budgets.remove(key) != null : !budget.equals(budgets.put(key, budget));
+        if (changed) {
+            budgetList = null;
+            changed();
+        }
+    }
+
+    // ---- nominations (pending pods a preemption made room for) ----------------------------------------------
+
+    /**
+     * Records that pending {@code pod} is nominated to {@code pod.details().nominatedNode()}, replacing an earlier
+     * nomination of it; a pod without one is unnominated. Every filter run counts the room of the pods nominated to a
+     * node that have at least its priority ({@link NodeState#withNominatedFor}), until they bind or give up.
+     */
+    public void nominate(PodRequest pod) {
+        String target = pod.details().nominatedNode();
+        if (target == null || pod.nodeName() != null) {
+            unnominate(pod.uid());
+            return;
+        }
+        PodRequest previous = nominations.put(pod.uid(), pod);
+        if (previous != null && !previous.details().nominatedNode().equals(target)) {
+            refreshNominated(previous.details().nominatedNode());
+        }
+        if (previous == null || previous != pod) {
+            refreshNominated(target);
+        }
+    }
+
+    /** Drops the nomination of the pod of this uid, if any. */
+    public void unnominate(String uid) {
+        PodRequest previous = nominations.remove(uid);
+        if (previous != null) {
+            refreshNominated(previous.details().nominatedNode());
+        }
+    }
+
+    /** The pending pods nominated now (for tools and tests). */
+    public java.util.Collection<PodRequest> nominations() {
+        return java.util.Collections.unmodifiableCollection(nominations.values());
+    }
+
+    private void refreshNominated(String nodeName) {
+        NodeState s = nodeOrNull(nodeName);
+        if (s != null) {
+            put(s.withNominated(nominatedTo(nodeName)));
+        }
+    }
+
+    private java.util.List<PodRequest> nominatedTo(String nodeName) {
+        java.util.List<PodRequest> out = new java.util.ArrayList<>();
+        for (PodRequest p : nominations.values()) {
+            if (nodeName.equals(p.details().nominatedNode())) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     // ---- volumes (informer events and the VolumeBinding plugin's assumptions) ----------------------------------

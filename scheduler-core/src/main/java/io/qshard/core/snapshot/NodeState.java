@@ -157,6 +157,11 @@ public final class NodeState {
     private final boolean hot;
     /** The node's hotspot probability within the horizon, [0, 1], as of its latest report. */
     private final double hotspotProbability;
+    /**
+     * Pending pods nominated to this node ({@code status.nominatedNodeName}: a preemption made room for them here),
+     * not counted in its requests; usually {@link #NO_PODS}.
+     */
+    private final PodRequest[] nominated;
 
     private NodeState(
             Node node,
@@ -167,7 +172,8 @@ public final class NodeState {
             double[] inverse,
             ClassUsage usage,
             boolean hot,
-            double hotspotProbability) {
+            double hotspotProbability,
+            PodRequest[] nominated) {
         this.node = node;
         this.pods = pods;
         this.v = v;
@@ -181,6 +187,7 @@ public final class NodeState {
         this.usage = usage;
         this.hot = hot;
         this.hotspotProbability = hotspotProbability;
+        this.nominated = nominated;
     }
 
     private static double[] inverses(long[] v) {
@@ -198,7 +205,7 @@ public final class NodeState {
     public static NodeState of(Node node) {
         long[] v = new long[SIZE];
         writeNode(v, Objects.requireNonNull(node));
-        return new NodeState(node, NO_PODS, v, ScalarResources.EMPTY, NO_PORTS, inverses(v), null, false, 0);
+        return new NodeState(node, NO_PODS, v, ScalarResources.EMPTY, NO_PORTS, inverses(v), null, false, 0, NO_PODS);
     }
 
     public Node node() {
@@ -323,6 +330,35 @@ public final class NodeState {
         return Collections.unmodifiableList(Arrays.asList(pods));
     }
 
+    /** The pending pods nominated to this node (unmodifiable; not counted in its requests). */
+    public List<PodRequest> nominated() {
+        return Collections.unmodifiableList(Arrays.asList(nominated));
+    }
+
+    /** This state with {@code pods} as the pods nominated to it (pending pods; their node names are ignored). */
+    public NodeState withNominated(List<PodRequest> pods) {
+        PodRequest[] n = pods.isEmpty() ? NO_PODS : pods.toArray(PodRequest[]::new);
+        return new NodeState(node, this.pods, v, scalars, ports, inverse, usage, hot, hotspotProbability, n);
+    }
+
+    /**
+     * The state {@code pod}'s filters see first (1.20's {@code addNominatedPods}): the pods nominated here with a
+     * priority at least {@code pod}'s — other than {@code pod} itself — reserved as if bound; this very object when
+     * there are none, the common case (one array-length check).
+     */
+    public NodeState withNominatedFor(PodRequest pod) {
+        if (nominated.length == 0) {
+            return this;
+        }
+        NodeState s = this;
+        for (PodRequest p : nominated) {
+            if (p.priority() >= pod.priority() && !p.uid().equals(pod.uid())) {
+                s = s.reserve(p.boundTo(node.name()));
+            }
+        }
+        return s;
+    }
+
     /** Whether a pod with this uid is on the node. */
     public boolean hasPod(String uid) {
         return indexOf(uid) >= 0;
@@ -352,7 +388,8 @@ public final class NodeState {
                 inverse,
                 usage == null ? null : usage.withPlaced(pod),
                 hot,
-                hotspotProbability);
+                hotspotProbability,
+                nominated);
     }
 
     /** This state without the pod of this uid (subtracting exactly what it added); unchanged if absent. */
@@ -374,14 +411,16 @@ public final class NodeState {
                 inverse,
                 usage == null ? null : usage.withRemoved(gone),
                 hot,
-                hotspotProbability);
+                hotspotProbability,
+                nominated);
     }
 
     /** This state with the node object replaced (labels, taints, allocatable changed); pods kept. */
     public NodeState withNode(Node updated) {
         long[] copy = v.clone();
         writeNode(copy, Objects.requireNonNull(updated));
-        return new NodeState(updated, pods, copy, scalars, ports, inverses(copy), usage, hot, hotspotProbability);
+        return new NodeState(
+                updated, pods, copy, scalars, ports, inverses(copy), usage, hot, hotspotProbability, nominated);
     }
 
     /**
@@ -389,7 +428,7 @@ public final class NodeState {
      * view when the report went stale; pods and node unchanged.
      */
     public NodeState withUsage(ClassUsage figures) {
-        return new NodeState(node, pods, v, scalars, ports, inverse, figures, hot, hotspotProbability);
+        return new NodeState(node, pods, v, scalars, ports, inverse, figures, hot, hotspotProbability, nominated);
     }
 
     /**
@@ -404,7 +443,7 @@ public final class NodeState {
         if (hot == this.hot && Double.compare(p, hotspotProbability) == 0) {
             return this;
         }
-        return new NodeState(node, pods, v, scalars, ports, inverse, usage, hot, p);
+        return new NodeState(node, pods, v, scalars, ports, inverse, usage, hot, p, nominated);
     }
 
     /** Whether the node is hot or predicted hot by the migration rule: lower tiers keep off it. False when unknown. */

@@ -92,7 +92,11 @@ class FrameworkCycleTest {
 
         @Override
         public PostFilterResult postFilter(
-                CycleState state, PodRequest p, ClusterSnapshot snapshot, Diagnosis diagnosis) {
+                CycleState state,
+                PodRequest p,
+                ClusterSnapshot snapshot,
+                Diagnosis diagnosis,
+                io.qshard.core.framework.FilterHandle filters) {
             return step("postFilter").isSuccess() ? PostFilterResult.nominate("n2") : PostFilterResult.NONE;
         }
 
@@ -143,8 +147,13 @@ class FrameworkCycleTest {
         }
 
         @Override
-        public PostFilterResult postFilter(CycleState s, PodRequest p, ClusterSnapshot snapshot, Diagnosis d) {
-            return r.postFilter(s, p, snapshot, d);
+        public PostFilterResult postFilter(
+                CycleState s,
+                PodRequest p,
+                ClusterSnapshot snapshot,
+                Diagnosis d,
+                io.qshard.core.framework.FilterHandle filters) {
+            return r.postFilter(s, p, snapshot, d, filters);
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.qshard.core.algorithm.NodesToScore;
 import io.qshard.core.algorithm.ScheduleResult;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.DefaultTiers;
+import io.qshard.core.framework.FilterHandle;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
 import io.qshard.core.model.LabelSelector;
@@ -93,8 +94,8 @@ class PreemptionTest {
         List<String> checked = new java.util.ArrayList<>();
         Preemption counting = new Preemption(
                 (snap, pod) -> {
-                    SchedulingAlgorithm.PodFilters prepared = algorithm.prepare(snap, pod);
-                    return new SchedulingAlgorithm.PodFilters() {
+                    FilterHandle.PodFilters prepared = algorithm.prepare(snap, pod);
+                    return new FilterHandle.PodFilters() {
                         @Override
                         public boolean nodeLocal() {
                             return prepared.nodeLocal();

@@ -36,6 +36,17 @@ public final class SchedulerMetrics {
     public final LongAdder podGone = new LongAdder();
     /** Bindings that failed otherwise (retried with backoff). */
     public final LongAdder bindErrors = new LongAdder();
+    /** PostFilter runs: pods no node fit that the tier's preemption was asked about (1.20's preemption_attempts). */
+    public final LongAdder preemptionAttempts = new LongAdder();
+    /** Preemptions decided: a node nominated (its victims handed to the writer). */
+    public final LongAdder preemptions = new LongAdder();
+    /** Preemption attempts that found nothing: ineligible, no potential node, or no candidate. */
+    public final LongAdder preemptionsFailed = new LongAdder();
+    /** Victims chosen, by the victim's tier ({@code other} for other schedulers' pods). */
+    public final java.util.concurrent.ConcurrentHashMap<String, LongAdder> victimsByTier =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Victims chosen although removing them breaks a PodDisruptionBudget (no candidate without). */
+    public final LongAdder pdbViolations = new LongAdder();
 
     private final Recorder decisionNanos = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
     private final Recorder e2eMillis = new Recorder(TimeUnit.HOURS.toMillis(24), 3);

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.model.Tier;
 import io.qshard.shard.binder.Binder;
 import io.qshard.shard.binder.PodBinder;
+import io.qshard.shard.preemption.ApiPreemptionWriter;
+import io.qshard.shard.preemption.PreemptionWriter;
 import io.qshard.shard.shardmap.AckWriter;
 import io.qshard.shard.shardmap.MapKeeper;
 import io.qshard.shard.shardmap.ShardAcks;
@@ -26,9 +28,15 @@ import java.util.Objects;
  * @param acks     acknowledges shard maps; null for an unsharded tier
  * @param keeper   keeps the tier's shard map; null except for shard 0 of a sharded tier
  * @param volumes  binds the PVs and provisionings VolumeBinding chose and waits for the PV controller (PreBind)
+ * @param preemption deletes the victims of a preemption and writes the nomination
  */
 public record SchedulerPorts(
-        PodBinder binder, StatusReporter reporter, AckWriter acks, MapKeeper keeper, VolumeWriter volumes) {
+        PodBinder binder,
+        StatusReporter reporter,
+        AckWriter acks,
+        MapKeeper keeper,
+        VolumeWriter volumes,
+        PreemptionWriter preemption) {
     /** How often the volume binder looks whether the PV controller has bound the claims. */
     static final Duration VOLUME_POLL = Duration.ofMillis(500);
 
@@ -36,6 +44,13 @@ public record SchedulerPorts(
         Objects.requireNonNull(binder, "binder");
         Objects.requireNonNull(reporter, "reporter");
         Objects.requireNonNull(volumes, "volumes");
+        Objects.requireNonNull(preemption, "preemption");
+    }
+
+    /** Ports that preempt nothing (tests without an apiserver). */
+    public SchedulerPorts(
+            PodBinder binder, StatusReporter reporter, AckWriter acks, MapKeeper keeper, VolumeWriter volumes) {
+        this(binder, reporter, acks, keeper, volumes, PreemptionWriter.NONE);
     }
 
     /** Ports without a volume writer: pods whose claims need binding fail their binding (tests without an apiserver). */
@@ -57,7 +72,8 @@ public record SchedulerPorts(
                         settings.failedEventsPerSecond()),
                 sharded ? new ShardAcks(client, clock) : null,
                 sharded && shard == 0 ? new ShardMapMaintainer(client, tier) : null,
-                new ApiVolumeBinder(client, settings.volumeBindTimeout(), VOLUME_POLL, clock));
+                new ApiVolumeBinder(client, settings.volumeBindTimeout(), VOLUME_POLL, clock),
+                new ApiPreemptionWriter(client, tier.schedulerName(), clock));
     }
 
     /**

@@ -7,7 +7,9 @@ import io.qshard.core.cycle.RuntimeSteps;
 import io.qshard.core.framework.BindResult;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.PluginRegistry;
+import io.qshard.core.framework.PostFilterResult;
 import io.qshard.core.framework.Profile;
+import io.qshard.core.framework.Status;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Tier;
@@ -15,9 +17,11 @@ import io.qshard.core.queue.QueuedPod;
 import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.ClusterState;
+import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.usage.UsageReport;
 import io.qshard.kube.informer.ClusterEventListener;
 import io.qshard.shard.binder.PodBinder;
+import io.qshard.shard.preemption.PreemptionWriter;
 import io.qshard.shard.shardmap.ShardMapWatcher;
 import io.qshard.shard.status.StatusReporter;
 import io.qshard.shard.usage.UsageTracker;
@@ -70,6 +74,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private final PodBinder binder;
     private final int bindBatch;
     private final StatusReporter reporter;
+    private final PreemptionWriter preemption;
     private final SchedulerMetrics metrics = new SchedulerMetrics();
     private final UsageTracker usage;
     private final ExecutorService preBind;
@@ -115,6 +120,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.state = new ClusterState();
         this.binder = ports.binder();
         this.reporter = ports.reporter();
+        this.preemption = ports.preemption();
         this.bindBatch = SchedulerPorts.bindBatch(settings);
         String name = "qshard-" + tier.name() + (tier.shards() > 1 ? "-" + shard : "");
         StateVolumeBinder volumes = new StateVolumeBinder(
@@ -389,6 +395,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private void closePorts() {
         binder.close();
         reporter.close();
+        preemption.close();
         handoff.close();
         if (preBind != null) {
             preBind.shutdownNow();
@@ -510,6 +517,11 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         inbox.add(() -> state.namespaceLabels(namespace, labels));
     }
 
+    @Override
+    public void disruptionBudget(String namespace, String name, io.qshard.core.preemption.DisruptionBudget budget) {
+        inbox.add(() -> state.budget(namespace, name, budget));
+    }
+
     // as in kube-scheduler 1.20, a claim, PV, StorageClass or CSINode added or changed moves unschedulable pods back to
     // the queue (their deletion does not); so does a volume source becoming listed or forbidden
 
@@ -578,13 +590,25 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             queue.onClusterEvent();
         } else if (pod.nodeName() != null) {
             decision.assumed().remove(pod.uid()); // confirmed, or bound by someone else: the API is the truth
+            state.unnominate(pod.uid());
             peerAssumed.remove(pod.uid());
             state.upsertPod(pod);
             queue.delete(pod.uid());
             queue.onAssignedPod(pod); // 1.20's AssignedPodAdded/Updated: wakes pods whose required affinity it meets
             reporter.forget(pod.uid());
             handoff.forget(pod.uid());
-        } else if (tier.name().equals(pod.tier())) {
+        } else {
+            if (deleting || state.nodeOf(pod.uid()).isPresent()) { // assumed here or by a peer: it holds its room
+                state.unnominate(pod.uid());
+            } else {
+                state.nominate(pod); // any scheduler's: its nominated room counts in every tier's filters
+            }
+            pendingOwn(pod, deleting);
+        }
+    }
+
+    private void pendingOwn(PodRequest pod, boolean deleting) {
+        if (tier.name().equals(pod.tier())) {
             if (deleting) {
                 queue.delete(pod.uid());
                 handoff.forget(pod.uid());
@@ -690,6 +714,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         metrics.decision(outcome.decisionNanos());
         if (outcome instanceof CycleOutcome.Unschedulable u) {
             metrics.unschedulable.increment();
+            preempted(pod, u.postFilter());
             queue.requeueUnschedulable(q);
             reporter.unschedulable(pod, u.diagnosis().message());
         } else if (outcome instanceof CycleOutcome.Rejected) {
@@ -705,6 +730,53 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                         onBound(q, r, result);
                     }));
         }
+    }
+
+    /**
+     * What the PostFilter found for {@code pod}: a nomination — the victims are marked terminating here and handed to
+     * the writer with the nomination, and lower-priority pods nominated to that node lose their nomination (1.20) —
+     * or, when preemption cannot help on any node, the pod's nomination is cleared.
+     */
+    private void preempted(PodRequest pod, PostFilterResult r) {
+        if (!framework.hasPostFilters()) {
+            return;
+        }
+        metrics.preemptionAttempts.increment();
+        if (!r.status().isSuccess()) {
+            metrics.preemptionsFailed.increment();
+            boolean nominated = pod.details().nominatedNode() != null
+                    || state.nominations().stream().anyMatch(p -> p.uid().equals(pod.uid()));
+            if (r.status().code() == Status.Code.UNRESOLVABLE && nominated) {
+                state.unnominate(pod.uid());
+                preemption.clearNomination(pod);
+            }
+            return;
+        }
+        String node = r.nominatedNode();
+        metrics.preemptions.increment();
+        metrics.pdbViolations.add(r.pdbViolations());
+        for (PodRequest v : r.victims()) {
+            metrics.victimsByTier
+                    .computeIfAbsent(
+                            v.tier() == null ? "other" : v.tier(), k -> new java.util.concurrent.atomic.LongAdder())
+                    .increment();
+            state.upsertPod(v.withTerminating(true)); // being deleted: 1.20's eligibility waits for it
+        }
+        List<PodRequest> lower = state.node(node).map(NodeState::nominated).orElse(List.of()).stream()
+                .filter(p -> p.priority() < pod.priority())
+                .toList();
+        lower.forEach(p -> state.unnominate(p.uid()));
+        state.nominate(
+                pod.withDetails(pod.details().withPreemption(pod.details().preemptNever(), node)));
+        LOG.info(
+                "tier {}: {} preempts {} pod(s) on {} ({} breaking a disruption budget): {}",
+                tier.name(),
+                pod.key(),
+                r.victims().size(),
+                node,
+                r.pdbViolations(),
+                r.victims().stream().map(PodRequest::key).toList());
+        preemption.preempt(pod, node, r.victims(), lower);
     }
 
     private void onBound(QueuedPod q, CycleOutcome.Reserved r, BindResult result) {
