@@ -144,13 +144,14 @@ public final class FrameworkCycle {
 
     private PostFilterResult postFilter(
             CycleState state, PodRequest pod, ClusterSnapshot snapshot, ScheduleResult result) {
+        PostFilterResult last = PostFilterResult.NONE;
         for (PostFilterPlugin p : postFilters) {
-            PostFilterResult r = p.postFilter(state, pod, snapshot, result.diagnosis(), algorithm::prepare);
-            if (r.status().isSuccess()) {
-                return r;
+            last = p.postFilter(state, pod, snapshot, result.diagnosis(), algorithm::prepare);
+            if (last.status().isSuccess()) {
+                return last;
             }
         }
-        return PostFilterResult.NONE;
+        return last; // the last plugin's reason (kube-scheduler's shipped profiles have one PostFilter)
     }
 
     /**

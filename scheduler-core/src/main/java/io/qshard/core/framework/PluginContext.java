@@ -4,6 +4,7 @@ import io.qshard.core.model.FitArgs;
 import io.qshard.core.model.TopologyArgs;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.pool.PoolConfig;
+import io.qshard.core.preemption.EvictionCaps;
 import io.qshard.core.volume.VolumeBinder;
 import java.time.Clock;
 import java.util.Objects;
@@ -21,14 +22,29 @@ import java.util.Objects;
  * @param fit      the tier's arguments for its resource fit filter ({@link Profile#build} sets the tier's)
  * @param volumes  assumes and binds the volumes VolumeBinding chose ({@link VolumeBinder#NONE} where nothing binds:
  *                 tools, tests)
+ * @param evictions the caps on preemption across tiers, shared by the process's tiers ({@link EvictionCaps#NONE}:
+ *                  none); DefaultPreemption asks it, the runtime records into it — like the volume binder, a
+ *                  collaborator that takes no other part in a decision
  */
-public record PluginContext(PoolConfig pools, Clock clock, TopologyArgs topology, FitArgs fit, VolumeBinder volumes) {
+public record PluginContext(
+        PoolConfig pools,
+        Clock clock,
+        TopologyArgs topology,
+        FitArgs fit,
+        VolumeBinder volumes,
+        EvictionCaps evictions) {
     public PluginContext {
         Objects.requireNonNull(pools, "pools");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(fit, "fit");
         Objects.requireNonNull(volumes, "volumes");
+        Objects.requireNonNull(evictions, "evictions");
+    }
+
+    /** A context without eviction caps. */
+    public PluginContext(PoolConfig pools, Clock clock, TopologyArgs topology, FitArgs fit, VolumeBinder volumes) {
+        this(pools, clock, topology, fit, volumes, EvictionCaps.NONE);
     }
 
     /** A context with these topology and fit arguments and no volume binder. */
@@ -53,17 +69,22 @@ public record PluginContext(PoolConfig pools, Clock clock, TopologyArgs topology
 
     /** This context with a tier's topology arguments. */
     public PluginContext withTopology(TopologyArgs args) {
-        return new PluginContext(pools, clock, args, fit, volumes);
+        return new PluginContext(pools, clock, args, fit, volumes, evictions);
     }
 
     /** This context with a tier's fit arguments. */
     public PluginContext withFit(FitArgs args) {
-        return new PluginContext(pools, clock, topology, args, volumes);
+        return new PluginContext(pools, clock, topology, args, volumes, evictions);
     }
 
     /** This context with the runtime's volume binder. */
     public PluginContext withVolumes(VolumeBinder binder) {
-        return new PluginContext(pools, clock, topology, fit, binder);
+        return new PluginContext(pools, clock, topology, fit, binder, evictions);
+    }
+
+    /** This context with the process's eviction caps. */
+    public PluginContext withEvictions(EvictionCaps caps) {
+        return new PluginContext(pools, clock, topology, fit, volumes, caps);
     }
 
     /** The room calculator for these pools. */

@@ -51,6 +51,8 @@ public final class ShippedPlugins {
                 .register(
                         InterPodAffinity.NAME,
                         ctx -> new InterPodAffinity(ctx.topology().hardPodAffinityWeight()))
-                .register(DefaultPreemption.NAME, ctx -> new DefaultPreemption(PreemptionArgs.DEFAULTS, ctx.clock()));
+                .register(
+                        DefaultPreemption.NAME,
+                        ctx -> new DefaultPreemption(PreemptionArgs.DEFAULTS, ctx.clock(), ctx.evictions()));
     }
 }

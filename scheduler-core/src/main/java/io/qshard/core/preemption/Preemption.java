@@ -99,6 +99,20 @@ public final class Preemption {
      */
     public Victims decide(
             ClusterSnapshot snapshot, PodRequest pod, Diagnosis diagnosis, List<DisruptionBudget> budgets, int offset) {
+        return decide(snapshot, pod, diagnosis, budgets, offset, v -> true);
+    }
+
+    /**
+     * {@link #decide} where only candidates {@code allowed} accepts count (the cross-tier caps, {@link EvictionCaps}):
+     * a node whose victims it refuses is passed over as if removing pods did not make room there.
+     */
+    public Victims decide(
+            ClusterSnapshot snapshot,
+            PodRequest pod,
+            Diagnosis diagnosis,
+            List<DisruptionBudget> budgets,
+            int offset,
+            java.util.function.Predicate<Victims> allowed) {
         if (pod.poolRule() != PoolRule.ALLOCATABLE) {
             return null; // pools measured on reported usage, which removing a pod does not lower: not decided yet
         }
@@ -116,7 +130,7 @@ public final class Preemption {
                     ? state -> prepared.check(state).isSuccess() // no rule spans nodes: the node alone decides
                     : fit(snapshot, pod, node);
             Victims v = NodeVictims.select(node, pod, fit, budgets, order);
-            if (v == null) {
+            if (v == null || !allowed.test(v)) {
                 continue;
             }
             (v.pdbViolations() == 0 ? clean : violating).add(v);

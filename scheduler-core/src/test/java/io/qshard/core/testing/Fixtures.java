@@ -102,6 +102,7 @@ public final class Fixtures {
         private int priority;
         private Instant created = T0;
         private boolean foreign;
+        private io.qshard.core.model.OwnerRef owner;
 
         PodBuilder(String uid, String tier, long cpu, long mem) {
             this.uid = uid;
@@ -136,6 +137,12 @@ public final class Fixtures {
             return this;
         }
 
+        /** Owned by the controller {@code kind/name} (uid {@code name}). */
+        public PodBuilder owner(String kind, String name) {
+            owner = new io.qshard.core.model.OwnerRef(kind, name, name);
+            return this;
+        }
+
         /** Scheduled by someone else (counts as prod). */
         public PodBuilder foreign() {
             foreign = true;
@@ -160,7 +167,7 @@ public final class Fixtures {
                     tolerations,
                     priority,
                     created,
-                    null,
+                    owner,
                     null);
         }
     }

@@ -42,6 +42,8 @@ public final class SchedulerMetrics {
     public final LongAdder preemptions = new LongAdder();
     /** Preemption attempts that found nothing: ineligible, no potential node, or no candidate. */
     public final LongAdder preemptionsFailed = new LongAdder();
+    /** Preemption attempts refused because every candidate was over the cross-tier eviction caps. */
+    public final LongAdder preemptionsCapped = new LongAdder();
     /** Victims chosen, by the victim's tier ({@code other} for other schedulers' pods). */
     public final java.util.concurrent.ConcurrentHashMap<String, LongAdder> victimsByTier =
             new java.util.concurrent.ConcurrentHashMap<>();

@@ -107,6 +107,27 @@ final class SchedulerMetricsExport {
                 "qshard_bind_errors_total",
                 "bindings that failed and were retried with backoff",
                 s -> s.metrics().bindErrors.sum());
+        m.counterWithCallback(
+                "qshard_preemption_attempts_total",
+                "PostFilter runs for pods no node fit, by result (nominated: victims chosen; capped: every candidate "
+                        + "over the cross-tier eviction caps; failed: ineligible or no candidate, capped included)",
+                BY_RESULT,
+                out -> each((s, t, i) -> {
+                    out.sample(s.metrics().preemptions.sum(), t, i, "nominated");
+                    out.sample(s.metrics().preemptionsCapped.sum(), t, i, "capped");
+                    out.sample(s.metrics().preemptionsFailed.sum(), t, i, "failed");
+                }));
+        m.counterWithCallback(
+                "qshard_preemption_victims_total",
+                "pods chosen as preemption victims, by the victim's tier (other: pods of other schedulers)",
+                List.of("tier", "shard", "victim_tier"),
+                out -> each((s, t, i) -> s.metrics().victimsByTier.forEach((vt, n) -> out.sample(n.sum(), t, i, vt))));
+        perInstance(
+                m,
+                true,
+                "qshard_preemption_pdb_violations_total",
+                "preemption victims chosen although removing them breaks a PodDisruptionBudget (no candidate without)",
+                s -> s.metrics().pdbViolations.sum());
         pools(m);
         perInstance(m, false, "qshard_shard_nodes", "nodes this instance places on now", TierScheduler::activeNodes);
         perInstance(

@@ -1,5 +1,6 @@
 package io.qshard.shard.scheduler;
 
+import io.qshard.core.config.MigrationConfig;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.cycle.CycleOutcome;
 import io.qshard.core.cycle.FrameworkCycle;
@@ -13,6 +14,9 @@ import io.qshard.core.framework.Status;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Tier;
+import io.qshard.core.plugins.defaultpreemption.DefaultPreemption;
+import io.qshard.core.preemption.CrossTierCaps;
+import io.qshard.core.preemption.Victims;
 import io.qshard.core.queue.QueuedPod;
 import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.snapshot.ClusterSnapshot;
@@ -75,6 +79,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private final int bindBatch;
     private final StatusReporter reporter;
     private final PreemptionWriter preemption;
+    /** The cross-tier eviction caps of this instance (the migration loop's caps; DefaultPreemption reads them). */
+    private final CrossTierCaps caps;
+
     private final SchedulerMetrics metrics = new SchedulerMetrics();
     private final UsageTracker usage;
     private final ExecutorService preBind;
@@ -129,7 +136,12 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 this::preBindFence,
                 d -> ledger.volumesAssumed(this, d),
                 d -> ledger.volumesForgotten(this, d));
-        Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock).withVolumes(volumes));
+        MigrationConfig m = config.migration();
+        this.caps = new CrossTierCaps(m.maxEvictionsPerMinute(), m.maxPerNode(), m.maxPerWorkload(), m.cooldown());
+        Profile profile = Profile.build(
+                tier,
+                registry,
+                new PluginContext(config.pools(), clock).withVolumes(volumes).withEvictions(caps));
         this.preBind = profile.preBinds().isEmpty() ? null : preBindExecutor(settings.bindConcurrency(), name);
         var assumed = new HashMap<String, String>();
         var nodes = new HashMap<String, Node>();
@@ -746,6 +758,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             metrics.preemptionsFailed.increment();
             boolean nominated = pod.details().nominatedNode() != null
                     || state.nominations().stream().anyMatch(p -> p.uid().equals(pod.uid()));
+            if (r.status().reasons().contains(DefaultPreemption.CAPPED)) {
+                metrics.preemptionsCapped.increment();
+            }
             if (r.status().code() == Status.Code.UNRESOLVABLE && nominated) {
                 state.unnominate(pod.uid());
                 preemption.clearNomination(pod);
@@ -753,6 +768,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             return;
         }
         String node = r.nominatedNode();
+        caps.record(pod, new Victims(node, r.victims(), r.pdbViolations()), clock.instant());
         metrics.preemptions.increment();
         metrics.pdbViolations.add(r.pdbViolations());
         for (PodRequest v : r.victims()) {

@@ -7,12 +7,14 @@ import io.qshard.core.framework.PostFilterPlugin;
 import io.qshard.core.framework.PostFilterResult;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.preemption.EvictionCaps;
 import io.qshard.core.preemption.Preemption;
 import io.qshard.core.preemption.PreemptionArgs;
 import io.qshard.core.preemption.VictimOrder;
 import io.qshard.core.preemption.Victims;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -28,17 +30,26 @@ import java.util.Objects;
  *   <li>UNRESOLVABLE: every node was rejected for reasons no removal changes — the runtime clears the pod's nomination.
  * </ul>
  * The dry run starts at an offset derived from the pod's uid and the snapshot's generation (1.20: random), so a
- * decision is a function of (snapshot, pod, clock). Stateless apart from its arguments; decision thread.
+ * decision is a function of (snapshot, pod, clock, caps). Candidates whose victims from lower tiers are over the
+ * process's cross-tier caps ({@link EvictionCaps}) are passed over. Stateless apart from its arguments; decision
+ * thread.
  */
 public final class DefaultPreemption implements PostFilterPlugin {
     public static final String NAME = "DefaultPreemption";
 
+    /** The reason given when candidates existed but every one was over the cross-tier eviction caps. */
+    public static final String CAPPED =
+            "every node where removing lower-priority pods makes room is over the" + " cross-tier eviction caps";
+
     private final PreemptionArgs args;
     private final Clock clock;
+    private final EvictionCaps caps;
 
-    public DefaultPreemption(PreemptionArgs args, Clock clock) {
+    /** @param caps the cross-tier eviction caps ({@link EvictionCaps#NONE}: kube-scheduler's behaviour) */
+    public DefaultPreemption(PreemptionArgs args, Clock clock, EvictionCaps caps) {
         this.args = Objects.requireNonNull(args, "args");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.caps = Objects.requireNonNull(caps, "caps");
     }
 
     @Override
@@ -60,11 +71,17 @@ public final class DefaultPreemption implements PostFilterPlugin {
             return PostFilterResult.none(Status.unresolvable(NAME, "preemption cannot help on any node"));
         }
         int offset = (pod.uid().hashCode() * 31 + Long.hashCode(snapshot.generation())) & Integer.MAX_VALUE;
-        Victims v = new Preemption(filters, args, VictimOrder.byStartTime(clock.instant()))
-                .decide(snapshot, pod, diagnosis, snapshot.budgets(), offset);
+        Instant now = clock.instant();
+        boolean[] capped = {false};
+        Victims v = new Preemption(filters, args, VictimOrder.byStartTime(now))
+                .decide(snapshot, pod, diagnosis, snapshot.budgets(), offset, c -> {
+                    boolean ok = caps.allows(pod, c, now);
+                    capped[0] |= !ok;
+                    return ok;
+                });
         if (v == null) {
-            return PostFilterResult.none(
-                    Status.unschedulable(NAME, "no node where removing lower-priority pods makes room"));
+            return PostFilterResult.none(Status.unschedulable(
+                    NAME, capped[0] ? CAPPED : "no node where removing lower-priority pods makes room"));
         }
         return PostFilterResult.preempt(v.node(), v.pods(), v.pdbViolations());
     }

@@ -1,0 +1,28 @@
+package io.qshard.core.preemption;
+
+import io.qshard.core.model.PodRequest;
+import java.time.Instant;
+
+/**
+ * Which preemptions may go ahead now, and the record of those that did: preemption's brake on taking back room
+ * across tiers ({@link CrossTierCaps}). Implementations are thread-safe (the tier schedulers of one process share
+ * one).
+ */
+public interface EvictionCaps {
+    /** Whether removing {@code victims} for {@code preemptor} stays within the caps at {@code now}. */
+    boolean allows(PodRequest preemptor, Victims victims, Instant now);
+
+    /** Records that {@code victims} are being removed for {@code preemptor} at {@code now}. */
+    void record(PodRequest preemptor, Victims victims, Instant now);
+
+    /** No caps (kube-scheduler's behaviour). */
+    EvictionCaps NONE = new EvictionCaps() {
+        @Override
+        public boolean allows(PodRequest preemptor, Victims victims, Instant now) {
+            return true;
+        }
+
+        @Override
+        public void record(PodRequest preemptor, Victims victims, Instant now) {}
+    };
+}
