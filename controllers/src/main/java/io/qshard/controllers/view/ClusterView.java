@@ -145,6 +145,9 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
         inbox.add(() -> {
             if (finished || pod.nodeName() == null) {
                 cluster.removePod(pod.uid());
+                if (readsTopology && !finished && !isDeleting) {
+                    cluster.nominate(pod); // explain: a nominated pod's room counts, as in the schedulers
+                }
             } else {
                 cluster.upsertPod(pod);
             }
@@ -185,6 +188,11 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
     @Override
     public void namespaceLabels(String namespace, Map<String, String> labels) {
         inbox.add(() -> cluster.namespaceLabels(namespace, labels));
+    }
+
+    @Override
+    public void disruptionBudget(String namespace, String name, io.qshard.core.preemption.DisruptionBudget budget) {
+        inbox.add(() -> cluster.budget(namespace, name, budget));
     }
 
     @Override

@@ -18,12 +18,13 @@ import java.util.Objects;
  *   <li>at most {@code perNode} on its node within {@code window};
  *   <li>at most {@code perWorkload} of one workload (controller owner; a bare pod is its own) within {@code window}.
  * </ul>
- * Thread-safe (synchronized); memory bounded by the victims of the last {@code max(window, 1 min)}.
+ * A victim chosen again while it is still being removed is counted once. Thread-safe (synchronized); memory bounded
+ * by the victims of the last {@code max(window, 1 min)}.
  */
 public final class CrossTierCaps implements EvictionCaps {
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
-    private record Evicted(Instant at, String node, String workload) {}
+    private record Evicted(Instant at, String node, String workload, String uid) {}
 
     private final int perMinute;
     private final int perNode;
@@ -67,7 +68,7 @@ public final class CrossTierCaps implements EvictionCaps {
         }
         int mine = 0;
         for (PodRequest v : victims.pods()) {
-            if (!crossTier(preemptor, v)) {
+            if (!counts(preemptor, v)) {
                 continue;
             }
             mine++;
@@ -81,8 +82,8 @@ public final class CrossTierCaps implements EvictionCaps {
     @Override
     public synchronized void record(PodRequest preemptor, Victims victims, Instant now) {
         for (PodRequest v : victims.pods()) {
-            if (crossTier(preemptor, v)) {
-                recent.addLast(new Evicted(now, victims.node(), workload(v)));
+            if (counts(preemptor, v)) {
+                recent.addLast(new Evicted(now, victims.node(), workload(v), v.uid()));
             }
         }
     }
@@ -95,12 +96,28 @@ public final class CrossTierCaps implements EvictionCaps {
         return n;
     }
 
-    private static int sameWorkload(PodRequest preemptor, Victims victims, String workload) {
+    private int sameWorkload(PodRequest preemptor, Victims victims, String workload) {
         int n = 0;
         for (PodRequest v : victims.pods()) {
-            n += crossTier(preemptor, v) && workload(v).equals(workload) ? 1 : 0;
+            n += counts(preemptor, v) && workload(v).equals(workload) ? 1 : 0;
         }
         return n;
+    }
+
+    /**
+     * A cross-tier victim not already being removed: a pod still terminating from an earlier preemption may be chosen
+     * again by the next preemptor (1.20 counts it among the node's pods until it is gone) and is not a new eviction.
+     */
+    private boolean counts(PodRequest preemptor, PodRequest victim) {
+        if (!crossTier(preemptor, victim)) {
+            return false;
+        }
+        for (Evicted e : recent) {
+            if (e.uid().equals(victim.uid())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void expire(Instant now) {

@@ -223,8 +223,10 @@ public final class ClusterState {
         String target = pod.nodeName();
         String current = podNode.get(pod.uid());
         if (current != null && current.equals(target)) {
-            if (topology.place(pod)) { // labels, affinity or terminating changed: the node keeps the new pod too
-                NodeState s = nodeOrNull(target);
+            NodeState s = nodeOrNull(target);
+            // labels, affinity or terminating changed, or it started (preemption ranks victims by status.startTime):
+            // the node keeps the new pod too
+            if (topology.place(pod) | s.startTimeDiffers(pod)) {
                 put(s.unreserve(pod.uid()).reserve(pod));
             }
             return; // assumed earlier, now confirmed

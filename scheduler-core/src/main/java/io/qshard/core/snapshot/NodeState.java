@@ -359,6 +359,12 @@ public final class NodeState {
         return s;
     }
 
+    /** Whether a pod with {@code pod}'s uid is on the node with another {@code startMillis} than {@code pod}'s. */
+    public boolean startTimeDiffers(PodRequest pod) {
+        int i = indexOf(pod.uid());
+        return i >= 0 && pods[i].startMillis() != pod.startMillis();
+    }
+
     /** Whether a pod with this uid is on the node. */
     public boolean hasPod(String uid) {
         return indexOf(uid) >= 0;

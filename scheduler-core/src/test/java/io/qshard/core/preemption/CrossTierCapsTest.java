@@ -75,6 +75,18 @@ class CrossTierCapsTest {
     }
 
     @Test
+    void aVictimChosenAgainWhileItIsBeingRemovedCountsOnce() {
+        // n1 has used 1 of 2; the next preemptor picks the same terminating pod "a" again: still 1 + 0 ≤ 2, and after
+        // recording it twice a new victim on n1 is allowed (1 + 1 ≤ 2) — it would not be if "a" counted twice
+        PodRequest a = mid("a", null);
+        caps.record(prod, on("n1", a), T);
+        assertThat(caps.allows(prod, on("n1", a), T.plusSeconds(1))).isTrue();
+        caps.record(prod, on("n1", a), T.plusSeconds(1));
+        assertThat(caps.allows(prod, on("n1", mid("b", null)), T.plusSeconds(2)))
+                .isTrue();
+    }
+
+    @Test
     void invalidCapsAreRefused() {
         assertThatThrownBy(() -> new CrossTierCaps(0, 1, 1, Duration.ofMinutes(1)))
                 .hasMessageContaining(">= 1");

@@ -59,6 +59,21 @@ class ClusterStateNominationsTest {
     }
 
     @Test
+    void aBoundPodsStartTimeReachesItsNode() {
+        // the kubelet writes status.startTime after the binding: preemption ranks victims by it
+        state.upsertNode(node("n1", 4000, 16).build());
+        PodRequest p = pod("p", "prod", 1000, 1).build().boundTo("n1");
+        state.upsertPod(p);
+        java.time.Instant started = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        state.upsertPod(p.withStartTime(started));
+        assertThat(state.snapshot().node("n1").orElseThrow().pods())
+                .singleElement()
+                .satisfies(x -> assertThat(x.startTime()).isEqualTo(started));
+        assertThat(state.snapshot().node("n1").orElseThrow().requested().milliCpu())
+                .isEqualTo(1000);
+    }
+
+    @Test
     void budgetsReachTheSnapshotAndGoWhenDeleted() {
         DisruptionBudget b =
                 new DisruptionBudget("ns", "web", LabelSelector.of(Map.of("app", "web"), List.of()), 0, Set.of());

@@ -36,6 +36,27 @@ public final class ExplanationPrinter {
         if (!e.feasible()) {
             out.println("reasons (as in FailedScheduling): " + e.diagnosis().message());
         }
+        if (r.pod().details().nominatedNode() != null) {
+            out.println("nominated node (status.nominatedNodeName, room made by a preemption): "
+                    + r.pod().details().nominatedNode());
+        }
+        if (r.preemption() != null) {
+            if (r.preemption().status().isSuccess()) {
+                out.printf(
+                        "preemption would nominate %s after removing %d pod(s) (%d breaking a disruption budget): %s%n",
+                        r.preemption().nominatedNode(),
+                        r.preemption().victims().size(),
+                        r.preemption().pdbViolations(),
+                        r.preemption().victims().stream()
+                                .map(v -> v.key() + " (priority " + v.priority() + ", tier "
+                                        + (v.tier() == null ? "other" : v.tier()) + ")")
+                                .toList());
+            } else {
+                out.println("preemption: "
+                        + String.join("; ", r.preemption().status().reasons()));
+            }
+        }
+        nominatedOnNodes(r, out);
         if (!e.diagnosis().byNode().isEmpty()) {
             out.println("failing nodes:");
             List<Map.Entry<String, Status>> failing =
@@ -100,6 +121,22 @@ public final class ExplanationPrinter {
             }
         }
         out.flush();
+    }
+
+    /** Pods nominated to nodes of the snapshot: their room is held against pods of at most their priority. */
+    private static void nominatedOnNodes(PodExplainer.Result r, PrintWriter out) {
+        List<String> held = new ArrayList<>();
+        for (int i = 0; i < r.snapshot().size(); i++) {
+            NodeState n = r.snapshot().node(i);
+            for (var p : n.nominated()) {
+                if (!p.uid().equals(r.pod().uid())) {
+                    held.add(p.key() + " → " + n.name() + " (priority " + p.priority() + ")");
+                }
+            }
+        }
+        if (!held.isEmpty()) {
+            out.println("pods nominated to nodes (room held against pods of at most their priority): " + held);
+        }
     }
 
     private static String pool(PodExplainer.Result r, NodeState ns) {

@@ -3,8 +3,11 @@ package io.qshard.shard.explain;
 import io.qshard.core.algorithm.Explanation;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.QshardConfig;
+import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.PluginRegistry;
+import io.qshard.core.framework.PostFilterPlugin;
+import io.qshard.core.framework.PostFilterResult;
 import io.qshard.core.framework.PreEnqueuePlugin;
 import io.qshard.core.framework.Profile;
 import io.qshard.core.framework.Status;
@@ -36,7 +39,9 @@ public final class PodExplainer {
     /**
      * What {@link #explain} found; {@code snapshot} is the one explained on (with the pod taken off its node);
      * {@code heldBack} is the first PreEnqueue refusal of a pending pod (e.g. scheduling gates: the scheduler does not
-     * queue it, so the decision below is the one it would make once released), or null.
+     * queue it, so the decision below is the one it would make once released), or null; {@code preemption} is what
+     * the tier's PostFilter (preemption) would do for a pod no node fits — the node it would nominate and the pods it
+     * would remove there, or why not — or null when a node fits or the tier has no PostFilter.
      */
     public record Result(
             Tier tier,
@@ -44,7 +49,8 @@ public final class PodExplainer {
             Explanation explanation,
             ClusterSnapshot snapshot,
             NodeRoom room,
-            Status heldBack) {}
+            Status heldBack,
+            PostFilterResult preemption) {}
 
     /**
      * @param tier      the pod's tier
@@ -63,8 +69,18 @@ public final class PodExplainer {
             }
         }
         Profile profile = Profile.build(tier, registry, new PluginContext(config.pools(), clock));
-        Explanation e = new SchedulingAlgorithm(profile, config.nodesToScore()).explain(s, pod);
-        return new Result(tier, pod, e, s, new NodeRoom(config.pools()), heldBack(profile, pod));
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(profile, config.nodesToScore());
+        Explanation e = algorithm.explain(s, pod);
+        PostFilterResult preemption = null;
+        if (!e.feasible()) {
+            for (PostFilterPlugin p : profile.postFilters()) {
+                preemption = p.postFilter(new CycleState(), pod, s, e.diagnosis(), algorithm::prepare);
+                if (preemption.status().isSuccess()) {
+                    break;
+                }
+            }
+        }
+        return new Result(tier, pod, e, s, new NodeRoom(config.pools()), heldBack(profile, pod), preemption);
     }
 
     private static Status heldBack(Profile profile, PodRequest pod) {

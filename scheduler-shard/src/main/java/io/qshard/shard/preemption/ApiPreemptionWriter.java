@@ -65,10 +65,12 @@ public final class ApiPreemptionWriter implements PreemptionWriter {
                 if (!delete(v)) {
                     return;
                 }
-                String message = "Preempted by " + preemptor.namespace() + "/" + preemptor.name() + " on node " + node;
+            }
+            nominate(preemptor, node); // before the Events: the pod may be retried as soon as its victims are gone
+            String message = "Preempted by " + preemptor.namespace() + "/" + preemptor.name() + " on node " + node;
+            for (PodRequest v : victims) {
                 write(() -> events.post(v, "Normal", "Preempted", message, clock.instant()), v, "Preempted Event");
             }
-            nominate(preemptor, node);
             lowerNominated.forEach(p -> nominate(p, null));
         });
     }

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Carries out a preemption the scheduler decided, as kube-scheduler 1.20's {@code PrepareCandidate} and
  * {@code updatePod} do: deletes each victim (a plain DELETE with the victim's own grace period — not the Eviction
- * API, whose budget check would refuse victims the decision already chose knowing they break a budget), writes a
- * {@code Preempted} Event on each, sets the preemptor's {@code status.nominatedNodeName}, and clears the nominations
+ * API, whose budget check would refuse victims the decision already chose knowing they break a budget), sets the
+ * preemptor's {@code status.nominatedNodeName}, writes a {@code Preempted} Event on each victim, and clears the nominations
  * of lower-priority pods nominated to the same node. Called on the decision thread; must not block it (the writes
  * happen on the writer's own thread, in call order). Counters thread-safe.
  */

@@ -68,6 +68,39 @@ class PodExplainerTest {
         assertThat(out.toString()).startsWith("not scheduled by (ignored): " + ignored + "\n");
     }
 
+    @Test
+    void aPodNoNodeFitsIsShownItsNominationAndThePreemptionItWouldGet() {
+        // n1 (4000m) holds a mid pod of 3950m (priority 7000); the prod pod (100m, 9000) fits only once it is gone
+        ClusterState state = new ClusterState();
+        state.upsertNode(Node.of("n1", Map.of(), List.of(), new Resources(4000, 8L << 30, 110, 0, 0), false));
+        state.upsertPod(new PodRequest(
+                "m1",
+                "ns",
+                "mid-0",
+                DefaultTiers.MID,
+                PoolRule.MID_POOL,
+                new Resources(3950, 1 << 20, 1, 0, 0),
+                Map.of(),
+                null,
+                List.of(),
+                7000,
+                Instant.EPOCH,
+                null,
+                "n1"));
+        PodRequest nominated = pod().withDetails(pod().details().withPreemption(false, "n1"));
+
+        PodExplainer.Result r = explainer.explain(prod, nominated, state.snapshot(), Optional.empty());
+
+        assertThat(r.explanation().feasible()).isFalse();
+        assertThat(r.preemption().nominatedNode()).isEqualTo("n1");
+        StringWriter out = new StringWriter();
+        ExplanationPrinter.print(r, null, 3, 3, new PrintWriter(out));
+        assertThat(out.toString())
+                .contains("nominated node (status.nominatedNodeName, room made by a preemption): n1\n")
+                .contains("preemption would nominate n1 after removing 1 pod(s) (0 breaking a disruption budget):"
+                        + " [ns/mid-0 (priority 7000, tier mid)]");
+    }
+
     private static PodDetails details(List<String> gates) {
         return new PodDetails(-1, -1, List.of(), List.of(), List.of(), gates);
     }
