@@ -22,7 +22,7 @@ import java.util.stream.LongStream;
  */
 final class PreemptionRandomCases {
     static final long SEED = 22L;
-    static final int COUNT = 4;
+    static final int COUNT = 10;
     private static final int[] PRIORITIES = {NEG, LOW, LOW, MID, MID, HIGH, VERY_HIGH};
     private static final int MAX_DRAWS = 1000;
 

@@ -14,11 +14,14 @@ import java.util.Objects;
  * @param victims        the pods to remove from that node first, in the order to remove them (empty: none, or no
  *                       nomination)
  * @param pdbViolations  how many of the victims break a PodDisruptionBudget, ≥ 0
+ * @param budgetRefused  candidate nodes passed over because removing their victims would break a PodDisruptionBudget
+ *                       (another candidate was chosen), ≥ 0
  */
-public record PostFilterResult(Status status, String nominatedNode, List<PodRequest> victims, int pdbViolations) {
+public record PostFilterResult(
+        Status status, String nominatedNode, List<PodRequest> victims, int pdbViolations, int budgetRefused) {
     /** Nothing to offer. */
     public static final PostFilterResult NONE =
-            new PostFilterResult(Status.unschedulable("PostFilter", "no post-filter"), null, List.of(), 0);
+            new PostFilterResult(Status.unschedulable("PostFilter", "no post-filter"), null, List.of(), 0, 0);
 
     public PostFilterResult {
         Objects.requireNonNull(status, "status");
@@ -32,20 +35,25 @@ public record PostFilterResult(Status status, String nominatedNode, List<PodRequ
         if (pdbViolations < 0 || pdbViolations > victims.size()) {
             throw new IllegalArgumentException("pdbViolations must be in [0, victims], was " + pdbViolations);
         }
+        if (budgetRefused < 0) {
+            throw new IllegalArgumentException("budgetRefused must be >= 0, was " + budgetRefused);
+        }
     }
 
     /** A nomination with nothing to remove. */
     public static PostFilterResult nominate(String node) {
-        return preempt(node, List.of(), 0);
+        return preempt(node, List.of(), 0, 0);
     }
 
     /** A nomination once {@code victims} are gone from {@code node}. */
-    public static PostFilterResult preempt(String node, List<PodRequest> victims, int pdbViolations) {
-        return new PostFilterResult(Status.SUCCESS, Objects.requireNonNull(node, "node"), victims, pdbViolations);
+    public static PostFilterResult preempt(
+            String node, List<PodRequest> victims, int pdbViolations, int budgetRefused) {
+        return new PostFilterResult(
+                Status.SUCCESS, Objects.requireNonNull(node, "node"), victims, pdbViolations, budgetRefused);
     }
 
     /** Nothing found: {@code status} (not SUCCESS) says why. */
     public static PostFilterResult none(Status status) {
-        return new PostFilterResult(status, null, List.of(), 0);
+        return new PostFilterResult(status, null, List.of(), 0, 0);
     }
 }

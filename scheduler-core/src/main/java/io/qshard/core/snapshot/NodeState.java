@@ -162,6 +162,8 @@ public final class NodeState {
      * not counted in its requests; usually {@link #NO_PODS}.
      */
     private final PodRequest[] nominated;
+    /** {@link #nominated} is not empty; a field so the filter walk's check reads no other object. */
+    private final boolean hasNominated;
 
     private NodeState(
             Node node,
@@ -188,6 +190,7 @@ public final class NodeState {
         this.hot = hot;
         this.hotspotProbability = hotspotProbability;
         this.nominated = nominated;
+        this.hasNominated = nominated.length != 0;
     }
 
     private static double[] inverses(long[] v) {
@@ -330,6 +333,11 @@ public final class NodeState {
         return Collections.unmodifiableList(Arrays.asList(pods));
     }
 
+    /** Whether pending pods are nominated to this node. */
+    public boolean hasNominated() {
+        return hasNominated;
+    }
+
     /** The pending pods nominated to this node (unmodifiable; not counted in its requests). */
     public List<PodRequest> nominated() {
         return Collections.unmodifiableList(Arrays.asList(nominated));
@@ -347,7 +355,7 @@ public final class NodeState {
      * there are none, the common case (one array-length check).
      */
     public NodeState withNominatedFor(PodRequest pod) {
-        if (nominated.length == 0) {
+        if (!hasNominated) {
             return this;
         }
         NodeState s = this;

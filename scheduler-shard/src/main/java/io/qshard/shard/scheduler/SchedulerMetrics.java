@@ -47,6 +47,8 @@ public final class SchedulerMetrics {
     /** Victims chosen, by the victim's tier ({@code other} for other schedulers' pods). */
     public final java.util.concurrent.ConcurrentHashMap<String, LongAdder> victimsByTier =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** Candidate nodes passed over because removing their victims would break a PodDisruptionBudget. */
+    public final LongAdder pdbRefusals = new LongAdder();
     /** Victims chosen although removing them breaks a PodDisruptionBudget (no candidate without). */
     public final LongAdder pdbViolations = new LongAdder();
 

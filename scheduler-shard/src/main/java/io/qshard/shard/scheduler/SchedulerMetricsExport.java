@@ -128,6 +128,12 @@ final class SchedulerMetricsExport {
                 "qshard_preemption_pdb_violations_total",
                 "preemption victims chosen although removing them breaks a PodDisruptionBudget (no candidate without)",
                 s -> s.metrics().pdbViolations.sum());
+        perInstance(
+                m,
+                true,
+                "qshard_preemption_pdb_refusals_total",
+                "candidate nodes preemption passed over because removing their victims would break a PodDisruptionBudget",
+                s -> s.metrics().pdbRefusals.sum());
         pools(m);
         perInstance(m, false, "qshard_shard_nodes", "nodes this instance places on now", TierScheduler::activeNodes);
         perInstance(

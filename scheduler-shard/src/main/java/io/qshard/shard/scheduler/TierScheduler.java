@@ -771,6 +771,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         caps.record(pod, new Victims(node, r.victims(), r.pdbViolations()), clock.instant());
         metrics.preemptions.increment();
         metrics.pdbViolations.add(r.pdbViolations());
+        metrics.pdbRefusals.add(r.budgetRefused());
         for (PodRequest v : r.victims()) {
             metrics.victimsByTier
                     .computeIfAbsent(

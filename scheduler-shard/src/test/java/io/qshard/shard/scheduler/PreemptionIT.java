@@ -150,6 +150,9 @@ class PreemptionIT {
         await().atMost(DEADLINE)
                 .untilAsserted(() -> assertThat(nodeOf(admin, ns, "high")).isEqualTo("c2-1"));
         assertThat(podNames(admin, ns)).containsExactlyInAnyOrder("guarded-0", "high");
+        assertThat(prod.metrics().pdbRefusals.sum())
+                .as("c2-0 passed over for its budget")
+                .isPositive();
     }
 
     @Test

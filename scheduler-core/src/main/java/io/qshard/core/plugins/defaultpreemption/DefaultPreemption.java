@@ -73,16 +73,19 @@ public final class DefaultPreemption implements PostFilterPlugin {
         int offset = (pod.uid().hashCode() * 31 + Long.hashCode(snapshot.generation())) & Integer.MAX_VALUE;
         Instant now = clock.instant();
         boolean[] capped = {false};
+        int[] violating = {0};
         Victims v = new Preemption(filters, args, VictimOrder.byStartTime(now))
                 .decide(snapshot, pod, diagnosis, snapshot.budgets(), offset, c -> {
                     boolean ok = caps.allows(pod, c, now);
                     capped[0] |= !ok;
+                    violating[0] += ok && c.pdbViolations() > 0 ? 1 : 0;
                     return ok;
                 });
         if (v == null) {
             return PostFilterResult.none(Status.unschedulable(
                     NAME, capped[0] ? CAPPED : "no node where removing lower-priority pods makes room"));
         }
-        return PostFilterResult.preempt(v.node(), v.pods(), v.pdbViolations());
+        return PostFilterResult.preempt(
+                v.node(), v.pods(), v.pdbViolations(), violating[0] - (v.pdbViolations() > 0 ? 1 : 0));
     }
 }

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
  * only a taint rejects it               n1 tainted NoSchedule, mid 3000m              UNRESOLVABLE (clears nomination)
  * room held by higher or equal pods     n1: prod 3000m (9000)                        UNSCHEDULABLE, no node
  * the only victim is over the caps      n1: mid 3000m, caps already used on n1      UNSCHEDULABLE, CAPPED
+ * a budget protects n1's victim         n1: mid 3000m app=web (budget 0 left),       SUCCESS n2, 1 node refused
+ *                                       n2: mid 3000m
  * </pre>
  */
 class DefaultPreemptionTest {
@@ -98,6 +100,29 @@ class DefaultPreemptionTest {
         PostFilterResult r = run(oneNode(n -> n, pod("q1", "prod", 3000, 0).build()), prod, EvictionCaps.NONE);
         assertThat(r.status().code()).isEqualTo(Status.Code.UNSCHEDULABLE);
         assertThat(r.status().message()).contains("no node where removing lower-priority pods makes room");
+    }
+
+    @Test
+    void aNodeWhoseVictimABudgetProtectsIsRefused() {
+        PodRequest guarded = pod("w1", "mid", 3000, 0)
+                .build()
+                .withTopology(
+                        java.util.Map.of("app", "web"), io.qshard.core.model.PodAffinity.NONE, java.util.List.of());
+        ClusterSnapshot s = ClusterSnapshot.empty()
+                .with(node("n1", 4000, 8).state().reserve(guarded.boundTo("n1")))
+                .with(node("n2", 4000, 8)
+                        .state()
+                        .reserve(pod("m2", "mid", 3000, 0).build().boundTo("n2")))
+                .withBudgets(java.util.List.of(new io.qshard.core.preemption.DisruptionBudget(
+                        "ns",
+                        "web",
+                        io.qshard.core.model.LabelSelector.of(java.util.Map.of("app", "web"), java.util.List.of()),
+                        0,
+                        java.util.Set.of())));
+        PostFilterResult r = run(s, prod, EvictionCaps.NONE);
+        assertThat(r.nominatedNode()).isEqualTo("n2");
+        assertThat(r.pdbViolations()).isZero();
+        assertThat(r.budgetRefused()).isEqualTo(1);
     }
 
     @Test
