@@ -52,6 +52,9 @@ final class RbacNeeds {
                                     "patch persistentvolumes *", // ApiVolumeBinder: claimRef
                                     "get persistentvolumeclaims *",
                                     "patch persistentvolumeclaims *", // ApiVolumeBinder: selected-node, then polls
+                                    "list policy/poddisruptionbudgets *",
+                                    "watch policy/poddisruptionbudgets *", // WorkloadInformers (preemption)
+                                    "delete pods *", // ApiPreemptionWriter: preemption's victims
                                     "create pods/binding *",
                                     "patch pods/status *",
                                     "create events *", // binder, PodStatusReporter

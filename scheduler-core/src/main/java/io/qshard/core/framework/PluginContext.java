@@ -22,8 +22,7 @@ import java.util.Objects;
  * @param fit      the tier's arguments for its resource fit filter ({@link Profile#build} sets the tier's)
  * @param volumes  assumes and binds the volumes VolumeBinding chose ({@link VolumeBinder#NONE} where nothing binds:
  *                 tools, tests)
- * @param evictions the caps on preemption across tiers, shared by the process's tiers ({@link EvictionCaps#NONE}:
- *                  none); DefaultPreemption asks it, the runtime records into it — like the volume binder, a
+ * @param evictions the caps on preemption across tiers, the instance's ({@link EvictionCaps#NONE}: none); DefaultPreemption asks it, the runtime records into it — like the volume binder, a
  *                  collaborator that takes no other part in a decision
  */
 public record PluginContext(
@@ -82,7 +81,7 @@ public record PluginContext(
         return new PluginContext(pools, clock, topology, fit, binder, evictions);
     }
 
-    /** This context with the process's eviction caps. */
+    /** This context with the instance's eviction caps. */
     public PluginContext withEvictions(EvictionCaps caps) {
         return new PluginContext(pools, clock, topology, fit, volumes, caps);
     }

@@ -14,12 +14,14 @@ import java.util.Objects;
  * business and never capped. A preemption is allowed when, with its cross-tier victims added:
  *
  * <ul>
- *   <li>at most {@code perMinute} cross-tier victims in the trailing minute, in this process;
+ *   <li>at most {@code perMinute} cross-tier victims in the trailing minute, in this instance;
  *   <li>at most {@code perNode} on its node within {@code window};
  *   <li>at most {@code perWorkload} of one workload (controller owner; a bare pod is its own) within {@code window}.
  * </ul>
- * A victim chosen again while it is still being removed is counted once. Thread-safe (synchronized); memory bounded
- * by the victims of the last {@code max(window, 1 min)}.
+ * A victim chosen again while it is still being removed is counted once. A preemption that alone needs more victims
+ * than a cap is allowed when nothing else counts against that cap in its window (so no pod waits for ever), and fills
+ * the window. Counted per scheduler instance: a sharded tier has one set per shard. Thread-safe (synchronized);
+ * memory bounded by the victims of the last {@code max(window, 1 min)}.
  */
 public final class CrossTierCaps implements EvictionCaps {
     private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -72,11 +74,21 @@ public final class CrossTierCaps implements EvictionCaps {
                 continue;
             }
             mine++;
-            if (workloadCount(workload(v), since) + sameWorkload(preemptor, victims, workload(v)) > perWorkload) {
+            int before = workloadCount(workload(v), since);
+            if (before > 0 && before + sameWorkload(preemptor, victims, workload(v)) > perWorkload) {
                 return false;
             }
         }
-        return mine == 0 || (minute + mine <= perMinute && node + mine <= perNode);
+        return mine == 0 || (within(minute, mine, perMinute) && within(node, mine, perNode));
+    }
+
+    /**
+     * {@code mine} more on top of {@code before} stay within {@code cap}; a preemption that alone needs more than the
+     * cap is allowed when nothing else counts in that window — otherwise its pod could never be placed — and then
+     * fills the window.
+     */
+    private static boolean within(int before, int mine, int cap) {
+        return before == 0 || before + mine <= cap;
     }
 
     @Override

@@ -5,8 +5,7 @@ import java.time.Instant;
 
 /**
  * Which preemptions may go ahead now, and the record of those that did: preemption's brake on taking back room
- * across tiers ({@link CrossTierCaps}). Implementations are thread-safe (the tier schedulers of one process share
- * one).
+ * across tiers ({@link CrossTierCaps}, one per scheduler instance). Implementations are thread-safe.
  */
 public interface EvictionCaps {
     /** Whether removing {@code victims} for {@code preemptor} stays within the caps at {@code now}. */

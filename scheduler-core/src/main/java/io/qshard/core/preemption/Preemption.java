@@ -104,7 +104,8 @@ public final class Preemption {
 
     /**
      * {@link #decide} where only candidates {@code allowed} accepts count (the cross-tier caps, {@link EvictionCaps}):
-     * a node whose victims it refuses is passed over as if removing pods did not make room there.
+     * a node whose victims it refuses is passed over as if removing pods did not make room there. Once as many
+     * candidates as {@link PreemptionArgs#candidates} were refused and none allowed, the dry run stops.
      */
     public Victims decide(
             ClusterSnapshot snapshot,
@@ -123,6 +124,7 @@ public final class Preemption {
         int wanted = args.candidates(potential.size());
         FilterHandle.PodFilters prepared = filters.prepare(snapshot, pod);
         List<Victims> clean = new ArrayList<>();
+        int refused = 0;
         List<Victims> violating = new ArrayList<>();
         for (int i = 0; i < potential.size(); i++) {
             NodeState node = potential.get(Math.floorMod(offset + i, potential.size()));
@@ -130,7 +132,15 @@ public final class Preemption {
                     ? state -> prepared.check(state).isSuccess() // no rule spans nodes: the node alone decides
                     : fit(snapshot, pod, node);
             Victims v = NodeVictims.select(node, pod, fit, budgets, order);
-            if (v == null || !allowed.test(v)) {
+            if (v == null) {
+                continue;
+            }
+            if (!allowed.test(v)) {
+                // a refused candidate counts toward the limit only while none is allowed: the dry run stays bounded
+                // when (nearly) every candidate is refused
+                if (++refused >= wanted && clean.isEmpty() && violating.isEmpty()) {
+                    break;
+                }
                 continue;
             }
             (v.pdbViolations() == 0 ? clean : violating).add(v);

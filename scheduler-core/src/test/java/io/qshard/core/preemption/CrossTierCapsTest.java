@@ -87,6 +87,23 @@ class CrossTierCapsTest {
     }
 
     @Test
+    void aPreemptionLargerThanACapGoesAloneAndFillsItsWindow() {
+        // 3 victims on one node against a per-node cap of 2: allowed on a fresh node and minute (else never),
+        // then n1 is full for the window: 3 + 1 > 2
+        PodRequest[] three = {mid("a", null), mid("b", null), mid("c", null)};
+        assertThat(caps.allows(prod, on("n1", three), T)).isTrue();
+        caps.record(prod, on("n1", three), T);
+        assertThat(caps.allows(prod, on("n1", mid("d", null)), T.plusSeconds(90)))
+                .isFalse();
+        // three of one workload against 2 per workload: alone it goes; one more of it within 5 min does not
+        PodRequest[] rs = {mid("e", "rs-9"), mid("f", "rs-9"), mid("g", "rs-9")};
+        assertThat(caps.allows(prod, on("n2", rs), T.plusSeconds(120))).isTrue();
+        caps.record(prod, on("n2", rs), T.plusSeconds(120));
+        assertThat(caps.allows(prod, on("n3", mid("h", "rs-9")), T.plusSeconds(200)))
+                .isFalse();
+    }
+
+    @Test
     void invalidCapsAreRefused() {
         assertThatThrownBy(() -> new CrossTierCaps(0, 1, 1, Duration.ofMinutes(1)))
                 .hasMessageContaining(">= 1");

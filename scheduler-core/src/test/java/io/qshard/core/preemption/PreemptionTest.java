@@ -193,6 +193,27 @@ class PreemptionTest {
     }
 
     @Test
+    void refusedCandidatesEndTheDryRunOnceAsManyAsWantedWereRefused() {
+        // three candidates, two wanted. Every candidate refused: two looked at, then the dry run stops (no answer).
+        // Only n1 refused: n2 and n3 are allowed, equal, and the first of them in the dry run's order is chosen.
+        ClusterSnapshot s = ClusterSnapshot.empty();
+        for (String n : List.of("n1", "n2", "n3")) {
+            s = s.with(holding(node(n, 4000, 8).state(), bound("m-" + n, 100, 3500, n)));
+        }
+        Preemption two =
+                new Preemption(algorithm::prepare, new PreemptionArgs(10, 2), new VictimOrder(p -> Instant.EPOCH));
+        PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
+        ScheduleResult r = algorithm.schedule(s, p, 1);
+        List<String> asked = new java.util.ArrayList<>();
+        assertThat(two.decide(s, p, r.diagnosis(), List.of(), 0, v -> asked.add(v.node()) && false))
+                .isNull();
+        assertThat(asked).containsExactly("n1", "n2");
+        assertThat(two.decide(s, p, r.diagnosis(), List.of(), 0, v -> !v.node().equals("n1"))
+                        .node())
+                .isEqualTo("n2");
+    }
+
+    @Test
     void podsOfThePoolTiersDoNotPreemptYet() {
         // mid pools are measured on reported usage, which removing a pod does not lower: not decided until the
         // cross-tier rules are built

@@ -51,6 +51,13 @@ public final class ExplanationPrinter {
                                 .map(v -> v.key() + " (priority " + v.priority() + ", tier "
                                         + (v.tier() == null ? "other" : v.tier()) + ")")
                                 .toList());
+                if (r.preemption().victims().stream()
+                        .anyMatch(v ->
+                                v.tier() != null && !v.tier().equals(r.pod().tier()))) {
+                    out.println(
+                            "  (victims from other tiers: the scheduler also applies its cross-tier caps — migration:"
+                                    + " maxEvictionsPerMinute, maxPerNode, maxPerWorkload — which explain does not know)");
+                }
             } else {
                 out.println("preemption: "
                         + String.join("; ", r.preemption().status().reasons()));

@@ -2,7 +2,6 @@ package io.qshard.shard.preemption;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -59,10 +58,16 @@ public final class ApiPreemptionWriter implements PreemptionWriter {
     }
 
     @Override
-    public void preempt(PodRequest preemptor, String node, List<PodRequest> victims, List<PodRequest> lowerNominated) {
+    public void preempt(
+            PodRequest preemptor,
+            String node,
+            List<PodRequest> victims,
+            List<PodRequest> lowerNominated,
+            Runnable deleteFailed) {
         submit(() -> {
             for (PodRequest v : victims) {
                 if (!delete(v)) {
+                    deleteFailed.run();
                     return;
                 }
             }
@@ -94,7 +99,7 @@ public final class ApiPreemptionWriter implements PreemptionWriter {
                 return true;
             }
             fail(victim, "delete", "HTTP " + r.code() + ": " + r.body());
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             fail(victim, "delete", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -117,7 +122,7 @@ public final class ApiPreemptionWriter implements PreemptionWriter {
     private void write(Runnable call, PodRequest pod, String what) {
         try {
             call.run();
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) { // an API refusal, or a bug: logged and counted, the writer thread goes on
             fail(pod, what, KubeconfigResolver.oneLine(e));
         }
     }

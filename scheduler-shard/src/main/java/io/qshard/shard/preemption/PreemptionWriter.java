@@ -15,8 +15,14 @@ public interface PreemptionWriter extends AutoCloseable {
     /**
      * @param victims        in removal order; deletion stops at the first failure (the earlier ones stand), as in 1.20
      * @param lowerNominated pending pods nominated to {@code node} with a lower priority than {@code preemptor}
+     * @param deleteFailed   run (on the writer's thread) when a victim could not be deleted: nothing more is written
      */
-    void preempt(PodRequest preemptor, String node, List<PodRequest> victims, List<PodRequest> lowerNominated);
+    void preempt(
+            PodRequest preemptor,
+            String node,
+            List<PodRequest> victims,
+            List<PodRequest> lowerNominated,
+            Runnable deleteFailed);
 
     /** Clears {@code pod}'s {@code status.nominatedNodeName} (preemption can no longer help it anywhere). */
     void clearNomination(PodRequest pod);
@@ -34,7 +40,11 @@ public interface PreemptionWriter extends AutoCloseable {
     PreemptionWriter NONE = new PreemptionWriter() {
         @Override
         public void preempt(
-                PodRequest preemptor, String node, List<PodRequest> victims, List<PodRequest> lowerNominated) {}
+                PodRequest preemptor,
+                String node,
+                List<PodRequest> victims,
+                List<PodRequest> lowerNominated,
+                Runnable deleteFailed) {}
 
         @Override
         public void clearNomination(PodRequest pod) {}

@@ -134,6 +134,13 @@ final class SchedulerMetricsExport {
                 "qshard_preemption_pdb_refusals_total",
                 "candidate nodes preemption passed over because removing their victims would break a PodDisruptionBudget",
                 s -> s.metrics().pdbRefusals.sum());
+        perInstance(
+                m,
+                true,
+                "qshard_preemption_write_failures_total",
+                "preemption writes that failed (victim deletes, Preempted Events, nominatedNodeName patches); a failed"
+                        + " delete undoes that preemption",
+                TierScheduler::preemptionWriteFailures);
         pools(m);
         perInstance(m, false, "qshard_shard_nodes", "nodes this instance places on now", TierScheduler::activeNodes);
         perInstance(

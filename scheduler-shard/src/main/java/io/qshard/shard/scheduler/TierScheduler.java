@@ -8,20 +8,15 @@ import io.qshard.core.cycle.RuntimeSteps;
 import io.qshard.core.framework.BindResult;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.PluginRegistry;
-import io.qshard.core.framework.PostFilterResult;
 import io.qshard.core.framework.Profile;
-import io.qshard.core.framework.Status;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Tier;
-import io.qshard.core.plugins.defaultpreemption.DefaultPreemption;
 import io.qshard.core.preemption.CrossTierCaps;
-import io.qshard.core.preemption.Victims;
 import io.qshard.core.queue.QueuedPod;
 import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.ClusterState;
-import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.usage.UsageReport;
 import io.qshard.kube.informer.ClusterEventListener;
 import io.qshard.shard.binder.PodBinder;
@@ -81,6 +76,8 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private final PreemptionWriter preemption;
     /** The cross-tier eviction caps of this instance (the migration loop's caps; DefaultPreemption reads them). */
     private final CrossTierCaps caps;
+    /** What the PostFilter's answers lead to, and this instance's own nominations (decision thread). */
+    private final PreemptionSteps preemptions;
 
     private final SchedulerMetrics metrics = new SchedulerMetrics();
     private final UsageTracker usage;
@@ -169,6 +166,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 config.unschedulableTimeout(),
                 framework.gatesPods() ? framework::preEnqueue : null);
         this.decision = new DecisionState(state, queue, assumed, nodes, usage);
+        this.preemptions = new PreemptionSteps(tier.name(), state, queue, preemption, caps, metrics, clock, inbox::add);
         this.handoff = new ShardHandoff(
                 gate, settings.identity(), ports.acks(), ports.keeper(), decision, clock, inbox::add, () -> leading);
         this.thread = new Thread(this::loop, name + "-decide");
@@ -225,6 +223,11 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     /** Decisions made from an equivalent pod's window so far (thread-safe). */
     public long decisionsReused() {
         return framework.reusedDecisions();
+    }
+
+    /** Preemption writes (victim deletes, Events, nominations) that failed so far (thread-safe). */
+    public long preemptionWriteFailures() {
+        return preemption.failures();
     }
 
     /** Queue depths (thread-safe). */
@@ -602,6 +605,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             queue.onClusterEvent();
         } else if (pod.nodeName() != null) {
             decision.assumed().remove(pod.uid()); // confirmed, or bound by someone else: the API is the truth
+            preemptions.forget(pod.uid());
             state.unnominate(pod.uid());
             peerAssumed.remove(pod.uid());
             state.upsertPod(pod);
@@ -610,12 +614,13 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             reporter.forget(pod.uid());
             handoff.forget(pod.uid());
         } else {
+            PodRequest known = preemptions.merge(pod); // with this instance's nomination until the API shows it
             if (deleting || state.nodeOf(pod.uid()).isPresent()) { // assumed here or by a peer: it holds its room
                 state.unnominate(pod.uid());
             } else {
-                state.nominate(pod); // any scheduler's: its nominated room counts in every tier's filters
+                state.nominate(known); // any scheduler's: its nominated room counts in every tier's filters
             }
-            pendingOwn(pod, deleting);
+            pendingOwn(known, deleting);
         }
     }
 
@@ -637,6 +642,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private void forgetPod(String uid) {
         cycling.remove(uid); // its PreBind, if any, stops
         decision.assumed().remove(uid);
+        preemptions.forget(uid);
         state.removePod(uid);
         queue.delete(uid);
         reporter.forget(uid);
@@ -726,7 +732,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         metrics.decision(outcome.decisionNanos());
         if (outcome instanceof CycleOutcome.Unschedulable u) {
             metrics.unschedulable.increment();
-            preempted(pod, u.postFilter());
+            if (framework.hasPostFilters()) {
+                preemptions.apply(pod, u.postFilter());
+            }
             queue.requeueUnschedulable(q);
             reporter.unschedulable(pod, u.diagnosis().message());
         } else if (outcome instanceof CycleOutcome.Rejected) {
@@ -742,58 +750,6 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                         onBound(q, r, result);
                     }));
         }
-    }
-
-    /**
-     * What the PostFilter found for {@code pod}: a nomination — the victims are marked terminating here and handed to
-     * the writer with the nomination, and lower-priority pods nominated to that node lose their nomination (1.20) —
-     * or, when preemption cannot help on any node, the pod's nomination is cleared.
-     */
-    private void preempted(PodRequest pod, PostFilterResult r) {
-        if (!framework.hasPostFilters()) {
-            return;
-        }
-        metrics.preemptionAttempts.increment();
-        if (!r.status().isSuccess()) {
-            metrics.preemptionsFailed.increment();
-            boolean nominated = pod.details().nominatedNode() != null
-                    || state.nominations().stream().anyMatch(p -> p.uid().equals(pod.uid()));
-            if (r.status().reasons().contains(DefaultPreemption.CAPPED)) {
-                metrics.preemptionsCapped.increment();
-            }
-            if (r.status().code() == Status.Code.UNRESOLVABLE && nominated) {
-                state.unnominate(pod.uid());
-                preemption.clearNomination(pod);
-            }
-            return;
-        }
-        String node = r.nominatedNode();
-        caps.record(pod, new Victims(node, r.victims(), r.pdbViolations()), clock.instant());
-        metrics.preemptions.increment();
-        metrics.pdbViolations.add(r.pdbViolations());
-        metrics.pdbRefusals.add(r.budgetRefused());
-        for (PodRequest v : r.victims()) {
-            metrics.victimsByTier
-                    .computeIfAbsent(
-                            v.tier() == null ? "other" : v.tier(), k -> new java.util.concurrent.atomic.LongAdder())
-                    .increment();
-            state.upsertPod(v.withTerminating(true)); // being deleted: 1.20's eligibility waits for it
-        }
-        List<PodRequest> lower = state.node(node).map(NodeState::nominated).orElse(List.of()).stream()
-                .filter(p -> p.priority() < pod.priority())
-                .toList();
-        lower.forEach(p -> state.unnominate(p.uid()));
-        state.nominate(
-                pod.withDetails(pod.details().withPreemption(pod.details().preemptNever(), node)));
-        LOG.info(
-                "tier {}: {} preempts {} pod(s) on {} ({} breaking a disruption budget): {}",
-                tier.name(),
-                pod.key(),
-                r.victims().size(),
-                node,
-                r.pdbViolations(),
-                r.victims().stream().map(PodRequest::key).toList());
-        preemption.preempt(pod, node, r.victims(), lower);
     }
 
     private void onBound(QueuedPod q, CycleOutcome.Reserved r, BindResult result) {

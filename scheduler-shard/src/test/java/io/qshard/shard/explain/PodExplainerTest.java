@@ -98,7 +98,8 @@ class PodExplainerTest {
         assertThat(out.toString())
                 .contains("nominated node (status.nominatedNodeName, room made by a preemption): n1\n")
                 .contains("preemption would nominate n1 after removing 1 pod(s) (0 breaking a disruption budget):"
-                        + " [ns/mid-0 (priority 7000, tier mid)]");
+                        + " [ns/mid-0 (priority 7000, tier mid)]")
+                .contains("the scheduler also applies its cross-tier caps");
     }
 
     private static PodDetails details(List<String> gates) {

@@ -66,7 +66,7 @@ class BacklogBindingIT {
                 .as("Scheduled events are rate-limited and summarised, not one per pod")
                 .isLessThan(500);
         // everything else the scheduler asked for (lists, watches, leases, discovery) is a handful, not per pod:
-        // nothing polls — for each of the 9 resources besides nodes and pods (5 topology, 4 volume), two
+        // nothing polls — for each of the 10 resources besides nodes and pods (5 topology, 4 volume, PDBs), two
         // SelfSubjectAccessReviews (list, watch), one list and a watch or two
         java.util.Map<String, Long> other = ours.stream()
                 .filter(e -> !(e.verb().equals("create") && e.requestUri().startsWith(inNs)))
@@ -78,7 +78,8 @@ class BacklogBindingIT {
                 .as("other requests: %s", other)
                 .isLessThan(80);
         // nodes and pods, and once each what the topology plugins read (the selectors behind default spread
-        // constraints, namespace labels) and the volume plugins read (claims, PVs, classes, CSINodes); plus NodeUsage
+        // constraints, namespace labels), the volume plugins read (claims, PVs, classes, CSINodes) and preemption reads
+        // (PodDisruptionBudgets, policy/v1beta1 on this 1.20 apiserver); plus NodeUsage
         // when an earlier IT of this JVM installed its CRD
         assertThat(lists)
                 .extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
@@ -94,7 +95,8 @@ class BacklogBindingIT {
                         "/api/v1/persistentvolumeclaims",
                         "/api/v1/persistentvolumes",
                         "/apis/storage.k8s.io/v1/storageclasses",
-                        "/apis/storage.k8s.io/v1/csinodes");
+                        "/apis/storage.k8s.io/v1/csinodes",
+                        "/apis/policy/v1beta1/poddisruptionbudgets");
         assertThat(lists)
                 .extracting(e -> e.requestUri().replaceFirst("\\?.*", ""))
                 .filteredOn(uri -> uri.equals("/apis/qshard.io/v1alpha1/nodeusages"))

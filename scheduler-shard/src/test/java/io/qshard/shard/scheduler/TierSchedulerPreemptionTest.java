@@ -31,14 +31,21 @@ class TierSchedulerPreemptionTest {
 
     private final List<Preempted> preempted = new CopyOnWriteArrayList<>();
     private final List<String> clearedAlone = new CopyOnWriteArrayList<>();
+    /** When set, the writer reports every preemption's first delete as failed. */
+    private volatile boolean deletesFail;
+
     private final PreemptionWriter writer = new PreemptionWriter() {
         @Override
-        public void preempt(PodRequest p, String node, List<PodRequest> victims, List<PodRequest> lower) {
+        public void preempt(
+                PodRequest p, String node, List<PodRequest> victims, List<PodRequest> lower, Runnable deleteFailed) {
             preempted.add(new Preempted(
                     p.name(),
                     node,
                     victims.stream().map(PodRequest::name).toList(),
                     lower.stream().map(PodRequest::name).toList()));
+            if (deletesFail) {
+                deleteFailed.run();
+            }
         }
 
         @Override
@@ -122,6 +129,46 @@ class TierSchedulerPreemptionTest {
                 .extracting(HeldBinder.Call::name, HeldBinder.Call::node)
                 .containsExactly("p", "a");
         assertThat(preempted).hasSize(1);
+    }
+
+    private static Node node(String name, boolean cordoned) {
+        return Node.of(name, Map.of(), List.of(), new Resources(1000, 4 * GI, 110, 0, 0), cordoned);
+    }
+
+    @Test
+    void itsOwnNominationSurvivesAnUpdateWithoutOneAndThePodDoesNotPreemptTwice() {
+        HeldBinder binder = new HeldBinder(32, 8);
+        TierScheduler s = start(binder);
+        s.nodeUpserted(node("a", false));
+        s.podUpserted(pod("m", "mid", PoolRule.MID_POOL, 7000, "a"), false, false);
+        PodRequest p = pod("p", "prod", PoolRule.ALLOCATABLE, 9000, null);
+        s.podUpserted(p, false, false);
+        await().until(() -> preempted.size() == 1);
+
+        // the echo of its PodScheduled=False condition: no nominatedNodeName yet (the writer's patch comes later)
+        s.podUpserted(p, false, false);
+        s.nodeUpserted(node("b", true)); // a cluster event: p is tried again while its victim terminates
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> s.metrics().preemptionAttempts.sum() >= 2);
+        assertThat(preempted)
+                .as("not eligible while its victim on its nominated node terminates")
+                .hasSize(1);
+        assertThat(binder.sent()).isEmpty();
+    }
+
+    @Test
+    void aVictimThatCannotBeDeletedUndoesThePreemption() {
+        deletesFail = true;
+        HeldBinder binder = new HeldBinder(32, 8);
+        TierScheduler s = start(binder);
+        s.nodeUpserted(node("a", false));
+        s.podUpserted(pod("m", "mid", PoolRule.MID_POOL, 7000, "a"), false, false);
+        s.podUpserted(pod("p", "prod", PoolRule.ALLOCATABLE, 9000, null), false, false);
+        await().until(() -> preempted.size() == 1);
+        // the nomination and the victim's terminating mark are undone: on its next try p preempts again
+        s.nodeUpserted(node("b", true));
+        await().atMost(Duration.ofSeconds(20)).until(() -> preempted.size() >= 2);
+        assertThat(preempted.get(1)).isEqualTo(new Preempted("p", "a", List.of("m"), List.of()));
     }
 
     @Test
