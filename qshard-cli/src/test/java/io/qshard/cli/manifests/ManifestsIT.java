@@ -181,7 +181,8 @@ class ManifestsIT {
     private static boolean allowed(KubernetesClient admin, String sa, String need) {
         String[] f = need.split(" ");
         String[] path = f[1].split("/");
-        boolean core = !path[0].contains(".") && !"apps".equals(path[0]); // apps: the one dotless group granted
+        // apps and policy: the dotless groups granted
+        boolean core = !path[0].contains(".") && !"apps".equals(path[0]) && !"policy".equals(path[0]);
         String group = core ? "" : path[0];
         String resource = core ? path[0] : path[1];
         String sub = core ? (path.length > 1 ? path[1] : null) : (path.length > 2 ? path[2] : null);
