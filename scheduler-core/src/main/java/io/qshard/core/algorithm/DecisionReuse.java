@@ -70,7 +70,8 @@ public final class DecisionReuse {
     }
 
     private ScheduleResult decide(ClusterSnapshot snapshot, PodRequest pod, long seed, CycleState state) {
-        if (window.valid && window.reuses < maxReuses && equivalent(pod, window.leader)) {
+        boolean nominated = pod.details().nominatedNode() != null; // its verdicts leave out its own nomination
+        if (!nominated && window.valid && window.reuses < maxReuses && equivalent(pod, window.leader)) {
             ScheduleResult r = algorithm.reuse(window, snapshot, pod, seed, state);
             if (r != null) {
                 reused++;
@@ -78,7 +79,7 @@ public final class DecisionReuse {
             }
         }
         full++;
-        boolean keep = maxReuses > 0 && algorithm.nodeLocal();
+        boolean keep = maxReuses > 0 && algorithm.nodeLocal() && !nominated;
         if (!keep) {
             window.invalidate();
         }

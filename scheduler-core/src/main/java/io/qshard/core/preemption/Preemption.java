@@ -51,7 +51,8 @@ public final class Preemption {
         if (nominated == null) {
             return true;
         }
-        Status there = diagnosis.byNode().get(nominated);
+        Status all = diagnosis.preFilterFailure(); // 1.20 gives every node the PreFilter's status
+        Status there = all != null ? all : diagnosis.byNode().get(nominated);
         if (there != null && there.code() == Status.Code.UNRESOLVABLE) {
             return true;
         }

@@ -49,6 +49,8 @@ public final class ClusterState {
     private List<DisruptionBudget> budgetList;
     /** uid → a pending pod nominated to a node ({@code status.nominatedNodeName}), for every nomination. */
     private final Map<String, PodRequest> nominations = new HashMap<>();
+    /** node → uid → the pods of {@link #nominations} nominated there (insertion order). */
+    private final Map<String, Map<String, PodRequest>> nominatedByNode = new HashMap<>();
     /** Every pod and node label of the cluster, for the topology plugins. */
     private final TopologyIndex topology = new TopologyIndex();
     /** Claims, PVs, classes, CSINode limits and assumed volume bindings, for the volume plugins. */
@@ -227,7 +229,7 @@ public final class ClusterState {
             // labels, affinity or terminating changed, or it started (preemption ranks victims by status.startTime):
             // the node keeps the new pod too
             if (topology.place(pod) | s.startTimeDiffers(pod)) {
-                put(s.unreserve(pod.uid()).reserve(pod));
+                put(s.replace(pod));
             }
             return; // assumed earlier, now confirmed
         }
@@ -310,11 +312,26 @@ public final class ClusterState {
             return;
         }
         PodRequest previous = nominations.put(pod.uid(), pod);
+        if (pod.equals(previous)) {
+            return; // an echo of what is recorded: nothing to publish
+        }
         if (previous != null && !previous.details().nominatedNode().equals(target)) {
+            dropFromNode(previous);
             refreshNominated(previous.details().nominatedNode());
         }
-        if (previous == null || previous != pod) {
-            refreshNominated(target);
+        nominatedByNode
+                .computeIfAbsent(target, k -> new java.util.LinkedHashMap<>())
+                .put(pod.uid(), pod);
+        refreshNominated(target);
+    }
+
+    private void dropFromNode(PodRequest p) {
+        Map<String, PodRequest> on = nominatedByNode.get(p.details().nominatedNode());
+        if (on != null) {
+            on.remove(p.uid());
+            if (on.isEmpty()) {
+                nominatedByNode.remove(p.details().nominatedNode());
+            }
         }
     }
 
@@ -322,6 +339,7 @@ public final class ClusterState {
     public void unnominate(String uid) {
         PodRequest previous = nominations.remove(uid);
         if (previous != null) {
+            dropFromNode(previous);
             refreshNominated(previous.details().nominatedNode());
         }
     }
@@ -339,13 +357,8 @@ public final class ClusterState {
     }
 
     private java.util.List<PodRequest> nominatedTo(String nodeName) {
-        java.util.List<PodRequest> out = new java.util.ArrayList<>();
-        for (PodRequest p : nominations.values()) {
-            if (nodeName.equals(p.details().nominatedNode())) {
-                out.add(p);
-            }
-        }
-        return out;
+        Map<String, PodRequest> on = nominatedByNode.get(nodeName);
+        return on == null ? java.util.List.of() : java.util.List.copyOf(on.values());
     }
 
     // ---- volumes (informer events and the VolumeBinding plugin's assumptions) ----------------------------------

@@ -406,6 +406,29 @@ public final class NodeState {
                 nominated);
     }
 
+    /**
+     * This state with {@code pod} in place of the pod of its uid: when its requests and host ports are unchanged (a
+     * start time, labels, terminating) the sums and the usage figures stay as they are — an unreserve and reserve
+     * would count a pod the last usage report already covers once more as a fresh estimate; otherwise as
+     * {@code unreserve(uid).reserve(pod)}.
+     */
+    public NodeState replace(PodRequest pod) {
+        int i = indexOf(pod.uid());
+        if (i < 0) {
+            return reserve(pod);
+        }
+        PodRequest old = pods[i];
+        if (!old.requests().equals(pod.requests())
+                || !old.details().hostPorts().equals(pod.details().hostPorts())
+                || old.poolRule() != pod.poolRule()
+                || !java.util.Objects.equals(old.tier(), pod.tier())) {
+            return unreserve(pod.uid()).reserve(pod);
+        }
+        PodRequest[] p = pods.clone();
+        p[i] = pod;
+        return new NodeState(node, p, v, scalars, ports, inverse, usage, hot, hotspotProbability, nominated);
+    }
+
     /** This state without the pod of this uid (subtracting exactly what it added); unchanged if absent. */
     public NodeState unreserve(String uid) {
         int i = indexOf(uid);

@@ -39,4 +39,16 @@ class EligibilityTest {
         }
         assertThat(Preemption.eligible(pod, s, d)).as(name).isEqualTo(expected);
     }
+
+    @org.junit.jupiter.api.Test
+    void aPreFiltersUnresolvableVerdictStandsForTheNominatedNodeToo() {
+        // 1.20 gives every node the PreFilter's status: node1 is UNRESOLVABLE, so its terminating pod does not hold
+        // the pod back (it then finds no potential node, and its nomination is cleared)
+        ClusterSnapshot s = ClusterSnapshot.empty()
+                .with(node500("node1", f.pod("p1", LOW, 100, 0).withTerminating(true)));
+        PodRequest pod = f.pod("p", HIGH, 100, 0);
+        pod = pod.withDetails(pod.details().withPreemption(false, "node1"));
+        Diagnosis d = Diagnosis.preFilterFailed(Status.unresolvable("NodeAffinity", "r"), 1);
+        assertThat(Preemption.eligible(pod, s, d)).isTrue();
+    }
 }

@@ -90,9 +90,10 @@ final class PreemptionSteps {
     void apply(PodRequest pod, PostFilterResult r) {
         metrics.preemptionAttempts.increment();
         if (!r.status().isSuccess()) {
-            metrics.preemptionsFailed.increment();
             if (r.status().reasons().contains(DefaultPreemption.CAPPED)) {
                 metrics.preemptionsCapped.increment();
+            } else {
+                metrics.preemptionsFailed.increment();
             }
             if (r.status().code() == Status.Code.UNRESOLVABLE
                     && (pod.details().nominatedNode() != null || own.containsKey(pod.uid()))) {

@@ -40,7 +40,7 @@ public final class SchedulerMetrics {
     public final LongAdder preemptionAttempts = new LongAdder();
     /** Preemptions decided: a node nominated (its victims handed to the writer). */
     public final LongAdder preemptions = new LongAdder();
-    /** Preemption attempts that found nothing: ineligible, no potential node, or no candidate. */
+    /** Preemption attempts that found nothing: ineligible, no potential node, or no candidate (capped ones apart). */
     public final LongAdder preemptionsFailed = new LongAdder();
     /** Preemption attempts refused because every candidate was over the cross-tier eviction caps. */
     public final LongAdder preemptionsCapped = new LongAdder();

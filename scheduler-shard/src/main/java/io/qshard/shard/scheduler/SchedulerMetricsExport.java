@@ -110,7 +110,7 @@ final class SchedulerMetricsExport {
         m.counterWithCallback(
                 "qshard_preemption_attempts_total",
                 "PostFilter runs for pods no node fit, by result (nominated: victims chosen; capped: every candidate "
-                        + "over the cross-tier eviction caps; failed: ineligible or no candidate, capped included)",
+                        + "over the cross-tier eviction caps; failed: ineligible, or no candidate)",
                 BY_RESULT,
                 out -> each((s, t, i) -> {
                     out.sample(s.metrics().preemptions.sum(), t, i, "nominated");

@@ -780,6 +780,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             case NOT_SENT -> {
                 unreserve(r); // abandoned before it was written: the pod is still pending
                 queue.requeueAfterError(q);
+                renominate(q.pod());
             }
             case FAILED -> {
                 metrics.bindErrors.increment();
@@ -791,7 +792,16 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                         result.message());
                 unreserve(r);
                 queue.requeueAfterError(q);
+                renominate(q.pod());
             }
+        }
+    }
+
+    /** After a failed binding the pod is pending again: its nomination (assuming it dropped it) holds its room again. */
+    private void renominate(PodRequest pod) {
+        PodRequest known = preemptions.merge(pod);
+        if (known.details().nominatedNode() != null && state.nodeOf(pod.uid()).isEmpty()) {
+            state.nominate(known);
         }
     }
 
