@@ -191,7 +191,7 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
     }
 
     @Override
-    public void disruptionBudget(String namespace, String name, io.qshard.core.preemption.DisruptionBudget budget) {
+    public void disruptionBudget(String namespace, String name, io.qshard.core.model.DisruptionBudget budget) {
         inbox.add(() -> cluster.budget(namespace, name, budget));
     }
 

@@ -2,7 +2,7 @@ package io.qshard.kube.convert;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.qshard.core.preemption.DisruptionBudget;
+import io.qshard.core.model.DisruptionBudget;
 import java.util.Map;
 import java.util.Set;
 

@@ -83,7 +83,7 @@ public interface ClusterEventListener {
      * A PodDisruptionBudget was seen or changed ({@code budget}), or deleted (null); only for listeners that
      * {@link #readsTopology()}.
      */
-    default void disruptionBudget(String namespace, String name, io.qshard.core.preemption.DisruptionBudget budget) {}
+    default void disruptionBudget(String namespace, String name, io.qshard.core.model.DisruptionBudget budget) {}
 
     /**
      * Whether this listener needs the volume objects — the calls below. When any listener does, {@link ClusterInformers}

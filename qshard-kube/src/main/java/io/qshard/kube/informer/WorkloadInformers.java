@@ -11,8 +11,8 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewB
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.LabelSelector;
-import io.qshard.core.preemption.DisruptionBudget;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.kube.convert.ConversionException;
 import io.qshard.kube.convert.DisruptionBudgetConverter;

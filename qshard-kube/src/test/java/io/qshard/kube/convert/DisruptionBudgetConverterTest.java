@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.PodAffinity;
 import io.qshard.core.model.PodRequest;
-import io.qshard.core.preemption.DisruptionBudget;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -435,10 +435,10 @@ class TopologyInformersIT {
         final Map<String, Optional<Map<String, String>>> services = new ConcurrentHashMap<>();
         final Map<String, Optional<Map<String, String>>> namespaces = new ConcurrentHashMap<>();
         final Map<String, PodRequest> pods = new ConcurrentHashMap<>();
-        final Map<String, Optional<io.qshard.core.preemption.DisruptionBudget>> budgets = new ConcurrentHashMap<>();
+        final Map<String, Optional<io.qshard.core.model.DisruptionBudget>> budgets = new ConcurrentHashMap<>();
 
         @Override
-        public void disruptionBudget(String namespace, String name, io.qshard.core.preemption.DisruptionBudget budget) {
+        public void disruptionBudget(String namespace, String name, io.qshard.core.model.DisruptionBudget budget) {
             budgets.put(namespace + "/" + name, Optional.ofNullable(budget));
         }
 

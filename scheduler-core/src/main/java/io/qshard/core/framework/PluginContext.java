@@ -4,7 +4,6 @@ import io.qshard.core.model.FitArgs;
 import io.qshard.core.model.TopologyArgs;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.pool.PoolConfig;
-import io.qshard.core.preemption.EvictionCaps;
 import io.qshard.core.volume.VolumeBinder;
 import java.time.Clock;
 import java.util.Objects;

@@ -1,10 +1,12 @@
 package io.qshard.core.preemption;
 
+import io.qshard.core.framework.EvictionCaps;
 import io.qshard.core.model.PodRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -58,18 +60,28 @@ public final class CrossTierCaps implements EvictionCaps {
         return victim.tier() != null && !victim.tier().equals(preemptor.tier());
     }
 
+    /** {@link #allows(PodRequest, String, List, Instant)} for a candidate of the dry run. */
+    public boolean allows(PodRequest preemptor, Victims victims, Instant now) {
+        return allows(preemptor, victims.node(), victims.pods(), now);
+    }
+
+    /** {@link #record(PodRequest, String, List, Instant)} for a chosen candidate. */
+    public void record(PodRequest preemptor, Victims victims, Instant now) {
+        record(preemptor, victims.node(), victims.pods(), now);
+    }
+
     @Override
-    public synchronized boolean allows(PodRequest preemptor, Victims victims, Instant now) {
+    public synchronized boolean allows(PodRequest preemptor, String onNode, List<PodRequest> victims, Instant now) {
         expire(now);
         int minute = 0;
         int node = 0;
         Instant since = now.minus(window);
         for (Evicted e : recent) {
             minute += e.at().isAfter(now.minus(MINUTE)) ? 1 : 0;
-            node += e.at().isAfter(since) && e.node().equals(victims.node()) ? 1 : 0;
+            node += e.at().isAfter(since) && e.node().equals(onNode) ? 1 : 0;
         }
         int mine = 0;
-        for (PodRequest v : victims.pods()) {
+        for (PodRequest v : victims) {
             if (!counts(preemptor, v)) {
                 continue;
             }
@@ -92,10 +104,10 @@ public final class CrossTierCaps implements EvictionCaps {
     }
 
     @Override
-    public synchronized void record(PodRequest preemptor, Victims victims, Instant now) {
-        for (PodRequest v : victims.pods()) {
+    public synchronized void record(PodRequest preemptor, String onNode, List<PodRequest> victims, Instant now) {
+        for (PodRequest v : victims) {
             if (counts(preemptor, v)) {
-                recent.addLast(new Evicted(now, victims.node(), workload(v), v.uid()));
+                recent.addLast(new Evicted(now, onNode, workload(v), v.uid()));
             }
         }
     }
@@ -108,9 +120,9 @@ public final class CrossTierCaps implements EvictionCaps {
         return n;
     }
 
-    private int sameWorkload(PodRequest preemptor, Victims victims, String workload) {
+    private int sameWorkload(PodRequest preemptor, List<PodRequest> victims, String workload) {
         int n = 0;
-        for (PodRequest v : victims.pods()) {
+        for (PodRequest v : victims) {
             n += counts(preemptor, v) && workload(v).equals(workload) ? 1 : 0;
         }
         return n;

@@ -1,5 +1,6 @@
 package io.qshard.core.preemption;
 
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.qshard.core.preemption;
 import io.qshard.core.framework.Diagnosis;
 import io.qshard.core.framework.FilterHandle;
 import io.qshard.core.framework.Status;
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.snapshot.ClusterSnapshot;

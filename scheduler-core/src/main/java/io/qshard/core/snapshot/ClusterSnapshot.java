@@ -1,7 +1,7 @@
 package io.qshard.core.snapshot;
 
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.PodRequest;
-import io.qshard.core.preemption.DisruptionBudget;
 import io.qshard.core.volume.VolumeCatalog;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.qshard.core.snapshot;
 
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
-import io.qshard.core.preemption.DisruptionBudget;
 import io.qshard.core.usage.ClassUsage;
 import io.qshard.core.usage.UsageView;
 import io.qshard.core.volume.CsiNodeLimits;

@@ -3,6 +3,7 @@ package io.qshard.core.preemption;
 import static io.qshard.core.preemption.PreemptionFixtures.LOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.PodAffinity;
 import io.qshard.core.model.PodRequest;

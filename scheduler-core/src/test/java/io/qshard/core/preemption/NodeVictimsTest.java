@@ -9,6 +9,7 @@ import static io.qshard.core.preemption.PreemptionFixtures.preemptor;
 import static io.qshard.core.preemption.PreemptionFixtures.uids;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.snapshot.NodeState;

@@ -11,6 +11,7 @@ import io.qshard.core.config.DefaultTiers;
 import io.qshard.core.framework.FilterHandle;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.Profile;
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.PodAffinity;
 import io.qshard.core.model.PodRequest;

@@ -4,9 +4,9 @@ import static io.qshard.core.testing.Fixtures.node;
 import static io.qshard.core.testing.Fixtures.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.qshard.core.model.DisruptionBudget;
 import io.qshard.core.model.LabelSelector;
 import io.qshard.core.model.PodRequest;
-import io.qshard.core.preemption.DisruptionBudget;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

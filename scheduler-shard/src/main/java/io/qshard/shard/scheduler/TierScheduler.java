@@ -533,7 +533,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     }
 
     @Override
-    public void disruptionBudget(String namespace, String name, io.qshard.core.preemption.DisruptionBudget budget) {
+    public void disruptionBudget(String namespace, String name, io.qshard.core.model.DisruptionBudget budget) {
         inbox.add(() -> state.budget(namespace, name, budget));
     }
 

@@ -2,12 +2,12 @@ package io.qshard.core.plugins.defaultpreemption;
 
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.framework.Diagnosis;
+import io.qshard.core.framework.EvictionCaps;
 import io.qshard.core.framework.FilterHandle;
 import io.qshard.core.framework.PostFilterPlugin;
 import io.qshard.core.framework.PostFilterResult;
 import io.qshard.core.framework.Status;
 import io.qshard.core.model.PodRequest;
-import io.qshard.core.preemption.EvictionCaps;
 import io.qshard.core.preemption.Preemption;
 import io.qshard.core.preemption.PreemptionArgs;
 import io.qshard.core.preemption.VictimOrder;
@@ -76,7 +76,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
         int[] violating = {0};
         Victims v = new Preemption(filters, args, VictimOrder.byStartTime(now))
                 .decide(snapshot, pod, diagnosis, snapshot.budgets(), offset, c -> {
-                    boolean ok = caps.allows(pod, c, now);
+                    boolean ok = caps.allows(pod, c.node(), c.pods(), now);
                     capped[0] |= !ok;
                     violating[0] += ok && c.pdbViolations() > 0 ? 1 : 0;
                     return ok;

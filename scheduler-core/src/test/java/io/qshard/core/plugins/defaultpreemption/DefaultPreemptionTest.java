@@ -9,6 +9,7 @@ import io.qshard.core.algorithm.ScheduleResult;
 import io.qshard.core.algorithm.SchedulingAlgorithm;
 import io.qshard.core.config.DefaultTiers;
 import io.qshard.core.framework.CycleState;
+import io.qshard.core.framework.EvictionCaps;
 import io.qshard.core.framework.PluginContext;
 import io.qshard.core.framework.PostFilterResult;
 import io.qshard.core.framework.Profile;
@@ -17,7 +18,6 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Taint;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.core.preemption.CrossTierCaps;
-import io.qshard.core.preemption.EvictionCaps;
 import io.qshard.core.preemption.PreemptionArgs;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
@@ -113,7 +113,7 @@ class DefaultPreemptionTest {
                 .with(node("n2", 4000, 8)
                         .state()
                         .reserve(pod("m2", "mid", 3000, 0).build().boundTo("n2")))
-                .withBudgets(java.util.List.of(new io.qshard.core.preemption.DisruptionBudget(
+                .withBudgets(java.util.List.of(new io.qshard.core.model.DisruptionBudget(
                         "ns",
                         "web",
                         io.qshard.core.model.LabelSelector.of(java.util.Map.of("app", "web"), java.util.List.of()),

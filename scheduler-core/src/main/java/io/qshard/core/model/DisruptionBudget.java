@@ -1,7 +1,5 @@
-package io.qshard.core.preemption;
+package io.qshard.core.model;
 
-import io.qshard.core.model.LabelSelector;
-import io.qshard.core.model.PodRequest;
 import java.util.Objects;
 import java.util.Set;
 
