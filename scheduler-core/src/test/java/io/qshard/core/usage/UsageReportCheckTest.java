@@ -46,6 +46,23 @@ class UsageReportCheckTest {
     }
 
     @Test
+    void figuresAtTheTopOfTheSchemasRangeAreSkippedBeforeAnyArithmetic() {
+        // issue 26: Long.MAX_VALUE for the node and a tier is valid for the CRD (int64 ≥ 0) and used to overflow the
+        // tier sum (-2m) inside the pool arithmetic, killing the decision thread; 2^53 is still taken
+        long max = Long.MAX_VALUE;
+        UsageReport absurd = report("n1", NOW, new Usage(max, 1L << 30), Map.of("prod", new Usage(max, 0)));
+        assertThat(check.problem(absurd, NODES::contains, NOW))
+                .hasValue("NodeUsage n1: status.node.cpuMilli = 9223372036854775807 is beyond the sane bound "
+                        + "9007199254740992 (2^53); the report is skipped");
+        UsageReport tier = report("n1", NOW, new Usage(1000, 1L << 30), Map.of("batch", new Usage(0, max)));
+        assertThat(check.problem(tier, NODES::contains, NOW))
+                .hasValueSatisfying(m -> assertThat(m).contains("status.tiers[batch].memoryBytes = " + max));
+        long bound = UsageReportCheck.MAX_FIGURE;
+        UsageReport atBound = report("n1", NOW, new Usage(bound, bound), Map.of("prod", new Usage(bound, bound)));
+        assertThat(check.problem(atBound, NODES::contains, NOW)).isEmpty();
+    }
+
+    @Test
     void structurallyInvalidReportsCannotBeBuilt() {
         assertThatThrownBy(() -> new Usage(-1, 0)).hasMessageContaining("usage must be >= 0");
         assertThatThrownBy(() -> new UsageReport("n1", NOW, Duration.ZERO, Usage.ZERO, Map.of(), Map.of()))

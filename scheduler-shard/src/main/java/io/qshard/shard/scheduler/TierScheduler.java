@@ -653,7 +653,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         try {
             while (running) {
                 for (Runnable r; (r = inbox.poll()) != null; ) {
-                    r.run();
+                    apply(r);
                 }
                 usageTick();
                 Optional<QueuedPod> next = ready() ? queue.pop() : Optional.empty();
@@ -663,7 +663,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                     ledger.lock().lock();
                     try {
                         for (Runnable r; (r = inbox.poll()) != null; ) {
-                            r.run(); // peers' placements made before this decision
+                            apply(r); // peers' placements made before this decision
                         }
                         scheduleOne(next.get());
                     } finally {
@@ -672,7 +672,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 } else {
                     Runnable r = inbox.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
                     if (r != null) {
-                        r.run();
+                        apply(r);
                     }
                 }
             }
@@ -681,6 +681,20 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         } catch (RuntimeException e) {
             LOG.error("tier {} decision loop failed; this is a bug", tier.name(), e);
             throw e;
+        }
+    }
+
+    /**
+     * Runs one event of the inbox. An exception from it is a bug, but one event must not stop the tier: it is logged,
+     * counted ({@code result="error"}) and the event skipped; the loop goes on with the next.
+     */
+    private void apply(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            metrics.errors.increment();
+            LOG.error(
+                    "tier {}: an event could not be applied and was skipped (a bug; the tier goes on)", tier.name(), e);
         }
     }
 
