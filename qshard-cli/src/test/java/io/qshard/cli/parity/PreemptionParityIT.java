@@ -9,21 +9,15 @@ import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.qshard.core.config.DefaultTiers;
-import io.qshard.core.config.QshardConfig;
-import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.kube.metrics.Metrics;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import io.qshard.localcluster.fixtures.PodFixture;
 import io.qshard.localcluster.junit.RealControlPlane;
 import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.shard.scheduler.SchedulerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,19 +72,10 @@ class PreemptionParityIT {
                 .build());
         createPriorityClasses(admin);
         nodes.forEach(n -> admin.resource(n).create());
-        QshardConfig cfg = QshardConfig.defaults();
         Files.createDirectories(OUT);
         try (KubeSchedulerProcess kube =
                 KubeSchedulerProcess.start(cp.kubeconfig(), OUT.resolve("kube-scheduler.log"))) {
-            SchedulerProcess qshard = SchedulerProcess.start(
-                    cp.kubeconfig(),
-                    cfg,
-                    ShippedPlugins.registry(),
-                    List.of(new SchedulerProcess.Instance(cfg.tier(DefaultTiers.PROD), 0)),
-                    SchedulerSettings.defaults(),
-                    Duration.ofSeconds(60),
-                    Clock.systemUTC(),
-                    Metrics.NOOP);
+            SchedulerProcess qshard = QshardProd.start(cp);
             try {
                 PreemptionReport report = compare(admin, kube, cases);
                 String summary = "Preemption parity, kube-scheduler 1.20.2 vs qshard prod ("

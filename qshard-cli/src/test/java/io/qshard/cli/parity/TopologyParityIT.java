@@ -3,19 +3,13 @@ package io.qshard.cli.parity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qshard.core.config.DefaultTiers;
-import io.qshard.core.config.QshardConfig;
-import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.kube.metrics.Metrics;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.junit.RealControlPlane;
 import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.shard.scheduler.SchedulerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,18 +45,9 @@ class TopologyParityIT {
         List<ParityCase> cases = TopologyCases.all();
         assertThat(cases).hasSizeGreaterThanOrEqualTo(30);
         ParityCluster.create(admin);
-        QshardConfig cfg = QshardConfig.defaults();
         try (KubeSchedulerProcess kube =
                 KubeSchedulerProcess.start(cp.kubeconfig(), OUT.resolve("kube-scheduler.log"))) {
-            SchedulerProcess qshard = SchedulerProcess.start(
-                    cp.kubeconfig(),
-                    cfg,
-                    ShippedPlugins.registry(),
-                    List.of(new SchedulerProcess.Instance(cfg.tier(DefaultTiers.PROD), 0)),
-                    SchedulerSettings.defaults(),
-                    Duration.ofSeconds(60),
-                    Clock.systemUTC(),
-                    Metrics.NOOP);
+            SchedulerProcess qshard = QshardProd.start(cp);
             try {
                 ParityReport report = compare(admin, kube, cases);
                 String tables = ParityReport.table(

@@ -9,20 +9,15 @@ import io.qshard.cli.parity.KubeSchedulerProcess;
 import io.qshard.cli.parity.ParityCluster;
 import io.qshard.cli.parity.ParityReport;
 import io.qshard.cli.parity.Prober;
+import io.qshard.cli.parity.QshardProd;
 import io.qshard.cli.parity.Verdict;
-import io.qshard.core.config.DefaultTiers;
-import io.qshard.core.config.QshardConfig;
-import io.qshard.core.plugins.ShippedPlugins;
-import io.qshard.kube.metrics.Metrics;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.junit.RealControlPlane;
 import io.qshard.shard.scheduler.SchedulerProcess;
-import io.qshard.shard.scheduler.SchedulerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,19 +56,10 @@ class ResourceParityIT {
         assertThat(cases).hasSizeGreaterThanOrEqualTo(30);
         long t0 = System.nanoTime();
         ResourceCluster.create(admin);
-        QshardConfig cfg = QshardConfig.defaults();
         try (PvBinderProcess pv = PvBinderProcess.start(cp.kubeconfig(), OUT.resolve("kube-controller-manager.log"));
                 KubeSchedulerProcess kube =
                         KubeSchedulerProcess.start(cp.kubeconfig(), OUT.resolve("kube-scheduler.log"))) {
-            SchedulerProcess qshard = SchedulerProcess.start(
-                    cp.kubeconfig(),
-                    cfg,
-                    ShippedPlugins.registry(),
-                    List.of(new SchedulerProcess.Instance(cfg.tier(DefaultTiers.PROD), 0)),
-                    SchedulerSettings.defaults(),
-                    Duration.ofSeconds(60),
-                    Clock.systemUTC(),
-                    Metrics.NOOP);
+            SchedulerProcess qshard = QshardProd.start(cp);
             try {
                 ResourceReport report = compare(admin, kube, pv, cases);
                 String tables = ParityReport.table(

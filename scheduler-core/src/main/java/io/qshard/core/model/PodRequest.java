@@ -71,48 +71,6 @@ public record PodRequest(
         details = details == null ? PodDetails.NONE : details;
     }
 
-    /** A pod not started yet. */
-    public PodRequest(
-            String uid,
-            String namespace,
-            String name,
-            String tier,
-            PoolRule poolRule,
-            Resources requests,
-            Map<String, String> nodeSelector,
-            NodeAffinity affinity,
-            List<Toleration> tolerations,
-            int priority,
-            Instant creationTime,
-            OwnerRef owner,
-            String nodeName,
-            Map<String, String> labels,
-            PodAffinity podAffinity,
-            List<TopologySpreadConstraint> spread,
-            boolean terminating,
-            PodDetails details) {
-        this(
-                uid,
-                namespace,
-                name,
-                tier,
-                poolRule,
-                requests,
-                nodeSelector,
-                affinity,
-                tolerations,
-                priority,
-                creationTime,
-                owner,
-                nodeName,
-                labels,
-                podAffinity,
-                spread,
-                terminating,
-                details,
-                NOT_STARTED);
-    }
-
     /** A pod without {@link PodDetails}. */
     public PodRequest(
             String uid,
@@ -150,7 +108,8 @@ public record PodRequest(
                 podAffinity,
                 spread,
                 terminating,
-                PodDetails.NONE);
+                PodDetails.NONE,
+                NOT_STARTED);
     }
 
     /** A pod without labels, inter-pod affinity or spread constraints, not terminating. */
@@ -186,7 +145,8 @@ public record PodRequest(
                 PodAffinity.NONE,
                 List.of(),
                 false,
-                PodDetails.NONE);
+                PodDetails.NONE,
+                NOT_STARTED);
     }
 
     /** This pod with these labels, inter-pod affinity and spread constraints. */

@@ -105,7 +105,8 @@ public final class Preemption {
     }
 
     /**
-     * {@link #decide} where only candidates {@code allowed} accepts count (the cross-tier caps, {@link EvictionCaps}):
+     * {@link #decide} where only candidates {@code allowed} accepts count (the cross-tier caps,
+     * {@link io.qshard.core.framework.EvictionCaps}):
      * a node whose victims it refuses is passed over as if removing pods did not make room there. Once as many
      * candidates as {@link PreemptionArgs#candidates} were refused and none allowed, the dry run stops.
      */
@@ -116,10 +117,20 @@ public final class Preemption {
             List<DisruptionBudget> budgets,
             int offset,
             java.util.function.Predicate<Victims> allowed) {
+        return decideAmong(potentialNodes(snapshot, diagnosis), snapshot, pod, budgets, offset, allowed);
+    }
+
+    /** {@link #decide} over {@code potential}, the {@link #potentialNodes} the caller has already computed. */
+    public Victims decideAmong(
+            List<NodeState> potential,
+            ClusterSnapshot snapshot,
+            PodRequest pod,
+            List<DisruptionBudget> budgets,
+            int offset,
+            java.util.function.Predicate<Victims> allowed) {
         if (pod.poolRule() != PoolRule.ALLOCATABLE) {
             return null; // pools measured on reported usage, which removing a pod does not lower: not decided yet
         }
-        List<NodeState> potential = potentialNodes(snapshot, diagnosis);
         if (potential.isEmpty()) {
             return null;
         }

@@ -228,7 +228,8 @@ class QshardConfigLoaderTest {
                     p.podAffinity(),
                     p.spread(),
                     p.terminating(),
-                    p.details());
+                    p.details(),
+                    p.startMillis());
             assertThat(fit.filter(new io.qshard.core.framework.CycleState(), wantsFoo, node)
                             .reasons())
                     .isEqualTo(

@@ -172,13 +172,19 @@ class PreemptionTest {
                 .isEqualTo("node-c");
     }
 
-    @Test
-    void theDryRunStartsAtTheOffsetAndStopsAtTheCandidateCount() {
-        // three equal nodes (a mid pod of 3500 each), one candidate wanted: the first node tried is the one chosen
+    /** n1, n2, n3 of 4000m, each holding a mid pod (priority 100) of 3500m. */
+    private static ClusterSnapshot threeEqualNodes() {
         ClusterSnapshot s = ClusterSnapshot.empty();
         for (String n : List.of("n1", "n2", "n3")) {
             s = s.with(holding(node(n, 4000, 8).state(), bound("m-" + n, 100, 3500, n)));
         }
+        return s;
+    }
+
+    @Test
+    void theDryRunStartsAtTheOffsetAndStopsAtTheCandidateCount() {
+        // three equal nodes (a mid pod of 3500 each), one candidate wanted: the first node tried is the one chosen
+        ClusterSnapshot s = threeEqualNodes();
         Preemption narrow =
                 new Preemption(algorithm::prepare, new PreemptionArgs(10, 1), new VictimOrder(p -> Instant.EPOCH));
         PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();
@@ -197,10 +203,7 @@ class PreemptionTest {
     void refusedCandidatesEndTheDryRunOnceAsManyAsWantedWereRefused() {
         // three candidates, two wanted. Every candidate refused: two looked at, then the dry run stops (no answer).
         // Only n1 refused: n2 and n3 are allowed, equal, and the first of them in the dry run's order is chosen.
-        ClusterSnapshot s = ClusterSnapshot.empty();
-        for (String n : List.of("n1", "n2", "n3")) {
-            s = s.with(holding(node(n, 4000, 8).state(), bound("m-" + n, 100, 3500, n)));
-        }
+        ClusterSnapshot s = threeEqualNodes();
         Preemption two =
                 new Preemption(algorithm::prepare, new PreemptionArgs(10, 2), new VictimOrder(p -> Instant.EPOCH));
         PodRequest p = pod("p", "prod", 2000, 0).priority(500).build();

@@ -13,8 +13,10 @@ import io.qshard.core.preemption.PreemptionArgs;
 import io.qshard.core.preemption.VictimOrder;
 import io.qshard.core.preemption.Victims;
 import io.qshard.core.snapshot.ClusterSnapshot;
+import io.qshard.core.snapshot.NodeState;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -67,7 +69,8 @@ public final class DefaultPreemption implements PostFilterPlugin {
                             ? "not eligible: preemptionPolicy is Never"
                             : "not eligible: lower-priority pods are still terminating on its nominated node"));
         }
-        if (Preemption.potentialNodes(snapshot, diagnosis).isEmpty()) {
+        List<NodeState> potential = Preemption.potentialNodes(snapshot, diagnosis);
+        if (potential.isEmpty()) {
             return PostFilterResult.none(Status.unresolvable(NAME, "preemption cannot help on any node"));
         }
         int offset = (pod.uid().hashCode() * 31 + Long.hashCode(snapshot.generation())) & Integer.MAX_VALUE;
@@ -75,7 +78,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
         boolean[] capped = {false};
         int[] violating = {0};
         Victims v = new Preemption(filters, args, VictimOrder.byStartTime(now))
-                .decide(snapshot, pod, diagnosis, snapshot.budgets(), offset, c -> {
+                .decideAmong(potential, snapshot, pod, snapshot.budgets(), offset, c -> {
                     boolean ok = caps.allows(pod, c.node(), c.pods(), now);
                     capped[0] |= !ok;
                     violating[0] += ok && c.pdbViolations() > 0 ? 1 : 0;

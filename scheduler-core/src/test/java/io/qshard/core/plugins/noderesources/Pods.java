@@ -31,7 +31,8 @@ final class Pods {
                 p.podAffinity(),
                 p.spread(),
                 p.terminating(),
-                p.details());
+                p.details(),
+                p.startMillis());
     }
 
     /** {@code p} with these non-zero requests (milli-cpu, bytes), as a pod with containers without requests has. */
