@@ -158,7 +158,7 @@ public final class ClusterState {
                 detachedNode.remove(p.uid());
             }
         }
-        if (existing == null && !nominations.isEmpty()) {
+        if (existing == null && nominatedByNode.containsKey(node.name())) {
             state = state.withNominated(nominatedTo(node.name()));
         }
         put(state);
@@ -244,7 +244,6 @@ public final class ClusterState {
         if (target == null) {
             return;
         }
-        unnominate(pod.uid()); // bound: its room is now its own
         topology.place(pod);
         volumes.podPlaced(pod); // claim users (ReadWriteOncePod); the put or changed() below publishes it
         NodeState node = nodeOrNull(target);
@@ -263,7 +262,7 @@ public final class ClusterState {
         upsertPod(pod.boundTo(nodeName));
     }
 
-    /** Forgets a pod everywhere (deleted, or an assumption whose binding failed). */
+    /** Forgets a pod everywhere (deleted, or an assumption whose binding failed), its nomination too. */
     public void removePod(String uid) {
         unnominate(uid);
         boolean forgotten = topology.forget(uid);

@@ -74,8 +74,6 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private final int bindBatch;
     private final StatusReporter reporter;
     private final PreemptionWriter preemption;
-    /** The cross-tier eviction caps of this instance (the migration loop's caps; DefaultPreemption reads them). */
-    private final CrossTierCaps caps;
     /** What the PostFilter's answers lead to, and this instance's own nominations (decision thread). */
     private final PreemptionSteps preemptions;
 
@@ -134,7 +132,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 d -> ledger.volumesAssumed(this, d),
                 d -> ledger.volumesForgotten(this, d));
         MigrationConfig m = config.migration();
-        this.caps = new CrossTierCaps(m.maxEvictionsPerMinute(), m.maxPerNode(), m.maxPerWorkload(), m.cooldown());
+        // the instance's cross-tier eviction caps: DefaultPreemption reads them, PreemptionSteps records into them
+        CrossTierCaps caps =
+                new CrossTierCaps(m.maxEvictionsPerMinute(), m.maxPerNode(), m.maxPerWorkload(), m.cooldown());
         Profile profile = Profile.build(
                 tier,
                 registry,
@@ -605,8 +605,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             queue.onClusterEvent();
         } else if (pod.nodeName() != null) {
             decision.assumed().remove(pod.uid()); // confirmed, or bound by someone else: the API is the truth
-            preemptions.forget(pod.uid());
-            state.unnominate(pod.uid());
+            preemptions.forget(pod.uid()); // its nomination ends in upsertPod: bound, its room is its own
             peerAssumed.remove(pod.uid());
             state.upsertPod(pod);
             queue.delete(pod.uid());
