@@ -9,6 +9,9 @@ import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.health.ExitOnFatalOption;
+import io.qshard.kube.health.FatalExit;
+import io.qshard.kube.health.HealthChecks;
 import io.qshard.kube.metrics.MetricsHttpServer;
 import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.kube.process.DurationConverter;
@@ -36,7 +39,8 @@ import picocli.CommandLine.Option;
                     + "the burstable quota falls as protected (Guaranteed + system) usage rises, besteffort pods get the box "
                     + "left under peakCap with the lowest cpu weight, and are evicted when that box stays under one core or "
                     + "memory runs short.",
-            "SIGTERM lifts the isolation (cgroup settings restored) and exits 0."
+            "SIGTERM lifts the isolation (cgroup settings restored) and exits 0; a loop that dies does the same and exits "
+                    + "70 (see --exit-on-fatal)."
         })
 public final class AgentMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
@@ -166,6 +170,9 @@ public final class AgentMain implements Callable<Integer> {
                     "Cluster to use; default as kubectl: KUBECONFIG, ~/.kube/config, then the in-cluster service account.")
     Path kubeconfig;
 
+    @CommandLine.Mixin
+    ExitOnFatalOption fatal;
+
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new AgentMain());
         cl.setExecutionExceptionHandler((e, commandLine, parse) -> {
@@ -187,13 +194,26 @@ public final class AgentMain implements Callable<Integer> {
                 io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-agent/" + settings.nodeName());
         PrometheusMetrics exported = new PrometheusMetrics();
         NodeAgent agent = new NodeAgent(settings, client, Clock.systemUTC(), exported);
+        HealthChecks health = new HealthChecks(); // the loop, once started
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         MetricsHttpServer metrics = null;
         try {
-            agent.start(Duration.ofSeconds(60));
-            // the scheduler's server: /metrics, /healthz, /readyz (ready once started)
+            // /metrics, /healthz (the loop's heartbeat), /readyz (ready once started); up before the informers sync,
+            // so the liveness probe finds it answering while the agent starts
             metrics = new MetricsHttpServer(
-                    new java.net.InetSocketAddress(metricsPort), exported, java.util.Optional::empty);
-            StopSignals.await();
+                    new java.net.InetSocketAddress(metricsPort),
+                    exported,
+                    () -> started.get() ? java.util.Optional.empty() : java.util.Optional.of("starting"),
+                    health,
+                    false);
+            agent.start(Duration.ofSeconds(60));
+            health.add("agent", agent.heartbeat(), NodeAgent.HEARTBEAT_MAX_AGE);
+            started.set(true);
+            java.util.Optional<String> died = StopSignals.await(fatal.watched(health));
+            if (died.isPresent()) {
+                // the isolation is lifted on the way out, under the exit watchdog
+                return FatalExit.stop("qshard-agent", died.get(), Duration.ofSeconds(15), () -> {});
+            }
             LOG.info("stopping: lifting isolation");
         } finally {
             if (metrics != null) {

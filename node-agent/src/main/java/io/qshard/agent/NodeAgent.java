@@ -20,6 +20,7 @@ import io.qshard.agent.sample.UsageSampler;
 import io.qshard.core.isolation.IsolationPolicy;
 import io.qshard.core.model.Node;
 import io.qshard.core.pool.BatchAdvertiser;
+import io.qshard.kube.health.Heartbeat;
 import io.qshard.kube.metrics.Metrics;
 import io.qshard.kube.write.Evictions;
 import java.time.Clock;
@@ -37,10 +38,18 @@ import org.slf4j.LoggerFactory;
  * the node's counters, re-apply isolation (burstable quota, besteffort box), evict besteffort pods when the box has
  * stayed under one core past its grace or memory is short; every report interval — sooner when node cpu moved by
  * more than the fast-path fraction — write the node's {@code NodeUsage} with its batch ceiling and advertise the
- * batch pool ({@link BatchAdvertiser}). {@link #close} lifts the isolation. Thread-safe entry points.
+ * batch pool ({@link BatchAdvertiser}). {@link #close} lifts the isolation. The loop beats its {@link #heartbeat()}
+ * at every tick and before each eviction; an exception of a tick is logged and the next tick runs, an {@link Error}
+ * makes the heartbeat fatal. Thread-safe entry points.
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    /**
+     * The largest healthy age of the loop's {@link #heartbeat()}: 90 s. Between two beats a tick makes at most two API
+     * calls (the NodeUsage report and the node's batch advertisement; an eviction beats first), each bounded by the
+     * client's 30 s request timeout.
+     */
+    public static final Duration HEARTBEAT_MAX_AGE = Duration.ofSeconds(90);
 
     private final AgentSettings settings;
     private final Clock clock;
@@ -56,6 +65,7 @@ public final class NodeAgent implements AutoCloseable {
     private final MemoryPressureRule memoryRule;
     private final AgentReports reports;
     private final ScheduledExecutorService loop;
+    private final Heartbeat heartbeat;
     private Isolator isolator;
 
     /** An agent whose metrics are kept but not exported. */
@@ -67,6 +77,7 @@ public final class NodeAgent implements AutoCloseable {
     public NodeAgent(AgentSettings settings, KubernetesClient client, Clock clock, Metrics exported) {
         this.settings = settings;
         this.clock = clock;
+        this.heartbeat = new Heartbeat(clock);
         this.io = CgroupVersions.open(
                 settings.cgroupRoot(),
                 settings.cgroupVersion(),
@@ -98,6 +109,7 @@ public final class NodeAgent implements AutoCloseable {
         node.start(syncTimeout);
         isolator = new Isolator(io, IsolationPolicy.of(settings.config().pools()), metrics, settings.dryRun());
         sampler.sample(); // the first sample has no window: it only primes the counters
+        heartbeat.beat();
         loop.scheduleWithFixedDelay(
                 this::tick,
                 settings.sampleInterval().toMillis(),
@@ -117,12 +129,18 @@ public final class NodeAgent implements AutoCloseable {
         return metrics;
     }
 
+    /** @return the loop's heartbeat (thread-safe), healthy while younger than {@link #HEARTBEAT_MAX_AGE} */
+    public Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
     /** @return the cgroup file error counters */
     public CgroupFiles files() {
         return files;
     }
 
     void tick() {
+        heartbeat.beat();
         try {
             NodeSample sample = sampler.sample();
             Node n = node.get();
@@ -155,10 +173,14 @@ public final class NodeAgent implements AutoCloseable {
             reports.maybeReport(sample, n, local, pods::get, now);
         } catch (RuntimeException e) {
             LOG.error("agent tick failed; this is a bug", e);
+        } catch (Error e) {
+            LOG.error("the agent loop died; /healthz fails from now on", e);
+            heartbeat.fatal(e); // the executor would run no further tick
         }
     }
 
     private void evict(LocalPod p, String why) {
+        heartbeat.beat();
         if (settings.dryRun()) {
             LOG.info("dry-run: would evict {} ({}): {}", p.key(), p.tier(), why);
             return;

@@ -46,7 +46,8 @@ class AgentMainTest {
         "--interval",
         "--metrics-port",
         "--kubeconfig",
-        "--config"
+        "--config",
+        "--exit-on-fatal"
     })
     void helpDocumentsEveryFlag(String flag) {
         StringWriter out = new StringWriter();

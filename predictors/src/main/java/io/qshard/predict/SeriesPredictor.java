@@ -84,7 +84,7 @@ public final class SeriesPredictor implements UsagePredictor {
 
     @Override
     public void observe(long timeSeconds, double value) {
-        if (!(value >= 0) || Double.isInfinite(value) || timeSeconds <= lastTime) {
+        if (!UsagePredictor.validSample(value) || timeSeconds <= lastTime) {
             ignored++;
             return;
         }

@@ -12,13 +12,24 @@ package io.qshard.predict;
  * decision thread). Memory per series is bounded and independent of the series' length.
  */
 public interface UsagePredictor {
+    /**
+     * The largest sample value taken: 10^9. The series are percentages of capacity, so anything above is a broken
+     * report; bounding them keeps every internal figure (pending windows are floats) far from overflow.
+     */
+    double MAX_VALUE = 1e9;
+
+    /** @return whether {@code value} is a sample a predictor takes: a number in [0, {@link #MAX_VALUE}] */
+    static boolean validSample(double value) {
+        return value >= 0 && value <= MAX_VALUE;
+    }
 
     /**
      * Feeds one sample.
      *
      * @param timeSeconds sample time in seconds (any epoch; only differences matter); a sample at or before the
      *                    previous sample's time is ignored and counted in {@link #ignoredSamples()}
-     * @param value       the usage value; NaN, infinite or negative values are ignored and counted
+     * @param value       the usage value; NaN, infinite, negative or above {@link #MAX_VALUE} values are ignored and
+     *                    counted
      */
     void observe(long timeSeconds, double value);
 

@@ -4,6 +4,9 @@ import io.qshard.controllers.migrate.MigrationController;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.health.ExitOnFatalOption;
+import io.qshard.kube.health.FatalExit;
+import io.qshard.kube.health.HealthChecks;
 import io.qshard.kube.metrics.MetricsHttpServer;
 import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.kube.process.DurationConverter;
@@ -30,7 +33,7 @@ import picocli.CommandLine.Option;
                     + "through the Eviction API (PodDisruptionBudgets hold), within the rate, per-node, per-workload and "
                     + "cooldown limits of qshard.yaml. Every decision is an Event and a log line.",
             "One replica acts at a time (Lease qshard-migrate). `qshard migrate plan` prints the next cycle. "
-                    + "SIGTERM stops it (exit 0)."
+                    + "SIGTERM stops it (exit 0); a loop that dies stops it with exit 70 (see --exit-on-fatal)."
         })
 public final class MigrateCommand implements Callable<Integer> {
     @Option(
@@ -65,6 +68,9 @@ public final class MigrateCommand implements Callable<Integer> {
             description = "How long to wait for the informers (default: ${DEFAULT-VALUE}).")
     long syncTimeoutSeconds;
 
+    @Mixin
+    ExitOnFatalOption fatal;
+
     @Override
     public Integer call() throws Exception {
         if (metricsPort < 0 || metricsPort > 65535) {
@@ -82,10 +88,16 @@ public final class MigrateCommand implements Callable<Integer> {
                 election.identityOrHostname(),
                 Clock.systemUTC(),
                 metrics)) {
+            HealthChecks health = new HealthChecks();
             try (MetricsHttpServer http = new MetricsHttpServer(
-                    new java.net.InetSocketAddress(metricsPort), metrics, controller::notReadyReason)) {
+                    new java.net.InetSocketAddress(metricsPort), metrics, controller::notReadyReason, health, false)) {
                 controller.start(Duration.ofSeconds(syncTimeoutSeconds));
-                StopSignals.await();
+                health.add("migrate", controller.heartbeat(), controller.heartbeatMaxAge());
+                java.util.Optional<String> died = StopSignals.await(fatal.watched(health));
+                if (died.isPresent()) {
+                    // the controller is closed on the way out, under the exit watchdog
+                    return FatalExit.stop("qshard migrate", died.get(), Duration.ofSeconds(15), () -> {});
+                }
             }
         }
         return 0;

@@ -6,6 +6,9 @@ import io.qshard.controllers.oversale.RatioPolicy;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.health.ExitOnFatalOption;
+import io.qshard.kube.health.FatalExit;
+import io.qshard.kube.health.HealthChecks;
 import io.qshard.kube.metrics.MetricsHttpServer;
 import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.kube.process.DurationConverter;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Option;
                     + "ratio = 1 + (peakCap − predicted peak usage) / real allocatable, at most the maximum, changed by at "
                     + "most --max-step at most every --min-interval, never lowered below what bound pods request. "
                     + "Invalid hand-edited ratios are reported (Event, log) and replaced.",
-            "One replica leads at a time (Lease qshard-oversale). SIGTERM stops it (exit 0)."
+            "One replica leads at a time (Lease qshard-oversale). SIGTERM stops it (exit 0); a loop that dies stops it "
+                    + "with exit 70 (see --exit-on-fatal)."
         })
 public final class OversaleRunCommand implements Callable<Integer> {
     @Option(
@@ -102,6 +106,9 @@ public final class OversaleRunCommand implements Callable<Integer> {
                             + "(synced and acting) on this port; 0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Mixin
+    ExitOnFatalOption fatal;
+
     @Override
     public Integer call() throws Exception {
         if (metricsPort < 0 || metricsPort > 65535) {
@@ -128,6 +135,7 @@ public final class OversaleRunCommand implements Callable<Integer> {
         KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-oversale").close();
         PrometheusMetrics metrics = new PrometheusMetrics();
+        HealthChecks health = new HealthChecks();
         try (OversaleController controller = new OversaleController(
                         io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-oversale"),
                         cfg,
@@ -135,9 +143,14 @@ public final class OversaleRunCommand implements Callable<Integer> {
                         Clock.systemUTC(),
                         metrics);
                 MetricsHttpServer http = new MetricsHttpServer(
-                        new InetSocketAddress(metricsPort), metrics, controller::notReadyReason)) {
+                        new InetSocketAddress(metricsPort), metrics, controller::notReadyReason, health, false)) {
             controller.start(Duration.ofSeconds(syncTimeoutSeconds));
-            StopSignals.await();
+            health.add("oversale", controller.heartbeat(), controller.heartbeatMaxAge());
+            java.util.Optional<String> died = StopSignals.await(fatal.watched(health));
+            if (died.isPresent()) {
+                // the controller is closed on the way out, under the exit watchdog
+                return FatalExit.stop("qshard oversale run", died.get(), Duration.ofSeconds(15), () -> {});
+            }
         }
         return 0;
     }

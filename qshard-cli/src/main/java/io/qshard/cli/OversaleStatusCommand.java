@@ -8,6 +8,7 @@ import io.qshard.core.model.Resources;
 import io.qshard.kube.api.NodeUsage;
 import io.qshard.kube.api.OversaleRatio;
 import io.qshard.kube.client.ApiserverConnection;
+import io.qshard.kube.convert.ConversionException;
 import io.qshard.kube.convert.NodeConverter;
 import java.io.PrintWriter;
 import java.util.HashMap;
@@ -51,6 +52,12 @@ public final class OversaleStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            OversaleRatio.checkMax("--max-cpu-ratio", maxCpu);
+            OversaleRatio.checkMax("--max-memory-ratio", maxMemory);
+        } catch (IllegalArgumentException e) {
+            throw new io.qshard.kube.process.UserError(e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (KubernetesClient client = ApiserverConnection.open(cluster.resolve(), "qshard-oversale-status")) {
             Map<String, Resources> requested = new HashMap<>();
@@ -88,7 +95,13 @@ public final class OversaleStatusCommand implements Callable<Integer> {
                     .withLabel(OversaleRatio.OPT_IN_LABEL, "true")
                     .list()
                     .getItems()) {
-                io.qshard.core.model.Node n = NodeConverter.convert(api);
+                io.qshard.core.model.Node n;
+                try {
+                    n = NodeConverter.convert(api);
+                } catch (ConversionException e) {
+                    System.err.println("skipped: " + e.getMessage());
+                    continue;
+                }
                 Map<String, String> a = n.annotations();
                 double[] applied = OversaleRatio.applied(a.get(OversaleRatio.APPLIED_ANNOTATION));
                 Resources req = requested.getOrDefault(n.name(), Resources.ZERO);

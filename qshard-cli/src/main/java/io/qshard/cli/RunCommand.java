@@ -4,6 +4,9 @@ import io.qshard.core.config.ConfigException;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.config.QshardConfigLoader;
 import io.qshard.core.plugins.ShippedPlugins;
+import io.qshard.kube.health.ExitOnFatalOption;
+import io.qshard.kube.health.FatalExit;
+import io.qshard.kube.health.HealthChecks;
 import io.qshard.kube.metrics.MetricsHttpServer;
 import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.kube.process.DurationConverter;
@@ -39,7 +42,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the scheduler of one tier (or of all tiers) against a cluster.",
             "Pods choose a tier with spec.schedulerName (qshard-prod, qshard-mid, qshard-batch, qshard-free by default).",
-            "SIGTERM / Ctrl-C stops taking pods, lets in-flight bindings finish (up to --grace) and exits 0."
+            "SIGTERM / Ctrl-C stops taking pods, lets in-flight bindings finish (up to --grace) and exits 0; a decision "
+                    + "loop that dies stops it the same way and exits 70 (see --exit-on-fatal)."
         })
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -164,6 +168,16 @@ public final class RunCommand implements Callable<Integer> {
                     + "0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Mixin
+    ExitOnFatalOption fatal;
+
+    @Option(
+            names = "--test-hooks",
+            hidden = true,
+            description = "Tests only: serve POST /debug/kill?loop=decision on the metrics port, which makes the "
+                    + "decision loops throw an Error (default: off).")
+    boolean testHooks;
+
     @Override
     public Integer call() throws Exception {
         QshardConfig cfg = loadConfig();
@@ -196,13 +210,16 @@ public final class RunCommand implements Callable<Integer> {
         }
         AtomicReference<SchedulerProcess> started = new AtomicReference<>();
         PrometheusMetrics metrics = new PrometheusMetrics(); // empty until the process has synced
+        HealthChecks health = new HealthChecks(); // the decision loops, once started
         // up before the informers sync, so probes read "not ready" rather than a closed port
         try (MetricsHttpServer http = new MetricsHttpServer(
                 new InetSocketAddress(metricsPort),
                 metrics,
                 () -> started.get() == null
                         ? Optional.of("informers not synced")
-                        : started.get().notReadyReason())) {
+                        : started.get().notReadyReason(),
+                health,
+                testHooks)) {
             SchedulerProcess process = SchedulerProcess.start(
                     cluster.kubeconfig,
                     cfg,
@@ -212,8 +229,13 @@ public final class RunCommand implements Callable<Integer> {
                     Duration.ofSeconds(syncTimeoutSeconds),
                     Clock.systemUTC(),
                     metrics);
+            process.registerHealth(health); // before started: /readyz may say ready only once the loops are watched
             started.set(process);
-            StopSignals.await();
+            Optional<String> died = StopSignals.await(fatal.watched(health));
+            if (died.isPresent()) {
+                Duration grace = Duration.ofSeconds(graceSeconds);
+                return FatalExit.stop("qshard run", died.get(), grace.plusSeconds(10), () -> process.stop(grace));
+            }
             LOG.info("shutting down: no new pods; waiting up to {} s for in-flight bindings", graceSeconds);
             process.stop(Duration.ofSeconds(graceSeconds));
             LOG.info("stopped");

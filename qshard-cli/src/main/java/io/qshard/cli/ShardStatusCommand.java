@@ -84,11 +84,14 @@ public final class ShardStatusCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
             Map<String, Resources> alloc = new HashMap<>();
-            client.nodes()
-                    .list()
-                    .getItems()
-                    .forEach(n -> alloc.put(
-                            n.getMetadata().getName(), NodeConverter.convert(n).realAllocatable()));
+            client.nodes().list().getItems().forEach(n -> {
+                try {
+                    alloc.put(
+                            n.getMetadata().getName(), NodeConverter.convert(n).realAllocatable());
+                } catch (ConversionException e) {
+                    System.err.println("skipped: " + e.getMessage());
+                }
+            });
             Map<String, Long> requested = new HashMap<>();
             int[] owned = new int[Math.max(v.shards(), 64)];
             Instant now = Instant.now();

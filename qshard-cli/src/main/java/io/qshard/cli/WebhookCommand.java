@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
+import io.qshard.kube.health.ExitOnFatalOption;
+import io.qshard.kube.health.FatalExit;
 import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.kube.process.StopSignals;
 import io.qshard.kube.process.UserError;
@@ -21,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code qshard webhook}: the oversale mutating admission webhook, until SIGTERM. */
@@ -33,7 +36,8 @@ import picocli.CommandLine.Option;
                     + "labelled qshard.io/oversale=true, scale status.allocatable cpu and memory by the ratios in the "
                     + "qshard.io/cpu-oversale-ratio / qshard.io/memory-oversale-ratio annotations (capacity untouched; "
                     + "never above capacity × the maximum ratio; bad ratios ignored with a warning).",
-            "Register it with manifests/oversale/ (failurePolicy Ignore). SIGTERM stops it (exit 0)."
+            "Register it with manifests/oversale/ (failurePolicy Ignore). SIGTERM stops it (exit 0); an event loop that "
+                    + "dies stops it with exit 70 (see --exit-on-fatal)."
         })
 public final class WebhookCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookCommand.class);
@@ -109,8 +113,12 @@ public final class WebhookCommand implements Callable<Integer> {
             paramLabel = "PORT",
             defaultValue = "9404",
             description =
-                    "Plain-HTTP port of /metrics; 0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
+                    "Plain-HTTP port of /metrics, /healthz (the event loop's heartbeat) and /readyz; 0: any free port, "
+                            + "named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Mixin
+    ExitOnFatalOption fatal;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "For --tls-secret; default as kubectl.")
     Path kubeconfig;
@@ -146,7 +154,10 @@ public final class WebhookCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new UserError("cannot serve on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        StopSignals.await();
+        java.util.Optional<String> died = StopSignals.await(fatal.watched(server.health()));
+        if (died.isPresent()) {
+            return FatalExit.stop("qshard webhook", died.get(), java.time.Duration.ofSeconds(15), server::close);
+        }
         LOG.info(
                 "stopping: {} reviews answered, {} patched, {} ratios refused",
                 metrics.reviews.sum(),

@@ -10,6 +10,7 @@ import io.qshard.core.framework.Profile;
 import io.qshard.core.model.Tier;
 import io.qshard.core.plugins.ShippedPlugins;
 import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.health.Heartbeat;
 import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.leader.LeaderElection;
 import io.qshard.kube.metrics.Metrics;
@@ -32,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * leads: plan on the cluster view's thread ({@link MigrationPlanner}, with the tiers' own algorithms and the hot-node
  * view the schedulers use), then evict through the Eviction API (PodDisruptionBudgets hold) within the cluster-wide
  * rate, recording every decision — Events on the node and the pod, a log line, counters. In dry-run it plans and
- * reports and evicts nothing. Thread-safe entry points; the ledger is used by one thread at a time (the loop's, and the
- * view's while the loop waits on it).
+ * reports and evicts nothing. The loop beats its {@link #heartbeat()} at every run, once the view has answered a
+ * plan, and before every eviction; an exception of a cycle is logged and the next cycle runs, an {@link Error} makes
+ * the heartbeat fatal. Thread-safe entry points; the ledger is used by one thread at a time (the loop's, and the view's
+ * while the loop waits on it).
  */
 public final class MigrationController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationController.class);
@@ -63,6 +66,7 @@ public final class MigrationController implements AutoCloseable {
     private final String identity;
     private final ScheduledExecutorService loop =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-migrate"));
+    private final Heartbeat heartbeat;
     private LeaderElection election;
     private volatile int hotNodes;
 
@@ -97,6 +101,7 @@ public final class MigrationController implements AutoCloseable {
         this.clock = clock;
         this.leaseNamespace = leaseNamespace;
         this.identity = identity;
+        this.heartbeat = new Heartbeat(clock);
         this.view = new ClusterView(config, clock, "migrate");
         this.informers = new ClusterInformers(client, new PodConverter(config));
         informers.addListener(view);
@@ -148,6 +153,7 @@ public final class MigrationController implements AutoCloseable {
             election = new LeaderElection(client, leaseNamespace, "qshard-migrate", identity, () -> {}, () -> {});
         }
         long every = config.interval().toMillis();
+        heartbeat.beat(); // the loop's first run is one interval away, however long the sync took
         loop.scheduleWithFixedDelay(this::cycleIfLeading, every, every, TimeUnit.MILLISECONDS);
         LOG.info(
                 "migration loop started: hot above {} % for {} reports{}, evict to {} %, every {} s{}",
@@ -157,6 +163,22 @@ public final class MigrationController implements AutoCloseable {
                 Math.round(100 * config.targetUtilization()),
                 config.interval().toSeconds(),
                 dryRun ? ", DRY RUN" : "");
+    }
+
+    /**
+     * The loop's heartbeat: beaten at every run (leading or not), once the cluster view has answered the cycle's plan,
+     * and before each eviction — so a view that stopped answering (its thread gone) ages it too. Thread-safe.
+     */
+    public Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /**
+     * The largest healthy age of {@link #heartbeat()}: the interval plus three API request timeouts
+     * ({@link Heartbeat#maxAgeForPeriodic}; 100 s at the default 10 s interval).
+     */
+    public Duration heartbeatMaxAge() {
+        return Heartbeat.maxAgeForPeriodic(config.interval());
     }
 
     /** Nodes hot by the migration rule at the last plan (0 before the first). Thread-safe. */
@@ -178,13 +200,22 @@ public final class MigrationController implements AutoCloseable {
     }
 
     private void cycleIfLeading() {
-        if (!config.enabled() || !acting()) {
-            return;
-        }
         try {
-            act(plan());
+            if (!config.enabled() || !acting()) {
+                heartbeat.beat();
+                return;
+            }
+            MigrationPlan plan = plan();
+            heartbeat.beat(); // the view answered
+            act(plan);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.error("migration cycle failed: the cluster view did not answer within 30 s", e);
         } catch (Exception e) {
+            heartbeat.beat(); // the view answered; the cycle's own bug is logged and the next cycle runs
             LOG.error("migration cycle failed", e);
+        } catch (Error e) {
+            LOG.error("the migration loop died; /healthz fails from now on", e);
+            heartbeat.fatal(e); // the executor would run no further cycle
         }
     }
 
@@ -215,6 +246,7 @@ public final class MigrationController implements AutoCloseable {
             }
             String message = "Migrating: " + m.reason() + "; " + m.pod().tier() + " pod uses " + m.usage()
                     + "m; fits on " + m.target() + " (its scheduler decides)";
+            heartbeat.beat();
             if (dryRun) {
                 planned.increment();
                 LOG.info("dry-run: would evict {} from {}: {}", m.pod().key(), m.from(), message);

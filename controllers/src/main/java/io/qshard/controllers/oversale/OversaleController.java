@@ -9,6 +9,7 @@ import io.qshard.controllers.view.ClusterView;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.kube.api.OversaleRatio;
 import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.health.Heartbeat;
 import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.leader.LeaderElection;
 import io.qshard.kube.metrics.Metrics;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@code qshard oversale}: sets each opted-in node's oversale ratios from the usage view and its predictions
  * ({@link RatioPolicy}), every period, while it leads its Lease. A change is one metadata patch of the node's ratio
  * annotations and {@value OversalePlan#CHANGED_AT}, plus an Event on the node; the webhook applies the new ratios at
- * the kubelet's next status write. In dry-run it only logs. Thread-safe entry points.
+ * the kubelet's next status write. In dry-run it only logs. The loop beats its {@link #heartbeat()} at every run, once
+ * the view has answered, and per node written; an exception of a cycle is logged and the next cycle runs, an
+ * {@link Error} makes the heartbeat fatal. Thread-safe entry points.
  */
 public final class OversaleController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OversaleController.class);
@@ -49,6 +52,7 @@ public final class OversaleController implements AutoCloseable {
     private final ClusterInformers informers;
     private final ScheduledExecutorService loop =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "qshard-oversale"));
+    private final Heartbeat heartbeat;
     private volatile LeaderElection election;
 
     /** A controller whose counters are kept but not exported. */
@@ -62,6 +66,7 @@ public final class OversaleController implements AutoCloseable {
         this.client = client;
         this.settings = settings;
         this.clock = clock;
+        this.heartbeat = new Heartbeat(clock);
         this.view = new ClusterView(config, clock, "oversale");
         this.informers = new ClusterInformers(client, new PodConverter(config));
         informers.addListener(view);
@@ -91,6 +96,7 @@ public final class OversaleController implements AutoCloseable {
             election = new LeaderElection(
                     client, settings.leaseNamespace(), "qshard-oversale", settings.identity(), () -> {}, () -> {});
         }
+        heartbeat.beat(); // the loop's first run is one period away, however long the sync took
         loop.scheduleWithFixedDelay(
                 this::cycleIfLeading,
                 settings.period().toMillis(),
@@ -104,6 +110,22 @@ public final class OversaleController implements AutoCloseable {
                 settings.cpu().maxStep(),
                 settings.cpu().minInterval().toMinutes(),
                 settings.dryRun() ? ", DRY RUN" : "");
+    }
+
+    /**
+     * The loop's heartbeat: beaten at every run (leading or not), once the cluster view has answered the cycle's plan,
+     * and per node it writes — so a view that stopped answering ages it too. Thread-safe.
+     */
+    public Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /**
+     * The largest healthy age of {@link #heartbeat()}: the period plus three API request timeouts
+     * ({@link Heartbeat#maxAgeForPeriodic}; 150 s at the default 60 s period).
+     */
+    public Duration heartbeatMaxAge() {
+        return Heartbeat.maxAgeForPeriodic(settings.period());
     }
 
     /** @return whether this replica acts (leads, or runs without election) */
@@ -121,13 +143,20 @@ public final class OversaleController implements AutoCloseable {
     }
 
     private void cycleIfLeading() {
-        if (!acting()) {
-            return;
-        }
         try {
+            if (!acting()) {
+                heartbeat.beat();
+                return;
+            }
             cycle();
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.error("oversale cycle failed: the cluster view did not answer within 30 s", e);
         } catch (Exception e) {
+            heartbeat.beat(); // the view answered; the cycle's own bug is logged and the next cycle runs
             LOG.error("oversale cycle failed", e);
+        } catch (Error e) {
+            LOG.error("the oversale loop died; /healthz fails from now on", e);
+            heartbeat.fatal(e); // the executor would run no further cycle
         }
     }
 
@@ -135,7 +164,9 @@ public final class OversaleController implements AutoCloseable {
     public List<OversalePlan.Facts> cycle() throws Exception {
         List<OversalePlan.Facts> plan = view.read(s -> OversalePlan.compute(s, settings.cpu(), settings.memory()))
                 .get(30, TimeUnit.SECONDS);
+        heartbeat.beat(); // the view answered
         for (OversalePlan.Facts f : plan) {
+            heartbeat.beat();
             report(
                     f.node(),
                     OversaleRatio.CPU_ANNOTATION,

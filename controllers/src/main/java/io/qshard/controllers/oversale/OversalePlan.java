@@ -3,6 +3,7 @@ package io.qshard.controllers.oversale;
 import io.qshard.controllers.view.ClusterView;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.Saturating;
 import io.qshard.core.snapshot.NodeState;
 import io.qshard.core.usage.Usage;
 import io.qshard.kube.api.OversaleRatio;
@@ -27,7 +28,7 @@ public final class OversalePlan {
      * @param node          name
      * @param realCpu       real allocatable cpu, milli-cores
      * @param realMemory    real allocatable memory, bytes
-     * @param requested     Σ native requests of the pods bound to it
+     * @param requested     Σ native requests of the pods bound to it, saturated at {@link Long#MAX_VALUE}
      * @param peak          predicted peak usage, or null without a fresh report
      * @param cpuRatio      the cpu ratio annotation, or null
      * @param memoryRatio   the memory ratio annotation, or null
@@ -67,9 +68,9 @@ public final class OversalePlan {
             }
             long reqCpu = 0;
             long reqMemory = 0;
-            for (PodRequest p : ns.pods()) {
-                reqCpu += p.requests().milliCpu();
-                reqMemory += p.requests().memoryBytes();
+            for (PodRequest p : ns.pods()) { // saturating: pods asking 1e18 cores must not wrap the sum below zero
+                reqCpu = Saturating.add(reqCpu, p.requests().milliCpu());
+                reqMemory = Saturating.add(reqMemory, p.requests().memoryBytes());
             }
             Usage peak = view.usage().nodePeak(n.name(), ns);
             String cr = n.annotations().get(OversaleRatio.CPU_ANNOTATION);

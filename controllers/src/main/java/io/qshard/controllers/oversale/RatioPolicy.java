@@ -51,9 +51,13 @@ public record RatioPolicy(double max, double targetUtilization, double maxStep, 
      * @param lastChange      when the controller last changed this node's ratios, or null
      * @param now             the controller's clock
      * @return the new ratio, or null to leave it
+     * @throws IllegalArgumentException naming {@code realAllocatable} when it is not &gt; 0 (no ratio of nothing)
      */
     public Double next(
             long realAllocatable, long requested, long predictedPeak, String current, Instant lastChange, Instant now) {
+        if (realAllocatable <= 0) { // room / 0 would be NaN, which BigDecimal refuses with a NumberFormatException
+            throw new IllegalArgumentException("realAllocatable must be > 0, was " + realAllocatable);
+        }
         var parsed = OversaleRatio.parse(current, max);
         boolean invalid = parsed.isPresent() && !parsed.get().valid();
         double cur = parsed.isPresent() && parsed.get().valid() ? parsed.get().ratio() : 1.0;

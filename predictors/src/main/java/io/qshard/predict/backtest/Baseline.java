@@ -39,7 +39,7 @@ public abstract class Baseline implements UsagePredictor {
 
     @Override
     public final void observe(long timeSeconds, double value) {
-        if (!(value >= 0) || Double.isInfinite(value) || timeSeconds <= lastTime) {
+        if (!UsagePredictor.validSample(value) || timeSeconds <= lastTime) {
             ignored++;
             return;
         }

@@ -78,11 +78,20 @@ public final class BinnedMaxHistory {
         return c == MISSING ? Double.NaN : c / SCALE;
     }
 
-    /** @return the maximum over bins {@code [from, to]}, skipping missing ones; NaN when all are missing */
+    /**
+     * @return the maximum over bins {@code [from, to]}, skipping missing ones; NaN when all are missing. Only the bins
+     *         the ring holds are visited, however wide the range (a horizon of years is a few hundred steps, not
+     *         billions)
+     */
     public double max(long from, long to) {
+        if (newestBin == Long.MIN_VALUE) {
+            return Double.NaN;
+        }
+        long lo = Math.max(from, newestBin - ring.length + 1);
+        long hi = Math.min(to, newestBin);
         double m = Double.NaN;
-        for (long b = from; b <= to; b++) {
-            double v = get(b);
+        for (long k = 0; lo <= hi && k <= hi - lo; k++) { // counted: "b <= hi; b++" never ends at Long.MAX_VALUE
+            double v = get(lo + k);
             if (!Double.isNaN(v) && !(v <= m)) {
                 m = v;
             }

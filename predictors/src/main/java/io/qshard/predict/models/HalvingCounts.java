@@ -1,16 +1,21 @@
 package io.qshard.predict.models;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Exponentially decaying counts in 16 bits each: an event at time {@code t} adds
  * {@code 256 · 2^((t − ref) / halfLife)} to its counter, and when that step or a counter grows too large every
  * counter is halved and {@code ref} moves one half-life on — the same decay as floating-point weights, in 2 bytes
- * per counter. An event eight half-lives old has faded to nothing. Not thread-safe.
+ * per counter. An event eight half-lives old has faded to nothing; after a silence of more than {@value #FORGET}
+ * half-lives (every counter would have been halved to 0) the counts restart at the new event's time, so a gap of any
+ * length costs a bounded number of halvings. Not thread-safe.
  */
 public final class HalvingCounts {
     private static final double UNIT = 256;
     private static final double MAX_STEP = 8192;
+    /** Half-lives of silence after which every count has faded to 0 (16-bit counters: after 16 halvings). */
+    private static final double FORGET = 32;
 
     private final double halfLife;
     private final char[] counts;
@@ -35,7 +40,16 @@ public final class HalvingCounts {
         if (reference == Long.MIN_VALUE) {
             reference = timeSeconds;
         }
-        double step = UNIT * Math.pow(2, (timeSeconds - reference) / halfLife);
+        double halfLives = ((double) timeSeconds - reference) / halfLife; // in double: no long overflow
+        if (halfLives > FORGET) {
+            // everything has faded; halving would take as many rounds as half-lives passed (infinitely many for a gap
+            // of ~10^12 half-lives, where the step overflows to ∞: PredictorsPropertyTest)
+            Arrays.fill(counts, (char) 0);
+            total = 0;
+            reference = timeSeconds;
+            halfLives = 0;
+        }
+        double step = UNIT * Math.pow(2, halfLives);
         while (step > MAX_STEP) {
             halve();
             step /= 2;

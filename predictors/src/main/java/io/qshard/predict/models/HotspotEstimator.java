@@ -40,8 +40,11 @@ public final class HotspotEstimator {
         return b;
     }
 
-    /** Records the outcome of a window opened with the series at {@code anchor}. */
+    /** Records the outcome of a window opened with the series at {@code anchor}; NaN figures are not counted. */
     public void record(long start, double anchor, double actualMax) {
+        if (Double.isNaN(anchor) || Double.isNaN(actualMax)) {
+            return;
+        }
         int b = band(anchor);
         counts.add(start, b * BUCKETS + ResidualHistogram.bucketOf(EDGES, actualMax - anchor));
         if (windows[b] < Integer.MAX_VALUE) {

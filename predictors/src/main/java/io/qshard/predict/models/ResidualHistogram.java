@@ -43,8 +43,11 @@ public final class ResidualHistogram {
         this.counts = new HalvingCounts(edges.length - 1, halfLifeSeconds);
     }
 
-    /** Adds a residual observed at {@code timeSeconds} (non-decreasing across calls). */
+    /** Adds a residual observed at {@code timeSeconds} (non-decreasing across calls); a NaN residual is not counted. */
     public void add(long timeSeconds, double residual) {
+        if (Double.isNaN(residual)) {
+            return;
+        }
         counts.add(timeSeconds, bucketOf(residual));
         if (added < Integer.MAX_VALUE) {
             added++;
@@ -78,10 +81,10 @@ public final class ResidualHistogram {
         return edges[last + 1];
     }
 
-    /** @return the share of weight at or below {@code x}, in [0, 1], interpolated; NaN when empty */
+    /** @return the share of weight at or below {@code x}, in [0, 1], interpolated; NaN when empty or x is NaN */
     public double cdf(double x) {
         int total = counts.total();
-        if (total <= 0) {
+        if (total <= 0 || Double.isNaN(x)) {
             return Double.NaN;
         }
         if (x <= MIN) {
@@ -119,13 +122,16 @@ public final class ResidualHistogram {
         return bucketOf(edges, r);
     }
 
-    /** @return the bucket of {@code r} among {@code edges}, clamped to the first and last */
+    /**
+     * @return the bucket of {@code r} among {@code edges}, clamped to the first and last (NaN: the last — a binary
+     *         search would place it past the end)
+     */
     static int bucketOf(double[] edges, double r) {
         int buckets = edges.length - 1;
         if (r < edges[0]) {
             return 0;
         }
-        if (r >= edges[buckets]) {
+        if (!(r < edges[buckets])) {
             return buckets - 1;
         }
         int at = java.util.Arrays.binarySearch(edges, r);

@@ -73,7 +73,8 @@ public final class SeasonalForecaster implements PeakForecaster {
     @Override
     public double forecastPeak(long nowSeconds, long horizonSeconds) {
         long first = history.binOf(nowSeconds);
-        long last = history.binOf(nowSeconds + horizonSeconds);
+        long end = nowSeconds > Long.MAX_VALUE - horizonSeconds ? Long.MAX_VALUE : nowSeconds + horizonSeconds;
+        long last = history.binOf(end); // the window's end, saturated: now + horizon may pass Long.MAX_VALUE
         double recent = history.max(first - RECENT_BINS + 1, first);
         if (period == 0) {
             return recent;

@@ -52,7 +52,7 @@ public final class PendingWindows {
 
     /** Matures the windows that end before {@code time}, then adds the sample to the ones still open. */
     public void sample(long time, double value, Outcome outcome) {
-        while (size > 0 && time > start[head] + horizon) {
+        while (size > 0 && time > end(start[head])) {
             if (!Float.isNaN(max[head])) {
                 System.arraycopy(records, head * recordLength, matured, 0, recordLength);
                 outcome.matured(start[head], max[head], matured);
@@ -65,6 +65,11 @@ public final class PendingWindows {
                 max[s] = (float) value;
             }
         }
+    }
+
+    /** The end of a window opened at {@code opened}, saturated: {@code opened + horizon} may pass Long.MAX_VALUE. */
+    private long end(long opened) {
+        return opened > Long.MAX_VALUE - horizon ? Long.MAX_VALUE : opened + horizon;
     }
 
     /** @return whether a window may open at {@code time} (spacing elapsed and a slot free) */

@@ -34,11 +34,14 @@ public final class OversaleRatio {
     }
 
     /**
-     * @param text the annotation's value, or null when absent
+     * @param text the annotation's value, or null when absent; any text
      * @param max  the largest ratio allowed, in [1, {@link #ABSOLUTE_MAX}]
      * @return the ratio, or the reason it is refused; empty when the annotation is absent (no oversale)
+     * @throws IllegalArgumentException naming {@code max} when it is out of [1, {@link #ABSOLUTE_MAX}] (a NaN maximum
+     *                                  would let every ratio ≥ 1 through)
      */
     public static Optional<Parsed> parse(String text, double max) {
+        checkMax("max", max);
         if (text == null) {
             return Optional.empty();
         }
@@ -92,9 +95,23 @@ public final class OversaleRatio {
         return r;
     }
 
-    /** @return the {@link #APPLIED_ANNOTATION} text for these ratios */
+    /**
+     * @param cpu    the cpu ratio applied, in [1, {@link #ABSOLUTE_MAX}]
+     * @param memory the memory ratio applied, in [1, {@link #ABSOLUTE_MAX}]
+     * @return the {@link #APPLIED_ANNOTATION} text for these ratios; {@link #applied} reads it back exactly
+     * @throws IllegalArgumentException naming the resource whose ratio is out of range (what {@link #applied} would
+     *                                  read as 1) or not a number
+     */
     public static String appliedText(double cpu, double memory) {
-        return "cpu=" + plain(cpu) + ",memory=" + plain(memory);
+        return "cpu=" + plain(checkApplied("cpu", cpu)) + ",memory=" + plain(checkApplied("memory", memory));
+    }
+
+    private static double checkApplied(String resource, double ratio) {
+        if (!(ratio >= 1 && ratio <= ABSOLUTE_MAX)) {
+            throw new IllegalArgumentException(
+                    resource + " ratio must be in [1, " + ABSOLUTE_MAX + "] to be recorded as applied, was " + ratio);
+        }
+        return ratio;
     }
 
     private static String plain(double v) {

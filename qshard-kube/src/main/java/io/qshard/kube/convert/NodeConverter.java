@@ -30,6 +30,16 @@ public final class NodeConverter {
     /** Annotation with the memory oversale ratio the controller wants. */
     public static final String MEMORY_RATIO = OversaleRatio.MEMORY_ANNOTATION;
 
+    /**
+     * The largest allocatable figure taken (milli-cores for cpu, base units for the rest): 2^53, as for usage
+     * reports. A node reporting more is refused at conversion (the caller keeps it {@link #fenced}: nothing is placed
+     * on it), so no sum of pods' requests on a node can overflow.
+     */
+    public static final long MAX_FIGURE = 1L << 53;
+
+    /** Pods a node may hold when its allocatable lists cpu or memory but not {@code pods}. */
+    public static final long DEFAULT_PODS = 110;
+
     /** Image names, sizes and whole image maps, shared by the nodes that report them (a kubelet reports ≤ 50 images). */
     private static final Interner<String> IMAGE_NAMES = new Interner<>(200_000);
 
@@ -44,17 +54,33 @@ public final class NodeConverter {
         try {
             Map<String, Quantity> alloc =
                     api.getStatus() == null ? null : api.getStatus().getAllocatable();
+            String field = "status.allocatable.";
             if (alloc == null || alloc.isEmpty()) {
                 alloc = api.getStatus() == null ? Map.of() : api.getStatus().getCapacity();
+                field = "status.capacity.";
             }
+            boolean none = alloc == null || alloc.isEmpty();
             if (alloc == null) {
                 alloc = Map.of();
+            }
+            for (Map.Entry<String, Quantity> e : alloc.entrySet()) {
+                long v = ResourceNames.CPU.equals(e.getKey())
+                        ? Quantities.milli(e.getValue())
+                        : Quantities.value(e.getValue());
+                if (v > MAX_FIGURE) {
+                    throw new ConversionException("node " + name + ": " + field + e.getKey() + " = "
+                            + e.getValue() + " is beyond the sane bound 2^53 ("
+                            + (ResourceNames.CPU.equals(e.getKey()) ? "milli-cores" : "base units")
+                            + "); the node is left out until it reports sane figures");
+                }
             }
             ScalarResources scalars = scalars(alloc);
             Resources reported = new Resources(
                     Quantities.milli(alloc.get(ResourceNames.CPU)),
                     Quantities.value(alloc.get(ResourceNames.MEMORY)),
-                    alloc.containsKey(ResourceNames.PODS) ? Quantities.value(alloc.get(ResourceNames.PODS)) : 110,
+                    alloc.containsKey(ResourceNames.PODS)
+                            ? Quantities.value(alloc.get(ResourceNames.PODS))
+                            : none ? 0 : DEFAULT_PODS,
                     Quantities.value(alloc.get(ResourceNames.BATCH_CPU)),
                     Quantities.value(alloc.get(ResourceNames.BATCH_MEMORY)),
                     scalars);
@@ -91,6 +117,29 @@ public final class NodeConverter {
         } catch (RuntimeException e) {
             throw new ConversionException("node " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What the schedulers keep of a node {@link #convert} refused: its name, labels and taints (so the pods on it still
+     * count for affinity and spread, and its shard keeps it), no room at all ({@link Resources#ZERO}: not even a pod
+     * without requests fits) and cordoned. Never throws: taints it cannot read are left out (the node takes nothing
+     * anyway).
+     */
+    public static Node fenced(io.fabric8.kubernetes.api.model.Node api) {
+        Map<String, String> labels = api.getMetadata().getLabels() == null
+                ? Map.of()
+                : api.getMetadata().getLabels();
+        List<Taint> taints = new ArrayList<>();
+        try {
+            if (api.getSpec() != null && api.getSpec().getTaints() != null) {
+                for (io.fabric8.kubernetes.api.model.Taint t : api.getSpec().getTaints()) {
+                    taints.add(new Taint(t.getKey(), t.getValue(), Taint.Effect.fromApi(t.getEffect())));
+                }
+            }
+        } catch (RuntimeException e) {
+            taints.clear();
+        }
+        return new Node(api.getMetadata().getName(), labels, taints, Resources.ZERO, Resources.ZERO, true);
     }
 
     /** The scalar resources of an allocatable list (the batch pair has fields of its own). */

@@ -2,6 +2,7 @@ package io.qshard.kube.convert;
 
 import io.qshard.core.usage.Usage;
 import io.qshard.core.usage.UsageReport;
+import io.qshard.core.usage.UsageReportCheck;
 import io.qshard.kube.api.NodeUsage;
 import io.qshard.kube.api.NodeUsageStatus;
 import io.qshard.kube.api.PodUsage;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * {@code NodeUsage} → {@link UsageReport}, at the edge. The CRD schema already rejects negative amounts and malformed
  * timestamps on write; this converter is the second line (objects written before the schema, or by a cluster without
- * it) and throws {@link ConversionException} naming the field for anything it cannot use. Stateless.
+ * it) and throws {@link ConversionException} naming the field for anything it cannot use, figures beyond
+ * {@link UsageReportCheck#MAX_FIGURE} included. Stateless.
  */
 public final class NodeUsageConverter {
     private NodeUsageConverter() {}
@@ -68,6 +70,14 @@ public final class NodeUsageConverter {
         if (u.getCpuMilli() < 0 || u.getMemoryBytes() < 0) {
             throw new ConversionException(
                     where + ": " + field + " is negative (" + u.getCpuMilli() + "m, " + u.getMemoryBytes() + " B)");
+        }
+        if (u.getCpuMilli() > UsageReportCheck.MAX_FIGURE || u.getMemoryBytes() > UsageReportCheck.MAX_FIGURE) {
+            String f = u.getCpuMilli() > UsageReportCheck.MAX_FIGURE
+                    ? field + ".cpuMilli = " + u.getCpuMilli()
+                    : field + ".memoryBytes = " + u.getMemoryBytes();
+            throw new ConversionException(
+                    where + ": " + f + " is beyond the sane bound 2^53; the report is skipped (the node keeps its"
+                            + " previous view, then the conservative one once that is stale)");
         }
         return new Usage(u.getCpuMilli(), u.getMemoryBytes());
     }

@@ -14,6 +14,8 @@ import io.qshard.kube.convert.NodeUsageConverter;
 import io.qshard.kube.convert.PodConverter;
 import io.qshard.kube.convert.RawPod;
 import io.qshard.kube.process.UserError;
+import io.qshard.kube.write.ObjectEvents;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * to etcd) and keep only compact state: the node informer a {@link CompactItemStore}, the pod reflector
  * ({@link PodReflector}) the decoded fields of each pod and nothing else. Each object is converted once at
  * this edge and the core records fan out to every {@link ClusterEventListener}. A malformed object is
- * logged, counted and skipped; a bound pod with invalid topology fields is logged, counted and kept without them
+ * logged, counted and skipped, with a Warning Event ({@code QshardMalformed}) on a Node or NodeUsage; a Node that turns
+ * malformed is treated as deleted (nothing more is placed on it) until it reports sane figures; a bound pod with invalid topology fields is logged, counted and kept without them
  * ({@link PodConverter#convert(RawPod, Consumer)}). Both retry forever: an apiserver restart or a 410 Gone re-list never stops them.
  * When the cluster serves the {@code NodeUsage} CRD a third informer delivers usage reports (listed the same
  * way); without it every node stays on the conservative view and a warning says so once. When a listener
@@ -57,6 +60,9 @@ public final class ClusterInformers implements AutoCloseable {
     private volatile boolean watchesVolumes;
     private final AtomicInteger lists = new AtomicInteger();
     private final LongAdder malformed = new LongAdder();
+    /** Warning Events about refused nodes and usage reports. */
+    private final ObjectEvents events;
+
     private final LongAdder podsSeen = new LongAdder();
     /** Where the converter reports a bound pod kept without its invalid topology fields. */
     private final Consumer<String> degraded = w -> {
@@ -66,6 +72,7 @@ public final class ClusterInformers implements AutoCloseable {
 
     public ClusterInformers(KubernetesClient client, PodConverter pods) {
         this.pods = pods;
+        this.events = new ObjectEvents(client, "qshard-scheduler", Clock.systemUTC());
         this.nodeInformer = client.nodes().runnableInformer(0).itemStore(new CompactItemStore<>(Node::new));
         this.podReflector = new PodReflector(client, new PodSink());
         nodeInformer.exceptionHandler((started, t) -> retry("nodes", t));
@@ -211,6 +218,7 @@ public final class ClusterInformers implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         nodeInformer.close();
         podReflector.close();
         workloads.close();
@@ -247,7 +255,19 @@ public final class ClusterInformers implements AutoCloseable {
                 n = NodeConverter.convert(node);
             } catch (ConversionException e) {
                 skip(e);
+                events.warn(node, "QshardMalformed", e.getMessage());
+                // absent rather than stale: its last sane figures may no longer hold
+                listeners.forEach(l -> l.nodeDeleted(node.getMetadata().getName()));
                 return;
+            }
+            if (n.allocatable().milliCpu() == 0
+                    && n.allocatable().memoryBytes() == 0
+                    && n.allocatable().pods() == 0) {
+                LOG.warn("node {} reports no allocatable and no capacity; nothing is placed on it", n.name());
+                events.warn(
+                        node,
+                        "QshardNoAllocatable",
+                        "node reports no allocatable and no capacity; qshard places" + " nothing on it until it does");
             }
             listeners.forEach(l -> l.nodeUpserted(n));
         }
@@ -283,6 +303,7 @@ public final class ClusterInformers implements AutoCloseable {
                 r = NodeUsageConverter.convert(nu);
             } catch (ConversionException e) {
                 skip(e);
+                events.warn(nu, "QshardMalformed", e.getMessage());
                 return;
             }
             listeners.forEach(l -> l.usageReported(r));

@@ -3,11 +3,13 @@ package io.qshard.kube.leader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +17,11 @@ import org.slf4j.LoggerFactory;
  * Leader election on one {@code coordination.k8s.io/v1} Lease with fabric8's leader elector (≥ 7.7, which fixed the
  * dual-leader race): only the leader acts; a standby takes over within the lease duration after the leader dies; a
  * leader that cannot renew before the renew deadline stops acting at once ({@link #isLeader} turns false before the
- * callback runs) and releases the lease when closed. Thread-safe.
+ * callback runs) and releases the lease when closed. A replica that lost its lease contends again two lease
+ * durations later (kube-scheduler exits instead and is restarted by its Deployment: a similar wait, without losing the
+ * process's other tiers), so a single replica whose lease was taken leads again once the taker's term expires, and a
+ * standby that was already contending takes over first.
+ * Thread-safe.
  */
 public final class LeaderElection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
@@ -26,8 +32,19 @@ public final class LeaderElection implements AutoCloseable {
     public static final Duration DEFAULT_RETRY = Duration.ofSeconds(2);
 
     private final AtomicBoolean leading = new AtomicBoolean();
-    private final CompletableFuture<?> running;
+    /** Re-contention after a lost lease, shared by every election of the process. */
+    private static final ScheduledExecutorService RECONTEND = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "qshard-leader-recontend");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final String lease;
+    private final Supplier<CompletableFuture<?>> contend;
+    private final Duration recontendAfter;
+    private final Runnable onStop;
+    private CompletableFuture<?> running;
+    private volatile boolean closed;
 
     /**
      * Starts contending.
@@ -60,10 +77,10 @@ public final class LeaderElection implements AutoCloseable {
             Runnable onStart,
             Runnable onStop) {
         this.lease = namespace + "/" + name;
-        LeaderElector elector = client.leaderElector()
+        this.contend = () -> client.leaderElector()
                 .withConfig(new LeaderElectionConfigBuilder()
                         .withName(name)
-                        .withLock(new LeaseLock(namespace, name, identity))
+                        .withLock(new TolerantLeaseLock(namespace, name, identity))
                         .withLeaseDuration(leaseDuration)
                         .withRenewDeadline(renewDeadline)
                         .withRetryPeriod(retryPeriod)
@@ -81,8 +98,35 @@ public final class LeaderElection implements AutoCloseable {
                                 },
                                 newLeader -> LOG.info("{}: leader is {}", lease, newLeader)))
                         .build())
-                .build();
-        this.running = elector.start();
+                .build()
+                .start();
+        this.recontendAfter = leaseDuration.multipliedBy(2);
+        this.onStop = onStop;
+        start();
+    }
+
+    /** Starts an elector; when it ends without {@link #close} (the lease was lost), starts another later. */
+    private synchronized void start() {
+        if (closed) {
+            return;
+        }
+        CompletableFuture<?> f = contend.get();
+        running = f;
+        f.whenComplete((ok, err) -> {
+            if (closed) {
+                return;
+            }
+            if (leading.compareAndSet(true, false)) { // the elector ended without telling: stop acting all the same
+                LOG.warn("{}: the elector ended while leading; this replica stops acting", lease);
+                onStop.run();
+            }
+            LOG.info(
+                    "{}: standing by; contending again in {} s{}",
+                    lease,
+                    recontendAfter.toSeconds(),
+                    err == null ? "" : " (" + err + ")");
+            RECONTEND.schedule(this::start, recontendAfter.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** @return whether this replica leads now */
@@ -93,7 +137,12 @@ public final class LeaderElection implements AutoCloseable {
     /** Stops contending, releasing the lease if held. */
     @Override
     public void close() {
+        CompletableFuture<?> f;
+        synchronized (this) {
+            closed = true;
+            f = running;
+        }
         leading.set(false);
-        running.cancel(true);
+        f.cancel(true);
     }
 }

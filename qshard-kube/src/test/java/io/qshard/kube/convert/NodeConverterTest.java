@@ -131,4 +131,38 @@ class NodeConverterTest {
                 c.images().keySet().stream().filter(name::equals).findFirst().orElseThrow();
         assertThat(keyC).isSameAs(keyA);
     }
+
+    @Test
+    void aFigureBeyondTwoToThe53IsRefusedNamingTheNodeAndField() {
+        // 2^53 milli-cores = 9,007,199,254,740.992 cores: "9007199254741" cores is just above, "9007199254740" below
+        Node above = NodeFixture.node("huge").cpu("9007199254741").memory("1Gi").build();
+        assertThatThrownBy(() -> NodeConverter.convert(above))
+                .isInstanceOf(ConversionException.class)
+                .hasMessageContaining("node huge: status.allocatable.cpu = 9007199254741")
+                .hasMessageContaining("2^53");
+        Node below = NodeFixture.node("big").cpu("9007199254740").memory("1Gi").build();
+        assertThat(NodeConverter.convert(below).allocatable().milliCpu()).isEqualTo(9_007_199_254_740_000L);
+        // the top of the quantity range (what the apiserver serves for 10Ei) in bytes of memory
+        Node top =
+                NodeFixture.node("top").cpu("4").memory("9223372036854775807").build();
+        assertThatThrownBy(() -> NodeConverter.convert(top)).hasMessageContaining("status.allocatable.memory");
+    }
+
+    @Test
+    void aNodeWithNeitherAllocatableNorCapacityHoldsNothing() {
+        Node api = new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata()
+                .withName("bare")
+                .endMetadata()
+                .build();
+        io.qshard.core.model.Node n = NodeConverter.convert(api);
+        // kube-scheduler 1.20: no allocatable pods → "Too many pods" even for a pod without requests
+        assertThat(n.allocatable().pods()).isZero();
+        assertThat(n.allocatable().milliCpu()).isZero();
+        // with cpu and memory but no pods entry, the kubelet default stands
+        Node noPods = NodeFixture.node("n").cpu("1").pods(7).build();
+        noPods.getStatus().getAllocatable().remove("pods");
+        noPods.getStatus().getCapacity().remove("pods");
+        assertThat(NodeConverter.convert(noPods).allocatable().pods()).isEqualTo(NodeConverter.DEFAULT_PODS);
+    }
 }

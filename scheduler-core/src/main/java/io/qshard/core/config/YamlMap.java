@@ -12,37 +12,52 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A YAML mapping being read with its path, so every error names the field; {@link #finish()} rejects keys
- * nobody asked for (typos). Not thread-safe; one per mapping during loading.
+ * A YAML mapping being read with its path, so every error names the field; {@link #finish()} reports keys nobody
+ * asked for (typos). A value of the wrong type throws a {@link ConfigException} (the loader records it and skips
+ * that value); a mapping that is not one is recorded when it is read and then skips everything under it
+ * ({@link ConfigErrors.Skipped}). Not thread-safe; one per mapping during loading.
  */
 final class YamlMap {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    /** The value of a mapping under one that was not a mapping. */
+    private static final Object SKIPPED = new Object();
 
-    private final String source;
+    private final ConfigErrors errors;
     private final String path;
     private final Map<String, Object> values;
+    private final boolean valid;
     private final Set<String> known = new LinkedHashSet<>();
 
-    YamlMap(String source, String path, Object value) {
-        this.source = source;
+    /** The mapping {@code value} at {@code path}; anything else but nothing is recorded as an error. */
+    YamlMap(ConfigErrors errors, String path, Object value) {
+        this(errors, path, value, true);
+    }
+
+    private YamlMap(ConfigErrors errors, String path, Object value, boolean report) {
+        this.errors = errors;
         this.path = path;
-        if (value == null) {
-            this.values = Map.of();
-        } else if (value instanceof Map<?, ?> m) {
-            Map<String, Object> copy = new LinkedHashMap<>();
+        this.valid = value == null || value instanceof Map<?, ?>;
+        Map<String, Object> copy = new LinkedHashMap<>();
+        if (value instanceof Map<?, ?> m) {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 copy.put(String.valueOf(e.getKey()), e.getValue());
             }
-            this.values = copy;
-        } else {
-            throw error(path, "expected a mapping, found " + describe(value));
+        } else if (value != null && report) {
+            errors.add(path, "expected a mapping, found " + describe(value));
         }
+        this.values = copy;
     }
 
     String path() {
         return path;
     }
 
+    /** False when the value was not a mapping (or sits under one that was not): its error is recorded already. */
+    boolean valid() {
+        return valid;
+    }
+
+    /** Whether {@code key} has a value (false for every key of a mapping that was not one). */
     boolean has(String key) {
         known.add(key);
         return values.containsKey(key) && values.get(key) != null;
@@ -99,16 +114,21 @@ final class YamlMap {
         if (!(v instanceof String) || !m.matches()) {
             throw error(field(key), "expected a duration like 500ms, 10s, 5m or 1h, found " + describe(v));
         }
-        long n = Long.parseLong(m.group(1));
-        return Optional.of(
-                switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                });
+        try {
+            long n = Long.parseLong(m.group(1));
+            return Optional.of(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofHours(n);
+                    });
+        } catch (NumberFormatException | ArithmeticException tooLong) {
+            throw error(field(key), "duration " + describe(v) + " is too long");
+        }
     }
 
+    /** A list of non-empty strings; every bad element is recorded, and then the list is skipped. */
     Optional<List<String>> stringList(String key) {
         Object v = raw(key);
         if (v == null) {
@@ -118,15 +138,22 @@ final class YamlMap {
             throw error(field(key), "expected a list, found " + describe(v));
         }
         List<String> out = new ArrayList<>();
+        boolean bad = false;
         for (int i = 0; i < list.size(); i++) {
             if (!(list.get(i) instanceof String s) || s.isBlank()) {
-                throw error(field(key) + "[" + i + "]", "expected a non-empty string, found " + describe(list.get(i)));
+                errors.add(field(key) + "[" + i + "]", "expected a non-empty string, found " + describe(list.get(i)));
+                bad = true;
+            } else {
+                out.add(s);
             }
-            out.add(s);
+        }
+        if (bad) {
+            throw new ConfigErrors.Skipped();
         }
         return Optional.of(out);
     }
 
+    /** A list of mappings; an element that is not a mapping is recorded and left out (the others are returned). */
     Optional<List<YamlMap>> mapList(String key) {
         Object v = raw(key);
         if (v == null) {
@@ -137,13 +164,19 @@ final class YamlMap {
         }
         List<YamlMap> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            out.add(new YamlMap(source, field(key) + "[" + i + "]", list.get(i)));
+            YamlMap element = new YamlMap(errors, field(key) + "[" + i + "]", list.get(i));
+            if (element.valid) {
+                out.add(element);
+            }
         }
         return Optional.of(out);
     }
 
+    /** The mapping under {@code key} (empty when absent); a value that is not a mapping is recorded here. */
     YamlMap map(String key) {
-        return new YamlMap(source, field(key), raw(key));
+        return valid
+                ? new YamlMap(errors, field(key), raw(key))
+                : new YamlMap(errors, field(key), SKIPPED, false); // skipped with its parent, whose error is recorded
     }
 
     /** The keys present in this mapping (marks them known). */
@@ -152,11 +185,11 @@ final class YamlMap {
         return values.keySet();
     }
 
-    /** Rejects keys that no accessor asked for. */
+    /** Records every key that no accessor asked for. */
     void finish() {
         for (String k : values.keySet()) {
             if (!known.contains(k)) {
-                throw error(field(k), "unknown field (known here: " + String.join(", ", known) + ")");
+                errors.add(field(k), "unknown field (known here: " + String.join(", ", known) + ")");
             }
         }
     }
@@ -166,10 +199,13 @@ final class YamlMap {
     }
 
     ConfigException error(String field, String problem) {
-        return new ConfigException(source, field, problem);
+        return new ConfigException(errors.source(), field, problem);
     }
 
     private Object raw(String key) {
+        if (!valid) {
+            throw new ConfigErrors.Skipped();
+        }
         known.add(key);
         return values.get(key);
     }
@@ -184,7 +220,7 @@ final class YamlMap {
                         ? "a list"
                         : v instanceof String
                                 ? "text"
-                                : "a " + v.getClass().getSimpleName().toLowerCase();
+                                : "a " + v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
         String text = String.valueOf(v);
         return kind + " '" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "'";
     }

@@ -7,8 +7,11 @@ import java.util.List;
  * An amount of node resources: native cpu (milli-cores), native memory (bytes), pod slots, and the batch
  * extended resources ({@link ResourceNames#BATCH_CPU} milli-cores, {@link ResourceNames#BATCH_MEMORY}
  * bytes), and every other resource as a sparse {@link ScalarResources} map (ephemeral-storage, hugepages-*,
- * extended resources such as {@code nvidia.com/gpu}). Plain {@code long}s; arithmetic does not clamp, so a negative
- * component means "over". The cpu/memory path pays one emptiness check for the map. Immutable.
+ * extended resources such as {@code nvidia.com/gpu}). Plain {@code long}s; a negative component means "over".
+ * {@link #plus} and {@link #minus} saturate ({@link Saturating}): a result beyond the range of a long is {@link
+ * Long#MAX_VALUE} (or {@link Long#MIN_VALUE}) instead of wrapping around, so a sum of huge requests (the apiserver
+ * serves {@code 10Ei} as 2<sup>63</sup>−1) stays at least as large as each of them and never fits where they do not.
+ * The cpu/memory path pays one emptiness check for the map. Immutable.
  *
  * @param milliCpu        native cpu, milli-cores
  * @param memoryBytes     native memory, bytes
@@ -73,23 +76,25 @@ public record Resources(
         return new Resources(0, 0, 0, batchMilliCpu, batchMemoryBytes);
     }
 
+    /** Component-wise sum, saturated at {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE}. */
     public Resources plus(Resources o) {
         return new Resources(
-                milliCpu + o.milliCpu,
-                memoryBytes + o.memoryBytes,
-                pods + o.pods,
-                batchMilliCpu + o.batchMilliCpu,
-                batchMemoryBytes + o.batchMemoryBytes,
+                Saturating.add(milliCpu, o.milliCpu),
+                Saturating.add(memoryBytes, o.memoryBytes),
+                Saturating.add(pods, o.pods),
+                Saturating.add(batchMilliCpu, o.batchMilliCpu),
+                Saturating.add(batchMemoryBytes, o.batchMemoryBytes),
                 scalars.plus(o.scalars));
     }
 
+    /** Component-wise difference, saturated at {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE}. */
     public Resources minus(Resources o) {
         return new Resources(
-                milliCpu - o.milliCpu,
-                memoryBytes - o.memoryBytes,
-                pods - o.pods,
-                batchMilliCpu - o.batchMilliCpu,
-                batchMemoryBytes - o.batchMemoryBytes,
+                Saturating.subtract(milliCpu, o.milliCpu),
+                Saturating.subtract(memoryBytes, o.memoryBytes),
+                Saturating.subtract(pods, o.pods),
+                Saturating.subtract(batchMilliCpu, o.batchMilliCpu),
+                Saturating.subtract(batchMemoryBytes, o.batchMemoryBytes),
                 scalars.minus(o.scalars));
     }
 

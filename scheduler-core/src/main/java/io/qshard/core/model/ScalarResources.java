@@ -76,12 +76,12 @@ public final class ScalarResources {
         return Arrays.binarySearch(names, name) >= 0;
     }
 
-    /** Name-wise sum (absent = 0). */
+    /** Name-wise sum (absent = 0), saturated at {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE} ({@link Saturating}). */
     public ScalarResources plus(ScalarResources o) {
         return merge(o, 1);
     }
 
-    /** Name-wise difference (absent = 0); a name whose result is 0 stays listed. */
+    /** Name-wise difference (absent = 0), saturated as {@link #plus}; a name whose result is 0 stays listed. */
     public ScalarResources minus(ScalarResources o) {
         return merge(o, -1);
     }
@@ -89,6 +89,16 @@ public final class ScalarResources {
     /** Name-wise max (absent = 0). */
     public ScalarResources max(ScalarResources o) {
         return merge(o, 0);
+    }
+
+    /** Whether some amount is {@link Long#MAX_VALUE} or {@link Long#MIN_VALUE}: a sum that may have saturated. */
+    public boolean anyAtLimit() {
+        for (long v : values) {
+            if (Saturating.atLimit(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Calls {@code action} with each name and its index, in sorted order. */
@@ -101,7 +111,7 @@ public final class ScalarResources {
     /** sign 1: sum; -1: difference; 0: max. */
     private ScalarResources merge(ScalarResources o, int sign) {
         if (o.names.length == 0) {
-            return this;
+            return sign == 0 && anyNegative(values) ? merge0(o, sign) : this;
         }
         if (names.length == 0 && sign >= 0) {
             return sign == 0 && anyNegative(o.values) ? merge0(o, sign) : o;
@@ -120,7 +130,7 @@ public final class ScalarResources {
             long a = c <= 0 ? values[i] : 0;
             long b = c >= 0 ? o.values[j] : 0;
             n[k] = c <= 0 ? names[i] : o.names[j];
-            v[k++] = sign == 0 ? Math.max(a, b) : a + sign * b;
+            v[k++] = sign == 0 ? Math.max(a, b) : sign > 0 ? Saturating.add(a, b) : Saturating.subtract(a, b);
             i += c <= 0 ? 1 : 0;
             j += c >= 0 ? 1 : 0;
         }

@@ -1,6 +1,7 @@
 package io.qshard.core.pool;
 
 import io.qshard.core.model.Resources;
+import io.qshard.core.model.Saturating;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -70,7 +71,8 @@ public final class BatchAdvertiser {
      * @param node       the node
      * @param pool       its batch pool now ({@link NodeRoom#batchPool}), batch components only
      * @param bound      Σ batch requests of the batch and free pods the reporter sees bound to it
-     * @param advertised what the node's status advertises now (batch components)
+     * @param advertised what the node's status advertises now (batch components; a negative figure reads as below
+     *                   any ceiling)
      * @param now        the reporter's clock
      * @return the ceiling to publish with this tick's report and the advertisement to write, if any
      */
@@ -122,7 +124,7 @@ public final class BatchAdvertiser {
     }
 
     private boolean above(long a, long b) {
-        return a > b && a - b > changeThreshold * Math.max(1, b);
+        return a > b && Saturating.subtract(a, b) > changeThreshold * Math.max(1, b);
     }
 
     private static Resources batchOnly(Resources r) {

@@ -8,6 +8,7 @@ import static io.qshard.core.snapshot.NodeState.PODS;
 
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
+import io.qshard.core.model.Saturating;
 import io.qshard.core.snapshot.NodeState;
 
 /**
@@ -28,7 +29,10 @@ import io.qshard.core.snapshot.NodeState;
  * </pre>
  * The published ceiling ({@link io.qshard.core.usage.ClassUsage#batchCeiling}) is what the node's reporter will
  * lower the advertisement to after a hold-down; honouring it at once means no placement outruns the kubelet.
- * Pod slots are always allocatable.pods − pods on the node. Values may be negative (over). The per-component
+ * Pod slots are always allocatable.pods − pods on the node. Values may be negative (over). Figures anywhere in the
+ * range of a long never turn a full node into an empty one: every figure read is in [0, {@link Long#MAX_VALUE}]
+ * ({@link NodeState} and {@link io.qshard.core.usage.ClassUsage} clamp and saturate), so the difference of two cannot
+ * overflow and stays plain arithmetic on the prod path; longer chains saturate ({@link Saturating}). The per-component
  * {@link #room} allocates nothing: filters call it for every node.
  */
 public final class NodeRoom {
@@ -42,6 +46,7 @@ public final class NodeRoom {
 
     /** Room left for one more pod of class {@code rule} on {@code node}, component {@code c} (NodeState.CPU…). */
     public long room(PoolRule rule, NodeState node, int c) {
+        // a difference of two figures in [0, Long.MAX_VALUE] is in [-Long.MAX_VALUE, Long.MAX_VALUE]: no overflow
         if (c == PODS) {
             return node.allocatable(PODS) - node.requested(PODS); // every pod requests pods = 1
         }
@@ -53,10 +58,9 @@ public final class NodeRoom {
                     Math.min(node.realAllocatable(c) - node.requestedBy(PoolRule.ALLOCATABLE, c), admit);
                 case MID_POOL ->
                     Math.min(
-                            peak(node, c)
-                                    - node.peakUsageOf(PoolRule.ALLOCATABLE, c)
-                                    - margin(node, c)
-                                    - node.usageOf(PoolRule.MID_POOL, c),
+                            minus(
+                                    minus(peak(node, c) - node.peakUsageOf(PoolRule.ALLOCATABLE, c), margin(node, c)),
+                                    node.usageOf(PoolRule.MID_POOL, c)),
                             admit);
                 case BATCH_POOL, FREE_POOL -> admit;
             };
@@ -68,9 +72,9 @@ public final class NodeRoom {
         if (node.usage() != null) {
             admit = Math.min(admit, node.usage().batchCeiling(r) - node.requested(c));
         }
-        long pool = batchPoolBeforeBatch(node, r) - node.usageOf(PoolRule.BATCH_POOL, r);
+        long pool = minus(batchPoolBeforeBatch(node, r), node.usageOf(PoolRule.BATCH_POOL, r));
         if (rule == PoolRule.FREE_POOL) {
-            pool -= node.usageOf(PoolRule.FREE_POOL, r);
+            pool = minus(pool, node.usageOf(PoolRule.FREE_POOL, r));
         }
         return Math.min(pool, admit);
     }
@@ -93,17 +97,23 @@ public final class NodeRoom {
 
     /** peakCap − peak(prod) − peak(mid) − margin, for native resource r (0 cpu, 1 memory). */
     private long batchPoolBeforeBatch(NodeState node, int r) {
-        return peak(node, r)
-                - node.peakUsageOf(PoolRule.ALLOCATABLE, r)
-                - node.peakUsageOf(PoolRule.MID_POOL, r)
-                - margin(node, r);
+        return minus(
+                minus(
+                        peak(node, r) - node.peakUsageOf(PoolRule.ALLOCATABLE, r),
+                        node.peakUsageOf(PoolRule.MID_POOL, r)),
+                margin(node, r));
     }
 
+    /** In [0, real allocatable]: a double converts to long saturating. */
     private long peak(NodeState node, int r) {
         return (long) (node.realAllocatable(r) * target[r]);
     }
 
     private long margin(NodeState node, int r) {
         return (long) (node.realAllocatable(r) * margin[r]);
+    }
+
+    private static long minus(long a, long b) {
+        return Saturating.subtract(a, b);
     }
 }

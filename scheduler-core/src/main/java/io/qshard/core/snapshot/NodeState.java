@@ -5,6 +5,7 @@ import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Resources;
+import io.qshard.core.model.Saturating;
 import io.qshard.core.model.ScalarResources;
 import io.qshard.core.model.Taint;
 import io.qshard.core.usage.ClassUsage;
@@ -18,7 +19,12 @@ import java.util.Objects;
  * One node with the pods bound or assumed on it and their summed requests, in total and per accounting
  * class ({@link PoolRule}; pods of other schedulers count as {@link PoolRule#ALLOCATABLE}). Immutable:
  * {@link #reserve} and {@link #unreserve} return new states and are idempotent per pod uid, so accounted
- * requests are always exactly the sum over the pods present — never negative, never double-counted.
+ * requests are always exactly the sum over the pods present — never negative, never double-counted. Every figure is in
+ * [0, {@link Long#MAX_VALUE}]: a negative allocatable or request (which the API and the conversion refuse) counts as 0
+ * — as the kubelet clamps a negative allocatable — so the difference of two figures never overflows; sums saturate at
+ * {@link Long#MAX_VALUE} ({@link Saturating}) instead of wrapping around (two pods asking {@code cpu: 1e18}, decoded as
+ * 2<sup>63</sup>−1 milli-cores, make the node full, not empty), and removing a pod from a sum that reached the limit
+ * recounts the pods left, so the sums stay exact below it.
  *
  * <p>The numbers filters and scorers read on every node live in one flat {@code long[]} (allocatable,
  * real allocatable, requests per class and in total), so a node evaluation touches one array instead of a
@@ -439,11 +445,12 @@ public final class NodeState {
         PodRequest[] p = new PodRequest[pods.length - 1];
         System.arraycopy(pods, 0, p, 0, i);
         System.arraycopy(pods, i + 1, p, i, pods.length - i - 1);
+        boolean clamped = clamped(v) || scalars.anyAtLimit(); // a sum at a limit: subtracting would not be exact
         return new NodeState(
                 node,
                 p,
-                add(v.clone(), gone, -1),
-                scalars.minus(gone.requests().scalars()),
+                clamped ? recount(v, p) : add(v.clone(), gone, -1),
+                clamped ? scalarsOf(p) : scalars.minus(gone.requests().scalars()),
                 gone.details().hasHostPorts() ? portsOf(p) : ports,
                 inverse,
                 usage == null ? null : usage.withRemoved(gone),
@@ -504,7 +511,9 @@ public final class NodeState {
      * ask with the latter (the conservative view, docs/architecture.md).
      */
     public long usageOf(PoolRule rule, int r) {
-        return usage == null ? requestedBy(rule, r) + requestedBy(rule, BATCH_CPU + r) : usage.used(rule, r);
+        return usage == null
+                ? Saturating.add(requestedBy(rule, r), requestedBy(rule, BATCH_CPU + r))
+                : usage.used(rule, r);
     }
 
     /**
@@ -512,7 +521,9 @@ public final class NodeState {
      * predicted peak where the usage view has one (the conservative view has none: requests).
      */
     public long peakUsageOf(PoolRule rule, int r) {
-        return usage == null ? requestedBy(rule, r) + requestedBy(rule, BATCH_CPU + r) : usage.peak(rule, r);
+        return usage == null
+                ? Saturating.add(requestedBy(rule, r), requestedBy(rule, BATCH_CPU + r))
+                : usage.peak(rule, r);
     }
 
     /** The pods as a list copy, e.g. to carry them over to a re-created node. */
@@ -525,15 +536,51 @@ public final class NodeState {
         int byClass = BY_CLASS + B * pod.poolRule().ordinal();
         long[] amounts = {r.milliCpu(), r.memoryBytes(), r.pods(), r.batchMilliCpu(), r.batchMemoryBytes()};
         for (int c = 0; c < N; c++) {
-            v[AT[TOTAL + SLOT[c]]] += sign * amounts[c];
-            v[AT[byClass + SLOT[c]]] += sign * amounts[c];
+            add(v, AT[TOTAL + SLOT[c]], amounts[c], sign);
+            add(v, AT[byClass + SLOT[c]], amounts[c], sign);
         }
         for (int c = 0; c < 2; c++) {
             long nz = pod.nonZeroRequest(c);
-            v[AT[TOTAL + NZ + c]] += sign * nz;
-            v[AT[byClass + NZ + c]] += sign * nz;
+            add(v, AT[TOTAL + NZ + c], nz, sign);
+            add(v, AT[byClass + NZ + c], nz, sign);
         }
         return v;
+    }
+
+    /** v[at] ± amount, a negative amount counting as 0; saturating, though a subtraction only takes back an addition. */
+    private static void add(long[] v, int at, long amount, int sign) {
+        long a = Math.max(0, amount);
+        v[at] = sign > 0 ? Saturating.add(v[at], a) : Saturating.subtract(v[at], a);
+    }
+
+    /** Whether some request sum is at a limit of the long range: it may have been clamped. */
+    private static boolean clamped(long[] v) {
+        for (int logical = TOTAL; logical < SIZE; logical++) {
+            if (Saturating.atLimit(v[AT[logical]])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code v} with the request sums counted afresh over {@code pods} (the node's own figures kept). */
+    private static long[] recount(long[] v, PodRequest[] pods) {
+        long[] fresh = v.clone();
+        for (int logical = TOTAL; logical < SIZE; logical++) {
+            fresh[AT[logical]] = 0;
+        }
+        for (PodRequest p : pods) {
+            add(fresh, p, 1);
+        }
+        return fresh;
+    }
+
+    private static ScalarResources scalarsOf(PodRequest[] pods) {
+        ScalarResources sum = ScalarResources.EMPTY;
+        for (PodRequest p : pods) {
+            sum = sum.plus(p.requests().scalars());
+        }
+        return sum;
     }
 
     private static HostPort[] portsOf(PodRequest[] pods) {
@@ -549,12 +596,13 @@ public final class NodeState {
         write(v, REAL, n.realAllocatable());
     }
 
+    /** The node's figures, a negative one (which conversion refuses) as 0. */
     private static void write(long[] v, int at, Resources r) {
-        v[AT[at + CPU]] = r.milliCpu();
-        v[AT[at + MEMORY]] = r.memoryBytes();
-        v[AT[at + PODS]] = r.pods();
-        v[AT[at + BATCH_CPU]] = r.batchMilliCpu();
-        v[AT[at + BATCH_MEMORY]] = r.batchMemoryBytes();
+        v[AT[at + CPU]] = Math.max(0, r.milliCpu());
+        v[AT[at + MEMORY]] = Math.max(0, r.memoryBytes());
+        v[AT[at + PODS]] = Math.max(0, r.pods());
+        v[AT[at + BATCH_CPU]] = Math.max(0, r.batchMilliCpu());
+        v[AT[at + BATCH_MEMORY]] = Math.max(0, r.batchMemoryBytes());
     }
 
     /** The requests of the block at {@code at} (the total or a class's). */

@@ -2,6 +2,7 @@ package io.qshard.core.usage;
 
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Saturating;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -13,7 +14,9 @@ import java.util.function.Function;
  * removing such a pod takes exactly that back. Pods that were in the report stay in the figures until the next one
  * (the conservative direction). Each class has two figures: {@link #used} (its pods' estimates — what the class's own
  * pool subtracts) and {@link #peak} (raised to the predicted peaks — what the pools of lower tiers subtract).
- * Immutable and thread-safe.
+ * Figures saturate at {@link Long#MAX_VALUE} instead of wrapping around; a figure that reached it stays there when a
+ * pod is removed (what was lost in the clamp is not known) until the next report rebuilds the figures — the
+ * conservative direction: the node looks full, never emptier than it is. Immutable and thread-safe.
  */
 public final class ClassUsage {
     private static final int CLASSES = PoolRule.values().length;
@@ -50,10 +53,10 @@ public final class ClassUsage {
             int k = (rule == null ? PoolRule.ALLOCATABLE : rule).ordinal();
             Usage u = view.of(tier);
             Usage p = view.peakOf(tier);
-            used[2 * k] += u.milliCpu();
-            used[2 * k + 1] += u.memoryBytes();
-            peak[2 * k] += p.milliCpu();
-            peak[2 * k + 1] += p.memoryBytes();
+            used[2 * k] = Saturating.add(used[2 * k], u.milliCpu());
+            used[2 * k + 1] = Saturating.add(used[2 * k + 1], u.memoryBytes());
+            peak[2 * k] = Saturating.add(peak[2 * k], p.milliCpu());
+            peak[2 * k + 1] = Saturating.add(peak[2 * k + 1], p.memoryBytes());
         }
         return new ClassUsage(used, peak, Map.of(), estimateFactor, view.batchCeiling());
     }
@@ -117,8 +120,16 @@ public final class ClassUsage {
 
     private static long[] shift(long[] figures, PoolRule rule, Usage u, int sign) {
         long[] copy = figures.clone();
-        copy[2 * rule.ordinal()] += sign * u.milliCpu();
-        copy[2 * rule.ordinal() + 1] += sign * u.memoryBytes();
+        copy[2 * rule.ordinal()] = shift(copy[2 * rule.ordinal()], u.milliCpu(), sign);
+        copy[2 * rule.ordinal() + 1] = shift(copy[2 * rule.ordinal() + 1], u.memoryBytes(), sign);
         return copy;
+    }
+
+    /** figure ± amount, saturated; a figure at {@link Long#MAX_VALUE} may have been clamped and stays there. */
+    private static long shift(long figure, long amount, int sign) {
+        if (sign > 0) {
+            return Saturating.add(figure, amount);
+        }
+        return figure == Long.MAX_VALUE ? figure : Math.max(0, figure - amount);
     }
 }

@@ -32,9 +32,23 @@ public final class HotNodes {
      * @param hotThreshold  cpu usage (fraction of real allocatable) above which a node counts toward hot, (0, 1]
      * @param hotReports    consecutive reports above it that make a node hot, ≥ 1
      * @param predictive    whether a predicted peak above the threshold makes a node PREDICTED
-     * @param coolThreshold usage below which a hot node is normal again, ≤ hotThreshold
+     * @param coolThreshold usage below which a hot node is normal again, (0, hotThreshold]
      */
-    public record Rule(double hotThreshold, int hotReports, boolean predictive, double coolThreshold) {}
+    public record Rule(double hotThreshold, int hotReports, boolean predictive, double coolThreshold) {
+        /** @throws IllegalArgumentException naming the first parameter out of its range */
+        public Rule {
+            if (!(hotThreshold > 0 && hotThreshold <= 1)) {
+                throw new IllegalArgumentException("hotThreshold must be in (0, 1], was " + hotThreshold);
+            }
+            if (hotReports < 1) {
+                throw new IllegalArgumentException("hotReports must be >= 1, was " + hotReports);
+            }
+            if (!(coolThreshold > 0 && coolThreshold <= hotThreshold)) {
+                throw new IllegalArgumentException(
+                        "coolThreshold must be in (0, hotThreshold = " + hotThreshold + "], was " + coolThreshold);
+            }
+        }
+    }
 
     private record Entry(State state, int above) {}
 
@@ -49,7 +63,8 @@ public final class HotNodes {
      * A new report.
      *
      * @param node          the node
-     * @param usage         its cpu usage, fraction of real allocatable
+     * @param usage         its cpu usage, fraction of real allocatable; any double: NaN counts as neither above the hot
+     *                      threshold nor below the cool one (the state holds, the run of reports above restarts)
      * @param predictedPeak its predicted peak over the horizon, fraction; NaN when unknown
      * @return its state now
      */

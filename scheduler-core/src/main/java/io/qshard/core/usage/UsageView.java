@@ -2,6 +2,7 @@ package io.qshard.core.usage;
 
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Resources;
+import io.qshard.core.model.Saturating;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -106,9 +107,10 @@ public record UsageView(boolean conservative, Map<String, Usage> byTier, Usage b
         return pod.tier() == null ? OTHER : pod.tier();
     }
 
-    /** cpu and memory a pod asks for, native or batch. */
+    /** cpu and memory a pod asks for, native or batch, saturated at {@link Long#MAX_VALUE}. */
     static Usage request(PodRequest pod) {
         Resources r = pod.requests();
-        return new Usage(r.milliCpu() + r.batchMilliCpu(), r.memoryBytes() + r.batchMemoryBytes());
+        return new Usage(
+                Saturating.add(r.milliCpu(), r.batchMilliCpu()), Saturating.add(r.memoryBytes(), r.batchMemoryBytes()));
     }
 }

@@ -2,6 +2,7 @@ package io.qshard.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.Tier;
@@ -143,10 +144,11 @@ class QshardConfigLoaderTest {
                 "tiers: [{name: prod, fit: {ignoredResorces: []}}]" + "| tiers[0].fit.ignoredResorces: unknown field",
             })
     void invalidConfigNamesTheField(String yaml, String expected) {
-        assertThatThrownBy(() -> loader.parse(yaml, "qshard.yaml"))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("qshard.yaml: ")
-                .hasMessageContaining(expected.trim());
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse(yaml, "qshard.yaml"));
+        assertThat(e).hasMessageStartingWith("qshard.yaml: ").hasMessageContaining(expected.trim());
+        // one error, nothing that follows from it, and its message reads as it always did
+        assertThat(e.errors()).hasSize(1);
+        assertThat(e.getMessage()).isEqualTo("qshard.yaml: " + e.errors().get(0));
     }
 
     @Test

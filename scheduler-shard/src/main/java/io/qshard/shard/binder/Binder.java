@@ -248,24 +248,31 @@ public final class Binder implements PodBinder {
      * now. One waiting thread at a time.
      *
      * <p>Not {@code Semaphore.acquire(n)}: a semaphore wakes its waiter on every single release, to find too few
-     * permits and park again. Here a completing binding unparks the waiter only once {@code n} are free.
+     * permits and park again. Here a completing binding unparks the waiter only once {@code n} are free. Gives up
+     * after {@code max} (false), so the waiter can beat its heartbeat and wait again.
      */
     @Override
-    public void awaitCapacity(int n) throws InterruptedException {
+    public boolean awaitCapacity(int n, Duration max) throws InterruptedException {
         if (budget.availablePermits() > 0) {
-            return;
+            return true;
         }
+        long deadline = System.nanoTime() + max.toNanos();
         capacityWanted = Math.min(Math.max(1, n), budgetSize);
         capacityWaiter = Thread.currentThread();
         try {
             // the waiter is published before the check and a release frees its permit before reading the waiter,
             // so one of the two sees the other; parkNanos bounds the wait should anything else wake us early
             while (budget.availablePermits() < capacityWanted) {
-                LockSupport.parkNanos(this, CAPACITY_RECHECK_NANOS);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, Math.min(left, CAPACITY_RECHECK_NANOS));
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
             }
+            return true;
         } finally {
             capacityWaiter = null;
         }

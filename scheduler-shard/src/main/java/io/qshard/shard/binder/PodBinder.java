@@ -18,7 +18,19 @@ public interface PodBinder extends AutoCloseable {
             throws InterruptedException;
 
     /** Waits until {@code n} more bindings can be handed over (returns at once if one can now). */
-    void awaitCapacity(int n) throws InterruptedException;
+    default void awaitCapacity(int n) throws InterruptedException {
+        while (!awaitCapacity(n, Duration.ofSeconds(1))) {
+            // waits on
+        }
+    }
+
+    /**
+     * As {@link #awaitCapacity(int)}, but for at most {@code max} (so the waiting decision thread can show it is
+     * alive: its heartbeat).
+     *
+     * @return true once {@code n} more can be handed over (or one, when it returned at once), false after {@code max}
+     */
+    boolean awaitCapacity(int n, Duration max) throws InterruptedException;
 
     /** Fails every binding not yet sent with NOT_SENT (e.g. leadership lost); sent ones finish. @return how many */
     int abandonQueued(String why);

@@ -8,6 +8,7 @@ import io.qshard.kube.client.ApiserverConnection;
 import io.qshard.kube.client.KubeconfigResolver;
 import io.qshard.kube.client.NativeTlsHttpClientFactory;
 import io.qshard.kube.convert.PodConverter;
+import io.qshard.kube.health.HealthChecks;
 import io.qshard.kube.informer.ClusterInformers;
 import io.qshard.kube.metrics.Metrics;
 import java.nio.file.Path;
@@ -177,6 +178,14 @@ public final class SchedulerProcess {
                     : new io.qshard.kube.process.UserError("shard maps did not sync: " + e, e);
         }
         SchedulerMetricsExport.register(metrics, schedulers, informers, config);
+        if (shardMaps != null) {
+            io.qshard.shard.shardmap.ShardMapWatcher watcher = shardMaps;
+            metrics.counterWithCallback(
+                    "qshard_shardmap_refused_total",
+                    "ShardMaps refused as invalid (the instances keep the last valid map)",
+                    List.of(),
+                    out -> out.sample((double) watcher.refused.sum()));
+        }
         schedulers.forEach(TierScheduler::start);
         SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps);
         if (settings.leaseNamespace() != null) {
@@ -228,6 +237,22 @@ public final class SchedulerProcess {
                 .flatMap(java.util.Optional::stream)
                 .toList();
         return why.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("; ", why));
+    }
+
+    /**
+     * Adds every instance's decision loop to {@code health}, as {@code decision/<tier>} ({@code decision/<tier>/<shard>}
+     * for a sharded tier) with {@link TierScheduler#HEARTBEAT_MAX_AGE}; the test hook of each injects a fatal error
+     * into its loop ({@link TierScheduler#injectFatalError}).
+     */
+    public void registerHealth(HealthChecks health) {
+        for (TierScheduler s : schedulers) {
+            String name = "decision/" + s.tier().name() + (s.tier().shards() > 1 ? "/" + s.shard() : "");
+            health.add(
+                    name,
+                    s.heartbeat(),
+                    TierScheduler.HEARTBEAT_MAX_AGE,
+                    () -> s.injectFatalError("killed by the test hook POST /debug/kill"));
+        }
     }
 
     /** Graceful: stop deciding, wait for in-flight bindings up to {@code grace}, release the Leases, close the rest. */

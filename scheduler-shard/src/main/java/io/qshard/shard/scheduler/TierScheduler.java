@@ -18,6 +18,7 @@ import io.qshard.core.queue.SchedulingQueue;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.ClusterState;
 import io.qshard.core.usage.UsageReport;
+import io.qshard.kube.health.Heartbeat;
 import io.qshard.kube.informer.ClusterEventListener;
 import io.qshard.shard.binder.PodBinder;
 import io.qshard.shard.preemption.PreemptionWriter;
@@ -38,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,15 @@ import org.slf4j.LoggerFactory;
 public final class TierScheduler implements ClusterEventListener, ShardMapWatcher.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(TierScheduler.class);
     private static final long IDLE_WAIT_MS = 20;
+    /**
+     * The largest healthy age of the decision loop's {@link #heartbeat()}: 30 s. The loop beats every iteration (at
+     * least every {@value #IDLE_WAIT_MS} ms when idle), after every inbox event (so a full re-list's burst of events
+     * does not age it) and every {@link #CAPACITY_BEAT} while it waits for the binder; only one decision stalling for
+     * this long — far beyond any cold-path decision — or a loop stuck elsewhere ages it past this.
+     */
+    public static final Duration HEARTBEAT_MAX_AGE = Duration.ofSeconds(30);
+    /** How often the loop beats while it waits for binder capacity. */
+    private static final Duration CAPACITY_BEAT = Duration.ofSeconds(1);
 
     private final Tier tier;
     private final Clock clock;
@@ -93,6 +104,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
 
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final Heartbeat heartbeat;
     private volatile boolean running;
     private volatile ClusterSnapshot lastSnapshot = ClusterSnapshot.empty();
     private long seed;
@@ -169,6 +181,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.preemptions = new PreemptionSteps(tier.name(), state, queue, preemption, caps, metrics, clock, inbox::add);
         this.handoff = new ShardHandoff(
                 gate, settings.identity(), ports.acks(), ports.keeper(), decision, clock, inbox::add, () -> leading);
+        this.heartbeat = new Heartbeat(clock);
         this.thread = new Thread(this::loop, name + "-decide");
     }
 
@@ -316,6 +329,34 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     /** Whether the decision thread is alive. */
     public boolean isRunning() {
         return thread.isAlive();
+    }
+
+    /**
+     * The decision loop's heartbeat (thread-safe): beaten every iteration, fatal as soon as the loop dies of something
+     * its per-event and per-pod guards did not catch. Healthy while younger than {@link #HEARTBEAT_MAX_AGE}.
+     */
+    public Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /**
+     * Test hook ({@code qshard run --test-hooks}, {@code POST /debug/kill?loop=decision}): the decision loop throws an
+     * {@link Error} from its next inbox event, as a broken invariant would — it dies and its heartbeat goes fatal. Any
+     * thread.
+     */
+    public void injectFatalError(String why) {
+        inbox.add(() -> {
+            throw new InjectedFault(why);
+        });
+    }
+
+    /** What {@link #injectFatalError} throws inside the loop. */
+    static final class InjectedFault extends Error {
+        private static final long serialVersionUID = 1L;
+
+        InjectedFault(String message) {
+            super(message);
+        }
     }
 
     /** Shares placements with the other tier schedulers of this process; call before {@link #start()}. */
@@ -651,19 +692,16 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private void loop() {
         try {
             while (running) {
-                for (Runnable r; (r = inbox.poll()) != null; ) {
-                    apply(r);
-                }
-                usageTick();
+                heartbeat.beat();
+                applyInbox();
+                usageTickGuarded();
                 Optional<QueuedPod> next = ready() ? queue.pop() : Optional.empty();
                 if (next.isPresent()) {
                     cycling.add(next.get().uid());
-                    binder.awaitCapacity(bindBatch);
-                    ledger.lock().lock();
+                    awaitBinderCapacity();
+                    lockLedger();
                     try {
-                        for (Runnable r; (r = inbox.poll()) != null; ) {
-                            apply(r); // peers' placements made before this decision
-                        }
+                        applyInbox(); // peers' placements made before this decision
                         scheduleOne(next.get());
                     } finally {
                         ledger.lock().unlock();
@@ -676,10 +714,63 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 }
             }
         } catch (InterruptedException e) {
+            if (running) { // nothing but stop() and kill() interrupts this thread, and they stop it first
+                died(e);
+            }
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            died(e); // escaped the per-event and per-pod guards, or an Error: an invariant is broken
+        }
+    }
+
+    /**
+     * The loop cannot go on: its heartbeat goes fatal at once ({@code /healthz} fails; with {@code --exit-on-fatal} the
+     * process stops and exits non-zero, so it is restarted).
+     */
+    private void died(Throwable e) {
+        LOG.error(
+                "tier {} shard {}: the decision loop died (a bug: an invariant is broken); /healthz fails from now on",
+                tier.name(),
+                gate.shard(),
+                e);
+        heartbeat.fatal(e);
+    }
+
+    /**
+     * {@link #usageTick}, guarded as an inbox event is: an exception (a bug, perhaps triggered by one usage report) is
+     * logged and counted, and the loop goes on — the next tick tries again.
+     */
+    private void usageTickGuarded() {
+        try {
+            usageTick();
         } catch (RuntimeException e) {
-            LOG.error("tier {} decision loop failed; this is a bug", tier.name(), e);
-            throw e;
+            metrics.errors.increment();
+            LOG.error("tier {}: the usage tick failed (a bug; the tier goes on)", tier.name(), e);
+        }
+    }
+
+    /**
+     * Takes the process-wide ledger lock, beating the heartbeat every second meanwhile: a peer tier may hold it through
+     * a re-list's burst of events, and this loop is alive all the same.
+     */
+    private void lockLedger() throws InterruptedException {
+        while (!ledger.lock().tryLock(CAPACITY_BEAT.toMillis(), TimeUnit.MILLISECONDS)) {
+            heartbeat.beat();
+        }
+    }
+
+    /** Runs everything in the inbox; each event beats the heartbeat (a re-list's burst may be long). */
+    private void applyInbox() {
+        for (Runnable r; (r = inbox.poll()) != null; ) {
+            apply(r);
+            heartbeat.beat();
+        }
+    }
+
+    /** Waits until the binder can take {@link #bindBatch} more, beating every {@link #CAPACITY_BEAT} meanwhile. */
+    private void awaitBinderCapacity() throws InterruptedException {
+        while (!binder.awaitCapacity(bindBatch, CAPACITY_BEAT)) {
+            heartbeat.beat();
         }
     }
 
@@ -719,49 +810,108 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         handoff.tick(clock.instant());
     }
 
-    /** Decides {@code q}, popped and in {@link #cycling}; it leaves that set here unless its binding cycle starts. */
+    /**
+     * Decides {@code q}, popped and in {@link #cycling}; it leaves that set here unless its binding cycle starts. An
+     * exception while deciding it — a bug, in a plugin or in the runtime — is that pod's failure only
+     * ({@link #podFailed}): the loop goes on with the next pod.
+     */
     private void scheduleOne(QueuedPod q) {
         PodRequest pod = q.pod();
-        if (state.nodeOf(pod.uid()).isPresent() || !cycling.contains(pod.uid())) { // bound, or deleted since popped
-            cycling.remove(pod.uid());
-            queue.done(pod.uid());
-            return;
-        }
-        ClusterSnapshot snapshot = state.snapshot();
-        lastSnapshot = snapshot;
-        CycleOutcome outcome;
+        CycleOutcome.Reserved reserved = null; // reserved and not handed to the binding cycle
         try {
-            outcome = framework.schedule(snapshot, pod, seed++);
-        } catch (RuntimeException e) {
-            cycling.remove(pod.uid());
-            metrics.errors.increment();
-            LOG.error("tier {}: error scheduling {} (retrying with backoff)", tier.name(), pod.key(), e);
-            queue.requeueAfterError(q);
-            return;
-        }
-        if (!(outcome instanceof CycleOutcome.Reserved)) {
-            cycling.remove(pod.uid());
-        }
-        metrics.decision(outcome.decisionNanos());
-        if (outcome instanceof CycleOutcome.Unschedulable u) {
-            metrics.unschedulable.increment();
-            if (framework.hasPostFilters()) {
-                preemptions.apply(pod, u.postFilter());
+            if (state.nodeOf(pod.uid()).isPresent() || !cycling.contains(pod.uid())) { // bound, or deleted since popped
+                cycling.remove(pod.uid());
+                queue.done(pod.uid());
+                return;
             }
-            queue.requeueUnschedulable(q);
-            reporter.unschedulable(pod, u.diagnosis().message());
-        } else if (outcome instanceof CycleOutcome.Rejected) {
-            metrics.rejected.increment();
-            queue.requeueAfterError(q); // lost the lease, or the node left the shard, while deciding
-        } else {
-            CycleOutcome.Reserved r = (CycleOutcome.Reserved) outcome;
-            metrics.scheduled.increment();
-            framework.bind(
-                    r,
-                    result -> inbox.add(() -> {
-                        cycling.remove(pod.uid());
+            ClusterSnapshot snapshot = state.snapshot();
+            lastSnapshot = snapshot;
+            CycleOutcome outcome = framework.schedule(snapshot, pod, seed++);
+            if (outcome instanceof CycleOutcome.Reserved r) {
+                reserved = r;
+                metrics.decision(outcome.decisionNanos());
+                handOver(q, r);
+                metrics.scheduled.increment();
+                return;
+            }
+            cycling.remove(pod.uid());
+            metrics.decision(outcome.decisionNanos());
+            if (outcome instanceof CycleOutcome.Unschedulable u) {
+                metrics.unschedulable.increment();
+                if (framework.hasPostFilters()) {
+                    preemptions.apply(pod, u.postFilter());
+                }
+                queue.requeueUnschedulable(q);
+                reporter.unschedulable(pod, u.diagnosis().message());
+            } else {
+                metrics.rejected.increment();
+                queue.requeueAfterError(q); // lost the lease, or the node left the shard, while deciding
+            }
+        } catch (RuntimeException | StackOverflowError e) { // a plugin recursing on one pathological pod is its failure
+            podFailed(q, reserved, e);
+        }
+    }
+
+    /**
+     * Starts {@code r}'s binding cycle; its outcome reaches the inbox. Returns normally once the cycle owns the pod.
+     * Throws only if the cycle failed before it took the pod: the reservation is then still the caller's to undo. The
+     * two cannot both happen — whichever comes first (the outcome, or the exception) settles the pod, and an outcome
+     * after a settled exception is dropped (the API's atomic binding is the backstop if it was written all the same).
+     */
+    private void handOver(QueuedPod q, CycleOutcome.Reserved r) {
+        AtomicBoolean settled = new AtomicBoolean();
+        try {
+            framework.bind(r, result -> {
+                if (settled.compareAndSet(false, true)) {
+                    inbox.add(() -> {
+                        cycling.remove(q.uid());
                         onBound(q, r, result);
-                    }));
+                    });
+                }
+            });
+        } catch (RuntimeException e) {
+            if (settled.compareAndSet(false, true)) {
+                throw e;
+            }
+            metrics.errors.increment();
+            LOG.error(
+                    "tier {}: the binding cycle of {} failed after it took the pod",
+                    tier.name(),
+                    q.pod().key(),
+                    e);
+        }
+    }
+
+    /**
+     * An exception while deciding {@code q} (a bug): logged with the pod's name, counted ({@code result="error"}), what
+     * was reserved and not handed to a binding cycle undone, the pod requeued with backoff and told why (a
+     * {@code FailedScheduling} Event, as kube-scheduler 1.20 reports a scheduling error). Each step is guarded on its
+     * own: a broken port must not keep the others from running, nor stop the loop.
+     */
+    private void podFailed(QueuedPod q, CycleOutcome.Reserved reserved, Throwable e) {
+        PodRequest pod = q.pod();
+        cycling.remove(pod.uid());
+        metrics.errors.increment();
+        LOG.error(
+                "tier {}: error deciding {} (a bug; retrying it with backoff, the tier goes on)",
+                tier.name(),
+                pod.key(),
+                e);
+        if (reserved != null) {
+            guarded(pod, "unreserve", () -> unreserve(reserved));
+        }
+        guarded(pod, "requeue", () -> queue.requeueAfterError(q)); // a no-op if it was requeued before the failure
+        // idempotent; the cycle's own undo may have ended the nomination
+        guarded(pod, "renominate", () -> renominate(pod));
+        guarded(pod, "report", () -> reporter.unschedulable(pod, "scheduler error (retrying with backoff): " + e));
+    }
+
+    private void guarded(PodRequest pod, String step, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            metrics.errors.increment();
+            LOG.error("tier {}: {} of {} after its error failed too", tier.name(), step, pod.key(), e);
         }
     }
 

@@ -238,9 +238,13 @@ public final class Rebalance {
     private Map<String, Long> weights() {
         Map<String, Long> w = new HashMap<>();
         for (var n : client.nodes().list().getItems()) {
-            w.put(
-                    n.getMetadata().getName(),
-                    NodeConverter.convert(n).realAllocatable().milliCpu());
+            try {
+                w.put(
+                        n.getMetadata().getName(),
+                        NodeConverter.convert(n).realAllocatable().milliCpu());
+            } catch (ConversionException e) {
+                out.println("skipped: " + e.getMessage()); // the schedulers treat it as absent too
+            }
         }
         for (Pod p : client.pods()
                 .inAnyNamespace()

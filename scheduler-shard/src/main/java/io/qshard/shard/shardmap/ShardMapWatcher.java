@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.qshard.core.shard.ShardMapView;
 import io.qshard.kube.api.ShardMap;
 import io.qshard.kube.convert.ConversionException;
+import io.qshard.kube.write.ObjectEvents;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the cluster's {@code ShardMap}s (listed from the watch cache) and hands every valid one, with its
  * resourceVersion, to the listeners; a map that must not be acted on (a node in two shards, a missing epoch …) is
- * logged as an error, counted, and not delivered — the instances keep the last valid map. Thread-safe.
+ * logged as an error, counted, written as a Warning Event ({@code QshardMalformed}) on the map, and not delivered — the instances keep the last valid map. Thread-safe.
  */
 public final class ShardMapWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardMapWatcher.class);
@@ -38,8 +40,10 @@ public final class ShardMapWatcher implements AutoCloseable {
 
     private final SharedIndexInformer<ShardMap> informer;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ObjectEvents events;
 
     public ShardMapWatcher(KubernetesClient client) {
+        this.events = new ObjectEvents(client, "qshard-scheduler", Clock.systemUTC());
         this.informer = client.resources(ShardMap.class).runnableInformer(0);
         informer.exceptionHandler((started, t) -> {
             LOG.warn("shardmaps informer: {} (retrying)", t.toString());
@@ -83,6 +87,9 @@ public final class ShardMapWatcher implements AutoCloseable {
             v = ShardMaps.convert(m);
         } catch (ConversionException e) {
             refused.increment();
+            if (!events.warn(m, "QshardMalformed", e.getMessage() + " — the schedulers keep the last valid map")) {
+                return; // logged with its Event, at most every 10 minutes
+            }
             LOG.error(
                     "{} — keeping the last valid map; fix or re-create it (`qshard shard status` shows it)",
                     e.getMessage());
@@ -94,6 +101,7 @@ public final class ShardMapWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         informer.close();
     }
 }

@@ -96,10 +96,16 @@ final class HeldBinder implements PodBinder {
     }
 
     @Override
-    public synchronized void awaitCapacity(int n) throws InterruptedException {
+    public synchronized boolean awaitCapacity(int n, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
         while (inFlight.size() + waiting.size() >= slots + queueLimit) {
-            wait();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        return true;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.qshard.core.framework.Status;
 import io.qshard.core.model.ImageNames;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.Saturating;
 import io.qshard.core.snapshot.ClusterNodes;
 import io.qshard.core.snapshot.ClusterSnapshot;
 import io.qshard.core.snapshot.NodeState;
@@ -33,7 +34,8 @@ import java.util.Map;
  * <p>One deliberate difference: kube-scheduler 1.20's cache computes an image's {@code numNodes} (and takes its size
  * from the first node that reported it) when a node is added or updated, so a node's figures go stale as other nodes
  * pull or drop the image until that node's next update; qshard always uses the current count and each node's own size
- * (what 1.20's {@code snapshot.go} computes for a fresh snapshot). Stateless and thread-safe.
+ * (what 1.20's {@code snapshot.go} computes for a fresh snapshot). The sum saturates at {@link Long#MAX_VALUE} (kube's
+ * int64 sum would wrap on images reported near 2^63 bytes and score 0). Stateless and thread-safe.
  */
 public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     public static final String NAME = "ImageLocality";
@@ -126,7 +128,7 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
                 Long size = images.names[i] == null ? null : onNode.get(images.names[i]);
                 if (size != null) {
                     double spread = (double) images.numNodes[i] / (double) images.totalNodes;
-                    sum += (long) ((double) size * spread);
+                    sum = Saturating.add(sum, (long) ((double) size * spread)); // the cast saturates too
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.qshard.core.plugins.noderesources;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Saturating;
 import io.qshard.core.snapshot.NodeState;
 
 /**
@@ -24,7 +25,8 @@ import io.qshard.core.snapshot.NodeState;
  *
  * <p>The fractions are computed with the node's precomputed {@code 1 / capacity}; when the score lands within 1e-9 of
  * an integer, where that could truncate differently from kube's divisions, it is redone with the divisions. Amounts
- * are below 2^53 (8 PiB).
+ * are exact below 2^53 (8 PiB); requests are summed saturating at {@link Long#MAX_VALUE}, so a node whose pods ask
+ * more than a long holds scores 0, never a wrapped-around fraction.
  */
 public final class BalancedAllocation extends TierResourceScorer {
     public static final String NAME = "BalancedAllocation";
@@ -54,8 +56,8 @@ public final class BalancedAllocation extends TierResourceScorer {
     protected long score(PoolRule rule, NodeState node, long podCpu, long podMem) {
         long capCpu = node.tierCapacity(rule, 0);
         long capMem = node.tierCapacity(rule, 1);
-        long reqCpu = node.nonZeroUsed(rule, 0) + podCpu;
-        long reqMem = node.nonZeroUsed(rule, 1) + podMem;
+        long reqCpu = Saturating.add(node.nonZeroUsed(rule, 0), podCpu);
+        long reqMem = Saturating.add(node.nonZeroUsed(rule, 1), podMem);
         if (capCpu <= 0 || capMem <= 0 || reqCpu >= capCpu || reqMem >= capMem) {
             return 0; // a fraction ≥ 1 (capacity 0 reads as fraction 1)
         }

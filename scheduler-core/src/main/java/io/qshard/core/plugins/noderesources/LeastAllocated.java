@@ -3,6 +3,7 @@ package io.qshard.core.plugins.noderesources;
 import io.qshard.core.framework.CycleState;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
+import io.qshard.core.model.Saturating;
 import io.qshard.core.snapshot.NodeState;
 
 /**
@@ -18,7 +19,9 @@ import io.qshard.core.snapshot.NodeState;
  * {@code NonZeroRequested}; the batch and free tiers count their batch requests. Capacity and requests are in the
  * tier's currency ({@link TierCapacity}; for prod, real allocatable, which is kube's allocatable without oversale).
  * The division is exact but done with the node's precomputed {@code 1 / capacity} and one integer correction: no
- * integer divide per node.
+ * integer divide per node. Requests are summed saturating at {@link Long#MAX_VALUE}; a capacity above
+ * {@code Long.MAX_VALUE / 100} (9.2 × 10^16 milli-cores or bytes, where kube's int64 product overflows) is scored in
+ * double, within one point of the exact quotient: every score is in [0, 100].
  */
 public final class LeastAllocated extends TierResourceScorer {
     public static final String NAME = "LeastAllocated";
@@ -49,12 +52,15 @@ public final class LeastAllocated extends TierResourceScorer {
 
     private static long resourceScore(PoolRule rule, NodeState node, int r, long request) {
         return leastRequestedScore(
-                node.nonZeroUsed(rule, r) + request, node.tierCapacity(rule, r), node.tierCapacityInverse(rule, r));
+                Saturating.add(node.nonZeroUsed(rule, r), request),
+                node.tierCapacity(rule, r),
+                node.tierCapacityInverse(rule, r));
     }
 
     /**
      * kube-scheduler's {@code leastRequestedScore}: {@code (capacity − requested) × 100 / capacity} in integer
-     * arithmetic, 0 when capacity ≤ 0 or requested &gt; capacity.
+     * arithmetic, 0 when capacity ≤ 0 or requested &gt; capacity; for a capacity above {@code Long.MAX_VALUE / 100}
+     * the double quotient, within 1 of the exact one, at most 100.
      *
      * @param inverse {@code 1.0 / capacity} (the quotient from it is within 1 of the exact one, then corrected)
      */
@@ -62,11 +68,15 @@ public final class LeastAllocated extends TierResourceScorer {
         if (capacity <= 0 || requested > capacity) {
             return 0;
         }
+        if (capacity > Long.MAX_VALUE / MAX_SCORE) { // (capacity − requested) × 100 would overflow
+            return Math.min(MAX_SCORE, (long) ((double) (capacity - requested) * MAX_SCORE / capacity));
+        }
         long num = (capacity - requested) * MAX_SCORE;
         long q = (long) (num * inverse);
-        if (q * capacity > num) {
+        long remainder = num - q * capacity; // q ≤ 100: no overflow (the old "(q + 1) × capacity" could)
+        if (remainder < 0) {
             q--;
-        } else if ((q + 1) * capacity <= num) {
+        } else if (remainder >= capacity) {
             q++;
         }
         return q;

@@ -8,6 +8,7 @@ import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.PoolRule;
 import io.qshard.core.model.ResourceNames;
 import io.qshard.core.model.Resources;
+import io.qshard.core.model.Saturating;
 import io.qshard.core.model.ScalarResources;
 import io.qshard.core.pool.NodeRoom;
 import io.qshard.core.snapshot.NodeState;
@@ -135,14 +136,16 @@ public final class TierResourceFit implements FilterPlugin {
 
     /**
      * The fixed components' verdict {@code mask} plus ephemeral-storage and every scalar resource the pod requests, as
-     * kube's {@code fitsRequest}: {@code allocatable < want + requested} fails.
+     * kube's {@code fitsRequest}: {@code allocatable < want + requested} fails, the sum saturating at {@link
+     * Long#MAX_VALUE} (kube's int64 sum would wrap and let the pod fit).
      */
     private Status withScalars(Resources want, PoolRule rule, NodeState node, int mask) {
         ScalarResources asked = want.scalars();
         ScalarResources allocatable = node.allocatableScalars();
         ScalarResources requested = node.requestedScalars();
         List<String> failed = null;
-        if (requestsAnything(want) && allocatable.get(EPHEMERAL) < asked.get(EPHEMERAL) + requested.get(EPHEMERAL)) {
+        if (requestsAnything(want)
+                && allocatable.get(EPHEMERAL) < Saturating.add(asked.get(EPHEMERAL), requested.get(EPHEMERAL))) {
             failed = new ArrayList<>(2);
             failed.add(EPHEMERAL);
         }
@@ -151,7 +154,7 @@ public final class TierResourceFit implements FilterPlugin {
             if (name.equals(EPHEMERAL) || ignored(name)) {
                 continue;
             }
-            if (allocatable.get(name) < asked.amount(i) + requested.get(name)) {
+            if (allocatable.get(name) < Saturating.add(asked.amount(i), requested.get(name))) {
                 failed = failed == null ? new ArrayList<>(2) : failed;
                 failed.add(name);
             }
