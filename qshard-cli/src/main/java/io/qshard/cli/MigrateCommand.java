@@ -80,6 +80,7 @@ public final class MigrateCommand implements Callable<Integer> {
         KubeconfigResolver.Resolved resolved = cluster.resolve();
         ApiserverConnection.open(resolved, "qshard-migrate").close();
         PrometheusMetrics metrics = new PrometheusMetrics();
+        int exit = 0;
         try (MigrationController controller = new MigrationController(
                 io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-migrate"),
                 cfg,
@@ -96,10 +97,16 @@ public final class MigrateCommand implements Callable<Integer> {
                 java.util.Optional<String> died = StopSignals.await(fatal.watched(health));
                 if (died.isPresent()) {
                     // the controller is closed on the way out, under the exit watchdog
-                    return FatalExit.stop("qshard migrate", died.get(), Duration.ofSeconds(15), () -> {});
+                    exit = FatalExit.stop("qshard migrate", died.get(), Duration.ofSeconds(15), () -> {});
                 }
             }
+        } catch (RuntimeException e) {
+            if (exit == 0) {
+                throw e;
+            }
+            // closing after a fatal failure failed too: the exit status must still say "restart me"
+            System.err.println("qshard migrate: closing after the fatal failure failed: " + e);
         }
-        return 0;
+        return exit;
     }
 }

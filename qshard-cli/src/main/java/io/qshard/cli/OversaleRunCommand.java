@@ -136,6 +136,7 @@ public final class OversaleRunCommand implements Callable<Integer> {
         ApiserverConnection.open(resolved, "qshard-oversale").close();
         PrometheusMetrics metrics = new PrometheusMetrics();
         HealthChecks health = new HealthChecks();
+        int exit = 0;
         try (OversaleController controller = new OversaleController(
                         io.qshard.kube.client.ApiClients.create(resolved.config(), "qshard-oversale"),
                         cfg,
@@ -149,9 +150,15 @@ public final class OversaleRunCommand implements Callable<Integer> {
             java.util.Optional<String> died = StopSignals.await(fatal.watched(health));
             if (died.isPresent()) {
                 // the controller is closed on the way out, under the exit watchdog
-                return FatalExit.stop("qshard oversale run", died.get(), Duration.ofSeconds(15), () -> {});
+                exit = FatalExit.stop("qshard oversale run", died.get(), Duration.ofSeconds(15), () -> {});
             }
+        } catch (RuntimeException e) {
+            if (exit == 0) {
+                throw e;
+            }
+            // closing after a fatal failure failed too: the exit status must still say "restart me"
+            System.err.println("qshard oversale run: closing after the fatal failure failed: " + e);
         }
-        return 0;
+        return exit;
     }
 }

@@ -105,7 +105,7 @@ public final class ShardStatusCommand implements Callable<Integer> {
                     continue;
                 }
                 if (r.nodeName() != null && !r.nodeName().isEmpty()) {
-                    requested.merge(r.nodeName(), r.requests().milliCpu(), Long::sum);
+                    requested.merge(r.nodeName(), r.requests().milliCpu(), io.qshard.core.model.Saturating::add);
                 } else if (t.name().equals(r.tier()) && p.getMetadata().getDeletionTimestamp() == null) {
                     owned[
                             PodOwnership.owner(

@@ -258,10 +258,12 @@ public final class Rebalance {
                     if (c.getResources() != null
                             && c.getResources().getRequests() != null
                             && c.getResources().getRequests().get("cpu") != null) {
-                        cpu += Quantities.milli(c.getResources().getRequests().get("cpu"));
+                        cpu = io.qshard.core.model.Saturating.add(
+                                cpu,
+                                Quantities.milli(c.getResources().getRequests().get("cpu")));
                     }
                 }
-                w.merge(node, cpu, Long::sum);
+                w.merge(node, cpu, io.qshard.core.model.Saturating::add);
             }
         }
         return w;
