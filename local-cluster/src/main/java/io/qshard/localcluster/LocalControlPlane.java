@@ -337,6 +337,34 @@ public final class LocalControlPlane implements AutoCloseable {
     }
 
     /**
+     * Stops kube-apiserver, writes one key outside {@code /registry} to etcd (so its revision is past anything any
+     * watcher has seen), compacts etcd to that revision and starts kube-apiserver again: every watch that resumes gets
+     * {@code 410 Gone}, however busy the cluster was up to the stop. Returns when the apiserver is ready.
+     *
+     * @return the revision compacted to
+     */
+    public long restartApiserverWithCompaction() {
+        synchronized (lock) {
+            apiserver.stop(STOP_GRACE);
+            String key = Base64.getEncoder().encodeToString("/qshard-test/compaction-bump".getBytes());
+            String value = Base64.getEncoder()
+                    .encodeToString(Long.toString(System.nanoTime()).getBytes());
+            if (HttpProbe.plain()
+                    .postJson(
+                            "http://127.0.0.1:" + etcdClientPort + "/v3/kv/put",
+                            "{\"key\":\"" + key + "\",\"value\":\"" + value + "\"}")
+                    .filter(r -> r.statusCode() == 200)
+                    .isEmpty()) {
+                throw new ControlPlaneException("etcd put before the compaction failed");
+            }
+            long revision = compactEtcd();
+            apiserver = launch("kube-apiserver", apiserverCommand());
+            awaitApiserverReady();
+            return revision;
+        }
+    }
+
+    /**
      * Compacts etcd's history up to its current revision (physically), as etcd's periodic compaction would;
      * watches that resume from an older resourceVersion then get {@code 410 Gone}.
      *

@@ -74,6 +74,13 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     public static final Duration HEARTBEAT_MAX_AGE = Duration.ofSeconds(30);
     /** How often the loop beats while it waits for binder capacity. */
     private static final Duration CAPACITY_BEAT = Duration.ofSeconds(1);
+    /**
+     * The least time the loop waits for binder capacity before it counts the binder as stalled: 5 minutes. The bind
+     * watchdog fails a request after {@link io.qshard.shard.binder.Binder#REQUEST_TIMEOUT} and PreBind waits at most
+     * the volume bind timeout, so capacity frees well within this unless a completion was lost — then the loop dies
+     * (fatal: {@code /healthz} fails and the process restarts) rather than beat forever without scheduling.
+     */
+    public static final Duration MIN_BINDER_STALL = Duration.ofMinutes(5);
 
     private final Tier tier;
     private final Clock clock;
@@ -105,6 +112,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Heartbeat heartbeat;
+    /** {@link #MIN_BINDER_STALL}, or the volume bind timeout plus two request timeouts plus a minute if longer. */
+    private final Duration binderStall;
+
     private volatile boolean running;
     private volatile ClusterSnapshot lastSnapshot = ClusterSnapshot.empty();
     private long seed;
@@ -182,6 +192,10 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         this.handoff = new ShardHandoff(
                 gate, settings.identity(), ports.acks(), ports.keeper(), decision, clock, inbox::add, () -> leading);
         this.heartbeat = new Heartbeat(clock);
+        Duration longest = settings.volumeBindTimeout()
+                .plus(io.qshard.shard.binder.Binder.REQUEST_TIMEOUT.multipliedBy(2))
+                .plusMinutes(1);
+        this.binderStall = longest.compareTo(MIN_BINDER_STALL) > 0 ? longest : MIN_BINDER_STALL;
         this.thread = new Thread(this::loop, name + "-decide");
     }
 
@@ -767,9 +781,17 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         }
     }
 
-    /** Waits until the binder can take {@link #bindBatch} more, beating every {@link #CAPACITY_BEAT} meanwhile. */
+    /**
+     * Waits until the binder can take {@link #bindBatch} more, beating every {@link #CAPACITY_BEAT} meanwhile; throws
+     * (the loop dies) once it has waited longer than {@link #binderStall}.
+     */
     private void awaitBinderCapacity() throws InterruptedException {
+        long since = clock.millis();
         while (!binder.awaitCapacity(bindBatch, CAPACITY_BEAT)) {
+            if (clock.millis() - since > binderStall.toMillis()) {
+                throw new IllegalStateException("the binder freed no capacity for " + binderStall.toSeconds()
+                        + " s: a binding's completion was lost (the loop cannot go on)");
+            }
             heartbeat.beat();
         }
     }

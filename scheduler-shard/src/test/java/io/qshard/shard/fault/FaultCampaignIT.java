@@ -197,7 +197,7 @@ class FaultCampaignIT {
                 // 6. the apiserver restarted after an etcd compaction: 410 Gone on every watch
                 double lists = m.value("qshard_informer_lists_total");
                 c.wave();
-                Faults.restartWithCompaction(admin, cp, ns);
+                Faults.restartWithCompaction(cp);
                 c.faults++;
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     assertThat(m.value("qshard_informer_lists_total")).isGreaterThan(lists);
@@ -216,7 +216,7 @@ class FaultCampaignIT {
                 Faults.oddNodes(admin, P + "b-");
                 c.deleteNodeMidWave(P + (NODES - 2));
                 Faults.stealLeases(admin, leases);
-                Faults.restartWithCompaction(admin, cp, ns);
+                Faults.restartWithCompaction(cp);
                 c.faults += 8;
                 Faults.restoreShardMap(admin, "prod", validAgain);
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

@@ -230,4 +230,31 @@ class TierSchedulerFaultTest {
         await().until(() -> binder.sent().size() == 2);
         assertThat(binder.sent().get(1).name()).isEqualTo("p2");
     }
+
+    @Test
+    void aBinderThatNeverFreesCapacityEndsTheLoopInsteadOfBeatingForever() {
+        HandClock clock = new HandClock(T0);
+        HeldBinder binder = new HeldBinder(1, 0); // full after one binding, whose answer never comes
+        TierScheduler s =
+                start(QshardConfig.defaults(), ShippedPlugins.registry(), clock, binder, new RecordingReporter());
+        s.nodeUpserted(node("a"));
+        s.podUpserted(pod("p1", 1000), false, false);
+        s.podUpserted(pod("p2", 1000), false, false);
+        await().until(() -> binder.sent().size() == 1 && s.queueSizes().inFlight() == 2); // p2 popped, waiting
+
+        // defaults: volume bind timeout 120 s + 2 × 30 s + 60 s = 240 s < 5 min, so the stall limit is 5 min
+        clock.advance(TierScheduler.MIN_BINDER_STALL.minusSeconds(10));
+        await().until(() -> s.heartbeat().age().isZero()); // still waiting, still beating
+        assertThat(s.heartbeat().isFatal()).isFalse();
+
+        clock.advance(Duration.ofSeconds(20)); // 5 min 10 s without a freed slot
+        await().until(() -> s.heartbeat().isFatal());
+        assertThat(s.heartbeat().cause())
+                .isPresent()
+                .get()
+                .extracting(Throwable::getMessage)
+                .asString()
+                .contains("the binder freed no capacity for 300 s");
+        assertThat(binder.sent()).as("p2 never sent").hasSize(1);
+    }
 }
