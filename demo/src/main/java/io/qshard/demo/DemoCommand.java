@@ -3,6 +3,7 @@ package io.qshard.demo;
 import io.qshard.kube.process.DurationConverter;
 import io.qshard.kube.process.UserError;
 import io.qshard.localcluster.ControlPlaneException;
+import io.qshard.localcluster.KubeletSupport;
 import io.qshard.simulator.BackgroundLoad;
 import io.qshard.simulator.SyntheticLoad;
 import io.qshard.simulator.TraceDirectory;
@@ -11,7 +12,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,11 +33,17 @@ import picocli.CommandLine.Spec;
                     + "migration loop, prod Deployments first, then mid, batch and free. A progress line every 5 s; at the "
                     + "end a report (utilisation before/after, pods per tier, hot node-time, scheduling throughput) and an "
                     + "SVG chart of cluster cpu over time. Ctrl-C tears everything down.",
+            "With --real-nodes N, N real kubelet nodes (kubelet + containerd, 1000m / 3 GiB each; needs root) run "
+                    + "beside the simulated ones, a node agent each, and a small workload of every tier pinned to them; "
+                    + "the report then says what the kubelets admitted.",
             "Default: 200 nodes, ~5 minutes in all."
         })
 public final class DemoCommand implements Callable<Integer>, io.qshard.cli.QshardSubcommand {
     /** Default number of simulated nodes. */
     public static final int DEFAULT_NODES = DemoSettings.DEFAULT_NODES;
+
+    /** Why this machine cannot run kubelet nodes (empty: it can); {@link KubeletSupport#unavailable()} in use. */
+    private final Supplier<Optional<String>> kubeletSupport;
 
     @Spec
     CommandSpec spec;
@@ -45,6 +54,14 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
             defaultValue = "" + DEFAULT_NODES,
             description = "Simulated nodes (1..5000, default: ${DEFAULT-VALUE}).")
     int nodes;
+
+    @Option(
+            names = "--real-nodes",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Real kubelet nodes beside the simulated ones (0..4, default: ${DEFAULT-VALUE}); needs root, "
+                    + "cgroup v1 and the local control plane (not with --kubeconfig).")
+    int realNodes;
 
     @Option(
             names = "--baseline",
@@ -109,12 +126,23 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
                             + "removed at the end.")
     Path kubeconfig;
 
+    /** What {@code bin/qshard demo} runs (found by the ServiceLoader). */
+    public DemoCommand() {
+        this(KubeletSupport::unavailable);
+    }
+
+    /** @param kubeletSupport why this machine cannot run kubelet nodes, empty when it can (tests give their own) */
+    DemoCommand(Supplier<Optional<String>> kubeletSupport) {
+        this.kubeletSupport = kubeletSupport;
+    }
+
     @Override
     public Integer call() throws Exception {
         DemoSettings settings;
         try {
             settings = new DemoSettings(
                     nodes,
+                    realNodes,
                     Duration.ofSeconds(baselineSeconds),
                     Duration.ofSeconds(durationSeconds),
                     speedup,
@@ -123,6 +151,10 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
                     seed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Optional<String> refusal = realNodesRefusal(settings.realNodes(), kubeconfig != null, kubeletSupport);
+        if (refusal.isPresent()) {
+            throw new UserError(refusal.get());
         }
         if (!Files.isRegularFile(manifests.resolve("crds/nodeusage.yaml"))) {
             throw new UserError("no CRDs under " + manifests.toAbsolutePath()
@@ -151,9 +183,12 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
             load = new SyntheticLoad(seed, speedup);
             label = "synthetic diurnal prod load at " + (int) speedup + "x";
         }
-        try (DemoCluster cluster = kubeconfig == null ? DemoCluster.local(o, true) : DemoCluster.external(kubeconfig)) {
-            DemoReport report = new DemoRun(settings, load, label, manifests, o).run(cluster);
+        try (DemoCluster cluster =
+                kubeconfig == null ? DemoCluster.local(o, true, realNodes) : DemoCluster.external(kubeconfig)) {
+            DemoRun run = new DemoRun(settings, load, label, manifests, o);
+            DemoReport report = run.run(cluster);
             o.print(report.text());
+            run.realNodesReport().ifPresent(r -> o.print(r.text()));
             o.println("Tearing down"
                     + (cluster.isLocal() ? " the local control plane..." : ": removing the demo's objects..."));
         } catch (ControlPlaneException e) {
@@ -161,5 +196,23 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
         }
         o.println("Done.");
         return 0;
+    }
+
+    /**
+     * Why {@code --real-nodes} cannot be honoured, or empty: real nodes need the local control plane and a machine
+     * that can run a kubelet. Pure apart from {@code unavailable}, which is only asked when nodes are wanted.
+     */
+    static Optional<String> realNodesRefusal(
+            int realNodes, boolean externalCluster, Supplier<Optional<String>> unavailable) {
+        if (realNodes == 0) {
+            return Optional.empty();
+        }
+        if (externalCluster) {
+            return Optional.of("--real-nodes needs the local control plane: it cannot add kubelet nodes to the cluster "
+                    + "of --kubeconfig (drop one of the two)");
+        }
+        return unavailable
+                .get()
+                .map(reason -> "--real-nodes " + realNodes + ": this machine cannot run kubelet nodes: " + reason);
     }
 }

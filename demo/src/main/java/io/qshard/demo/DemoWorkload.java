@@ -1,10 +1,14 @@
 package io.qshard.demo;
 
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.model.ResourceNames;
+import io.qshard.localcluster.KubeletNodes;
+import io.qshard.localcluster.fixtures.PodFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,23 +18,35 @@ import java.util.SplittableRandom;
  * The demo's mixed workload, as Deployments the way manifests/examples/ asks per tier: prod Guaranteed (requests =
  * limits, ~75 % of the cluster's cores — the allocation the seeds describe), mid Burstable, batch and free sized by
  * the batch extended resources. Every {@link #churn} rescales a few batch and free Deployments, as jobs come and go.
+ * With real kubelet nodes, {@link #submitRealNodeProd} and {@link #submitRealNodeBorrowers} add one small Deployment
+ * per tier pinned to them, and every pod template runs the local image's idle command, in case it lands on one.
  * Not thread-safe.
  */
 public final class DemoWorkload {
     /** Namespace of every demo workload. */
     public static final String NAMESPACE = "qshard-demo";
 
+    /** Prefix of the Deployments pinned to the real kubelet nodes ({@code real-prod}, …). */
+    public static final String REAL_PREFIX = "real-";
+    /** cpu (or {@code qshard.io/batch-cpu}) of each pod pinned to a real node, millicores. */
+    public static final long REAL_POD_MILLI = 100;
+    /** Pods per real node and tier: native cpu 4 + 7 = 1100m and batch 6 + 6 = 1200 asked of each node's ≈1000m. */
+    static final Map<String, Integer> REAL_PODS_PER_NODE = Map.of("prod", 4, "mid", 7, "batch", 6, "free", 6);
+
     private static final int PROD_POD_CORES = 4;
 
     private final KubernetesClient client;
     private final long cores;
     private final SplittableRandom random;
+    private final boolean kubeletImage;
     private final List<String> elastic = new ArrayList<>();
 
-    public DemoWorkload(KubernetesClient client, long clusterCores, long seed) {
+    /** @param kubeletImage whether real kubelet nodes may run the pods (then the templates use the local image) */
+    public DemoWorkload(KubernetesClient client, long clusterCores, long seed, boolean kubeletImage) {
         this.client = client;
         this.cores = clusterCores;
         this.random = new SplittableRandom(seed);
+        this.kubeletImage = kubeletImage;
     }
 
     /** Prod Deployments requesting ~75 % of the cluster's cores; returns the replicas created. */
@@ -65,6 +81,39 @@ public final class DemoWorkload {
         return mid + batch + free;
     }
 
+    /** The prod Deployment pinned to the {@code realNodes} real kubelet nodes; returns the replicas created. */
+    public int submitRealNodeProd(int realNodes) {
+        return submitReal("prod", realNodes);
+    }
+
+    /** The mid, batch and free Deployments pinned to the real kubelet nodes; returns the replicas created. */
+    public int submitRealNodeBorrowers(int realNodes) {
+        return submitReal("mid", realNodes) + submitReal("batch", realNodes) + submitReal("free", realNodes);
+    }
+
+    /**
+     * {@code REAL_PODS_PER_NODE × realNodes} pods of {@link #REAL_POD_MILLI} / 32 MiB, sized the way the tier asks,
+     * with nodeSelector {@link KubeletNodes#NODE_LABEL}, the local image (pull policy Never), the idle command and a
+     * 1 s grace period; never churned.
+     */
+    private int submitReal(String tier, int realNodes) {
+        int replicas = REAL_PODS_PER_NODE.get(tier) * realNodes;
+        PodSpec spec = PodFixture.pod("template")
+                .tier(tier)
+                .cpuMilli(REAL_POD_MILLI)
+                .memoryMi(32)
+                .onKubelet()
+                .build()
+                .getSpec();
+        String name = REAL_PREFIX + tier;
+        client.apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .resource(deployment(name, tier, replicas, spec))
+                .create();
+        return replicas;
+    }
+
     /** Rescales two batch/free Deployments by ±40 %: jobs finishing and new ones arriving. */
     public void churn() {
         for (int k = 0; k < 2 && !elastic.isEmpty(); k++) {
@@ -95,7 +144,7 @@ public final class DemoWorkload {
             client.apps()
                     .deployments()
                     .inNamespace(NAMESPACE)
-                    .resource(deployment(name, tier, replicas, resources, limits))
+                    .resource(deployment(name, tier, replicas, template(tier, resources, limits)))
                     .create();
             if (tier.equals("batch") || tier.equals("free")) {
                 elastic.add(name);
@@ -105,10 +154,26 @@ public final class DemoWorkload {
         return made;
     }
 
-    private static Deployment deployment(
-            String name, String tier, int replicas, Map<String, String> resources, boolean limits) {
+    private PodSpec template(String tier, Map<String, String> resources, boolean limits) {
         Map<String, Quantity> q = new java.util.LinkedHashMap<>();
         resources.forEach((k, v) -> q.put(k, new Quantity(v)));
+        return new PodSpecBuilder()
+                .withSchedulerName("qshard-" + tier)
+                .withTerminationGracePeriodSeconds(0L)
+                .addNewContainer()
+                .withName("main")
+                .withImage(kubeletImage ? KubeletNodes.IMAGE : "registry.k8s.io/pause:3.9")
+                .withImagePullPolicy(kubeletImage ? "IfNotPresent" : null)
+                .withCommand(kubeletImage ? PodFixture.IDLE_COMMAND : null)
+                .withNewResources()
+                .withRequests(q)
+                .withLimits(limits ? q : null)
+                .endResources()
+                .endContainer()
+                .build();
+    }
+
+    private static Deployment deployment(String name, String tier, int replicas, PodSpec spec) {
         return new DeploymentBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -125,18 +190,7 @@ public final class DemoWorkload {
                 .addToLabels("app", name)
                 .addToLabels("qshard.io/tier", tier)
                 .endMetadata()
-                .withNewSpec()
-                .withSchedulerName("qshard-" + tier)
-                .withTerminationGracePeriodSeconds(0L)
-                .addNewContainer()
-                .withName("main")
-                .withImage("registry.k8s.io/pause:3.9")
-                .withNewResources()
-                .withRequests(q)
-                .withLimits(limits ? q : null)
-                .endResources()
-                .endContainer()
-                .endSpec()
+                .withSpec(spec)
                 .endTemplate()
                 .endSpec()
                 .build();

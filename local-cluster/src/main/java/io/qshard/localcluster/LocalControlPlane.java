@@ -132,6 +132,15 @@ public final class LocalControlPlane implements AutoCloseable {
                     .append(SERVICE_ACCOUNT_NAMESPACE)
                     .append("\"\n");
         }
+        for (int i = 1; i <= KubeletNodes.MAX_NODES; i++) {
+            String node = KubeletNodes.nodeName(i);
+            tokens.append(nodeToken(node))
+                    .append(",system:node:")
+                    .append(node)
+                    .append(",uid-")
+                    .append(node)
+                    .append(",\"system:nodes\"\n");
+        }
         write("tokens.csv", tokens.toString());
         if (!options.auditVerbs().isEmpty()) {
             write("audit-policy.yaml", """
@@ -181,7 +190,7 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--tls-private-key-file=" + pki.resolve("apiserver.key"),
                 "--client-ca-file=" + pki.resolve("ca.crt"),
                 "--token-auth-file=" + run.resolve("tokens.csv"),
-                "--authorization-mode=RBAC",
+                "--authorization-mode=Node,RBAC", // Node: what kubelet nodes (group system:nodes) need
                 "--service-account-key-file=" + pki.resolve("service-account.crt"),
                 "--service-account-signing-key-file=" + pki.resolve("service-account.key"),
                 "--service-account-issuer=https://kubernetes.default.svc",
@@ -208,6 +217,8 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--kube-api-burst=1000", // ReplicaSets of thousands of pods in seconds, not minutes
                 "--port=0",
                 "--secure-port=0",
+                // its default, /usr/libexec/kubernetes/kubelet-plugins/volume/exec, would be created on the host
+                "--flex-volume-plugin-dir=" + mkdir("flexvolume"),
                 "--v=0");
     }
 
@@ -241,6 +252,16 @@ public final class LocalControlPlane implements AutoCloseable {
         }
         throw new ControlPlaneException(p.name() + " not healthy at " + url + " after " + options.startTimeout()
                 + "; last log lines:\n" + tail(p.log()));
+    }
+
+    /**
+     * Removes the run directories (and kills the recorded processes) of control planes whose JVM died without
+     * cleaning up, as every {@link #start} does first. Never throws.
+     *
+     * @return how many stale runs were removed
+     */
+    public static int reapStaleRuns() {
+        return RunDirectory.reapStale(RunDirectory.defaultBase());
     }
 
     /** {@code https://127.0.0.1:<port>} of the apiserver. */
@@ -277,6 +298,33 @@ public final class LocalControlPlane implements AutoCloseable {
             }
             return file;
         }
+    }
+
+    /**
+     * A kubeconfig for the kubelet of node {@code nodeName} ({@code qshard-kl-1} … {@code qshard-kl-8}): user
+     * {@code system:node:<name>} in group {@code system:nodes}, authorised by the Node authorizer.
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    public Path kubeletKubeconfig(String nodeName) {
+        boolean known = false;
+        for (int i = 1; i <= KubeletNodes.MAX_NODES; i++) {
+            known |= KubeletNodes.nodeName(i).equals(nodeName);
+        }
+        if (!known) {
+            throw new IllegalArgumentException("no kubelet token for node " + nodeName);
+        }
+        synchronized (lock) {
+            Path file = run.resolve("kubelet-" + nodeName + ".kubeconfig");
+            if (!Files.exists(file)) {
+                write(file.getFileName().toString(), Kubeconfig.render(apiserverUrl(), caPem, nodeToken(nodeName)));
+            }
+            return file;
+        }
+    }
+
+    private String nodeToken(String nodeName) {
+        return serviceAccountToken("node/" + nodeName);
     }
 
     private String serviceAccountToken(String serviceAccount) {

@@ -43,6 +43,13 @@ import picocli.CommandLine.Option;
                     + "70 (see --exit-on-fatal)."
         })
 public final class AgentMain implements Callable<Integer> {
+    static {
+        // before the first logger: the agent's own logging config (INFO for io.qshard, to stderr), unless one is given
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "io/qshard/agent/logback-agent.xml");
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
     @Option(

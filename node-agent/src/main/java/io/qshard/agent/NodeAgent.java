@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * the node's counters, re-apply isolation (burstable quota, besteffort box), evict besteffort pods when the box has
  * stayed under one core past its grace or memory is short; every report interval — sooner when node cpu moved by
  * more than the fast-path fraction — write the node's {@code NodeUsage} with its batch ceiling and advertise the
- * batch pool ({@link BatchAdvertiser}). {@link #close} lifts the isolation. The loop beats its {@link #heartbeat()}
- * at every tick and before each eviction; an exception of a tick is logged and the next tick runs, an {@link Error}
- * makes the heartbeat fatal. Thread-safe entry points.
+ * batch pool ({@link BatchAdvertiser}). A burstable pod bound with a cpu limit above the burstable quota in force
+ * raises it on the same thread at once (cgroup v1 refuses the pod's quotas until then). {@link #close} lifts the
+ * isolation. The loop beats its {@link #heartbeat()} at every tick and before each eviction; an exception of a tick
+ * is logged and the next tick runs, an {@link Error} makes the heartbeat fatal. Thread-safe entry points.
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
@@ -108,6 +110,7 @@ public final class NodeAgent implements AutoCloseable {
         pods.start(syncTimeout);
         node.start(syncTimeout);
         isolator = new Isolator(io, IsolationPolicy.of(settings.config().pools()), metrics, settings.dryRun());
+        pods.onUpsert(this::raiseForNewLimit);
         sampler.sample(); // the first sample has no window: it only primes the counters
         heartbeat.beat();
         loop.scheduleWithFixedDelay(
@@ -154,7 +157,13 @@ public final class NodeAgent implements AutoCloseable {
                     .filter(p -> p.qos() == QosClass.BURSTABLE)
                     .mapToLong(p -> p.requests().milliCpu())
                     .sum();
-            Isolator.Quotas quotas = isolator.apply(sample, n.realAllocatable().milliCpu(), burstableRequests);
+            long burstableLimit = local.stream()
+                    .filter(p -> p.qos() == QosClass.BURSTABLE)
+                    .mapToLong(LocalPod::cpuLimitMilli)
+                    .max()
+                    .orElse(0);
+            Isolator.Quotas quotas =
+                    isolator.apply(sample, n.realAllocatable().milliCpu(), burstableRequests, burstableLimit);
             for (LocalPod p : boxRule.check(quotas.besteffort(), now, local)) {
                 evict(
                         p,
@@ -176,6 +185,29 @@ public final class NodeAgent implements AutoCloseable {
         } catch (Error e) {
             LOG.error("the agent loop died; /healthz fails from now on", e);
             heartbeat.fatal(e); // the executor would run no further tick
+        }
+    }
+
+    /**
+     * A burstable pod whose cpu limit is above the burstable quota in force raises it on the loop's thread at once,
+     * not at the next sample: on cgroup v1 the kernel refuses the pod's cgroups their quotas until then, so the kubelet
+     * would start the pod without its pod-level quota and fail its container's first start.
+     */
+    private void raiseForNewLimit(LocalPod p) {
+        long quota = metrics.burstableQuotaMilli.get();
+        if (p.qos() != QosClass.BURSTABLE || quota < 0 || p.cpuLimitMilli() <= quota) {
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                try {
+                    isolator.raiseTo(p.cpuLimitMilli());
+                } catch (RuntimeException e) {
+                    LOG.error("raising the burstable quota for {} failed; this is a bug", p.key(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing: isolation is being lifted anyway
         }
     }
 

@@ -31,7 +31,15 @@ class AgentReportsTest {
     private static final Node NODE =
             Node.of("n1", Map.of(), List.of(), new Resources(10_000, 40L << 30, 110, 0, 0), false);
     private static final LocalPod PROD = new LocalPod(
-            "u-prod", "ns", "prod", "prod", 9000, QosClass.GUARANTEED, new Resources(8_000, 8L << 30, 1, 0, 0), false);
+            "u-prod",
+            "ns",
+            "prod",
+            "prod",
+            9000,
+            QosClass.GUARANTEED,
+            new Resources(8_000, 8L << 30, 1, 0, 0),
+            8_000,
+            false);
     private static final LocalPod BATCH = new LocalPod(
             "u-batch",
             "ns",
@@ -40,6 +48,7 @@ class AgentReportsTest {
             5000,
             QosClass.BESTEFFORT,
             new Resources(0, 0, 1, 2_000, 2L << 30),
+            0,
             false);
 
     private final List<UsageReport> reports = new ArrayList<>();

@@ -20,9 +20,12 @@ import tools.jackson.databind.node.ObjectNode;
  * Answers one {@code AdmissionReview} (admission.k8s.io/v1) for a node CREATE or a {@code nodes/status} UPDATE: the
  * node's {@code status.allocatable} cpu and memory are scaled by the ratios in its annotations
  * ({@link OversaleRatio}) with a JSON patch, capped at capacity × the maximum ratio ({@link AllocatableScaling});
- * capacity is never touched. A ratio that is refused leaves its resource as sent and adds a warning to the response
- * (the apiserver shows it to the writer) — the review is always allowed: this webhook adjusts, it never blocks a
- * heartbeat. Thread-safe and allocation-light: called for every heartbeat of every opted-in node.
+ * capacity is never touched. Every {@code nodes/status} write applies the current ratios, whether or not it carries
+ * allocatable (a kubelet's patch leaves an unchanged one out): an allocatable the write left as stored is rescaled from
+ * the real value behind it ({@link OversaleRatio#APPLIED_ANNOTATION}) when the ratio changed, and left alone when not.
+ * A ratio that is refused or removed leaves its resource at the real value and a refused one adds a warning to the
+ * response (the apiserver shows it to the writer) — the review is always allowed: this webhook adjusts, it never
+ * blocks a heartbeat. Thread-safe and allocation-light: called for every heartbeat of every opted-in node.
  */
 public final class AdmissionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionHandler.class);
@@ -134,10 +137,14 @@ public final class AdmissionHandler {
     }
 
     /**
-     * Scales one resource if its writer sent it.
+     * Scales one resource. What the writer "sent" is read from the object the apiserver reviews, which is the whole
+     * object after the writer's patch: a value that differs from the stored one ({@code oldObject}) was sent and is
+     * the real one; one equal to the stored value was left out (a kubelet's status patch omits an unchanged
+     * allocatable) or sent unchanged, and is the stored value, scaled by {@code appliedBefore}. That one is rescaled
+     * from the real value behind it when the wanted ratio gives another value — so a ratio set on a registered node
+     * takes effect at its next {@code nodes/status} write of any kind — and left alone otherwise (no compounding).
      *
-     * @return the ratio the object's allocatable carries for this resource afterwards: the one applied when the
-     *         writer sent a value (1 when none applies), else {@code appliedBefore}
+     * @return the ratio the object's allocatable carries for this resource afterwards (1 when none applies)
      */
     private double scale(
             String node,
@@ -163,23 +170,33 @@ public final class AdmissionHandler {
             warnings.add(w);
             LOG.warn("{}", w);
         }
+        double wanted = ratio.isPresent() && ratio.get().valid() ? ratio.get().ratio() : 1.0;
+        long capacity = amount(object.path("status").path("capacity").path(resource), isCpu);
         if (!written) {
-            return appliedBefore; // the stored value, scaled (or not) as the annotation says
+            if (sent < 0) {
+                return appliedBefore; // no allocatable for this resource at all
+            }
+            long real = AllocatableScaling.real(sent, appliedBefore);
+            long value = AllocatableScaling.target(real, capacity, wanted, max);
+            if (value == sent || real == 0) {
+                return appliedBefore; // what the wanted ratio gives (no compounding), or a real value unknown
+            }
+            replace(patch, resource, value, isCpu);
+            return (double) value / real;
         }
-        if (ratio.isEmpty() || !ratio.get().valid()) {
+        long value = AllocatableScaling.scaled(sent, before, capacity, wanted, max);
+        if (value < 0) {
             return 1.0; // the writer's real value stays as sent
         }
-        long capacity = amount(object.path("status").path("capacity").path(resource), isCpu);
-        long value =
-                AllocatableScaling.scaled(sent, before, capacity, ratio.get().ratio(), max);
-        if (value < 0) {
-            return 1.0;
-        }
+        replace(patch, resource, value, isCpu);
+        return (double) value / sent; // the effective ratio (the cap may have cut it)
+    }
+
+    private static void replace(ArrayNode patch, String resource, long value, boolean isCpu) {
         ObjectNode op = patch.addObject();
         op.put("op", "replace");
         op.put("path", "/status/allocatable/" + resource);
         op.put("value", isCpu ? value + "m" : Long.toString(value));
-        return (double) value / sent; // the effective ratio (the cap may have cut it)
     }
 
     /** A quantity as milli-cores (cpu) or bytes (memory); -1 when absent or unreadable. */

@@ -7,11 +7,13 @@ import java.math.RoundingMode;
  * How the webhook changes one resource of a node's {@code status.allocatable} (cpu in milli-cores, memory in bytes).
  * Pure; thread-safe.
  *
- * <p>Scaled allocatable = {@code sent × ratio}, capped at {@code capacity × max} — the webhook never writes more.
- * Only a value the writer <em>sent</em> is scaled: when an update leaves allocatable as the stored object has it
- * (anyone patching other status fields — conditions, the node agent's batch resources), the stored value is
- * already scaled and scaling it again would compound; the webhook leaves it alone. The kubelet writes its real
- * allocatable on every status update where it differs from the stored one, which a scaled node always does.
+ * <p>Scaled allocatable = {@code real × ratio}, floored, capped at {@code capacity × max} — the webhook never writes
+ * more, and never less than the real value. A value the writer <em>sent</em> (one that differs from the stored
+ * object's) is the real one and is scaled from it ({@link #scaled}). A write that leaves allocatable as stored (the
+ * kubelet's status patch omits an unchanged allocatable; anyone patching other status fields — conditions, the node
+ * agent's batch resources) carries a value that is already scaled by the ratio recorded as applied: the real value is
+ * recovered from it ({@link #real}) and the wanted one computed again ({@link #target}), so a changed ratio takes
+ * effect and an unchanged one never compounds.
  */
 public final class AllocatableScaling {
     private AllocatableScaling() {}
@@ -28,17 +30,44 @@ public final class AllocatableScaling {
         if (sent < 0 || (old >= 0 && sent == old) || ratio == 1.0) {
             return -1;
         }
-        long value = BigDecimal.valueOf(sent)
-                .multiply(BigDecimal.valueOf(ratio))
-                .setScale(0, RoundingMode.FLOOR)
-                .longValueExact();
-        if (capacity >= 0) {
-            long cap = BigDecimal.valueOf(capacity)
-                    .multiply(BigDecimal.valueOf(max))
-                    .setScale(0, RoundingMode.FLOOR)
-                    .longValueExact();
-            value = Math.min(value, cap);
-        }
+        long value = target(sent, capacity, ratio, max);
         return value == sent ? -1 : value;
+    }
+
+    /**
+     * @param real     the real allocatable, ≥ 0 (milli-cores or bytes)
+     * @param capacity the object's capacity, or -1 when it has none
+     * @param ratio    the wanted ratio, ≥ 1 (1: none)
+     * @param max      the configured maximum ratio, ≥ 1
+     * @return {@code real × ratio} floored and capped at {@code capacity × max}; {@code real} itself when that is not
+     *         above it (ratio 1, or a capacity × max below the real value) or does not fit a long
+     */
+    public static long target(long real, long capacity, double ratio, double max) {
+        BigDecimal value =
+                BigDecimal.valueOf(real).multiply(BigDecimal.valueOf(ratio)).setScale(0, RoundingMode.FLOOR);
+        if (capacity >= 0) {
+            value = value.min(BigDecimal.valueOf(capacity)
+                    .multiply(BigDecimal.valueOf(max))
+                    .setScale(0, RoundingMode.FLOOR));
+        }
+        if (value.compareTo(BigDecimal.valueOf(real)) <= 0 || value.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            return real;
+        }
+        return value.longValueExact();
+    }
+
+    /**
+     * The real allocatable behind a stored one.
+     *
+     * @param stored  the stored allocatable, ≥ 0
+     * @param applied the effective ratio the webhook recorded for it (scaled ÷ real, as
+     *                {@code qshard.io/oversale-applied} carries it), in [1, 3]
+     * @return {@code stored ÷ applied} to the nearest unit — exactly the real value the webhook scaled, since the
+     *         recorded ratio is that quotient to double precision
+     */
+    public static long real(long stored, double applied) {
+        return BigDecimal.valueOf(stored)
+                .divide(BigDecimal.valueOf(applied), 0, RoundingMode.HALF_UP)
+                .longValueExact();
     }
 }

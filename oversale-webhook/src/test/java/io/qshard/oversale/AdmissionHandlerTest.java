@@ -35,6 +35,27 @@ class AdmissionHandlerTest {
         return JSON.readTree(Base64.getDecoder().decode(response.path("patch").stringValue()));
     }
 
+    /**
+     * The review of a status write that left allocatable as stored: object and oldObject carry the same values, and
+     * the object the given applied annotation (null: none).
+     */
+    private static ObjectNode stored(ObjectNode review, String cpu, String memory, String applied) {
+        for (String which : new String[] {"object", "oldObject"}) {
+            ObjectNode allocatable = (ObjectNode)
+                    review.path("request").path(which).path("status").path("allocatable");
+            allocatable.put("cpu", cpu);
+            allocatable.put("memory", memory);
+            ObjectNode ann = (ObjectNode)
+                    review.path("request").path(which).path("metadata").path("annotations");
+            if (applied == null) {
+                ann.remove(OversaleRatio.APPLIED_ANNOTATION);
+            } else {
+                ann.put(OversaleRatio.APPLIED_ANNOTATION, applied);
+            }
+        }
+        return review;
+    }
+
     @Test
     void aHeartbeatOfAnOptedInNodeComesBackWithScaledAllocatable() throws Exception {
         JsonNode r = answer(review());
@@ -69,14 +90,69 @@ class AdmissionHandlerTest {
     }
 
     @Test
-    void anUpdateThatDoesNotSendAllocatableIsLeftAlone() throws Exception {
-        ObjectNode rev = review();
-        // e.g. a condition-only patch: the stored (already scaled) allocatable comes back unchanged
-        ((ObjectNode) object(rev).path("status").path("allocatable")).put("cpu", "23835m");
-        ((ObjectNode) object(rev).path("status").path("allocatable")).put("memory", "78385616Ki");
+    void anUpdateThatDoesNotSendAllocatableLeavesAScaledValueAlone() throws Exception {
+        // e.g. a condition-only patch: the stored allocatable, scaled by the ratios in force, comes back unchanged
+        ObjectNode rev = stored(review(), "23835m", "78385616Ki", "cpu=1.5,memory=1.2");
         JsonNode r = answer(rev);
-        assertThat(r.has("patch")).isFalse();
+        assertThat(r.has("patch")).as("no compounding").isFalse();
         assertThat(r.path("allowed").booleanValue()).isTrue();
+    }
+
+    @Test
+    void aRatioSetOnARegisteredNodeTakesEffectAtAStatusWriteWithoutAllocatable() throws Exception {
+        // R17: the node registered unscaled (stored = real); the ratios were annotated since; the kubelet's patch
+        // leaves its unchanged allocatable out, so the reviewed object carries the stored (real) value
+        ObjectNode rev = stored(review(), "15890m", "63654680Ki", null);
+        assertThat(patch(answer(rev)).toString())
+                .isEqualTo(
+                        "[{\"op\":\"replace\",\"path\":\"/status/allocatable/cpu\",\"value\":\"23835m\"},"
+                                + "{\"op\":\"replace\",\"path\":\"/status/allocatable/memory\",\"value\":\"78218870784\"},"
+                                + "{\"op\":\"add\",\"path\":\"/metadata/annotations/qshard.io~1oversale-applied\",\"value\":\"cpu=1.5,memory=1.2\"}]");
+        // the next write without allocatable sees the result and leaves it: no compounding
+        assertThat(answer(stored(review(), "23835m", "78218870784", "cpu=1.5,memory=1.2"))
+                        .has("patch"))
+                .isFalse();
+    }
+
+    @Test
+    void aChangedRatioOnAScaledNodeIsRescaledFromTheRealValue() throws Exception {
+        ObjectNode down = stored(review(), "23835m", "78218870784", "cpu=1.5,memory=1.2");
+        ((ObjectNode) object(down).path("metadata").path("annotations")).put(OversaleRatio.CPU_ANNOTATION, "1.1");
+        // real 15890m × 1.1 = 17479m, not 23835m × 1.1
+        assertThat(patch(answer(down)).toString())
+                .isEqualTo("[{\"op\":\"replace\",\"path\":\"/status/allocatable/cpu\",\"value\":\"17479m\"},"
+                        + "{\"op\":\"add\",\"path\":\"/metadata/annotations/qshard.io~1oversale-applied\","
+                        + "\"value\":\"cpu=1.1,memory=1.2\"}]");
+        ObjectNode up = stored(review(), "17479m", "78218870784", "cpu=1.1,memory=1.2");
+        ((ObjectNode) object(up).path("metadata").path("annotations")).put(OversaleRatio.CPU_ANNOTATION, "2");
+        assertThat(patch(answer(up)).get(0).path("value").stringValue()).isEqualTo("31780m"); // 15890 × 2
+    }
+
+    @Test
+    void aRemovedRatioOnAScaledNodeGivesTheRealValueBack() throws Exception {
+        ObjectNode rev = stored(review(), "23835m", "78218870784", "cpu=1.5,memory=1.2");
+        ((ObjectNode) object(rev).path("metadata").path("annotations")).remove(OversaleRatio.CPU_ANNOTATION);
+        JsonNode p = patch(answer(rev));
+        assertThat(p.get(0).path("value").stringValue()).isEqualTo("15890m");
+        assertThat(p.get(p.size() - 1).path("value").stringValue()).isEqualTo("cpu=1,memory=1.2");
+    }
+
+    @Test
+    void aValueTheCapCutIsLeftAloneByTheNextWriteWithoutAllocatable() throws Exception {
+        AdmissionHandler tight = new AdmissionHandler(1.5, 1.5, new WebhookMetrics());
+        ObjectNode rev = stored(review(), "15890m", "63654680Ki", null);
+        ((ObjectNode) object(rev).path("status").path("capacity")).put("cpu", "15");
+        JsonNode first =
+                patch(JSON.readTree(tight.handle(JSON.writeValueAsBytes(rev))).path("response"));
+        assertThat(first.get(0).path("value").stringValue()).isEqualTo("22500m"); // 15 cores × 1.5
+        String applied = first.get(first.size() - 1).path("value").stringValue();
+        assertThat(applied).startsWith("cpu=1.41598"); // 22500 / 15890, the effective ratio
+        ObjectNode again = stored(review(), "22500m", "76385616Ki", applied);
+        ((ObjectNode) object(again).path("status").path("capacity")).put("cpu", "15");
+        assertThat(JSON.readTree(tight.handle(JSON.writeValueAsBytes(again)))
+                        .path("response")
+                        .has("patch"))
+                .isFalse();
     }
 
     @Test

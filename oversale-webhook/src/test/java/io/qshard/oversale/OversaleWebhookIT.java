@@ -87,7 +87,8 @@ class OversaleWebhookIT {
     static void unregister(KubernetesClient admin) {
         admin.resources(MutatingWebhookConfiguration.class).withName(CONFIG).delete();
         admin.resources(MutatingWebhookConfiguration.class).withName(DOWN).delete();
-        for (String n : List.of("ov-probe", "ov-heartbeat", "ov-unlabelled", "ov-bad", "ov-down", "ov-metrics")) {
+        for (String n : List.of(
+                "ov-probe", "ov-heartbeat", "ov-annotated", "ov-unlabelled", "ov-bad", "ov-down", "ov-metrics")) {
             admin.nodes().withName(n).delete();
         }
         server.close();
@@ -115,6 +116,44 @@ class OversaleWebhookIT {
         assertThat(allocatable(heartbeat(admin, "ov-heartbeat")))
                 .as("and the next heartbeat again")
                 .containsExactly(SCALED_CPU, SCALED_MEMORY);
+    }
+
+    @Test
+    void aRatioAnnotatedOnARegisteredNodeAppliesAtTheNextStatusWriteWithoutAllocatable(KubernetesClient admin) {
+        Node n = node("ov-annotated", true, "1.5", "1.2");
+        n.getMetadata().setAnnotations(null); // registered without ratios, as a kubelet registers it
+        assertThat(allocatable(admin.resource(n).create())).containsExactly(REAL_CPU, REAL_MEMORY);
+        Node annotated = admin.nodes()
+                .withName("ov-annotated")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + OversaleRatio.CPU_ANNOTATION + "\":\"1.5\",\""
+                                + OversaleRatio.MEMORY_ANNOTATION + "\":\"1.2\"}}}");
+        assertThat(allocatable(annotated))
+                .as("a metadata write is not reviewed")
+                .containsExactly(REAL_CPU, REAL_MEMORY);
+        // the kubelet's status patch leaves allocatable out while its real value equals the stored one
+        Node scaled = conditionsOnly(admin, "ov-annotated");
+        assertThat(allocatable(scaled)).containsExactly(SCALED_CPU, SCALED_MEMORY);
+        assertThat(scaled.getMetadata().getAnnotations())
+                .containsEntry(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
+        assertThat(allocatable(heartbeat(admin, "ov-annotated")))
+                .as("the kubelet sends its real value again, now that the stored one differs")
+                .containsExactly(SCALED_CPU, SCALED_MEMORY);
+        assertThat(allocatable(conditionsOnly(admin, "ov-annotated")))
+                .as("no compounding")
+                .containsExactly(SCALED_CPU, SCALED_MEMORY);
+        admin.nodes()
+                .withName("ov-annotated")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + OversaleRatio.CPU_ANNOTATION + "\":\"1.2\"}}}");
+        Node lowered = conditionsOnly(admin, "ov-annotated");
+        assertThat(allocatable(lowered))
+                .as("a changed ratio is rescaled from the real value: 15000m × 1.2")
+                .containsExactly(18_000L, SCALED_MEMORY);
+        assertThat(lowered.getMetadata().getAnnotations())
+                .containsEntry(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.2,memory=1.2");
     }
 
     @Test
@@ -230,6 +269,17 @@ class OversaleWebhookIT {
         String patch = "{\"status\":{\"allocatable\":{\"cpu\":\"15\",\"memory\":\"60Gi\",\"pods\":\"110\"},"
                 + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\","
                 + "\"message\":\"kubelet is posting ready status\",\"lastHeartbeatTime\":\"" + now + "\"}]}}";
+        return admin.nodes()
+                .withName(name)
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+    }
+
+    /** The kubelet's status patch when its computed allocatable equals the stored one: conditions only. */
+    private static Node conditionsOnly(KubernetesClient admin, String name) {
+        String patch = "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
+                + "\"reason\":\"KubeletReady\",\"message\":\"kubelet is posting ready status\","
+                + "\"lastHeartbeatTime\":\"" + Instant.now() + "\"}]}}";
         return admin.nodes()
                 .withName(name)
                 .subresource("status")

@@ -168,6 +168,18 @@ public final class RunCommand implements Callable<Integer> {
                     + "0: any free port, named in the log (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Option(
+            names = "--node-bookings",
+            paramLabel = "MODE",
+            defaultValue = "auto",
+            converter = BookingModeConverter.class,
+            description = "Book each placement on its node's Lease (qshard-book-<node>, in --lease-namespace, else "
+                    + "default) before binding it, so that scheduler processes of different tiers never over-book a "
+                    + "node between their informers: auto (on with --lease-namespace, whose replicas may lead "
+                    + "different tiers, or unless this process runs --all-tiers alone), on, off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    SchedulerSettings.BookingMode nodeBookings;
+
     @Mixin
     ExitOnFatalOption fatal;
 
@@ -181,27 +193,11 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         QshardConfig cfg = loadConfig();
-        List<SchedulerProcess.Instance> instances = new ArrayList<>();
+        List<SchedulerProcess.Instance> instances;
         SchedulerSettings settings;
         try {
-            if (which.allTiers) {
-                instances.addAll(SchedulerProcess.allShards(cfg.tiers())); // every shard of every tier, one process
-            } else {
-                instances.add(new SchedulerProcess.Instance(cfg.tier(which.tier), shard));
-            }
-            settings = new SchedulerSettings(bindConcurrency, scheduledEvents, failedEvents)
-                    .withVolumeBindTimeout(Duration.ofSeconds(volumeBindSeconds));
-            if (!leaseNamespace.isBlank()) {
-                Duration lease = Duration.ofSeconds(leaseSeconds);
-                settings = settings.withElection(
-                        leaseNamespace,
-                        identity == null || identity.isBlank() ? SchedulerSettings.defaultIdentity() : identity,
-                        lease,
-                        lease.multipliedBy(2).dividedBy(3),
-                        lease.dividedBy(7).compareTo(Duration.ofSeconds(1)) < 0
-                                ? Duration.ofSeconds(1)
-                                : lease.dividedBy(7));
-            }
+            instances = instances(cfg);
+            settings = settings();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -241,6 +237,51 @@ public final class RunCommand implements Callable<Integer> {
             LOG.info("stopped");
         }
         return 0;
+    }
+
+    /** The instances this process runs: every shard of every tier, or one shard of one tier. */
+    List<SchedulerProcess.Instance> instances(QshardConfig cfg) {
+        List<SchedulerProcess.Instance> instances = new ArrayList<>();
+        if (which.allTiers) {
+            instances.addAll(SchedulerProcess.allShards(cfg.tiers())); // every shard of every tier, one process
+        } else {
+            instances.add(new SchedulerProcess.Instance(cfg.tier(which.tier), shard));
+        }
+        return instances;
+    }
+
+    /** The settings the options give; an {@link IllegalArgumentException} names a bad one. */
+    SchedulerSettings settings() {
+        SchedulerSettings settings = new SchedulerSettings(bindConcurrency, scheduledEvents, failedEvents)
+                .withVolumeBindTimeout(Duration.ofSeconds(volumeBindSeconds))
+                .withNodeBookings(nodeBookings);
+        if (!leaseNamespace.isBlank()) {
+            Duration lease = Duration.ofSeconds(leaseSeconds);
+            settings = settings.withElection(
+                    leaseNamespace,
+                    identity == null || identity.isBlank() ? SchedulerSettings.defaultIdentity() : identity,
+                    lease,
+                    lease.multipliedBy(2).dividedBy(3),
+                    lease.dividedBy(7).compareTo(Duration.ofSeconds(1)) < 0
+                            ? Duration.ofSeconds(1)
+                            : lease.dividedBy(7));
+        }
+        return settings;
+    }
+
+    /** {@code auto|on|off}, any case; anything else names the option and the values. */
+    static final class BookingModeConverter
+            implements picocli.CommandLine.ITypeConverter<SchedulerSettings.BookingMode> {
+        @Override
+        public SchedulerSettings.BookingMode convert(String value) {
+            for (SchedulerSettings.BookingMode m : SchedulerSettings.BookingMode.values()) {
+                if (m.name().equalsIgnoreCase(value.strip())) {
+                    return m;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException(
+                    "--node-bookings must be auto, on or off, was '" + value + "'");
+        }
     }
 
     private QshardConfig loadConfig() {

@@ -147,7 +147,9 @@ public final class BacklogBench implements Callable<Integer> {
                                         "--kubeconfig",
                                         kc.toString(),
                                         "--metrics-port",
-                                        "0"));
+                                        "0",
+                                        // the only qshard scheduler here: no node bookings (its default with one tier)
+                                        "--node-bookings=off"));
                                 if (!qshardArgs.isBlank()) {
                                     cmd.addAll(List.of(qshardArgs.trim().split("\\s+")));
                                 }

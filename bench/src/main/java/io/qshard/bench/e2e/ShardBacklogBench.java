@@ -111,7 +111,9 @@ public final class ShardBacklogBench implements Callable<Integer> {
                             "--kubeconfig",
                             kc.toString(),
                             "--metrics-port",
-                            "0"));
+                            "0",
+                            // prod alone, its shards on disjoint nodes: no node bookings in any topology compared
+                            "--node-bookings=off"));
                     cmd.addAll(List.of(args));
                     return cmd;
                 },

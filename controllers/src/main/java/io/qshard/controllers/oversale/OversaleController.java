@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code qshard oversale}: sets each opted-in node's oversale ratios from the usage view and its predictions
  * ({@link RatioPolicy}), every period, while it leads its Lease. A change is one metadata patch of the node's ratio
  * annotations and {@value OversalePlan#CHANGED_AT}, plus an Event on the node; the webhook applies the new ratios at
- * the kubelet's next status write. In dry-run it only logs. The loop beats its {@link #heartbeat()} at every run, once
+ * the node's next {@code nodes/status} write. In dry-run it only logs. The loop beats its {@link #heartbeat()} at every run, once
  * the view has answered, and per node written; an exception of a cycle is logged and the next cycle runs, an
  * {@link Error} makes the heartbeat fatal. Thread-safe entry points.
  */

@@ -3,7 +3,12 @@ package io.qshard.localcluster.junit;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.localcluster.ControlPlaneOptions;
 import io.qshard.localcluster.KubeClients;
+import io.qshard.localcluster.KubeletNodes;
+import io.qshard.localcluster.KubeletOptions;
+import io.qshard.localcluster.KubeletSupport;
 import io.qshard.localcluster.LocalControlPlane;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -13,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JUnit 5 extension behind {@link RealControlPlane}: one control plane per test JVM, kept in the root
- * extension store and closed (processes stopped, run directory removed) when the test plan ends — or by
- * the control plane's own shutdown hook if the JVM is interrupted.
+ * JUnit 5 extension behind {@link RealControlPlane}: one control plane per test JVM (and a second one, with real
+ * kubelet nodes, for the classes that ask for them), kept in the root extension store and closed (kubelets,
+ * processes, run directories) when the test plan ends — or by their own shutdown hooks if the JVM is interrupted.
  */
 public final class ControlPlaneExtension implements BeforeAllCallback, ParameterResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneExtension.class);
@@ -23,57 +28,118 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        RealControlPlane options = options(context);
+        if (options.kubeletNodes() > 0) {
+            Optional<String> unavailable = KubeletSupport.unavailable();
+            if (unavailable.isPresent()) {
+                LOG.warn("skipping {}: {}", context.getRequiredTestClass().getName(), unavailable.get());
+                Assumptions.abort("this machine cannot run a kubelet: " + unavailable.get());
+            }
+        }
         Shared shared = shared(context);
-        RealControlPlane options = AnnotationSupport.findAnnotation(
-                        context.getRequiredTestClass(), RealControlPlane.class)
-                .orElseThrow();
         if (options.controllerManager()) {
             shared.controlPlane.ensureControllerManager();
         }
-        if (!options.keepNodes()) {
-            shared.client.nodes().delete();
+        if (!shared.withKubelets) {
+            if (!options.keepNodes()) {
+                shared.client.nodes().delete();
+            }
+            return;
         }
+        shared.ensureKubelets(options.kubeletNodes());
+        if (!options.keepNodes()) {
+            shared.client.nodes().withoutLabel(KubeletNodes.NODE_LABEL).delete();
+        }
+        shared.kubelets.reset(shared.client);
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == KubernetesClient.class || type == LocalControlPlane.class;
+        return type == KubernetesClient.class
+                || type == LocalControlPlane.class
+                || (type == KubeletNodes.class && options(context).kubeletNodes() > 0);
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Shared shared = shared(context);
-        return parameter.getParameter().getType() == KubernetesClient.class ? shared.client : shared.controlPlane;
+        Class<?> type = parameter.getParameter().getType();
+        if (type == KubeletNodes.class) {
+            return shared.kubelets;
+        }
+        return type == KubernetesClient.class ? shared.client : shared.controlPlane;
+    }
+
+    private static RealControlPlane options(ExtensionContext context) {
+        return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), RealControlPlane.class)
+                .orElseThrow();
     }
 
     private static Shared shared(ExtensionContext context) {
-        return context.getRoot().getStore(NS).getOrComputeIfAbsent(Shared.class, k -> Shared.start(), Shared.class);
+        boolean kubelets = options(context).kubeletNodes() > 0;
+        Class<?> key = kubelets ? KubeletShared.class : Shared.class;
+        return context.getRoot()
+                .getStore(NS)
+                .getOrComputeIfAbsent(key, k -> Shared.start(kubelets ? "kubelet" : "api-only"), Shared.class);
     }
 
-    /** The JVM-wide control plane and its admin client; JUnit closes it at the end of the test plan. */
+    /** Store key of the control plane that has kubelet nodes. */
+    private static final class KubeletShared {}
+
+    /**
+     * A JVM-wide control plane, its admin client and (for kubelet classes) its kubelet nodes; JUnit closes it at the
+     * end of the test plan: nodes, then client, then control plane. Used from JUnit's thread only.
+     */
     static final class Shared implements AutoCloseable {
         final LocalControlPlane controlPlane;
         final KubernetesClient client;
+        final boolean withKubelets;
+        KubeletNodes kubelets;
 
-        private Shared(LocalControlPlane controlPlane, KubernetesClient client) {
+        private Shared(LocalControlPlane controlPlane, KubernetesClient client, boolean withKubelets) {
             this.controlPlane = controlPlane;
             this.client = client;
+            this.withKubelets = withKubelets;
         }
 
-        static Shared start() {
+        static Shared start(String kind) {
             long t0 = System.nanoTime();
             LocalControlPlane cp = LocalControlPlane.start(ControlPlaneOptions.defaults());
-            LOG.info("shared control plane for this test JVM ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
-            return new Shared(cp, KubeClients.forControlPlane(cp, "qshard-it-admin"));
+            LOG.info(
+                    "shared {} control plane for this test JVM ready in {} ms",
+                    kind,
+                    (System.nanoTime() - t0) / 1_000_000);
+            Shared shared = new Shared(cp, KubeClients.forControlPlane(cp, "qshard-it-admin"), kind.equals("kubelet"));
+            return shared;
+        }
+
+        /** Starts (or restarts with more) kubelet nodes so that at least {@code count} run. */
+        void ensureKubelets(int count) {
+            if (kubelets != null && kubelets.nodes().size() >= count) {
+                return;
+            }
+            if (kubelets != null) {
+                kubelets.close();
+            }
+            long t0 = System.nanoTime();
+            kubelets =
+                    KubeletNodes.start(controlPlane, KubeletOptions.defaults().withCount(count));
+            LOG.info("{} kubelet nodes Ready in {} ms", count, (System.nanoTime() - t0) / 1_000_000);
         }
 
         @Override
         public void close() {
             try {
-                client.close();
+                if (kubelets != null) {
+                    kubelets.close();
+                }
             } finally {
-                controlPlane.close();
+                try {
+                    client.close();
+                } finally {
+                    controlPlane.close();
+                }
             }
         }
     }

@@ -26,4 +26,13 @@ public @interface RealControlPlane {
 
     /** Keep the nodes earlier classes created (default: delete every node before this class). */
     boolean keepNodes() default false;
+
+    /**
+     * Real kubelet nodes (kubelet 1.20.2 + containerd) to run beside the control plane, 0..8;
+     * default 0 (API-only nodes). Needs root and cgroup v1: where the
+     * machine cannot run a kubelet the class is skipped with the reason logged; missing binaries fail with the
+     * install hint. Before each such class, pods on the kubelet nodes are removed and the nodes reset
+     * ({@code KubeletNodes.reset}); API-only nodes are deleted unless {@link #keepNodes()}.
+     */
+    int kubeletNodes() default 0;
 }

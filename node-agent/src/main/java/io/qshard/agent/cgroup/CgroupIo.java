@@ -37,6 +37,18 @@ public interface CgroupIo {
      */
     boolean setCpuQuotaMilli(String relative, long milli);
 
+    /**
+     * The lowest cpu quota the kernel accepts on this cgroup now. cgroup v1 refuses (EINVAL) a quota below that of
+     * any cgroup under it, so there it is the largest quota set below (pods and their containers, rounded up to a
+     * milli-core) or {@code expectedChildMilli}, whichever is larger; cgroup v2 lets a child ask for more than its
+     * parent (the parent's quota binds), so there it is 0.
+     *
+     * @param expectedChildMilli milli-cores a child is about to be given (the cpu limit of a pod bound to the node
+     *                           whose cgroup the kubelet has not created yet), 0 when none
+     * @return milli-cores, ≥ 0
+     */
+    long quotaFloorMilli(String relative, long expectedChildMilli);
+
     /** Gives the cgroup the lowest cpu weight (v1 {@code cpu.shares=2}, v2 {@code cpu.weight=1}) and idle scheduling where the kernel has it. */
     boolean setLowestCpuWeight(String relative);
 

@@ -1,14 +1,18 @@
 package io.qshard.agent.cgroup;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * cgroup v1: each controller has its own hierarchy under the root ({@code cpu}, {@code cpuacct}, {@code memory}; on
  * most hosts {@code cpu} and {@code cpuacct} are links to {@code cpu,cpuacct}, on others separate mounts — both work).
  * Usage from {@code cpuacct.usage} and {@code memory.usage_in_bytes} minus {@code total_inactive_file}; quota in
- * {@code cpu.cfs_quota_us} per {@code cpu.cfs_period_us}. Thread-safe.
+ * {@code cpu.cfs_quota_us} per {@code cpu.cfs_period_us}. The kernel refuses (EINVAL) a quota below the quota of any
+ * cgroup under it ({@link #quotaFloorMilli}). Thread-safe.
  */
 public final class CgroupV1Io implements CgroupIo {
     private static final long MIN_QUOTA_US = 1_000;
@@ -84,6 +88,31 @@ public final class CgroupV1Io implements CgroupIo {
         }
         return files.write(
                 dir.resolve("cpu.cfs_quota_us"), Long.toString(Math.max(MIN_QUOTA_US, milli * period / 1000)));
+    }
+
+    @Override
+    public long quotaFloorMilli(String relative, long expectedChildMilli) {
+        return Math.max(Math.max(0, expectedChildMilli), largestQuotaBelow(cpu.resolve(relative)));
+    }
+
+    /** The largest quota in the subtree under {@code dir} (itself excluded), milli-cores rounded up; 0 when none. */
+    private long largestQuotaBelow(Path dir) {
+        long largest = 0;
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.filter(Files::isDirectory).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // gone meanwhile (a pod that ended): it binds nothing any more
+        }
+        for (Path child : children) {
+            long quota = files.readLong(child.resolve("cpu.cfs_quota_us"));
+            long period = quota > 0 ? files.readLong(child.resolve("cpu.cfs_period_us")) : -1;
+            if (period > 0) {
+                largest = Math.max(largest, (quota * 1000 + period - 1) / period);
+            }
+            largest = Math.max(largest, largestQuotaBelow(child));
+        }
+        return largest;
     }
 
     @Override

@@ -90,6 +90,11 @@ public final class CgroupV2Io implements CgroupIo {
     }
 
     @Override
+    public long quotaFloorMilli(String relative, long expectedChildMilli) {
+        return 0; // v2 takes the smaller of a child's and its parent's quota: no floor
+    }
+
+    @Override
     public boolean setLowestCpuWeight(String relative) {
         return weights.setLowest(root.resolve(relative));
     }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * The cpu control files both cgroup versions save, restore and lower the same way, under their own names: v1
  * {@code cpu.cfs_quota_us} / {@code cpu.shares} (lowest 2), v2 {@code cpu.max} / {@code cpu.weight} (lowest 1), and
- * {@code cpu.idle} where the kernel has it. Thread-safe (stateless over {@link CgroupFiles}).
+ * {@code cpu.idle} (saved and restored, never set) where the kernel has it. Thread-safe (stateless over {@link CgroupFiles}).
  */
 final class CpuWeightFiles {
     private final CgroupFiles files;
@@ -20,13 +20,19 @@ final class CpuWeightFiles {
         this.lowestWeight = lowestWeight;
     }
 
-    /** The lowest weight, and {@code cpu.idle = 1} where it exists. */
+    /**
+     * The lowest weight, with {@code cpu.idle} cleared where it exists. Not idle scheduling: while {@code cpu.idle} is
+     * 1 the kernel refuses weight writes (EINVAL), and the kubelet writes the besteffort parent's weight on every new
+     * pod and every minute; its QoS update stops at that error and leaves the burstable parent's shares stale (seen
+     * on a real kubelet 1.20, {@code NodeAgentOnKubeletIT}). The weight alone is what the kubelet writes anyway.
+     */
     boolean setLowest(Path dir) {
-        boolean ok = files.write(dir.resolve(weight), lowestWeight);
-        if (files.exists(dir.resolve("cpu.idle"))) {
-            ok &= files.write(dir.resolve("cpu.idle"), "1");
+        boolean ok = true;
+        Path idle = dir.resolve("cpu.idle");
+        if (files.exists(idle) && !"0".equals(files.read(idle))) {
+            ok = files.write(idle, "0");
         }
-        return ok;
+        return ok & files.write(dir.resolve(weight), lowestWeight);
     }
 
     CgroupIo.CpuSettings save(Path dir) {

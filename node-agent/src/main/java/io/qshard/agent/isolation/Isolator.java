@@ -13,9 +13,13 @@ import org.slf4j.LoggerFactory;
  * ({@link IsolationPolicy}): the burstable parent's quota falls as what the node must protect (Guaranteed pods and
  * everything outside kubepods) rises, never below the burstable pods' requests; the besteffort parent's quota is the
  * box left under peakCap, with the lowest cpu weight and idle scheduling. Every change is logged and counted;
- * small moves (under {@link #MIN_CHANGE_MILLI} or 5 %) are not written. {@link #restore} puts back what the
- * parents had when the agent started, so isolation is reversible. In dry-run nothing is written, only reported.
- * Not thread-safe: the agent's tick thread.
+ * small moves (under {@link #MIN_CHANGE_MILLI} or 5 %) are not written. On cgroup v1 neither quota goes below the
+ * largest quota of a cgroup under its parent, nor below the cpu limit of a burstable pod bound to the node
+ * ({@link CgroupIo#quotaFloorMilli}): the kernel would refuse the write, and the cgroups of a pod with a higher limit
+ * could not be given their quotas (the kubelet 1.20 then runs the pod without its pod-level quota, and its container
+ * waits); a quota held at that floor is written exactly, however small the move. A write that fails is tried again
+ * at the next sample. {@link #restore} puts back what the parents had when the agent started, so isolation is
+ * reversible. In dry-run nothing is written, only reported. Not thread-safe: the agent's tick thread.
  */
 public final class Isolator {
     private static final Logger LOG = LoggerFactory.getLogger(Isolator.class);
@@ -54,24 +58,62 @@ public final class Isolator {
      * @param sample               the latest usage
      * @param allocatableMilli     the node's real allocatable cpu
      * @param burstableRequestsMilli Σ cpu requests of the node's burstable pods
+     * @param burstableLimitMilli  the largest cpu limit of a burstable pod bound to the node (0: none), a floor of the
+     *                             burstable quota on cgroup v1
      * @return the quotas now in force (or that would be, in dry-run)
      */
-    public Quotas apply(NodeSample sample, long allocatableMilli, long burstableRequestsMilli) {
+    public Quotas apply(
+            NodeSample sample, long allocatableMilli, long burstableRequestsMilli, long burstableLimitMilli) {
         long high = sample.protectedCpuMilli();
         long mid = sample.of(QosClass.BURSTABLE).milliCpu();
         long b = policy.burstableMilli(allocatableMilli, high, burstableRequestsMilli);
-        long e = policy.besteffortMilli(allocatableMilli, high, mid);
-        if (moved(burstableQuota, b)) {
-            write(burstable, b, "burstable", "protected usage " + high + "m");
+        long bFloor = io.quotaFloorMilli(burstable, burstableLimitMilli);
+        String why = "protected usage " + high + "m";
+        if (b < bFloor) {
+            why += "; " + b + "m raised to the largest cpu limit of its pods (cgroup v1 refuses less)";
+            b = bFloor;
+        }
+        if (due(burstableQuota, b, bFloor) && write(burstable, b, "burstable", why)) {
             burstableQuota = b;
             metrics.burstableQuotaMilli.set(b);
         }
-        if (moved(besteffortQuota, e)) {
-            write(besteffort, e, "besteffort", "protected usage " + high + "m, burstable usage " + mid + "m");
+        long e = policy.besteffortMilli(allocatableMilli, high, mid);
+        long eFloor = io.quotaFloorMilli(besteffort, 0);
+        why = "protected usage " + high + "m, burstable usage " + mid + "m";
+        if (e < eFloor) {
+            why += "; " + e + "m raised to the largest quota under it (cgroup v1 refuses less)";
+            e = eFloor;
+        }
+        if (due(besteffortQuota, e, eFloor) && write(besteffort, e, "besteffort", why)) {
             besteffortQuota = e;
             metrics.besteffortBoxMilli.set(e);
         }
         return new Quotas(burstableQuota, besteffortQuota);
+    }
+
+    /**
+     * Raises the burstable quota in force at once to a cpu limit above it (cgroup v1: the limit of a burstable pod
+     * bound since the last sample), so that the kubelet can give the pod's cgroups their quotas; the next
+     * {@link #apply} keeps it there while the pod is bound. Nothing happens on v2, while no quota was written, or when
+     * the quota is high enough already.
+     *
+     * @return whether a quota was written (in dry-run: would have been)
+     */
+    public boolean raiseTo(long burstableLimitMilli) {
+        long floor = io.quotaFloorMilli(burstable, burstableLimitMilli);
+        if (burstableQuota < 0 || burstableQuota >= floor) {
+            return false;
+        }
+        if (!write(
+                burstable,
+                floor,
+                "burstable",
+                "raised at once to the cpu limit of a pod bound since the last sample")) {
+            return false;
+        }
+        burstableQuota = floor;
+        metrics.burstableQuotaMilli.set(floor);
+        return true;
     }
 
     /** Puts the parents' cpu settings back as they were when the agent started (isolation lifted). */
@@ -86,15 +128,24 @@ public final class Isolator {
         metrics.besteffortBoxMilli.set(-1);
     }
 
-    private void write(String cgroup, long milli, String what, String why) {
-        metrics.quotaChanges.increment();
+    /** @return whether the quota is now in force (in dry-run: would be) */
+    private boolean write(String cgroup, long milli, String what, String why) {
         if (dryRun) {
+            metrics.quotaChanges.increment();
             LOG.info("dry-run: would set the {} cpu quota to {}m ({})", what, milli, why);
-            return;
+            return true;
         }
-        if (io.setCpuQuotaMilli(cgroup, milli)) {
-            LOG.info("{} cpu quota {}m ({})", what, milli, why);
+        if (!io.setCpuQuotaMilli(cgroup, milli)) {
+            return false; // counted and warned by CgroupFiles; tried again at the next sample
         }
+        metrics.quotaChanges.increment();
+        LOG.info("{} cpu quota {}m ({})", what, milli, why);
+        return true;
+    }
+
+    /** A quota is written when it moved enough, when the one in force is below the floor, or to settle on the floor. */
+    private static boolean due(long before, long now, long floor) {
+        return moved(before, now) || before < floor || now == floor && floor > 0 && before != now;
     }
 
     private static boolean moved(long before, long now) {

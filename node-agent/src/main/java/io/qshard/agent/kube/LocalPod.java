@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param priority  spec.priority (lower is evicted first)
  * @param qos       its QoS class (where the kubelet puts its cgroup)
  * @param requests  effective requests (native and batch extended resources)
+ * @param cpuLimitMilli the largest cpu quota the kubelet gives one of its cgroups, milli-cores: the pod's own (Σ
+ *                  limits, as the kubelet computes it) when every container has a cpu limit, else its largest
+ *                  container's; 0 when none has one
  * @param terminating it has a deletion timestamp: on its way out (its usage still counts; it is never evicted again)
  */
 public record LocalPod(
@@ -24,6 +27,7 @@ public record LocalPod(
         int priority,
         QosClass qos,
         Resources requests,
+        long cpuLimitMilli,
         boolean terminating) {
     public LocalPod {
         Objects.requireNonNull(uid, "uid");

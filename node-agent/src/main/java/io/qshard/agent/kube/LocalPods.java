@@ -18,13 +18,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pods bound to this node, from an informer limited to it ({@code fieldSelector=spec.nodeName=<node>}, listed
- * from the apiserver's watch cache), kept as {@link LocalPod}s: uid → tier, priority, QoS class, requests. Finished
- * pods (Succeeded/Failed) are dropped. A pod that cannot be converted is logged, counted and skipped. Thread-safe.
+ * from the apiserver's watch cache), kept as {@link LocalPod}s: uid → tier, priority, QoS class, requests, cpu
+ * limit. Finished pods (Succeeded/Failed) are dropped. A pod that cannot be converted is logged, counted and skipped.
+ * Thread-safe.
  */
 public final class LocalPods implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPods.class);
@@ -35,6 +37,7 @@ public final class LocalPods implements AutoCloseable {
     private final QshardConfig config;
     private final SharedIndexInformer<Pod> informer;
     private final Map<String, LocalPod> byUid = new ConcurrentHashMap<>();
+    private volatile Consumer<LocalPod> onUpsert = p -> {};
 
     public LocalPods(KubernetesClient client, String nodeName, QshardConfig config) {
         this.config = config;
@@ -69,6 +72,13 @@ public final class LocalPods implements AutoCloseable {
         informer.start().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * @param listener told of every pod added or changed, on the informer's thread (must be quick and never throw)
+     */
+    public void onUpsert(Consumer<LocalPod> listener) {
+        onUpsert = listener;
+    }
+
     /** @return the node's pods now */
     public List<LocalPod> all() {
         return List.copyOf(byUid.values());
@@ -88,6 +98,7 @@ public final class LocalPods implements AutoCloseable {
         try {
             LocalPod p = convert(pod, config);
             byUid.put(p.uid(), p);
+            onUpsert.accept(p);
         } catch (RuntimeException e) {
             malformed.increment();
             LOG.warn(
@@ -111,6 +122,7 @@ public final class LocalPods implements AutoCloseable {
                 priority != null ? priority : tier != null ? tier.priority() : 0,
                 qos(pod),
                 requests(pod),
+                cpuLimitMilli(pod),
                 pod.getMetadata().getDeletionTimestamp() != null);
     }
 
@@ -156,6 +168,39 @@ public final class LocalPods implements AutoCloseable {
         }
         add(sum, pod.getSpec().getOverhead(), false);
         return new Resources(sum[0], sum[1], 1, sum[2], sum[3]);
+    }
+
+    /**
+     * The largest cpu quota the kubelet (1.20, {@code ResourceConfigForPod}) sets on one of the pod's cgroups: the
+     * pod's, max(Σ container limits, largest init container limit) + overhead, when every container has a cpu limit;
+     * else only the containers' own (the largest); 0 when no container has one.
+     */
+    static long cpuLimitMilli(Pod pod) {
+        long sum = 0;
+        long largest = 0;
+        boolean everyContainer = true;
+        for (Container c : pod.getSpec().getContainers()) {
+            long limit = cpuLimit(c);
+            everyContainer &= limit > 0;
+            sum += limit;
+            largest = Math.max(largest, limit);
+        }
+        if (pod.getSpec().getInitContainers() != null) {
+            for (Container c : pod.getSpec().getInitContainers()) {
+                largest = Math.max(largest, cpuLimit(c));
+            }
+        }
+        if (!everyContainer) {
+            return largest;
+        }
+        Map<String, Quantity> overhead = pod.getSpec().getOverhead();
+        return Math.max(sum, largest) + (overhead == null ? 0 : milli(overhead.get(ResourceNames.CPU)));
+    }
+
+    private static long cpuLimit(Container c) {
+        Map<String, Quantity> lim =
+                c.getResources() == null ? null : c.getResources().getLimits();
+        return lim == null ? 0 : milli(lim.get(ResourceNames.CPU));
     }
 
     private static void add(long[] sum, Map<String, Quantity> q, boolean max) {

@@ -35,6 +35,22 @@ class CgroupIoTest {
 
     @ParameterizedTest(name = "v{0} {1}")
     @MethodSource("layouts")
+    void theLowestWeightClearsIdleSchedulingLeftByAnOlderAgent(int version, CgroupDriver driver, @TempDir Path root) {
+        FakeCgroups fake = new FakeCgroups(root, version, driver);
+        String parent = fake.layout.classParent(QosClass.BESTEFFORT);
+        fake.create(parent);
+        Path idle = root.resolve(version == 1 ? "cpu" : "").resolve(parent).resolve("cpu.idle");
+        FakeCgroups.write(idle, "1");
+        assertThat(fake.io.setLowestCpuWeight(parent)).isTrue();
+        assertThat(fake.cpuFile(parent, "cpu.idle"))
+                .as("cpu.idle = 1 would make the kernel refuse the kubelet's weight writes")
+                .isEqualTo("0");
+        assertThat(fake.cpuFile(parent, version == 1 ? "cpu.shares" : "cpu.weight"))
+                .isEqualTo(version == 1 ? "2" : "1");
+    }
+
+    @ParameterizedTest(name = "v{0} {1}")
+    @MethodSource("layouts")
     void quotasAreWrittenInTheVersionsFormatAndRestored(int version, CgroupDriver driver, @TempDir Path root) {
         FakeCgroups fake = new FakeCgroups(root, version, driver);
         String parent = fake.layout.classParent(QosClass.BESTEFFORT);
@@ -54,8 +70,8 @@ class CgroupIoTest {
                 .isEqualTo(version == 1 ? "2" : "1");
         if (version == 1) {
             assertThat(fake.cpuFile(parent, "cpu.idle"))
-                    .as("idle scheduling where the kernel has it")
-                    .isEqualTo("1");
+                    .as("never idle scheduling: the kernel would refuse the kubelet's weight writes")
+                    .isEqualTo("0");
         }
 
         assertThat(fake.io.restore(parent, saved)).isTrue();

@@ -21,7 +21,7 @@ class EvictionRulesTest {
     private static final List<LocalPod> ALL = List.of(PROD, BATCH, MID, FREE);
 
     private static LocalPod pod(String name, String tier, int priority, QosClass qos) {
-        return new LocalPod("uid-" + name, "ns", name, tier, priority, qos, new Resources(0, 0, 1, 0, 0), false);
+        return new LocalPod("uid-" + name, "ns", name, tier, priority, qos, new Resources(0, 0, 1, 0, 0), 0, false);
     }
 
     @Test
@@ -41,7 +41,7 @@ class EvictionRulesTest {
     void podsAlreadyTerminatingAreNotAskedAgain() {
         BoxEvictionRule rule = new BoxEvictionRule(1_000, Duration.ofSeconds(30));
         LocalPod leaving = new LocalPod(
-                BATCH.uid(), "ns", BATCH.name(), "batch", 5000, QosClass.BESTEFFORT, BATCH.requests(), true);
+                BATCH.uid(), "ns", BATCH.name(), "batch", 5000, QosClass.BESTEFFORT, BATCH.requests(), 0, true);
         rule.check(800, T0, List.of(PROD, leaving, FREE));
         assertThat(rule.check(800, T0.plusSeconds(30), List.of(PROD, leaving, FREE)))
                 .containsExactly(FREE);

@@ -56,25 +56,27 @@ class IsolatorTest {
 
         // 10 cores; node 3000m of which burstable 1000m, besteffort 500m → protected 1500m
         // burstable = max(requests 800, 8500 − 1500 − 500) = 6500; box = 8500 − 1500 − 1000 − 500 = 5500
-        assertThat(isolator.apply(sample(3_000, 1_000, 500), 10_000, 800)).isEqualTo(new Isolator.Quotas(6_500, 5_500));
+        assertThat(isolator.apply(sample(3_000, 1_000, 500), 10_000, 800, 0))
+                .isEqualTo(new Isolator.Quotas(6_500, 5_500));
         assertThat(fake.io.cpuQuotaMilli(burstable)).isEqualTo(6_500);
         assertThat(fake.io.cpuQuotaMilli(besteffort)).isEqualTo(5_500);
 
         // protected usage rises to 7000m: burstable = max(800, 8500 − 7000 − 500) = 1000; box = max(0, 8500 − 7000 −
         // 1000 − 500) = 0
-        assertThat(isolator.apply(sample(8_500, 1_000, 500), 10_000, 800)).isEqualTo(new Isolator.Quotas(1_000, 0));
+        assertThat(isolator.apply(sample(8_500, 1_000, 500), 10_000, 800, 0)).isEqualTo(new Isolator.Quotas(1_000, 0));
         assertThat(fake.io.cpuQuotaMilli(burstable)).isEqualTo(1_000);
         assertThat(fake.io.cpuQuotaMilli(besteffort))
                 .as("the kernel's 1 ms / 100 ms minimum")
                 .isEqualTo(10);
 
         // … and falls back: quotas recover
-        assertThat(isolator.apply(sample(3_000, 1_000, 500), 10_000, 800)).isEqualTo(new Isolator.Quotas(6_500, 5_500));
+        assertThat(isolator.apply(sample(3_000, 1_000, 500), 10_000, 800, 0))
+                .isEqualTo(new Isolator.Quotas(6_500, 5_500));
         assertThat(fake.io.cpuQuotaMilli(burstable)).isEqualTo(6_500);
         long changes = metrics.quotaChanges.sum();
 
         // a 10m wobble is not written
-        isolator.apply(sample(3_010, 1_000, 500), 10_000, 800);
+        isolator.apply(sample(3_010, 1_000, 500), 10_000, 800, 0);
         assertThat(metrics.quotaChanges.sum()).isEqualTo(changes);
 
         isolator.restore();
@@ -90,7 +92,7 @@ class IsolatorTest {
         FakeCgroups fake = parents(root, version, driver);
         AgentMetrics metrics = new AgentMetrics();
         Isolator isolator = new Isolator(fake.io, POLICY, metrics, true);
-        assertThat(isolator.apply(sample(8_500, 1_000, 500), 10_000, 800)).isEqualTo(new Isolator.Quotas(1_000, 0));
+        assertThat(isolator.apply(sample(8_500, 1_000, 500), 10_000, 800, 0)).isEqualTo(new Isolator.Quotas(1_000, 0));
         assertThat(fake.io.cpuQuotaMilli(fake.layout.classParent(QosClass.BURSTABLE)))
                 .isEqualTo(CgroupIo.UNLIMITED);
         assertThat(fake.io.cpuQuotaMilli(fake.layout.classParent(QosClass.BESTEFFORT)))

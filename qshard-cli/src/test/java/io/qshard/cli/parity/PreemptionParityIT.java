@@ -104,7 +104,8 @@ class PreemptionParityIT {
     private static PreemptionReport compare(
             KubernetesClient admin, KubeSchedulerProcess kube, List<PreemptionCase> cases) {
         warmUp(admin, kube);
-        PreemptionRun run = new PreemptionRun(admin, DEADLINE);
+        PreemptionRun run = new PreemptionRun(
+                admin, DEADLINE, new CacheBarrier(admin, "pp-warm-up", PreemptionRun.CASE_LABEL, WARM_UP));
         PreemptionReport report = new PreemptionReport();
         int kubeMisses = 0;
         int qshardMisses = 0;

@@ -45,11 +45,17 @@ final class PreemptionRun {
 
     private final KubernetesClient admin;
     private final Duration deadline;
+    private final CacheBarrier barrier;
 
-    /** @param deadline how long a scheduler may take to preempt and bind one preemptor */
-    PreemptionRun(KubernetesClient admin, Duration deadline) {
+    /**
+     * @param deadline how long a scheduler may take to preempt and bind one preemptor
+     * @param barrier passed after the case's pods are written and before the preemptor is created, so both
+     *     schedulers decide on a cache that has every write
+     */
+    PreemptionRun(KubernetesClient admin, Duration deadline, CacheBarrier barrier) {
         this.admin = admin;
         this.deadline = deadline;
+        this.barrier = barrier;
     }
 
     /** The API name of case {@code index}'s logical node {@code logical}. */
@@ -77,6 +83,7 @@ final class PreemptionRun {
             for (PreemptionCase.Existing e : c.setup().existing()) {
                 createExisting(ns, index, e);
             }
+            barrier.pass(ns, who.schedulerName());
             Pod preemptor = preemptor(ns, index, c.setup().preemptor(), who.schedulerName());
             long t0 = System.nanoTime();
             String rv = admin.resource(preemptor).create().getMetadata().getResourceVersion();

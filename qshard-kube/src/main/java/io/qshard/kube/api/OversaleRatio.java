@@ -18,7 +18,7 @@ public final class OversaleRatio {
     /**
      * Node annotation the webhook writes with every allocatable it rewrites: the ratios it actually applied, as
      * {@code cpu=1.5,memory=1.2}. Reported allocatable ÷ this is the real allocatable — not ÷ the ratio annotations,
-     * which the controller may have changed since (the kubelet's next status write applies them).
+     * which the controller may have changed since (the node's next {@code nodes/status} write applies them).
      */
     public static final String APPLIED_ANNOTATION = "qshard.io/oversale-applied";
     /** Largest ratio anything may ever set: 3. */

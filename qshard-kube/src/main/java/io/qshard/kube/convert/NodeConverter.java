@@ -20,7 +20,7 @@ import java.util.Map;
  * its size, names as the kubelet reports them (kube-scheduler 1.20 keys its image states by the reported names and
  * normalises only the pod's image, {@code normalizedImageName}), interned across nodes. Real allocatable divides native cpu/memory by the oversale ratios the webhook
  * <em>applied</em> to the allocatable the object holds ({@value OversaleRatio#APPLIED_ANNOTATION}, docs/architecture.md
- * "Oversale webhook") — not by the ratio annotations the controller sets, which the kubelet's next status write
+ * "Oversale webhook") — not by the ratio annotations the controller sets, which the node's next status write
  * applies: dividing by a freshly lowered ratio would overstate the real capacity prod is placed against. No applied
  * annotation (no webhook, or it was down): allocatable is the real one. Stateless.
  */

@@ -1,5 +1,6 @@
 package io.qshard.core.framework;
 
+import io.qshard.core.booking.BookingPort;
 import io.qshard.core.model.FitArgs;
 import io.qshard.core.model.TopologyArgs;
 import io.qshard.core.pool.NodeRoom;
@@ -23,6 +24,8 @@ import java.util.Objects;
  *                 tools, tests)
  * @param evictions the caps on preemption across tiers, the instance's ({@link EvictionCaps#NONE}: none); DefaultPreemption asks it, the runtime records into it — like the volume binder, a
  *                  collaborator that takes no other part in a decision
+ * @param bookings  books placements on the nodes' Leases for the NodeBooking plugin ({@link BookingPort#NONE}: bookings
+ *                  off) — a collaborator like the volume binder
  */
 public record PluginContext(
         PoolConfig pools,
@@ -30,7 +33,8 @@ public record PluginContext(
         TopologyArgs topology,
         FitArgs fit,
         VolumeBinder volumes,
-        EvictionCaps evictions) {
+        EvictionCaps evictions,
+        BookingPort bookings) {
     public PluginContext {
         Objects.requireNonNull(pools, "pools");
         Objects.requireNonNull(clock, "clock");
@@ -38,6 +42,18 @@ public record PluginContext(
         Objects.requireNonNull(fit, "fit");
         Objects.requireNonNull(volumes, "volumes");
         Objects.requireNonNull(evictions, "evictions");
+        Objects.requireNonNull(bookings, "bookings");
+    }
+
+    /** A context without node bookings. */
+    public PluginContext(
+            PoolConfig pools,
+            Clock clock,
+            TopologyArgs topology,
+            FitArgs fit,
+            VolumeBinder volumes,
+            EvictionCaps evictions) {
+        this(pools, clock, topology, fit, volumes, evictions, BookingPort.NONE);
     }
 
     /** A context without eviction caps. */
@@ -67,22 +83,27 @@ public record PluginContext(
 
     /** This context with a tier's topology arguments. */
     public PluginContext withTopology(TopologyArgs args) {
-        return new PluginContext(pools, clock, args, fit, volumes, evictions);
+        return new PluginContext(pools, clock, args, fit, volumes, evictions, bookings);
     }
 
     /** This context with a tier's fit arguments. */
     public PluginContext withFit(FitArgs args) {
-        return new PluginContext(pools, clock, topology, args, volumes, evictions);
+        return new PluginContext(pools, clock, topology, args, volumes, evictions, bookings);
     }
 
     /** This context with the runtime's volume binder. */
     public PluginContext withVolumes(VolumeBinder binder) {
-        return new PluginContext(pools, clock, topology, fit, binder, evictions);
+        return new PluginContext(pools, clock, topology, fit, binder, evictions, bookings);
     }
 
     /** This context with the instance's eviction caps. */
     public PluginContext withEvictions(EvictionCaps caps) {
-        return new PluginContext(pools, clock, topology, fit, volumes, caps);
+        return new PluginContext(pools, clock, topology, fit, volumes, caps, bookings);
+    }
+
+    /** This context with the runtime's node bookings. */
+    public PluginContext withBookings(BookingPort port) {
+        return new PluginContext(pools, clock, topology, fit, volumes, evictions, port);
     }
 
     /** The room calculator for these pools. */

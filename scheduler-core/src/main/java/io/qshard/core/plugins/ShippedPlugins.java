@@ -1,6 +1,7 @@
 package io.qshard.core.plugins;
 
 import io.qshard.core.framework.PluginRegistry;
+import io.qshard.core.plugins.booking.NodeBooking;
 import io.qshard.core.plugins.complementary.ComplementaryProfile;
 import io.qshard.core.plugins.defaultpreemption.DefaultPreemption;
 import io.qshard.core.plugins.hotspot.AvoidHotNodes;
@@ -39,6 +40,7 @@ public final class ShippedPlugins {
                 .register(NodeVolumeLimits.NAME, ctx -> new NodeVolumeLimits())
                 .register(VolumeBinding.NAME, ctx -> new VolumeBinding(ctx.volumes()))
                 .register(VolumeZone.NAME, ctx -> new VolumeZone())
+                .register(NodeBooking.NAME, NodeBooking::new)
                 .register(LeastAllocated.NAME, ctx -> new LeastAllocated())
                 .register(BalancedAllocation.NAME, ctx -> new BalancedAllocation())
                 .register(ImageLocality.NAME, ctx -> new ImageLocality())

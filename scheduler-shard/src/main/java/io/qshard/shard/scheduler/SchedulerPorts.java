@@ -1,6 +1,7 @@
 package io.qshard.shard.scheduler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.core.booking.NodeBookings;
 import io.qshard.core.model.Tier;
 import io.qshard.shard.binder.Binder;
 import io.qshard.shard.binder.PodBinder;
@@ -29,6 +30,7 @@ import java.util.Objects;
  * @param keeper   keeps the tier's shard map; null except for shard 0 of a sharded tier
  * @param volumes  binds the PVs and provisionings VolumeBinding chose and waits for the PV controller (PreBind)
  * @param preemption deletes the victims of a preemption and writes the nomination
+ * @param bookings  the process's node bookings (shared by its instances), or null when bookings are off
  */
 public record SchedulerPorts(
         PodBinder binder,
@@ -36,7 +38,8 @@ public record SchedulerPorts(
         AckWriter acks,
         MapKeeper keeper,
         VolumeWriter volumes,
-        PreemptionWriter preemption) {
+        PreemptionWriter preemption,
+        NodeBookings bookings) {
     /** How often the volume binder looks whether the PV controller has bound the claims. */
     static final Duration VOLUME_POLL = Duration.ofMillis(500);
 
@@ -45,6 +48,22 @@ public record SchedulerPorts(
         Objects.requireNonNull(reporter, "reporter");
         Objects.requireNonNull(volumes, "volumes");
         Objects.requireNonNull(preemption, "preemption");
+    }
+
+    /** Ports without node bookings. */
+    public SchedulerPorts(
+            PodBinder binder,
+            StatusReporter reporter,
+            AckWriter acks,
+            MapKeeper keeper,
+            VolumeWriter volumes,
+            PreemptionWriter preemption) {
+        this(binder, reporter, acks, keeper, volumes, preemption, null);
+    }
+
+    /** These ports booking placements through {@code shared} (null: bookings off). */
+    public SchedulerPorts withBookings(NodeBookings shared) {
+        return new SchedulerPorts(binder, reporter, acks, keeper, volumes, preemption, shared);
     }
 
     /** Ports that preempt nothing (tests without an apiserver). */

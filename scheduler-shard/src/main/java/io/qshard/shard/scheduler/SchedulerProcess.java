@@ -1,6 +1,7 @@
 package io.qshard.shard.scheduler;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.core.booking.NodeBookings;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.framework.PluginRegistry;
 import io.qshard.core.model.Tier;
@@ -32,16 +33,19 @@ public final class SchedulerProcess {
     private final List<TierScheduler> schedulers;
     private final io.qshard.shard.shardmap.ShardMapWatcher shardMaps;
     private final List<io.qshard.kube.leader.LeaderElection> elections = new ArrayList<>();
+    private final NodeBookings bookings;
 
     private SchedulerProcess(
             KubernetesClient client,
             ClusterInformers informers,
             List<TierScheduler> schedulers,
-            io.qshard.shard.shardmap.ShardMapWatcher shardMaps) {
+            io.qshard.shard.shardmap.ShardMapWatcher shardMaps,
+            NodeBookings bookings) {
         this.client = client;
         this.informers = informers;
         this.schedulers = schedulers;
         this.shardMaps = shardMaps;
+        this.bookings = bookings;
     }
 
     /** One instance to run: a tier and one of its shards. */
@@ -64,6 +68,23 @@ public final class SchedulerProcess {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether a process running {@code instances} with {@code settings} books its placements: {@code ON} and
+     * {@code OFF} as said; {@code AUTO} books when leader election is configured ({@code --lease-namespace}: replicas
+     * elect a leader per instance, so the leaders of two tiers may sit in two processes) or when the instances are not
+     * every shard of every tier of {@code config}. Only a lone process running everything has one placement ledger
+     * for all of qshard's placements and needs none.
+     */
+    public static boolean booksNodes(SchedulerSettings settings, QshardConfig config, List<Instance> instances) {
+        return switch (settings.nodeBookings()) {
+            case ON -> true;
+            case OFF -> false;
+            case AUTO ->
+                settings.leaseNamespace() != null
+                        || !new java.util.HashSet<>(instances).containsAll(allShards(config.tiers()));
+        };
     }
 
     /**
@@ -146,6 +167,12 @@ public final class SchedulerProcess {
             }
             shardMaps = new io.qshard.shard.shardmap.ShardMapWatcher(client);
         }
+        NodeBookings bookings = booksNodes(settings, config, instances)
+                ? new NodeBookings(
+                        new ApiNodeBookings(client, settings.bookingNamespace()),
+                        clock,
+                        NodeBookings.ttlFor(settings.volumeBindTimeout()))
+                : null;
         for (Instance i : instances) {
             TierScheduler s = new TierScheduler(
                     i.tier(),
@@ -154,7 +181,8 @@ public final class SchedulerProcess {
                     registry,
                     settings,
                     clock,
-                    SchedulerPorts.forApi(client, i.tier(), i.shard(), settings, clock));
+                    SchedulerPorts.forApi(client, i.tier(), i.shard(), settings, clock)
+                            .withBookings(bookings));
             s.joinLedger(ledger);
             informers.addListener(s);
             if (shardMaps != null) {
@@ -186,8 +214,22 @@ public final class SchedulerProcess {
                     List.of(),
                     out -> out.sample((double) watcher.refused.sum()));
         }
+        if (bookings != null) {
+            NodeBookings b = bookings;
+            metrics.counterWithCallback(
+                    "qshard_node_bookings_total",
+                    "Node bookings by result: booked, refused (node booked up by other processes), conflict (a write "
+                            + "that lost the race and was retried), failed",
+                    List.of("result"),
+                    out -> {
+                        out.sample((double) b.booked.sum(), "booked");
+                        out.sample((double) b.refused.sum(), "refused");
+                        out.sample((double) b.conflicts.sum(), "conflict");
+                        out.sample((double) b.failed.sum(), "failed");
+                    });
+        }
         schedulers.forEach(TierScheduler::start);
-        SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps);
+        SchedulerProcess process = new SchedulerProcess(client, informers, schedulers, shardMaps, bookings);
         if (settings.leaseNamespace() != null) {
             for (TierScheduler s : schedulers) {
                 process.elections.add(new io.qshard.kube.leader.LeaderElection(
@@ -210,10 +252,18 @@ public final class SchedulerProcess {
                                 : i.tier().name())
                         .toList(),
                 NativeTlsHttpClientFactory.available() ? "BoringSSL via netty-tcnative" : "JDK JSSE",
-                settings.leaseNamespace() != null
-                        ? ", leader election in " + settings.leaseNamespace() + " as " + settings.identity()
-                        : "");
+                (settings.leaseNamespace() != null
+                                ? ", leader election in " + settings.leaseNamespace() + " as " + settings.identity()
+                                : "")
+                        + (bookings != null
+                                ? ", node bookings on Leases in " + settings.bookingNamespace()
+                                : ", node bookings off"));
         return process;
+    }
+
+    /** The process's node bookings, empty when they are off ({@link #booksNodes}). */
+    public java.util.Optional<NodeBookings> bookings() {
+        return java.util.Optional.ofNullable(bookings);
     }
 
     public List<TierScheduler> schedulers() {

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param volumeBindTimeout        how long PreBind waits for kube-controller-manager's PV controller to bind the claims
  *                                 VolumeBinding chose before the binding fails and the pod is retried (kube-scheduler's
  *                                 {@code bindTimeoutSeconds}, 600 s there; {@link #DEFAULT_VOLUME_BIND_TIMEOUT} here)
+ * @param nodeBookings             whether each placement is booked on its node's Lease before the binding (the guard
+ *                                 against scheduler processes over-booking a node, docs/architecture.md "Node
+ *                                 bookings"); {@link BookingMode#AUTO} is resolved by {@link SchedulerProcess}
  */
 public record SchedulerSettings(
         int bindConcurrency,
@@ -31,7 +34,8 @@ public record SchedulerSettings(
         Duration leaseDuration,
         Duration renewDeadline,
         Duration retryPeriod,
-        Duration volumeBindTimeout) {
+        Duration volumeBindTimeout,
+        BookingMode nodeBookings) {
     /** Default {@code --volume-bind-timeout}: a static PV binds in about a second, a cloud disk provisions in a minute. */
     public static final Duration DEFAULT_VOLUME_BIND_TIMEOUT = Duration.ofSeconds(120);
 
@@ -49,6 +53,43 @@ public record SchedulerSettings(
         if (volumeBindTimeout.isNegative() || volumeBindTimeout.isZero()) {
             throw new IllegalArgumentException("--volume-bind-timeout must be > 0, was " + volumeBindTimeout);
         }
+        Objects.requireNonNull(nodeBookings, "nodeBookings");
+    }
+
+    /**
+     * {@code --node-bookings}: {@link #ON} books every placement on its node's Lease (one write, or a read and a write,
+     * per placement); {@link #OFF} books nothing (the process's placement ledger alone keeps its tiers apart); {@link
+     * #AUTO} is on with leader election ({@code --lease-namespace}) or when the process does not run every shard of
+     * every tier; off only for a lone process that runs everything (no other qshard scheduler places on its nodes).
+     */
+    public enum BookingMode {
+        AUTO,
+        ON,
+        OFF
+    }
+
+    /** Without node bookings ({@link BookingMode#OFF}: the Java API's default; {@code qshard run} defaults to AUTO). */
+    public SchedulerSettings(
+            int bindConcurrency,
+            double scheduledEventsPerSecond,
+            double failedEventsPerSecond,
+            String leaseNamespace,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod,
+            Duration volumeBindTimeout) {
+        this(
+                bindConcurrency,
+                scheduledEventsPerSecond,
+                failedEventsPerSecond,
+                leaseNamespace,
+                identity,
+                leaseDuration,
+                renewDeadline,
+                retryPeriod,
+                volumeBindTimeout,
+                BookingMode.OFF);
     }
 
     /** With the default volume bind timeout. */
@@ -105,7 +146,8 @@ public record SchedulerSettings(
                 lease,
                 renew,
                 retry,
-                volumeBindTimeout);
+                volumeBindTimeout,
+                nodeBookings);
     }
 
     /** @return these settings with PreBind waiting at most {@code timeout} for the claims to be bound */
@@ -119,7 +161,31 @@ public record SchedulerSettings(
                 leaseDuration,
                 renewDeadline,
                 retryPeriod,
-                timeout);
+                timeout,
+                nodeBookings);
+    }
+
+    /** @return these settings with node bookings {@code mode} */
+    public SchedulerSettings withNodeBookings(BookingMode mode) {
+        return new SchedulerSettings(
+                bindConcurrency,
+                scheduledEventsPerSecond,
+                failedEventsPerSecond,
+                leaseNamespace,
+                identity,
+                leaseDuration,
+                renewDeadline,
+                retryPeriod,
+                volumeBindTimeout,
+                mode);
+    }
+
+    /**
+     * The namespace of the booking Leases {@code qshard-book-<node>}: the election's ({@code --lease-namespace},
+     * {@code qshard-system} as deployed), else {@code default}, which every cluster has.
+     */
+    public String bookingNamespace() {
+        return leaseNamespace != null ? leaseNamespace : "default";
     }
 
     /** $POD_NAME, else host name and pid. */

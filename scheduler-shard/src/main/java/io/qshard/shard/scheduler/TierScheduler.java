@@ -12,6 +12,7 @@ import io.qshard.core.framework.Profile;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
 import io.qshard.core.model.Tier;
+import io.qshard.core.plugins.booking.NodeBooking;
 import io.qshard.core.preemption.CrossTierCaps;
 import io.qshard.core.queue.QueuedPod;
 import io.qshard.core.queue.SchedulingQueue;
@@ -28,6 +29,7 @@ import io.qshard.shard.usage.UsageTracker;
 import io.qshard.shard.volume.VolumeWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -97,7 +99,13 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
 
     private final SchedulerMetrics metrics = new SchedulerMetrics();
     private final UsageTracker usage;
+    /** Where PreBind steps run without node bookings (null: the profile has none, or bookings are on). */
     private final ExecutorService preBind;
+    /** Where PreBind steps run with node bookings (a volume lane and a booking lane), else null. */
+    private final PreBindLanes lanes;
+    /** Node bookings of this instance (its process's {@link io.qshard.core.booking.NodeBookings}), or null: off. */
+    private final StateBookings bookings;
+
     private long nextUsageTick;
     private boolean usageChanged;
     private PlacementLedger ledger = new PlacementLedger();
@@ -157,11 +165,23 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         // the instance's cross-tier eviction caps: DefaultPreemption reads them, PreemptionSteps records into them
         CrossTierCaps caps =
                 new CrossTierCaps(m.maxEvictionsPerMinute(), m.maxPerNode(), m.maxPerWorkload(), m.cooldown());
-        Profile profile = Profile.build(
-                tier,
-                registry,
-                new PluginContext(config.pools(), clock).withVolumes(volumes).withEvictions(caps));
-        this.preBind = profile.preBinds().isEmpty() ? null : preBindExecutor(settings.bindConcurrency(), name);
+        this.bookings =
+                ports.bookings() == null ? null : new StateBookings(state, ports.bookings(), this::preBindFence, clock);
+        // with bookings every pod has a PreBind: pods without volumes take the booking lane, never the volume waits
+        this.lanes = bookings == null
+                ? null
+                : new PreBindLanes(
+                        preBindExecutor(settings.bindConcurrency(), name + "-prebind"),
+                        preBindExecutor(settings.bindConcurrency(), name + "-book"));
+        PluginContext context = new PluginContext(config.pools(), clock)
+                .withVolumes(lanes == null ? volumes : lanes.recording(volumes))
+                .withEvictions(caps);
+        Profile profile = bookings == null
+                ? Profile.build(tier, registry, context)
+                : Profile.build(withNodeBooking(tier), registry, context.withBookings(bookings));
+        this.preBind = lanes != null || profile.preBinds().isEmpty()
+                ? null
+                : preBindExecutor(settings.bindConcurrency(), name + "-prebind");
         var assumed = new HashMap<String, String>();
         var nodes = new HashMap<String, Node>();
         RuntimeSteps runtime = new RuntimeSteps(
@@ -169,7 +189,7 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                         state, assumed, p -> ledger.assumed(this, p), uid -> ledger.forgotten(this, uid))),
                 List.of(new LeasePermit(() -> leading, gate)),
                 new ApiBind(binder, () -> leading),
-                preBind == null ? Runnable::run : preBind,
+                lanes != null ? lanes : preBind == null ? Runnable::run : preBind,
                 (plugin, point, pod, e) -> {
                     metrics.errors.increment();
                     LOG.error(
@@ -200,6 +220,31 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     }
 
     /**
+     * {@code tier} with the NodeBooking plugin first (by class name: any registry builds it), so that a pod is booked
+     * before any other PreBind writes for it (VolumeBinding's claims); moved to the front if its plugins name it.
+     */
+    private static Tier withNodeBooking(Tier tier) {
+        String byClass = NodeBooking.class.getName();
+        List<String> plugins = new ArrayList<>(tier.plugins().size() + 1);
+        plugins.add(byClass);
+        for (String p : tier.plugins()) {
+            if (!p.equals(NodeBooking.NAME) && !p.equals(byClass)) {
+                plugins.add(p);
+            }
+        }
+        return new Tier(
+                tier.name(),
+                tier.schedulerName(),
+                tier.priority(),
+                tier.poolRule(),
+                plugins,
+                tier.scoreWeights(),
+                tier.shards(),
+                tier.topology(),
+                tier.fit());
+    }
+
+    /**
      * Where PreBind runs: never on the decision thread, only for pods a PreBind plugin has work for (VolumeBinding:
      * claims to bind, whose step waits up to {@code --volume-bind-timeout} for the PV controller, mostly asleep). At
      * most {@code threads} ({@code --bind-concurrency}, default 32) PreBinds run — wait — at once per instance; the
@@ -207,17 +252,18 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
      * whose instance lost its lease, ends at once when it starts). Idle threads end after a minute. The queue never
      * pushes back on the decision thread: a pod in PreBind has no binding in the binder yet, so it does not count
      * against the binder's capacity either, and the thread goes on deciding (kube-scheduler runs every binding cycle
-     * in its own goroutine). Work handed over after shutdown is dropped (the instance is stopping).
+     * in its own goroutine). Work handed over after shutdown is dropped (the instance is stopping). With node bookings
+     * there are two such pools, one for pods with volume work and one for the others ({@link PreBindLanes}).
      */
-    private static ThreadPoolExecutor preBindExecutor(int threads, String name) {
+    private static ThreadPoolExecutor preBindExecutor(int threads, String threadName) {
         ThreadPoolExecutor e = new ThreadPoolExecutor(
                 threads,
                 threads,
                 60,
                 TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
-                r -> daemon(r, name + "-prebind"),
-                (r, executor) -> LOG.debug("{}: pre-bind step dropped, the scheduler is stopping", name));
+                r -> daemon(r, threadName),
+                (r, executor) -> LOG.debug("{}: pre-bind step dropped, the scheduler is stopping", threadName));
         e.allowCoreThreadTimeOut(true);
         return e;
     }
@@ -470,6 +516,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
         if (preBind != null) {
             preBind.shutdownNow();
         }
+        if (lanes != null) {
+            lanes.shutdownNow();
+        }
     }
 
     private void join() {
@@ -694,6 +743,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     }
 
     private void forgetPod(String uid) {
+        if (bookings != null) {
+            bookings.podGone(uid); // deleted or finished: a booking of it counts no more
+        }
         cycling.remove(uid); // its PreBind, if any, stops
         decision.assumed().remove(uid);
         preemptions.forget(uid);
@@ -827,6 +879,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
             usageChanged = false;
             queue.onClusterEvent();
         }
+        if (bookings != null) {
+            bookings.expire();
+        }
         lastSnapshot = state.snapshot(); // for /metrics and explain while idle; snapshots are immutable and cheap
         activeCount = lastSnapshot.size();
         handoff.tick(clock.instant());
@@ -883,6 +938,9 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
     private void handOver(QueuedPod q, CycleOutcome.Reserved r) {
         AtomicBoolean settled = new AtomicBoolean();
         try {
+            if (lanes != null) {
+                lanes.starting(r.pod());
+            }
             framework.bind(r, result -> {
                 if (settled.compareAndSet(false, true)) {
                     inbox.add(() -> {
@@ -968,13 +1026,18 @@ public final class TierScheduler implements ClusterEventListener, ShardMapWatche
                 renominate(q.pod());
             }
             case FAILED -> {
-                metrics.bindErrors.increment();
-                LOG.warn(
-                        "tier {}: binding {} to {} failed: {} (retrying with backoff)",
-                        tier.name(),
-                        pod.key(),
-                        r.node(),
-                        result.message());
+                if (NodeBooking.isRefusal(result.message())) { // expected contention: not a bind error
+                    LOG.debug("tier {}: {} not booked on {}: {}", tier.name(), pod.key(), r.node(), result.message());
+                    reporter.unschedulable(pod, result.message() + " (retrying with backoff)");
+                } else {
+                    metrics.bindErrors.increment();
+                    LOG.warn(
+                            "tier {}: binding {} to {} failed: {} (retrying with backoff)",
+                            tier.name(),
+                            pod.key(),
+                            r.node(),
+                            result.message());
+                }
                 unreserve(r);
                 queue.requeueAfterError(q);
                 renominate(q.pod());
