@@ -19,7 +19,7 @@ CACHE="${QSHARD_CACHE:-$HOME/.cache/qshard}"
 BIN_DIR="$CACHE/k8s-$K8S_VERSION/bin"
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet)
 APT_PACKAGES=(golang-go etcd-server rsync jq golang-github-modern-go-reflect2-dev dpkg-dev
-  containerd runc containernetworking-plugins busybox-static)
+  containerd runc containernetworking-plugins busybox-static iproute2)
 IMAGE_TAR="$CACHE/images/qshard-busybox-1.0.tar"
 
 log() { printf '[install-control-plane] %s\n' "$*" >&2; }

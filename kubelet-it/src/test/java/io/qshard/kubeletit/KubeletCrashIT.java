@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A JVM running a kubelet node with a busy-loop pod is stopped with SIGTERM (the shutdown hooks sweep the run) or
  * SIGKILL (no Java code runs: pdeathsig kills the kubelet and containerd, but the shim and the busy loop outlive them
  * — which is why the sweep goes by cgroup — until the next start's reaper runs). Either way nothing is left: no
- * process in the run's cgroups, no cgroup, bridge, mount, changed sysctl or run directory.
+ * process in the run's cgroups, no cgroup, bridge, mount, changed sysctl or run directory. The same holds for a
+ * SIGTERM while the node is still starting (the shutdown hook waits until the start has stopped, then sweeps).
  */
 class KubeletCrashIT {
     private static final List<String> SYSCTLS = List.of(
@@ -48,17 +50,7 @@ class KubeletCrashIT {
     @ValueSource(strings = {"SIGTERM", "SIGKILL"})
     void aStoppedJvmLeavesNothingOfItsKubeletNodeBehind(String signal) throws IOException {
         List<String> sysctlsBefore = sysctls();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process jvm = new ProcessBuilder(
-                        java.toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        LocalClusterMain.class.getName(),
-                        "--kubelet-nodes",
-                        "1",
-                        "--busy-pod")
-                .redirectErrorStream(true)
-                .start();
+        Process jvm = child("--kubelet-nodes", "1", "--busy-pod");
         List<String> out = new CopyOnWriteArrayList<>();
         ProcessOutput.drain(jvm, out);
         try {
@@ -102,20 +94,93 @@ class KubeletCrashIT {
             }
             assertThat(busy).as("busy loop").noneMatch(KubeletCrashIT::alive);
             assertThat(shims).as("shims").noneMatch(KubeletCrashIT::alive);
-            try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-                assertThat(hierarchies.map(h -> h.resolve(cgroup)))
-                        .as("run cgroups")
-                        .noneMatch(Files::exists);
-            }
             assertThat(Path.of("/sys/class/net", bridge)).as("bridge").doesNotExist();
-            assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(runDir.toString());
-            assertThat(sysctls()).as("host sysctls").isEqualTo(sysctlsBefore);
-            assertThat(runDir)
-                    .as("run dir removed; child output:%n%s", String.join("\n", out))
-                    .doesNotExist();
+            assertRunGone(runDir, sysctlsBefore, out);
         } finally {
             jvm.destroyForcibly();
+            KubeletRun.reapStale(); // a failed assertion above must not leave the run behind either
+            LocalControlPlane.reapStaleRuns();
         }
+    }
+
+    @Test
+    void aJvmStoppedWhileItsKubeletNodeStartsLeavesNothingBehind() throws IOException {
+        List<String> sysctlsBefore = sysctls();
+        Process jvm = child("--kubelet-nodes", "1");
+        List<String> out = new CopyOnWriteArrayList<>();
+        ProcessOutput.drain(jvm, out);
+        try {
+            Path runDir = await().atMost(Duration.ofSeconds(150))
+                    .until(() -> runOf(jvm.pid()), r -> r.isPresent() || !jvm.isAlive())
+                    .orElseThrow(() -> new AssertionError("no kubelet run of the child; output:\n" + out));
+            // containerd and the kubelet started: the launcher is waiting for the node to be Ready
+            await().atMost(Duration.ofSeconds(150))
+                    .ignoreExceptions()
+                    .until(() ->
+                            Files.readAllLines(runDir.resolve("children.pids")).size() >= 2 || !jvm.isAlive());
+            assertThat(out).as("child output").doesNotContain("ready");
+            assertThat(jvm.isAlive()).as("child still starting").isTrue();
+
+            jvm.destroy();
+            await().atMost(Duration.ofSeconds(180)).until(() -> !jvm.isAlive());
+
+            assertThat(processesNaming(runDir)).as("processes of the run").isEmpty();
+            assertRunGone(runDir, sysctlsBefore, out);
+        } finally {
+            jvm.destroyForcibly();
+            KubeletRun.reapStale();
+            LocalControlPlane.reapStaleRuns();
+        }
+    }
+
+    /** {@code LocalClusterMain} in a child JVM with this JVM's class path (and kubelet cache, when set). */
+    private static Process child(String... args) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+        if (System.getProperty("qshard.cache") != null) { // the child must find the same kubelet and image
+            command.add("-Dqshard.cache=" + System.getProperty("qshard.cache"));
+        }
+        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        command.add(LocalClusterMain.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** The kubelet run directory whose {@code owner.pid} names {@code pid}. */
+    private static Optional<Path> runOf(long pid) throws IOException {
+        try (Stream<Path> runs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return runs.filter(r -> r.getFileName().toString().startsWith(KubeletRun.PREFIX))
+                    .filter(r -> {
+                        try {
+                            return Files.readString(r.resolve("owner.pid"))
+                                    .trim()
+                                    .equals(Long.toString(pid));
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .findFirst();
+        }
+    }
+
+    /** Live processes whose command line names {@code dir}. */
+    private static List<Long> processesNaming(Path dir) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                try {
+                    String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                    if (cmdline.contains(dir.toString()) && alive(pid)) {
+                        pids.add(pid);
+                    }
+                } catch (IOException e) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return pids;
     }
 
     private static String value(List<String> out, String prefix) {
@@ -157,5 +222,19 @@ class KubeletCrashIT {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** No cgroup of the run in any hierarchy, no mount naming its directory, the host's sysctls as before, no run dir. */
+    private static void assertRunGone(Path runDir, List<String> sysctlsBefore, List<String> out) throws IOException {
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            assertThat(hierarchies.map(h -> h.resolve(runDir.getFileName().toString())))
+                    .as("run cgroups; child output:%n%s", String.join("\n", out))
+                    .noneMatch(Files::exists);
+        }
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(runDir.toString());
+        assertThat(sysctls()).as("host sysctls").isEqualTo(sysctlsBefore);
+        assertThat(runDir)
+                .as("run dir removed; child output:%n%s", String.join("\n", out))
+                .doesNotExist();
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,20 +28,24 @@ final class KubeletLauncher {
     private final KubeletCommand.Host host;
     private final LocalControlPlane cp;
     private final KubernetesClient admin;
+    private final BooleanSupplier closing;
 
+    /** {@code closing}: the set is being closed; each step checks it first and then throws (nothing more is made). */
     KubeletLauncher(
             KubeletRun run,
             KubeletTools tools,
             KubeletOptions options,
             KubeletCommand.Host host,
             LocalControlPlane cp,
-            KubernetesClient admin) {
+            KubernetesClient admin,
+            BooleanSupplier closing) {
         this.run = run;
         this.tools = tools;
         this.options = options;
         this.host = host;
         this.cp = cp;
         this.admin = admin;
+        this.closing = closing;
     }
 
     /** Daemons of one node being started. */
@@ -82,6 +87,7 @@ final class KubeletLauncher {
                 run.dir().resolve("resolv.conf"));
         write(d.resolve("kubelet.sh"), NodeRuntimeConfig.kubeletScript(n, HostCgroups.ROOT, kubeletCmd));
 
+        checkOpen(n);
         s.containerd = ManagedProcess.start(
                 n.nodeName() + "/containerd",
                 List.of(
@@ -95,6 +101,7 @@ final class KubeletLauncher {
                 n.logs().resolve("containerd.log"));
         run.record(KubeletRun.CHILDREN, Long.toString(s.containerd.pid()));
         awaitContainerd(n, s.containerd);
+        checkOpen(n);
         Ctr.run(
                 tools,
                 n,
@@ -102,6 +109,7 @@ final class KubeletLauncher {
                 60);
         long tImported = System.nanoTime();
 
+        checkOpen(n);
         s.kubelet = ManagedProcess.start(
                 n.nodeName() + "/kubelet",
                 List.of(
@@ -143,7 +151,7 @@ final class KubeletLauncher {
             if (Files.exists(n.socket()) && Ctr.succeeds(tools, n, List.of("version"))) {
                 return;
             }
-            pause(100);
+            pause(n, 100);
         }
         throw fail(n, containerd, "containerd did not answer on " + n.socket() + " within 30 s");
     }
@@ -168,7 +176,7 @@ final class KubeletLauncher {
             } catch (KubernetesClientException e) {
                 LOG.debug("reading node {}: {}", n.nodeName(), e.toString());
             }
-            pause(200);
+            pause(n, 200);
         }
         throw fail(n, s.kubelet, "node " + n.nodeName() + " not Ready after " + options.startTimeout());
     }
@@ -215,7 +223,14 @@ final class KubeletLauncher {
         }
     }
 
-    private static void pause(long millis) {
+    private void checkOpen(NodeLayout n) {
+        if (closing.getAsBoolean()) {
+            throw new ControlPlaneException("kubelet node " + n.nodeName() + ": the nodes were closed during start");
+        }
+    }
+
+    private void pause(NodeLayout n, long millis) {
+        checkOpen(n);
         try {
             Thread.sleep(millis); // polling external daemons during startup
         } catch (InterruptedException e) {

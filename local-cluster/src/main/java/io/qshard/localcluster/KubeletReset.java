@@ -19,8 +19,11 @@ final class KubeletReset {
     /** Labels, annotations and status resources the ITs put on kubelet nodes. */
     static final List<String> LABELS = List.of("qshard.io/oversale");
 
-    static final List<String> ANNOTATIONS =
-            List.of("qshard.io/cpu-oversale-ratio", "qshard.io/memory-oversale-ratio", "qshard.io/oversale-applied");
+    static final List<String> ANNOTATIONS = List.of(
+            "qshard.io/cpu-oversale-ratio",
+            "qshard.io/memory-oversale-ratio",
+            "qshard.io/oversale-applied",
+            "qshard.io/oversale-scaled");
     static final List<String> STATUS_RESOURCES = List.of("qshard.io/batch-cpu", "qshard.io/batch-memory");
     private static final Logger LOG = LoggerFactory.getLogger(KubeletReset.class);
 
@@ -28,7 +31,13 @@ final class KubeletReset {
 
     static void reset(KubernetesClient client, List<KubeletNode> nodes) {
         long t0 = System.nanoTime();
-        deletePods(client, nodes, Duration.ofSeconds(30));
+        if (!deletePods(client, nodes, Duration.ofSeconds(30))) {
+            throw new ControlPlaneException(
+                    "kubelet node reset: pod cgroups still present 30 s after deleting the pods: "
+                            + nodes.stream()
+                                    .flatMap(n -> podCgroups(n).stream())
+                                    .toList());
+        }
         for (KubeletNode n : nodes) {
             Node node = client.nodes().withName(n.name()).get();
             if (node == null) {
@@ -89,14 +98,18 @@ final class KubeletReset {
                 .mutatingWebhookConfigurations()
                 .withLabel("qshard.io/it", "true")
                 .delete();
+        nodes.forEach(KubeletRestore::liftQosLimits);
+        KubeletRestore.awaitOwnAllocatable(client, nodes, Duration.ofSeconds(60));
         LOG.info("kubelet nodes reset in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**
      * Force-deletes (grace 0) every pod bound to the nodes and waits, up to {@code timeout}, until no pod cgroup is
      * left under the nodes' {@code kubepods} (cpu hierarchy): the kubelets stopped the containers.
+     *
+     * @return whether the pod cgroups are gone (false: still there after {@code timeout}, logged)
      */
-    static void deletePods(KubernetesClient client, List<KubeletNode> nodes, Duration timeout) {
+    static boolean deletePods(KubernetesClient client, List<KubeletNode> nodes, Duration timeout) {
         for (KubeletNode n : nodes) {
             try {
                 client.pods()
@@ -111,19 +124,28 @@ final class KubeletReset {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (nodes.stream().allMatch(n -> podCgroups(n).isEmpty())) {
-                return;
+                return true;
             }
-            try {
-                Thread.sleep(100); // polling the kubelets' cgroup cleanup
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            if (!pause(100)) {
+                return false;
             }
         }
         LOG.warn(
                 "pod cgroups still present after {}: {}",
                 timeout,
                 nodes.stream().flatMap(n -> podCgroups(n).stream()).toList());
+        return false;
+    }
+
+    /** Polling the kubelets; false when interrupted (the flag is kept). */
+    static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis); // polling the kubelets' cgroup cleanup and status updates
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The {@code pod*} cgroups of a node (Guaranteed, Burstable, BestEffort) in the cpu hierarchy. */

@@ -3,12 +3,15 @@ package io.qshard.localcluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,55 +19,129 @@ import org.slf4j.LoggerFactory;
  * Removes everything one kubelet run put on the host, from what its run directory recorded — the same code for
  * {@link KubeletNodes#close()}, the shutdown hook and {@link KubeletRun#reapStale()} after a crash (plan §3.5):
  * the daemons by pid, every other process by the run's cgroups (freeze, SIGKILL, thaw, until none is left), mounts
- * under the run directory, the cgroups (depth-first, retried), the bridges, changed sysctls, the directory. Never
- * throws; stateless and safe to call concurrently for different runs.
+ * under the run directory, the cgroups (depth-first, retried), the bridges, changed sysctls, and the directory once
+ * nothing else is left. Never throws; stateless and safe to call concurrently for different runs.
  */
 final class KubeletTeardown {
     private static final Logger LOG = LoggerFactory.getLogger(KubeletTeardown.class);
 
     private KubeletTeardown() {}
 
-    /** Sweeps the run in {@code runDir}; returns a one-line summary of what it removed (also logged). */
+    /** Sweeps the run in {@code runDir} on this host; returns a one-line summary of what it did (also logged). */
     static String sweep(Path runDir) {
+        return sweep(runDir, HostCgroups.ROOT, Path.of("/sys/class/net"), Duration.ofSeconds(10));
+    }
+
+    /**
+     * Sweeps the run in {@code runDir} with the cgroup hierarchies under {@code cgroupRoot} and the network devices
+     * under {@code netRoot}, retrying a cgroup that is still busy for {@code cgroupRetry}. Each step runs even when an
+     * earlier one failed. The run directory is deleted only when nothing of the run is left (no process in its
+     * cgroups, no cgroup, no recorded bridge); otherwise it stays, with a warning naming what is left, so the next
+     * {@link KubeletRun#reapStale()} retries.
+     */
+    static String sweep(Path runDir, Path cgroupRoot, Path netRoot, Duration cgroupRetry) {
         long t0 = System.nanoTime();
         List<String> done = new ArrayList<>();
-        try {
-            int daemons = killDaemons(runDir);
-            done.add(daemons + " daemon(s) stopped");
-            String cgroupName = read(runDir.resolve(KubeletRun.CGROUP)).trim();
-            if (cgroupName.startsWith(KubeletRun.PREFIX)) {
-                HostCgroups cgroups = new HostCgroups(HostCgroups.ROOT, cgroupName);
-                done.add(killAll(cgroups) + " process(es) killed by cgroup");
-                unmount(runDir, done);
-                List<Path> left = removeCgroups(cgroups);
+        step(runDir, "stopping the daemons", () -> done.add(killDaemons(runDir) + " daemon(s) stopped"));
+        HostCgroups cgroups = cgroupName(runDir)
+                .map(name -> new HostCgroups(cgroupRoot, name))
+                .orElse(null);
+        if (cgroups != null) {
+            step(runDir, "killing by cgroup", () -> done.add(killAll(cgroups) + " process(es) killed by cgroup"));
+        }
+        step(runDir, "unmounting", () -> unmount(runDir, done));
+        if (cgroups != null) {
+            step(runDir, "removing the cgroups", () -> {
+                List<Path> left = removeCgroups(cgroups, cgroupRetry);
                 done.add(left.isEmpty() ? "cgroups removed" : "cgroups NOT removed: " + left);
-            }
-            for (String bridge :
-                    read(runDir.resolve(KubeletRun.BRIDGES)).lines().toList()) {
-                if (!bridge.isBlank() && Files.exists(Path.of("/sys/class/net", bridge))) {
-                    run(List.of("ip", "link", "del", bridge));
+            });
+        }
+        List<String> bridges = read(runDir.resolve(KubeletRun.BRIDGES))
+                .lines()
+                .map(String::trim)
+                .filter(b -> !b.isEmpty())
+                .toList();
+        for (String bridge : bridges) {
+            step(runDir, "deleting bridge " + bridge, () -> {
+                if (Files.exists(netRoot.resolve(bridge))) {
+                    run(List.of(ip(), "link", "del", bridge));
                     done.add("bridge " + bridge + " deleted");
                 }
-            }
-            restoreSysctls(runDir, done);
-        } catch (RuntimeException e) {
-            LOG.warn("error while sweeping kubelet run {}", runDir, e);
+            });
         }
-        RunDirectory.deleteTree(runDir);
+        step(runDir, "restoring sysctls", () -> restoreSysctls(runDir, done));
+        List<String> left = leftovers(cgroups, bridges, netRoot);
+        if (left.isEmpty()) {
+            RunDirectory.deleteTree(runDir);
+        } else {
+            LOG.warn("kubelet run {} NOT fully removed, keeping its directory for the next start: {}", runDir, left);
+            done.add("run directory kept, left: " + String.join("; ", left));
+        }
         String summary = "kubelet run " + runDir + " swept in " + (System.nanoTime() - t0) / 1_000_000 + " ms: "
                 + String.join(", ", done);
         LOG.info(summary);
         return summary;
     }
 
+    private static void step(Path runDir, String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("error while sweeping kubelet run {}: {}", runDir, what, e);
+        }
+    }
+
+    /** The run's cgroup name (recorded, else the directory's name; both {@code qshard-kl-<id>}); empty if neither. */
+    static Optional<String> cgroupName(Path runDir) {
+        String recorded = read(runDir.resolve(KubeletRun.CGROUP)).trim();
+        for (String name : List.of(recorded, runDir.getFileName().toString())) {
+            if (name.matches(Pattern.quote(KubeletRun.PREFIX) + "[0-9a-z]+")) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What of the run is still on the host: processes in its cgroups, its cgroups, its bridges. */
+    private static List<String> leftovers(HostCgroups cgroups, List<String> bridges, Path netRoot) {
+        List<String> left = new ArrayList<>();
+        try {
+            if (cgroups != null) {
+                Set<Long> pids = cgroups.pids();
+                if (!pids.isEmpty()) {
+                    left.add("processes " + pids);
+                }
+                List<Path> dirs = cgroups.directories();
+                if (!dirs.isEmpty()) {
+                    left.add("cgroups " + dirs);
+                }
+            }
+            for (String bridge : bridges) {
+                if (Files.exists(netRoot.resolve(bridge))) {
+                    left.add("bridge " + bridge);
+                }
+            }
+        } catch (RuntimeException e) {
+            left.add("unknown: " + e);
+        }
+        return left;
+    }
+
+    private static String ip() {
+        return Files.isExecutable(KubeletTools.IP) ? KubeletTools.IP.toString() : "ip";
+    }
+
     /** SIGTERM to the recorded daemons (only if their command line still names the run), SIGKILL after 5 s. */
     private static int killDaemons(Path runDir) {
         List<ProcessHandle> ours = new ArrayList<>();
         for (String line : read(runDir.resolve(KubeletRun.CHILDREN)).lines().toList()) {
-            if (line.isBlank()) {
-                continue;
+            long pid;
+            try {
+                pid = Long.parseLong(line.trim());
+            } catch (NumberFormatException e) {
+                continue; // blank or torn (the JVM died while appending)
             }
-            ProcessHandle.of(Long.parseLong(line.trim()))
+            ProcessHandle.of(pid)
                     .filter(h -> alive(h.pid()) && cmdline(h.pid()).contains(runDir.toString()))
                     .ifPresent(ours::add);
         }
@@ -101,8 +178,8 @@ final class KubeletTeardown {
         return killed;
     }
 
-    private static List<Path> removeCgroups(HostCgroups cgroups) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    private static List<Path> removeCgroups(HostCgroups cgroups, Duration retry) {
+        long deadline = System.nanoTime() + retry.toNanos();
         List<Path> left = cgroups.removeOnce();
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             pause(100);

@@ -22,11 +22,14 @@ public record KubeletTools(Path kubelet, Path containerd, Path ctr, Path cniBinD
 
     static final Path UNSHARE = Path.of("/usr/bin/unshare");
     static final Path NSENTER = Path.of("/usr/bin/nsenter");
+    /** iproute2's {@code ip} ({@code /sbin/ip} with and without merged {@code /usr}); deletes the run's bridges. */
+    static final Path IP = Path.of("/sbin/ip");
 
     /**
      * Resolves everything from the cache and the usual Debian paths.
      *
-     * @throws ControlPlaneException naming every missing piece and the install script
+     * @throws ControlPlaneException naming every missing piece (also util-linux's {@code unshare}/{@code nsenter} and
+     *     iproute2's {@code ip}) and the install script
      */
     public static KubeletTools locate() {
         Path cache = KubeBinaries.cacheDir(System.getProperty("qshard.cache"), System.getenv());
@@ -56,6 +59,13 @@ public record KubeletTools(Path kubelet, Path containerd, Path ctr, Path cniBinD
         for (Path p : List.of(kubelet, containerd, ctr, cniBinDir.resolve("bridge"), cniBinDir.resolve("host-local"))) {
             if (!Files.isExecutable(p)) {
                 missing.add(p.toString());
+            }
+        }
+        Map<String, Path> system = Map.of("unshare", UNSHARE, "nsenter", NSENTER, "ip", IP);
+        for (String tool : List.of("unshare", "nsenter", "ip")) {
+            Path p = overrides.getOrDefault(tool, system.get(tool));
+            if (!Files.isExecutable(p)) {
+                missing.add(p + " (" + (tool.equals("ip") ? "iproute2" : "util-linux") + ")");
             }
         }
         Path shim = overrides.getOrDefault("shim", containerd.resolveSibling("containerd-shim-runc-v2"));

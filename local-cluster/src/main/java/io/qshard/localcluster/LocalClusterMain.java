@@ -2,6 +2,7 @@ package io.qshard.localcluster;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,7 +81,7 @@ public final class LocalClusterMain {
     }
 
     /**
-     * One pod burning a core on {@code node}, bound directly, Running when this returns (what {@code KubeletCrashIT}
+     * One Guaranteed pod (100m) running a busy loop on {@code node}, bound directly, Running when this returns (what {@code KubeletCrashIT}
      * leaves behind). Built here rather than with the fixtures, which depend on this package.
      */
     private static Pod busyPod(KubernetesClient admin, String node) {
@@ -97,6 +98,12 @@ public final class LocalClusterMain {
                 .withImage(KubeletNodes.IMAGE)
                 .withImagePullPolicy("Never")
                 .withCommand("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do :; done")
+                .withNewResources() // Guaranteed: its cgroup is kubepods/pod<uid>, where KubeletCrashIT looks
+                .addToRequests("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("32Mi"))
+                .addToLimits("cpu", new Quantity("100m"))
+                .addToLimits("memory", new Quantity("32Mi"))
+                .endResources()
                 .endContainer()
                 .endSpec()
                 .build();

@@ -1,5 +1,6 @@
 package io.qshard.localcluster;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,17 @@ final class NodeRuntimeConfig {
             "net/ipv4/ip_forward");
     /** Host directories hidden behind a tmpfs in the namespace: where 1.20 kubelets and containerd hard-code paths. */
     static final List<String> PRIVATE_DIRS = List.of("/run", "/var/log", "/var/lib");
+    /** Host paths a 1.20 kubelet, containerd or CNI would create outside the namespace; recorded at start. */
+    static final List<String> HOST_PATHS = List.of(
+            "/var/log/pods",
+            "/var/log/containers",
+            "/run/containerd",
+            "/run/netns",
+            "/var/lib/kubelet",
+            "/var/lib/containerd",
+            "/var/lib/cni",
+            "/opt/containerd",
+            "/usr/libexec/kubernetes");
 
     private NodeRuntimeConfig() {}
 
@@ -109,5 +121,17 @@ final class NodeRuntimeConfig {
                 kind: KubeletConfiguration
                 nodeStatusReportFrequency: %ds
                 """.formatted(statusReportFrequency.toSeconds());
+    }
+
+    /** {@code path=present|absent} for each of {@link #HOST_PATHS}, now (before the run's nodes start). */
+    static String hostPathBaseline() {
+        StringBuilder s = new StringBuilder();
+        for (String p : HOST_PATHS) {
+            s.append(p)
+                    .append('=')
+                    .append(Files.exists(Path.of(p)) ? "present" : "absent")
+                    .append('\n');
+        }
+        return s.toString();
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,24 @@ class KubeletToolsTest {
         assertThat(t.imageTar()).isEqualTo(cache.resolve("images/qshard-busybox-1.0.tar"));
     }
 
-    /** containerd, ctr, the shim and the CNI plugins as empty executables under {@code dir}. */
+    @Test
+    void aMissingUnshareNsenterOrIpIsAMissingToolWithItsPackage(@TempDir Path cache) throws IOException {
+        Map<String, Path> tools = new HashMap<>(fakeTools(cache));
+        executable(cache.resolve("k8s-1.20.2/bin/kubelet"));
+        Files.createDirectories(cache.resolve("images"));
+        Files.writeString(cache.resolve("images/qshard-busybox-1.0.tar"), "tar");
+        tools.put("ip", cache.resolve("no/ip"));
+        tools.put("nsenter", cache.resolve("no/nsenter"));
+
+        assertThatThrownBy(() -> KubeletTools.locate(cache, tools))
+                .isInstanceOf(ControlPlaneException.class)
+                .hasMessageContaining(cache.resolve("no/ip") + " (iproute2)")
+                .hasMessageContaining(cache.resolve("no/nsenter") + " (util-linux)")
+                .hasMessageNotContaining("unshare")
+                .hasMessageContaining(KubeBinaries.INSTALL_SCRIPT);
+    }
+
+    /** containerd, ctr, the shim, the CNI plugins, unshare, nsenter and ip as empty executables under {@code dir}. */
     private static Map<String, Path> fakeTools(Path dir) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("usr-bin"));
         Path cni = Files.createDirectories(dir.resolve("cni"));
@@ -46,11 +64,20 @@ class KubeletToolsTest {
             bin.resolve("ctr"),
             bin.resolve("containerd-shim-runc-v2"),
             cni.resolve("bridge"),
-            cni.resolve("host-local")
+            cni.resolve("host-local"),
+            bin.resolve("unshare"),
+            bin.resolve("nsenter"),
+            bin.resolve("ip")
         }) {
             executable(p);
         }
-        return Map.of("containerd", bin.resolve("containerd"), "ctr", bin.resolve("ctr"), "cni", cni);
+        return Map.of(
+                "containerd", bin.resolve("containerd"),
+                "ctr", bin.resolve("ctr"),
+                "cni", cni,
+                "unshare", bin.resolve("unshare"),
+                "nsenter", bin.resolve("nsenter"),
+                "ip", bin.resolve("ip"));
     }
 
     private static void executable(Path p) throws IOException {

@@ -5,8 +5,11 @@ import io.qshard.kube.api.OversaleRatio;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link OversaleRatio}) with a JSON patch, capped at capacity × the maximum ratio ({@link AllocatableScaling});
  * capacity is never touched. Every {@code nodes/status} write applies the current ratios, whether or not it carries
  * allocatable (a kubelet's patch leaves an unchanged one out): an allocatable the write left as stored is rescaled from
- * the real value behind it ({@link OversaleRatio#APPLIED_ANNOTATION}) when the ratio changed, and left alone when not.
+ * the real value behind it ({@link OversaleRatio#APPLIED_ANNOTATION}, trusted only while allocatable is the value
+ * recorded with it in {@link OversaleRatio#SCALED_ANNOTATION}: any other was stored by a write this webhook did not
+ * review and is real) when that gives another value, and left alone when not.
  * A ratio that is refused or removed leaves its resource at the real value and a refused one adds a warning to the
  * response (the apiserver shows it to the writer) — the review is always allowed: this webhook adjusts, it never
  * blocks a heartbeat. Thread-safe and allocation-light: called for every heartbeat of every opted-in node.
@@ -80,12 +85,23 @@ public final class AdmissionHandler {
         JsonNode annotations = node.path("metadata").path("annotations");
         List<String> warnings = new ArrayList<>(0);
         ArrayNode patch = JSON.createArrayNode();
-        JsonNode appliedNode = annotations.path(OversaleRatio.APPLIED_ANNOTATION);
-        String appliedBefore = appliedNode.isString() ? appliedNode.stringValue() : null;
+        String appliedBefore = text(annotations, OversaleRatio.APPLIED_ANNOTATION);
+        String scaledBefore = text(annotations, OversaleRatio.SCALED_ANNOTATION);
         double[] applied = OversaleRatio.applied(appliedBefore);
-        applied[0] = scale(
-                name, "cpu", OversaleRatio.CPU_ANNOTATION, maxCpu, node, old, annotations, patch, warnings, applied[0]);
-        applied[1] = scale(
+        long[] recorded = OversaleRatio.scaled(scaledBefore);
+        Outcome cpu = scale(
+                name,
+                "cpu",
+                OversaleRatio.CPU_ANNOTATION,
+                maxCpu,
+                node,
+                old,
+                annotations,
+                patch,
+                warnings,
+                applied[0],
+                recorded[0]);
+        Outcome memory = scale(
                 name,
                 "memory",
                 OversaleRatio.MEMORY_ANNOTATION,
@@ -95,24 +111,21 @@ public final class AdmissionHandler {
                 annotations,
                 patch,
                 warnings,
-                applied[1]);
-        String appliedNow = OversaleRatio.appliedText(applied[0], applied[1]);
-        if (!appliedNow.equals(appliedBefore) && (appliedBefore != null || applied[0] != 1 || applied[1] != 1)) {
-            ObjectNode op = patch.addObject();
-            if (annotations.isObject()) {
-                op.put("op", "add"); // adds or replaces the member
-                op.put(
-                        "path",
-                        "/metadata/annotations/"
-                                + OversaleRatio.APPLIED_ANNOTATION
-                                        .replace("~", "~0")
-                                        .replace("/", "~1"));
-                op.put("value", appliedNow);
-            } else {
-                op.put("op", "add");
-                op.put("path", "/metadata/annotations");
-                op.putObject("value").put(OversaleRatio.APPLIED_ANNOTATION, appliedNow);
+                applied[1],
+                recorded[1]);
+        double[] appliedNow = {cpu.applied(), memory.applied()};
+        long[] scaledNow = {cpu.value(), memory.value()};
+        if (appliedBefore != null || scaledBefore != null || appliedNow[0] != 1 || appliedNow[1] != 1) {
+            // the record follows what the allocatable carries after this write; rewritten only when it reads otherwise
+            Map<String, String> record = new LinkedHashMap<>();
+            if (appliedBefore == null || !Arrays.equals(applied, appliedNow)) {
+                record.put(OversaleRatio.APPLIED_ANNOTATION, OversaleRatio.appliedText(appliedNow[0], appliedNow[1]));
             }
+            String scaledText = OversaleRatio.scaledText(scaledNow[0], scaledNow[1]);
+            if (!Arrays.equals(recorded, scaledNow) && (scaledBefore != null || !scaledText.isEmpty())) {
+                record.put(OversaleRatio.SCALED_ANNOTATION, scaledText);
+            }
+            annotate(patch, annotations, record);
         }
         ObjectNode response = JSON.createObjectNode();
         response.put("uid", uid);
@@ -136,17 +149,24 @@ public final class AdmissionHandler {
         return bytes;
     }
 
+    /** What one resource's allocatable carries after the review: the ratio over its real value and the value. */
+    private record Outcome(double applied, long value) {}
+
     /**
      * Scales one resource. What the writer "sent" is read from the object the apiserver reviews, which is the whole
      * object after the writer's patch: a value that differs from the stored one ({@code oldObject}) was sent and is
      * the real one; one equal to the stored value was left out (a kubelet's status patch omits an unchanged
-     * allocatable) or sent unchanged, and is the stored value, scaled by {@code appliedBefore}. That one is rescaled
-     * from the real value behind it when the wanted ratio gives another value — so a ratio set on a registered node
-     * takes effect at its next {@code nodes/status} write of any kind — and left alone otherwise (no compounding).
+     * allocatable) or sent unchanged, and is the stored value — scaled by {@code appliedBefore} while it is the value
+     * recorded with it ({@code recorded}; nothing recorded: trusted as before the record existed), and the real one
+     * otherwise, stored by a write this webhook did not review. That one is rescaled from the real value behind it
+     * when the wanted ratio gives another value — so a ratio set on a registered node takes effect at its next
+     * {@code nodes/status} write of any kind, and so does a missed write — and left alone otherwise (no compounding).
+     * A real value above capacity cannot be: the stored value is left alone until a writer sends the real one.
      *
-     * @return the ratio the object's allocatable carries for this resource afterwards (1 when none applies)
+     * @return the ratio the object's allocatable carries for this resource afterwards (1 when none applies) and its
+     *     value (-1 when the object has none)
      */
-    private double scale(
+    private Outcome scale(
             String node,
             String resource,
             String annotation,
@@ -156,7 +176,8 @@ public final class AdmissionHandler {
             JsonNode annotations,
             ArrayNode patch,
             List<String> warnings,
-            double appliedBefore) {
+            double appliedBefore,
+            long recorded) {
         boolean isCpu = "cpu".equals(resource);
         long sent = amount(object.path("status").path("allocatable").path(resource), isCpu);
         long before = amount(old.path("status").path("allocatable").path(resource), isCpu);
@@ -174,22 +195,59 @@ public final class AdmissionHandler {
         long capacity = amount(object.path("status").path("capacity").path(resource), isCpu);
         if (!written) {
             if (sent < 0) {
-                return appliedBefore; // no allocatable for this resource at all
+                return new Outcome(appliedBefore, -1); // no allocatable for this resource at all
             }
-            long real = AllocatableScaling.real(sent, appliedBefore);
+            double carried = OversaleRatio.appliedTo(sent, appliedBefore, recorded);
+            long real = AllocatableScaling.realBehind(sent, appliedBefore, recorded, capacity);
+            if (real < 0) {
+                LOG.warn(
+                        "qshard oversale: node {} {} allocatable {} read with its record is above capacity {}: left"
+                                + " as stored until a writer sends the real value",
+                        node,
+                        resource,
+                        sent,
+                        capacity);
+                return new Outcome(carried, sent);
+            }
             long value = AllocatableScaling.target(real, capacity, wanted, max);
             if (value == sent || real == 0) {
-                return appliedBefore; // what the wanted ratio gives (no compounding), or a real value unknown
+                return new Outcome(carried, sent); // what the wanted ratio gives (no compounding), or no real value
             }
             replace(patch, resource, value, isCpu);
-            return (double) value / real;
+            return new Outcome((double) value / real, value);
         }
         long value = AllocatableScaling.scaled(sent, before, capacity, wanted, max);
         if (value < 0) {
-            return 1.0; // the writer's real value stays as sent
+            return new Outcome(1.0, sent); // the writer's real value stays as sent
         }
         replace(patch, resource, value, isCpu);
-        return (double) value / sent; // the effective ratio (the cap may have cut it)
+        return new Outcome((double) value / sent, value); // the effective ratio (the cap may have cut it)
+    }
+
+    /** Adds or replaces the given annotations (none: nothing). */
+    private static void annotate(ArrayNode patch, JsonNode annotations, Map<String, String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        if (!annotations.isObject()) {
+            ObjectNode op = patch.addObject();
+            op.put("op", "add");
+            op.put("path", "/metadata/annotations");
+            ObjectNode value = op.putObject("value");
+            values.forEach(value::put);
+            return;
+        }
+        values.forEach((key, value) -> {
+            ObjectNode op = patch.addObject();
+            op.put("op", "add"); // adds or replaces the member
+            op.put("path", "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1"));
+            op.put("value", value);
+        });
+    }
+
+    private static String text(JsonNode annotations, String key) {
+        JsonNode v = annotations.path(key);
+        return v.isString() ? v.stringValue() : null;
     }
 
     private static void replace(ArrayNode patch, String resource, long value, boolean isCpu) {

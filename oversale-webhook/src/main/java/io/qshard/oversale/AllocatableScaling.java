@@ -1,5 +1,6 @@
 package io.qshard.oversale;
 
+import io.qshard.kube.api.OversaleRatio;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -11,9 +12,10 @@ import java.math.RoundingMode;
  * more, and never less than the real value. A value the writer <em>sent</em> (one that differs from the stored
  * object's) is the real one and is scaled from it ({@link #scaled}). A write that leaves allocatable as stored (the
  * kubelet's status patch omits an unchanged allocatable; anyone patching other status fields — conditions, the node
- * agent's batch resources) carries a value that is already scaled by the ratio recorded as applied: the real value is
- * recovered from it ({@link #real}) and the wanted one computed again ({@link #target}), so a changed ratio takes
- * effect and an unchanged one never compounds.
+ * agent's batch resources) carries the stored value: scaled by the ratio recorded as applied while it is the value
+ * recorded with it, and the real one otherwise (a write the webhook did not review stored it). The real value is
+ * recovered from it ({@link #realBehind}) and the wanted one computed again ({@link #target}), so a changed ratio
+ * takes effect, an unchanged one never compounds and a missed write is scaled at the next one.
  */
 public final class AllocatableScaling {
     private AllocatableScaling() {}
@@ -66,8 +68,23 @@ public final class AllocatableScaling {
      *         recorded ratio is that quotient to double precision
      */
     public static long real(long stored, double applied) {
-        return BigDecimal.valueOf(stored)
-                .divide(BigDecimal.valueOf(applied), 0, RoundingMode.HALF_UP)
-                .longValueExact();
+        return OversaleRatio.real(stored, applied, -1);
+    }
+
+    /**
+     * The real allocatable behind a stored one that a write left as it was.
+     *
+     * @param stored   the stored allocatable, ≥ 0
+     * @param applied  the ratio {@code qshard.io/oversale-applied} records for it, in [1, 3]
+     * @param recorded the value {@code qshard.io/oversale-scaled} records for it, -1 when none is
+     * @param capacity the object's capacity, or -1 when it has none
+     * @return {@code stored ÷ applied} ({@link #real}) when nothing is recorded or {@code stored} is the recorded
+     *         value; {@code stored} itself otherwise (a write the webhook did not review stored the real value); -1
+     *         when the result is above capacity — no real allocatable is, so the record does not describe the stored
+     *         value (hand-edited or removed) and the real one is unknown until a writer sends it
+     */
+    public static long realBehind(long stored, double applied, long recorded, long capacity) {
+        long real = OversaleRatio.real(stored, applied, recorded);
+        return capacity >= 0 && real > capacity ? -1 : real;
     }
 }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.qshard.kube.api.OversaleRatio;
+import io.qshard.kube.convert.NodeConverter;
 import io.qshard.kube.metrics.PrometheusMetrics;
 import io.qshard.localcluster.Pki;
 import io.qshard.localcluster.fixtures.NodeFixture;
@@ -88,7 +89,14 @@ class OversaleWebhookIT {
         admin.resources(MutatingWebhookConfiguration.class).withName(CONFIG).delete();
         admin.resources(MutatingWebhookConfiguration.class).withName(DOWN).delete();
         for (String n : List.of(
-                "ov-probe", "ov-heartbeat", "ov-annotated", "ov-unlabelled", "ov-bad", "ov-down", "ov-metrics")) {
+                "ov-probe",
+                "ov-heartbeat",
+                "ov-annotated",
+                "ov-missed",
+                "ov-unlabelled",
+                "ov-bad",
+                "ov-down",
+                "ov-metrics")) {
             admin.nodes().withName(n).delete();
         }
         server.close();
@@ -154,6 +162,36 @@ class OversaleWebhookIT {
                 .containsExactly(18_000L, SCALED_MEMORY);
         assertThat(lowered.getMetadata().getAnnotations())
                 .containsEntry(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.2,memory=1.2");
+    }
+
+    @Test
+    void aStatusWriteTheWebhookMissedIsScaledAtTheNextWriteWithoutAllocatable(KubernetesClient admin) {
+        Node created = admin.resource(node("ov-missed", true, "1.5", "1.2")).create();
+        assertThat(allocatable(created)).containsExactly(SCALED_CPU, SCALED_MEMORY);
+        assertThat(created.getMetadata().getAnnotations())
+                .as("what the webhook left, next to the ratios it applied")
+                .containsEntry(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2")
+                .containsEntry(OversaleRatio.SCALED_ANNOTATION, "cpu=22500m,memory=" + SCALED_MEMORY);
+        // the opt-in label off for a moment: the objectSelector keeps a heartbeat away from the webhook, as a timeout
+        // or a rollout would with failurePolicy Ignore, and the kubelet's real value is stored as sent
+        optIn(admin, "ov-missed", false);
+        Node missed = heartbeat(admin, "ov-missed");
+        assertThat(allocatable(missed)).containsExactly(REAL_CPU, REAL_MEMORY);
+        assertThat(missed.getMetadata().getAnnotations())
+                .as("the record still says scaled")
+                .containsEntry(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5,memory=1.2");
+        assertThat(real(missed))
+                .as("the schedulers take the stored value for real, not 15000m ÷ 1.5")
+                .containsExactly(REAL_CPU, REAL_MEMORY);
+        optIn(admin, "ov-missed", true);
+        // the kubelet's next patch leaves its allocatable out (it equals the stored one): trusting the ratio,
+        // 15000m ÷ 1.5 × 1.5 = 15000m (and 60 GiB ÷ 1.2 × 1.2) left the node at its real value for good
+        Node healed = conditionsOnly(admin, "ov-missed");
+        assertThat(allocatable(healed)).containsExactly(SCALED_CPU, SCALED_MEMORY);
+        assertThat(real(healed)).containsExactly(REAL_CPU, REAL_MEMORY);
+        assertThat(allocatable(conditionsOnly(admin, "ov-missed")))
+                .as("no compounding")
+                .containsExactly(SCALED_CPU, SCALED_MEMORY);
     }
 
     @Test
@@ -284,6 +322,24 @@ class OversaleWebhookIT {
                 .withName(name)
                 .subresource("status")
                 .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+    }
+
+    /** Sets or removes the opt-in label: a metadata patch, which the webhook does not review. */
+    private static void optIn(KubernetesClient admin, String name, boolean on) {
+        admin.nodes()
+                .withName(name)
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"labels\":{\"" + OversaleRatio.OPT_IN_LABEL + "\":"
+                                + (on ? "\"true\"" : "null") + "}}}");
+    }
+
+    /** The real cpu (milli-cores) and memory (bytes) the schedulers take from the node. */
+    private static List<Long> real(Node n) {
+        io.qshard.core.model.Node converted = NodeConverter.convert(n);
+        return List.of(
+                converted.realAllocatable().milliCpu(),
+                converted.realAllocatable().memoryBytes());
     }
 
     /** cpu in milli-cores and memory in bytes, whatever notation the apiserver stored them in. */

@@ -210,7 +210,10 @@ public final class QshardProcesses implements AutoCloseable {
         }
     }
 
-    private void launch(String name, List<String> cmd, Map<String, String> env, int port) {
+    private void launch(String name, List<String> command, Map<String, String> env, int port) {
+        // under setpriv --pdeathsig KILL (bin/qshard and bin/qshard-agent exec java): a killed test JVM leaves none
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--"));
+        cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p;

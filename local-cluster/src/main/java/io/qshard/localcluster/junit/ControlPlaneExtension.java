@@ -114,13 +114,27 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
             return shared;
         }
 
-        /** Starts (or restarts with more) kubelet nodes so that at least {@code count} run. */
+        /**
+         * Starts (or restarts with more) kubelet nodes so that at least {@code count} run.
+         *
+         * @throws IllegalStateException when the running set is no longer usable (closed, or a kubelet or containerd
+         *     died): it is closed and forgotten, so the next class starts a fresh set
+         */
         void ensureKubelets(int count) {
-            if (kubelets != null && kubelets.nodes().size() >= count) {
-                return;
-            }
             if (kubelets != null) {
-                kubelets.close();
+                KubeletNodes current = kubelets;
+                Optional<String> unusable = current.unusable();
+                if (unusable.isPresent()) {
+                    kubelets = null;
+                    current.close();
+                    throw new IllegalStateException("the shared kubelet nodes cannot be used any more (the next class "
+                            + "starts new ones): " + unusable.get());
+                }
+                if (current.nodes().size() >= count) {
+                    return;
+                }
+                kubelets = null;
+                current.close();
             }
             long t0 = System.nanoTime();
             kubelets =

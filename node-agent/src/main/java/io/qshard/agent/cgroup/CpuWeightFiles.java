@@ -44,9 +44,10 @@ final class CpuWeightFiles {
 
     boolean restore(Path dir, CgroupIo.CpuSettings saved) {
         boolean ok = true;
-        // idle first: while cpu.idle is 1 the kernel refuses weight changes (EINVAL)
+        // idle first: while cpu.idle is 1 the kernel refuses weight changes (EINVAL); always back to 0, never to a 1
+        // an older agent killed before its restore left behind (it would break the kubelet's weight writes again)
         if (saved.idle() != null) {
-            ok &= files.write(dir.resolve("cpu.idle"), saved.idle());
+            ok &= files.write(dir.resolve("cpu.idle"), "0");
         }
         if (saved.weight() != null) {
             ok &= files.write(dir.resolve(weight), saved.weight());

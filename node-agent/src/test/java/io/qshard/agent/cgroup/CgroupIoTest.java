@@ -41,12 +41,18 @@ class CgroupIoTest {
         fake.create(parent);
         Path idle = root.resolve(version == 1 ? "cpu" : "").resolve(parent).resolve("cpu.idle");
         FakeCgroups.write(idle, "1");
+        CgroupIo.CpuSettings saved = fake.io.save(parent);
         assertThat(fake.io.setLowestCpuWeight(parent)).isTrue();
         assertThat(fake.cpuFile(parent, "cpu.idle"))
                 .as("cpu.idle = 1 would make the kernel refuse the kubelet's weight writes")
                 .isEqualTo("0");
         assertThat(fake.cpuFile(parent, version == 1 ? "cpu.shares" : "cpu.weight"))
                 .isEqualTo(version == 1 ? "2" : "1");
+        FakeCgroups.write(idle, "1");
+        assertThat(fake.io.restore(parent, saved)).isTrue();
+        assertThat(fake.cpuFile(parent, "cpu.idle"))
+                .as("the restore never brings back the 1 a killed older agent left")
+                .isEqualTo("0");
     }
 
     @ParameterizedTest(name = "v{0} {1}")

@@ -1,12 +1,16 @@
 package io.qshard.kube.api;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * A node's oversale ratio for one resource, as its annotation carries it ({@value #CPU_ANNOTATION},
  * {@value #MEMORY_ANNOTATION}): reported allocatable = real allocatable × ratio. Valid ratios are finite numbers in
  * [1, max]; anything else — absent, ≤ 0, below 1, NaN, infinite, above the maximum, not a number — is refused with a
- * reason (the webhook then leaves that resource as the kubelet sent it). Stateless.
+ * reason (the webhook then leaves that resource at its real value: as a writer sent it, or brought back to it when it
+ * was scaled). Stateless.
  */
 public final class OversaleRatio {
     /** Node annotation with the cpu ratio. */
@@ -21,6 +25,14 @@ public final class OversaleRatio {
      * which the controller may have changed since (the node's next {@code nodes/status} write applies them).
      */
     public static final String APPLIED_ANNOTATION = "qshard.io/oversale-applied";
+    /**
+     * Node annotation the webhook writes next to {@link #APPLIED_ANNOTATION}: the allocatable it left the node with, as
+     * {@code cpu=23835m,memory=78218870784} (milli-cores, bytes). The applied ratio holds only while the stored
+     * allocatable equals this value; any other value was stored by a write the webhook did not review
+     * ({@code failurePolicy: Ignore}, the opt-in label off for a while) and is the real one. Absent (written by a
+     * webhook before it existed): the applied ratio is trusted as it stands.
+     */
+    public static final String SCALED_ANNOTATION = "qshard.io/oversale-scaled";
     /** Largest ratio anything may ever set: 3. */
     public static final double ABSOLUTE_MAX = 3.0;
 
@@ -74,15 +86,11 @@ public final class OversaleRatio {
         if (text == null) {
             return r;
         }
-        for (String part : text.split(",")) {
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
+        forEachEntry(text, (key, value) -> {
             try {
-                double v = Double.parseDouble(part.substring(eq + 1).trim());
+                double v = Double.parseDouble(value);
                 if (v >= 1 && v <= ABSOLUTE_MAX) {
-                    switch (part.substring(0, eq).trim()) {
+                    switch (key) {
                         case "cpu" -> r[0] = v;
                         case "memory" -> r[1] = v;
                         default -> {}
@@ -91,8 +99,80 @@ public final class OversaleRatio {
             } catch (NumberFormatException e) {
                 // a resource with a bad value counts as not scaled
             }
-        }
+        });
         return r;
+    }
+
+    /**
+     * The allocatable a {@link #SCALED_ANNOTATION} records.
+     *
+     * @param text the annotation, or null
+     * @return {cpu milli-cores, memory bytes}; -1 for a resource it does not name or names with anything but a
+     *         non-negative integer (cpu with its {@code m} suffix)
+     */
+    public static long[] scaled(String text) {
+        long[] r = {-1, -1};
+        if (text == null) {
+            return r;
+        }
+        forEachEntry(text, (key, v) -> {
+            boolean cpu = "cpu".equals(key);
+            if ((cpu && !v.endsWith("m")) || (!cpu && !"memory".equals(key))) {
+                return;
+            }
+            try {
+                long n = Long.parseLong(cpu ? v.substring(0, v.length() - 1) : v);
+                if (n >= 0) {
+                    r[cpu ? 0 : 1] = n;
+                }
+            } catch (NumberFormatException e) {
+                // a resource with a bad value counts as not recorded
+            }
+        });
+        return r;
+    }
+
+    /**
+     * @param cpuMilli    the cpu allocatable left, in milli-cores; &lt; 0: not recorded
+     * @param memoryBytes the memory allocatable left, in bytes; &lt; 0: not recorded
+     * @return the {@link #SCALED_ANNOTATION} text; {@link #scaled} reads it back exactly (empty: neither recorded)
+     */
+    public static String scaledText(long cpuMilli, long memoryBytes) {
+        String cpu = cpuMilli < 0 ? "" : "cpu=" + cpuMilli + "m";
+        String memory = memoryBytes < 0 ? "" : "memory=" + memoryBytes;
+        return cpu.isEmpty() || memory.isEmpty() ? cpu + memory : cpu + "," + memory;
+    }
+
+    /**
+     * The ratio a stored allocatable carries.
+     *
+     * @param stored   the stored allocatable (milli-cores or bytes)
+     * @param applied  the ratio {@link #applied} reads for the resource
+     * @param recorded the value {@link #scaled} reads for it, -1 when none is recorded
+     * @return {@code applied} when nothing is recorded or the stored value is the recorded one; 1 otherwise (a write
+     *         the webhook did not review stored the real value)
+     */
+    public static double appliedTo(long stored, double applied, long recorded) {
+        return recorded < 0 || recorded == stored ? applied : 1.0;
+    }
+
+    /**
+     * The real allocatable behind a stored one. Pure; thread-safe.
+     *
+     * @param stored   the stored allocatable (milli-cores or bytes)
+     * @param applied  the ratio {@link #applied} reads for the resource, in [1, {@link #ABSOLUTE_MAX}]
+     * @param recorded the value {@link #scaled} reads for it, -1 when none is recorded
+     * @return {@code stored ÷} {@link #appliedTo} to the nearest unit (half up): exactly the real value the webhook
+     *         scaled, since the recorded ratio is scaled ÷ real to double precision; {@code stored} itself when ≤ 0
+     */
+    public static long real(long stored, double applied, long recorded) {
+        double ratio = appliedTo(stored, applied, recorded);
+        if (stored <= 0 || ratio == 1.0) {
+            return stored;
+        }
+        return BigDecimal.valueOf(stored)
+                .divide(BigDecimal.valueOf(ratio), 0, RoundingMode.HALF_UP)
+                .longValueExact();
     }
 
     /**
@@ -115,7 +195,7 @@ public final class OversaleRatio {
     }
 
     private static String plain(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** @throws IllegalArgumentException naming the setting when a maximum is out of [1, {@link #ABSOLUTE_MAX}] */
@@ -124,5 +204,16 @@ public final class OversaleRatio {
             throw new IllegalArgumentException(name + " must be in [1, " + ABSOLUTE_MAX + "], was " + max);
         }
         return max;
+    }
+
+    /** Calls {@code entry} with each trimmed {@code key=value} of a comma-separated annotation; parts without a key skipped. */
+    private static void forEachEntry(String text, BiConsumer<String, String> entry) {
+        for (String part : text.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                entry.accept(
+                        part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+            }
+        }
     }
 }

@@ -21,8 +21,10 @@ import java.util.Map;
  * normalises only the pod's image, {@code normalizedImageName}), interned across nodes. Real allocatable divides native cpu/memory by the oversale ratios the webhook
  * <em>applied</em> to the allocatable the object holds ({@value OversaleRatio#APPLIED_ANNOTATION}, docs/architecture.md
  * "Oversale webhook") — not by the ratio annotations the controller sets, which the node's next status write
- * applies: dividing by a freshly lowered ratio would overstate the real capacity prod is placed against. No applied
- * annotation (no webhook, or it was down): allocatable is the real one. Stateless.
+ * applies: dividing by a freshly lowered ratio would overstate the real capacity prod is placed against — and only
+ * while allocatable is the value the webhook recorded with them ({@value OversaleRatio#SCALED_ANNOTATION}; a write
+ * it did not review stored the real one), to the nearest unit ({@link OversaleRatio#real}). No applied annotation (no
+ * webhook, or it was down): allocatable is the real one. Stateless.
  */
 public final class NodeConverter {
     /** Annotation with the cpu oversale ratio the controller wants (the webhook applies it). */
@@ -87,9 +89,11 @@ public final class NodeConverter {
             Map<String, String> annotations = api.getMetadata().getAnnotations();
             double[] applied = OversaleRatio.applied(
                     annotations == null ? null : annotations.get(OversaleRatio.APPLIED_ANNOTATION));
+            long[] recorded =
+                    OversaleRatio.scaled(annotations == null ? null : annotations.get(OversaleRatio.SCALED_ANNOTATION));
             Resources real = new Resources(
-                    (long) (reported.milliCpu() / applied[0]),
-                    (long) (reported.memoryBytes() / applied[1]),
+                    OversaleRatio.real(reported.milliCpu(), applied[0], recorded[0]),
+                    OversaleRatio.real(reported.memoryBytes(), applied[1], recorded[1]),
                     reported.pods(),
                     reported.batchMilliCpu(),
                     reported.batchMemoryBytes(),

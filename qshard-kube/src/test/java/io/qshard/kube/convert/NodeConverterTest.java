@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.qshard.core.model.ScalarResources;
 import io.qshard.core.model.Taint;
+import io.qshard.kube.api.OversaleRatio;
 import io.qshard.localcluster.fixtures.NodeFixture;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +40,8 @@ class NodeConverterTest {
         assertThat(n.allocatable().milliCpu()).isEqualTo(16_000);
         assertThat(n.allocatable().batchMilliCpu()).isEqualTo(8000);
         assertThat(n.realAllocatable().milliCpu()).isEqualTo(8000); // 16000 / 2.0
-        assertThat(n.realAllocatable().memoryBytes()).isEqualTo((64L << 30) * 4 / 5); // 64Gi / 1.25
+        // 64Gi / 1.25 = 54975581388.8, to the nearest byte
+        assertThat(n.realAllocatable().memoryBytes()).isEqualTo(54_975_581_389L);
         assertThat(n.labels()).containsEntry("zone", "a");
         assertThat(n.taints()).containsExactly(new Taint("dedicated", "gpu", Taint.Effect.NO_SCHEDULE));
         assertThat(n.unschedulable()).isTrue();
@@ -55,6 +58,43 @@ class NodeConverterTest {
         api.getMetadata()
                 .setAnnotations(Map.of(io.qshard.kube.api.OversaleRatio.APPLIED_ANNOTATION, "cpu=0.5,memory=NaN"));
         assertThat(NodeConverter.convert(api).realAllocatable()).isEqualTo(n.allocatable());
+    }
+
+    @Test
+    void anAllocatableOtherThanTheRecordedScaledValueIsTheRealOne() {
+        // a kubelet heartbeat the webhook missed (failurePolicy Ignore) stored the real 15900m; the record still says
+        // the webhook left 23850m scaled by 1.5
+        Node api = NodeFixture.node("n1").cpu("15900m").memory("64Gi").build();
+        api.getMetadata()
+                .setAnnotations(Map.of(
+                        OversaleRatio.APPLIED_ANNOTATION,
+                        "cpu=1.5,memory=1.25",
+                        OversaleRatio.SCALED_ANNOTATION,
+                        "cpu=23850m,memory=" + (64L << 30)));
+        io.qshard.core.model.Node n = NodeConverter.convert(api);
+        assertThat(n.realAllocatable().milliCpu()).as("not 15900 / 1.5").isEqualTo(15_900);
+        assertThat(n.realAllocatable().memoryBytes())
+                .as("the recorded value: divided")
+                .isEqualTo(54_975_581_389L);
+        // the webhook's record of what it wrote: divided
+        api.getStatus().getAllocatable().put("cpu", new Quantity("23850m"));
+        assertThat(NodeConverter.convert(api).realAllocatable().milliCpu()).isEqualTo(15_900);
+        // a record from before the scaled value was recorded: the applied ratio is trusted, as it was
+        api.getMetadata().setAnnotations(Map.of(OversaleRatio.APPLIED_ANNOTATION, "cpu=1.5"));
+        assertThat(NodeConverter.convert(api).realAllocatable().milliCpu()).isEqualTo(15_900);
+    }
+
+    @Test
+    void theRealValueIsRoundedToTheNearestUnitAsTheWebhookRecoversIt() {
+        // the cap cut 15890m × 1.5 to 22500m; the webhook recorded 22500 / 15890 — truncating gave 15889
+        Node api = NodeFixture.node("n1").cpu("22500m").build();
+        api.getMetadata()
+                .setAnnotations(Map.of(
+                        OversaleRatio.APPLIED_ANNOTATION,
+                        OversaleRatio.appliedText(22_500.0 / 15_890, 1),
+                        OversaleRatio.SCALED_ANNOTATION,
+                        "cpu=22500m"));
+        assertThat(NodeConverter.convert(api).realAllocatable().milliCpu()).isEqualTo(15_890);
     }
 
     @Test
