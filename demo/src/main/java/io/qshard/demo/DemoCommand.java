@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -41,6 +42,9 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer>, io.qshard.cli.QshardSubcommand {
     /** Default number of simulated nodes. */
     public static final int DEFAULT_NODES = DemoSettings.DEFAULT_NODES;
+
+    /** Seconds between two samples of the prod load when it is scaled (the demo's tick). */
+    private static final double TICK_SECONDS = 5;
 
     /** Why this machine cannot run kubelet nodes (empty: it can); {@link KubeletSupport#unavailable()} in use. */
     private final Supplier<Optional<String>> kubeletSupport;
@@ -96,6 +100,22 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
     double speedup;
 
     @Option(
+            names = "--prod-peak",
+            paramLabel = "SHARE",
+            defaultValue = "" + DemoSettings.DEFAULT_PROD_PEAK,
+            description =
+                    "Scale the prod load's cpu so the fleet's prod usage peaks at this share of the cores over the "
+                            + "run, in (0, 1] (default: ${DEFAULT-VALUE}: prod requests ~80 %% of the cores and uses ~25 %% at "
+                            + "its peaks, the seed's situation).")
+    double prodPeak;
+
+    @Option(
+            names = "--replica-hosting",
+            description = "Run replica hosting in-process: it sets the replicas of the mid, batch and free Deployments "
+                    + "(annotated min R/4, max 2R) from their pools' room, instead of the churn.")
+    boolean replicaHosting;
+
+    @Option(
             names = "--out",
             paramLabel = "DIR",
             defaultValue = "qshard-demo-report",
@@ -148,7 +168,9 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
                     speedup,
                     Files.isDirectory(traces) ? traces : null,
                     out,
-                    seed);
+                    seed,
+                    prodPeak,
+                    replicaHosting);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -183,6 +205,18 @@ public final class DemoCommand implements Callable<Integer>, io.qshard.cli.Qshar
             load = new SyntheticLoad(seed, speedup);
             label = "synthetic diurnal prod load at " + (int) speedup + "x";
         }
+        // the run's length as the simulator sees it: the prod start-up (allow 30 s), the baseline and the "after"
+        double horizon =
+                30 + settings.baseline().toSeconds() + settings.duration().toSeconds();
+        ScaledLoad scaled =
+                ScaledLoad.toPeak(load, DemoFleet.names(settings.nodes()), horizon, TICK_SECONDS, settings.prodPeak());
+        o.printf(
+                Locale.ROOT,
+                "Prod load scaled ×%.2f: fleet peak %.0f %% of the cores over the run (%.0f %% unscaled; --prod-peak)%n",
+                scaled.factor(),
+                100 * scaled.scaledPeak(),
+                100 * scaled.peak());
+        load = scaled;
         try (DemoCluster cluster =
                 kubeconfig == null ? DemoCluster.local(o, true, realNodes) : DemoCluster.external(kubeconfig)) {
             DemoRun run = new DemoRun(settings, load, label, manifests, o);

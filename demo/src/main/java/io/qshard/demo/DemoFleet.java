@@ -17,12 +17,26 @@ public final class DemoFleet {
     /** Node {@code i}: 8 &lt;&lt; (i mod 3) cores, 4Gi per core. */
     public static Node node(int i) {
         int size = 8 << (i % 3);
-        return NodeFixture.node(String.format("demo-node-%03d", i))
+        return NodeFixture.node(name(i))
                 .cpu(Integer.toString(size))
                 .memory((size * 4) + "Gi")
                 .label(DemoCluster.DEMO_LABEL, "true")
                 .label("topology.kubernetes.io/zone", i % 2 == 0 ? "zone-a" : "zone-b")
                 .build();
+    }
+
+    /** The name of node {@code i}. */
+    public static String name(int i) {
+        return String.format(java.util.Locale.ROOT, "demo-node-%03d", i);
+    }
+
+    /** The names of the first {@code n} nodes, in index order. */
+    public static List<String> names(int n) {
+        List<String> names = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            names.add(name(i));
+        }
+        return names;
     }
 
     /** Σ cores of the first {@code n} nodes. */

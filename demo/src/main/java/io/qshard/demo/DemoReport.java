@@ -3,11 +3,14 @@ package io.qshard.demo;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.controllers.migrate.MigrationController;
+import io.qshard.controllers.replicas.ReplicaController;
+import io.qshard.core.replicas.ReplicaDecision;
 import io.qshard.shard.scheduler.SchedulerProcess;
 import io.qshard.shard.scheduler.TierScheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +18,8 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The demo's final report: utilisation before and after, pods per tier, hot node-time, scheduling throughput and
- * latency, migration, and where the chart is. Immutable once built; {@link #text()} is what is printed and saved.
+ * The demo's final report: utilisation before and after, pods per tier, the borrowing tiers' pending pod-seconds,
+ * replica hosting, hot node-time, scheduling throughput and latency, migration, and where the chart is. Immutable once built; {@link #text()} is what is printed and saved.
  */
 public record DemoReport(
         String text,
@@ -30,6 +33,8 @@ public record DemoReport(
             KubernetesClient admin,
             SchedulerProcess schedulers,
             MigrationController migration,
+            ReplicaController hosting,
+            HostingTally tally,
             DemoProgress progress,
             int prodPods,
             double prodBurstSeconds,
@@ -69,7 +74,13 @@ public record DemoReport(
         tiers.forEach((t, c) -> b.append(String.format(Locale.ROOT, "  %s %d/%d", t, c[0], c[1])));
         b.append(String.format(
                 Locale.ROOT,
-                "%n%nscheduling: %d bindings in all; the %d prod pods were bound %.1f s after submission "
+                "%npending pod-seconds (mid, batch, free; after): %.0f, mean %.1f pending%n",
+                progress.pendingPodSeconds(),
+                progress.meanPending()));
+        b.append(hostingLine(hosting, tally));
+        b.append(String.format(
+                Locale.ROOT,
+                "%nscheduling: %d bindings in all; the %d prod pods were bound %.1f s after submission "
                         + "(Deployment controller included); peak %.0f bindings/s%n",
                 progress.totalBound(),
                 prodPods,
@@ -102,6 +113,56 @@ public record DemoReport(
                 file.toAbsolutePath()));
         Files.writeString(file, b.toString());
         return new DemoReport(b.toString(), before, after, tiers, chart, file);
+    }
+
+    private static final double GIB = 1L << 30;
+
+    /** The replica hosting line(s): what it changed and where the hosted replicas are now, or how to turn it on. */
+    static String hostingLine(ReplicaController hosting, HostingTally tally) {
+        if (hosting == null || tally == null) {
+            return "replica hosting: off (--replica-hosting)\n";
+        }
+        Map<ReplicaDecision.Direction, Long> last = new EnumMap<>(ReplicaDecision.Direction.class);
+        for (ReplicaDecision d : hosting.lastDecisions()) {
+            last.merge(d.direction(), 1L, Long::sum);
+        }
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "replica hosting: on — %d changes written (%d up, %d down seen), %d manual, %d conflicts, %d errors; "
+                        + "hosted replicas now %d (request %d) in %d Deployments%n",
+                hosting.changes.sum(),
+                tally.up(),
+                tally.down(),
+                hosting.manual.sum(),
+                hosting.conflicts.sum(),
+                hosting.errors.sum(),
+                tally.replicas(),
+                tally.requested(),
+                tally.workloads()));
+        b.append("  last cycle:");
+        last.forEach(
+                (d, n) -> b.append(' ').append(n).append(' ').append(d.name().toLowerCase(Locale.ROOT)));
+        b.append(hosting.frozenReason().map(r -> "; frozen: " + r).orElse(""));
+        b.append('\n');
+        hosting.lastPools()
+                .forEach((rule, f) -> b.append(String.format(
+                        Locale.ROOT,
+                        "  %s net pool %.1f cores / %.1f GiB (band %.1f cores / %.1f GiB)%n",
+                        rule.name().toLowerCase(Locale.ROOT),
+                        f.netCpu() / 1000.0,
+                        f.netMemory() / GIB,
+                        f.bandCpu() / 1000.0,
+                        f.bandMemory() / GIB)));
+        hosting.lastDecisions().stream()
+                .filter(d -> d.direction() != ReplicaDecision.Direction.STEADY)
+                .limit(3)
+                .forEach(d -> b.append(String.format(
+                        Locale.ROOT,
+                        "  %s %s: %s%n",
+                        d.key().name(),
+                        d.direction().name().toLowerCase(Locale.ROOT),
+                        d.why())));
+        return b.toString();
     }
 
     private static void line(StringBuilder b, String label, UsageSampler.PhaseStats p) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.qshard.core.model.ResourceNames;
+import io.qshard.core.replicas.HostingAnnotations;
 import io.qshard.localcluster.KubeletNodes;
 import io.qshard.localcluster.fixtures.PodFixture;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import java.util.SplittableRandom;
 
 /**
  * The demo's mixed workload, as Deployments the way manifests/examples/ asks per tier: prod Guaranteed (requests =
- * limits, ~75 % of the cluster's cores — the allocation the seeds describe), mid Burstable, batch and free sized by
- * the batch extended resources. Every {@link #churn} rescales a few batch and free Deployments, as jobs come and go.
+ * limits, ~80 % of the cluster's cores — the allocation the seed describes), mid Burstable, batch and free sized by
+ * the batch extended resources. Every {@link #churn} rescales a few batch and free Deployments, as jobs come and go;
+ * with replica hosting the mid, batch and free Deployments are annotated for it (min R/4, max 2R) and none is churned.
  * With real kubelet nodes, {@link #submitRealNodeProd} and {@link #submitRealNodeBorrowers} add one small Deployment
  * per tier pinned to them, and every pod template runs the local image's idle command, in case it lands on one.
  * Not thread-safe.
@@ -33,6 +35,9 @@ public final class DemoWorkload {
     /** Pods per real node and tier: native cpu 4 + 7 = 1100m and batch 6 + 6 = 1200 asked of each node's ≈1000m. */
     static final Map<String, Integer> REAL_PODS_PER_NODE = Map.of("prod", 4, "mid", 7, "batch", 6, "free", 6);
 
+    /** Share of the cluster's cores the prod Deployments request. */
+    static final double PROD_SHARE = 0.80;
+
     private static final int PROD_POD_CORES = 4;
 
     private final KubernetesClient client;
@@ -40,6 +45,8 @@ public final class DemoWorkload {
     private final SplittableRandom random;
     private final boolean kubeletImage;
     private final List<String> elastic = new ArrayList<>();
+    private final Map<String, Integer> hosted = new java.util.LinkedHashMap<>();
+    private boolean hosting;
 
     /** @param kubeletImage whether real kubelet nodes may run the pods (then the templates use the local image) */
     public DemoWorkload(KubernetesClient client, long clusterCores, long seed, boolean kubeletImage) {
@@ -49,9 +56,9 @@ public final class DemoWorkload {
         this.kubeletImage = kubeletImage;
     }
 
-    /** Prod Deployments requesting ~75 % of the cluster's cores; returns the replicas created. */
+    /** Prod Deployments requesting ~80 % of the cluster's cores; returns the replicas created. */
     public int submitProd() {
-        int pods = (int) (cores * 0.75 / PROD_POD_CORES);
+        int pods = (int) (cores * PROD_SHARE / PROD_POD_CORES);
         return spread(
                 "prod-web",
                 "prod",
@@ -61,8 +68,12 @@ public final class DemoWorkload {
                 true);
     }
 
-    /** mid, batch and free Deployments: ~5 %, ~30 % and ~15 % of the cores; returns the replicas created. */
-    public int submitBorrowers() {
+    /**
+     * mid, batch and free Deployments: ~5 %, ~30 % and ~15 % of the cores; with {@code hosting}, the mid, batch and free
+     * ones opt in to replica hosting ({@link #hostingAnnotations}). Returns the replicas created.
+     */
+    public int submitBorrowers(boolean hosting) {
+        this.hosting = hosting;
         int mid = spread("mid-api", "mid", (int) (cores * 0.05), 4, Map.of("cpu", "1", "memory", "2Gi"), false);
         int batch = spread(
                 "batch-etl",
@@ -114,9 +125,12 @@ public final class DemoWorkload {
         return replicas;
     }
 
-    /** Rescales two batch/free Deployments by ±40 %: jobs finishing and new ones arriving. */
+    /**
+     * Rescales two batch/free Deployments by ±40 %: jobs finishing and new ones arriving. Does nothing when they are
+     * hosted (replica hosting sets their replicas; a rescale would be a manual change it holds for).
+     */
     public void churn() {
-        for (int k = 0; k < 2 && !elastic.isEmpty(); k++) {
+        for (int k = 0; k < 2 && !hosting && !elastic.isEmpty(); k++) {
             String name = elastic.get(random.nextInt(elastic.size()));
             Deployment d = client.apps()
                     .deployments()
@@ -141,17 +155,35 @@ public final class DemoWorkload {
                 continue;
             }
             String name = prefix + "-" + i;
-            client.apps()
-                    .deployments()
-                    .inNamespace(NAMESPACE)
-                    .resource(deployment(name, tier, replicas, template(tier, resources, limits)))
-                    .create();
-            if (tier.equals("batch") || tier.equals("free")) {
+            boolean elasticTier = tier.equals("batch") || tier.equals("free");
+            Deployment d = deployment(name, tier, replicas, template(tier, resources, limits));
+            if (hosting) { // every borrowing tier: mid, batch and free
+                d.getMetadata().setAnnotations(new java.util.LinkedHashMap<>(hostingAnnotations(replicas)));
+                hosted.put(name, replicas);
+            }
+            client.apps().deployments().inNamespace(NAMESPACE).resource(d).create();
+            if (elasticTier) {
                 elastic.add(name);
             }
             made += replicas;
         }
         return made;
+    }
+
+    /** The hosted Deployments submitted so far and their replicas at submission (their request), by name. */
+    public Map<String, Integer> hostedRequests() {
+        return Map.copyOf(hosted);
+    }
+
+    /** The opt-in of a Deployment of {@code replicas}: min max(1, replicas / 4), max 2 × replicas. */
+    static Map<String, String> hostingAnnotations(int replicas) {
+        return Map.of(
+                HostingAnnotations.HOSTING,
+                "true",
+                HostingAnnotations.MIN,
+                Integer.toString(Math.max(1, replicas / 4)),
+                HostingAnnotations.MAX,
+                Integer.toString(2 * replicas));
     }
 
     private PodSpec template(String tier, Map<String, String> resources, boolean limits) {

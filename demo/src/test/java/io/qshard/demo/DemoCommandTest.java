@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The demo's options: {@code --real-nodes} is parsed and validated, and refused (exit 2, one line) with an external
+ * The demo's options: {@code --prod-peak} is parsed and validated (0 &lt; p ≤ 1); {@code --real-nodes} is parsed and
+ * validated, and refused (exit 2, one line) with an external
  * cluster or on a machine that cannot run a kubelet, before anything starts. Given a bad kubeconfig path or an
  * unreachable apiserver the demo fails with exit code 2 and one line saying which and how to fix it. Failing fast (instead of fabric8's retries) is the probe's own bounded timeout
  * ({@link ApiserverConnection#PROBE_TIMEOUT_MS}); the tests check that it gave up and said so, not the wall time.
@@ -87,6 +88,34 @@ class DemoCommandTest {
         Result r = CliRun.run("demo", "--nodes", "0");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--nodes must be between 1 and 5000");
+    }
+
+    @Test
+    void prodPeakDefaultsToAQuarterAndParses() {
+        DemoCommand none = new DemoCommand();
+        new CommandLine(none).parseArgs();
+        assertThat(none.prodPeak).isEqualTo(DemoSettings.DEFAULT_PROD_PEAK).isEqualTo(0.25);
+        assertThat(none.replicaHosting).isFalse();
+        DemoCommand set = new DemoCommand();
+        new CommandLine(set).parseArgs("--prod-peak", "1", "--replica-hosting");
+        assertThat(set.prodPeak).isEqualTo(1.0);
+        assertThat(set.replicaHosting).isTrue();
+    }
+
+    @Test
+    void prodPeakOutsideZeroToOneIsAUsageErrorNamingTheFlag() {
+        for (String p : new String[] {"0", "-0.1", "1.01", "NaN"}) {
+            Result r = CliRun.run("demo", "--prod-peak", p, "--manifests", "../manifests");
+            assertThat(r.exit()).as(p).isEqualTo(2);
+            assertThat(r.err()).as(p).contains("--prod-peak must be in (0, 1], was ");
+        }
+    }
+
+    @Test
+    void prodPeakThatIsNotANumberIsAUsageError() {
+        Result r = CliRun.run("demo", "--prod-peak", "a quarter");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--prod-peak").contains("a quarter");
     }
 
     @Test

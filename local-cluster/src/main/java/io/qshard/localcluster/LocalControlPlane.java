@@ -42,8 +42,13 @@ public final class LocalControlPlane implements AutoCloseable {
      */
     public static final String SERVICE_ACCOUNT_NAMESPACE = "qshard-system";
 
-    public static final List<String> SERVICE_ACCOUNTS =
-            List.of("qshard-scheduler", "qshard-migrate", "qshard-agent", "qshard-webhook", "qshard-oversale");
+    public static final List<String> SERVICE_ACCOUNTS = List.of(
+            "qshard-scheduler",
+            "qshard-migrate",
+            "qshard-agent",
+            "qshard-webhook",
+            "qshard-oversale",
+            "qshard-replicas");
     private static final Logger LOG = LoggerFactory.getLogger(LocalControlPlane.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Pattern REVISION = Pattern.compile("\"revision\"\\s*:\\s*\"?(\\d+)");

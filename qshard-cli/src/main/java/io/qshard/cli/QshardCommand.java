@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             WebhookCommand.class,
             OversaleCommand.class,
             MigrateCommand.class,
+            ReplicasCommand.class,
             ShardCommand.class,
             ExplainCommand.class
         })

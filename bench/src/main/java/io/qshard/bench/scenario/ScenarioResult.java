@@ -17,6 +17,11 @@ import java.util.Locale;
  * @param evictionsPerHour evictions per simulated hour
  * @param placed          pods placed while running (warm-up included)
  * @param completed       jobs that ran to completion
+ * @param pendingPodSeconds  Σ over measured steps of the borrowing tiers' (mid, batch, free) pending pods × the step,
+ *                           pod-seconds
+ * @param meanPendingPods    their mean pending pods per measured step
+ * @param meanBorrowingPods  their mean pods, bound and pending, per measured step
+ * @param replicaChanges     replica writes of replica hosting while measuring
  */
 public record ScenarioResult(
         long nodeSteps,
@@ -28,7 +33,11 @@ public record ScenarioResult(
         long evictions,
         double evictionsPerHour,
         long placed,
-        long completed) {
+        long completed,
+        double pendingPodSeconds,
+        double meanPendingPods,
+        double meanBorrowingPods,
+        long replicaChanges) {
 
     /** One line for a results table. */
     public String row(String label) {
@@ -52,6 +61,32 @@ public record ScenarioResult(
                 + "throttled | evictions | evictions/h | jobs completed |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|";
     }
 
+    /** One line for the replica-hosting table ({@link #hostingHeader}). */
+    public String hostingRow(String label, Duration measured) {
+        double hours = measured.toSeconds() / 3600.0;
+        return String.format(
+                Locale.ROOT,
+                "| %s | %,.0f | %.1f | %.2f %% | %.1f %% | %.1f %% | %.1f %% | %.2f %% | %.1f %% | %.1f | %.1f |",
+                label,
+                pendingPodSeconds,
+                meanPendingPods,
+                meanBorrowingPods == 0 ? 0 : 100 * meanPendingPods / meanBorrowingPods,
+                meanCpu,
+                meanProd,
+                meanCpu - meanProd,
+                hotShare,
+                throttled,
+                evictionsPerHour,
+                replicaChanges / hours);
+    }
+
+    /** The header matching {@link #hostingRow}. */
+    public static String hostingHeader() {
+        return "| run | pending pod-s (mid+batch+free) | mean pending pods | of their pods | mean cpu | of which prod "
+                + "| of which mid+batch+free | node-time above hot | besteffort demand throttled | evictions/h "
+                + "| replica changes/h |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+    }
+
     /** Accumulates a scenario's measurements. Not thread-safe. */
     static final class Builder {
         private final double hotThreshold;
@@ -66,6 +101,11 @@ public record ScenarioResult(
         private long evictions;
         private long placed;
         private long completed;
+        private long pendingSteps;
+        private double pendingPodSeconds;
+        private double pendingPods;
+        private double borrowingPods;
+        private long replicaChanges;
 
         Builder(double hotThreshold) {
             this.hotThreshold = hotThreshold;
@@ -100,6 +140,17 @@ public record ScenarioResult(
             completed++;
         }
 
+        void pendingStep(long pending, long borrowing, long stepSeconds) {
+            pendingSteps++;
+            pendingPods += pending;
+            borrowingPods += borrowing;
+            pendingPodSeconds += (double) pending * stepSeconds;
+        }
+
+        void replicaChanges(int writes) {
+            replicaChanges += writes;
+        }
+
         ScenarioResult build(Duration measured) {
             double hours = measured.toSeconds() / 3600.0;
             return new ScenarioResult(
@@ -112,7 +163,11 @@ public record ScenarioResult(
                     evictions,
                     evictions / hours,
                     placed,
-                    completed);
+                    completed,
+                    pendingPodSeconds,
+                    pendingSteps == 0 ? 0 : pendingPods / pendingSteps,
+                    pendingSteps == 0 ? 0 : borrowingPods / pendingSteps,
+                    replicaChanges);
         }
     }
 }

@@ -25,9 +25,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Plays one {@link ScenarioOptions} on a simulated clock with qshard's own parts: the {@link ClusterState} and the
@@ -52,6 +54,8 @@ public final class TraceScenario {
     private final TraceLoad load;
     private final JobStream stream;
     private final Map<String, Deque<PodRequest>> pending = new HashMap<>();
+    private final Set<String> pendingUids = new HashSet<>();
+    private final Set<String> controllers = new HashSet<>();
     private final Map<String, Long> runtimes = new HashMap<>();
     private final PriorityQueue<Running> running = new PriorityQueue<>((a, b) -> Long.compare(a.end, b.end));
     private final Map<String, Long> lastProdMid = new HashMap<>();
@@ -110,6 +114,9 @@ public final class TraceScenario {
             refill(now);
             schedule("batch", now, t);
             schedule("free", now, t);
+            if (measuring) {
+                result.pendingStep(pendingUids.size(), borrowingPods(), stepSeconds);
+            }
         }
         return result.build(o.measured());
     }
@@ -131,6 +138,71 @@ public final class TraceScenario {
         return algorithms.get(tier);
     }
 
+    /**
+     * Puts a pod in its tier's pending queue (last), as a controller creating it would.
+     *
+     * @param pod            a pending pod of the batch or free tier with a new uid
+     * @param runtimeSeconds how long it runs once placed, simulated seconds, ≥ 1
+     */
+    public void submit(PodRequest pod, long runtimeSeconds) {
+        Deque<PodRequest> queue = pending.get(pod.tier());
+        if (queue == null || runtimeSeconds < 1 || !pendingUids.add(pod.uid())) {
+            throw new IllegalArgumentException("cannot submit " + pod.uid() + " (tier " + pod.tier() + ", runtime "
+                    + runtimeSeconds + " s): a new batch or free pod with a runtime >= 1 s");
+        }
+        runtimes.put(pod.uid(), runtimeSeconds);
+        queue.addLast(pod);
+    }
+
+    /** Deletes a pending or bound pod (a controller scaling down); @return whether it was there */
+    public boolean remove(String uid) {
+        if (pendingUids.remove(uid)) {
+            pending.values().forEach(q -> q.removeIf(p -> p.uid().equals(uid)));
+            runtimes.remove(uid);
+            return true;
+        }
+        if (state.nodeOf(uid).isPresent()) {
+            state.removePod(uid);
+            return true;
+        }
+        return false;
+    }
+
+    /** @return whether the pod waits in a pending queue */
+    public boolean isPending(String uid) {
+        return pendingUids.contains(uid);
+    }
+
+    /** @return whether the pod is bound to a node */
+    public boolean isBound(String uid) {
+        return state.nodeOf(uid).isPresent();
+    }
+
+    /** The pods of this controller (owner uid) are re-created by it, not by {@link #evict}. */
+    public TraceScenario controlledBy(String ownerUid) {
+        controllers.add(ownerUid);
+        return this;
+    }
+
+    /** @return the pending pods of the borrowing tiers, batch first, each queue in its order */
+    public List<PodRequest> pendingPods() {
+        List<PodRequest> out = new ArrayList<>(pending.get("batch"));
+        out.addAll(pending.get("free"));
+        return out;
+    }
+
+    /** @return whether {@code now} is in the measured part of the run */
+    public boolean measuring(Instant now) {
+        return now.getEpochSecond() - T0.getEpochSecond() >= o.warmUp().toSeconds();
+    }
+
+    /** Counts {@code writes} replica changes made at {@code now} (counted only while measuring). */
+    public void replicaChanges(int writes, Instant now) {
+        if (measuring(now)) {
+            result.replicaChanges(writes);
+        }
+    }
+
     /** Evicts a running pod: its controller re-creates it (pending, new uid), and the eviction is counted. */
     public void evict(String uid, Instant now) {
         String node = state.nodeOf(uid).orElse(null);
@@ -143,9 +215,14 @@ public final class TraceScenario {
                 .orElseThrow();
         state.removePod(uid);
         runtimes.remove(uid);
+        if (pod.owner() != null && controllers.contains(pod.owner().uid())) { // it re-creates its own pods
+            result.evicted(measuring(now));
+            return;
+        }
         PodRequest again = stream.recreate(pod, now);
         runtimes.put(again.uid(), stream.runtime()); // a fresh runtime: the work restarts
         pending.get(again.tier()).addFirst(again);
+        pendingUids.add(again.uid());
         result.evicted(now.getEpochSecond() - T0.getEpochSecond() >= o.warmUp().toSeconds());
     }
 
@@ -251,7 +328,21 @@ public final class TraceScenario {
             JobStream.Job job = stream.next(now);
             runtimes.put(job.pod().uid(), job.runtimeSeconds());
             pending.get(job.pod().tier()).addLast(job.pod());
+            pendingUids.add(job.pod().uid());
         }
+    }
+
+    private long borrowingPods() {
+        long n = pendingUids.size();
+        var snapshot = state.snapshot();
+        for (int k = 0; k < snapshot.size(); k++) {
+            for (PodRequest p : snapshot.node(k).pods()) {
+                if (p.poolRule() != PoolRule.ALLOCATABLE) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private void schedule(String tier, Instant now, long t) {
@@ -264,6 +355,7 @@ public final class TraceScenario {
             ScheduleResult r = algorithm.schedule(state.snapshot(), pod, seed++);
             if (r.isPlaced()) {
                 state.assume(pod, r.node());
+                pendingUids.remove(pod.uid());
                 running.add(new Running(pod.uid(), t + runtimes.remove(pod.uid())));
                 result.placed();
             } else {

@@ -3,11 +3,14 @@ package io.qshard.controllers.view;
 import io.qshard.core.config.QshardConfig;
 import io.qshard.core.model.Node;
 import io.qshard.core.model.PodRequest;
+import io.qshard.core.model.PoolRule;
 import io.qshard.core.snapshot.ClusterState;
 import io.qshard.core.usage.UsageReport;
 import io.qshard.kube.informer.ClusterEventListener;
 import io.qshard.shard.usage.UsageTracker;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * predictions — the same {@link ClusterState} and {@link UsageTracker} a tier scheduler keeps, fed by the same
  * informers. Everything lives on one thread: informer events arrive through a queue, reports past the staleness
  * limit are expired once a second, and a controller reads the state by handing a function to {@link #read}, which
- * runs it on that thread. Pending pods are not kept (a controller looks at placed ones); pods' names by uid are.
- * Thread-safe entry points.
+ * runs it on that thread. Pending pods are kept only when asked for ({@code keepsPending}: replica hosting counts
+ * them); otherwise a controller looks at placed ones and a pending pod costs nothing. Thread-safe entry points.
  */
 public final class ClusterView implements ClusterEventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
@@ -36,6 +39,15 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
         UsageTracker usage();
 
         Clock clock();
+
+        /**
+         * The pending pods of the borrowing tiers (a qshard tier whose pool rule is not ALLOCATABLE; not bound, not
+         * finished, not terminating, not being deleted) by uid, when the view keeps them ({@code keepsPending}); empty
+         * otherwise. Read-only.
+         */
+        default Map<String, PodRequest> pending() {
+            return Map.of();
+        }
     }
 
     private final ClusterState cluster = new ClusterState();
@@ -47,6 +59,11 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
     private volatile boolean running = true;
     private long nextTick;
     private final boolean readsTopology;
+    private final boolean keepsPending;
+    /** Pending pods by uid (only with keepsPending); the view's thread only. */
+    private final Map<String, PodRequest> pending = new HashMap<>();
+
+    private final Map<String, PodRequest> pendingView = Collections.unmodifiableMap(pending);
 
     /** A view without the selectors and namespace labels only the topology plugins read. */
     public ClusterView(QshardConfig config, Clock clock, String name) {
@@ -58,7 +75,17 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
      *                      whose topology plugins read them; the informers need list/watch on those resources)
      */
     public ClusterView(QshardConfig config, Clock clock, String name, boolean readsTopology) {
+        this(config, clock, name, readsTopology, false);
+    }
+
+    /**
+     * @param readsTopology as in {@link #ClusterView(QshardConfig, Clock, String, boolean)}
+     * @param keepsPending  also keep the borrowing tiers' pending, non-terminating pods ({@link State#pending()}),
+     *                      memory in proportion to them; off, a pending pod costs nothing
+     */
+    public ClusterView(QshardConfig config, Clock clock, String name, boolean readsTopology, boolean keepsPending) {
         this.readsTopology = readsTopology;
+        this.keepsPending = keepsPending;
         this.usage = new UsageTracker(config);
         this.clock = clock;
         this.thread = new Thread(this::loop, "qshard-view-" + name);
@@ -87,6 +114,11 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
             @Override
             public Clock clock() {
                 return clock;
+            }
+
+            @Override
+            public Map<String, PodRequest> pending() {
+                return pendingView;
             }
         };
         inbox.add(() -> {
@@ -143,6 +175,18 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
             deleting.put(pod.uid(), Boolean.TRUE);
         }
         inbox.add(() -> {
+            if (keepsPending) {
+                if (!finished
+                        && !isDeleting
+                        && !pod.terminating()
+                        && pod.nodeName() == null
+                        && pod.tier() != null
+                        && pod.poolRule() != PoolRule.ALLOCATABLE) {
+                    pending.put(pod.uid(), pod);
+                } else {
+                    pending.remove(pod.uid());
+                }
+            }
             if (finished || pod.nodeName() == null) {
                 cluster.removePod(pod.uid());
                 if (readsTopology && !finished && !isDeleting) {
@@ -157,7 +201,10 @@ public final class ClusterView implements ClusterEventListener, AutoCloseable {
     @Override
     public void podDeleted(String uid) {
         deleting.remove(uid);
-        inbox.add(() -> cluster.removePod(uid));
+        inbox.add(() -> {
+            cluster.removePod(uid);
+            pending.remove(uid);
+        });
     }
 
     @Override

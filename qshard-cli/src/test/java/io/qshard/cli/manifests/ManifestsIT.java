@@ -14,6 +14,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qshard.core.replicas.HostingAnnotations;
+import io.qshard.core.replicas.HostingSettings;
+import io.qshard.core.replicas.HostingSpec;
 import io.qshard.localcluster.LocalControlPlane;
 import io.qshard.localcluster.fixtures.Namespaces;
 import io.qshard.localcluster.junit.RealControlPlane;
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.Test;
 @RealControlPlane
 class ManifestsIT {
     private static final Path MANIFESTS = Path.of("..", "manifests");
+    private static final Set<String> DOTLESS_GROUPS = Set.of("apps", "policy", "autoscaling");
 
     @Test
     void appliesCleanlyAndGrantsEachComponentExactlyWhatItUses(KubernetesClient admin, LocalControlPlane cp)
@@ -104,6 +108,12 @@ class ManifestsIT {
                     Pod pod = (Pod) ex.get(0);
                     assertThat(pod.getSpec().getSchedulerName()).isEqualTo("qshard-" + tier);
                     assertThat(pod.getSpec().getPriorityClassName()).isEqualTo("qshard-" + tier);
+                    if ("batch".equals(tier)) { // the example of replica hosting's annotations: valid, min 1, max 10
+                        var hosting = HostingAnnotations.parse(
+                                ex.get(1).getMetadata().getAnnotations(), HostingSettings.DEFAULT_MAX_REPLICAS_CAP);
+                        assertThat(hosting.problem()).isNull();
+                        assertThat(hosting.spec()).isEqualTo(new HostingSpec(true, 1, 10));
+                    }
                 }
             }
         } finally {
@@ -181,8 +191,8 @@ class ManifestsIT {
     private static boolean allowed(KubernetesClient admin, String sa, String need) {
         String[] f = need.split(" ");
         String[] path = f[1].split("/");
-        // apps and policy: the dotless groups granted
-        boolean core = !path[0].contains(".") && !"apps".equals(path[0]) && !"policy".equals(path[0]);
+        // apps, policy and autoscaling: the dotless groups granted
+        boolean core = !path[0].contains(".") && !DOTLESS_GROUPS.contains(path[0]);
         String group = core ? "" : path[0];
         String resource = core ? path[0] : path[1];
         String sub = core ? (path.length > 1 ? path[1] : null) : (path.length > 2 ? path[2] : null);

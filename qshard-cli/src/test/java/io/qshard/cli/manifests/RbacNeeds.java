@@ -13,8 +13,13 @@ import java.util.Set;
  */
 final class RbacNeeds {
     static final String NAMESPACE = "qshard-system";
-    static final List<String> COMPONENTS =
-            List.of("qshard-scheduler", "qshard-migrate", "qshard-agent", "qshard-webhook", "qshard-oversale");
+    static final List<String> COMPONENTS = List.of(
+            "qshard-scheduler",
+            "qshard-migrate",
+            "qshard-agent",
+            "qshard-webhook",
+            "qshard-oversale",
+            "qshard-replicas");
 
     private static final Set<String> LEASES = Set.of( // fabric8's LeaseLock: get, create, then patch to renew
             "get coordination.k8s.io/leases " + NAMESPACE,
@@ -100,6 +105,35 @@ final class RbacNeeds {
                                     "watch pods *",
                                     "list qshard.io/nodeusages *",
                                     "watch qshard.io/nodeusages *",
+                                    "create events *")),
+            "qshard-replicas",
+                    union(
+                            LEASES,
+                            Set.of(
+                                    "list nodes *",
+                                    "watch nodes *",
+                                    "list pods *",
+                                    "watch pods *",
+                                    "list qshard.io/nodeusages *",
+                                    "watch qshard.io/nodeusages *", // ClusterView (pending pods kept)
+                                    "list apps/deployments *",
+                                    "watch apps/deployments *",
+                                    "list apps/statefulsets *",
+                                    "watch apps/statefulsets *",
+                                    "list apps/replicasets *",
+                                    "watch apps/replicasets *", // WorkloadWatch (+ ReplicaSet → Deployment owners)
+                                    "patch apps/deployments *",
+                                    "patch apps/statefulsets *",
+                                    "patch apps/replicasets *", // bookkeeping annotations, no read first
+                                    "update apps/deployments/scale *",
+                                    "update apps/statefulsets/scale *",
+                                    "update apps/replicasets/scale *", // one Scale PUT with a resourceVersion
+                                    "get apps/deployments/scale *",
+                                    "get apps/statefulsets/scale *",
+                                    "get apps/replicasets/scale *", // re-read after a 409, retried if replicas
+                                    // unchanged
+                                    "list autoscaling/horizontalpodautoscalers *",
+                                    "watch autoscaling/horizontalpodautoscalers *", // HpaWatch (autoscaling/v1)
                                     "create events *")));
 
     /** A sample nobody should have unless listed: the usual escalations. */
@@ -119,7 +153,11 @@ final class RbacNeeds {
             "create apiextensions.k8s.io/customresourcedefinitions *",
             "patch coordination.k8s.io/leases kube-system",
             "get nodes *",
-            "get pods *"); // status patches go without a read first (kube.Patches)
+            "get pods *", // status patches go without a read first (kube.Patches)
+            "update apps/deployments *",
+            "create apps/deployments *",
+            "delete apps/deployments *",
+            "patch apps/deployments/scale *"); // replica hosting writes replicas only through Scale PUTs
 
     private RbacNeeds() {}
 

@@ -54,14 +54,7 @@ public final class NodeRoom {
         boolean nativeComponent = c == CPU || c == MEMORY;
         if (nativeComponent) {
             return switch (rule) {
-                case ALLOCATABLE ->
-                    Math.min(node.realAllocatable(c) - node.requestedBy(PoolRule.ALLOCATABLE, c), admit);
-                case MID_POOL ->
-                    Math.min(
-                            minus(
-                                    minus(peak(node, c) - node.peakUsageOf(PoolRule.ALLOCATABLE, c), margin(node, c)),
-                                    node.usageOf(PoolRule.MID_POOL, c)),
-                            admit);
+                case ALLOCATABLE, MID_POOL -> Math.min(pool(rule, node, c), admit);
                 case BATCH_POOL, FREE_POOL -> admit;
             };
         }
@@ -72,11 +65,28 @@ public final class NodeRoom {
         if (node.usage() != null) {
             admit = Math.min(admit, node.usage().batchCeiling(r) - node.requested(c));
         }
-        long pool = minus(batchPoolBeforeBatch(node, r), node.usageOf(PoolRule.BATCH_POOL, r));
-        if (rule == PoolRule.FREE_POOL) {
-            pool = minus(pool, node.usageOf(PoolRule.FREE_POOL, r));
-        }
-        return Math.min(pool, admit);
+        return Math.min(pool(rule, node, r), admit);
+    }
+
+    /**
+     * The pool part of {@link #room} for native resource {@code r} (0 cpu, 1 memory), without what a kubelet admits:
+     * prod → realAllocatable − Σ requests(prod + foreign); mid → peakCap − peak(prod) − margin − usage(mid); batch →
+     * peakCap − peak(prod) − peak(mid) − margin − usage(batch); free → the batch pool − usage(free). Milli-cores or
+     * bytes; negative when the class is over. Allocates nothing.
+     */
+    public long pool(PoolRule rule, NodeState node, int r) {
+        return switch (rule) {
+            case ALLOCATABLE -> node.realAllocatable(r) - node.requestedBy(PoolRule.ALLOCATABLE, r);
+            case MID_POOL ->
+                minus(
+                        minus(peak(node, r) - node.peakUsageOf(PoolRule.ALLOCATABLE, r), margin(node, r)),
+                        node.usageOf(PoolRule.MID_POOL, r));
+            case BATCH_POOL -> minus(batchPoolBeforeBatch(node, r), node.usageOf(PoolRule.BATCH_POOL, r));
+            case FREE_POOL ->
+                minus(
+                        minus(batchPoolBeforeBatch(node, r), node.usageOf(PoolRule.BATCH_POOL, r)),
+                        node.usageOf(PoolRule.FREE_POOL, r));
+        };
     }
 
     /** {@link #room} for every component. */

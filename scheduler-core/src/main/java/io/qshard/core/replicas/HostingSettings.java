@@ -78,7 +78,8 @@ public record HostingSettings(
 
     /** The largest change of a workload now at {@code current} replicas: max(maxStepPods, ⌈percent × current⌉). */
     public int step(int current) {
-        return Math.max(maxStepPods, (int) Math.ceil(maxStepPercent / 100.0 * Math.max(current, 1)));
+        long percent = ((long) maxStepPercent * Math.max(current, 1) + 99) / 100;
+        return (int) Math.max(maxStepPods, Math.min(Integer.MAX_VALUE, percent));
     }
 
     private static void nonNegative(Duration d, String flag) {

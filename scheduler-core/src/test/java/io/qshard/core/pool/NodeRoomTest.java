@@ -83,4 +83,38 @@ class NodeRoomTest {
                 node("n", 1000, 1).state().reserve(pod("p", "prod", 1000, 1).build());
         assertThat(room.batchPool(full)).isEqualTo(Resources.batch(0, 0));
     }
+
+    @Test
+    void poolIsRoomWithoutWhatAKubeletAdmits() {
+        NodeState n = loaded(false);
+        // prod: 10000 − 6000 = 4000m, 100 − 60 = 40Gi (room is 3000m / 30Gi: the kubelet counts mid's requests too)
+        assertThat(room.pool(PoolRule.ALLOCATABLE, n, NodeState.CPU)).isEqualTo(4000);
+        assertThat(room.pool(PoolRule.ALLOCATABLE, n, NodeState.MEMORY)).isEqualTo(40 * GI);
+        // mid: 8500 − 6000 − 500 − 1000 = 1000m; 90 − 60 − 5 − 10 = 15Gi (as room: the admission is looser)
+        assertThat(room.pool(PoolRule.MID_POOL, n, NodeState.CPU)).isEqualTo(1000);
+        assertThat(room.pool(PoolRule.MID_POOL, n, NodeState.MEMORY)).isEqualTo(15 * GI);
+        // batch: 500m / 13Gi, free: 300m / 12Gi, as in the room tests above
+        assertThat(room.pool(PoolRule.BATCH_POOL, n, NodeState.CPU)).isEqualTo(500);
+        assertThat(room.pool(PoolRule.BATCH_POOL, n, NodeState.MEMORY)).isEqualTo(13 * GI);
+        assertThat(room.pool(PoolRule.FREE_POOL, n, NodeState.CPU)).isEqualTo(300);
+        assertThat(room.pool(PoolRule.FREE_POOL, n, NodeState.MEMORY)).isEqualTo(12 * GI);
+    }
+
+    @Test
+    void poolIgnoresATightAdvertisementAndGoesNegativeWhenOver() {
+        // batch advertised 600m: room = min(pool 500, 600 − (500 + 200)) = −100; the pool stays 500
+        NodeState tight = node("n", 10_000, 100)
+                .batch(600, 20)
+                .state()
+                .reserve(pod("p", "prod", 6000, 60).build())
+                .reserve(pod("m", "mid", 1000, 10).build())
+                .reserve(pod("b", "batch", 500, 2).build())
+                .reserve(pod("f", "free", 200, 1).build());
+        assertThat(room.room(PoolRule.BATCH_POOL, tight, NodeState.BATCH_CPU)).isEqualTo(-100);
+        assertThat(room.pool(PoolRule.BATCH_POOL, tight, NodeState.CPU)).isEqualTo(500);
+        // another batch pod of 2000m: pool 8500 − 6000 − 1000 − 500 − 2500 = −1500; free −1500 − 200 = −1700
+        NodeState over = tight.reserve(pod("b2", "batch", 2000, 2).build());
+        assertThat(room.pool(PoolRule.BATCH_POOL, over, NodeState.CPU)).isEqualTo(-1500);
+        assertThat(room.pool(PoolRule.FREE_POOL, over, NodeState.CPU)).isEqualTo(-1700);
+    }
 }
