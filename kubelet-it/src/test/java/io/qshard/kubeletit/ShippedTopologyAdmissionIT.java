@@ -96,13 +96,15 @@ class ShippedTopologyAdmissionIT {
     }
 
     /**
-     * 20 prod + 12 mid pods of 100m / 32Mi (3200m of native cpu asked of 2 × 1000m) and 12 batch + 12 free pods of
+     * 16 prod + 12 mid pods of 100m / 32Mi (2800m of native cpu asked of 2 × 1000m; prod alone cannot take it all,
+     * so mid always contests what prod leaves — with 20 prod, prod's preemptions could leave mid nothing, and the
+     * tier check below failed on a race) and 12 batch + 12 free pods of
      * 100 / 32Mi batch (2400 asked of ≈ 2 × 800 advertised), tiers interleaved so that all four processes race from the
      * first moment; each with its tier's PriorityClass, as manifests/examples/ has them.
      */
     private static List<Pod> burst(String ns) {
         List<Pod> out = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 16; i++) {
             out.add(pod(ns, "prod", i));
             if (i < 12) {
                 out.add(pod(ns, "mid", i));
